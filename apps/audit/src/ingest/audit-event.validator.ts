@@ -1,0 +1,40 @@
+import {
+  AUDIT_EVENT_MAX_BYTES,
+  auditEventV1Schema,
+  decodeJson,
+  sourceFromAuditSubject,
+  type AuditEventV1,
+} from '@vigil/contracts';
+
+export type RejectionReason = 'too_large' | 'not_json' | 'schema' | 'source_mismatch';
+
+export type ValidationResult =
+  | { ok: true; event: AuditEventV1 }
+  | { ok: false; reason: RejectionReason; detail: string };
+
+/** Decides whether a raw message on `subject` is a storable AuditEvent v1, and why not. */
+export function validateAuditMessage(subject: string, data: Uint8Array): ValidationResult {
+  if (data.byteLength > AUDIT_EVENT_MAX_BYTES) {
+    return { ok: false, reason: 'too_large', detail: `${data.byteLength} bytes exceeds ${AUDIT_EVENT_MAX_BYTES}` };
+  }
+  let json: unknown;
+  try {
+    json = decodeJson(data);
+  } catch (error) {
+    return { ok: false, reason: 'not_json', detail: error instanceof Error ? error.message : String(error) };
+  }
+  const parsed = auditEventV1Schema.safeParse(json);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: 'schema', detail };
+  }
+  const subjectSource = sourceFromAuditSubject(subject);
+  if (parsed.data.source !== subjectSource) {
+    return {
+      ok: false,
+      reason: 'source_mismatch',
+      detail: `source "${parsed.data.source}" does not match subject token "${subjectSource ?? ''}"`,
+    };
+  }
+  return { ok: true, event: parsed.data };
+}

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { auditService } from './service';
+
+void bootstrapService(auditService);

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { healthService } from './service';
+
+void bootstrapService(healthService);

@@ -1,0 +1,16 @@
+import type { ServiceDefinition } from '@vigil/platform';
+
+import { healthConfigSchema } from './config/health-config';
+import { HealthModule } from './health.module';
+import { loadTargetsFile } from './targets/targets-file';
+
+/**
+ * The health service as the platform boots it (main.ts) and as tests start it in-process. The
+ * targets file is read and validated here, before anything connects: a bad file throws a
+ * ConfigError, which bootstrap prints as one line before exiting 1.
+ */
+export const healthService: ServiceDefinition<typeof healthConfigSchema> = {
+  name: 'health',
+  configSchema: healthConfigSchema,
+  module: (config) => HealthModule.forRoot(config, loadTargetsFile(config.TARGETS_FILE)),
+};

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+
+import type { z } from 'zod';
+import { parse } from 'yaml';
+
+import { ConfigError } from '@vigil/platform';
+
+import { httpTargetFileSchema, targetsFileSchema, toHttpTarget, type TargetDefinition } from './target-definition';
+
+const VARIABLE = 'TARGETS_FILE';
+
+/**
+ * Reads and validates the targets file named by TARGETS_FILE. Any problem throws one ConfigError
+ * naming the file, the target and the field, e.g.
+ * `/etc/vigil/targets.yaml: targets[1] (name "api"): url: must be an http(s) URL`.
+ */
+export function loadTargetsFile(file: string): TargetDefinition[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new ConfigError(VARIABLE, `${file}: cannot be read (${code})`);
+  }
+  return parseTargets(text, file);
+}
+
+/** Validates the text of a targets file; `file` only names it in error messages. */
+export function parseTargets(text: string, file: string): TargetDefinition[] {
+  const fail = (problem: string): never => {
+    throw new ConfigError(VARIABLE, `${file}: ${problem}`);
+  };
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(`not valid YAML: ${message.split('\n')[0]}`);
+  }
+  const top = targetsFileSchema.safeParse(document ?? {});
+  if (!top.success) return fail(describeIssue(top.error.issues[0]));
+
+  const targets: TargetDefinition[] = [];
+  const seen = new Map<string, number>();
+  top.data.targets.forEach((raw, index) => {
+    const where = `targets[${index}]${nameOf(raw)}`;
+    const entry = httpTargetFileSchema.safeParse(raw ?? {});
+    if (!entry.success) return fail(`${where}: ${describeIssue(entry.error.issues[0])}`);
+    const first = seen.get(entry.data.name);
+    if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
+    seen.set(entry.data.name, index);
+    targets.push(toHttpTarget(entry.data));
+  });
+  return targets;
+}
+
+function nameOf(raw: unknown): string {
+  if (raw && typeof raw === 'object' && 'name' in raw && typeof raw.name === 'string') {
+    return ` (name ${JSON.stringify(raw.name)})`;
+  }
+  return '';
+}
+
+/** `field: problem` for one zod issue; unknown keys are named as fields of their own. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `${formatPath([...issue.path, issue.keys[0]])}: unknown field`;
+  return issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out ? `${out}.${String(part)}` : String(part);
+  }, '');
+}

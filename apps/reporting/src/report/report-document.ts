@@ -1,0 +1,28 @@
+/**
+ * A report as renderers see it: every number already formatted as text, so the plain-text and the
+ * HTML part cannot disagree. Field names avoid the redactor's sensitive words on purpose: the whole
+ * document goes through `redact()` and only source-provided strings should ever change.
+ */
+export interface ReportDocument {
+  title: string;
+  /** The e-mail subject line. */
+  headline: string;
+  /** Label/value lines shown under the title (period, generated at, key figures). */
+  facts: ReportFact[];
+  sections: ReportSection[];
+}
+
+export interface ReportFact {
+  label: string;
+  value: string;
+}
+
+export interface ReportTable {
+  caption: string;
+  columns: string[];
+  rows: string[][];
+}
+
+export type ReportSection =
+  | { title: string; available: true; facts: ReportFact[]; tables: ReportTable[] }
+  | { title: string; available: false; reason: string };

@@ -1,0 +1,378 @@
+// Renders each kustomize overlay with `kubectl kustomize`, validates every object offline against the
+// Kubernetes schemas (kubernetes-models), and holds the Deployments to what the services really serve:
+// the probe paths and ports come from @vigil/platform, the env must pass the platform config schema.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { PROBE_PATHS, SERVICE_PORTS, platformConfigSchema, type ServiceName } from '@vigil/platform';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import {
+  ConfigMap,
+  Namespace,
+  Secret,
+  Service,
+  ServiceAccount,
+  type IConfigMap,
+  type IContainer,
+  type IPodSpec,
+  type ISecret,
+  type IService,
+} from 'kubernetes-models/v1';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+
+import { APP_ENV, APPS, REPO_ROOT, TARGET_FIELDS, parseQuantity, runTool, sleepSeconds } from './support';
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+}
+
+type Validatable = { validate(): void };
+type ModelClass = new (data: never) => Validatable;
+
+/** Every kind the manifests may contain, with its offline validator. Anything else fails the test. */
+const MODELS: Record<string, ModelClass> = {
+  'v1/Namespace': Namespace,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'apps/v1/Deployment': Deployment,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+};
+
+const NAMESPACE = 'vigil';
+const RUN_AS_USER = 10001;
+const PROBE_KINDS = ['startup', 'readiness', 'liveness'] as const;
+
+const OVERLAYS = [
+  { name: 'dev', replicas: (n: number) => n === 1, expectation: 'exactly 1 replica', pdb: false },
+  { name: 'prod', replicas: (n: number) => n >= 2, expectation: 'at least 2 replicas', pdb: true },
+];
+
+function validateObject(obj: K8sObject): void {
+  const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
+  if (!Model) throw new Error(`no validator for ${obj.apiVersion} ${obj.kind} "${obj.metadata?.name}"; add it to MODELS`);
+  new Model(obj as never).validate();
+}
+
+function render(overlay: string): K8sObject[] {
+  const dir = path.join('k8s', 'overlays', overlay);
+  const result = runTool(
+    'kubectl',
+    ['kustomize', dir],
+    'install kubectl v1.27+ (its built-in `kubectl kustomize` renders k8s/ offline)',
+  );
+  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} exited ${result.status}:\n${result.stderr}`);
+  const objects: K8sObject[] = [];
+  for (const doc of parseAllDocuments(result.stdout)) {
+    if (doc.errors.length > 0) throw new Error(`kubectl kustomize ${dir}: unparsable YAML: ${doc.errors[0].message}`);
+    const value = doc.toJS() as K8sObject | null;
+    if (value) objects.push(value);
+  }
+  return objects;
+}
+
+function loadExampleSecret(): ISecret {
+  const file = path.join(REPO_ROOT, 'k8s/base/secrets.example.yaml');
+  return parseYaml(fs.readFileSync(file, 'utf8')) as ISecret;
+}
+
+const ofKind = <T>(objects: K8sObject[], kind: string): T[] =>
+  objects.filter((o) => o.kind === kind) as unknown as T[];
+
+const labelsMatch = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * The environment a container would see: envFrom ConfigMaps, then env entries; Secret values are the
+ * placeholders of secrets.example.yaml. Unresolvable references are reported as problems.
+ */
+function containerEnv(
+  container: IContainer,
+  objects: K8sObject[],
+  secret: ISecret,
+  problems: string[],
+): Record<string, string> {
+  const secretData = secret.stringData ?? {};
+  const configMap = (name: string) => ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === name);
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) {
+      const cm = configMap(source.configMapRef.name ?? '');
+      if (!cm) problems.push(`envFrom ConfigMap "${source.configMapRef.name}" is not in the rendered output`);
+      else Object.assign(env, cm.data);
+    } else if (source.secretRef) {
+      if (source.secretRef.name !== secret.metadata?.name)
+        problems.push(`envFrom Secret "${source.secretRef.name}" is not ${secret.metadata?.name}`);
+      else Object.assign(env, secretData);
+    }
+  }
+  for (const entry of container.env ?? []) {
+    const from = entry.valueFrom;
+    if (entry.value !== undefined) {
+      env[entry.name] = entry.value;
+    } else if (from?.configMapKeyRef) {
+      const value = configMap(from.configMapKeyRef.name ?? '')?.data?.[from.configMapKeyRef.key];
+      if (value === undefined)
+        problems.push(`${entry.name}: ConfigMap key ${from.configMapKeyRef.name}/${from.configMapKeyRef.key} not found`);
+      else env[entry.name] = value;
+    } else if (from?.secretKeyRef) {
+      const { name, key } = from.secretKeyRef;
+      if (name !== secret.metadata?.name) problems.push(`${entry.name}: Secret "${name}" is not ${secret.metadata?.name}`);
+      else if (secretData[key] === undefined)
+        problems.push(`${entry.name}: key "${key}" is missing from k8s/base/secrets.example.yaml`);
+      else env[entry.name] = secretData[key];
+    } else if (from?.fieldRef || from?.resourceFieldRef) {
+      env[entry.name] = `<${from.fieldRef?.fieldPath ?? from.resourceFieldRef?.resource}>`;
+    } else {
+      problems.push(`${entry.name}: no value and no supported valueFrom`);
+    }
+  }
+  return env;
+}
+
+function probeProblems(app: ServiceName, container: IContainer): string[] {
+  const problems: string[] = [];
+  const where = `container "${container.name}"`;
+  const http = (container.ports ?? []).find((p) => p.name === 'http');
+  if (!http) return [`${where} has no containerPort named "http"`];
+  if (http.containerPort !== SERVICE_PORTS[app])
+    problems.push(`${where}: port "http" is ${http.containerPort}, the service listens on ${SERVICE_PORTS[app]}`);
+  for (const kind of PROBE_KINDS) {
+    const probe = container[`${kind}Probe`];
+    if (!probe) {
+      problems.push(`${where} has no ${kind}Probe`);
+      continue;
+    }
+    if (!probe.httpGet) {
+      problems.push(`${where}: ${kind}Probe is not an httpGet probe`);
+      continue;
+    }
+    if (probe.httpGet.path !== PROBE_PATHS[kind])
+      problems.push(`${where}: ${kind}Probe path ${probe.httpGet.path} is not ${PROBE_PATHS[kind]}`);
+    const port = probe.httpGet.port;
+    if (typeof port === 'string' && port !== 'http')
+      problems.push(`${where}: ${kind}Probe uses port "${port}", not the "http" port`);
+    if (typeof port === 'number' && port !== http.containerPort)
+      problems.push(`${where}: ${kind}Probe uses port ${port}, not the "http" port ${http.containerPort}`);
+  }
+  return problems;
+}
+
+function resourceProblems(container: IContainer): string[] {
+  const problems: string[] = [];
+  const { requests = {}, limits = {} } = container.resources ?? {};
+  for (const resource of ['cpu', 'memory']) {
+    const request = requests[resource];
+    const limit = limits[resource];
+    if (request === undefined) problems.push(`container "${container.name}" has no ${resource} request`);
+    if (limit === undefined) problems.push(`container "${container.name}" has no ${resource} limit`);
+    if (request !== undefined && limit !== undefined && parseQuantity(request) > parseQuantity(limit))
+      problems.push(`container "${container.name}": ${resource} request ${request} exceeds its limit ${limit}`);
+  }
+  return problems;
+}
+
+function securityProblems(pod: IPodSpec, container: IContainer): string[] {
+  const problems: string[] = [];
+  const where = `container "${container.name}"`;
+  const podSc = pod.securityContext ?? {};
+  const sc = container.securityContext ?? {};
+  if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
+  if ((sc.runAsUser ?? podSc.runAsUser) !== RUN_AS_USER) problems.push(`${where}: runAsUser is not ${RUN_AS_USER}`);
+  if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+  if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+  if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities do not drop ALL`);
+  if (sc.capabilities?.add?.length) problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
+  if ((sc.seccompProfile ?? podSc.seccompProfile)?.type !== 'RuntimeDefault')
+    problems.push(`${where}: seccompProfile is not RuntimeDefault`);
+  const tmp = (container.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
+  const tmpVolume = tmp && (pod.volumes ?? []).find((v) => v.name === tmp.name);
+  if (!tmpVolume?.emptyDir) problems.push(`${where}: /tmp is not a writable emptyDir (the root filesystem is read-only)`);
+  return problems;
+}
+
+describe('kubernetes-models validation', () => {
+  it('rejects a malformed Deployment, so a passing validation means something', () => {
+    const broken = { metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: 'nope' } } } };
+    expect(() => validateObject({ apiVersion: 'apps/v1', kind: 'Deployment', ...broken })).toThrow();
+    expect(() => validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toThrow(
+      /no validator/,
+    );
+  });
+
+  it('accepts k8s/base/secrets.example.yaml, which holds placeholders only', () => {
+    const secret = loadExampleSecret();
+    expect(() => validateObject(secret as K8sObject)).not.toThrow();
+    expect(secret.metadata?.name).toBe('vigil-secrets');
+    expect(secret.data).toBeUndefined();
+    for (const [key, value] of Object.entries(secret.stringData ?? {})) expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
+  });
+
+  it('keeps secrets.example.yaml out of the kustomization', () => {
+    const kustomization = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/kustomization.yaml'), 'utf8')) as {
+      resources?: string[];
+    };
+    expect(kustomization.resources ?? []).not.toContain('secrets.example.yaml');
+  });
+});
+
+describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
+  let objects: K8sObject[] = [];
+  const secret = loadExampleSecret();
+  const deployment = (app: ServiceName) =>
+    ofKind<IDeployment>(objects, 'Deployment').find((d) => d.metadata?.labels?.['app.kubernetes.io/name'] === app);
+
+  beforeAll(() => {
+    objects = render(overlay.name);
+  });
+
+  it('renders objects that all validate against the Kubernetes schemas', () => {
+    expect(objects.length).toBeGreaterThan(0);
+    const failures: string[] = [];
+    for (const obj of objects) {
+      try {
+        validateObject(obj);
+      } catch (err) {
+        failures.push(`${obj.kind} ${obj.metadata?.name}: ${(err as Error).message}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it(`puts everything in the ${NAMESPACE} namespace and renders no Secret`, () => {
+    expect(ofKind<K8sObject>(objects, 'Namespace').map((n) => n.metadata.name)).toEqual([NAMESPACE]);
+    const elsewhere = objects.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== NAMESPACE);
+    expect(elsewhere.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(ofKind<K8sObject>(objects, 'Secret').map((s) => s.metadata.name)).toEqual([]);
+  });
+
+  it('has exactly one Deployment and one Service per service, and none for anything else', () => {
+    const names = (kind: string) => ofKind<K8sObject>(objects, kind).map((o) => o.metadata.name).sort();
+    expect(names('Deployment')).toEqual([...APPS].sort());
+    expect(names('Service')).toEqual([...APPS].sort());
+  });
+
+  it(`runs ${overlay.expectation} of each service`, () => {
+    const wrong = APPS.filter((app) => !overlay.replicas(deployment(app)?.spec?.replicas ?? 1));
+    expect(wrong).toEqual([]);
+  });
+
+  if (overlay.pdb) {
+    it('guards every service with a PodDisruptionBudget', () => {
+      const pdbs = ofKind<IPodDisruptionBudget>(objects, 'PodDisruptionBudget');
+      const uncovered = APPS.filter(
+        (app) =>
+          !pdbs.some((pdb) =>
+            labelsMatch(pdb.spec?.selector?.matchLabels, deployment(app)?.spec?.template.metadata?.labels),
+          ),
+      );
+      expect(uncovered).toEqual([]);
+    });
+  }
+
+  describe.each(APPS)('%s', (app) => {
+    const get = () => {
+      const d = deployment(app);
+      if (!d?.spec?.template.spec) throw new Error(`no Deployment labelled app.kubernetes.io/name=${app}`);
+      return { d, pod: d.spec.template.spec, containers: d.spec.template.spec.containers };
+    };
+
+    it('is labelled and selected as part of vigil', () => {
+      const { d } = get();
+      const templateLabels = d.spec?.template.metadata?.labels ?? {};
+      for (const labels of [d.metadata?.labels, templateLabels])
+        expect(labels).toMatchObject({ 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': 'vigil' });
+      expect(labelsMatch(d.spec?.selector.matchLabels, templateLabels)).toBe(true);
+    });
+
+    it(`probes ${Object.values(PROBE_PATHS).join(', ')} on the "http" port ${SERVICE_PORTS[app]}`, () => {
+      const { containers } = get();
+      expect(containers.find((c) => c.name === app)).toBeDefined();
+      expect(containers.flatMap((c) => probeProblems(app, c))).toEqual([]);
+    });
+
+    it('sets resource requests and limits on every container', () => {
+      const { containers, pod } = get();
+      expect([...containers, ...(pod.initContainers ?? [])].flatMap(resourceProblems)).toEqual([]);
+    });
+
+    it('runs every container as non-root 10001 on a read-only root filesystem, without privileges', () => {
+      const { containers, pod } = get();
+      expect([...containers, ...(pod.initContainers ?? [])].flatMap((c) => securityProblems(pod, c))).toEqual([]);
+      expect(pod.automountServiceAccountToken).toBe(false);
+    });
+
+    it('gets an environment that resolves and passes the platform config schema', () => {
+      const { containers } = get();
+      const problems: string[] = [];
+      const env = containerEnv(containers.find((c) => c.name === app)!, objects, secret, problems);
+      expect(problems).toEqual([]);
+      expect(env.PORT).toBe(String(SERVICE_PORTS[app]));
+      expect(env.DATABASE_URL).toBeDefined();
+      for (const key of APP_ENV[app]) expect({ [key]: env[key] }).toEqual({ [key]: expect.any(String) });
+      const parsed = platformConfigSchema.safeParse(env);
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+    });
+
+    it('shuts down within its grace period: preStop sleep + SHUTDOWN_GRACE_MS < terminationGracePeriodSeconds', () => {
+      const { containers, pod } = get();
+      const container = containers.find((c) => c.name === app)!;
+      const preStop = sleepSeconds(container.lifecycle?.preStop?.exec?.command) ?? container.lifecycle?.preStop?.sleep?.seconds;
+      expect(preStop).toBeGreaterThan(0);
+      const env = containerEnv(container, objects, secret, []);
+      const graceMs = platformConfigSchema.shape.SHUTDOWN_GRACE_MS.parse(env.SHUTDOWN_GRACE_MS);
+      expect(pod.terminationGracePeriodSeconds).toBeDefined();
+      expect(preStop! * 1000 + graceMs).toBeLessThan(pod.terminationGracePeriodSeconds! * 1000);
+    });
+
+    it('has a Service on port 80 that reaches the "http" port of its pods', () => {
+      const { d } = get();
+      const service = ofKind<IService>(objects, 'Service').find((s) => s.metadata?.name === app);
+      expect(service).toBeDefined();
+      expect(labelsMatch(service?.spec?.selector, d.spec?.template.metadata?.labels)).toBe(true);
+      const others = APPS.filter((a) => a !== app).map((a) => deployment(a)?.spec?.template.metadata?.labels);
+      expect(others.filter((labels) => labelsMatch(service?.spec?.selector, labels))).toEqual([]);
+      const port = service?.spec?.ports?.find((p) => p.port === 80);
+      expect(port).toBeDefined();
+      expect(['http', SERVICE_PORTS[app]]).toContain(port?.targetPort);
+    });
+  });
+
+  it('gives health a TARGETS_FILE whose targets probe other services through their Services', () => {
+    const d = deployment('health')!;
+    const pod = d.spec!.template.spec!;
+    const container = pod.containers.find((c) => c.name === 'health')!;
+    const file = containerEnv(container, objects, secret, []).TARGETS_FILE;
+    const mount = (container.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toBeDefined();
+    const volume = (pod.volumes ?? []).find((v) => v.name === mount!.name);
+    const relative = file.slice(mount!.mountPath.length + 1);
+    const key = volume?.configMap?.items?.find((i) => i.path === relative)?.key ?? relative;
+    const cm = ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === volume?.configMap?.name);
+    expect(cm?.data?.[key]).toBeDefined();
+
+    const { targets } = parseYaml(cm!.data![key]) as { targets: Record<string, unknown>[] };
+    expect(targets.length).toBeGreaterThan(0);
+    const services = ofKind<IService>(objects, 'Service');
+    const problems: string[] = [];
+    for (const target of targets) {
+      const missing = TARGET_FIELDS.filter((f) => target[f] === undefined);
+      if (missing.length) problems.push(`target ${String(target.name)} lacks ${missing.join(', ')}`);
+      const url = new URL(String(target.url));
+      const service = services.find((s) => s.metadata?.name === url.hostname.split('.')[0]);
+      if (!service) continue; // an outside target: nothing to hold it to
+      const port = Number(url.port || 80);
+      if (!service.spec?.ports?.some((p) => p.port === port))
+        problems.push(`target ${url.href}: Service ${service.metadata?.name} has no port ${port}`);
+      if (!Object.values<string>(PROBE_PATHS).includes(url.pathname))
+        problems.push(`target ${url.href}: ${url.pathname} is not a probe path`);
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  freePort,
+  runService,
+  startNatsServer,
+  startSmtpServer,
+  startWebhookSink,
+  testDatabaseUrl,
+  type NatsServerHandle,
+  type ServiceName,
+  type ServiceProcess,
+  type SmtpSink,
+  type WebhookSink,
+} from '@vigil/testing';
+
+export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting'];
+
+export interface RunningService {
+  name: ServiceName;
+  port: number;
+  url: string;
+  process: ServiceProcess;
+}
+
+export interface VigilSystem {
+  nats: NatsServerHandle;
+  smtp: SmtpSink;
+  webhook: WebhookSink;
+  services: Record<ServiceName, RunningService>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system as `npm start` runs it, on free loopback ports: nats-server, one fresh database
+ * per service, an SMTP sink, a webhook receiver and the four built services as child processes.
+ */
+export async function startSystem(): Promise<VigilSystem> {
+  const nats = await startNatsServer();
+  const smtp = await startSmtpServer();
+  const webhook = await startWebhookSink();
+  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const targetsFile = writeTargets(ports);
+  const extra: Record<ServiceName, Record<string, string>> = {
+    health: { TARGETS_FILE: targetsFile },
+    audit: {},
+    alerting: { ALERT_WEBHOOK_URL: `${webhook.url}/alerts` },
+    reporting: { SMTP_URL: smtp.url, REPORT_FROM: 'vigil@localhost', REPORT_RECIPIENTS: 'oncall@example.test' },
+  };
+  const services = {} as Record<ServiceName, RunningService>;
+  await Promise.all(
+    SERVICES.map(async (name) => {
+      const env = {
+        PORT: String(ports[name]),
+        NATS_URL: nats.url,
+        DATABASE_URL: await testDatabaseUrl(),
+        LOG_LEVEL: 'info',
+        ENVIRONMENT: 'test',
+        HEALTH_CHECK_INTERVAL_MS: '500',
+        HEALTH_CHECK_TIMEOUT_MS: '500',
+        ...extra[name],
+      };
+      const process = await runService({ app: name, env });
+      services[name] = { name, port: ports[name], url: `http://127.0.0.1:${ports[name]}`, process };
+    }),
+  );
+  try {
+    await Promise.all(SERVICES.map((name) => services[name].process.waitForReady(ports[name], 60_000)));
+  } catch (error) {
+    for (const name of SERVICES) process.stderr.write(`--- ${name} output ---\n${services[name].process.output()}\n`);
+    await stopAll();
+    throw error;
+  }
+
+  async function stopAll(): Promise<void> {
+    await Promise.all(SERVICES.map((name) => services[name]?.process.stop().catch(() => undefined)));
+    await Promise.all([nats.stop(), smtp.stop(), webhook.stop()]);
+  }
+
+  return { nats, smtp, webhook, services, stop: stopAll };
+}
+
+function writeTargets(ports: Record<ServiceName, number>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
+  const file = path.join(dir, 'targets.yaml');
+  const targets = SERVICES.filter((s) => s !== 'health').map(
+    (s) => `  - name: ${s}\n    url: http://127.0.0.1:${ports[s]}/health/liveness\n    interval_s: 1\n    timeout_ms: 1000\n`,
+  );
+  fs.writeFileSync(file, `targets:\n${targets.join('')}`);
+  return file;
+}
+
+export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}

@@ -1,0 +1,162 @@
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+
+import { auditEventSubject } from '@vigil/contracts';
+import { waitFor } from '@vigil/testing';
+
+import { getJson, SERVICES, startSystem, type VigilSystem } from './system';
+
+/**
+ * The README walk-through, driven only through public interfaces: NATS, HTTP and SMTP.
+ * One system for the whole file: starting four services is the slow part.
+ */
+describe('Vigil end to end', () => {
+  let system: VigilSystem;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    nc = await connect({ servers: system.nats.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close().catch(() => undefined);
+    await system?.stop();
+  });
+
+  const url = (service: (typeof SERVICES)[number], path: string) => `${system.services[service].url}${path}`;
+
+  it('stores an audit event published with a plain NATS client, redacted', async () => {
+    const id = randomUUID();
+    const event = {
+      id,
+      occurred_at: new Date().toISOString(),
+      source: 'shop',
+      actor: { type: 'admin', id: 'admin-7' },
+      action: 'admin.profile.viewed',
+      resource: { type: 'user', id: '1001' },
+      outcome: 'success',
+      metadata: { customer_email: 'rahim@example.com' },
+    };
+    await jetstream(nc).publish(auditEventSubject('shop'), JSON.stringify(event), { msgID: id });
+
+    const stored = await waitFor(
+      async () => {
+        const { body } = await getJson<{ events: { event: { id: string } }[] }>(url('audit', '/audit/events'));
+        return body.events.find((e) => e.event.id === id);
+      },
+      { timeoutMs: 15_000, description: 'audit event listed by GET /audit/events' },
+    );
+    expect(stored.event).toMatchObject({ id, action: 'admin.profile.viewed', metadata: { customer_email: '[REDACTED]' } });
+  });
+
+  it('delivers an alert fired over the Alertmanager API to the webhook', async () => {
+    const alertname = `DiskFull-${randomUUID().slice(0, 8)}`;
+    const res = await fetch(url('alerting', '/api/v2/alerts'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          labels: { alertname, severity: 'high', service: 'shop' },
+          annotations: { summary: 'disk 95% full', owner: 'ops-lead@example.com' },
+        },
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const delivery = await system.webhook.waitForRequest(
+      (r) => JSON.stringify(r.body).includes(alertname),
+      15_000,
+    );
+    const body = delivery.body as { version: string; status: string; alerts: { labels: Record<string, string> }[] };
+    expect(body).toMatchObject({ version: '4', status: 'firing' });
+    expect(body.alerts[0].labels.alertname).toBe(alertname);
+    expect(JSON.stringify(body)).not.toContain('ops-lead@example.com');
+  });
+
+  it('reports the state of its HTTP targets', async () => {
+    const status = await waitFor(
+      async () => {
+        const { body } = await getJson<{ targets: { name: string; status: string }[] }>(url('health', '/api/status'));
+        return body.targets.length === 3 && body.targets.every((t) => t.status === 'up') ? body : null;
+      },
+      { timeoutMs: 20_000, description: 'all health targets up' },
+    );
+    expect(status.targets.map((t) => t.name).sort()).toEqual(['alerting', 'audit', 'reporting']);
+  });
+
+  it('builds a weekly report from the other services and e-mails it', async () => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
+    const res = await fetch(url('reporting', '/reports/weekly'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from, to }),
+    });
+    expect(res.status).toBeLessThan(300);
+    const mail = await system.smtp.waitForMessage(undefined, 20_000);
+    expect(mail.subject).toMatch(/report/i);
+    expect(mail.text).toMatch(/audit/i);
+    expect(mail.html).toBeTruthy();
+    expect(mail.text).not.toMatch(/unavailable/i);
+  });
+
+  it('turns readiness 503 within 10 s when NATS stops, keeps liveness 200, and recovers without restarts', async () => {
+    const pids = SERVICES.map((s) => system.services[s].process.pid);
+    await system.nats.stop();
+    const stoppedAt = Date.now();
+    await waitFor(
+      async () => {
+        const codes = await Promise.all(SERVICES.map(async (s) => (await fetch(url(s, '/health/readiness'))).status));
+        return codes.every((c) => c === 503);
+      },
+      { timeoutMs: 10_000, intervalMs: 200, description: 'every readiness 503 after NATS stopped' },
+    );
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    const readiness = await getJson<{ message: string }>(url('audit', '/health/readiness'));
+    expect(readiness.body.message).toContain('nats');
+    for (const s of SERVICES) expect((await fetch(url(s, '/health/liveness'))).status).toBe(200);
+
+    await system.nats.restart();
+    await waitFor(
+      async () => {
+        const codes = await Promise.all(SERVICES.map(async (s) => (await fetch(url(s, '/health/readiness'))).status));
+        return codes.every((c) => c === 200);
+      },
+      { timeoutMs: 30_000, intervalMs: 250, description: 'every readiness 200 after NATS restarted' },
+    );
+    expect(SERVICES.map((s) => system.services[s].process.pid)).toEqual(pids);
+
+    // The audit consumer resumed too: a new event is stored after the outage.
+    const client = await connect({ servers: system.nats.url });
+    const id = randomUUID();
+    await jetstream(client).publish(
+      auditEventSubject('shop'),
+      JSON.stringify({
+        id,
+        occurred_at: new Date().toISOString(),
+        source: 'shop',
+        actor: { type: 'user', id: 'u-1' },
+        action: 'privacy.settings.updated',
+        resource: { type: 'user', id: 'u-1' },
+        outcome: 'success',
+      }),
+      { msgID: id },
+    );
+    await client.close();
+    await waitFor(
+      async () => {
+        const { body } = await getJson<{ events: { event: { id: string } }[] }>(url('audit', '/audit/events'));
+        return body.events.some((e) => e.event.id === id);
+      },
+      { timeoutMs: 20_000, description: 'event stored after the NATS outage' },
+    );
+  });
+
+  it('drains and exits 0 on SIGTERM', async () => {
+    const service = system.services.alerting;
+    service.process.kill('SIGTERM');
+    const exit = await service.process.waitForExit(30_000);
+    expect(exit.code).toBe(0);
+  });
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+import { HEALTH_STATUS_SUBJECT, healthStatusChangedV1Schema } from './health-status-changed.v1';
+import { rpcErrorSchema } from './rpc-error.v1';
+import {
+  alertingSummaryReplyV1Schema,
+  auditSummaryReplyV1Schema,
+  healthSummaryReplyV1Schema,
+} from './summary-reply.v1';
+import {
+  ALERTING_SUMMARY_SUBJECT,
+  AUDIT_SUMMARY_SUBJECT,
+  HEALTH_SUMMARY_SUBJECT,
+  summaryRequestV1Schema,
+} from './summary-request.v1';
+
+const from = '2025-01-06T00:00:00+01:00';
+const to = '2025-01-13T00:00:00+01:00';
+
+describe('healthStatusChangedV1Schema', () => {
+  const change = { target: 'billing-api', from: 'up', to: 'down', at: to, reason: 'HTTP 503 three times' };
+
+  it('parses a state change on health.v1.status', () => {
+    expect(HEALTH_STATUS_SUBJECT).toBe('health.v1.status');
+    expect(healthStatusChangedV1Schema.parse(change)).toEqual(change);
+  });
+
+  it('rejects an unknown state, naming the field', () => {
+    const result = healthStatusChangedV1Schema.safeParse({ ...change, to: 'degraded' });
+    expect(z.prettifyError(result.error!)).toContain('at to');
+  });
+});
+
+describe('summary request/reply', () => {
+  it('has one subject per service', () => {
+    expect([AUDIT_SUMMARY_SUBJECT, ALERTING_SUMMARY_SUBJECT, HEALTH_SUMMARY_SUBJECT]).toEqual([
+      'audit.v1.summary',
+      'alerting.v1.summary',
+      'health.v1.summary',
+    ]);
+  });
+
+  it('accepts from <= to, comparing instants across offsets', () => {
+    expect(summaryRequestV1Schema.parse({ from, to, tenant_id: 'acme' })).toEqual({
+      from,
+      to,
+      tenant_id: 'acme',
+    });
+    expect(
+      summaryRequestV1Schema.safeParse({ from: '2025-01-06T01:00:00+01:00', to: '2025-01-06T00:00:00Z' })
+        .success,
+    ).toBe(true);
+  });
+
+  it('rejects from after to, naming to', () => {
+    const result = summaryRequestV1Schema.safeParse({ from: to, to: from });
+    expect(z.prettifyError(result.error!)).toContain('from must not be after to');
+    expect(result.error!.issues[0].path).toEqual(['to']);
+  });
+
+  it('parses each reply', () => {
+    const audit = { from, to, total_events: 3, by_action: { 'a.b': 3 }, by_outcome: { success: 3 } };
+    const alerting = { from, to, total_alerts: 2, by_severity: { high: 2 }, delivered: 2, failed: 0 };
+    const health = { from, to, targets: [{ name: 'db', status: 'up', uptime_pct: 99.9, checks: 10 }] };
+    expect(auditSummaryReplyV1Schema.parse(audit)).toEqual(audit);
+    expect(alertingSummaryReplyV1Schema.parse(alerting)).toEqual(alerting);
+    expect(healthSummaryReplyV1Schema.parse(health)).toEqual(health);
+    const noData = { ...health, targets: [{ name: 'db', status: 'unknown', uptime_pct: null, checks: 0 }] };
+    expect(healthSummaryReplyV1Schema.parse(noData)).toEqual(noData);
+  });
+
+  it('rejects negative counts and uptime above 100', () => {
+    const audit = { from, to, total_events: -1, by_action: {}, by_outcome: {} };
+    expect(z.prettifyError(auditSummaryReplyV1Schema.safeParse(audit).error!)).toContain('at total_events');
+    const health = { from, to, targets: [{ name: 'db', status: 'up', uptime_pct: 101, checks: 1 }] };
+    expect(z.prettifyError(healthSummaryReplyV1Schema.safeParse(health).error!)).toContain(
+      'at targets[0].uptime_pct',
+    );
+  });
+
+  it('parses an error reply', () => {
+    const error = { error: 'bad_request', message: 'to: from must not be after to' };
+    expect(rpcErrorSchema.parse(error)).toEqual(error);
+  });
+});

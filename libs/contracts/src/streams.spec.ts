@@ -1,0 +1,59 @@
+import { AUDIT_EVENTS_WILDCARD } from './audit-event.v1';
+import { ALERT_FIRED_SUBJECT, ALERT_RESOLVED_SUBJECT } from './alert-event.v1';
+import { HEALTH_STATUS_SUBJECT } from './health-status-changed.v1';
+import { AUDIT_INGEST_CONSUMER, AUDIT_STREAM, auditDlqSubject, STREAMS } from './streams';
+
+/** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
+function matches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
+
+describe('streams', () => {
+  it('defines AUDIT, AUDIT_DLQ, ALERTS and HEALTH', () => {
+    expect(STREAMS.map((s) => [s.name, s.subjects])).toEqual([
+      ['AUDIT', [AUDIT_EVENTS_WILDCARD]],
+      ['AUDIT_DLQ', ['audit.v1.dlq.>']],
+      ['ALERTS', ['alerts.v1.>']],
+      ['HEALTH', [HEALTH_STATUS_SUBJECT]],
+    ]);
+    expect(AUDIT_INGEST_CONSUMER).toBe('audit-ingest');
+  });
+
+  it('dedupes audit events for two minutes on file storage with limits retention', () => {
+    expect(AUDIT_STREAM.duplicate_window_ns).toBe(120_000_000_000);
+    expect(AUDIT_STREAM).toMatchObject({ storage: 'file', retention: 'limits' });
+  });
+
+  it('keeps every duration a safe integer of nanoseconds', () => {
+    for (const s of STREAMS) {
+      for (const ns of [s.duplicate_window_ns, s.max_age_ns]) {
+        if (ns !== undefined) expect(Number.isSafeInteger(ns)).toBe(true);
+      }
+    }
+  });
+
+  it('routes every subject to exactly one stream', () => {
+    const subjects = [
+      'audit.v1.events.billing',
+      auditDlqSubject('schema'),
+      ALERT_FIRED_SUBJECT,
+      ALERT_RESOLVED_SUBJECT,
+    ];
+    for (const subject of [...subjects, HEALTH_STATUS_SUBJECT]) {
+      const owners = STREAMS.filter((s) => s.subjects.some((p) => matches(p, subject)));
+      expect(owners).toHaveLength(1);
+    }
+  });
+
+  it('builds DLQ subjects from a reason token', () => {
+    expect(auditDlqSubject('schema')).toBe('audit.v1.dlq.schema');
+    expect(() => auditDlqSubject('bad reason')).toThrow(/invalid DLQ reason/);
+    expect(() => auditDlqSubject('a.b')).toThrow(/invalid DLQ reason/);
+  });
+});

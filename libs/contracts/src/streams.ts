@@ -1,0 +1,75 @@
+/**
+ * JetStream streams as plain data (no NATS client types); the platform creates or updates them
+ * idempotently at boot. Durations are nanoseconds, as the JetStream API expects.
+ */
+export interface StreamDefinition {
+  name: string;
+  subjects: readonly string[];
+  description: string;
+  storage: 'file' | 'memory';
+  retention: 'limits' | 'interest' | 'workqueue';
+  duplicate_window_ns?: number;
+  max_age_ns?: number;
+}
+
+const NS_PER_MINUTE = 60 * 1e9;
+const NS_PER_DAY = 24 * 60 * NS_PER_MINUTE;
+
+export const AUDIT_DLQ_SUBJECT_PREFIX = 'audit.v1.dlq.';
+export const AUDIT_DLQ_WILDCARD = 'audit.v1.dlq.>';
+/** Durable pull consumer of the AUDIT stream. */
+export const AUDIT_INGEST_CONSUMER = 'audit-ingest';
+
+const REASON_PATTERN = /^[a-z0-9_-]{1,64}$/;
+
+/** `audit.v1.dlq.<reason>`, e.g. `audit.v1.dlq.schema`; throws when `reason` is not a subject token. */
+export function auditDlqSubject(reason: string): string {
+  if (!REASON_PATTERN.test(reason)) {
+    throw new Error(`invalid DLQ reason "${reason}": expected 1-64 characters of [a-z0-9_-]`);
+  }
+  return `${AUDIT_DLQ_SUBJECT_PREFIX}${reason}`;
+}
+
+export const AUDIT_STREAM: StreamDefinition = {
+  name: 'AUDIT',
+  subjects: ['audit.v1.events.>'],
+  description: 'Audit events from every service, de-duplicated on Nats-Msg-Id',
+  storage: 'file',
+  retention: 'limits',
+  duplicate_window_ns: 2 * NS_PER_MINUTE,
+  max_age_ns: 7 * NS_PER_DAY,
+};
+
+export const AUDIT_DLQ_STREAM: StreamDefinition = {
+  name: 'AUDIT_DLQ',
+  subjects: [AUDIT_DLQ_WILDCARD],
+  description: 'Rejected audit events, with Vigil-Dlq-Reason and Vigil-Original-Subject headers',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 30 * NS_PER_DAY,
+};
+
+export const ALERTS_STREAM: StreamDefinition = {
+  name: 'ALERTS',
+  subjects: ['alerts.v1.>'],
+  description: 'Fired and resolved alerts from detectors and health',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 7 * NS_PER_DAY,
+};
+
+export const HEALTH_STREAM: StreamDefinition = {
+  name: 'HEALTH',
+  subjects: ['health.v1.status'],
+  description: 'Health target state changes',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 7 * NS_PER_DAY,
+};
+
+export const STREAMS: readonly StreamDefinition[] = [
+  AUDIT_STREAM,
+  AUDIT_DLQ_STREAM,
+  ALERTS_STREAM,
+  HEALTH_STREAM,
+];

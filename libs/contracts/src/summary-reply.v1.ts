@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+import { targetStatusSchema } from './health-status-changed.v1';
+import { isoDateTimeSchema } from './iso-datetime';
+import { messageJsonSchema } from './json-schema';
+
+const count = z.int().nonnegative();
+const counts = z.record(z.string(), count);
+
+export const auditSummaryReplyV1Schema = z
+  .object({
+    from: isoDateTimeSchema,
+    to: isoDateTimeSchema,
+    total_events: count,
+    by_action: counts,
+    by_outcome: counts,
+  })
+  .meta({ title: 'AuditSummaryReply v1', description: 'Reply on audit.v1.summary.' });
+
+export const alertingSummaryReplyV1Schema = z
+  .object({
+    from: isoDateTimeSchema,
+    to: isoDateTimeSchema,
+    total_alerts: count,
+    by_severity: counts,
+    delivered: count,
+    failed: count,
+  })
+  .meta({ title: 'AlertingSummaryReply v1', description: 'Reply on alerting.v1.summary.' });
+
+export const healthSummaryReplyV1Schema = z
+  .object({
+    from: isoDateTimeSchema,
+    to: isoDateTimeSchema,
+    targets: z.array(
+      z.object({
+        name: z.string().min(1),
+        status: targetStatusSchema,
+        uptime_pct: z.number().min(0).max(100).nullable(),
+        checks: count,
+      }),
+    ),
+  })
+  .meta({ title: 'HealthSummaryReply v1', description: 'Reply on health.v1.summary.' });
+
+export type AuditSummaryReplyV1 = z.infer<typeof auditSummaryReplyV1Schema>;
+export type AlertingSummaryReplyV1 = z.infer<typeof alertingSummaryReplyV1Schema>;
+export type HealthSummaryReplyV1 = z.infer<typeof healthSummaryReplyV1Schema>;
+
+export const auditSummaryReplyV1JsonSchema = messageJsonSchema(
+  'audit-summary-reply.v1',
+  auditSummaryReplyV1Schema,
+);
+export const alertingSummaryReplyV1JsonSchema = messageJsonSchema(
+  'alerting-summary-reply.v1',
+  alertingSummaryReplyV1Schema,
+);
+export const healthSummaryReplyV1JsonSchema = messageJsonSchema(
+  'health-summary-reply.v1',
+  healthSummaryReplyV1Schema,
+);

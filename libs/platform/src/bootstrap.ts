@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+
+import { type DynamicModule, type INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { z } from 'zod';
+
+import { SERVICE_CONFIG } from './config/config.tokens';
+import { ConfigError, loadConfig, platformConfigSchema, processEnv, SERVICE_PORTS, type ServiceName } from './config/platform-config';
+import { CorrelationMiddleware } from './context/correlation.middleware';
+import { LifecycleState } from './health/lifecycle-state';
+import { httpMetricsMiddleware } from './metrics/http-metrics';
+
+type PlatformShape = z.infer<typeof platformConfigSchema>;
+
+export interface ServiceDefinition<S extends z.ZodType<PlatformShape>> {
+  name: ServiceName;
+  configSchema: S;
+  module: (config: z.infer<S> & { PORT: number }) => DynamicModule;
+}
+
+/**
+ * Builds and starts a service on `env` (validated first; a bad value throws ConfigError). Used by
+ * `bootstrapService` and by integration tests, which run services in-process on free ports.
+ */
+export async function startService<S extends z.ZodType<PlatformShape>>(
+  definition: ServiceDefinition<S>,
+  env: Record<string, string | undefined>,
+  options: { logger?: boolean } = {},
+): Promise<NestExpressApplication> {
+  const config = loadConfig(definition.configSchema, env, SERVICE_PORTS[definition.name]);
+  const app = await NestFactory.create<NestExpressApplication>(definition.module(config), {
+    bufferLogs: options.logger !== false,
+    abortOnError: false,
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  const correlation = new CorrelationMiddleware();
+  app.use(correlation.use.bind(correlation));
+  app.use(httpMetricsMiddleware());
+  await app.listen(config.PORT, '0.0.0.0');
+  app.get(LifecycleState).markStarted();
+  new NestLogger('Bootstrap').log({ port: config.PORT }, `${definition.name} listening`);
+  return app;
+}
+
+/**
+ * The `main.ts` of every service: starts it on the process environment, prints one line and exits 1
+ * when config or boot fails, and installs the SIGTERM sequence.
+ */
+export async function bootstrapService<S extends z.ZodType<PlatformShape>>(definition: ServiceDefinition<S>): Promise<void> {
+  try {
+    const app = await startService(definition, processEnv());
+    const config = app.get<PlatformShape>(SERVICE_CONFIG);
+    installShutdown(app, config);
+  } catch (error) {
+    exitOnBootFailure(definition.name, error);
+  }
+}
+
+function exitOnBootFailure(service: string, error: unknown): never {
+  const line = error instanceof ConfigError ? error.message : `boot failed: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`vigil-${service}: ${line.split('\n')[0]}\n`);
+  process.exit(1);
+}
+
+/**
+ * SIGTERM: readiness turns 503 at once, then after SHUTDOWN_DRAIN_MS the app closes (consumers stop,
+ * the HTTP server finishes in-flight requests, NATS drains, the pool closes) and the process exits 0.
+ * Past SHUTDOWN_GRACE_MS it exits 1 rather than hang.
+ */
+function installShutdown(app: INestApplication, config: PlatformShape): void {
+  const lifecycle = app.get(LifecycleState);
+  const logger = new NestLogger('Shutdown');
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (lifecycle.isDraining) return;
+    lifecycle.markDraining();
+    logger.log({ signal }, 'draining');
+    const hardStop = setTimeout(() => {
+      logger.error({ grace_ms: config.SHUTDOWN_GRACE_MS }, 'shutdown overran its grace period');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS);
+    await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+    await app.close();
+    clearTimeout(hardStop);
+    logger.log({ signal }, 'stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutdown(s));
+}

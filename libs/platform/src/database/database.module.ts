@@ -1,0 +1,54 @@
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+
+import { SERVICE_CONFIG } from '../config/config.tokens';
+import type { PlatformConfig } from '../config/platform-config';
+import { DependencyMonitor } from '../health/dependency-monitor';
+
+export interface DatabaseOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity list type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own migration list type
+  migrations: MixedList<Function | string>;
+}
+
+@Injectable()
+class DatabaseHealth implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly monitor: DependencyMonitor,
+  ) {}
+
+  onModuleInit(): void {
+    this.monitor.register({ name: 'postgres', run: async () => void (await this.dataSource.query('SELECT 1')) });
+  }
+}
+
+/** TypeORM on DATABASE_URL; migrations run at boot (never `synchronize`), before the service reports started. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: PlatformConfig) => ({
+            type: 'postgres' as const,
+            url: config.DATABASE_URL,
+            entities: options.entities,
+            migrations: options.migrations,
+            migrationsRun: true,
+            migrationsTransactionMode: 'each' as const,
+            synchronize: false,
+            retryAttempts: 20,
+            retryDelay: 1500,
+            extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'vigil' },
+          }),
+        }),
+      ],
+      providers: [DatabaseHealth],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+
+import { redact } from '@vigil/redaction';
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+  [extra: string]: unknown;
+}
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/**
+ * Every HTTP error leaves as `{error, message, details?}`. Known errors keep their status; anything
+ * else becomes a 500 with an error id, logged once with its stack (redacted).
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = exception instanceof HttpException ? this.known(exception) : this.unknown(exception);
+    res.status(status).json(redact(body));
+  }
+
+  private known(exception: HttpException): [number, ErrorBody] {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
+    if (typeof response === 'string') return [status, { error: code, message: response }];
+    const { error, message, details, ...rest } = response as Record<string, unknown>;
+    if (error && typeof error === 'object') {
+      // A terminus health check result: name the failing components in the message.
+      const failing = Object.keys(error);
+      return [status, { error: 'not_ready', message: `not ready: ${failing.join(', ')} down`, details, failing, ...rest }];
+    }
+    return [
+      status,
+      {
+        error: typeof error === 'string' && /^[a-z_]+$/.test(error) ? error : code,
+        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
+        ...(details !== undefined ? { details } : {}),
+        // Health checks keep terminus' own fields (status, info, error details) beside ours.
+        ...rest,
+      },
+    ];
+  }
+
+  private unknown(exception: unknown): [number, ErrorBody] {
+    const errorId = randomUUID();
+    this.logger.error({ error_id: errorId, err: exception }, 'unhandled error');
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { error: 'internal_error', message: `internal error (error id ${errorId})`, details: { error_id: errorId } },
+    ];
+  }
+}

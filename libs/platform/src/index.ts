@@ -1,0 +1,20 @@
+export { bootstrapService, startService, type ServiceDefinition } from './bootstrap';
+export { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
+export {
+  ConfigError,
+  loadConfig,
+  platformConfigSchema,
+  SERVICE_PORTS,
+  type PlatformConfig,
+  type ServiceName,
+} from './config/platform-config';
+export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
+export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
+export type { DatabaseOptions } from './database/database.module';
+export { HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
+export { DependencyMonitor, type DependencyCheck, type DependencyState } from './health/dependency-monitor';
+export { LifecycleState } from './health/lifecycle-state';
+export { PROBE_PATHS } from './health/probe-paths';
+export { NatsMessaging, RpcError } from './nats/nats-messaging';
+export { NATS_CONNECTION } from './nats/nats.tokens';
+export { PlatformModule, type PlatformOptions } from './platform.module';

@@ -1,0 +1,2 @@
+/** The process's one NATS connection (`NatsConnection` from @nats-io/transport-node). */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');

@@ -1,0 +1,68 @@
+import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+
+import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
+import type { PlatformConfig } from './config/platform-config';
+import { DatabaseModule, type DatabaseOptions } from './database/database.module';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { DependencyMonitor } from './health/dependency-monitor';
+import { EventLoopWatch } from './health/event-loop-watch';
+import { HealthController } from './health/health.controller';
+import { LifecycleState } from './health/lifecycle-state';
+import { loggerOptions } from './logging/logger-options';
+import { JetStreamSetup } from './nats/jetstream-setup';
+import { natsConnectionProvider } from './nats/nats-connection.provider';
+import { NatsHealth } from './nats/nats-health';
+import { NatsMessaging } from './nats/nats-messaging';
+import { NATS_CONNECTION } from './nats/nats.tokens';
+
+export interface PlatformOptions {
+  service: string;
+  config: PlatformConfig;
+  /** Entities and migrations of the service's own database. */
+  database: DatabaseOptions;
+}
+
+/**
+ * Everything a Vigil service gets and none re-implements: config, JSON logs, metrics, probes,
+ * the error filter, NATS (streams set up at boot) and Postgres (migrations run at boot).
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const identity: ServiceIdentity = {
+      name: options.service,
+      version: options.config.SERVICE_VERSION,
+      gitSha: options.config.GIT_SHA,
+      environment: options.config.ENVIRONMENT,
+    };
+    const providers: Provider[] = [
+      { provide: SERVICE_CONFIG, useValue: options.config },
+      { provide: SERVICE_IDENTITY, useValue: identity },
+      { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      LifecycleState,
+      EventLoopWatch,
+      DependencyMonitor,
+      natsConnectionProvider,
+      JetStreamSetup,
+      NatsHealth,
+      NatsMessaging,
+    ];
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL)),
+        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        TerminusModule.forRoot({ logger: false }),
+        DatabaseModule.forRoot(options.database),
+      ],
+      controllers: [HealthController],
+      providers,
+      exports: [SERVICE_CONFIG, SERVICE_IDENTITY, LifecycleState, DependencyMonitor, NATS_CONNECTION, NatsMessaging, DatabaseModule],
+    };
+  }
+}

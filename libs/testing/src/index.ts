@@ -1,0 +1,21 @@
+export {
+  createDatabase,
+  randomDatabaseName,
+  TEST_PG_ADMIN_URL_ENV,
+  testDatabaseUrl,
+  withDatabase,
+} from './database';
+export { freePort } from './free-port';
+export { type NatsServerHandle, type NatsServerOptions, startNatsServer } from './nats-server';
+export { type PostgresHandle, type PostgresOptions, startPostgres } from './postgres';
+export { repoRoot } from './repo-root';
+export {
+  type ExitResult,
+  runService,
+  type RunServiceOptions,
+  type ServiceName,
+  type ServiceProcess,
+} from './run-service';
+export { type ParsedMail, type SmtpSink, startSmtpServer } from './smtp-sink';
+export { GiveUp, waitFor, type WaitForOptions } from './wait-for';
+export { type RecordedRequest, startWebhookSink, type WebhookSink } from './webhook-sink';
