@@ -44,7 +44,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
     if (typeof response === 'string') return [status, { error: code, message: response }];
-    const { error, message, details, ...rest } = response as Record<string, unknown>;
+    const { error, message, details, statusCode: _statusCode, ...rest } = response as Record<string, unknown>;
     if (error && typeof error === 'object') {
       // A terminus health check result: name the failing components in the message.
       const failing = Object.keys(error);

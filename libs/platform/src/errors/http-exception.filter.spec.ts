@@ -1,0 +1,54 @@
+import { BadRequestException, Logger, NotFoundException, ServiceUnavailableException, type ArgumentsHost } from '@nestjs/common';
+
+import { HttpExceptionFilter } from './http-exception.filter';
+
+function capture(exception: unknown) {
+  const sent: { status?: number; body?: unknown } = {};
+  const res = {
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    json(body: unknown) {
+      sent.body = body;
+    },
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
+  new HttpExceptionFilter().catch(exception, host);
+  return sent;
+}
+
+describe('HttpExceptionFilter', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('keeps the status of a known error and shapes {error, message, details}', () => {
+    const sent = capture(new BadRequestException({ message: 'limit must be positive', details: { limit: -1 } }));
+    expect(sent).toEqual({ status: 400, body: { error: 'bad_request', message: 'limit must be positive', details: { limit: -1 } } });
+  });
+
+  it('uses the status name when only a message is given', () => {
+    expect(capture(new NotFoundException('no such alert')).body).toEqual({ error: 'not_found', message: 'no such alert' });
+  });
+
+  it('names failing components of a terminus health result', () => {
+    const sent = capture(
+      new ServiceUnavailableException({ status: 'error', info: {}, error: { nats: { status: 'down' } }, details: {} }),
+    );
+    expect(sent.status).toBe(503);
+    expect(sent.body).toMatchObject({ error: 'not_ready', message: 'not ready: nats down', failing: ['nats'] });
+  });
+
+  it('turns unknown errors into a 500 with an error id and no internals', () => {
+    const sent = capture(new Error('connection string postgres://admin:hunter2@db/x'));
+    expect(sent.status).toBe(500);
+    const body = sent.body as { error: string; message: string; details: { error_id: string } };
+    expect(body.error).toBe('internal_error');
+    expect(body.message).toContain(body.details.error_id);
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+  });
+
+  it('redacts secrets a handler put in an error body', () => {
+    const body = capture(new BadRequestException({ message: 'bad', details: { password: 'pw' } })).body;
+    expect(body).toMatchObject({ details: { password: '[REDACTED]' } });
+  });
+});

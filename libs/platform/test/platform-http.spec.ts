@@ -1,0 +1,112 @@
+import { Controller, Get, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+
+import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
+
+import { platformConfigSchema, PlatformModule, startService, type PlatformConfig, type ServiceDefinition } from '../src';
+
+@Controller('boom')
+class BoomController {
+  @Get()
+  boom(): never {
+    throw new Error('secret token=abc123 leaked');
+  }
+}
+
+@Module({})
+class ProbeModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: ProbeModule,
+      imports: [PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } })],
+      controllers: [BoomController],
+    };
+  }
+}
+
+const definition: ServiceDefinition<typeof platformConfigSchema> = {
+  name: 'audit',
+  configSchema: platformConfigSchema,
+  module: (config) => ProbeModule.forRoot(config),
+};
+
+describe('platform HTTP surface (real NATS + Postgres)', () => {
+  let nats: NatsServerHandle;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startService(
+      definition,
+      { PORT: String(port), NATS_URL: nats.url, DATABASE_URL: await testDatabaseUrl(), HEALTH_CHECK_INTERVAL_MS: '200', SERVICE_VERSION: '1.2.3', GIT_SHA: 'abc1234' },
+      { logger: false },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nats?.stop();
+  });
+
+  it('echoes x-request-id and continues the caller trace', async () => {
+    const res = await fetch(`${base}/health`, {
+      headers: { 'x-request-id': 'req-e2e-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-e2e-1');
+    expect(res.headers.get('traceparent')).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+  });
+
+  it('generates correlation ids when the caller sends none', async () => {
+    const res = await fetch(`${base}/health/liveness`);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('describes itself on GET /health', async () => {
+    const body = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', version: '1.2.3', git_sha: 'abc1234', environment: 'development' });
+    expect(body.uptime_s).toEqual(expect.any(Number));
+    expect(body.timestamp).toEqual(expect.any(String));
+  });
+
+  it('is ready once NATS and Postgres checks pass, and details every component', async () => {
+    let res = await fetch(`${base}/health/readiness`);
+    for (let i = 0; i < 20 && res.status !== 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await fetch(`${base}/health/readiness`);
+    }
+    expect(res.status).toBe(200);
+    expect((await fetch(`${base}/health/startup`)).status).toBe(200);
+    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as { components: { name: string; status: string }[] };
+    expect(detailed.components.map((c) => [c.name, c.status]).sort()).toEqual([
+      ['nats', 'up'],
+      ['postgres', 'up'],
+    ]);
+  });
+
+  it('serves the HTTP metrics with the matched route as label', async () => {
+    await fetch(`${base}/health`);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/health",status_code="200"\} \d+/);
+    expect(text).toContain('http_request_duration_seconds_bucket');
+    expect(text).toContain('http_requests_in_progress');
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const res = await fetch(`${base}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: 'not_found', message: expect.any(String) });
+  });
+
+  it('turns an unexpected error into a 500 with an error id and no secret', async () => {
+    const res = await fetch(`${base}/boom`);
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { error: string; details: { error_id: string } };
+    expect(body.error).toBe('internal_error');
+    expect(body.details.error_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(body)).not.toContain('abc123');
+  });
+});
