@@ -4,14 +4,13 @@ import { HttpExceptionFilter } from './http-exception.filter';
 
 function capture(exception: unknown) {
   const sent: { status?: number; body?: unknown } = {};
-  const res = {
-    status(code: number) {
-      sent.status = code;
-      return this;
-    },
-    json(body: unknown) {
-      sent.body = body;
-    },
+  interface FakeResponse {
+    status(code: number): FakeResponse;
+    json(body: unknown): void;
+  }
+  const res: FakeResponse = {
+    status: (code) => ((sent.status = code), res),
+    json: (body) => void (sent.body = body),
   };
   const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
   new HttpExceptionFilter().catch(exception, host);
@@ -19,7 +18,9 @@ function capture(exception: unknown) {
 }
 
 describe('HttpExceptionFilter', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('keeps the status of a known error and shapes {error, message, details}', () => {
     const sent = capture(new BadRequestException({ message: 'limit must be positive', details: { limit: -1 } }));
