@@ -4,7 +4,8 @@ const preset = require('../jest.preset.cjs');
 const esmPackages = ['kubernetes-models', '@kubernetes-models', 'is-cidr', 'cidr-regex'];
 const transformIgnorePatterns = preset.transformIgnorePatterns.map((pattern) => {
   const widened = pattern.replace('(\\.pnpm|', `(\\.pnpm|${esmPackages.join('|')}|`);
-  if (widened === pattern) throw new Error(`jest.preset.cjs transformIgnorePatterns changed shape: ${pattern}`);
+  if (widened === pattern)
+    throw new Error(`jest.preset.cjs transformIgnorePatterns changed shape: ${pattern}`);
   return widened;
 });
 

@@ -2,7 +2,7 @@
 //   node healthcheck.cjs                      -> http://127.0.0.1:$PORT/health/liveness
 //   node healthcheck.cjs http://host:port/p   -> that URL
 // Without PORT the default port of the service named by VIGIL_APP (set in the image) is used.
-// docker/compose.spec in deploy/test checks DEFAULT_PORTS and LIVENESS_PATH against @vigil/platform.
+// deploy/test/compose.spec.ts checks DEFAULT_PORTS and LIVENESS_PATH against @vigil/platform.
 'use strict';
 
 const DEFAULT_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 };

@@ -56,7 +56,10 @@ const OVERLAYS = [
 
 function validateObject(obj: K8sObject): void {
   const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
-  if (!Model) throw new Error(`no validator for ${obj.apiVersion} ${obj.kind} "${obj.metadata?.name}"; add it to MODELS`);
+  if (!Model)
+    throw new Error(
+      `no validator for ${obj.apiVersion} ${obj.kind} "${obj.metadata?.name}"; add it to MODELS`,
+    );
   new Model(obj as never).validate();
 }
 
@@ -67,10 +70,12 @@ function render(overlay: string): K8sObject[] {
     ['kustomize', dir],
     'install kubectl v1.27+ (its built-in `kubectl kustomize` renders k8s/ offline)',
   );
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} exited ${result.status}:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`kubectl kustomize ${dir} exited ${result.status}:\n${result.stderr}`);
   const objects: K8sObject[] = [];
   for (const doc of parseAllDocuments(result.stdout)) {
-    if (doc.errors.length > 0) throw new Error(`kubectl kustomize ${dir}: unparsable YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length > 0)
+      throw new Error(`kubectl kustomize ${dir}: unparsable YAML: ${doc.errors[0].message}`);
     const value = doc.toJS() as K8sObject | null;
     if (value) objects.push(value);
   }
@@ -85,8 +90,13 @@ function loadExampleSecret(): ISecret {
 const ofKind = <T>(objects: K8sObject[], kind: string): T[] =>
   objects.filter((o) => o.kind === kind) as unknown as T[];
 
-const labelsMatch = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
-  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+const labelsMatch = (
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+) =>
+  !!selector &&
+  Object.keys(selector).length > 0 &&
+  Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 /**
  * The environment a container would see: envFrom ConfigMaps, then env entries; Secret values are the
@@ -99,7 +109,8 @@ function containerEnv(
   problems: string[],
 ): Record<string, string> {
   const secretData = secret.stringData ?? {};
-  const configMap = (name: string) => ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === name);
+  const configMap = (name: string) =>
+    ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === name);
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef) {
@@ -119,11 +130,14 @@ function containerEnv(
     } else if (from?.configMapKeyRef) {
       const value = configMap(from.configMapKeyRef.name ?? '')?.data?.[from.configMapKeyRef.key];
       if (value === undefined)
-        problems.push(`${entry.name}: ConfigMap key ${from.configMapKeyRef.name}/${from.configMapKeyRef.key} not found`);
+        problems.push(
+          `${entry.name}: ConfigMap key ${from.configMapKeyRef.name}/${from.configMapKeyRef.key} not found`,
+        );
       else env[entry.name] = value;
     } else if (from?.secretKeyRef) {
       const { name, key } = from.secretKeyRef;
-      if (name !== secret.metadata?.name) problems.push(`${entry.name}: Secret "${name}" is not ${secret.metadata?.name}`);
+      if (name !== secret.metadata?.name)
+        problems.push(`${entry.name}: Secret "${name}" is not ${secret.metadata?.name}`);
       else if (secretData[key] === undefined)
         problems.push(`${entry.name}: key "${key}" is missing from k8s/base/secrets.example.yaml`);
       else env[entry.name] = secretData[key];
@@ -142,7 +156,9 @@ function probeProblems(app: ServiceName, container: IContainer): string[] {
   const http = (container.ports ?? []).find((p) => p.name === 'http');
   if (!http) return [`${where} has no containerPort named "http"`];
   if (http.containerPort !== SERVICE_PORTS[app])
-    problems.push(`${where}: port "http" is ${http.containerPort}, the service listens on ${SERVICE_PORTS[app]}`);
+    problems.push(
+      `${where}: port "http" is ${http.containerPort}, the service listens on ${SERVICE_PORTS[app]}`,
+    );
   for (const kind of PROBE_KINDS) {
     const probe = container[`${kind}Probe`];
     if (!probe) {
@@ -173,7 +189,9 @@ function resourceProblems(container: IContainer): string[] {
     if (request === undefined) problems.push(`container "${container.name}" has no ${resource} request`);
     if (limit === undefined) problems.push(`container "${container.name}" has no ${resource} limit`);
     if (request !== undefined && limit !== undefined && parseQuantity(request) > parseQuantity(limit))
-      problems.push(`container "${container.name}": ${resource} request ${request} exceeds its limit ${limit}`);
+      problems.push(
+        `container "${container.name}": ${resource} request ${request} exceeds its limit ${limit}`,
+      );
   }
   return problems;
 }
@@ -184,26 +202,32 @@ function securityProblems(pod: IPodSpec, container: IContainer): string[] {
   const podSc = pod.securityContext ?? {};
   const sc = container.securityContext ?? {};
   if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) problems.push(`${where}: runAsNonRoot is not true`);
-  if ((sc.runAsUser ?? podSc.runAsUser) !== RUN_AS_USER) problems.push(`${where}: runAsUser is not ${RUN_AS_USER}`);
+  if ((sc.runAsUser ?? podSc.runAsUser) !== RUN_AS_USER)
+    problems.push(`${where}: runAsUser is not ${RUN_AS_USER}`);
   if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
   if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
   if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities do not drop ALL`);
-  if (sc.capabilities?.add?.length) problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
+  if (sc.capabilities?.add?.length)
+    problems.push(`${where}: adds capabilities ${sc.capabilities.add.join(',')}`);
   if ((sc.seccompProfile ?? podSc.seccompProfile)?.type !== 'RuntimeDefault')
     problems.push(`${where}: seccompProfile is not RuntimeDefault`);
   const tmp = (container.volumeMounts ?? []).find((m) => m.mountPath === '/tmp');
   const tmpVolume = tmp && (pod.volumes ?? []).find((v) => v.name === tmp.name);
-  if (!tmpVolume?.emptyDir) problems.push(`${where}: /tmp is not a writable emptyDir (the root filesystem is read-only)`);
+  if (!tmpVolume?.emptyDir)
+    problems.push(`${where}: /tmp is not a writable emptyDir (the root filesystem is read-only)`);
   return problems;
 }
 
 describe('kubernetes-models validation', () => {
   it('rejects a malformed Deployment, so a passing validation means something', () => {
-    const broken = { metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: 'nope' } } } };
+    const broken = {
+      metadata: { name: 'x' },
+      spec: { selector: {}, template: { spec: { containers: 'nope' } } },
+    };
     expect(() => validateObject({ apiVersion: 'apps/v1', kind: 'Deployment', ...broken })).toThrow();
-    expect(() => validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toThrow(
-      /no validator/,
-    );
+    expect(() =>
+      validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
+    ).toThrow(/no validator/);
   });
 
   it('accepts k8s/base/secrets.example.yaml, which holds placeholders only', () => {
@@ -211,11 +235,14 @@ describe('kubernetes-models validation', () => {
     expect(() => validateObject(secret as K8sObject)).not.toThrow();
     expect(secret.metadata?.name).toBe('vigil-secrets');
     expect(secret.data).toBeUndefined();
-    for (const [key, value] of Object.entries(secret.stringData ?? {})) expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
+    for (const [key, value] of Object.entries(secret.stringData ?? {}))
+      expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
   });
 
   it('keeps secrets.example.yaml out of the kustomization', () => {
-    const kustomization = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/kustomization.yaml'), 'utf8')) as {
+    const kustomization = parseYaml(
+      fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/kustomization.yaml'), 'utf8'),
+    ) as {
       resources?: string[];
     };
     expect(kustomization.resources ?? []).not.toContain('secrets.example.yaml');
@@ -226,7 +253,9 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
   let objects: K8sObject[] = [];
   const secret = loadExampleSecret();
   const deployment = (app: ServiceName) =>
-    ofKind<IDeployment>(objects, 'Deployment').find((d) => d.metadata?.labels?.['app.kubernetes.io/name'] === app);
+    ofKind<IDeployment>(objects, 'Deployment').find(
+      (d) => d.metadata?.labels?.['app.kubernetes.io/name'] === app,
+    );
 
   beforeAll(() => {
     objects = render(overlay.name);
@@ -253,7 +282,10 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
   });
 
   it('has exactly one Deployment and one Service per service, and none for anything else', () => {
-    const names = (kind: string) => ofKind<K8sObject>(objects, kind).map((o) => o.metadata.name).sort();
+    const names = (kind: string) =>
+      ofKind<K8sObject>(objects, kind)
+        .map((o) => o.metadata.name)
+        .sort();
     expect(names('Deployment')).toEqual([...APPS].sort());
     expect(names('Service')).toEqual([...APPS].sort());
   });
@@ -304,26 +336,37 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
 
     it('runs every container as non-root 10001 on a read-only root filesystem, without privileges', () => {
       const { containers, pod } = get();
-      expect([...containers, ...(pod.initContainers ?? [])].flatMap((c) => securityProblems(pod, c))).toEqual([]);
+      expect([...containers, ...(pod.initContainers ?? [])].flatMap((c) => securityProblems(pod, c))).toEqual(
+        [],
+      );
       expect(pod.automountServiceAccountToken).toBe(false);
     });
 
     it('gets an environment that resolves and passes the platform config schema', () => {
       const { containers } = get();
       const problems: string[] = [];
-      const env = containerEnv(containers.find((c) => c.name === app)!, objects, secret, problems);
+      const env = containerEnv(
+        containers.find((c) => c.name === app)!,
+        objects,
+        secret,
+        problems,
+      );
       expect(problems).toEqual([]);
       expect(env.PORT).toBe(String(SERVICE_PORTS[app]));
       expect(env.DATABASE_URL).toBeDefined();
       for (const key of APP_ENV[app]) expect({ [key]: env[key] }).toEqual({ [key]: expect.any(String) });
       const parsed = platformConfigSchema.safeParse(env);
-      expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+      expect(
+        parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      ).toEqual([]);
     });
 
     it('shuts down within its grace period: preStop sleep + SHUTDOWN_GRACE_MS < terminationGracePeriodSeconds', () => {
       const { containers, pod } = get();
       const container = containers.find((c) => c.name === app)!;
-      const preStop = sleepSeconds(container.lifecycle?.preStop?.exec?.command) ?? container.lifecycle?.preStop?.sleep?.seconds;
+      const preStop =
+        sleepSeconds(container.lifecycle?.preStop?.exec?.command) ??
+        container.lifecycle?.preStop?.sleep?.seconds;
       expect(preStop).toBeGreaterThan(0);
       const env = containerEnv(container, objects, secret, []);
       const graceMs = platformConfigSchema.shape.SHUTDOWN_GRACE_MS.parse(env.SHUTDOWN_GRACE_MS);
@@ -354,7 +397,9 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
     const volume = (pod.volumes ?? []).find((v) => v.name === mount!.name);
     const relative = file.slice(mount!.mountPath.length + 1);
     const key = volume?.configMap?.items?.find((i) => i.path === relative)?.key ?? relative;
-    const cm = ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === volume?.configMap?.name);
+    const cm = ofKind<IConfigMap>(objects, 'ConfigMap').find(
+      (c) => c.metadata?.name === volume?.configMap?.name,
+    );
     expect(cm?.data?.[key]).toBeDefined();
 
     const { targets } = parseYaml(cm!.data![key]) as { targets: Record<string, unknown>[] };
