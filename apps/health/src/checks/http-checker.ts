@@ -27,14 +27,30 @@ export class HttpChecker {
         await response.body?.cancel().catch(() => undefined);
       } else if (target.keyword !== null) {
         const body = await response.text();
-        if (!body.includes(target.keyword)) problem = `response body does not contain ${JSON.stringify(target.keyword)}`;
+        if (!body.includes(target.keyword)) {
+          problem = `response body does not contain ${JSON.stringify(target.keyword)}`;
+        }
       } else {
         await response.body?.cancel().catch(() => undefined);
       }
-      return { target: target.name, ok: problem === null, statusCode, responseTimeMs: elapsed(), error: problem, checkedAt };
+      return {
+        target: target.name,
+        ok: problem === null,
+        statusCode,
+        responseTimeMs: elapsed(),
+        error: problem,
+        checkedAt,
+      };
     } catch (error) {
       const message = timeout.aborted ? `timed out after ${target.timeoutMs} ms` : describeFetchError(error);
-      return { target: target.name, ok: false, statusCode, responseTimeMs: elapsed(), error: message, checkedAt };
+      return {
+        target: target.name,
+        ok: false,
+        statusCode,
+        responseTimeMs: elapsed(),
+        error: message,
+        checkedAt,
+      };
     }
   }
 }
@@ -45,16 +61,31 @@ function requestParts(raw: string): { url: string; headers: Record<string, strin
   const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   url.username = '';
   url.password = '';
-  return { url: url.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+  return {
+    url: url.toString(),
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+  };
 }
 
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, ...) is in its cause. */
+/**
+ * fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND, ...) is in its cause.
+ * Duck-typed: fetch errors may come from another realm, where `instanceof Error` is false.
+ */
 function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause: unknown = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return code && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
+  const cause = field(error, 'cause');
+  const causeMessage = field(cause, 'message');
+  if (typeof causeMessage === 'string') {
+    const code = field(cause, 'code');
+    return typeof code === 'string' && !causeMessage.includes(code)
+      ? `${code}: ${causeMessage}`
+      : causeMessage;
   }
-  return error.message;
+  const message = field(error, 'message');
+  return typeof message === 'string' ? message : String(error);
+}
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && key in value
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }

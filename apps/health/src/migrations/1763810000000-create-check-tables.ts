@@ -15,7 +15,9 @@ export class CreateCheckTables1763810000000 implements MigrationInterface {
         checked_at timestamptz NOT NULL
       )`);
     // Uptime over a window is a per-target range scan.
-    await runner.query(`CREATE INDEX check_results_target_checked_at_idx ON check_results (target, checked_at)`);
+    await runner.query(
+      `CREATE INDEX check_results_target_checked_at_idx ON check_results (target, checked_at)`,
+    );
     await runner.query(`
       CREATE TABLE target_states (
         target text PRIMARY KEY,

@@ -34,7 +34,8 @@ export class TargetStateService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const saved = await this.repository.statesOf(this.targets.map((t) => t.name));
     const now = new Date().toISOString();
-    for (const target of this.targets) this.states.set(target.name, saved.get(target.name) ?? initialTargetState(now));
+    for (const target of this.targets)
+      this.states.set(target.name, saved.get(target.name) ?? initialTargetState(now));
   }
 
   snapshot(): TargetSnapshot[] {
@@ -64,7 +65,11 @@ export class TargetStateService implements OnModuleInit {
     else this.logger.log(fields, `target ${transition.to}`);
     const message = healthStatusChangedV1Schema.parse({ target, ...transition });
     try {
-      await this.messaging.publish(HEALTH_STATUS_SUBJECT, message, `${target}:${transition.from}:${transition.to}:${transition.at}`);
+      await this.messaging.publish(
+        HEALTH_STATUS_SUBJECT,
+        message,
+        `${target}:${transition.from}:${transition.to}:${transition.at}`,
+      );
     } catch (publishError) {
       this.logger.error({ ...fields, error: describe(publishError) }, 'status change not published');
     }

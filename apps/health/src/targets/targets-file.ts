@@ -1,11 +1,16 @@
 import fs from 'node:fs';
 
-import type { z } from 'zod';
 import { parse } from 'yaml';
+import type { z } from 'zod';
 
 import { ConfigError } from '@vigil/platform';
 
-import { httpTargetFileSchema, targetsFileSchema, toHttpTarget, type TargetDefinition } from './target-definition';
+import {
+  httpTargetFileSchema,
+  targetsFileSchema,
+  toHttpTarget,
+  type TargetDefinition,
+} from './target-definition';
 
 const VARIABLE = 'TARGETS_FILE';
 
@@ -19,7 +24,8 @@ export function loadTargetsFile(file: string): TargetDefinition[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    const code =
+      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     throw new ConfigError(VARIABLE, `${file}: cannot be read (${code})`);
   }
   return parseTargets(text, file);
@@ -63,7 +69,8 @@ function nameOf(raw: unknown): string {
 
 /** `field: problem` for one zod issue; unknown keys are named as fields of their own. */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `${formatPath([...issue.path, issue.keys[0]])}: unknown field`;
+  if (issue.code === 'unrecognized_keys')
+    return `${formatPath([...issue.path, issue.keys[0]])}: unknown field`;
   return issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
 }
 

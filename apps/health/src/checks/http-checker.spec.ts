@@ -1,0 +1,106 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { freePort } from '@vigil/testing';
+
+import type { HttpTarget } from '../targets/target-definition';
+import { HttpChecker } from './http-checker';
+
+describe('HttpChecker (against a local HTTP server)', () => {
+  let server: http.Server;
+  let base: string;
+  const checker = new HttpChecker();
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/slow') {
+        setTimeout(() => res.end('late'), 2000).unref();
+        return;
+      }
+      if (req.url === '/private') {
+        const expected = `Basic ${Buffer.from('probe:s3cret pw').toString('base64')}`;
+        res.writeHead(req.headers.authorization === expected ? 200 : 401).end('private');
+        return;
+      }
+      if (req.url === '/broken') {
+        res.writeHead(503).end('maintenance');
+        return;
+      }
+      res.writeHead(req.method === 'HEAD' ? 204 : 200).end('all systems nominal');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const target = (overrides: Partial<HttpTarget>): HttpTarget => ({
+    kind: 'http',
+    name: 'web',
+    url: `${base}/`,
+    method: 'GET',
+    intervalMs: 1000,
+    timeoutMs: 1000,
+    expectStatus: 200,
+    keyword: null,
+    failureThreshold: 2,
+    recoveryThreshold: 1,
+    ...overrides,
+  });
+
+  it('is up on the expected status, with its response time', async () => {
+    const result = await checker.check(target({}));
+    expect(result).toMatchObject({ target: 'web', ok: true, statusCode: 200, error: null });
+    expect(result.responseTimeMs).toBeGreaterThanOrEqual(0);
+    expect(result.checkedAt).toBeInstanceOf(Date);
+  });
+
+  it('is down on another status and says which', async () => {
+    const result = await checker.check(target({ url: `${base}/broken` }));
+    expect(result).toMatchObject({ ok: false, statusCode: 503, error: 'expected status 200, got 503' });
+  });
+
+  it('uses the method and expected status of the target', async () => {
+    expect(await checker.check(target({ method: 'HEAD', expectStatus: 204 }))).toMatchObject({
+      ok: true,
+      statusCode: 204,
+    });
+  });
+
+  it('checks the keyword in the body', async () => {
+    expect(await checker.check(target({ keyword: 'nominal' }))).toMatchObject({ ok: true });
+    expect(await checker.check(target({ keyword: 'degraded' }))).toMatchObject({
+      ok: false,
+      statusCode: 200,
+      error: 'response body does not contain "degraded"',
+    });
+  });
+
+  it('times out after timeout_ms', async () => {
+    const result = await checker.check(target({ url: `${base}/slow`, timeoutMs: 200 }));
+    expect(result).toMatchObject({ ok: false, statusCode: null, error: 'timed out after 200 ms' });
+    expect(result.responseTimeMs).toBeLessThan(1500);
+  });
+
+  it('reports a refused connection with its code', async () => {
+    const port = await freePort();
+    const result = await checker.check(target({ url: `http://127.0.0.1:${port}/` }));
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain('ECONNREFUSED');
+  });
+
+  it('sends credentials in the URL as Basic auth', async () => {
+    const url = `${base.replace('http://', 'http://probe:s3cret%20pw@')}/private`;
+    expect(await checker.check(target({ url }))).toMatchObject({ ok: true, statusCode: 200 });
+  });
+
+  it('stops when cancelled', async () => {
+    const cancel = new AbortController();
+    const pending = checker.check(target({ url: `${base}/slow`, timeoutMs: 5000 }), cancel.signal);
+    cancel.abort();
+    expect(await pending).toMatchObject({ ok: false, statusCode: null });
+  });
+});

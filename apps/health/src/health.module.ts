@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+
+import { PlatformModule } from '@vigil/platform';
+
+import { StatusController } from './api/status.controller';
+import { CheckScheduler } from './checks/check-scheduler';
+import { HttpChecker } from './checks/http-checker';
+import { probeMetricProviders } from './checks/probe-metrics';
+import type { HealthConfig } from './config/health-config';
+import { HEALTH_MIGRATIONS } from './migrations';
+import { TargetStateRepository } from './state/target-state.repository';
+import { TargetStateService } from './state/target-state.service';
+import { HealthSummaryResponder } from './summary/health-summary.responder';
+import type { TargetDefinition } from './targets/target-definition';
+import { HEALTH_TARGETS } from './targets/targets.tokens';
+
+@Module({})
+export class HealthModule {
+  /** `targets` come from the validated TARGETS_FILE (see service.ts). */
+  static forRoot(config: HealthConfig, targets: readonly TargetDefinition[]): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'health',
+          config,
+          database: { entities: [], migrations: HEALTH_MIGRATIONS },
+        }),
+      ],
+      controllers: [StatusController],
+      providers: [
+        { provide: HEALTH_TARGETS, useValue: targets },
+        HttpChecker,
+        TargetStateRepository,
+        TargetStateService,
+        CheckScheduler,
+        HealthSummaryResponder,
+        ...probeMetricProviders,
+      ],
+    };
+  }
+}
