@@ -26,7 +26,8 @@ const recipients = z
   .string()
   .superRefine((value, ctx) => {
     const entries = splitList(value);
-    if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one e-mail address' });
+    if (entries.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'must list at least one e-mail address' });
     for (const entry of entries) {
       if (!emailAddress.safeParse(entry).success) {
         ctx.addIssue({ code: 'custom', message: `"${entry}" is not an e-mail address` });
@@ -48,7 +49,11 @@ export const reportingConfigSchema = platformConfigSchema.extend({
   /** How long each summary request to audit, alerting and health may take before its section says unavailable. */
   SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** IANA time zone in which the e-mail shows dates (periods themselves are ISO weeks in UTC). */
-  REPORT_TIME_ZONE: z.string().min(1).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  REPORT_TIME_ZONE: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC'),
   /** Sending attempts per report before the run is marked failed. */
   SMTP_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Wait before the first retry; doubled before each further one. */

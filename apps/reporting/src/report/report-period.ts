@@ -38,7 +38,8 @@ export function previousIsoWeek(now: Date): ReportPeriod {
 
 /** An explicit period; labelled as an ISO week when it is exactly one. */
 export function customPeriod(start: Date, end: Date): ReportPeriod {
-  const isWholeIsoWeek = isoWeekStart(start).getTime() === start.getTime() && end.getTime() - start.getTime() === WEEK_MS;
+  const isWholeIsoWeek =
+    isoWeekStart(start).getTime() === start.getTime() && end.getTime() - start.getTime() === WEEK_MS;
   const label = isWholeIsoWeek
     ? isoWeekLabel(start)
     : `${utcDate(start)}..${utcDate(new Date(end.getTime() - 1))}`;

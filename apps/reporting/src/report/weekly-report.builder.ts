@@ -20,7 +20,12 @@ export interface WeeklyReportInput {
  * Turns the three summaries into the weekly report document. The result is redacted: source values
  * (target names, action names, failure reasons) may carry e-mail addresses or secrets.
  */
-export function buildWeeklyReport({ period, sources, generatedAt, timeZone }: WeeklyReportInput): ReportDocument {
+export function buildWeeklyReport({
+  period,
+  sources,
+  generatedAt,
+  timeZone,
+}: WeeklyReportInput): ReportDocument {
   const uptime = sources.health.available ? averageUptime(sources.health.data) : null;
   const alerts = sources.alerting.available ? sources.alerting.data.total_alerts : null;
   const title = `Vigil weekly report ${period.label}`;
@@ -31,7 +36,10 @@ export function buildWeeklyReport({ period, sources, generatedAt, timeZone }: We
     title,
     headline,
     facts: [
-      { label: 'Period', value: `${formatInstant(period.start, timeZone)} to ${formatInstant(period.end, timeZone)} (${timeZone})` },
+      {
+        label: 'Period',
+        value: `${formatInstant(period.start, timeZone)} to ${formatInstant(period.end, timeZone)} (${timeZone})`,
+      },
       { label: 'Generated', value: `${formatInstant(generatedAt, timeZone)} (${timeZone})` },
       { label: 'Average uptime', value: uptime === null ? 'unavailable' : percent(uptime) },
       { label: 'Alerts', value: alerts === null ? 'unavailable' : String(alerts) },
@@ -70,11 +78,16 @@ function healthSection(summary: HealthSummaryReplyV1) {
     ],
     tables: [
       {
-        caption: 'Targets',
+        caption: 'Per target',
         columns: ['Target', 'Status', 'Uptime', 'Checks'],
         rows: [...summary.targets]
           .sort((a, b) => (a.uptime_pct ?? 101) - (b.uptime_pct ?? 101) || a.name.localeCompare(b.name))
-          .map((t) => [t.name, t.status, t.uptime_pct === null ? 'n/a' : percent(t.uptime_pct), String(t.checks)]),
+          .map((t) => [
+            t.name,
+            t.status,
+            t.uptime_pct === null ? 'n/a' : percent(t.uptime_pct),
+            String(t.checks),
+          ]),
       },
     ],
   };
@@ -103,7 +116,8 @@ function auditSection(summary: AuditSummaryReplyV1) {
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const severityOrder = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
-const rank = (severity: string) => (SEVERITIES.includes(severity) ? SEVERITIES.indexOf(severity) : SEVERITIES.length);
+const rank = (severity: string) =>
+  SEVERITIES.includes(severity) ? SEVERITIES.indexOf(severity) : SEVERITIES.length;
 
 /** A name/count table, biggest first (or in `order`), at most `limit` rows plus an "other" row. */
 function countTable(
@@ -113,7 +127,9 @@ function countTable(
   order?: (a: string, b: string) => number,
   limit = Number.POSITIVE_INFINITY,
 ): ReportTable {
-  const entries = Object.entries(counts).sort(([a, x], [b, y]) => (order ? order(a, b) : y - x || a.localeCompare(b)));
+  const entries = Object.entries(counts).sort(([a, x], [b, y]) =>
+    order ? order(a, b) : y - x || a.localeCompare(b),
+  );
   const shown = entries.slice(0, limit);
   const other = entries.slice(limit).reduce((sum, [, n]) => sum + n, 0);
   const rows = shown.map(([name, n]) => [name, String(n)]);

@@ -43,7 +43,11 @@ export class SummaryClient {
     return { audit, alerting, health };
   }
 
-  private async ask<T>(subject: string, request: SummaryRequestV1, schema: z.ZodType<T>): Promise<SourceResult<T>> {
+  private async ask<T>(
+    subject: string,
+    request: SummaryRequestV1,
+    schema: z.ZodType<T>,
+  ): Promise<SourceResult<T>> {
     const started = performance.now();
     try {
       const data = await this.messaging.request(subject, request, schema, this.config.SUMMARY_TIMEOUT_MS);

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+import { isoDateTimeSchema } from '@vigil/contracts';
+
+import { customPeriod, previousIsoWeek, type ReportPeriod } from '../report/report-period';
+
+/** Body of POST /reports/weekly: both bounds or neither (then the previous ISO week in UTC). */
+export const weeklyReportBodySchema = z
+  .strictObject({ from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional() })
+  .refine((body) => (body.from === undefined) === (body.to === undefined), {
+    message: 'give both from and to, or neither for the previous ISO week',
+    path: ['to'],
+  })
+  .refine((body) => !body.from || !body.to || Date.parse(body.from) < Date.parse(body.to), {
+    message: 'from must be before to',
+    path: ['to'],
+  });
+
+export type WeeklyReportBody = z.infer<typeof weeklyReportBodySchema>;
+
+export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; message: string };
+
+/**
+ * The period a request asks for. A period that has not ended yet is refused: claiming it would
+ * make the scheduled report for that period a conflict.
+ */
+export function periodOf(body: WeeklyReportBody, now: Date): PeriodResult {
+  if (!body.from || !body.to) return { ok: true, period: previousIsoWeek(now) };
+  const start = new Date(body.from);
+  const end = new Date(body.to);
+  if (end.getTime() > now.getTime())
+    return { ok: false, message: `to (${body.to}) is in the future: the period has not ended yet` };
+  return { ok: true, period: customPeriod(start, end) };
+}

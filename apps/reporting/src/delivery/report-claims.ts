@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+
+import type { ReportPeriod } from '../report/report-period';
+import { ReportRunRepository, type ReportRun, type ReportRunStatus } from './report-run.repository';
+
+/** A claim older than this is from a replica that died mid-send; another may take it over. */
+export const STALE_CLAIM_MS = 15 * 60_000;
+
+export type ClaimResult =
+  { claimed: true; run: ReportRun } | { claimed: false; run: ReportRun; reason: string };
+
+/**
+ * Exactly-once per (report, period_start): whoever inserts the row, or atomically flips a failed
+ * (or, with force, a sent) row back to claimed, sends; everyone else gets a conflict. Works across
+ * replicas because the decision is one statement against the unique key, never an in-memory flag.
+ */
+@Injectable()
+export class ReportClaims {
+  constructor(private readonly repository: ReportRunRepository) {}
+
+  async claim(report: string, period: ReportPeriod, options: { force: boolean }): Promise<ClaimResult> {
+    const inserted = await this.repository.insertClaim(report, period.start, period.end);
+    if (inserted) return { claimed: true, run: inserted };
+
+    const existing = await this.repository.findByPeriod(report, period.start);
+    if (!existing) throw new Error(`report run for ${report} ${period.label} vanished while claiming`);
+    const reclaimable: ReportRunStatus[] = options.force ? ['failed', 'sent'] : ['failed'];
+    const reclaimed = await this.repository.reclaim(existing.id, period.end, reclaimable, STALE_CLAIM_MS);
+    if (reclaimed) return { claimed: true, run: reclaimed };
+
+    const current = (await this.repository.findByPeriod(report, period.start)) ?? existing;
+    return { claimed: false, run: current, reason: conflictReason(report, period, current) };
+  }
+}
+
+function conflictReason(report: string, period: ReportPeriod, run: ReportRun): string {
+  const what = `the ${report} report for ${period.label}`;
+  switch (run.status) {
+    case 'sent':
+      return `${what} was already sent at ${run.sent_at ?? 'an earlier time'}; add ?force=true to send it again`;
+    case 'claimed':
+      return `${what} is being sent right now (claimed at ${run.claimed_at})`;
+    case 'failed':
+      // Lost a race: another request re-claimed the failed run between our read and our update.
+      return `${what} is being retried by another request`;
+  }
+}

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { reportingService } from './service';
+
+void bootstrapService(reportingService);

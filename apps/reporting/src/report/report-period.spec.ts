@@ -1,0 +1,54 @@
+import { customPeriod, isoWeek, isoWeekLabel, isoWeekStart, previousIsoWeek } from './report-period';
+
+const at = (iso: string) => new Date(iso);
+
+describe('report periods', () => {
+  it('takes the previous ISO week, Monday 00:00 UTC to Monday 00:00 UTC, for a mid-week date', () => {
+    const period = previousIsoWeek(at('2026-11-25T15:30:00Z')); // a Wednesday in W48
+    expect(period.start.toISOString()).toBe('2026-11-16T00:00:00.000Z');
+    expect(period.end.toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(period.label).toBe('2026-W47');
+  });
+
+  it('treats Monday 00:00 as the start of a new week and Sunday 23:59 as the end of the old one', () => {
+    expect(previousIsoWeek(at('2026-11-23T00:00:00Z')).label).toBe('2026-W47');
+    expect(previousIsoWeek(at('2026-11-22T23:59:59.999Z')).label).toBe('2026-W46');
+    expect(previousIsoWeek(at('2026-11-22T23:59:59.999Z')).start.toISOString()).toBe(
+      '2026-11-09T00:00:00.000Z',
+    );
+  });
+
+  it('ignores the time zone offset of the input: weeks are UTC', () => {
+    // 2026-11-23T00:30+01:00 is still Sunday in UTC.
+    expect(previousIsoWeek(at('2026-11-23T00:30:00+01:00')).label).toBe('2026-W46');
+  });
+
+  it('numbers weeks across year boundaries the ISO way', () => {
+    expect(isoWeekLabel(at('2027-01-01T12:00:00Z'))).toBe('2026-W53'); // Friday: 2026 has 53 weeks
+    expect(isoWeekLabel(at('2026-01-01T00:00:00Z'))).toBe('2026-W01'); // Thursday
+    expect(isoWeekLabel(at('2025-12-29T00:00:00Z'))).toBe('2026-W01'); // Monday before it
+    expect(isoWeekLabel(at('2021-01-03T23:59:00Z'))).toBe('2020-W53'); // Sunday
+    expect(isoWeekLabel(at('2024-12-30T00:00:00Z'))).toBe('2025-W01');
+    expect(isoWeek(at('2026-06-15T00:00:00Z'))).toEqual({ year: 2026, week: 25 });
+
+    const newYear = previousIsoWeek(at('2027-01-06T09:00:00Z'));
+    expect(newYear.start.toISOString()).toBe('2026-12-28T00:00:00.000Z');
+    expect(newYear.end.toISOString()).toBe('2027-01-04T00:00:00.000Z');
+    expect(newYear.label).toBe('2026-W53');
+  });
+
+  it('finds Monday 00:00 UTC of any instant, including a Sunday', () => {
+    expect(isoWeekStart(at('2026-11-22T10:00:00Z')).toISOString()).toBe('2026-11-16T00:00:00.000Z');
+    expect(isoWeekStart(at('2026-11-16T00:00:00Z')).toISOString()).toBe('2026-11-16T00:00:00.000Z');
+  });
+
+  it('labels an explicit whole ISO week as that week and any other span by its dates', () => {
+    expect(customPeriod(at('2026-11-16T00:00:00Z'), at('2026-11-23T00:00:00Z')).label).toBe('2026-W47');
+    expect(customPeriod(at('2026-11-16T00:00:00Z'), at('2026-11-21T00:00:00Z')).label).toBe(
+      '2026-11-16..2026-11-20',
+    );
+    expect(customPeriod(at('2026-11-17T00:00:00Z'), at('2026-11-24T00:00:00Z')).label).toBe(
+      '2026-11-17..2026-11-23',
+    );
+  });
+});

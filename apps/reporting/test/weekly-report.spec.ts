@@ -1,0 +1,342 @@
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { INestApplication } from '@nestjs/common';
+
+import {
+  ALERTING_SUMMARY_SUBJECT,
+  AUDIT_SUMMARY_SUBJECT,
+  HEALTH_SUMMARY_SUBJECT,
+  summaryRequestV1Schema,
+  type AlertingSummaryReplyV1,
+  type AuditSummaryReplyV1,
+  type HealthSummaryReplyV1,
+  type SummaryRequestV1,
+} from '@vigil/contracts';
+import { startService } from '@vigil/platform';
+import {
+  freePort,
+  startNatsServer,
+  startSmtpServer,
+  testDatabaseUrl,
+  type NatsServerHandle,
+  type ParsedMail,
+  type SmtpSink,
+} from '@vigil/testing';
+
+import { reportingService } from '../src/service';
+import { startSmtpGate, type SmtpGate } from './smtp-gate';
+
+const RECIPIENTS = ['ops@example.com', 'cto@example.com'];
+const DAY_MS = 86_400_000;
+
+interface RunBody {
+  report_run_id: string;
+  period: { from: string; to: string; label: string };
+  status: string;
+  message_id: string;
+  attempts: number;
+}
+
+/**
+ * The other services' side of the summary protocol, on a plain NATS connection: each subject
+ * answers with a fixed summary for whatever period it is asked about, and records the requests.
+ */
+class FakeSummaryResponders {
+  readonly requests = new Map<string, SummaryRequestV1[]>();
+  private readonly subscriptions = new Map<string, Subscription>();
+
+  constructor(private readonly nc: NatsConnection) {}
+
+  async answer(subject: string, reply: (request: SummaryRequestV1) => unknown): Promise<void> {
+    this.listen(subject, (msg, request) => msg.respond(JSON.stringify(reply(request))));
+    await this.nc.flush();
+  }
+
+  /** Subscribes but never replies: the requester can only time out. */
+  async stayQuiet(subject: string): Promise<void> {
+    this.listen(subject, () => undefined);
+    await this.nc.flush();
+  }
+
+  async remove(subject: string): Promise<void> {
+    this.subscriptions.get(subject)?.unsubscribe();
+    this.subscriptions.delete(subject);
+    await this.nc.flush();
+  }
+
+  private listen(subject: string, handle: (msg: Msg, request: SummaryRequestV1) => void): void {
+    this.subscriptions.get(subject)?.unsubscribe();
+    const sub = this.nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        const request = summaryRequestV1Schema.parse(msg.json());
+        this.requests.set(subject, [...(this.requests.get(subject) ?? []), request]);
+        handle(msg, request);
+      },
+    });
+    this.subscriptions.set(subject, sub);
+  }
+}
+
+const auditSummary = (r: SummaryRequestV1): AuditSummaryReplyV1 => ({
+  from: r.from,
+  to: r.to,
+  total_events: 42,
+  by_action: { 'admin.profile.viewed': 40, 'admin.bulk_action.executed': 2 },
+  by_outcome: { success: 41, denied: 1 },
+});
+const alertingSummary = (r: SummaryRequestV1): AlertingSummaryReplyV1 => ({
+  from: r.from,
+  to: r.to,
+  total_alerts: 3,
+  by_severity: { critical: 1, high: 2 },
+  delivered: 3,
+  failed: 0,
+});
+const healthSummary = (r: SummaryRequestV1): HealthSummaryReplyV1 => ({
+  from: r.from,
+  to: r.to,
+  targets: [
+    { name: 'shop-api', status: 'up', uptime_pct: 99.9, checks: 10080 },
+    { name: 'mail relay (postmaster@example.com)', status: 'up', uptime_pct: 100, checks: 2016 },
+  ],
+});
+
+describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
+  let nats: NatsServerHandle;
+  let smtp: SmtpSink;
+  let gate: SmtpGate;
+  let app: INestApplication;
+  let client: NatsConnection;
+  let responders: FakeSummaryResponders;
+  let base: string;
+
+  const post = async (url: string, body?: unknown) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const withSubject = (subject: string) => smtp.messages.filter((m) => m.subject === subject);
+  const addresses = (mail: ParsedMail) =>
+    (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) =>
+      a.value.map((v) => v.address),
+    );
+
+  beforeAll(async () => {
+    const [natsServer, smtpSink, databaseUrl] = await Promise.all([
+      startNatsServer(),
+      startSmtpServer(),
+      testDatabaseUrl(),
+    ]);
+    nats = natsServer;
+    smtp = smtpSink;
+    gate = await startSmtpGate(smtp.port);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startService(
+      reportingService,
+      {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        HEALTH_CHECK_INTERVAL_MS: '200',
+        SMTP_URL: gate.url,
+        REPORT_FROM: 'vigil@example.com',
+        REPORT_RECIPIENTS: RECIPIENTS.join(', '),
+        SUMMARY_TIMEOUT_MS: '1000',
+        SMTP_RETRY_BACKOFF_MS: '50',
+      },
+      { logger: false },
+    );
+    client = await connect({ servers: nats.url });
+    responders = new FakeSummaryResponders(client);
+  });
+
+  beforeEach(async () => {
+    await responders.answer(AUDIT_SUMMARY_SUBJECT, auditSummary);
+    await responders.answer(ALERTING_SUMMARY_SUBJECT, alertingSummary);
+    await responders.answer(HEALTH_SUMMARY_SUBJECT, healthSummary);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+    await gate?.stop();
+    await smtp?.stop();
+    await nats?.stop();
+  });
+
+  it('sends the previous ISO week once: one e-mail with both parts to every recipient, then 409', async () => {
+    const first = await post(`${base}/reports/weekly`);
+    expect(first.status).toBe(201);
+    const run = first.body as unknown as RunBody;
+    expect(run).toMatchObject({ status: 'sent', attempts: 1, message_id: expect.stringMatching(/^<.+>$/) });
+
+    // The default period is the last complete ISO week in UTC, and every source was asked for it.
+    const from = new Date(run.period.from);
+    const to = new Date(run.period.to);
+    expect(from.getUTCDay()).toBe(1);
+    expect(from.toISOString()).toMatch(/T00:00:00\.000Z$/);
+    expect(to.getTime() - from.getTime()).toBe(7 * DAY_MS);
+    expect(to.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(Date.now()).toBeLessThan(to.getTime() + 7 * DAY_MS);
+    expect(run.period.label).toMatch(/^\d{4}-W\d{2}$/);
+    for (const subject of [AUDIT_SUMMARY_SUBJECT, ALERTING_SUMMARY_SUBJECT, HEALTH_SUMMARY_SUBJECT]) {
+      expect(responders.requests.get(subject)?.at(-1)).toEqual({ from: run.period.from, to: run.period.to });
+    }
+
+    const subject = `Vigil weekly report ${run.period.label}: 99.95% uptime, 3 alerts`;
+    const mail = await smtp.waitForMessage((m) => m.subject === subject);
+    expect(mail.messageId).toBe(run.message_id);
+    expect(mail.from?.value[0].address).toBe('vigil@example.com');
+    expect(addresses(mail).sort()).toEqual([...RECIPIENTS].sort());
+    expect(mail.text).toContain('Average uptime: 99.95%');
+    expect(mail.text).toMatch(/critical\s+1/);
+    expect(mail.text).toContain('Audit events: 42');
+    expect(mail.html).toContain('<table');
+    expect(mail.html).toContain('99.95%');
+    expect(mail.html).not.toMatch(/<script/i);
+    // A source value carrying an e-mail address reaches the inbox redacted, in both parts.
+    expect(`${mail.text}${String(mail.html)}`).not.toContain('postmaster@example.com');
+    expect(mail.text).toContain('mail relay ([REDACTED:email])');
+
+    const second = await post(`${base}/reports/weekly`);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({
+      error: 'conflict',
+      message: expect.stringContaining('already sent'),
+      details: { report_run_id: run.report_run_id },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(withSubject(subject)).toHaveLength(1);
+  });
+
+  it('still sends the report when the health service does not answer, saying the section is unavailable', async () => {
+    await responders.remove(HEALTH_SUMMARY_SUBJECT);
+    const res = await post(`${base}/reports/weekly`, {
+      from: '2026-01-05T00:00:00Z',
+      to: '2026-01-12T00:00:00Z',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'sent', period: { label: '2026-W02' } });
+
+    const mail = await smtp.waitForMessage(
+      (m) => m.subject?.startsWith('Vigil weekly report 2026-W02') ?? false,
+    );
+    expect(mail.subject).toBe('Vigil weekly report 2026-W02: uptime unavailable, 3 alerts');
+    expect(mail.text).toMatch(/Uptime\n-+\nunavailable: no responders/);
+    expect(mail.html).toContain('unavailable: no responders');
+    expect(mail.text).toContain('Alerts fired:            3');
+  });
+
+  it('gives up on a source that stays silent after SUMMARY_TIMEOUT_MS', async () => {
+    await responders.stayQuiet(AUDIT_SUMMARY_SUBJECT);
+    const started = Date.now();
+    const res = await post(`${base}/reports/weekly`, {
+      from: '2026-01-12T00:00:00Z',
+      to: '2026-01-19T00:00:00Z',
+    });
+    expect(res.status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const mail = await smtp.waitForMessage(
+      (m) => m.subject?.startsWith('Vigil weekly report 2026-W03') ?? false,
+    );
+    expect(mail.text).toMatch(/Audit activity\n-+\nunavailable: no reply within 1000 ms/);
+    expect(mail.subject).toBe('Vigil weekly report 2026-W03: 99.95% uptime, 3 alerts');
+  });
+
+  it('sends an already-sent period again only with ?force=true, on the same run', async () => {
+    const period = { from: '2026-01-19T00:00:00Z', to: '2026-01-26T00:00:00Z' };
+    const first = await post(`${base}/reports/weekly`, period);
+    const forced = await post(`${base}/reports/weekly?force=true`, period);
+    expect(first.status).toBe(201);
+    expect(forced.status).toBe(201);
+    expect(forced.body.report_run_id).toBe(first.body.report_run_id);
+    expect(forced.body.message_id).not.toBe(first.body.message_id);
+    await smtp.waitForMessage((m) => m.messageId === forced.body.message_id);
+    expect(withSubject('Vigil weekly report 2026-W04: 99.95% uptime, 3 alerts')).toHaveLength(2);
+
+    const list = (await (await fetch(`${base}/reports?limit=50`)).json()) as {
+      runs: Record<string, unknown>[];
+    };
+    expect(list.runs.find((r) => r.id === first.body.report_run_id)).toMatchObject({
+      report: 'weekly',
+      period_start: '2026-01-19T00:00:00.000Z',
+      period_end: '2026-01-26T00:00:00.000Z',
+      status: 'sent',
+      attempts: 2,
+      message_id: forced.body.message_id,
+    });
+  });
+
+  it('sends once when two requests race for the same period', async () => {
+    const period = { from: '2026-01-26T00:00:00Z', to: '2026-02-02T00:00:00Z' };
+    const results = await Promise.all([1, 2, 3].map(() => post(`${base}/reports/weekly`, period)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    const winner = results.find((r) => r.status === 201)!;
+    await smtp.waitForMessage((m) => m.messageId === winner.body.message_id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(withSubject('Vigil weekly report 2026-W05: 99.95% uptime, 3 alerts')).toHaveLength(1);
+  });
+
+  it('retries a refused SMTP send with backoff and succeeds when the server recovers in time', async () => {
+    gate.refuse(1);
+    const res = await post(`${base}/reports/weekly`, {
+      from: '2026-02-02T00:00:00Z',
+      to: '2026-02-09T00:00:00Z',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(gate.refused).toBe(1);
+    await smtp.waitForMessage((m) => m.messageId === res.body.message_id);
+  });
+
+  it('marks the run failed with a 502 after SMTP_SEND_ATTEMPTS refusals, and a later request sends it', async () => {
+    const period = { from: '2026-02-09T00:00:00Z', to: '2026-02-16T00:00:00Z' };
+    const refusedBefore = gate.refused;
+    gate.refuse(Number.POSITIVE_INFINITY);
+    const failed = await post(`${base}/reports/weekly`, period);
+    gate.open();
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({
+      error: 'smtp_failed',
+      message: expect.stringContaining('after 3 attempts'),
+      details: { report_run_id: expect.any(String), attempts: 3 },
+    });
+    expect(gate.refused - refusedBefore).toBe(3);
+    const { report_run_id } = failed.body.details as { report_run_id: string };
+    const list = (await (await fetch(`${base}/reports`)).json()) as { runs: Record<string, unknown>[] };
+    expect(list.runs.find((r) => r.id === report_run_id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      message_id: null,
+      error: expect.stringMatching(/421/),
+    });
+    expect(withSubject('Vigil weekly report 2026-W07: 99.95% uptime, 3 alerts')).toHaveLength(0);
+
+    // A failed period is not "already sent": the next request claims the same run and delivers it.
+    const retried = await post(`${base}/reports/weekly`, period);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ report_run_id, status: 'sent', attempts: 4 });
+    await smtp.waitForMessage((m) => m.subject === 'Vigil weekly report 2026-W07: 99.95% uptime, 3 alerts');
+  });
+
+  it('answers bad requests with 400 JSON errors', async () => {
+    const half = await post(`${base}/reports/weekly`, { from: '2026-02-02T00:00:00Z' });
+    expect(half.status).toBe(400);
+    expect(half.body).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('both from and to'),
+    });
+    const future = await post(`${base}/reports/weekly`, {
+      from: '2099-01-05T00:00:00Z',
+      to: '2099-01-12T00:00:00Z',
+    });
+    expect(future.status).toBe(400);
+    const limit = await fetch(`${base}/reports?limit=0`);
+    expect(limit.status).toBe(400);
+  });
+});
