@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
 
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 import type { PlatformConfig } from './config/platform-config';
@@ -56,7 +57,11 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL)),
-        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+        // prom-client's registry is process-wide: a second app in one process (tests) reuses the defaults.
+        PrometheusModule.register({
+          path: '/metrics',
+          defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
+        }),
         TerminusModule.forRoot({ logger: false }),
         DatabaseModule.forRoot(options.database),
       ],
