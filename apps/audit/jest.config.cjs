@@ -5,6 +5,8 @@ const preset = require('../../jest.preset.cjs');
 const name = require('./package.json').name;
 
 module.exports = {
+  // A global option: jest ignores testTimeout inside a project entry (integration suites wait on real I/O).
+  testTimeout: 60000,
   projects: [
     { ...preset, displayName: `${name}:unit`, rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

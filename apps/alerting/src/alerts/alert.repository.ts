@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import type { SummaryRequestV1 } from '@vigil/contracts';
+
+import type { AlertState, AlertStatus, LabelSet } from './alert';
+
+/** A unit of work: the alert row and its outbox notification commit together. */
+export type Transaction = EntityManager;
+
+interface AlertRow {
+  fingerprint: string;
+  labels: LabelSet;
+  annotations: Record<string, string>;
+  generator_url: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  status: AlertStatus;
+  updated_at: Date;
+}
+
+export interface StoredAlert extends AlertState {
+  updatedAt: Date;
+}
+
+const COLUMNS = 'fingerprint, labels, annotations, generator_url, starts_at, ends_at, status, updated_at';
+
+/** All SQL of the alerts table; no business rule lives here. */
+@Injectable()
+export class AlertRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /**
+   * Serialises every writer of one fingerprint until the transaction ends, including the first
+   * insert (a row lock cannot lock a row that does not exist yet). Take locks in fingerprint order.
+   */
+  async lock(tx: Transaction, fingerprint: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [fingerprint]);
+  }
+
+  async find(tx: Transaction, fingerprint: string): Promise<StoredAlert | null> {
+    const rows = await tx.query<AlertRow[]>(`SELECT ${COLUMNS} FROM alerts WHERE fingerprint = $1`, [
+      fingerprint,
+    ]);
+    return rows.length ? toStored(rows[0]) : null;
+  }
+
+  async save(tx: Transaction, alert: AlertState): Promise<StoredAlert> {
+    const rows = await tx.query<AlertRow[]>(
+      `INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, status)
+       VALUES ($1, $2::jsonb, $3::jsonb, $4, $5, $6, $7)
+       ON CONFLICT (fingerprint) DO UPDATE SET
+         labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, generator_url = EXCLUDED.generator_url,
+         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status, updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [
+        alert.fingerprint,
+        JSON.stringify(alert.labels),
+        JSON.stringify(alert.annotations),
+        alert.generatorURL,
+        alert.startsAt.toISOString(),
+        alert.endsAt.toISOString(),
+        alert.status,
+      ],
+    );
+    return toStored(rows[0]);
+  }
+
+  /** Firing alerts whose endsAt has passed, oldest first, in fingerprint order for locking. */
+  async expiredFingerprints(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ fingerprint: string }[]>(
+      `SELECT fingerprint FROM (
+         SELECT fingerprint FROM alerts WHERE status = 'firing' AND ends_at <= $1 ORDER BY ends_at LIMIT $2
+       ) due ORDER BY fingerprint`,
+      [now.toISOString(), limit],
+    );
+    return rows.map((r) => r.fingerprint);
+  }
+
+  /** Alerts still firing at `now`, newest first. */
+  async firing(now: Date): Promise<StoredAlert[]> {
+    const rows = await this.dataSource.query<AlertRow[]>(
+      `SELECT ${COLUMNS} FROM alerts WHERE status = 'firing' AND ends_at > $1 ORDER BY starts_at DESC, fingerprint`,
+      [now.toISOString()],
+    );
+    return rows.map(toStored);
+  }
+
+  /** Alerts active at some point of [from, to), counted by their `severity` label ('none' when absent). */
+  async countBySeverity(request: SummaryRequestV1): Promise<{ severity: string; count: number }[]> {
+    const rows = await this.dataSource.query<{ severity: string; count: string }[]>(
+      `SELECT coalesce(labels->>'severity', 'none') AS severity, count(*) AS count FROM alerts
+        WHERE starts_at < $2 AND ends_at >= $1 AND ($3::text IS NULL OR labels->>'tenant_id' = $3)
+        GROUP BY 1`,
+      [request.from, request.to, request.tenant_id ?? null],
+    );
+    return rows.map((r) => ({ severity: r.severity, count: Number(r.count) }));
+  }
+}
+
+function toStored(row: AlertRow): StoredAlert {
+  return {
+    fingerprint: row.fingerprint,
+    labels: row.labels,
+    annotations: row.annotations,
+    generatorURL: row.generator_url,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status,
+    updatedAt: row.updated_at,
+  };
+}

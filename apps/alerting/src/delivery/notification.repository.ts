@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { SummaryRequestV1 } from '@vigil/contracts';
+
+import type { AlertStatus } from '../alerts/alert';
+import type { Transaction } from '../alerts/alert.repository';
+import type { WebhookPayload } from './webhook-payload';
+
+export interface NewNotification {
+  /** One notification per alert episode and status: a re-sent alert maps to the same key. */
+  dedupeKey: string;
+  fingerprint: string;
+  alertStatus: AlertStatus;
+  receiver: string;
+  payload: WebhookPayload;
+}
+
+export interface ClaimedNotification {
+  id: string;
+  fingerprint: string;
+  receiver: string;
+  payload: WebhookPayload;
+  /** Attempts including the one about to be made. */
+  attempts: number;
+}
+
+/** All SQL of the notifications outbox; no business rule lives here. */
+@Injectable()
+export class NotificationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Adds a pending notification in the caller's transaction; false when its dedupe key already exists. */
+  async enqueue(tx: Transaction, notification: NewNotification): Promise<boolean> {
+    const rows = await tx.query<{ id: string }[]>(
+      `INSERT INTO notifications (dedupe_key, fingerprint, alert_status, receiver, payload)
+       VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+      [
+        notification.dedupeKey,
+        notification.fingerprint,
+        notification.alertStatus,
+        notification.receiver,
+        JSON.stringify(notification.payload),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Takes up to `limit` due notifications, counts the attempt and hides them for `leaseMs`, so other
+   * replicas skip them while this one sends; a crash mid-send only delays the retry until the lease ends.
+   * SKIP LOCKED keeps concurrent senders from waiting on each other.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+    // pg reports UPDATE ... RETURNING as [rows, affected].
+    const [rows] = await this.dataSource.query<[ClaimedNotification[], number]>(
+      `UPDATE notifications n
+          SET attempts = n.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
+        WHERE n.id IN (SELECT id FROM notifications
+                        WHERE status = 'pending' AND next_attempt_at <= now()
+                        ORDER BY next_attempt_at, id
+                        LIMIT $1
+                        FOR UPDATE SKIP LOCKED)
+      RETURNING n.id, n.fingerprint, n.receiver, n.payload, n.attempts`,
+      [limit, leaseMs],
+    );
+    return rows;
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notifications SET status = 'delivered', finished_at = now(), last_error = NULL WHERE id = $1`,
+      [id],
+    );
+  }
+
+  async scheduleRetry(id: string, delayMs: number, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notifications SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3 WHERE id = $1`,
+      [id, delayMs, error],
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notifications SET status = 'failed', finished_at = now(), last_error = $2 WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  /** Notifications that reached a final state within [from, to). */
+  async countFinished(request: SummaryRequestV1): Promise<{ delivered: number; failed: number }> {
+    const rows = await this.dataSource.query<{ delivered: string; failed: string }[]>(
+      `SELECT count(*) FILTER (WHERE n.status = 'delivered') AS delivered,
+              count(*) FILTER (WHERE n.status = 'failed') AS failed
+         FROM notifications n
+         LEFT JOIN alerts a ON a.fingerprint = n.fingerprint
+        WHERE n.finished_at >= $1 AND n.finished_at < $2
+          AND ($3::text IS NULL OR a.labels->>'tenant_id' = $3)`,
+      [request.from, request.to, request.tenant_id ?? null],
+    );
+    return { delivered: Number(rows[0].delivered), failed: Number(rows[0].failed) };
+  }
+}

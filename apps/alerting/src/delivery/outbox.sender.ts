@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+
+import { SERVICE_CONFIG } from '@vigil/platform';
+
+import type { AlertingConfig } from '../config/alerting-config';
+import { NotificationRepository, type ClaimedNotification } from './notification.repository';
+import { afterFailure } from './retry-policy';
+import { DeliveryError, WebhookReceiver } from './webhook.receiver';
+
+export const NOTIFICATION_ATTEMPTS = 'alerting_notification_attempts_total';
+
+const BATCH_SIZE = 50;
+/** How long a claimed notification stays hidden from other senders beyond the webhook timeout. */
+const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * The background half of the outbox: every DELIVERY_POLL_MS (and right after new notifications are
+ * queued) it claims due notifications, sends them, and marks each delivered, due for a retry with
+ * exponential backoff, or failed. Stops on shutdown after the batch in flight.
+ */
+@Injectable()
+export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxSender.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
+    private readonly notifications: NotificationRepository,
+    private readonly receiver: WebhookReceiver,
+    @InjectMetric(NOTIFICATION_ATTEMPTS) private readonly attempts: Counter<string>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.nudge(), this.config.DELIVERY_POLL_MS);
+    this.nudge();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass now, or right after the pass in progress. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.nudge();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let batch: ClaimedNotification[];
+      do {
+        batch = await this.notifications.claimDue(
+          BATCH_SIZE,
+          this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
+        );
+        await Promise.all(batch.map((notification) => this.deliver(notification)));
+      } while (batch.length === BATCH_SIZE && !this.stopped);
+    } catch (error) {
+      // The database is unreachable: the next tick tries again, nothing is lost.
+      this.logger.warn({ error: errorMessage(error) }, 'outbox pass failed');
+    }
+  }
+
+  private async deliver(notification: ClaimedNotification): Promise<void> {
+    const fields = {
+      notification_id: notification.id,
+      alert_fingerprint: notification.fingerprint,
+      receiver: notification.receiver,
+      attempt: notification.attempts,
+    };
+    try {
+      await this.receiver.send(notification.payload);
+    } catch (error) {
+      const retriable = error instanceof DeliveryError ? error.retriable : true;
+      const message = errorMessage(error);
+      const outcome = afterFailure(notification.attempts, retriable, {
+        maxAttempts: this.config.DELIVERY_MAX_ATTEMPTS,
+        baseMs: this.config.DELIVERY_RETRY_BASE_MS,
+      });
+      if (outcome.kind === 'retry') {
+        await this.notifications.scheduleRetry(notification.id, outcome.delayMs, message);
+        this.attempts.inc({ result: 'retry' });
+        this.logger.warn(
+          { ...fields, error: message, retry_in_ms: outcome.delayMs },
+          'alert delivery failed; will retry',
+        );
+      } else {
+        await this.notifications.markFailed(notification.id, message);
+        this.attempts.inc({ result: 'failed' });
+        this.logger.error({ ...fields, error: message }, 'alert delivery failed; giving up');
+      }
+      return;
+    }
+    await this.notifications.markDelivered(notification.id);
+    this.attempts.inc({ result: 'delivered' });
+    this.logger.log(fields, 'alert delivered');
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { alertingService } from './service';
+
+void bootstrapService(alertingService);

@@ -1,0 +1,122 @@
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+import {
+  ALERT_FIRED_SUBJECT,
+  ALERT_RESOLVED_SUBJECT,
+  ALERTING_SUMMARY_SUBJECT,
+  alertingSummaryReplyV1Schema,
+} from '@vigil/contracts';
+import { waitFor } from '@vigil/testing';
+
+import { about, bodyOf, postAlerts, sleep, startAlerting, type AlertingHarness } from './alerting-harness';
+
+const encode = (value: unknown) =>
+  new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+const decode = (data: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(data));
+
+/** alerts.v1.* from a plain NATS client → the same pipeline as HTTP; alerting.v1.summary over request/reply. */
+describe('alerting over NATS (real nats-server JetStream, real Postgres)', () => {
+  let h: AlertingHarness;
+  let client: NatsConnection;
+
+  beforeAll(async () => {
+    h = await startAlerting();
+    client = await connect({ servers: h.nats.url });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await h?.stop();
+  });
+
+  const event = (alertname: string, overrides: Record<string, unknown> = {}) => ({
+    labels: { alertname, severity: 'high', service: 'audit' },
+    annotations: { summary: 'many failed logins for bob@example.org' },
+    startsAt: new Date(Date.now() - 5_000).toISOString(),
+    ...overrides,
+  });
+
+  it('delivers an alert published on alerts.v1.fired, and its resolution from alerts.v1.resolved', async () => {
+    const fired = event('LoginFailuresSpike');
+    await jetstream(client).publish(ALERT_FIRED_SUBJECT, encode(fired));
+    const firing = await h.sink.waitForRequest(about('LoginFailuresSpike', 'firing'));
+    expect(bodyOf(firing)).toMatchObject({
+      version: '4',
+      commonLabels: { alertname: 'LoginFailuresSpike', severity: 'high', service: 'audit' },
+      commonAnnotations: { summary: 'many failed logins for [REDACTED:email]' },
+    });
+    expect(firing.rawBody).not.toContain('bob@example.org');
+
+    // A core publish is captured by the ALERTS stream just the same.
+    client.publish(ALERT_RESOLVED_SUBJECT, encode(fired));
+    const resolved = await h.sink.waitForRequest(about('LoginFailuresSpike', 'resolved'));
+    expect(bodyOf(resolved).alerts[0].fingerprint).toBe(bodyOf(firing).alerts[0].fingerprint);
+  });
+
+  it('drops invalid messages and keeps consuming', async () => {
+    client.publish(ALERT_FIRED_SUBJECT, encode('{not json'));
+    client.publish(
+      ALERT_FIRED_SUBJECT,
+      encode(
+        event('BadSeverity', { labels: { alertname: 'BadSeverity', severity: 'urgent', service: 'x' } }),
+      ),
+    );
+    client.publish(ALERT_FIRED_SUBJECT, encode(event('AfterTheBadOnes')));
+    await h.sink.waitForRequest(about('AfterTheBadOnes'));
+    await sleep(500);
+    expect(h.sink.requests.filter(about('BadSeverity'))).toHaveLength(0);
+  });
+
+  it('answers alerting.v1.summary with alerts by severity and delivered / failed notification counts', async () => {
+    await postAlerts(h.base, [
+      { labels: { alertname: 'SummaryCritical', severity: 'critical' } },
+      { labels: { alertname: 'SummaryNoSeverity' } },
+    ]);
+    await h.sink.waitForRequest(about('SummaryCritical'));
+    await h.sink.waitForRequest(about('SummaryNoSeverity'));
+    h.sink.respondWith(400);
+    await postAlerts(h.base, [{ labels: { alertname: 'SummaryRejected', severity: 'low' } }]);
+    await h.sink.waitForRequest(about('SummaryRejected'));
+    h.sink.respondWith(200);
+
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const reply = await waitFor(
+      async () => {
+        const msg = await client.request(ALERTING_SUMMARY_SUBJECT, encode({ from, to }), { timeout: 5000 });
+        const summary = alertingSummaryReplyV1Schema.parse(decode(msg.data));
+        return summary.failed === 1 ? summary : null;
+      },
+      { timeoutMs: 10_000, description: 'the rejected notification counted as failed' },
+    );
+    // LoginFailuresSpike (firing + resolved), AfterTheBadOnes, SummaryCritical, SummaryNoSeverity.
+    expect(reply).toEqual({
+      from,
+      to,
+      total_alerts: 5,
+      by_severity: { high: 2, critical: 1, none: 1, low: 1 },
+      delivered: 5,
+      failed: 1,
+    });
+
+    const empty = alertingSummaryReplyV1Schema.parse(
+      decode(
+        (
+          await client.request(
+            ALERTING_SUMMARY_SUBJECT,
+            encode({ from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z' }),
+          )
+        ).data,
+      ),
+    );
+    expect(empty).toMatchObject({ total_alerts: 0, by_severity: {}, delivered: 0, failed: 0 });
+  });
+
+  it('answers a malformed summary request with bad_request', async () => {
+    const msg = await client.request(ALERTING_SUMMARY_SUBJECT, encode({ from: 'yesterday' }), {
+      timeout: 5000,
+    });
+    expect(decode(msg.data)).toMatchObject({ error: 'bad_request' });
+  });
+});
