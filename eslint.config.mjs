@@ -5,7 +5,9 @@ import tseslint from 'typescript-eslint';
 import vigil from './tools/eslint/module-boundaries.mjs';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.cjs', '**/*.mjs', '.data/**', 'bench/**', 'tools/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/*.cjs', '**/*.mjs', '.data/**', 'bench/**', 'tools/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

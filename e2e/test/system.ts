@@ -41,13 +41,19 @@ export async function startSystem(): Promise<VigilSystem> {
   const nats = await startNatsServer();
   const smtp = await startSmtpServer();
   const webhook = await startWebhookSink();
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const targetsFile = writeTargets(ports);
   const extra: Record<ServiceName, Record<string, string>> = {
     health: { TARGETS_FILE: targetsFile },
     audit: {},
     alerting: { ALERT_WEBHOOK_URL: `${webhook.url}/alerts` },
-    reporting: { SMTP_URL: smtp.url, REPORT_FROM: 'vigil@localhost', REPORT_RECIPIENTS: 'oncall@example.test' },
+    reporting: {
+      SMTP_URL: smtp.url,
+      REPORT_FROM: 'vigil@localhost',
+      REPORT_RECIPIENTS: 'oncall@example.test',
+    },
   };
   const services = {} as Record<ServiceName, RunningService>;
   await Promise.all(
@@ -69,7 +75,8 @@ export async function startSystem(): Promise<VigilSystem> {
   try {
     await Promise.all(SERVICES.map((name) => services[name].process.waitForReady(ports[name], 60_000)));
   } catch (error) {
-    for (const name of SERVICES) process.stderr.write(`--- ${name} output ---\n${services[name].process.output()}\n`);
+    for (const name of SERVICES)
+      process.stderr.write(`--- ${name} output ---\n${services[name].process.output()}\n`);
     await stopAll();
     throw error;
   }
@@ -86,13 +93,17 @@ function writeTargets(ports: Record<ServiceName, number>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
   const file = path.join(dir, 'targets.yaml');
   const targets = SERVICES.filter((s) => s !== 'health').map(
-    (s) => `  - name: ${s}\n    url: http://127.0.0.1:${ports[s]}/health/liveness\n    interval_s: 1\n    timeout_ms: 1000\n`,
+    (s) =>
+      `  - name: ${s}\n    url: http://127.0.0.1:${ports[s]}/health/liveness\n    interval_s: 1\n    timeout_ms: 1000\n`,
   );
   fs.writeFileSync(file, `targets:\n${targets.join('')}`);
   return file;
 }
 
-export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+export async function getJson<T = unknown>(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(url, init);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

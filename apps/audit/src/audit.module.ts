@@ -4,7 +4,11 @@ import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { PlatformModule } from '@vigil/platform';
 
 import type { AuditConfig } from './config/audit-config';
-import { AUDIT_EVENTS_REJECTED, AUDIT_EVENTS_STORED, AuditIngestService } from './ingest/audit-ingest.service';
+import {
+  AUDIT_EVENTS_REJECTED,
+  AUDIT_EVENTS_STORED,
+  AuditIngestService,
+} from './ingest/audit-ingest.service';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditEventsController } from './query/audit-events.controller';
@@ -16,7 +20,13 @@ export class AuditModule {
   static forRoot(config: AuditConfig): DynamicModule {
     return {
       module: AuditModule,
-      imports: [PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: AUDIT_MIGRATIONS } })],
+      imports: [
+        PlatformModule.forRoot({
+          service: 'audit',
+          config,
+          database: { entities: [], migrations: AUDIT_MIGRATIONS },
+        }),
+      ],
       controllers: [AuditEventsController],
       providers: [
         AuditEventRepository,
@@ -24,7 +34,11 @@ export class AuditModule {
         AuditIngestConsumer,
         AuditSummaryResponder,
         makeCounterProvider({ name: AUDIT_EVENTS_STORED, help: 'Audit events stored (new rows only)' }),
-        makeCounterProvider({ name: AUDIT_EVENTS_REJECTED, help: 'Audit events sent to AUDIT_DLQ', labelNames: ['reason'] }),
+        makeCounterProvider({
+          name: AUDIT_EVENTS_REJECTED,
+          help: 'Audit events sent to AUDIT_DLQ',
+          labelNames: ['reason'],
+        }),
       ],
     };
   }

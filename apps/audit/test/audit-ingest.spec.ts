@@ -37,7 +37,13 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
     base = `http://127.0.0.1:${port}`;
     app = await startService(
       auditService,
-      { PORT: String(port), NATS_URL: nats.url, DATABASE_URL: await testDatabaseUrl(), LOG_LEVEL: 'warn', HEALTH_CHECK_INTERVAL_MS: '200' },
+      {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: await testDatabaseUrl(),
+        LOG_LEVEL: 'warn',
+        HEALTH_CHECK_INTERVAL_MS: '200',
+      },
       { logger: false },
     );
     client = await connect({ servers: nats.url });
@@ -49,7 +55,12 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
     await nats?.stop();
   });
 
-  const stored = async () => ((await (await fetch(`${base}/audit/events?limit=500`)).json()) as { events: { event: { id: string; metadata?: Record<string, unknown> } }[] }).events;
+  const stored = async () =>
+    (
+      (await (await fetch(`${base}/audit/events?limit=500`)).json()) as {
+        events: { event: { id: string; metadata?: Record<string, unknown> } }[];
+      }
+    ).events;
 
   it('stores a published event once, redacted, even when published twice', async () => {
     const js = jetstream(client);
@@ -78,7 +89,10 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
     const good = auditEvent();
     await js.publish(auditEventSubject('shop'), encode(good));
 
-    await waitFor(async () => (await stored()).some((e) => e.event.id === good.id), { timeoutMs: 15000, description: 'good event stored' });
+    await waitFor(async () => (await stored()).some((e) => e.event.id === good.id), {
+      timeoutMs: 15000,
+      description: 'good event stored',
+    });
     const jsm = await jetstreamManager(client);
     const info = await waitFor(
       async () => {
@@ -96,6 +110,9 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
   it('answers GET /audit/events with a 400 JSON error on a bad limit', async () => {
     const res = await fetch(`${base}/audit/events?limit=0`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('limit') });
+    expect(await res.json()).toMatchObject({
+      error: 'bad_request',
+      message: expect.stringContaining('limit'),
+    });
   });
 });

@@ -7,7 +7,14 @@ import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 
 import { SERVICE_CONFIG } from './config/config.tokens';
-import { ConfigError, loadConfig, platformConfigSchema, processEnv, SERVICE_PORTS, type ServiceName } from './config/platform-config';
+import {
+  ConfigError,
+  loadConfig,
+  platformConfigSchema,
+  processEnv,
+  SERVICE_PORTS,
+  type ServiceName,
+} from './config/platform-config';
 import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
@@ -50,7 +57,9 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
  * The `main.ts` of every service: starts it on the process environment, prints one line and exits 1
  * when config or boot fails, and installs the SIGTERM sequence.
  */
-export async function bootstrapService<S extends z.ZodType<PlatformShape>>(definition: ServiceDefinition<S>): Promise<void> {
+export async function bootstrapService<S extends z.ZodType<PlatformShape>>(
+  definition: ServiceDefinition<S>,
+): Promise<void> {
   try {
     const app = await startService(definition, processEnv());
     const config = app.get<PlatformShape>(SERVICE_CONFIG);
@@ -61,7 +70,10 @@ export async function bootstrapService<S extends z.ZodType<PlatformShape>>(defin
 }
 
 function exitOnBootFailure(service: string, error: unknown): never {
-  const line = error instanceof ConfigError ? error.message : `boot failed: ${error instanceof Error ? error.message : String(error)}`;
+  const line =
+    error instanceof ConfigError
+      ? error.message
+      : `boot failed: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`vigil-${service}: ${line.split('\n')[0]}\n`);
   process.exit(1);
 }

@@ -67,7 +67,15 @@ export class PlatformModule {
       ],
       controllers: [HealthController],
       providers,
-      exports: [SERVICE_CONFIG, SERVICE_IDENTITY, LifecycleState, DependencyMonitor, NATS_CONNECTION, NatsMessaging, DatabaseModule],
+      exports: [
+        SERVICE_CONFIG,
+        SERVICE_IDENTITY,
+        LifecycleState,
+        DependencyMonitor,
+        NATS_CONNECTION,
+        NatsMessaging,
+        DatabaseModule,
+      ],
     };
   }
 }

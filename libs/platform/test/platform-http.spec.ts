@@ -2,7 +2,13 @@ import { Controller, Get, Module, type DynamicModule, type INestApplication } fr
 
 import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
 
-import { platformConfigSchema, PlatformModule, startService, type PlatformConfig, type ServiceDefinition } from '../src';
+import {
+  platformConfigSchema,
+  PlatformModule,
+  startService,
+  type PlatformConfig,
+  type ServiceDefinition,
+} from '../src';
 
 @Controller('boom')
 class BoomController {
@@ -17,7 +23,9 @@ class ProbeModule {
   static forRoot(config: PlatformConfig): DynamicModule {
     return {
       module: ProbeModule,
-      imports: [PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } })],
+      imports: [
+        PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } }),
+      ],
       controllers: [BoomController],
     };
   }
@@ -40,7 +48,14 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
     base = `http://127.0.0.1:${port}`;
     app = await startService(
       definition,
-      { PORT: String(port), NATS_URL: nats.url, DATABASE_URL: await testDatabaseUrl(), HEALTH_CHECK_INTERVAL_MS: '200', SERVICE_VERSION: '1.2.3', GIT_SHA: 'abc1234' },
+      {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: await testDatabaseUrl(),
+        HEALTH_CHECK_INTERVAL_MS: '200',
+        SERVICE_VERSION: '1.2.3',
+        GIT_SHA: 'abc1234',
+      },
       { logger: false },
     );
   });
@@ -52,7 +67,10 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
 
   it('echoes x-request-id and continues the caller trace', async () => {
     const res = await fetch(`${base}/health`, {
-      headers: { 'x-request-id': 'req-e2e-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      headers: {
+        'x-request-id': 'req-e2e-1',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
     });
     expect(res.headers.get('x-request-id')).toBe('req-e2e-1');
     expect(res.headers.get('traceparent')).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
@@ -66,7 +84,12 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
 
   it('describes itself on GET /health', async () => {
     const body = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status: 'ok', version: '1.2.3', git_sha: 'abc1234', environment: 'development' });
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: '1.2.3',
+      git_sha: 'abc1234',
+      environment: 'development',
+    });
     expect(body.uptime_s).toEqual(expect.any(Number));
     expect(body.timestamp).toEqual(expect.any(String));
   });
@@ -79,7 +102,9 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
     }
     expect(res.status).toBe(200);
     expect((await fetch(`${base}/health/startup`)).status).toBe(200);
-    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as { components: { name: string; status: string }[] };
+    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as {
+      components: { name: string; status: string }[];
+    };
     expect(detailed.components.map((c) => [c.name, c.status]).sort()).toEqual([
       ['nats', 'up'],
       ['postgres', 'up'],

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { validateAuditMessage } from './audit-event.validator';
 
-const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+const encode = (value: unknown) =>
+  new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 
 function event(overrides: Record<string, unknown> = {}) {
   return {
@@ -40,7 +41,10 @@ describe('validateAuditMessage', () => {
   });
 
   it('rejects a message over 64 KiB before parsing it', () => {
-    const result = validateAuditMessage('audit.v1.events.billing', encode(event({ metadata: { blob: 'x'.repeat(70_000) } })));
+    const result = validateAuditMessage(
+      'audit.v1.events.billing',
+      encode(event({ metadata: { blob: 'x'.repeat(70_000) } })),
+    );
     expect(result).toMatchObject({ ok: false, reason: 'too_large' });
   });
 });

@@ -9,13 +9,16 @@ import {
 export type RejectionReason = 'too_large' | 'not_json' | 'schema' | 'source_mismatch';
 
 export type ValidationResult =
-  | { ok: true; event: AuditEventV1 }
-  | { ok: false; reason: RejectionReason; detail: string };
+  { ok: true; event: AuditEventV1 } | { ok: false; reason: RejectionReason; detail: string };
 
 /** Decides whether a raw message on `subject` is a storable AuditEvent v1, and why not. */
 export function validateAuditMessage(subject: string, data: Uint8Array): ValidationResult {
   if (data.byteLength > AUDIT_EVENT_MAX_BYTES) {
-    return { ok: false, reason: 'too_large', detail: `${data.byteLength} bytes exceeds ${AUDIT_EVENT_MAX_BYTES}` };
+    return {
+      ok: false,
+      reason: 'too_large',
+      detail: `${data.byteLength} bytes exceeds ${AUDIT_EVENT_MAX_BYTES}`,
+    };
   }
   let json: unknown;
   try {

@@ -61,7 +61,10 @@ export class AuditIngestConsumer implements OnApplicationBootstrap, OnModuleDest
         for await (const msg of batch) messages.push(msg);
         if (messages.length) await this.ingest.handleBatch(messages);
       } catch (error) {
-        this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'audit fetch failed; retrying');
+        this.logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'audit fetch failed; retrying',
+        );
         if (/consumer not found|stream not found/i.test(String(error))) {
           consumer = null;
           await this.ensureConsumer().catch(() => undefined);

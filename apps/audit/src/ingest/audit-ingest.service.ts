@@ -42,13 +42,19 @@ export class AuditIngestService {
       this.stored.inc(inserted);
       for (const { msg, event } of accepted) {
         runWithContext(contextFromNatsHeaders(msg.headers), () =>
-          this.logger.log({ event_id: event.id, source: event.source, action: event.action }, 'audit event stored'),
+          this.logger.log(
+            { event_id: event.id, source: event.source, action: event.action },
+            'audit event stored',
+          ),
         );
         msg.ack();
       }
     } catch (error) {
       // Not stored: leave the messages for redelivery after a short delay.
-      this.logger.error({ error: error instanceof Error ? error.message : String(error), batch: accepted.length }, 'audit batch not stored');
+      this.logger.error(
+        { error: error instanceof Error ? error.message : String(error), batch: accepted.length },
+        'audit batch not stored',
+      );
       for (const { msg } of accepted) msg.nak(2000);
     }
   }
@@ -63,10 +69,16 @@ export class AuditIngestService {
         }),
       });
       this.rejected.inc({ reason });
-      this.logger.warn({ reason, subject: msg.subject, stream_seq: msg.info.streamSequence }, 'audit event rejected');
+      this.logger.warn(
+        { reason, subject: msg.subject, stream_seq: msg.info.streamSequence },
+        'audit event rejected',
+      );
       msg.ack();
     } catch (error) {
-      this.logger.error({ reason, error: error instanceof Error ? error.message : String(error) }, 'dead-letter publish failed');
+      this.logger.error(
+        { reason, error: error instanceof Error ? error.message : String(error) },
+        'dead-letter publish failed',
+      );
       msg.nak(2000);
     }
   }

@@ -13,7 +13,10 @@ export class AuditEventsController {
   async newest(@Query('limit') limit = '50') {
     const n = Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-      throw new BadRequestException({ message: `limit must be an integer from 1 to ${MAX_LIMIT}`, details: { limit } });
+      throw new BadRequestException({
+        message: `limit must be an integer from 1 to ${MAX_LIMIT}`,
+        details: { limit },
+      });
     }
     const events = await this.repository.newest(n);
     return { events, count: events.length };

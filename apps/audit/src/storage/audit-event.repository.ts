@@ -59,7 +59,9 @@ export class AuditEventRepository {
     return rows.map((r) => ({ event: r.event, received_at: r.received_at.toISOString() }));
   }
 
-  async countsBetween(request: SummaryRequestV1): Promise<{ action: string; outcome: string; count: number }[]> {
+  async countsBetween(
+    request: SummaryRequestV1,
+  ): Promise<{ action: string; outcome: string; count: number }[]> {
     const rows: { action: string; outcome: string; count: string }[] = await this.dataSource.query(
       `SELECT action, outcome, count(*) AS count FROM audit_events
         WHERE occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR tenant_id = $3)

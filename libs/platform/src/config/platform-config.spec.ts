@@ -7,18 +7,27 @@ const valid = { DATABASE_URL: 'postgres://vigil:pw@127.0.0.1:5432/vigil_audit' }
 describe('loadConfig', () => {
   it('applies defaults and the default port', () => {
     const config = loadConfig(platformConfigSchema, valid, 3002);
-    expect(config).toMatchObject({ PORT: 3002, NATS_URL: 'nats://127.0.0.1:4222', LOG_LEVEL: 'info', ENVIRONMENT: 'development' });
+    expect(config).toMatchObject({
+      PORT: 3002,
+      NATS_URL: 'nats://127.0.0.1:4222',
+      LOG_LEVEL: 'info',
+      ENVIRONMENT: 'development',
+    });
   });
 
   it('coerces numbers from strings', () => {
-    expect(loadConfig(platformConfigSchema, { ...valid, PORT: '8080', HEALTH_CHECK_INTERVAL_MS: '250' }, 1)).toMatchObject({
+    expect(
+      loadConfig(platformConfigSchema, { ...valid, PORT: '8080', HEALTH_CHECK_INTERVAL_MS: '250' }, 1),
+    ).toMatchObject({
       PORT: 8080,
       HEALTH_CHECK_INTERVAL_MS: 250,
     });
   });
 
   it('names a missing variable', () => {
-    expect(() => loadConfig(platformConfigSchema, {}, 1)).toThrow('invalid configuration: DATABASE_URL: is required');
+    expect(() => loadConfig(platformConfigSchema, {}, 1)).toThrow(
+      'invalid configuration: DATABASE_URL: is required',
+    );
   });
 
   it('names a bad variable and shows the value it got', () => {
@@ -29,7 +38,9 @@ describe('loadConfig', () => {
 
   it('does not echo long values, which may be secrets', () => {
     const secret = 'postgres-password-that-is-very-long-and-secret';
-    expect(() => loadConfig(platformConfigSchema, { DATABASE_URL: secret }, 1)).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL \(got "postgres…"\)/);
+    expect(() => loadConfig(platformConfigSchema, { DATABASE_URL: secret }, 1)).toThrow(
+      /DATABASE_URL: must be a postgres:\/\/ URL \(got "postgres…"\)/,
+    );
   });
 
   it('validates service-specific keys of an extended schema', () => {

@@ -5,13 +5,20 @@ export const SERVICE_PORTS = { health: 3001, audit: 3002, alerting: 3003, report
 export type ServiceName = keyof typeof SERVICE_PORTS;
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
-const port = z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
+const port = z.coerce
+  .number({ error: PORT_MESSAGE })
+  .int(PORT_MESSAGE)
+  .min(1, PORT_MESSAGE)
+  .max(65535, PORT_MESSAGE);
 const millis = z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0);
 
 /** Variables every service reads. Services extend this schema with their own keys. */
 export const platformConfigSchema = z.object({
   PORT: port.optional(),
-  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL').default('nats://127.0.0.1:4222'),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
+    .default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENVIRONMENT: z.string().min(1).default('development'),
@@ -33,7 +40,10 @@ export const platformConfigSchema = z.object({
 export type PlatformConfig = z.infer<typeof platformConfigSchema> & { PORT: number };
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`invalid configuration: ${variable}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -53,7 +63,8 @@ export function loadConfig<S extends z.ZodType<z.infer<typeof platformConfigSche
     const issue = result.error.issues[0];
     const variable = issue.path.map(String).join('.') || '(environment)';
     const received = typeof env[variable] === 'string' ? ` (got "${truncate(env[variable])}")` : '';
-    const problem = issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
+    const problem =
+      issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
     throw new ConfigError(variable, `${problem}${received}`);
   }
   return { ...result.data, PORT: result.data.PORT ?? defaultPort };

@@ -26,8 +26,12 @@ export function runWithContext<T>(context: RequestContext, fn: () => T): T {
  * Builds a context from incoming ids, generating what is missing or malformed. A malformed
  * traceparent starts a new trace, as the W3C spec requires.
  */
-export function contextFrom(incoming: { requestId?: string | null; traceparent?: string | null }): RequestContext {
-  const requestId = incoming.requestId && REQUEST_ID.test(incoming.requestId) ? incoming.requestId : randomUUID();
+export function contextFrom(incoming: {
+  requestId?: string | null;
+  traceparent?: string | null;
+}): RequestContext {
+  const requestId =
+    incoming.requestId && REQUEST_ID.test(incoming.requestId) ? incoming.requestId : randomUUID();
   const parsed = incoming.traceparent ? TRACEPARENT.exec(incoming.traceparent.trim().toLowerCase()) : null;
   const valid = parsed && parsed[1] !== 'ff' && !/^0+$/.test(parsed[2]) && !/^0+$/.test(parsed[3]);
   const traceId = valid ? parsed[2] : randomBytes(16).toString('hex');

@@ -21,7 +21,10 @@ class DatabaseHealth implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.monitor.register({ name: 'postgres', run: async () => void (await this.dataSource.query('SELECT 1')) });
+    this.monitor.register({
+      name: 'postgres',
+      run: async () => void (await this.dataSource.query('SELECT 1')),
+    });
   }
 }
 

@@ -1,4 +1,10 @@
-import { BadRequestException, Logger, NotFoundException, ServiceUnavailableException, type ArgumentsHost } from '@nestjs/common';
+import {
+  BadRequestException,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+  type ArgumentsHost,
+} from '@nestjs/common';
 
 import { HttpExceptionFilter } from './http-exception.filter';
 
@@ -23,20 +29,37 @@ describe('HttpExceptionFilter', () => {
   });
 
   it('keeps the status of a known error and shapes {error, message, details}', () => {
-    const sent = capture(new BadRequestException({ message: 'limit must be positive', details: { limit: -1 } }));
-    expect(sent).toEqual({ status: 400, body: { error: 'bad_request', message: 'limit must be positive', details: { limit: -1 } } });
+    const sent = capture(
+      new BadRequestException({ message: 'limit must be positive', details: { limit: -1 } }),
+    );
+    expect(sent).toEqual({
+      status: 400,
+      body: { error: 'bad_request', message: 'limit must be positive', details: { limit: -1 } },
+    });
   });
 
   it('uses the status name when only a message is given', () => {
-    expect(capture(new NotFoundException('no such alert')).body).toEqual({ error: 'not_found', message: 'no such alert' });
+    expect(capture(new NotFoundException('no such alert')).body).toEqual({
+      error: 'not_found',
+      message: 'no such alert',
+    });
   });
 
   it('names failing components of a terminus health result', () => {
     const sent = capture(
-      new ServiceUnavailableException({ status: 'error', info: {}, error: { nats: { status: 'down' } }, details: {} }),
+      new ServiceUnavailableException({
+        status: 'error',
+        info: {},
+        error: { nats: { status: 'down' } },
+        details: {},
+      }),
     );
     expect(sent.status).toBe(503);
-    expect(sent.body).toMatchObject({ error: 'not_ready', message: 'not ready: nats down', failing: ['nats'] });
+    expect(sent.body).toMatchObject({
+      error: 'not_ready',
+      message: 'not ready: nats down',
+      failing: ['nats'],
+    });
   });
 
   it('turns unknown errors into a 500 with an error id and no internals', () => {

@@ -35,7 +35,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const [status, body] = exception instanceof HttpException ? this.known(exception) : this.unknown(exception);
+    const [status, body] =
+      exception instanceof HttpException ? this.known(exception) : this.unknown(exception);
     res.status(status).json(redact(body));
   }
 
@@ -48,13 +49,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (error && typeof error === 'object') {
       // A terminus health check result: name the failing components in the message.
       const failing = Object.keys(error);
-      return [status, { error: 'not_ready', message: `not ready: ${failing.join(', ')} down`, details, failing, ...rest }];
+      return [
+        status,
+        { error: 'not_ready', message: `not ready: ${failing.join(', ')} down`, details, failing, ...rest },
+      ];
     }
     return [
       status,
       {
         error: typeof error === 'string' && /^[a-z_]+$/.test(error) ? error : code,
-        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
+        message: Array.isArray(message)
+          ? message.join('; ')
+          : typeof message === 'string'
+            ? message
+            : exception.message,
         ...(details !== undefined ? { details } : {}),
         // Health checks keep terminus' own fields (status, info, error details) beside ours.
         ...rest,
@@ -67,7 +75,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error({ error_id: errorId, err: exception }, 'unhandled error');
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
-      { error: 'internal_error', message: `internal error (error id ${errorId})`, details: { error_id: errorId } },
+      {
+        error: 'internal_error',
+        message: `internal error (error id ${errorId})`,
+        details: { error_id: errorId },
+      },
     ];
   }
 }

@@ -23,14 +23,20 @@ describe('DependencyMonitor', () => {
     let calls = 0;
     monitor.register({ name: 'postgres', run: () => ((calls += 1), new Promise<void>(() => undefined)) });
     await monitor.runAll();
-    expect(monitor.snapshot()[0]).toMatchObject({ status: 'down', last_error: 'postgres check timed out after 100 ms' });
+    expect(monitor.snapshot()[0]).toMatchObject({
+      status: 'down',
+      last_error: 'postgres check timed out after 100 ms',
+    });
     await monitor.runAll();
     expect(calls).toBe(1);
   });
 
   it('redacts the error it keeps', async () => {
     const monitor = new DependencyMonitor(config);
-    monitor.register({ name: 'db', run: () => Promise.reject(new Error('login failed for ops@example.com')) });
+    monitor.register({
+      name: 'db',
+      run: () => Promise.reject(new Error('login failed for ops@example.com')),
+    });
     await monitor.runAll();
     expect(monitor.snapshot()[0].last_error).not.toContain('ops@example.com');
   });

@@ -85,7 +85,11 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     const started = performance.now();
     const attempt = check.run();
     try {
-      await withTimeout(attempt, check.timeoutMs, `${check.name} check timed out after ${check.timeoutMs} ms`);
+      await withTimeout(
+        attempt,
+        check.timeoutMs,
+        `${check.name} check timed out after ${check.timeoutMs} ms`,
+      );
       this.record(check.name, 'up', started, null);
     } catch (error) {
       this.record(check.name, 'down', started, error instanceof Error ? error.message : String(error));

@@ -1,4 +1,11 @@
-import { Controller, Get, Headers, Inject, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
@@ -25,10 +32,16 @@ export class HealthController {
   liveness() {
     const lagMs = this.loop.lagMs();
     if (lagMs > this.config.EVENT_LOOP_BLOCK_MS) {
-      throw new ServiceUnavailableException({ error: 'event_loop_blocked', message: `event loop blocked for ${lagMs} ms` });
+      throw new ServiceUnavailableException({
+        error: 'event_loop_blocked',
+        message: `event loop blocked for ${lagMs} ms`,
+      });
     }
     if (this.lifecycle.drainingForMs() > this.config.SHUTDOWN_GRACE_MS) {
-      throw new ServiceUnavailableException({ error: 'shutdown_overrun', message: 'shutdown exceeded its grace period' });
+      throw new ServiceUnavailableException({
+        error: 'shutdown_overrun',
+        message: 'shutdown exceeded its grace period',
+      });
     }
     return { status: 'ok' };
   }
@@ -37,9 +50,17 @@ export class HealthController {
   @HealthCheck()
   readiness() {
     if (this.lifecycle.isDraining) {
-      throw new ServiceUnavailableException({ error: 'draining', message: 'shutting down; not accepting traffic' });
+      throw new ServiceUnavailableException({
+        error: 'draining',
+        message: 'shutting down; not accepting traffic',
+      });
     }
-    return this.health.check(this.monitor.snapshot().filter((s) => s.critical).map((s) => () => this.indicate(s)));
+    return this.health.check(
+      this.monitor
+        .snapshot()
+        .filter((s) => s.critical)
+        .map((s) => () => this.indicate(s)),
+    );
   }
 
   @Get('startup')
@@ -66,7 +87,10 @@ export class HealthController {
   @Get('detailed')
   detailed(@Headers('x-api-key') apiKey?: string) {
     if (this.config.HEALTH_API_KEY && apiKey !== this.config.HEALTH_API_KEY) {
-      throw new UnauthorizedException({ error: 'unauthorized', message: 'x-api-key required for /health/detailed' });
+      throw new UnauthorizedException({
+        error: 'unauthorized',
+        message: 'x-api-key required for /health/detailed',
+      });
     }
     const components = this.monitor.snapshot();
     const failing = this.monitor.failing();

@@ -9,7 +9,10 @@ function metric<T>(name: string, make: () => T): T {
 }
 
 const requests = () =>
-  metric('http_requests_total', () => new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames }));
+  metric(
+    'http_requests_total',
+    () => new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames }),
+  );
 const duration = () =>
   metric(
     'http_request_duration_seconds',
@@ -24,7 +27,12 @@ const duration = () =>
 const inProgress = () =>
   metric(
     'http_requests_in_progress',
-    () => new Gauge({ name: 'http_requests_in_progress', help: 'HTTP requests being served', labelNames: ['method'] }),
+    () =>
+      new Gauge({
+        name: 'http_requests_in_progress',
+        help: 'HTTP requests being served',
+        labelNames: ['method'],
+      }),
   );
 
 /** Express middleware recording the RED metrics; the route label is the matched pattern, never the raw URL. */
@@ -34,7 +42,9 @@ export function httpMetricsMiddleware() {
     const stop = histogram.startTimer();
     gauge.inc({ method: req.method });
     res.once('close', () => {
-      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched';
+      const route = req.route
+        ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}`
+        : 'unmatched';
       const labels = { method: req.method, route, status_code: String(res.statusCode) };
       counter.inc(labels);
       stop(labels);

@@ -13,7 +13,6 @@ import { STREAMS, type StreamDefinition } from '@vigil/contracts';
 
 import { NATS_CONNECTION } from './nats.tokens';
 
-
 const RETENTION = {
   limits: RetentionPolicy.Limits,
   interest: RetentionPolicy.Interest,

@@ -45,7 +45,10 @@ export class NatsMessaging implements OnApplicationShutdown {
   /** JetStream publish; `msgId` becomes Nats-Msg-Id so the stream drops duplicates. */
   async publish(subject: string, payload: unknown, msgId?: string): Promise<PubAck> {
     const headers = correlationHeaders(msgId ? { [HEADER_MSG_ID]: msgId } : {});
-    return this.js.publish(subject, encoder.encode(JSON.stringify(payload)), { headers, ...(msgId ? { msgID: msgId } : {}) });
+    return this.js.publish(subject, encoder.encode(JSON.stringify(payload)), {
+      headers,
+      ...(msgId ? { msgID: msgId } : {}),
+    });
   }
 
   async request<T>(subject: string, payload: unknown, reply: z.ZodType<T>, timeoutMs: number): Promise<T> {
@@ -80,14 +83,21 @@ export class NatsMessaging implements OnApplicationShutdown {
       parsed = schema.parse(JSON.parse(decoder.decode(msg.data)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return this.reply(msg, { error: 'bad_request', message: `invalid request on ${msg.subject}: ${message}` });
+      return this.reply(msg, {
+        error: 'bad_request',
+        message: `invalid request on ${msg.subject}: ${message}`,
+      });
     }
     try {
       this.reply(msg, await handler(parsed));
     } catch (error) {
       const errorId = randomUUID();
       this.logger.error({ subject: msg.subject, error_id: errorId, err: error }, 'request handler failed');
-      this.reply(msg, { error: 'internal_error', message: `request failed (error id ${errorId})`, error_id: errorId });
+      this.reply(msg, {
+        error: 'internal_error',
+        message: `request failed (error id ${errorId})`,
+        error_id: errorId,
+      });
     }
   }
 
@@ -99,7 +109,10 @@ export class NatsMessaging implements OnApplicationShutdown {
     for (const sub of this.subscriptions) sub.unsubscribe();
     if (this.connection.isClosed()) return;
     // Draining needs the server; during an outage give up after a few seconds and close.
-    const drained = this.connection.drain().then(() => true, () => false);
+    const drained = this.connection.drain().then(
+      () => true,
+      () => false,
+    );
     const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000).unref());
     if (!(await Promise.race([drained, timedOut]))) await this.connection.close().catch(() => undefined);
   }
