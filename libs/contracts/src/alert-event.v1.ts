@@ -5,6 +5,7 @@ import { messageJsonSchema } from './json-schema';
 
 export const ALERT_FIRED_SUBJECT = 'alerts.v1.fired';
 export const ALERT_RESOLVED_SUBJECT = 'alerts.v1.resolved';
+export const ALERTS_WILDCARD = 'alerts.v1.>';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];

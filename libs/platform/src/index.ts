@@ -15,6 +15,7 @@ export { HttpExceptionFilter, type ErrorBody } from './errors/http-exception.fil
 export { DependencyMonitor, type DependencyCheck, type DependencyState } from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
 export { PROBE_PATHS } from './health/probe-paths';
+export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
 export { NatsMessaging, RpcError } from './nats/nats-messaging';
 export { NATS_CONNECTION } from './nats/nats.tokens';
 export { PlatformModule, type PlatformOptions } from './platform.module';

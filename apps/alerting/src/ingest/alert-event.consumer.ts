@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, jetstreamManager, type Consumer, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 
-import { ALERTS_STREAM } from '@vigil/contracts';
+import { ALERTS_STREAM, ALERTS_WILDCARD } from '@vigil/contracts';
 import {
   contextFromNatsHeaders,
-  NATS_CONNECTION,
   NatsMessaging,
   runWithContext,
   SERVICE_CONFIG,
+  type DurablePullConsumer,
 } from '@vigil/platform';
 
 import { AlertService } from '../alerts/alert.service';
@@ -17,10 +16,8 @@ import { translateAlertMessage } from './alert-event.translator';
 
 /** Durable pull consumer of the ALERTS stream. */
 export const ALERTING_INGEST_CONSUMER = 'alerting-ingest';
-const ALERTS_WILDCARD = 'alerts.v1.>';
 const FETCH_BATCH = 100;
 const FETCH_EXPIRES_MS = 1000;
-const ACK_WAIT_NS = 30 * 1e9;
 const RETRY_DELAY_MS = 2000;
 
 /**
@@ -31,75 +28,38 @@ const RETRY_DELAY_MS = 2000;
 @Injectable()
 export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AlertEventConsumer.name);
-  private stopping = false;
-  private loop: Promise<void> | null = null;
+  private readonly consumer: DurablePullConsumer;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
-    private readonly messaging: NatsMessaging,
+    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+    messaging: NatsMessaging,
     private readonly alerts: AlertService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.ensureConsumer();
-    this.loop = this.run();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    await this.loop;
-  }
-
-  /**
-   * Created once; later boots reuse it and resume where it stopped. On first creation it starts one
-   * resolve timeout back: older alerts without endsAt would have resolved by now anyway.
-   */
-  private async ensureConsumer(): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
-    try {
-      await jsm.consumers.info(ALERTS_STREAM.name, ALERTING_INGEST_CONSUMER);
-      return;
-    } catch (error) {
-      if (!/not found/i.test(String(error))) throw error;
-    }
-    try {
-      await jsm.consumers.add(ALERTS_STREAM.name, {
-        durable_name: ALERTING_INGEST_CONSUMER,
-        ack_policy: AckPolicy.Explicit,
+  ) {
+    this.consumer = messaging.pullConsumer({
+      stream: ALERTS_STREAM.name,
+      durable: ALERTING_INGEST_CONSUMER,
+      // On first creation start one resolve timeout back: older alerts without endsAt would have
+      // resolved by now anyway. Later boots resume where the consumer stopped.
+      config: {
         filter_subject: ALERTS_WILDCARD,
         deliver_policy: DeliverPolicy.StartTime,
-        opt_start_time: new Date(Date.now() - this.config.ALERT_RESOLVE_TIMEOUT_S * 1000).toISOString(),
-        ack_wait: ACK_WAIT_NS,
+        opt_start_time: new Date(Date.now() - config.ALERT_RESOLVE_TIMEOUT_S * 1000).toISOString(),
         max_ack_pending: 1000,
-      });
-    } catch (error) {
-      // Another replica created it between our info and add.
-      if (!/already in use|already exists/i.test(String(error))) throw error;
-    }
+      },
+      batch: FETCH_BATCH,
+      expiresMs: FETCH_EXPIRES_MS,
+      handle: async (messages) => {
+        for (const msg of messages) await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
+      },
+    });
   }
 
-  private async run(): Promise<void> {
-    let consumer: Consumer | null = null;
-    while (!this.stopping) {
-      try {
-        consumer ??= await this.messaging.js.consumers.get(ALERTS_STREAM.name, ALERTING_INGEST_CONSUMER);
-        const batch = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS });
-        for await (const msg of batch) {
-          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
-        }
-      } catch (error) {
-        this.logger.warn(
-          { error: error instanceof Error ? error.message : String(error) },
-          'alert fetch failed; retrying',
-        );
-        if (/consumer not found|stream not found/i.test(String(error))) {
-          consumer = null;
-          await this.ensureConsumer().catch(() => undefined);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.consumer.stop();
   }
 
   private async handle(msg: JsMsg): Promise<void> {

@@ -9,6 +9,7 @@ import { HEADER_MSG_ID, rpcErrorSchema } from '@vigil/contracts';
 import { contextFromNatsHeaders, correlationHeaders } from '../context/nats-headers';
 import { runWithContext } from '../context/request-context';
 import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
+import { DurablePullConsumer, type DurablePullConsumerOptions } from './durable-pull-consumer';
 import { NATS_CONNECTION } from './nats.tokens';
 
 const encoder = new TextEncoder();
@@ -40,6 +41,11 @@ export class NatsMessaging implements OnApplicationShutdown {
     @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
   ) {
     this.js = jetstream(connection);
+  }
+
+  /** A durable pull consumer loop over this connection; call `start()` at bootstrap, `stop()` on destroy. */
+  pullConsumer(options: DurablePullConsumerOptions): DurablePullConsumer {
+    return new DurablePullConsumer(this.connection, this.js, options);
   }
 
   /** JetStream publish; `msgId` becomes Nats-Msg-Id so the stream drops duplicates. */
