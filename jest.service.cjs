@@ -12,7 +12,12 @@ module.exports = function serviceJestConfig(projectDir) {
     // A global option: jest ignores testTimeout inside a project entry (integration suites wait on real I/O).
     testTimeout: 60000,
     projects: [
-      { ...preset, displayName: `${name}:unit`, rootDir: projectDir, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+      {
+        ...preset,
+        displayName: `${name}:unit`,
+        rootDir: projectDir,
+        testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      },
       {
         ...preset,
         displayName: `${name}:integration`,

@@ -49,7 +49,8 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
       batch: FETCH_BATCH,
       expiresMs: FETCH_EXPIRES_MS,
       handle: async (messages) => {
-        for (const msg of messages) await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
+        for (const msg of messages)
+          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
       },
     });
   }

@@ -11,7 +11,11 @@ import { AuditIngestService } from './audit-ingest.service';
 export class AuditIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly consumer: DurablePullConsumer;
 
-  constructor(@Inject(SERVICE_CONFIG) config: AuditConfig, messaging: NatsMessaging, ingest: AuditIngestService) {
+  constructor(
+    @Inject(SERVICE_CONFIG) config: AuditConfig,
+    messaging: NatsMessaging,
+    ingest: AuditIngestService,
+  ) {
     this.consumer = messaging.pullConsumer({
       stream: AUDIT_STREAM.name,
       durable: AUDIT_INGEST_CONSUMER,

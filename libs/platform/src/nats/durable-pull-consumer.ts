@@ -80,7 +80,8 @@ export class DurablePullConsumer {
         const consumer = await this.js.consumers.get(stream, durable);
         while (!this.stopping) {
           const messages: JsMsg[] = [];
-          for await (const msg of await consumer.fetch({ max_messages: batch, expires: expiresMs })) messages.push(msg);
+          for await (const msg of await consumer.fetch({ max_messages: batch, expires: expiresMs }))
+            messages.push(msg);
           if (messages.length > 0) await this.options.handle(messages);
         }
       } catch (error) {
