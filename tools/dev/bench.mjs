@@ -14,7 +14,9 @@ const available = fs.existsSync(benchDir)
   : [];
 if (!name || !available.includes(name)) {
   const list = available.length > 0 ? available.join(', ') : 'none yet';
-  fail(`${name ? `no bench named "${name}"` : 'name a bench'}: npm run bench <name>, where <name> is one of: ${list}`);
+  fail(
+    `${name ? `no bench named "${name}"` : 'name a bench'}: npm run bench <name>, where <name> is one of: ${list}`,
+  );
 }
 
 await bootstrap('bench');

@@ -86,7 +86,9 @@ function prepareEnvironment() {
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) {
-    fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer (it loads ESM-only packages with require)`);
+    fail(
+      `Node ${process.versions.node} is too old: install Node 20.19 or newer (it loads ESM-only packages with require)`,
+    );
   }
 }
 
@@ -128,10 +130,27 @@ function mtime(file) {
   }
 }
 
+function sameContent(a, b) {
+  try {
+    return fs.readFileSync(a, 'utf8') === fs.readFileSync(b, 'utf8');
+  } catch {
+    return false;
+  }
+}
+
+/** pnpm install when node_modules is missing or pnpm-lock.yaml changed since the last install. */
 async function ensureDependencies(pnpm) {
+  const lockFile = path.join(root, 'pnpm-lock.yaml');
   const modules = mtime(path.join(root, 'node_modules', '.modules.yaml'));
-  const lock = mtime(path.join(root, 'pnpm-lock.yaml'));
-  if (modules !== undefined && lock !== undefined && lock <= modules) return;
+  const lock = mtime(lockFile);
+  // pnpm writes the lockfile just after .modules.yaml, so a newer lockfile is compared with the copy pnpm installed from.
+  const installedLock = path.join(root, 'node_modules', '.pnpm', 'lock.yaml');
+  if (
+    modules !== undefined &&
+    lock !== undefined &&
+    (lock <= modules || sameContent(installedLock, lockFile))
+  )
+    return;
   log('installing workspace dependencies (pnpm install --frozen-lockfile)…');
   const code = await run(pnpm.command, [...pnpm.prefix, 'install', '--frozen-lockfile']);
   if (code !== 0) fail(`pnpm install --frozen-lockfile failed (exit ${code}); see the output above`);
@@ -143,15 +162,19 @@ function ensureSystemTools(mode) {
     .map(([name, tool]) => ({ name, ...tool }));
   if (missing.length === 0) return;
   const names = missing.map((t) => t.name).join(', ');
-  const manualList = missing.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
+  const manual = missing.filter((t) => t.manual).map((t) => t.manual);
+  const aptHint = (sudoPrefix) =>
+    `run \`${sudoPrefix}apt-get install -y ${missing.map((t) => t.apt).join(' ')}\`` +
+    (manual.length > 0 ? ` (where apt has no such package, install ${manual.join(', ')})` : '');
 
-  if (!which('apt-get')) fail(`missing ${names} and apt-get is not available here: install ${manualList}, then retry`);
+  if (!which('apt-get')) {
+    const list = missing.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
+    fail(`missing ${names} and apt-get is not available here: install ${list}, then retry`);
+  }
 
   const isRoot = process.getuid?.() === 0;
   const sudo = isRoot ? [] : which('sudo') ? ['sudo', '-n'] : undefined;
-  if (sudo === undefined) {
-    fail(`missing ${names}: run \`apt-get install -y ${missing.map((t) => t.apt).join(' ')}\` as root, then retry`);
-  }
+  if (sudo === undefined) fail(`missing ${names}: ${aptHint('')} as root, then retry`);
   const aptGet = (args) => {
     const [command, ...rest] = [...sudo, 'apt-get', ...args];
     return capture(command, rest, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -160,11 +183,14 @@ function ensureSystemTools(mode) {
   log(`installing ${names} via apt…`);
   const update = aptGet(['update']);
   if (!update.ok) {
-    const why = /password|sudo/i.test(update.output) && !isRoot ? 'sudo needs a password' : 'apt-get update failed';
-    fail(`missing ${names} (${why}): run \`sudo apt-get install -y ${missing.map((t) => t.apt).join(' ')}\`, then retry`);
+    const why =
+      !isRoot && /password|sudo/i.test(update.output) ? 'sudo needs a password' : 'apt-get update failed';
+    fail(`missing ${names} (${why}): ${aptHint(isRoot ? '' : 'sudo ')}, then retry`);
   }
   // Only install what apt can provide here (kubectl needs a Kubernetes or Google Cloud apt repository).
-  const installable = missing.filter((t) => /Candidate: (?!\(none\))/.test(capture('apt-cache', ['policy', t.apt]).stdout));
+  const installable = missing.filter((t) =>
+    /Candidate: (?!\(none\))/.test(capture('apt-cache', ['policy', t.apt]).stdout),
+  );
   if (installable.length > 0) {
     const result = aptGet(['install', '-y', '--no-install-recommends', ...installable.map((t) => t.apt)]);
     if (!result.ok) {
@@ -174,7 +200,8 @@ function ensureSystemTools(mode) {
   }
   const still = missing.filter((t) => !which(t.name));
   if (still.length > 0) {
-    fail(`missing ${still.map((t) => t.name).join(', ')}: install ${still.map((t) => t.manual ?? t.apt).join(', ')}, then retry`);
+    const list = still.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
+    fail(`still missing ${still.map((t) => t.name).join(', ')} after apt: install ${list}, then retry`);
   }
 }
 

@@ -29,7 +29,9 @@ const nc = await connect({ servers });
 try {
   const subject = `audit.v1.events.${event.source}`;
   const ack = await jetstream(nc).publish(subject, JSON.stringify(event), { msgID: event.id });
-  console.log(`published ${event.id} to ${subject} (stream ${ack.stream}, seq ${ack.seq}${ack.duplicate ? ', duplicate' : ''})`);
+  console.log(
+    `published ${event.id} to ${subject} (stream ${ack.stream}, seq ${ack.seq}${ack.duplicate ? ', duplicate' : ''})`,
+  );
 } finally {
   await nc.close();
 }

@@ -16,7 +16,8 @@ const server = http.createServer((req, res) => {
       res.end(`${JSON.stringify(value, null, 2)}\n`);
     };
     const pathname = new URL(req.url ?? '/', 'http://inbox').pathname;
-    if (req.method === 'GET' && pathname === '/') return send(200, { count: received.length, requests: received });
+    if (req.method === 'GET' && pathname === '/')
+      return send(200, { count: received.length, requests: received });
     if (req.method === 'DELETE' && pathname === '/') {
       received.length = 0;
       return send(200, { ok: true });

@@ -12,6 +12,7 @@ export { repoRoot } from './repo-root';
 export {
   type ExitResult,
   runService,
+  serviceEntry,
   type RunServiceOptions,
   type ServiceName,
   type ServiceProcess,

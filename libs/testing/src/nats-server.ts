@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { freePort } from './free-port';
+import { killOnExit, removeOnExit } from './janitor';
 import { findExecutable, LineBuffer, terminate } from './process-utils';
-import { removeOnExit } from './temp-dirs';
 import { errorMessage, GiveUp, waitFor } from './wait-for';
 
 export interface NatsServerOptions {
@@ -43,7 +43,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
   let port = options.port ?? (await freePort());
   let monitorPort = await freePort();
-  let child: ChildProcess | undefined;
+  let server: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
     const output = new LineBuffer(200);
@@ -52,15 +52,16 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let spawnError: NodeJS.ErrnoException | undefined;
+    proc.once('error', (err) => (spawnError = err));
     proc.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
     proc.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-    let spawnError: Error | undefined;
-    proc.once('error', (err) => (spawnError = err));
-    child = proc;
+    killOnExit(proc);
+    server = proc;
     try {
       await waitFor(
         async () => {
-          if (spawnError) throw new GiveUp(errorMessage(spawnError));
+          if (spawnError) throw new GiveUp(spawnError.code === 'ENOENT' ? NOT_FOUND : spawnError.message);
           if (proc.exitCode !== null || proc.signalCode !== null) {
             throw new GiveUp(`nats-server exited (${proc.exitCode ?? proc.signalCode})`);
           }
@@ -71,10 +72,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       );
     } catch (err) {
       await terminate(proc, 5_000);
-      child = undefined;
+      server = undefined;
       output.flush();
-      const reason =
-        spawnError && 'code' in spawnError && spawnError.code === 'ENOENT' ? NOT_FOUND : errorMessage(err);
+      const reason = spawnError?.code === 'ENOENT' ? NOT_FOUND : errorMessage(err);
       throw new Error(`${reason}\n--- nats-server output ---\n${output.tail(20)}`, { cause: err });
     }
   };
@@ -93,9 +93,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   }
 
   const stop = async (): Promise<void> => {
-    if (!child) return;
-    const proc = child;
-    child = undefined;
+    if (!server) return;
+    const proc = server;
+    server = undefined;
     await terminate(proc, 10_000);
   };
 
@@ -107,7 +107,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     },
     storeDir,
     get pid() {
-      return child?.pid;
+      return server?.pid;
     },
     stop,
     async restart() {

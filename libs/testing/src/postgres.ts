@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createDatabase, randomDatabaseName } from './database';
 import { freePort } from './free-port';
 import { LineBuffer, terminate, waitForExit } from './process-utils';
-import { removeNow, removeOnExit } from './temp-dirs';
+import { killOnExit, removeNow, removeOnExit } from './janitor';
 
 export interface PostgresOptions {
   /** Data directory (must not hold a cluster yet); by default a fresh dir under os.tmpdir(). */
@@ -216,10 +216,8 @@ async function launchHelper(launch: LaunchOptions, log: LineBuffer): Promise<Chi
     throw err;
   });
 
-  // A handle a suite forgets to stop must not keep jest alive: Postgres then stops when this process exits.
-  child.unref();
-  (child.stdout as Socket).unref();
-  (child.stderr as Socket).unref();
-  (child.stdin as Socket | null)?.unref();
+  // A handle a suite forgets to stop must not keep jest alive: Postgres then stops when this process exits (the helper
+  // also stops it by itself when its stdin closes).
+  killOnExit(child);
   return child;
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { freePort } from './free-port';
-import { runService } from './run-service';
+import { repoRoot } from './repo-root';
+import { runService, serviceEntry } from './run-service';
 
 jest.setTimeout(30_000);
 
@@ -17,7 +18,7 @@ const server = http.createServer((req, res) => {
   res.statusCode = 404; res.end();
 });
 server.listen(port, '127.0.0.1', () => {
-  console.log('listening on ' + port + ' home=' + (process.env.HOME ? 'set' : 'unset') + ' secret=' + (process.env.VIGIL_SPEC_SECRET ?? 'none'));
+  console.log('listening on ' + port + ' pid=' + process.pid + ' home=' + (process.env.HOME ? 'set' : 'unset') + ' secret=' + (process.env.VIGIL_SPEC_SECRET ?? 'none'));
   setTimeout(() => { ready = true; }, 300);
 });
 process.on('SIGTERM', () => { console.log('draining'); server.close(() => process.exit(0)); });
@@ -43,7 +44,7 @@ describe('runService', () => {
     try {
       expect(service.pid).toBeGreaterThan(0);
       await service.waitForReady(port, 10_000);
-      expect(service.output()).toContain(`listening on ${port} home=set secret=none`);
+      expect(service.output()).toContain(`listening on ${port} pid=${service.pid} home=set secret=none`);
     } finally {
       const result = await service.stop();
       expect(result).toEqual({ code: 0, signal: null });
@@ -64,9 +65,14 @@ describe('runService', () => {
     await expect(service.waitForExit(1_000)).resolves.toEqual({ code: 3, signal: null });
   });
 
-  it('points at apps/<app>/dist/main.js by default', async () => {
-    await expect(runService({ app: 'reporting', env: {} })).rejects.toThrow(
-      /apps\/reporting\/dist\/main\.js/,
+  it('runs apps/<app>/dist/main.js from the repo root by default', () => {
+    expect(serviceEntry('reporting')).toBe(path.join(repoRoot(), 'apps/reporting/dist/main.js'));
+    expect(fs.existsSync(path.join(repoRoot(), 'pnpm-workspace.yaml'))).toBe(true);
+  });
+
+  it('says what is missing when the entry point does not exist', async () => {
+    await expect(runService({ app: 'audit', entry: path.join(dir, 'nope.js'), env: {} })).rejects.toThrow(
+      /nope\.js does not exist; build it first/,
     );
   });
 });

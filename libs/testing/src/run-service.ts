@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { killOnExit } from './janitor';
 import { type ExitResult, LineBuffer, terminate, waitForExit } from './process-utils';
 import { repoRoot } from './repo-root';
 import { GiveUp, waitFor } from './wait-for';
@@ -34,10 +35,15 @@ export interface ServiceProcess {
 
 export type { ExitResult } from './process-utils';
 
+/** Absolute path of a service's built entry point: <repo>/apps/<app>/dist/main.js */
+export function serviceEntry(app: ServiceName): string {
+  return path.join(repoRoot(), 'apps', app, 'dist', 'main.js');
+}
+
 /** Runs `node apps/<app>/dist/main.js` from the repo root with the given environment, collecting its output. */
 export async function runService(options: RunServiceOptions): Promise<ServiceProcess> {
   const root = repoRoot();
-  const entry = path.resolve(root, options.entry ?? path.join('apps', options.app, 'dist', 'main.js'));
+  const entry = options.entry ? path.resolve(root, options.entry) : serviceEntry(options.app);
   if (!fs.existsSync(entry)) {
     throw new Error(
       `runService(${options.app}): ${entry} does not exist; build it first (pnpm exec nx run-many -t build)`,
@@ -52,13 +58,15 @@ export async function runService(options: RunServiceOptions): Promise<ServicePro
     child.once('spawn', resolve);
     child.once('error', reject);
   });
+  // A service a suite forgets to stop is stopped when the test process exits.
+  killOnExit(child);
   const output = new LineBuffer(20_000);
   const collect = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
     output.push(chunk);
     if (echo) stream.write(chunk);
   };
-  child.stdout.on('data', collect(process.stdout));
-  child.stderr.on('data', collect(process.stderr));
+  child.stdout?.on('data', collect(process.stdout));
+  child.stderr?.on('data', collect(process.stderr));
   // 'close' fires after the pipes drained, so output() is complete once the process has gone.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = () => child.exitCode !== null || child.signalCode !== null;

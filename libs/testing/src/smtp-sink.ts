@@ -49,8 +49,10 @@ export async function startSmtpServer(): Promise<SmtpSink> {
       resolve();
     });
   });
-  // Keep a late socket error from becoming an unhandled 'error' event.
+  // Keep a late socket error from becoming an unhandled 'error' event; a sink a suite forgets to stop must not keep
+  // jest alive.
   server.on('error', () => undefined);
+  server.server.unref();
   const port = (server.server.address() as AddressInfo).port;
 
   return {

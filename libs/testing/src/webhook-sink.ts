@@ -67,6 +67,8 @@ export async function startWebhookSink(): Promise<WebhookSink> {
       resolve();
     });
   });
+  // A sink a suite forgets to stop must not keep jest alive.
+  server.unref();
   const port = (server.address() as AddressInfo).port;
 
   return {

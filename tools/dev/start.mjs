@@ -1,0 +1,497 @@
+// `npm start`: installs what is missing, builds, then runs the whole system locally with its data under .data/
+// (a second start reuses it): NATS with JetStream, an embedded Postgres, a mail inbox (maildev), a webhook inbox and
+// the four services. Ctrl-C stops the services first, then the infrastructure.
+// `npm start -- --infra-only` starts only the infrastructure; `npm start -- --no-build` skips the build.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { bootstrap, fail, log, root } from './bootstrap.mjs';
+
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--infra-only' && arg !== '--no-build');
+if (unknown.length > 0)
+  fail(`unknown option ${unknown.join(' ')} (usage: npm start [-- --infra-only | --no-build])`);
+const infraOnly = args.includes('--infra-only');
+const build = !infraOnly && !args.includes('--no-build');
+
+const DATA = path.join(root, '.data');
+const LOGS = path.join(DATA, 'logs');
+const rel = (file) => path.relative(root, file);
+
+const PORTS = { nats: 4222, natsMonitor: 8222, postgres: 5433, smtp: 1025, mailUi: 1080, inbox: 3090 };
+const SERVICES = [
+  { name: 'health', port: 3001, env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml') } },
+  { name: 'audit', port: 3002, env: {} },
+  { name: 'alerting', port: 3003, env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts` } },
+  {
+    name: 'reporting',
+    port: 3004,
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
+      REPORT_FROM: 'vigil@localhost',
+      REPORT_RECIPIENTS: 'oncall@example.test',
+    },
+  },
+];
+const PORT_NAMES = {
+  [PORTS.nats]: 'NATS',
+  [PORTS.natsMonitor]: 'NATS monitoring',
+  [PORTS.postgres]: 'Postgres',
+  [PORTS.smtp]: 'maildev SMTP',
+  [PORTS.mailUi]: 'maildev web UI',
+  [PORTS.inbox]: 'webhook inbox',
+  ...Object.fromEntries(SERVICES.map((s) => [s.port, `${s.name} service`])),
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------- processes
+/** Everything we started, in start order: { name, child, logFile, exited }. */
+const running = [];
+let shuttingDown = false;
+
+/** Starts a process in its own process group (so Ctrl-C reaches only us), output appended to .data/logs/<name>.log. */
+function startProcess(name, command, commandArgs, { env = {}, ipc = false } = {}) {
+  const logFile = path.join(LOGS, `${name}.log`);
+  const fd = fs.openSync(logFile, 'w');
+  const child = spawn(command, commandArgs, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', fd, fd, ...(ipc ? ['ipc'] : [])],
+    detached: true,
+  });
+  fs.closeSync(fd);
+  const entry = { name, child, logFile, exited: undefined };
+  entry.exitedPromise = new Promise((resolve) => {
+    child.once('error', (err) => {
+      fs.appendFileSync(logFile, `cannot start ${command}: ${err.message}\n`);
+      entry.exited = { code: 127, signal: null };
+      resolve(entry.exited);
+    });
+    child.once('exit', (code, signal) => {
+      entry.exited = { code, signal };
+      resolve(entry.exited);
+      if (!shuttingDown && entry.ready) {
+        log(`${name} exited unexpectedly (${code ?? signal}); last lines of ${rel(logFile)}:`);
+        console.error(tail(logFile));
+      }
+    });
+  });
+  running.push(entry);
+  return entry;
+}
+
+function tail(file, lines = 30) {
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `    ${line}`)
+      .join('\n');
+  } catch {
+    return '    (no log)';
+  }
+}
+
+function signalGroup(entry, signal, { groupOnly = true, evenIfExited = false } = {}) {
+  if ((entry.exited && !evenIfExited) || !entry.child.pid) return;
+  try {
+    process.kill(groupOnly ? -entry.child.pid : entry.child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopEntry(entry, timeoutMs, { groupSignal = true } = {}) {
+  if (entry.exited) return;
+  signalGroup(entry, 'SIGTERM', { groupOnly: groupSignal });
+  const done = await Promise.race([entry.exitedPromise, sleep(timeoutMs).then(() => false)]);
+  if (done === false) {
+    log(`${entry.name} did not stop within ${timeoutMs / 1000} s: killing it`);
+    signalGroup(entry, 'SIGKILL');
+    await Promise.race([entry.exitedPromise, sleep(5_000)]);
+  } else if (groupSignal) {
+    // The group may still hold children of the process (e.g. a shell shim's node).
+    signalGroup(entry, 'SIGKILL', { evenIfExited: true });
+  }
+}
+
+/** Services first (they drain), then the inboxes, then NATS, then Postgres. */
+async function stopAll() {
+  const byName = (names) => running.filter((e) => names.includes(e.name));
+  await Promise.all(byName(SERVICES.map((s) => s.name)).map((e) => stopEntry(e, 30_000)));
+  await Promise.all(byName(['maildev', 'webhook-inbox']).map((e) => stopEntry(e, 10_000)));
+  await Promise.all(byName(['nats']).map((e) => stopEntry(e, 15_000)));
+  // The Postgres helper stops the server itself (fast shutdown) and then exits.
+  await Promise.all(byName(['postgres']).map((e) => stopEntry(e, 30_000, { groupSignal: false })));
+  for (const entry of running) signalGroup(entry, 'SIGKILL');
+}
+
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log('stopping: services, then maildev and the webhook inbox, then NATS, then Postgres…');
+  await stopAll();
+  log('stopped.');
+  process.exit(code);
+}
+
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    signals++;
+    if (signals === 1) {
+      process.stdout.write('\n');
+      void shutdown(0);
+    } else {
+      log('second signal: killing everything now');
+      for (const entry of running) signalGroup(entry, 'SIGKILL');
+      process.exit(1);
+    }
+  });
+}
+// Whatever happens to this process, do not leave children behind.
+process.on('exit', () => {
+  for (const entry of running) signalGroup(entry, 'SIGKILL');
+});
+
+async function abort(message, entry) {
+  // Once stopping, processes exiting is expected: let shutdown() finish and exit.
+  if (shuttingDown) return new Promise(() => undefined);
+  log(message);
+  if (entry) console.error(`--- last lines of ${rel(entry.logFile)} ---\n${tail(entry.logFile)}`);
+  await shutdown(1);
+}
+
+// ---------------------------------------------------------------------------------------------------- checks
+function portTaken(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (err) => resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+}
+
+async function checkPorts() {
+  const ports = [
+    PORTS.nats,
+    PORTS.natsMonitor,
+    PORTS.postgres,
+    PORTS.smtp,
+    PORTS.mailUi,
+    PORTS.inbox,
+    ...(infraOnly ? [] : SERVICES.map((s) => s.port)),
+  ];
+  const taken = [];
+  for (const port of ports) if (await portTaken(port)) taken.push(port);
+  if (taken.length > 0) {
+    const names = taken.map((p) => `${p} (${PORT_NAMES[p]})`).join(', ');
+    fail(
+      `port ${names} on 127.0.0.1 already in use (another npm start running?): stop what holds it and retry`,
+    );
+  }
+}
+
+/** As root, Postgres runs as the `postgres` user, which must be able to reach .data and node_modules. */
+function checkPostgresCanReachRepo() {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      fail(
+        `${dir} is not traversable by other users, so Postgres (run as user postgres) cannot reach ${rel(DATA)}: chmod o+x ${dir}, or clone the repository elsewhere`,
+      );
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+function postgresPassword(dataDir) {
+  const file = path.join(DATA, 'postgres-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    fail(
+      `${rel(dataDir)} exists but ${rel(file)} is missing: delete ${rel(dataDir)} to start with a new database`,
+    );
+  }
+  const password = crypto.randomBytes(18).toString('hex');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+// ---------------------------------------------------------------------------------------------------- waiting
+async function httpStatus(url) {
+  try {
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(2_000),
+      headers: { accept: 'text/html,*/*' },
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
+function tcpOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `check` until true; rejects with the entry's log when the process exits or on timeout. */
+async function waitUntil(entry, check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (entry.exited)
+      throw Object.assign(
+        new Error(`${entry.name} exited (${entry.exited.code ?? entry.exited.signal}) before ${what}`),
+        { entry },
+      );
+    if (await check()) {
+      entry.ready = true;
+      return;
+    }
+    await sleep(250);
+  }
+  throw Object.assign(new Error(`${entry.name}: timed out after ${timeoutMs / 1000} s waiting for ${what}`), {
+    entry,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------- components
+function startNats() {
+  const storeDir = path.join(DATA, 'nats');
+  fs.mkdirSync(storeDir, { recursive: true });
+  const entry = startProcess('nats', 'nats-server', [
+    '-js',
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(PORTS.nats),
+    '-m',
+    String(PORTS.natsMonitor),
+    '-sd',
+    storeDir,
+  ]);
+  return waitUntil(
+    entry,
+    async () => (await httpStatus(`http://127.0.0.1:${PORTS.natsMonitor}/healthz`)) === 200,
+    20_000,
+    'NATS /healthz',
+  );
+}
+
+const DATABASES = SERVICES.map((s) => `vigil_${s.name}`);
+
+function startPostgres(password) {
+  const dataDir = path.join(DATA, 'postgres');
+  const entry = startProcess('postgres', process.execPath, [path.join(root, 'tools/dev/postgres.mjs')], {
+    ipc: true,
+    env: {
+      VIGIL_PG_DIR: dataDir,
+      VIGIL_PG_PORT: String(PORTS.postgres),
+      VIGIL_PG_PASSWORD: password,
+      VIGIL_PG_DATABASES: DATABASES.join(','),
+    },
+  });
+  const firstRun = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  log(
+    firstRun
+      ? `initialising Postgres in ${rel(dataDir)} (first run)…`
+      : `reusing Postgres data in ${rel(dataDir)}`,
+  );
+  let state = 'starting';
+  entry.child.on('message', (message) => {
+    if (message?.ready) state = 'ready';
+    if (message?.error) state = 'failed';
+  });
+  return waitUntil(
+    entry,
+    () => {
+      if (state === 'failed') throw Object.assign(new Error('Postgres failed to start'), { entry });
+      return state === 'ready';
+    },
+    120_000,
+    'Postgres to accept connections',
+  );
+}
+
+function startMaildev() {
+  const bin = path.join(root, 'node_modules/.bin/maildev');
+  if (!fs.existsSync(bin)) fail(`${rel(bin)} is missing: run pnpm install`);
+  const mailDir = path.join(DATA, 'mail');
+  fs.mkdirSync(mailDir, { recursive: true });
+  const entry = startProcess('maildev', bin, [
+    '--smtp',
+    String(PORTS.smtp),
+    '--web',
+    String(PORTS.mailUi),
+    '--ip',
+    '127.0.0.1',
+    '--web-ip',
+    '127.0.0.1',
+    '--mail-directory',
+    mailDir,
+  ]);
+  return waitUntil(
+    entry,
+    async () =>
+      (await httpStatus(`http://127.0.0.1:${PORTS.mailUi}/`)) !== undefined && (await tcpOpen(PORTS.smtp)),
+    30_000,
+    'maildev SMTP and web UI',
+  );
+}
+
+function startWebhookInbox() {
+  const entry = startProcess('webhook-inbox', process.execPath, [
+    path.join(root, 'tools/dev/webhook-inbox.mjs'),
+    String(PORTS.inbox),
+  ]);
+  return waitUntil(
+    entry,
+    async () => (await httpStatus(`http://127.0.0.1:${PORTS.inbox}/`)) === 200,
+    15_000,
+    'the webhook inbox',
+  );
+}
+
+function startService(service, password) {
+  const entry = startProcess(
+    service.name,
+    process.execPath,
+    [path.join(root, 'apps', service.name, 'dist/main.js')],
+    {
+      env: {
+        PORT: String(service.port),
+        NATS_URL: `nats://127.0.0.1:${PORTS.nats}`,
+        DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/vigil_${service.name}`,
+        LOG_LEVEL: 'info',
+        ENVIRONMENT: 'development',
+        ...service.env,
+      },
+    },
+  );
+  entry.service = service;
+  return entry;
+}
+
+async function waitForServices(entries, timeoutMs) {
+  const started = Date.now();
+  const pending = new Set(entries);
+  let lastReport = Date.now();
+  while (pending.size > 0) {
+    if (shuttingDown) return new Promise(() => undefined);
+    for (const entry of pending) {
+      if (entry.exited) {
+        await abort(
+          `${entry.name} exited (${entry.exited.code ?? entry.exited.signal}) before it was ready`,
+          entry,
+        );
+      }
+      if ((await httpStatus(`http://127.0.0.1:${entry.service.port}/health/readiness`)) === 200) {
+        entry.ready = true;
+        pending.delete(entry);
+      }
+    }
+    if (pending.size === 0) break;
+    const elapsed = Date.now() - started;
+    if (elapsed > timeoutMs) {
+      const names = [...pending].map((e) => e.name).join(', ');
+      for (const entry of pending)
+        console.error(`--- last lines of ${rel(entry.logFile)} ---\n${tail(entry.logFile, 15)}`);
+      await abort(
+        `not ready after ${timeoutMs / 1000} s: ${names} (GET /health/readiness never answered 200)`,
+      );
+    }
+    if (Date.now() - lastReport >= 5_000) {
+      lastReport = Date.now();
+      log(
+        `waiting for readiness (${Math.round(elapsed / 1000)} s): ${[...pending].map((e) => e.name).join(', ')}`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
+function printTable(password) {
+  const rows = [];
+  if (!infraOnly) {
+    for (const s of SERVICES) {
+      const base = `http://127.0.0.1:${s.port}`;
+      rows.push([s.name, base, `${base}/health/detailed  ${base}/metrics`]);
+    }
+  }
+  rows.push(['mail inbox', `http://127.0.0.1:${PORTS.mailUi}`, `SMTP smtp://127.0.0.1:${PORTS.smtp}`]);
+  rows.push([
+    'webhook inbox',
+    `http://127.0.0.1:${PORTS.inbox}`,
+    'alerts are POSTed to /alerts; GET / lists them',
+  ]);
+  rows.push(['NATS', `nats://127.0.0.1:${PORTS.nats}`, `monitoring http://127.0.0.1:${PORTS.natsMonitor}`]);
+  rows.push([
+    'Postgres',
+    `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/postgres`,
+    `databases ${DATABASES.join(', ')}`,
+  ]);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log('');
+  for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+  console.log('');
+  log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
+  log(`${infraOnly ? 'infrastructure' : 'everything'} is up. Press Ctrl-C to stop.`);
+}
+
+// ---------------------------------------------------------------------------------------------------- main
+await checkPorts();
+const { pnpm } = await bootstrap('start');
+
+if (build) {
+  log('building every project (nx run-many -t build)…');
+  const code = await pnpm(['exec', 'nx', 'run-many', '-t', 'build']);
+  if (shuttingDown || signals > 0) process.exit(0);
+  if (code !== 0) fail(`the build failed (exit ${code}); see the output above`);
+}
+if (!infraOnly) {
+  const missing = SERVICES.map((s) => `apps/${s.name}/dist/main.js`).filter(
+    (f) => !fs.existsSync(path.join(root, f)),
+  );
+  if (missing.length > 0)
+    fail(`${missing.join(', ')} missing${build ? ' after the build' : ': run without --no-build'}`);
+}
+
+fs.mkdirSync(LOGS, { recursive: true });
+fs.chmodSync(DATA, 0o755);
+checkPostgresCanReachRepo();
+await checkPorts();
+const password = postgresPassword(path.join(DATA, 'postgres'));
+
+log(`starting NATS, Postgres, maildev and the webhook inbox (logs in ${rel(LOGS)}/)…`);
+try {
+  await Promise.all([startNats(), startPostgres(password), startMaildev(), startWebhookInbox()]);
+} catch (err) {
+  await abort(err.message, err.entry);
+}
+if (shuttingDown) await new Promise(() => undefined);
+
+if (!infraOnly) {
+  log(`starting ${SERVICES.map((s) => s.name).join(', ')} (output in ${rel(LOGS)}/<service>.log)…`);
+  const entries = SERVICES.map((s) => startService(s, password));
+  await waitForServices(entries, 90_000);
+}
+if (!shuttingDown) printTable(password);
