@@ -53,6 +53,7 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
         NATS_URL: nats.url,
         DATABASE_URL: await testDatabaseUrl(),
         HEALTH_CHECK_INTERVAL_MS: '200',
+        LOG_LEVEL: 'silent',
         SERVICE_VERSION: '1.2.3',
         GIT_SHA: 'abc1234',
       },
