@@ -4,7 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { PROBE_PATHS, SERVICE_PORTS, platformConfigSchema, type ServiceName } from '@vigil/platform';
+import {
+  MANAGEMENT_PORTS,
+  PROBE_PATHS,
+  SERVICE_PORTS,
+  platformConfigSchema,
+  type ServiceName,
+} from '@vigil/platform';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -159,6 +165,16 @@ function probeProblems(app: ServiceName, container: IContainer): string[] {
     problems.push(
       `${where}: port "http" is ${http.containerPort}, the service listens on ${SERVICE_PORTS[app]}`,
     );
+  // Probes go to the management listener (a worker thread on MANAGEMENT_PORT), never the app port.
+  const management = (container.ports ?? []).find((p) => p.name === 'management');
+  if (!management) return [...problems, `${where} has no containerPort named "management"`];
+  if (management.containerPort !== MANAGEMENT_PORTS[app])
+    problems.push(`${where}: port "management" is ${management.containerPort}, not ${MANAGEMENT_PORTS[app]}`);
+  const managementEnv = (container.env ?? []).find((e) => e.name === 'MANAGEMENT_PORT')?.value;
+  if (managementEnv !== String(management.containerPort))
+    problems.push(
+      `${where}: MANAGEMENT_PORT is ${managementEnv ?? 'unset'}, the "management" port is ${management.containerPort}`,
+    );
   for (const kind of PROBE_KINDS) {
     const probe = container[`${kind}Probe`];
     if (!probe) {
@@ -172,10 +188,12 @@ function probeProblems(app: ServiceName, container: IContainer): string[] {
     if (probe.httpGet.path !== PROBE_PATHS[kind])
       problems.push(`${where}: ${kind}Probe path ${probe.httpGet.path} is not ${PROBE_PATHS[kind]}`);
     const port = probe.httpGet.port;
-    if (typeof port === 'string' && port !== 'http')
-      problems.push(`${where}: ${kind}Probe uses port "${port}", not the "http" port`);
-    if (typeof port === 'number' && port !== http.containerPort)
-      problems.push(`${where}: ${kind}Probe uses port ${port}, not the "http" port ${http.containerPort}`);
+    if (typeof port === 'string' && port !== 'management')
+      problems.push(`${where}: ${kind}Probe uses port "${port}", not the "management" port`);
+    if (typeof port === 'number' && port !== management.containerPort)
+      problems.push(
+        `${where}: ${kind}Probe uses port ${port}, not the "management" port ${management.containerPort}`,
+      );
   }
   return problems;
 }

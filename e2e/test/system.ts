@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,12 +17,17 @@ import {
   type WebhookSink,
 } from '@vigil/testing';
 
+/** Bearer key of the audit query API in the end-to-end system (scope audit:read). */
+export const AUDIT_READ_KEY = 'e2e-audit-read-key';
+
 export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting'];
 
 export interface RunningService {
   name: ServiceName;
   port: number;
   url: string;
+  /** The management listener (probes only, a worker thread): MANAGEMENT_PORT. */
+  managementPort: number;
   process: ServiceProcess;
 }
 
@@ -33,21 +39,39 @@ export interface VigilSystem {
   stop(): Promise<void>;
 }
 
+export interface StartSystemOptions {
+  /** Extra environment for every service, over the defaults below. */
+  env?: Record<string, string>;
+  /** Wait until every readiness answers 200 (default true); false returns as soon as the processes run. */
+  waitForReady?: boolean;
+}
+
 /**
  * The whole system as `npm start` runs it, on free loopback ports: nats-server, one fresh database
  * per service, an SMTP sink, a webhook receiver and the four built services as child processes.
  */
-export async function startSystem(): Promise<VigilSystem> {
+export async function startSystem(options: StartSystemOptions = {}): Promise<VigilSystem> {
   const nats = await startNatsServer();
   const smtp = await startSmtpServer();
   const webhook = await startWebhookSink();
   const ports = Object.fromEntries(
     await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
   ) as Record<ServiceName, number>;
+  const managementPorts = Object.fromEntries(
+    await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const targetsFile = writeTargets(ports);
   const extra: Record<ServiceName, Record<string, string>> = {
     health: { TARGETS_FILE: targetsFile },
-    audit: {},
+    audit: {
+      AUDIT_API_KEYS: JSON.stringify([
+        {
+          name: 'e2e',
+          sha256: createHash('sha256').update(AUDIT_READ_KEY).digest('hex'),
+          scopes: ['audit:read'],
+        },
+      ]),
+    },
     alerting: { ALERT_WEBHOOK_URL: `${webhook.url}/alerts` },
     reporting: {
       SMTP_URL: smtp.url,
@@ -60,6 +84,7 @@ export async function startSystem(): Promise<VigilSystem> {
     SERVICES.map(async (name) => {
       const env = {
         PORT: String(ports[name]),
+        MANAGEMENT_PORT: String(managementPorts[name]),
         NATS_URL: nats.url,
         DATABASE_URL: await testDatabaseUrl(),
         LOG_LEVEL: 'info',
@@ -67,13 +92,21 @@ export async function startSystem(): Promise<VigilSystem> {
         HEALTH_CHECK_INTERVAL_MS: '500',
         HEALTH_CHECK_TIMEOUT_MS: '500',
         ...extra[name],
+        ...options.env,
       };
       const process = await runService({ app: name, env });
-      services[name] = { name, port: ports[name], url: `http://127.0.0.1:${ports[name]}`, process };
+      services[name] = {
+        name,
+        port: ports[name],
+        url: `http://127.0.0.1:${ports[name]}`,
+        managementPort: managementPorts[name],
+        process,
+      };
     }),
   );
   try {
-    await Promise.all(SERVICES.map((name) => services[name].process.waitForReady(ports[name], 60_000)));
+    if (options.waitForReady !== false)
+      await Promise.all(SERVICES.map((name) => services[name].process.waitForReady(ports[name], 60_000)));
   } catch (error) {
     for (const name of SERVICES)
       process.stderr.write(`--- ${name} output ---\n${services[name].process.output()}\n`);

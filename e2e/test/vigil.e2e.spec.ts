@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { auditEventSubject } from '@vigil/contracts';
 import { waitFor } from '@vigil/testing';
 
-import { getJson, SERVICES, startSystem, type VigilSystem } from './system';
+import { AUDIT_READ_KEY, getJson, SERVICES, startSystem, type VigilSystem } from './system';
 
 /**
  * The README walk-through, driven only through public interfaces: NATS, HTTP and SMTP.
@@ -45,6 +45,7 @@ describe('Vigil end to end', () => {
       async () => {
         const { body } = await getJson<{ events: { event: { id: string } }[] }>(
           url('audit', '/audit/events'),
+          { headers: { authorization: `Bearer ${AUDIT_READ_KEY}` } },
         );
         return body.events.find((e) => e.event.id === id);
       },
@@ -164,6 +165,7 @@ describe('Vigil end to end', () => {
       async () => {
         const { body } = await getJson<{ events: { event: { id: string } }[] }>(
           url('audit', '/audit/events'),
+          { headers: { authorization: `Bearer ${AUDIT_READ_KEY}` } },
         );
         return body.events.some((e) => e.event.id === id);
       },

@@ -15,6 +15,10 @@ const TOOLS = {
   'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
   amtool: { apt: 'prometheus-alertmanager', for: ['test'] },
+  // The alerting tests run a real Prometheus whose rule always fires (apps/alerting/test).
+  prometheus: { apt: 'prometheus', for: ['test'] },
+  // The health status page is loaded and screenshotted in headless Chromium (apps/health/test).
+  chromium: { apt: 'chromium', for: ['test'] },
   // Debian has no usable kubectl package (kubernetes-client is 1.20); apt can install it only where a Kubernetes or
   // Google Cloud apt repository is configured.
   kubectl: {

@@ -21,10 +21,20 @@ const DATA = path.join(root, '.data');
 const LOGS = path.join(DATA, 'logs');
 const rel = (file) => path.relative(root, file);
 
+const sha256Hex = (text) => crypto.createHash('sha256').update(text).digest('hex');
 const PORTS = { nats: 4222, natsMonitor: 8222, postgres: 5433, smtp: 1025, mailUi: 1080, inbox: 3090 };
 const SERVICES = [
   { name: 'health', port: 3001, env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml') } },
-  { name: 'audit', port: 3002, env: {} },
+  {
+    name: 'audit',
+    port: 3002,
+    // The development query key (README walk-through); production configures its own key hashes.
+    env: {
+      AUDIT_API_KEYS: JSON.stringify([
+        { name: 'dev', sha256: sha256Hex('vigil-dev-audit-key'), scopes: ['audit:read'] },
+      ]),
+    },
+  },
   { name: 'alerting', port: 3003, env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts` } },
   {
     name: 'reporting',

@@ -1,18 +1,34 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 
 import { PlatformModule } from '@vigil/platform';
 
 import type { AuditConfig } from './config/audit-config';
 import {
+  AUDIT_EVENTS_INGESTED,
   AUDIT_EVENTS_REJECTED,
-  AUDIT_EVENTS_STORED,
+  AUDIT_INGEST_BATCH_DURATION,
+  AUDIT_INGEST_BATCH_SIZE,
   AuditIngestService,
 } from './ingest/audit-ingest.service';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
+import {
+  AUDIT_CONSUMER_ACK_PENDING,
+  AUDIT_CONSUMER_PENDING,
+  ConsumerLagSampler,
+} from './ingest/consumer-lag.sampler';
+import { CheckpointService } from './integrity/checkpoint.service';
+import { IntegrityController } from './integrity/integrity.controller';
+import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditEventsController } from './query/audit-events.controller';
+import { AUDIT_DETECTIONS, DetectionService } from './detect/detection.service';
 import { AuditEventRepository } from './storage/audit-event.repository';
+import { DetectionRepository } from './storage/detection.repository';
+import { AuditQueryRepository } from './storage/audit-query.repository';
+import { RetentionRepository } from './storage/retention.repository';
+import { RetentionService } from './retention/retention.service';
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuditSummaryResponder } from './summary/audit-summary.responder';
 
 @Module({})
@@ -27,17 +43,53 @@ export class AuditModule {
           database: { entities: [], migrations: AUDIT_MIGRATIONS },
         }),
       ],
-      controllers: [AuditEventsController],
+      controllers: [AuditEventsController, IntegrityController],
       providers: [
         AuditEventRepository,
+        AuditQueryRepository,
+        DetectionRepository,
+        RetentionRepository,
+        RetentionService,
+        DetectionService,
+        ApiKeyGuard,
         AuditIngestService,
         AuditIngestConsumer,
         AuditSummaryResponder,
-        makeCounterProvider({ name: AUDIT_EVENTS_STORED, help: 'Audit events stored (new rows only)' }),
+        ConsumerLagSampler,
+        CheckpointService,
+        ...signingKeyProviders,
+        makeCounterProvider({
+          name: AUDIT_EVENTS_INGESTED,
+          help: 'Audit events stored (new rows only), by source',
+          labelNames: ['source'],
+        }),
         makeCounterProvider({
           name: AUDIT_EVENTS_REJECTED,
-          help: 'Audit events sent to AUDIT_DLQ',
+          help: 'Audit events sent to AUDIT_DLQ, by reason',
           labelNames: ['reason'],
+        }),
+        makeCounterProvider({
+          name: AUDIT_DETECTIONS,
+          help: 'Detector rule matches published as alerts',
+          labelNames: ['rule', 'severity'],
+        }),
+        makeHistogramProvider({
+          name: AUDIT_INGEST_BATCH_SIZE,
+          help: 'Messages per fetched ingest batch',
+          buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000],
+        }),
+        makeHistogramProvider({
+          name: AUDIT_INGEST_BATCH_DURATION,
+          help: 'Time to validate, redact, store and ack one batch',
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        }),
+        makeGaugeProvider({
+          name: AUDIT_CONSUMER_PENDING,
+          help: 'Messages in AUDIT not yet delivered to the audit-ingest consumer (lag)',
+        }),
+        makeGaugeProvider({
+          name: AUDIT_CONSUMER_ACK_PENDING,
+          help: 'Messages delivered to audit-ingest and not yet acked',
         }),
       ],
     };

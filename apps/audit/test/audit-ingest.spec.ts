@@ -1,29 +1,26 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 
-import { AUDIT_DLQ_STREAM, auditEventSubject, HEADER_DLQ_REASON } from '@vigil/contracts';
-import { startService } from '@vigil/platform';
+import {
+  AUDIT_DLQ_STREAM,
+  auditDlqSubject,
+  auditEventSubject,
+  HEADER_DLQ_REASON,
+  HEADER_DLQ_SUBJECT,
+} from '@vigil/contracts';
+import { AuditPublisher, contextFrom, NatsMessaging, runWithContext, startService } from '@vigil/platform';
 import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
+import { replayDlq } from '../src/ingest/dlq-replay';
 import { auditService } from '../src/service';
+import { API_KEYS_ENV, auditEvent as baseEvent, encode, readerHeaders } from './audit-factory';
 
-const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
-function auditEvent(overrides: Record<string, unknown> = {}) {
-  return {
-    id: randomUUID(),
-    occurred_at: new Date().toISOString(),
-    source: 'shop',
-    actor: { type: 'admin', id: 'admin-1', ip: '10.1.2.3' },
-    action: 'admin.profile.viewed',
-    resource: { type: 'user', id: '42' },
-    outcome: 'success',
+const auditEvent = (overrides: Record<string, unknown> = {}) =>
+  baseEvent({
     metadata: { contact_email: 'jane@example.com', note: 'called jane@example.com' },
     ...overrides,
-  };
-}
+  });
 
 describe('audit ingest (real NATS JetStream + Postgres)', () => {
   let nats: NatsServerHandle;
@@ -43,6 +40,7 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
         DATABASE_URL: await testDatabaseUrl(),
         LOG_LEVEL: 'warn',
         HEALTH_CHECK_INTERVAL_MS: '200',
+        AUDIT_API_KEYS: API_KEYS_ENV,
       },
       { logger: false },
     );
@@ -57,7 +55,7 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
 
   const stored = async () =>
     (
-      (await (await fetch(`${base}/audit/events?limit=500`)).json()) as {
+      (await (await fetch(`${base}/audit/events?limit=500`, { headers: readerHeaders })).json()) as {
         events: { event: { id: string; metadata?: Record<string, unknown> } }[];
       }
     ).events;
@@ -108,11 +106,71 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
   });
 
   it('answers GET /audit/events with a 400 JSON error on a bad limit', async () => {
-    const res = await fetch(`${base}/audit/events?limit=0`);
+    const res = await fetch(`${base}/audit/events?limit=0`, { headers: readerHeaders });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
       error: 'bad_request',
       message: expect.stringContaining('limit'),
+    });
+  });
+
+  it('counts stored events by source and rejections by reason in /metrics', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/audit_events_ingested_total\{source="shop"\} [1-9]/);
+    expect(text).toMatch(/audit_events_rejected_total\{reason="not_json"\} 1/);
+    expect(text).toMatch(/audit_events_rejected_total\{reason="source_mismatch"\} 1/);
+    expect(text).toMatch(/audit_ingest_batch_size_count [1-9]/);
+    expect(text).toMatch(/audit_ingest_batch_duration_seconds_bucket/);
+    expect(text).toContain('audit_consumer_pending_messages');
+  });
+
+  it('replays DLQ messages to their original subject after a fix, and they are stored', async () => {
+    const js = jetstream(client);
+    const jsm = await jetstreamManager(client);
+    // A valid event that an earlier (since fixed) consumer had rejected.
+    const event = auditEvent();
+    const h = headers();
+    h.set(HEADER_DLQ_REASON, 'schema: rejected by a bug since fixed');
+    h.set(HEADER_DLQ_SUBJECT, auditEventSubject('shop'));
+    await js.publish(auditDlqSubject('schema'), encode(event), { headers: h });
+    const before = (await jsm.streams.info(AUDIT_DLQ_STREAM.name)).state.messages;
+
+    const dry = await replayDlq(client, { reason: 'schema', limit: 10, dryRun: true });
+    expect(dry).toMatchObject({ replayed: 1, remaining: before });
+    const result = await replayDlq(client, { reason: 'schema', limit: 10 });
+    expect(result).toMatchObject({ replayed: 1, skipped: 0, remaining: before - 1 });
+
+    await waitFor(async () => (await stored()).some((e) => e.event.id === event.id), {
+      timeoutMs: 15000,
+      description: 'replayed event stored',
+    });
+  });
+
+  it('AuditPublisher sends a validated event with Nats-Msg-Id and the request id, stored once', async () => {
+    const identity = { name: 'billing', version: '1', gitSha: 'x', environment: 'test' };
+    const publisher = new AuditPublisher(new NatsMessaging(client, identity), identity);
+    const context = contextFrom({ requestId: 'req-publisher-1' });
+    const input = {
+      actor: { type: 'admin' as const, id: 'admin-9' },
+      action: 'admin.wallet.viewed',
+      resource: { type: 'wallet', id: 'w-1' },
+      outcome: 'success' as const,
+    };
+    const first = await runWithContext(context, () => publisher.publish(input));
+    expect(first.duplicate).toBe(false);
+    const retry = await publisher.publish({ ...input, id: first.id });
+    expect(retry.duplicate).toBe(true);
+    await expect(publisher.publish({ ...input, action: 'Not Dot Case' })).rejects.toThrow(/action/);
+
+    await waitFor(async () => (await stored()).some((e) => e.event.id === first.id), {
+      timeoutMs: 15000,
+      description: 'published event stored',
+    });
+    const event = (await stored()).find((e) => e.event.id === first.id)?.event as Record<string, unknown>;
+    expect(event).toMatchObject({
+      source: 'billing',
+      request_id: 'req-publisher-1',
+      trace_id: context.traceId,
     });
   });
 });

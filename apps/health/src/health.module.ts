@@ -5,11 +5,22 @@ import { PlatformModule } from '@vigil/platform';
 import { StatusController } from './api/status.controller';
 import { CheckScheduler } from './checks/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
+import { NatsChecker } from './checks/nats-checker';
+import { PostgresChecker } from './checks/postgres-checker';
+import { SyntheticChecker } from './checks/synthetic-checker';
+import { TargetChecker } from './checks/target-checker';
+import { TcpChecker } from './checks/tcp-checker';
 import { probeMetricProviders } from './checks/probe-metrics';
 import type { HealthConfig } from './config/health-config';
+import { CheckHistoryRepository } from './history/check-history.repository';
+import { RetentionJob } from './history/retention.job';
+import { replicaIdProvider } from './leases/replica-id';
+import { TargetLeaseRepository } from './leases/target-lease.repository';
+import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
+import { StatusViewService } from './status/status-view.service';
 import { HealthSummaryResponder } from './summary/health-summary.responder';
 import type { TargetDefinition } from './targets/target-definition';
 import { HEALTH_TARGETS } from './targets/targets.tokens';
@@ -31,7 +42,18 @@ export class HealthModule {
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
         HttpChecker,
+        TcpChecker,
+        PostgresChecker,
+        NatsChecker,
+        SyntheticChecker,
+        TargetChecker,
         TargetStateRepository,
+        CheckHistoryRepository,
+        RetentionJob,
+        replicaIdProvider,
+        TargetLeaseRepository,
+        TargetLeases,
+        StatusViewService,
         TargetStateService,
         CheckScheduler,
         HealthSummaryResponder,

@@ -14,6 +14,12 @@ export const auditSummaryReplyV1Schema = z
     total_events: count,
     by_action: counts,
     by_outcome: counts,
+    admin_activity: counts.optional().describe('Events by admin actor id'),
+    privacy_changes: count.optional().describe('privacy.* events'),
+    sensitive_access: counts
+      .optional()
+      .describe('Admin accesses to sensitive records (wallet, KYC), by admin actor id'),
+    detections: counts.optional().describe('Detector rule matches, by rule name'),
   })
   .meta({ title: 'AuditSummaryReply v1', description: 'Reply on audit.v1.summary.' });
 

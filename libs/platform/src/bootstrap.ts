@@ -17,6 +17,8 @@ import {
 } from './config/platform-config';
 import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
+import { ManagementListener } from './health/management-listener';
+import { interceptProbes, ProbeResponder } from './health/probe-responder';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 
 type PlatformShape = z.infer<typeof platformConfigSchema>;
@@ -37,20 +39,68 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   options: { logger?: boolean } = {},
 ): Promise<NestExpressApplication> {
   const config = loadConfig(definition.configSchema, env, SERVICE_PORTS[definition.name]);
-  const app = await NestFactory.create<NestExpressApplication>(definition.module(config), {
-    bufferLogs: options.logger !== false,
-    abortOnError: false,
-    ...(options.logger === false ? { logger: false } : {}),
-  });
+  // The management listener answers probes while Nest boots (startup 503, liveness 200).
+  const management = config.MANAGEMENT_PORT
+    ? new ManagementListener({
+        port: config.MANAGEMENT_PORT,
+        host: '0.0.0.0',
+        eventLoopBlockMs: config.EVENT_LOOP_BLOCK_MS,
+        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      })
+    : null;
+  await management?.start();
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(definition.module(config), {
+      bufferLogs: options.logger !== false,
+      abortOnError: false,
+      ...(options.logger === false ? { logger: false } : {}),
+    });
+  } catch (error) {
+    await management?.stop();
+    throw error;
+  }
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   const correlation = new CorrelationMiddleware();
   app.use(correlation.use.bind(correlation));
   app.use(httpMetricsMiddleware());
-  await app.listen(config.PORT, '0.0.0.0');
-  app.get(LifecycleState).markStarted();
-  new NestLogger('Bootstrap').log({ port: config.PORT }, `${definition.name} listening`);
+  // Probes and /metrics are answered from cached state ahead of Express and Nest (probe-responder.ts).
+  interceptProbes(app.getHttpServer(), app.get(ProbeResponder));
+  try {
+    await app.listen(config.PORT, '0.0.0.0');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await management?.stop();
+    throw error;
+  }
+  const lifecycle = app.get(LifecycleState);
+  lifecycle.markStarted();
+  if (management) followFromManagement(app, management, lifecycle);
+  new NestLogger('Bootstrap').log(
+    { port: config.PORT, management_port: config.MANAGEMENT_PORT ?? null },
+    `${definition.name} listening`,
+  );
   return app;
+}
+
+/** Feeds the management listener from the app's probes and stops it when the app closes. */
+function followFromManagement(
+  app: NestExpressApplication,
+  management: ManagementListener,
+  lifecycle: LifecycleState,
+): void {
+  const probes = app.get(ProbeResponder);
+  lifecycle.onDraining((since) => management.markDraining(since));
+  management.follow(() => ({ readiness: probes.readiness(), startup: probes.startup() }));
+  const close = app.close.bind(app);
+  app.close = async () => {
+    try {
+      await close();
+    } finally {
+      await management.stop();
+    }
+  };
 }
 
 /**

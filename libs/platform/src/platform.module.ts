@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
@@ -13,6 +12,7 @@ import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
 import { LifecycleState } from './health/lifecycle-state';
+import { ProbeResponder } from './health/probe-responder';
 import { loggerOptions } from './logging/logger-options';
 import { JetStreamSetup } from './nats/jetstream-setup';
 import { natsConnectionProvider } from './nats/nats-connection.provider';
@@ -48,6 +48,7 @@ export class PlatformModule {
       LifecycleState,
       EventLoopWatch,
       DependencyMonitor,
+      ProbeResponder,
       natsConnectionProvider,
       JetStreamSetup,
       NatsHealth,
@@ -62,7 +63,6 @@ export class PlatformModule {
           path: '/metrics',
           defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
         }),
-        TerminusModule.forRoot({ logger: false }),
         DatabaseModule.forRoot(options.database),
       ],
       controllers: [HealthController],
@@ -72,6 +72,7 @@ export class PlatformModule {
         SERVICE_IDENTITY,
         LifecycleState,
         DependencyMonitor,
+        ProbeResponder,
         NATS_CONNECTION,
         NatsMessaging,
         DatabaseModule,

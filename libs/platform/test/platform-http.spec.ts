@@ -78,7 +78,7 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
   });
 
   it('generates correlation ids when the caller sends none', async () => {
-    const res = await fetch(`${base}/health/liveness`);
+    const res = await fetch(`${base}/health`);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
@@ -110,6 +110,18 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
       ['nats', 'up'],
       ['postgres', 'up'],
     ]);
+  });
+
+  it('answers probes ahead of the framework, echoing the caller request id', async () => {
+    const res = await fetch(`${base}/health/liveness?probe=1`, { headers: { 'x-request-id': 'kubelet-1' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('kubelet-1');
+    // No correlation middleware ran: the request never reached Express.
+    expect(res.headers.get('traceparent')).toBeNull();
+    expect(await res.json()).toMatchObject({ status: 'ok', event_loop_lag_ms: expect.any(Number) });
+    expect((await fetch(`${base}/health/startup`, { method: 'HEAD' })).status).toBe(200);
+    // Other methods on a probe path go to Nest, which has no such route.
+    expect((await fetch(`${base}/health/readiness`, { method: 'POST' })).status).toBe(404);
   });
 
   it('serves the HTTP metrics with the matched route as label', async () => {

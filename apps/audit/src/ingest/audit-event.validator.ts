@@ -31,6 +31,10 @@ export function validateAuditMessage(subject: string, data: Uint8Array): Validat
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ok: false, reason: 'schema', detail };
   }
+  if (JSON.stringify(parsed.data).includes('\\u0000')) {
+    // Postgres jsonb cannot store U+0000; such an event would block the consumer forever.
+    return { ok: false, reason: 'schema', detail: 'strings must not contain U+0000' };
+  }
   const subjectSource = sourceFromAuditSubject(subject);
   if (parsed.data.source !== subjectSource) {
     return {

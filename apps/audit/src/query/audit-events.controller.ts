@@ -1,24 +1,61 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { z } from 'zod';
 
-import { AuditEventRepository } from '../storage/audit-event.repository';
+import { ApiKeyGuard, RequireScope } from '../auth/api-key.guard';
+import { AuditQueryRepository } from '../storage/audit-query.repository';
+import { auditQuerySchema, decodeCursor, encodeCursor } from './audit-query';
 
-const MAX_LIMIT = 500;
+function badRequest(error: z.ZodError, input: unknown): BadRequestException {
+  const message = error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ');
+  return new BadRequestException({ message, details: input });
+}
 
-/** Read side of the trail: the newest stored events (already redacted at ingest). */
+/**
+ * Read side of the trail (events were redacted at ingest): filtered, newest first, cursor-paginated.
+ * Needs a bearer API key with scope audit:read.
+ */
 @Controller('audit/events')
+@UseGuards(ApiKeyGuard)
+@RequireScope('audit:read')
 export class AuditEventsController {
-  constructor(private readonly repository: AuditEventRepository) {}
+  constructor(private readonly repository: AuditQueryRepository) {}
 
   @Get()
-  async newest(@Query('limit') limit = '50') {
-    const n = Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+  async list(@Query() raw: Record<string, unknown>) {
+    const parsed = auditQuerySchema.safeParse(raw);
+    if (!parsed.success) throw badRequest(parsed.error, raw);
+    const { cursor: cursorText, ...query } = parsed.data;
+    const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
+    if (cursorText !== undefined && !cursor) {
       throw new BadRequestException({
-        message: `limit must be an integer from 1 to ${MAX_LIMIT}`,
-        details: { limit },
+        message: 'cursor is not one this API issued',
+        details: { cursor: cursorText },
       });
     }
-    const events = await this.repository.newest(n);
-    return { events, count: events.length };
+    const events = await this.repository.page(query, cursor);
+    const last = events[events.length - 1];
+    const next_cursor =
+      events.length === query.limit && last
+        ? encodeCursor({ received_at: last.received_at, id: last.event.id })
+        : null;
+    return { events, count: events.length, next_cursor };
+  }
+
+  @Get(':id')
+  async one(@Param('id') id: string) {
+    if (!z.uuid().safeParse(id).success) {
+      throw new BadRequestException({ message: 'id must be a UUID', details: { id } });
+    }
+    const found = await this.repository.byId(id);
+    if (!found) throw new NotFoundException({ message: `no audit event ${id}` });
+    return found;
   }
 }

@@ -1,62 +1,135 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import type { AuditEventV1, SummaryRequestV1 } from '@vigil/contracts';
 
-export interface StoredAuditEvent {
+import { categoryOf, type AuditCategory } from '../integrity/audit-category';
+import { GENESIS_HASH, indexedColumns, recordHash } from '../integrity/hash-chain';
+
+export interface AppendedEvent {
   event: AuditEventV1;
-  received_at: string;
+  category: AuditCategory;
+  seq: number;
 }
 
-/** All SQL of the audit_events table; no business rule lives here. */
+function monthKey(category: AuditCategory, at: Date): string {
+  return `${category}:${at.getUTCFullYear()}-${at.getUTCMonth()}`;
+}
+
+/** All SQL of the audit trail's write path and simple reads; no business rule lives here. */
 @Injectable()
 export class AuditEventRepository {
+  /** Monthly partitions known to exist (created on demand by audit_ensure_partition). */
+  private readonly partitions = new Set<string>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Stores a batch in one transaction and returns how many rows were new. Raw parameterised SQL:
-   * this is the ingest hot path, and ON CONFLICT DO NOTHING is what makes redeliveries harmless.
+   * Appends the new events of a batch to their chains in one transaction and returns them; ids already
+   * stored (redeliveries, publisher retries) are skipped, which makes storage exactly-once. Appends to a
+   * chain are serialised by the row lock on its audit_chain_heads row, taken in category order.
    */
-  async insertBatch(events: readonly AuditEventV1[]): Promise<number> {
-    if (events.length === 0) return 0;
-    const rows = events.map((e) => ({
-      id: e.id,
-      occurred_at: e.occurred_at,
-      source: e.source,
-      tenant_id: e.tenant_id ?? null,
-      actor_type: e.actor.type,
-      actor_id: e.actor.id,
-      action: e.action,
-      resource_type: e.resource.type,
-      resource_id: e.resource.id,
-      outcome: e.outcome,
-      request_id: e.request_id ?? null,
-      trace_id: e.trace_id ?? null,
-      event: e,
-    }));
+  async appendBatch(
+    events: readonly AuditEventV1[],
+    clock: () => Date = () => new Date(),
+  ): Promise<AppendedEvent[]> {
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    if (unique.length === 0) return [];
+    const categorised = unique.map((event) => ({ event, category: categoryOf(event) }));
+    const categories = [...new Set(categorised.map((c) => c.category))].sort();
+    const now = clock();
+    // The batch's received_at is taken under the chain locks; make sure this and next month exist.
+    await this.ensurePartitions(categories, [now, new Date(now.getTime() + 5 * 60_000)]);
+
     return this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO audit_events (id, occurred_at, source, tenant_id, actor_type, actor_id, action,
-                                   resource_type, resource_id, outcome, request_id, trace_id, event)
-         SELECT r.id, r.occurred_at, r.source, r.tenant_id, r.actor_type, r.actor_id, r.action,
-                r.resource_type, r.resource_id, r.outcome, r.request_id, r.trace_id, r.event
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, occurred_at timestamptz, source text, tenant_id text,
-                actor_type text, actor_id text, action text, resource_type text, resource_id text,
-                outcome text, request_id text, trace_id text, event jsonb)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING id`,
-        [JSON.stringify(rows)],
+      const sorted = [...categorised].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO audit_event_ids (id, category, received_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], array_fill(now(), ARRAY[cardinality($1::uuid[])]))
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [sorted.map((c) => c.event.id), sorted.map((c) => c.category)],
       );
-      return inserted.length;
+      const fresh = new Set(inserted.map((r) => r.id));
+      const appended: AppendedEvent[] = [];
+      for (const category of categories) {
+        const batch = categorised.filter((c) => c.category === category && fresh.has(c.event.id));
+        if (batch.length > 0) appended.push(...(await this.appendToChain(manager, category, batch, clock)));
+      }
+      return appended;
     });
   }
 
-  async newest(limit: number): Promise<StoredAuditEvent[]> {
-    const rows: { event: AuditEventV1; received_at: Date }[] = await this.dataSource.query(
-      `SELECT event, received_at FROM audit_events ORDER BY received_at DESC, id LIMIT $1`,
-      [limit],
+  private async appendToChain(
+    manager: EntityManager,
+    category: AuditCategory,
+    batch: readonly { event: AuditEventV1 }[],
+    clock: () => Date,
+  ): Promise<AppendedEvent[]> {
+    await manager.query(
+      `INSERT INTO audit_chain_heads (category, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`,
+      [category, GENESIS_HASH],
     );
-    return rows.map((r) => ({ event: r.event, received_at: r.received_at.toISOString() }));
+    const [head]: { seq: string; hash: Buffer }[] = await manager.query(
+      `SELECT seq, hash FROM audit_chain_heads WHERE category = $1 FOR UPDATE`,
+      [category],
+    );
+    const receivedAt = clock();
+    if (!this.partitions.has(monthKey(category, receivedAt))) {
+      // Never create a partition while holding the chain lock; the batch is retried after a nak.
+      throw new Error(`no partition ensured for ${category} at ${receivedAt.toISOString()}`);
+    }
+    const received_at = receivedAt.toISOString();
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const rows = batch.map(({ event }) => {
+      seq += 1;
+      const hash = recordHash(prevHash, { category, seq, id: event.id, received_at, event });
+      const row = {
+        category,
+        seq,
+        id: event.id,
+        received_at,
+        ...indexedColumns(event),
+        event,
+        prev_hash: prevHash.toString('hex'),
+        hash: hash.toString('hex'),
+      };
+      prevHash = hash;
+      return row;
+    });
+    await manager.query(
+      `INSERT INTO audit_events (category, seq, id, received_at, occurred_at, source, tenant_id, actor_type,
+              actor_id, action, resource_type, resource_id, outcome, request_id, trace_id, event, prev_hash, hash)
+       SELECT r.category, r.seq, r.id, r.received_at, r.occurred_at, r.source, r.tenant_id, r.actor_type,
+              r.actor_id, r.action, r.resource_type, r.resource_id, r.outcome, r.request_id, r.trace_id, r.event,
+              decode(r.prev_hash, 'hex'), decode(r.hash, 'hex')
+         FROM jsonb_to_recordset($1::jsonb) AS r(category text, seq bigint, id uuid, received_at timestamptz,
+              occurred_at timestamptz, source text, tenant_id text, actor_type text, actor_id text, action text,
+              resource_type text, resource_id text, outcome text, request_id text, trace_id text, event jsonb,
+              prev_hash text, hash text)`,
+      [JSON.stringify(rows)],
+    );
+    await manager.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE category = $1`, [
+      category,
+      seq,
+      prevHash,
+    ]);
+    return rows.map((r, i) => ({ event: batch[i].event, category, seq: r.seq }));
+  }
+
+  /** Creates missing monthly partitions, each in its own short transaction (outside any batch). */
+  async ensurePartitions(categories: readonly AuditCategory[], instants: readonly Date[]): Promise<void> {
+    for (const category of categories) {
+      for (const at of instants) {
+        const key = monthKey(category, at);
+        if (this.partitions.has(key)) continue;
+        await this.dataSource.query(`SELECT audit_ensure_partition($1, $2::timestamptz)`, [
+          category,
+          at.toISOString(),
+        ]);
+        this.partitions.add(key);
+      }
+    }
   }
 
   async countsBetween(
@@ -69,5 +142,35 @@ export class AuditEventRepository {
       [request.from, request.to, request.tenant_id ?? null],
     );
     return rows.map((r) => ({ action: r.action, outcome: r.outcome, count: Number(r.count) }));
+  }
+
+  /** Events by admin actor, and admin accesses to `sensitiveTypes`, by admin, in the period. */
+  async adminActivityBetween(
+    request: SummaryRequestV1,
+    sensitiveTypes: readonly string[],
+  ): Promise<{ actor_id: string; events: number; sensitive: number }[]> {
+    const rows: { actor_id: string; events: string; sensitive: string }[] = await this.dataSource.query(
+      `SELECT actor_id, count(*) AS events, count(*) FILTER (WHERE resource_type = ANY($4::text[])) AS sensitive
+         FROM audit_events
+        WHERE actor_type = 'admin' AND occurred_at >= $1 AND occurred_at < $2
+          AND ($3::text IS NULL OR tenant_id = $3)
+        GROUP BY actor_id`,
+      [request.from, request.to, request.tenant_id ?? null, [...sensitiveTypes]],
+    );
+    return rows.map((r) => ({
+      actor_id: r.actor_id,
+      events: Number(r.events),
+      sensitive: Number(r.sensitive),
+    }));
+  }
+
+  async detectionsBetween(request: SummaryRequestV1): Promise<{ rule: string; count: number }[]> {
+    const rows: { rule: string; count: string }[] = await this.dataSource.query(
+      `SELECT rule, count(*) AS count FROM audit_detections
+        WHERE occurred_at >= $1 AND occurred_at < $2 AND ($3::text IS NULL OR tenant_id = $3)
+        GROUP BY rule`,
+      [request.from, request.to, request.tenant_id ?? null],
+    );
+    return rows.map((r) => ({ rule: r.rule, count: Number(r.count) }));
   }
 }

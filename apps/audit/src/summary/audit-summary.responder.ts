@@ -8,14 +8,16 @@ import {
 } from '@vigil/contracts';
 import { NatsMessaging } from '@vigil/platform';
 
+import { DetectionService } from '../detect/detection.service';
 import { AuditEventRepository } from '../storage/audit-event.repository';
 
-/** Answers audit.v1.summary for the reporting service. */
+/** Answers audit.v1.summary for the weekly report. */
 @Injectable()
 export class AuditSummaryResponder implements OnApplicationBootstrap {
   constructor(
     private readonly messaging: NatsMessaging,
     private readonly repository: AuditEventRepository,
+    private readonly detection: DetectionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -23,14 +25,32 @@ export class AuditSummaryResponder implements OnApplicationBootstrap {
   }
 
   async summarise(request: SummaryRequestV1): Promise<AuditSummaryReplyV1> {
-    const rows = await this.repository.countsBetween(request);
+    const [rows, admins, detections] = await Promise.all([
+      this.repository.countsBetween(request),
+      this.repository.adminActivityBetween(request, this.detection.sensitiveResourceTypes()),
+      this.repository.detectionsBetween(request),
+    ]);
     const by_action: Record<string, number> = {};
     const by_outcome: Record<string, number> = {};
+    let privacy_changes = 0;
     for (const row of rows) {
       by_action[row.action] = (by_action[row.action] ?? 0) + row.count;
       by_outcome[row.outcome] = (by_outcome[row.outcome] ?? 0) + row.count;
+      if (row.action.startsWith('privacy.')) privacy_changes += row.count;
     }
     const total_events = rows.reduce((sum, row) => sum + row.count, 0);
-    return { from: request.from, to: request.to, total_events, by_action, by_outcome };
+    return {
+      from: request.from,
+      to: request.to,
+      total_events,
+      by_action,
+      by_outcome,
+      admin_activity: Object.fromEntries(admins.map((a) => [a.actor_id, a.events])),
+      privacy_changes,
+      sensitive_access: Object.fromEntries(
+        admins.filter((a) => a.sensitive > 0).map((a) => [a.actor_id, a.sensitive]),
+      ),
+      detections: Object.fromEntries(detections.map((d) => [d.rule, d.count])),
+    };
   }
 }

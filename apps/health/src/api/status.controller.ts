@@ -1,37 +1,25 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 
-import type { TargetStatus } from '@vigil/contracts';
-import { redactString } from '@vigil/redaction';
+import { renderStatusPage } from '../status/status-page';
+import { StatusViewService, type StatusView } from '../status/status-view.service';
 
-import { TargetStateService } from '../state/target-state.service';
-
-export interface TargetStatusView {
-  name: string;
-  url: string;
-  status: TargetStatus;
-  since: string;
-  last_checked_at: string | null;
-  response_time_ms: number | null;
-  last_error: string | null;
-}
-
-/** Current state of every configured target, in file order. URLs are redacted (they may hold credentials). */
-@Controller('api/status')
+/**
+ * Current state of every configured target, in file order, with uptime over 24h/7d/30d, recent
+ * response times and incidents: as JSON and as a server-rendered HTML page. URLs are redacted.
+ */
+@Controller()
 export class StatusController {
-  constructor(private readonly states: TargetStateService) {}
+  constructor(private readonly status: StatusViewService) {}
 
-  @Get()
-  status(): { targets: TargetStatusView[] } {
-    return {
-      targets: this.states.snapshot().map(({ target, state }) => ({
-        name: target.name,
-        url: redactString(target.url),
-        status: state.status,
-        since: state.since,
-        last_checked_at: state.lastCheckedAt,
-        response_time_ms: state.lastResponseTimeMs,
-        last_error: state.lastError,
-      })),
-    };
+  @Get('api/status')
+  json(): Promise<StatusView> {
+    return this.status.view();
+  }
+
+  @Get('status')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+  async page(): Promise<string> {
+    return renderStatusPage(await this.status.view());
   }
 }

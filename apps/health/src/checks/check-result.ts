@@ -1,10 +1,16 @@
+/** Phases of an HTTP check, named as blackbox_exporter names them in probe_http_duration_seconds. */
+export const HTTP_PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
+export type HttpPhase = (typeof HTTP_PHASES)[number];
+
 /** The outcome of one check of one target. `error` is raw here; it is redacted before it is stored or published. */
 export interface CheckResult {
   target: string;
   ok: boolean;
-  /** HTTP status of the response; null when none arrived (refused, timed out, ...). */
+  /** HTTP status of the response; null when none arrived (refused, timed out, ...) or not an HTTP check. */
   statusCode: number | null;
   responseTimeMs: number;
   error: string | null;
   checkedAt: Date;
+  /** HTTP checks: milliseconds spent in each phase of the last request (redirects included in the total). */
+  phases?: Partial<Record<HttpPhase, number>>;
 }

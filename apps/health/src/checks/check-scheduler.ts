@@ -2,18 +2,32 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 
+import { SERVICE_CONFIG } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
+import type { HealthConfig } from '../config/health-config';
+import { TargetLeases } from '../leases/target-leases.service';
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import { HEALTH_TARGETS } from '../targets/targets.tokens';
-import { HttpChecker } from './http-checker';
-import { PROBE_DURATION_SECONDS, PROBE_SUCCESS } from './probe-metrics';
+import { HTTP_PHASES } from './check-result';
+import {
+  PROBE_DURATION_SECONDS,
+  PROBE_HTTP_DURATION_SECONDS,
+  PROBE_HTTP_STATUS_CODE,
+  PROBE_SUCCESS,
+} from './probe-metrics';
+import { TargetChecker } from './target-checker';
+
+/** The first check of a target starts at a random point within this (or its interval, if shorter). */
+const MAX_START_SPREAD_MS = 5000;
 
 /**
- * Checks every target on its own interval, starting at boot. A target whose previous check is
- * still running is skipped for that tick. On shutdown the timers stop, running checks are
- * aborted and awaited, and their results are dropped.
+ * Checks every target on its own interval, starting at boot. Start times are spread at random so
+ * targets sharing an interval do not fire together, and at most HEALTH_MAX_CONCURRENT_CHECKS checks
+ * run at once (the rest wait their turn), so hundreds of targets fit on one replica. A target whose
+ * previous check is still running or waiting is skipped for that tick. On shutdown the timers stop,
+ * running checks are aborted and awaited, and their results are dropped.
  */
 @Injectable()
 export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -21,34 +35,61 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     @Inject(HEALTH_TARGETS) private readonly targets: readonly TargetDefinition[],
-    private readonly checker: HttpChecker,
+    @Inject(SERVICE_CONFIG) private readonly config: HealthConfig,
+    private readonly checker: TargetChecker,
+    private readonly leases: TargetLeases,
     private readonly states: TargetStateService,
     @InjectMetric(PROBE_SUCCESS) private readonly probeSuccess: Gauge<string>,
     @InjectMetric(PROBE_DURATION_SECONDS) private readonly probeDuration: Gauge<string>,
+    @InjectMetric(PROBE_HTTP_STATUS_CODE) private readonly httpStatus: Gauge<string>,
+    @InjectMetric(PROBE_HTTP_DURATION_SECONDS) private readonly httpDuration: Gauge<string>,
   ) {}
 
   onApplicationBootstrap(): void {
     for (const target of this.targets) {
-      this.tick(target);
-      const timer = setInterval(() => this.tick(target), target.intervalMs);
-      timer.unref();
-      this.timers.push(timer);
+      const offset = Math.floor(Math.random() * Math.min(target.intervalMs, MAX_START_SPREAD_MS));
+      const start = setTimeout(() => {
+        this.tick(target);
+        const timer = setInterval(() => this.tick(target), target.intervalMs);
+        timer.unref();
+        this.timers.push(timer);
+      }, offset);
+      start.unref();
+      this.timers.push(start);
     }
     this.logger.log({ targets: this.targets.length }, 'checks scheduled');
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of [...this.timers, ...this.retries]) clearInterval(timer);
     this.stopping.abort();
+    for (const release of this.waiting.splice(0)) release();
     await Promise.all(this.running.values());
+    await this.leases.releaseAll();
   }
 
-  private tick(target: TargetDefinition): void {
+  /**
+   * One scheduled check. A target whose lease another replica holds is retried once after half an
+   * interval (a `retry` tick), so a dead replica's targets move within two intervals.
+   */
+  private tick(target: TargetDefinition, retry = false): void {
     if (this.stopping.signal.aborted || this.running.has(target.name)) return;
     const run = this.checkOnce(target)
+      .then((outcome) => {
+        if (outcome !== 'not-owner' || retry || this.stopping.signal.aborted) return;
+        const timer = setTimeout(() => {
+          this.retries.delete(timer);
+          this.tick(target, true);
+        }, target.intervalMs / 2);
+        timer.unref();
+        this.retries.add(timer);
+      })
       .catch((error: unknown) =>
         this.logger.error(
           { target: target.name, error: redactString(String(error)) },
@@ -59,11 +100,40 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.running.set(target.name, run);
   }
 
-  private async checkOnce(target: TargetDefinition): Promise<void> {
-    const result = await this.checker.check(target, this.stopping.signal);
-    if (this.stopping.signal.aborted) return;
+  /** Waits for a free slot among HEALTH_MAX_CONCURRENT_CHECKS; resolves at once on shutdown. */
+  private async acquire(): Promise<void> {
+    if (this.active < this.config.HEALTH_MAX_CONCURRENT_CHECKS || this.stopping.signal.aborted) {
+      this.active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+  }
+
+  private release(): void {
+    this.active -= 1;
+    this.waiting.shift()?.();
+  }
+
+  private async checkOnce(target: TargetDefinition): Promise<'checked' | 'not-owner' | 'stopped'> {
+    if (!(await this.leases.holds(target))) return 'not-owner';
+    await this.acquire();
+    let result;
+    try {
+      if (this.stopping.signal.aborted) return 'stopped';
+      result = await this.checker.check(target, this.stopping.signal);
+    } finally {
+      this.release();
+    }
+    if (this.stopping.signal.aborted) return 'stopped';
     this.probeSuccess.set({ target: target.name }, result.ok ? 1 : 0);
     this.probeDuration.set({ target: target.name }, result.responseTimeMs / 1000);
+    if (target.kind === 'http') {
+      this.httpStatus.set({ target: target.name }, result.statusCode ?? 0);
+      for (const phase of HTTP_PHASES)
+        this.httpDuration.set({ target: target.name, phase }, (result.phases?.[phase] ?? 0) / 1000);
+    }
     await this.states.record(target, result);
+    return 'checked';
   }
 }

@@ -22,6 +22,27 @@ describe('HttpChecker (against a local HTTP server)', () => {
         res.writeHead(req.headers.authorization === expected ? 200 : 401).end('private');
         return;
       }
+      if (req.url === '/json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { items: [{ state: 'ready' }] }, count: 3 }));
+        return;
+      }
+      if (req.url === '/echo') {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () =>
+          res.writeHead(200).end(`${req.method} ${String(req.headers['x-probe'])} ${body}`),
+        );
+        return;
+      }
+      if (req.url === '/moved') {
+        res.writeHead(302, { location: '/json' }).end();
+        return;
+      }
+      if (req.url === '/sluggish') {
+        setTimeout(() => res.end('late but fine'), 150).unref();
+        return;
+      }
       if (req.url === '/broken') {
         res.writeHead(503).end('maintenance');
         return;
@@ -44,8 +65,13 @@ describe('HttpChecker (against a local HTTP server)', () => {
     method: 'GET',
     intervalMs: 1000,
     timeoutMs: 1000,
+    headers: {},
+    body: null,
     expectStatus: 200,
     keyword: null,
+    jsonPath: null,
+    maxResponseTimeMs: null,
+    expectHtml: false,
     failureThreshold: 2,
     recoveryThreshold: 1,
     ...overrides,
@@ -102,5 +128,56 @@ describe('HttpChecker (against a local HTTP server)', () => {
     const pending = checker.check(target({ url: `${base}/slow`, timeoutMs: 5000 }), cancel.signal);
     cancel.abort();
     expect(await pending).toMatchObject({ ok: false, statusCode: null });
+  });
+
+  it('sends the method, headers and body of the target', async () => {
+    const result = await checker.check(
+      target({
+        url: `${base}/echo`,
+        method: 'POST',
+        headers: { 'x-probe': 'yes' },
+        body: 'ping',
+        keyword: 'POST yes ping',
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, statusCode: 200 });
+  });
+
+  it('checks a JSON-path condition, following redirects', async () => {
+    const url = `${base}/moved`;
+    expect(
+      await checker.check(target({ url, jsonPath: { path: '$.data.items[0].state', equals: 'ready' } })),
+    ).toMatchObject({ ok: true });
+    expect(await checker.check(target({ url, jsonPath: { path: '$.count' } }))).toMatchObject({ ok: true });
+    expect(await checker.check(target({ url, jsonPath: { path: '$.count', equals: 4 } }))).toMatchObject({
+      ok: false,
+      error: '$.count is 3, expected 4',
+    });
+    expect(await checker.check(target({ url, jsonPath: { path: '$.data.missing' } }))).toMatchObject({
+      ok: false,
+      error: '$.data.missing not found in the response',
+    });
+    expect(await checker.check(target({ jsonPath: { path: '$.a' } }))).toMatchObject({
+      ok: false,
+      error: 'response body is not JSON (needed for $.a)',
+    });
+  });
+
+  it('fails a slow answer past max_response_ms, with the right status', async () => {
+    const result = await checker.check(target({ url: `${base}/sluggish`, maxResponseTimeMs: 50 }));
+    expect(result).toMatchObject({ ok: false, statusCode: 200 });
+    expect(result.error).toMatch(/^answered in \d+ ms, above max_response_ms 50$/);
+  });
+
+  it('times each phase of the request', async () => {
+    const result = await checker.check(target({}));
+    expect(Object.keys(result.phases ?? {}).sort()).toEqual([
+      'connect',
+      'processing',
+      'resolve',
+      'tls',
+      'transfer',
+    ]);
+    expect(Object.values(result.phases ?? {}).every((ms) => ms >= 0)).toBe(true);
   });
 });

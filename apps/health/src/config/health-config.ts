@@ -5,6 +5,13 @@ import { platformConfigSchema } from '@vigil/platform';
 export const healthConfigSchema = platformConfigSchema.extend({
   /** YAML file listing the targets to check (see targets/target-definition.ts for its shape). */
   TARGETS_FILE: z.string().min(1, 'must be a path to a YAML file'),
+  /** At most this many target checks run at once; the others wait their turn. */
+  HEALTH_MAX_CONCURRENT_CHECKS: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int('must be a whole number from 1 to 1000')
+    .min(1, 'must be a whole number from 1 to 1000')
+    .max(1000, 'must be a whole number from 1 to 1000')
+    .default(50),
 });
 
 export type HealthConfig = z.infer<typeof healthConfigSchema> & { PORT: number };

@@ -1,4 +1,5 @@
 import { CreateCheckTables1763810000000 } from './1763810000000-create-check-tables';
+import { CreateHistoryAndLeases1763900000000 } from './1763900000000-create-history-and-leases';
 
 /** Every migration of the health database, oldest first. */
-export const HEALTH_MIGRATIONS = [CreateCheckTables1763810000000];
+export const HEALTH_MIGRATIONS = [CreateCheckTables1763810000000, CreateHistoryAndLeases1763900000000];

@@ -13,12 +13,8 @@ export interface StoredCheckResult {
   responseTimeMs: number;
   error: string | null;
   checkedAt: string;
-}
-
-export interface TargetUptime {
-  target: string;
-  checks: number;
-  successes: number;
+  /** The replica that ran the check. */
+  checkedBy: string;
 }
 
 interface TargetStateRow {
@@ -44,9 +40,17 @@ export class TargetStateRepository {
   async recordCheck(result: StoredCheckResult, state: TargetState): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [result.target, result.ok, result.statusCode, result.responseTimeMs, result.error, result.checkedAt],
+        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, checked_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          result.target,
+          result.ok,
+          result.statusCode,
+          result.responseTimeMs,
+          result.error,
+          result.checkedAt,
+          result.checkedBy,
+        ],
       );
       await manager.query(
         `INSERT INTO target_states (target, status, since, consecutive_failures, consecutive_successes,
@@ -95,17 +99,5 @@ export class TargetStateRepository {
         },
       ]),
     );
-  }
-
-  /** Checks and successful checks per target with `from <= checked_at < to`. */
-  async uptimeBetween(targets: readonly string[], from: string, to: string): Promise<TargetUptime[]> {
-    const rows: { target: string; checks: string; successes: string }[] = await this.dataSource.query(
-      `SELECT target, count(*) AS checks, count(*) FILTER (WHERE ok) AS successes
-         FROM check_results
-        WHERE target = ANY($1::text[]) AND checked_at >= $2 AND checked_at < $3
-        GROUP BY target`,
-      [targets, from, to],
-    );
-    return rows.map((r) => ({ target: r.target, checks: Number(r.checks), successes: Number(r.successes) }));
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '@vigil/contracts';
 import { NatsMessaging } from '@vigil/platform';
 
-import { TargetStateRepository } from '../state/target-state.repository';
+import { CheckHistoryRepository } from '../history/check-history.repository';
 import { TargetStateService } from '../state/target-state.service';
 
 /** Answers health.v1.summary for the reporting service: current status and uptime per target over the window. */
@@ -17,7 +17,7 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
   constructor(
     private readonly messaging: NatsMessaging,
     private readonly states: TargetStateService,
-    private readonly repository: TargetStateRepository,
+    private readonly repository: CheckHistoryRepository,
   ) {}
 
   onApplicationBootstrap(): void {

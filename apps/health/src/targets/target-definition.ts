@@ -8,6 +8,15 @@ const field = (otherwise: string) => ({
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** Target names become metric labels, NATS payload fields and primary keys: keep them plain. */
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+function isRegex(value: string): boolean {
+  try {
+    return new RegExp(`${value}|`).exec('')!.length === 2;
+  } catch {
+    return false;
+  }
+}
+
+const JSON_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/;
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -25,55 +34,254 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-/** One entry of `targets:` as written in the YAML file (snake_case, defaults applied). */
-export const httpTargetFileSchema = z.strictObject({
+const common = {
   name: z
     .string(field('must be a string'))
     .regex(TARGET_NAME, "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
-  url: z.string(field('must be an http(s) URL')).refine(isHttpUrl, 'must be an http(s) URL'),
-  method: z.enum(HTTP_METHODS, field(`must be one of ${HTTP_METHODS.join(', ')}`)).default('GET'),
   interval_s: wholeNumber(1, 86_400).default(30),
   timeout_ms: wholeNumber(1, 120_000).default(5000),
-  expect_status: wholeNumber(100, 599).default(200),
-  keyword: z.string(field('must be a string')).min(1, 'must not be empty').optional(),
   failure_threshold: wholeNumber(1, 100).default(2),
   recovery_threshold: wholeNumber(1, 100).default(1),
+};
+
+/** A condition on a JSON response: the value at `path` (`$.a.b[0]`) exists, or equals `equals`. */
+const jsonPathCondition = z.strictObject({
+  path: z
+    .string(field('must be a string'))
+    .regex(JSON_PATH, 'must look like $.field.sub[0] (dot fields and [index] only)'),
+  equals: z
+    .union(
+      [z.string(), z.number(), z.boolean(), z.null()],
+      field('must be a string, number, boolean or null'),
+    )
+    .optional(),
 });
+
+/** What an HTTP request sends and what its answer must satisfy: an http target, or a synthetic step. */
+const httpExchange = {
+  url: z.string(field('must be an http(s) URL')).refine(isHttpUrl, 'must be an http(s) URL'),
+  method: z.enum(HTTP_METHODS, field(`must be one of ${HTTP_METHODS.join(', ')}`)).default('GET'),
+  headers: z
+    .record(
+      z.string(),
+      z.string(field('must be a string')),
+      field('must be a mapping of header names to strings'),
+    )
+    .default({}),
+  body: z.string(field('must be a string')).optional(),
+  expect_status: wholeNumber(100, 599).default(200),
+  keyword: z.string(field('must be a string')).min(1, 'must not be empty').optional(),
+  json_path: jsonPathCondition.optional(),
+  max_response_ms: wholeNumber(1, 120_000).optional(),
+  /** The answer must be an HTML document (content-type text/html, <html>...</html>). */
+  expect_html: z.boolean(field('must be true or false')).default(false),
+};
+
+/** One entry of `targets:` as written in the YAML file (snake_case, defaults applied). `type` defaults to http. */
+export const httpTargetFileSchema = z.strictObject({
+  type: z.literal('http').default('http'),
+  ...common,
+  ...httpExchange,
+});
+
+const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
+
+/** A value a synthetic step keeps for later steps: a regex group of the body, a JSON path, or a header. */
+const captureSchema = z.union(
+  [
+    z.strictObject({
+      regex: z.string().min(1).refine(isRegex, 'must be a valid regular expression with one group'),
+    }),
+    z.strictObject({ json_path: z.string().regex(JSON_PATH, 'must look like $.field.sub[0]') }),
+    z.strictObject({ header: z.string().min(1) }),
+  ],
+  field('must be one of {regex}, {json_path} or {header}'),
+);
+
+const syntheticStepSchema = z.strictObject({
+  name: z.string(field('must be a string')).min(1, 'must not be empty'),
+  ...httpExchange,
+  /** Values later steps use as ${name} in their url, headers and body. */
+  capture: z
+    .record(z.string().regex(CAPTURE_NAME, 'capture names are letters, digits and _'), captureSchema)
+    .default({}),
+});
+
+/** A multi-step flow: each step is an HTTP exchange; steps run in order and stop at the first failure. */
+export const syntheticTargetFileSchema = z.strictObject({
+  type: z.literal('synthetic'),
+  ...common,
+  steps: z
+    .array(syntheticStepSchema, field('must be a list of steps'))
+    .min(1, 'must have at least one step')
+    .max(20, 'must have at most 20 steps'),
+});
+
+export const tcpTargetFileSchema = z.strictObject({
+  type: z.literal('tcp'),
+  ...common,
+  host: z.string(field('must be a host name or address')).min(1, 'must not be empty'),
+  port: wholeNumber(1, 65_535),
+});
+
+export const postgresTargetFileSchema = z.strictObject({
+  type: z.literal('postgres'),
+  ...common,
+  url: z
+    .string(field('must be a postgres:// URL'))
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL'),
+});
+
+export const natsTargetFileSchema = z.strictObject({
+  type: z.literal('nats'),
+  ...common,
+  url: z.string(field('must be a nats:// URL')).regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// URL'),
+});
+
+export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+export const targetFileSchemas = {
+  http: httpTargetFileSchema,
+  tcp: tcpTargetFileSchema,
+  postgres: postgresTargetFileSchema,
+  nats: natsTargetFileSchema,
+  synthetic: syntheticTargetFileSchema,
+} as const;
 
 export const targetsFileSchema = z.strictObject(
   { targets: z.array(z.unknown(), field('must be a list of targets')) },
   field('must be a mapping with a `targets:` list'),
 );
 
-/** A validated HTTP target, as the checker, scheduler and state machine use it. */
-export interface HttpTarget {
-  kind: 'http';
+interface TargetBase {
   name: string;
+  /** What is checked, for people: a URL (credentials are redacted wherever it is shown). */
   url: string;
-  method: (typeof HTTP_METHODS)[number];
   intervalMs: number;
   timeoutMs: number;
-  expectStatus: number;
-  /** When set, the response body must contain it. */
-  keyword: string | null;
   failureThreshold: number;
   recoveryThreshold: number;
 }
 
-/** Every kind of target the service checks (tcp, postgres and nats join this union later). */
-export type TargetDefinition = HttpTarget;
+export interface JsonPathCondition {
+  path: string;
+  /** When undefined, the value only has to exist. */
+  equals?: string | number | boolean | null;
+}
 
-export function toHttpTarget(entry: z.infer<typeof httpTargetFileSchema>): HttpTarget {
+/** A validated HTTP target, as the checker, scheduler and state machine use it. */
+export interface HttpTarget extends TargetBase {
+  kind: 'http';
+  method: (typeof HTTP_METHODS)[number];
+  headers: Record<string, string>;
+  body: string | null;
+  expectStatus: number;
+  /** When set, the response body must contain it. */
+  keyword: string | null;
+  jsonPath: JsonPathCondition | null;
+  /** When set, a slower answer fails the check even with the right status. */
+  maxResponseTimeMs: number | null;
+  expectHtml: boolean;
+}
+
+export type Capture = { regex: string } | { json_path: string } | { header: string };
+
+export interface SyntheticStep {
+  name: string;
+  /** The step as an HTTP target (its url, headers and body may hold ${capture} placeholders). */
+  request: HttpTarget;
+  capture: Record<string, Capture>;
+}
+
+export interface SyntheticTarget extends TargetBase {
+  kind: 'synthetic';
+  steps: SyntheticStep[];
+}
+
+export interface TcpTarget extends TargetBase {
+  kind: 'tcp';
+  host: string;
+  port: number;
+}
+
+export interface PostgresTarget extends TargetBase {
+  kind: 'postgres';
+}
+
+export interface NatsTarget extends TargetBase {
+  kind: 'nats';
+}
+
+/** Every kind of target the service checks. */
+export type TargetDefinition = HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget;
+
+type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
+
+function base(entry: FileEntry<TargetType>, url: string): TargetBase {
+  return {
+    name: entry.name,
+    url,
+    intervalMs: entry.interval_s * 1000,
+    timeoutMs: entry.timeout_ms,
+    failureThreshold: entry.failure_threshold,
+    recoveryThreshold: entry.recovery_threshold,
+  };
+}
+
+type HttpExchangeEntry = Omit<
+  FileEntry<'http'>,
+  'type' | 'interval_s' | 'failure_threshold' | 'recovery_threshold'
+> & {
+  interval_s?: number;
+  failure_threshold?: number;
+  recovery_threshold?: number;
+};
+
+export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
   return {
     kind: 'http',
     name: entry.name,
     url: entry.url,
-    method: entry.method,
-    intervalMs: entry.interval_s * 1000,
+    intervalMs: (entry.interval_s ?? 0) * 1000,
     timeoutMs: entry.timeout_ms,
+    failureThreshold: entry.failure_threshold ?? 1,
+    recoveryThreshold: entry.recovery_threshold ?? 1,
+    method: entry.method,
+    headers: entry.headers,
+    body: entry.body ?? null,
     expectStatus: entry.expect_status,
     keyword: entry.keyword ?? null,
-    failureThreshold: entry.failure_threshold,
-    recoveryThreshold: entry.recovery_threshold,
+    jsonPath: entry.json_path ?? null,
+    maxResponseTimeMs: entry.max_response_ms ?? null,
+    expectHtml: entry.expect_html,
   };
+}
+
+export function toTarget(entry: FileEntry<TargetType>): TargetDefinition {
+  switch (entry.type) {
+    case 'http':
+      return { ...toHttpTarget(entry), ...base(entry, entry.url) };
+    case 'synthetic':
+      return {
+        kind: 'synthetic',
+        ...base(entry, `synthetic:${entry.steps.map((s) => s.url).join(' -> ')}`),
+        steps: entry.steps.map((step) => ({
+          name: step.name,
+          request: toHttpTarget({ ...step, timeout_ms: entry.timeout_ms }),
+          capture: step.capture,
+        })),
+      };
+    case 'tcp':
+      return {
+        kind: 'tcp',
+        ...base(entry, `tcp://${entry.host}:${entry.port}`),
+        host: entry.host,
+        port: entry.port,
+      };
+    case 'postgres':
+      return { kind: 'postgres', ...base(entry, entry.url) };
+    case 'nats':
+      return { kind: 'nats', ...base(entry, entry.url) };
+  }
 }

@@ -27,10 +27,15 @@ describe('parseTargets', () => {
       name: 'web',
       url: 'https://example.test/healthz',
       method: 'GET',
+      headers: {},
+      body: null,
       intervalMs: 30_000,
       timeoutMs: 5000,
       expectStatus: 200,
       keyword: null,
+      jsonPath: null,
+      maxResponseTimeMs: null,
+      expectHtml: false,
       failureThreshold: 2,
       recoveryThreshold: 1,
     });
@@ -125,6 +130,87 @@ describe('parseTargets', () => {
     const yamlError = problem('targets:\n  - name: web\n   url: [\n');
     expect(yamlError).toContain(`${FILE}: not valid YAML: `);
     expect(yamlError).not.toContain('\n');
+  });
+
+  it('reads tcp, postgres and nats targets', () => {
+    const targets = parseTargets(
+      `targets:
+  - name: cache
+    type: tcp
+    host: 10.0.0.5
+    port: 6379
+  - name: db
+    type: postgres
+    url: postgres://probe:pw@db.internal:5432/app
+    interval_s: 60
+  - name: bus
+    type: nats
+    url: nats://nats.internal:4222
+    failure_threshold: 3
+`,
+      FILE,
+    );
+    expect(targets).toEqual([
+      expect.objectContaining({
+        kind: 'tcp',
+        name: 'cache',
+        host: '10.0.0.5',
+        port: 6379,
+        url: 'tcp://10.0.0.5:6379',
+      }),
+      expect.objectContaining({ kind: 'postgres', name: 'db', intervalMs: 60_000, failureThreshold: 2 }),
+      expect.objectContaining({ kind: 'nats', name: 'bus', failureThreshold: 3, recoveryThreshold: 1 }),
+    ]);
+  });
+
+  it('reads the HTTP request and conditions', () => {
+    const [target] = parseTargets(
+      `targets:
+  - name: api
+    url: https://api.test/login
+    method: POST
+    headers: { content-type: application/json }
+    body: '{"user":"probe"}'
+    json_path: { path: '$.data.items[0].state', equals: ready }
+    max_response_ms: 800
+`,
+      FILE,
+    );
+    expect(target).toMatchObject({
+      headers: { 'content-type': 'application/json' },
+      body: '{"user":"probe"}',
+      jsonPath: { path: '$.data.items[0].state', equals: 'ready' },
+      maxResponseTimeMs: 800,
+    });
+  });
+
+  it('names the target and field of a bad typed target', () => {
+    expect(problem('targets:\n  - name: cache\n    type: tcp\n    host: h\n    port: 70000\n')).toContain(
+      'targets[0] (name "cache"): port: must be at most 65535',
+    );
+    expect(problem('targets:\n  - name: db\n    type: postgres\n    url: http://x/\n')).toContain(
+      'targets[0] (name "db"): url: must be a postgres:// URL',
+    );
+    expect(problem('targets:\n  - name: q\n    type: redis\n')).toContain(
+      'targets[0] (name "q"): type: must be one of http, tcp, postgres, nats',
+    );
+    expect(
+      problem('targets:\n  - name: x\n    type: tcp\n    host: h\n    port: 1\n    url: http://x/\n'),
+    ).toContain('targets[0] (name "x"): url: unknown field');
+    expect(
+      problem("targets:\n  - name: api\n    url: http://x/\n    json_path: { path: 'data.items' }\n"),
+    ).toContain('targets[0] (name "api"): json_path.path: must look like $.field.sub[0]');
+  });
+
+  it('names the step and field of a bad synthetic target', () => {
+    expect(problem('targets:\n  - name: flow\n    type: synthetic\n    steps: []\n')).toContain(
+      'targets[0] (name "flow"): steps: must have at least one step',
+    );
+    expect(
+      problem(
+        'targets:\n  - name: flow\n    type: synthetic\n    steps:\n      - name: one\n        url: nope\n',
+      ),
+    ).toContain('targets[0] (name "flow"): steps[0].url: must be an http(s) URL');
   });
 
   it('accepts an empty list', () => {

@@ -6,10 +6,12 @@ import type { z } from 'zod';
 import { ConfigError } from '@vigil/platform';
 
 import {
-  httpTargetFileSchema,
+  TARGET_TYPES,
+  targetFileSchemas,
   targetsFileSchema,
-  toHttpTarget,
+  toTarget,
   type TargetDefinition,
+  type TargetType,
 } from './target-definition';
 
 const VARIABLE = 'TARGETS_FILE';
@@ -50,14 +52,22 @@ export function parseTargets(text: string, file: string): TargetDefinition[] {
   const seen = new Map<string, number>();
   top.data.targets.forEach((raw, index) => {
     const where = `targets[${index}]${nameOf(raw)}`;
-    const entry = httpTargetFileSchema.safeParse(raw ?? {});
+    const type = typeOf(raw);
+    if (type === null) return fail(`${where}: type: must be one of ${TARGET_TYPES.join(', ')}`);
+    const entry = targetFileSchemas[type].safeParse(raw ?? {});
     if (!entry.success) return fail(`${where}: ${describeIssue(entry.error.issues[0])}`);
     const first = seen.get(entry.data.name);
     if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
     seen.set(entry.data.name, index);
-    targets.push(toHttpTarget(entry.data));
+    targets.push(toTarget(entry.data));
   });
   return targets;
+}
+
+/** The entry's `type` (http when absent), or null when it names no known type. */
+function typeOf(raw: unknown): TargetType | null {
+  const type = raw && typeof raw === 'object' && 'type' in raw ? raw.type : 'http';
+  return TARGET_TYPES.find((t) => t === type) ?? null;
 }
 
 function nameOf(raw: unknown): string {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Default ports of the four services (ARCHITECTURE.md); k8s/ and the dev runner use the same table. */
 export const SERVICE_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 } as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
+/** Management (probe) ports k8s/ gives each service: its HTTP port + 1000 (MANAGEMENT_PORT). */
+export const MANAGEMENT_PORTS = { health: 4001, audit: 4002, alerting: 4003, reporting: 4004 } as const;
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = z.coerce
@@ -15,6 +17,11 @@ const millis = z.coerce.number({ error: 'must be a number of milliseconds' }).in
 /** Variables every service reads. Services extend this schema with their own keys. */
 export const platformConfigSchema = z.object({
   PORT: port.optional(),
+  /**
+   * When set, the Kubernetes probes are also served on this port by a worker thread (the management
+   * listener), so they never wait behind application traffic. k8s/ probes this port.
+   */
+  MANAGEMENT_PORT: port.optional(),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')

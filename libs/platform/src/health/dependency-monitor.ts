@@ -38,12 +38,14 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
   private readonly states = new Map<string, DependencyState>();
   private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private changes = 0;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: PlatformConfig) {}
 
   register(check: DependencyCheck): void {
     const full = { critical: true, timeoutMs: this.config.HEALTH_CHECK_TIMEOUT_MS, ...check };
     this.checks.set(check.name, full);
+    this.changes += 1;
     this.states.set(check.name, {
       name: check.name,
       status: 'unknown',
@@ -62,6 +64,11 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Bumped on every recorded result: readers may cache what they derive from a snapshot until it changes. */
+  get version(): number {
+    return this.changes;
   }
 
   snapshot(): DependencyState[] {
@@ -106,6 +113,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
       if (status === 'down') this.logger.warn({ ...fields, error }, 'dependency down');
       else this.logger.log(fields, 'dependency recovered');
     }
+    this.changes += 1;
     this.states.set(name, {
       ...previous,
       status,

@@ -6,13 +6,21 @@ export class LifecycleState {
   private startedAt = Date.now();
   private started = false;
   private drainingSince: number | null = null;
+  private readonly drainingListeners: ((since: number) => void)[] = [];
 
   markStarted(): void {
     this.started = true;
   }
 
   markDraining(): void {
-    this.drainingSince ??= Date.now();
+    if (this.drainingSince !== null) return;
+    this.drainingSince = Date.now();
+    for (const listener of this.drainingListeners) listener(this.drainingSince);
+  }
+
+  /** Called once, synchronously, when draining starts (e.g. to turn another listener's readiness 503). */
+  onDraining(listener: (since: number) => void): void {
+    this.drainingListeners.push(listener);
   }
 
   get isStarted(): boolean {

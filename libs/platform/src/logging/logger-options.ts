@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
 import type { Params } from 'nestjs-pino';
+import { symbols } from 'pino';
 
-import { redact, redactString } from '@vigil/redaction';
+import { pinoRedaction } from '@vigil/redaction';
 
 import type { ServiceIdentity } from '../config/config.tokens';
 import { currentContext } from '../context/request-context';
@@ -11,9 +12,21 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$|\?)/;
 
 /**
  * JSON lines with timestamp, level, service, environment, request_id, trace_id and message.
- * Every merging object and every message string passes through libs/redaction first.
+ * Every field, child binding, serializer output, message string and interpolation argument passes
+ * through libs/redaction (`pinoRedaction`) before it is written.
  */
 export function loggerOptions(identity: ServiceIdentity, level: string): Params {
+  const redaction = pinoRedaction({
+    chindingsSymbol: symbols.chindingsSym,
+    serializers: {
+      // The URL keeps its path; query values that are sensitive (token=, email=) are scrubbed.
+      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ status_code: res.statusCode }),
+      // pino-http runs pino's error serializer (type, message, stack with causes) before this one;
+      // naming it here keeps `err` raw until then, and its output is redacted like the others.
+      err: (err: unknown) => err,
+    },
+  });
   return {
     pinoHttp: {
       level,
@@ -22,12 +35,11 @@ export function loggerOptions(identity: ServiceIdentity, level: string): Params 
       timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
       formatters: {
         level: (label: string) => ({ level: label }),
-        log: (object: Record<string, unknown>) => redact(object),
+        ...redaction.formatters,
       },
       hooks: {
-        logMethod(args, method) {
-          const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? redactString(arg) : arg));
-          method.apply(this, scrubbed as Parameters<typeof method>);
+        logMethod(args, method, level) {
+          redaction.hooks.logMethod.call(this, args, method, level);
         },
       },
       mixin: () => {
@@ -37,10 +49,8 @@ export function loggerOptions(identity: ServiceIdentity, level: string): Params 
       genReqId: () => currentContext()?.requestId ?? 'none',
       // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
-      serializers: {
-        req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode?: number }) => ({ status_code: res.statusCode }),
-      },
+      serializers: redaction.serializers,
+      onChild: redaction.onChild,
       customAttributeKeys: { reqId: 'http_request_id' },
     },
   };

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+import { ConfigError } from '@vigil/platform';
+
+import { parsePrivateKey, parsePublicKey } from '../integrity/checkpoint-signer';
+
+const keyText = (parse: (text: string) => unknown, what: string) =>
+  z
+    .string()
+    .min(1)
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parse(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be an Ed25519 ${what} key (PEM or base64 DER)` });
+      }
+    });
+
+/** What the audit CLIs read: the database, the checkpoint key(s) and NATS (DLQ replay). */
+export const auditCliConfigSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL')
+    .optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
+    .default('nats://127.0.0.1:4222'),
+  /** The public key an auditor trusts (PEM or base64 SPKI); else derived from AUDIT_SIGNING_KEY. */
+  AUDIT_PUBLIC_KEY: keyText(parsePublicKey, 'public'),
+  AUDIT_SIGNING_KEY: keyText(parsePrivateKey, 'private'),
+});
+
+export type AuditCliConfig = z.infer<typeof auditCliConfigSchema>;
+
+export function loadCliConfig(env: Record<string, string | undefined>): AuditCliConfig {
+  const result = auditCliConfigSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(issue.path.map(String).join('.'), issue.message);
+  }
+  return result.data;
+}
+
+/** The process environment, read only here for the CLIs (services read it through the platform). */
+export function cliEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}

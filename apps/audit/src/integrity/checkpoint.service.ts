@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+import { SERVICE_CONFIG } from '@vigil/platform';
+
+import type { AuditConfig } from '../config/audit-config';
+import { AuditChainStore } from '../storage/audit-chain.store';
+import { sqlFromDataSource } from '../storage/sql';
+import type { AuditCategory } from './audit-category';
+import { signCheckpoint, type CheckpointSigningKey } from './checkpoint-signer';
+import { verifyChains, type VerifyRange, type VerifyReport } from './chain-verifier';
+import { CHECKPOINT_SIGNING_KEY, TRUSTED_CHECKPOINT_KEYS } from './signing-key.provider';
+
+/**
+ * Signs the chain heads on an interval, after re-verifying the records appended since the previous
+ * checkpoint (a head is never signed over a broken chain). Replicas may race: a checkpoint of the same
+ * head is stored once.
+ */
+@Injectable()
+export class CheckpointService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CheckpointService.name);
+  private readonly store: AuditChainStore;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
+    @Inject(CHECKPOINT_SIGNING_KEY) private readonly key: CheckpointSigningKey,
+    @Inject(TRUSTED_CHECKPOINT_KEYS) private readonly trustedKeys: ReadonlyMap<string, KeyObject>,
+  ) {
+    this.store = new AuditChainStore(sqlFromDataSource(dataSource));
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.checkpointHeads().catch((error: unknown) =>
+        this.logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'checkpoint failed',
+        ),
+      );
+    }, this.config.AUDIT_CHECKPOINT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  verify(range: VerifyRange): Promise<VerifyReport> {
+    return verifyChains(this.store, this.trustedKeys, range);
+  }
+
+  /** Verifies what was appended since the newest checkpoint, then signs every head that moved. */
+  async checkpointHeads(): Promise<number> {
+    const heads = await this.store.heads();
+    const pending: { category: AuditCategory; seq: number; hash: Buffer }[] = [];
+    let since: Date | undefined;
+    for (const head of heads) {
+      const latest = await this.store.latestCheckpoint(head.category);
+      if (latest && latest.seq >= head.seq) continue;
+      pending.push(head);
+      const created = latest ? new Date(latest.created_at) : new Date(0);
+      if (!since || created < since) since = created;
+    }
+    if (pending.length === 0) return 0;
+    const report = await this.verify({ from: since });
+    if (!report.ok) {
+      this.logger.error(
+        { first_bad: report.first_bad },
+        'audit chain verification failed: checkpoint withheld',
+      );
+      return 0;
+    }
+    let signed = 0;
+    for (const head of pending) {
+      if (await this.sign(head.category, head.seq, head.hash, 'interval')) signed += 1;
+    }
+    this.logger.log(
+      { signed, heads: pending.map((h) => `${h.category}:${h.seq}`) },
+      'audit checkpoint signed',
+    );
+    return signed;
+  }
+
+  /** Signs and stores one checkpoint; false when the same one already exists. */
+  async sign(category: AuditCategory, seq: number, hash: Buffer, kind: 'interval' | 'cut'): Promise<boolean> {
+    const created_at = new Date().toISOString();
+    const signature = signCheckpoint(this.key, { category, seq, hash, kind, created_at });
+    return this.store.insertCheckpoint({
+      category,
+      seq,
+      hash,
+      kind,
+      created_at,
+      key_id: this.key.keyId,
+      signature,
+    });
+  }
+
+  /** Seq of the newest checkpoint of a chain, or null. */
+  async latestSignedSeq(category: AuditCategory): Promise<number | null> {
+    return (await this.store.latestCheckpoint(category))?.seq ?? null;
+  }
+
+  publicKey() {
+    return {
+      algorithm: 'Ed25519',
+      key_id: this.key.keyId,
+      public_key_pem: this.key.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      public_key_spki_base64: this.key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      development_key: this.key.development,
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+import type { AuditEventV1 } from '@vigil/contracts';
+
+import type { AuditCategory } from './audit-category';
+import { canonicalJson } from './canonical-json';
+
+/** prev_hash of the first record of a chain. */
+export const GENESIS_HASH = Buffer.alloc(32);
+
+/**
+ * What one link of the chain commits to. The chain key is the category: records of one category form
+ * one chain ordered by `seq`, and every writer appends under a row lock on that chain's head
+ * (audit_chain_heads ... FOR UPDATE inside the batch transaction), so any number of audit replicas can
+ * write at once and the chain stays linear. `received_at` is hashed too: it is the partition key.
+ */
+export interface ChainRecord {
+  category: AuditCategory;
+  seq: number;
+  id: string;
+  received_at: string;
+  event: AuditEventV1;
+}
+
+/** hash = SHA-256(prev_hash || canonical JSON of the stored record). */
+export function recordHash(prevHash: Buffer, record: ChainRecord): Buffer {
+  return createHash('sha256')
+    .update(prevHash)
+    .update(
+      canonicalJson({
+        category: record.category,
+        seq: record.seq,
+        id: record.id,
+        received_at: record.received_at,
+        event: record.event,
+      }),
+      'utf8',
+    )
+    .digest();
+}
+
+/** The columns denormalised from the event for queries; verification checks they still match it. */
+export function indexedColumns(event: AuditEventV1) {
+  return {
+    occurred_at: new Date(event.occurred_at).toISOString(),
+    source: event.source,
+    tenant_id: event.tenant_id ?? null,
+    actor_type: event.actor.type,
+    actor_id: event.actor.id,
+    action: event.action,
+    resource_type: event.resource.type,
+    resource_id: event.resource.id,
+    outcome: event.outcome,
+    request_id: event.request_id ?? null,
+    trace_id: event.trace_id ?? null,
+  };
+}
+
+export type IndexedColumns = ReturnType<typeof indexedColumns>;

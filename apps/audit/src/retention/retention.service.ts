@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+
+import { SERVICE_CONFIG } from '@vigil/platform';
+
+import type { AuditConfig } from '../config/audit-config';
+import { AUDIT_CATEGORIES, type AuditCategory } from '../integrity/audit-category';
+import { CheckpointService } from '../integrity/checkpoint.service';
+import { RetentionRepository } from '../storage/retention.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RetentionOutcome {
+  category: AuditCategory;
+  dropped: string[];
+  cut_seq: number | null;
+}
+
+/**
+ * Applies retention by category on a schedule: a monthly partition whose whole month is older than
+ * the category's retention is dropped. First a signed `cut` checkpoint is stored at the last record
+ * dropped, so the remaining chain verifies from there. A cut is only made at or below the newest
+ * interval checkpoint (records already verified and signed); otherwise the drop waits a run.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
+    private readonly repository: RetentionRepository,
+    private readonly checkpoints: CheckpointService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.applyRetention().catch((error: unknown) =>
+        this.logger.error(
+          { error: error instanceof Error ? error.message : String(error) },
+          'retention failed',
+        ),
+      );
+    }, this.config.AUDIT_RETENTION_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  retentionDays(category: AuditCategory): number {
+    switch (category) {
+      case 'security':
+        return this.config.AUDIT_RETENTION_SECURITY_DAYS;
+      case 'privacy':
+        return this.config.AUDIT_RETENTION_PRIVACY_DAYS;
+      case 'routine':
+        return this.config.AUDIT_RETENTION_ROUTINE_DAYS;
+    }
+  }
+
+  async applyRetention(now: Date = new Date()): Promise<RetentionOutcome[]> {
+    const outcomes: RetentionOutcome[] = [];
+    for (const category of AUDIT_CATEGORIES) {
+      const cutoff = new Date(now.getTime() - this.retentionDays(category) * DAY_MS);
+      const expired = (await this.repository.monthlyPartitions(category)).filter((p) => p.to <= cutoff);
+      if (expired.length === 0) continue;
+      const last = await this.repository.lastRecord(expired);
+      if (last) {
+        const signedUpTo = (await this.checkpoints.latestSignedSeq(category)) ?? 0;
+        if (last.seq > signedUpTo) {
+          this.logger.warn(
+            { category, cut_seq: last.seq, signed_up_to: signedUpTo },
+            'retention waits for a checkpoint',
+          );
+          continue;
+        }
+        await this.checkpoints.sign(category, last.seq, last.hash, 'cut');
+      }
+      if (!(await this.repository.dropPartitions(category, expired))) continue;
+      const dropped = expired.map((p) => p.name);
+      this.logger.log(
+        { category, dropped, cut_seq: last?.seq ?? null },
+        'audit partitions dropped by retention',
+      );
+      outcomes.push({ category, dropped, cut_seq: last?.seq ?? null });
+    }
+    return outcomes;
+  }
+}

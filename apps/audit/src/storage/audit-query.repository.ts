@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { AuditEventV1 } from '@vigil/contracts';
+
+import type { AuditCategory } from '../integrity/audit-category';
+import type { AuditQuery, PageCursor } from '../query/audit-query';
+
+export interface ListedAuditEvent {
+  event: AuditEventV1;
+  received_at: string;
+  category: AuditCategory;
+  seq: number;
+}
+
+export interface AuditEventDetail extends ListedAuditEvent {
+  prev_hash: string;
+  hash: string;
+}
+
+interface Row {
+  event: AuditEventV1;
+  received_at: Date;
+  category: AuditCategory;
+  seq: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Reads of the query API (filters, keyset pagination newest first); no rule lives here. */
+@Injectable()
+export class AuditQueryRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async page(query: Omit<AuditQuery, 'cursor'>, after: PageCursor | undefined): Promise<ListedAuditEvent[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (query.actor) add((p) => `actor_id = ${p}`, query.actor);
+    if (query.action_prefix) add((p) => `action LIKE ${p}`, likePrefix(query.action_prefix));
+    if (query.resource_type) add((p) => `resource_type = ${p}`, query.resource_type);
+    if (query.resource_id) add((p) => `resource_id = ${p}`, query.resource_id);
+    if (query.outcome) add((p) => `outcome = ${p}`, query.outcome);
+    if (query.tenant) add((p) => `tenant_id = ${p}`, query.tenant);
+    if (query.from) add((p) => `received_at >= ${p}`, query.from);
+    if (query.to) add((p) => `received_at < ${p}`, query.to);
+    if (after) {
+      params.push(after.received_at, after.id);
+      where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT event, received_at, category, seq FROM audit_events
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      event: r.event,
+      received_at: r.received_at.toISOString(),
+      category: r.category,
+      seq: Number(r.seq),
+    }));
+  }
+
+  async byId(id: string): Promise<AuditEventDetail | null> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT event, received_at, category, seq, prev_hash, hash FROM audit_events WHERE id = $1 LIMIT 1`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      event: r.event,
+      received_at: r.received_at.toISOString(),
+      category: r.category,
+      seq: Number(r.seq),
+      prev_hash: r.prev_hash.toString('hex'),
+      hash: r.hash.toString('hex'),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+
+import type { AuditEventV1 } from '@vigil/contracts';
+import { startService } from '@vigil/platform';
+import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
+
+import { CheckpointService } from '../src/integrity/checkpoint.service';
+import { RetentionService } from '../src/retention/retention.service';
+import { auditService } from '../src/service';
+import { AuditEventRepository } from '../src/storage/audit-event.repository';
+import { auditEvent } from './audit-factory';
+
+const at = (iso: string) => () => new Date(iso);
+const routine = (): AuditEventV1 =>
+  auditEvent({ actor: { type: 'user', id: 'u-1' }, action: 'order.placed' }) as AuditEventV1;
+const privacy = (): AuditEventV1 =>
+  auditEvent({ actor: { type: 'user', id: 'u-1' }, action: 'privacy.settings.updated' }) as AuditEventV1;
+
+describe('retention by category drops whole partitions behind a signed cut (real Postgres)', () => {
+  let nats: NatsServerHandle;
+  let app: INestApplication;
+  let db: Client;
+
+  const partitions = async () =>
+    (
+      await db.query<{ relname: string }>(
+        "SELECT relname FROM pg_class WHERE relname ~ '^audit_events_[a-z]+_[0-9]{6}$' ORDER BY relname",
+      )
+    ).rows.map((r) => r.relname);
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const databaseUrl = await testDatabaseUrl();
+    app = await startService(
+      auditService,
+      { PORT: String(await freePort()), NATS_URL: nats.url, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+      { logger: false },
+    );
+    db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await app?.close();
+    await nats?.stop();
+  });
+
+  it('keeps privacy 1 year and routine 90 days, cuts with a checkpoint, and the rest verifies', async () => {
+    const repository = app.get(AuditEventRepository);
+    const checkpoints = app.get(CheckpointService);
+    const now = new Date('2026-11-22T12:00:00Z');
+    await repository.appendBatch([routine(), routine(), privacy()], at('2026-03-10T08:00:00Z'));
+    await repository.appendBatch([routine(), privacy()], at('2026-07-02T08:00:00Z'));
+    await checkpoints.checkpointHeads();
+    await repository.appendBatch([routine(), privacy()], at(now.toISOString()));
+    expect(await partitions()).toEqual(
+      expect.arrayContaining([
+        'audit_events_routine_202603',
+        'audit_events_routine_202607',
+        'audit_events_privacy_202603',
+      ]),
+    );
+
+    const outcomes = await app.get(RetentionService).applyRetention(now);
+    // Routine: March and July are past 90 days; privacy: nothing is a year old yet.
+    expect(outcomes).toEqual([
+      {
+        category: 'routine',
+        dropped: ['audit_events_routine_202603', 'audit_events_routine_202607'],
+        cut_seq: 3,
+      },
+    ]);
+    const left = await partitions();
+    expect(left).not.toContain('audit_events_routine_202603');
+    expect(left).toContain('audit_events_privacy_202603');
+    const routineRows = await db.query("SELECT seq FROM audit_events WHERE category = 'routine'");
+    expect(routineRows.rows.map((r: { seq: string }) => Number(r.seq))).toEqual([4]);
+    const cut = await db.query(
+      "SELECT seq FROM audit_checkpoints WHERE category = 'routine' AND kind = 'cut'",
+    );
+    expect(cut.rows).toEqual([{ seq: '3' }]);
+
+    const report = await checkpoints.verify({});
+    expect(report.ok).toBe(true);
+    expect(report.chains.find((c) => c.category === 'routine')).toMatchObject({
+      anchor_seq: 3,
+      records_checked: 1,
+    });
+    expect(report.chains.find((c) => c.category === 'privacy')).toMatchObject({
+      anchor_seq: 0,
+      records_checked: 3,
+    });
+
+    // A second run has nothing left to drop.
+    expect(await app.get(RetentionService).applyRetention(now)).toEqual([]);
+  });
+
+  it('waits for a checkpoint before cutting records that no checkpoint covers yet', async () => {
+    const repository = app.get(AuditEventRepository);
+    await repository.appendBatch([privacy()], at('2025-01-05T08:00:00Z'));
+    // The record lands in an expired month but after the newest privacy checkpoint: not cut yet.
+    const outcomes = await app.get(RetentionService).applyRetention(new Date('2026-11-22T12:00:00Z'));
+    expect(outcomes).toEqual([]);
+    expect(await partitions()).toContain('audit_events_privacy_202501');
+  });
+});

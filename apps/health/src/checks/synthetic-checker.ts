@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+
+import type { Capture, HttpTarget, SyntheticTarget } from '../targets/target-definition';
+import type { CheckResult } from './check-result';
+import { HttpChecker, type RawResponse } from './http-checker';
+import { readJsonPath } from './json-path';
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]{0,31})\}/g;
+
+/**
+ * A multi-step flow (e.g. load a public profile and expect valid HTML, then a private one and expect
+ * the private-page marker). Steps run in order within the target's timeout; a step may use values
+ * captured by earlier ones as ${name} in its url, headers and body. The first failing step fails the
+ * check and is named in the error.
+ */
+@Injectable()
+export class SyntheticChecker {
+  constructor(private readonly http: HttpChecker) {}
+
+  async check(target: SyntheticTarget, cancel?: AbortSignal): Promise<CheckResult> {
+    const checkedAt = new Date();
+    const started = performance.now();
+    const deadline = Date.now() + target.timeoutMs;
+    const values: Record<string, string> = {};
+    const finish = (ok: boolean, statusCode: number | null, error: string | null): CheckResult => ({
+      target: target.name,
+      ok,
+      statusCode,
+      responseTimeMs: Math.round((performance.now() - started) * 10) / 10,
+      error,
+      checkedAt,
+    });
+    let lastStatus: number | null = null;
+    for (const [index, step] of target.steps.entries()) {
+      const label = `step ${index + 1} (${step.name})`;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0)
+        return finish(false, lastStatus, `${label}: timed out after ${target.timeoutMs} ms`);
+      let request: HttpTarget;
+      try {
+        request = substitute(step.request, values, remaining);
+      } catch (error) {
+        return finish(
+          false,
+          lastStatus,
+          `${label}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const { result, response } = await this.http.exchange(request, cancel);
+      lastStatus = result.statusCode;
+      if (!result.ok || !response) return finish(false, lastStatus, `${label}: ${result.error ?? 'failed'}`);
+      for (const [name, capture] of Object.entries(step.capture)) {
+        const value = captured(response, capture);
+        if (value === null) return finish(false, lastStatus, `${label}: nothing to capture as ${name}`);
+        values[name] = value;
+      }
+    }
+    return finish(true, lastStatus, null);
+  }
+}
+
+function substitute(step: HttpTarget, values: Record<string, string>, timeoutMs: number): HttpTarget {
+  const fill = (text: string, encode: boolean) =>
+    text.replace(PLACEHOLDER, (_, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Error(`\${${name}} was not captured by an earlier step`);
+      return encode ? encodeURIComponent(value) : value;
+    });
+  return {
+    ...step,
+    url: fill(step.url, true),
+    headers: Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, fill(v, false)])),
+    body: step.body === null ? null : fill(step.body, false),
+    timeoutMs: Math.max(1, Math.min(step.timeoutMs, timeoutMs)),
+  };
+}
+
+function captured(response: RawResponse, capture: Capture): string | null {
+  if ('regex' in capture) return new RegExp(capture.regex).exec(response.body)?.[1] ?? null;
+  if ('header' in capture) {
+    const value = response.headers[capture.header.toLowerCase()];
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+  }
+  try {
+    const { found, value } = readJsonPath(JSON.parse(response.body), capture.json_path);
+    if (!found) return null;
+    if (typeof value === 'string') return value;
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { redactString } from '@vigil/redaction';
+
+import { TargetStateService } from '../state/target-state.service';
+import type { TargetDefinition } from '../targets/target-definition';
+import { REPLICA_ID } from './replica-id';
+import { TargetLeaseRepository } from './target-lease.repository';
+
+/**
+ * A lease outlives one interval by half of one (at least 2 s, for a late timer on a busy replica),
+ * so its owner renews it on every check in time.
+ */
+export function leaseTtlMs(target: TargetDefinition): number {
+  return target.intervalMs + Math.max(Math.round(target.intervalMs / 2), 2000);
+}
+
+/**
+ * Decides which targets this replica checks: the ones whose lease it holds in Postgres. A replica
+ * that dies stops renewing; its leases expire 1.5 intervals after its last check and the others,
+ * retrying every half interval, take them over within two intervals of that check. Taking over a
+ * target reloads its state from Postgres, so thresholds continue where the last owner left them.
+ * Without Postgres the replica checks everything (a duplicate check beats a blind spot).
+ */
+@Injectable()
+export class TargetLeases {
+  private readonly logger = new Logger(TargetLeases.name);
+  private readonly owned = new Set<string>();
+  private degraded = false;
+
+  constructor(
+    @Inject(REPLICA_ID) readonly replicaId: string,
+    private readonly repository: TargetLeaseRepository,
+    private readonly states: TargetStateService,
+  ) {}
+
+  async holds(target: TargetDefinition): Promise<boolean> {
+    let held: boolean;
+    try {
+      held = await this.repository.claim(target.name, this.replicaId, leaseTtlMs(target));
+      if (this.degraded) {
+        this.degraded = false;
+        this.logger.log({ replica: this.replicaId }, 'target leases available again');
+      }
+    } catch (error) {
+      if (!this.degraded) {
+        this.degraded = true;
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.warn(
+          { replica: this.replicaId, error: redactString(message) },
+          'target leases unavailable; checking every target',
+        );
+      }
+      return true;
+    }
+    if (held && !this.owned.has(target.name)) {
+      this.owned.add(target.name);
+      await this.states.reload(target.name);
+      this.logger.log({ target: target.name, replica: this.replicaId }, 'target lease taken');
+    } else if (!held && this.owned.delete(target.name)) {
+      this.logger.log({ target: target.name, replica: this.replicaId }, 'target lease lost');
+    }
+    return held;
+  }
+
+  async releaseAll(): Promise<void> {
+    this.owned.clear();
+    try {
+      await this.repository.releaseAll(this.replicaId);
+    } catch {
+      // The leases expire on their own.
+    }
+  }
+}

@@ -1,0 +1,269 @@
+// bench/alerting: the alerting service against Debian's Alertmanager (0.25) under the same config, in the
+// same run. (1) Ingest: 20,000 distinct alerts POSTed to /api/v2/alerts in batches of 100 with 8 in flight,
+// alerts/s until every POST was answered (ours persists each alert, its group membership and episode in
+// Postgres before answering). (2) Latency: single alerts, each a new group (group_wait 0s), from POST to the
+// webhook's arrival at a local receiver, p50/p99, idle and with 2,000 live groups. Everything on 127.0.0.1,
+// free ports, bounded in count and time. Last line:
+//   bench=alerting alerts_per_s=<x> p99_ms=<x> baseline_am_alerts_per_s=<x> baseline_am_p99_ms=<x> ratio=<x>
+// (p99 is the one with 2,000 live groups; ratio = alerts_per_s / Alertmanager's).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+
+const INGEST_ALERTS = 20_000;
+const BATCH = 100;
+const CONCURRENCY = 8;
+const LIVE_GROUPS = 2_000;
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 300);
+const WAIT_MS = 30_000;
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function build() {
+  log('building @vigil/alerting-service and @vigil/testing (nx, cached)');
+  const result = spawnSync(
+    path.join(root, 'node_modules/.bin/nx'),
+    ['run-many', '-t', 'build', '-p', '@vigil/alerting-service', '@vigil/testing', '--output-style=static'],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
+  );
+  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
+}
+
+/** The config both systems run: latency alerts to the webhook, one group per alertname, group_wait at its floor. */
+const configYaml = (hookUrl) => `
+route:
+  receiver: blackhole
+  group_by: [phase]
+  group_wait: 0s
+  group_interval: 1m
+  repeat_interval: 4h
+  routes:
+    - matchers: [phase="latency"]
+      receiver: hook
+      group_by: [alertname]
+    - matchers: [phase="live"]
+      receiver: blackhole
+      group_by: [alertname]
+receivers:
+  - name: blackhole
+  - name: hook
+    webhook_configs:
+      - url: ${hookUrl}
+`;
+
+/** A local webhook receiver noting when each latency alert arrived. */
+async function startReceiver() {
+  const arrivals = new Map();
+  const waiters = new Map();
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const now = performance.now();
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        for (const alert of body.alerts ?? []) {
+          const name = alert.labels?.alertname;
+          if (name && !arrivals.has(name)) {
+            arrivals.set(name, now);
+            waiters.get(name)?.();
+          }
+        }
+      } catch {
+        // not ours
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    arrival(name) {
+      if (arrivals.has(name)) return Promise.resolve(arrivals.get(name));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no notification for ${name} within ${WAIT_MS} ms`)), WAIT_MS);
+        waiters.set(name, () => {
+          clearTimeout(timer);
+          resolve(arrivals.get(name));
+        });
+      });
+    },
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+
+function post(base, alerts) {
+  const body = JSON.stringify(alerts);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${base}/api/v2/alerts`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST answered ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const alert = (labels) => ({ labels, annotations: { summary: 'bench alert for jane@example.com' } });
+
+async function ingest(base, tag) {
+  const batches = [];
+  for (let i = 0; i < INGEST_ALERTS; i += BATCH) {
+    batches.push(
+      Array.from({ length: BATCH }, (_, j) =>
+        alert({ alertname: 'BenchIngest', phase: 'ingest', instance: `${tag}-${i + j}`, severity: 'low' }),
+      ),
+    );
+  }
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < batches.length) await post(base, batches[next++]);
+    }),
+  );
+  return INGEST_ALERTS / ((performance.now() - start) / 1000);
+}
+
+async function latency(base, receiver, tag) {
+  const samples = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const name = `BenchLatency_${tag}_${i}`;
+    const sent = performance.now();
+    await post(base, [alert({ alertname: name, phase: 'latency', severity: 'critical' })]);
+    samples.push((await receiver.arrival(name)) - sent);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function liveGroups(base, tag) {
+  for (let i = 0; i < LIVE_GROUPS; i += BATCH) {
+    await post(
+      base,
+      Array.from({ length: BATCH }, (_, j) => alert({ alertname: `BenchLive_${tag}_${i + j}`, phase: 'live' })),
+    );
+  }
+}
+
+async function measure(label, base, receiver) {
+  await latency(base, receiver, `${label}_warm`).catch(() => undefined);
+  const alertsPerS = await ingest(base, label);
+  log(`${label}: ingest ${Math.round(alertsPerS)} alerts/s (${INGEST_ALERTS} alerts, batches of ${BATCH}, ${CONCURRENCY} in flight)`);
+  await sleep(1000);
+  const idle = await latency(base, receiver, `${label}_idle`);
+  log(`${label}: POST -> webhook idle: p50 ${idle.p50.toFixed(2)} ms, p99 ${idle.p99.toFixed(2)} ms`);
+  await liveGroups(base, label);
+  await sleep(1000);
+  const loaded = await latency(base, receiver, `${label}_loaded`);
+  log(`${label}: POST -> webhook with ${LIVE_GROUPS} live groups: p50 ${loaded.p50.toFixed(2)} ms, p99 ${loaded.p99.toFixed(2)} ms`);
+  return { alertsPerS, idle, loaded };
+}
+
+async function waitHttp(url, child) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready within ${WAIT_MS} ms`);
+    await sleep(100);
+  }
+}
+
+async function main() {
+  build();
+  const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
+  const cleanups = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-alerting-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.stop());
+    const configFile = path.join(dir, 'alerting.yaml');
+    writeFileSync(configFile, configYaml(receiver.url));
+
+    // Baseline: Debian's Alertmanager, single node, same config.
+    const amPort = await testing.freePort();
+    const am = spawn(
+      ALERTMANAGER,
+      [
+        `--config.file=${configFile}`,
+        `--storage.path=${path.join(dir, 'am')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    cleanups.push(() => am.kill('SIGTERM'));
+    await waitHttp(`http://127.0.0.1:${amPort}/-/ready`, am);
+    const version = spawnSync(ALERTMANAGER, ['--version'], { encoding: 'utf8' });
+    log(`baseline: ${(version.stdout || version.stderr).split('\n')[0]} on :${amPort}`);
+    const baseline = await measure('alertmanager', `http://127.0.0.1:${amPort}`, receiver);
+    am.kill('SIGTERM');
+
+    const nats = await testing.startNatsServer();
+    cleanups.push(() => nats.stop());
+    const pg = await testing.startPostgres();
+    cleanups.push(() => pg.stop());
+    const databaseUrl = await pg.createDatabase();
+    const port = await testing.freePort();
+    const service = await testing.runService({
+      app: 'alerting',
+      env: {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        ALERTING_CONFIG_FILE: configFile,
+        LOG_LEVEL: 'warn',
+        ENVIRONMENT: 'test',
+        DELIVERY_POLL_MS: '200',
+        ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+      },
+    });
+    cleanups.push(() => service.stop());
+    await service.waitForReady(port, 60_000);
+    log(`alerting service ready on :${port}`);
+    const ours = await measure('vigil', `http://127.0.0.1:${port}`, receiver);
+
+    log('');
+    log('                          vigil alerting     Alertmanager 0.25 (same run)');
+    log(`ingest alerts/s          ${String(Math.round(ours.alertsPerS)).padStart(10)}         ${Math.round(baseline.alertsPerS)}`);
+    log(`p50/p99 ms idle          ${ours.idle.p50.toFixed(2)} / ${ours.idle.p99.toFixed(2)}        ${baseline.idle.p50.toFixed(2)} / ${baseline.idle.p99.toFixed(2)}`);
+    log(`p50/p99 ms ${LIVE_GROUPS} groups    ${ours.loaded.p50.toFixed(2)} / ${ours.loaded.p99.toFixed(2)}        ${baseline.loaded.p50.toFixed(2)} / ${baseline.loaded.p99.toFixed(2)}`);
+    process.stdout.write(
+      `bench=alerting alerts_per_s=${Math.round(ours.alertsPerS)} p99_ms=${ours.loaded.p99.toFixed(2)} ` +
+        `baseline_am_alerts_per_s=${Math.round(baseline.alertsPerS)} baseline_am_p99_ms=${baseline.loaded.p99.toFixed(2)} ` +
+        `ratio=${(ours.alertsPerS / baseline.alertsPerS).toFixed(2)}\n`,
+    );
+  } finally {
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  log(`bench alerting failed: ${error?.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,325 @@
+// bench/audit-ingest: end-to-end audit ingest (JetStream publish -> validated, redacted, hash-chained,
+// committed row) of the built audit service: events/s when publishing as fast as possible, and p50/p99
+// publish->committed latency at a fixed offered rate, side by side with two same-run ceilings of this
+// machine: (a) JetStream publish with acks alone (same messages, same publisher), (b) COPY of the same
+// rows into the same Postgres. Everything runs on 127.0.0.1 with free ports, bounded in count. Last line:
+//   bench=audit-ingest events_per_s=<x> p50_ms=<x> p99_ms=<x> baseline_js_publish_per_s=<x> baseline_copy_rows_per_s=<x> ratio=<events_per_s / js publish ceiling>
+// Knobs (for investigation only): BENCH_FETCH_BATCH, BENCH_FETCH_EXPIRES_MS, BENCH_INGEST_CONCURRENCY,
+// BENCH_PHASE_TIMEOUT_MS, BENCH_DEBUG=1 (print the service's batch histograms), BENCH_SKIP_LATENCY=1.
+import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import copyStreams from 'pg-copy-streams';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const { Client } = createRequire(path.join(root, 'libs/testing/package.json'))('pg');
+
+const THROUGHPUT_EVENTS = 30_000;
+const OFFERED_RATE = 2_000; // events/s for the latency phase
+const LATENCY_SECONDS = 10;
+const WARMUP_EVENTS = 2_000;
+const IN_FLIGHT = 512; // publishes awaiting their JetStream ack, for the service run and baseline (a)
+const FETCH_BATCH = Number(process.env.BENCH_FETCH_BATCH ?? 200);
+const INGEST_CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 4);
+const FETCH_EXPIRES_MS = Number(process.env.BENCH_FETCH_EXPIRES_MS ?? 1000);
+const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const encoder = new TextEncoder();
+
+function build() {
+  log('building @vigil/audit-service and @vigil/testing (nx, cached)');
+  const result = spawnSync(
+    path.join(root, 'node_modules/.bin/nx'),
+    ['run-many', '-t', 'build', '-p', '@vigil/audit-service', '@vigil/testing', '--output-style=static'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    },
+  );
+  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
+}
+
+/** A routine audit event (one chain), with an e-mail in metadata so redaction has work to do. */
+function makeEvent(i) {
+  const id = randomUUID();
+  return {
+    id,
+    occurred_at: new Date().toISOString(),
+    source: 'bench',
+    actor: { type: 'user', id: `u-${i % 500}`, ip: '10.0.0.1' },
+    action: 'order.placed',
+    resource: { type: 'order', id: `o-${i}` },
+    outcome: 'success',
+    metadata: {
+      sku: `sku-${i % 50}`,
+      amount: i % 1000,
+      contact_email: 'jane@example.com',
+      note: 'paid by card',
+    },
+    request_id: `req-${i}`,
+  };
+}
+
+const messages = (count) =>
+  Array.from({ length: count }, (_, i) => {
+    const event = makeEvent(i);
+    return { id: event.id, event, bytes: encoder.encode(JSON.stringify(event)) };
+  });
+
+/** Publishes every message with at most IN_FLIGHT awaiting acks; calls onSent(id) as each is handed over. */
+async function publishAll(js, subject, batch, onSent = () => undefined) {
+  let next = 0;
+  const worker = async () => {
+    while (next < batch.length) {
+      const m = batch[next++];
+      onSent(m.id);
+      await js.publish(subject, m.bytes, { msgID: m.id });
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Watches the routine chain for committed rows: id -> time it became visible. */
+function startWatcher(db) {
+  const seen = new Map();
+  let lastSeq = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const { rows } = await db.query(
+        `SELECT seq, id FROM audit_events WHERE category = 'routine' AND seq > $1 ORDER BY seq LIMIT 10000`,
+        [lastSeq],
+      );
+      const now = performance.now();
+      for (const row of rows) seen.set(row.id, now);
+      if (rows.length > 0) lastSeq = Number(rows[rows.length - 1].seq);
+      else await sleep(3);
+    }
+  })();
+  return {
+    seen,
+    async until(ids, description) {
+      const deadline = Date.now() + PHASE_TIMEOUT_MS;
+      while (!ids.every((id) => seen.has(id))) {
+        if (Date.now() > deadline)
+          throw new Error(`${description}: not all rows committed within ${PHASE_TIMEOUT_MS} ms`);
+        await sleep(5);
+      }
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+async function baselineJetStream(nc, batch) {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({
+    name: 'BENCH_BASELINE',
+    subjects: ['bench.baseline.>'],
+    storage: 'file',
+    duplicate_window: 120e9,
+  });
+  const js = jetstream(nc);
+  const start = performance.now();
+  await publishAll(js, 'bench.baseline.bench', batch);
+  const seconds = (performance.now() - start) / 1000;
+  await jsm.streams.delete('BENCH_BASELINE');
+  return batch.length / seconds;
+}
+
+const copyText = (value) =>
+  value === null
+    ? '\\N'
+    : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+
+async function baselineCopy(db, batch) {
+  await db.query(`CREATE TABLE bench_copy (category text, seq bigint, id uuid, received_at timestamptz, occurred_at timestamptz,
+    source text, tenant_id text, actor_type text, actor_id text, action text, resource_type text, resource_id text,
+    outcome text, request_id text, trace_id text, event jsonb, prev_hash bytea, hash bytea)`);
+  const now = new Date().toISOString();
+  let prev = Buffer.alloc(32);
+  const lines = batch.map(({ event }, i) => {
+    const json = JSON.stringify(event);
+    const hash = createHash('sha256').update(prev).update(json).digest();
+    const fields = [
+      'routine',
+      i + 1,
+      event.id,
+      now,
+      event.occurred_at,
+      event.source,
+      null,
+      event.actor.type,
+      event.actor.id,
+      event.action,
+      event.resource.type,
+      event.resource.id,
+      event.outcome,
+      event.request_id,
+      null,
+      json,
+      `\\x${prev.toString('hex')}`,
+      `\\x${hash.toString('hex')}`,
+    ];
+    prev = hash;
+    return `${fields.map(copyText).join('\t')}\n`;
+  });
+  const start = performance.now();
+  await pipeline(Readable.from(lines), db.query(copyStreams.from('COPY bench_copy FROM STDIN')));
+  const seconds = (performance.now() - start) / 1000;
+  await db.query('DROP TABLE bench_copy');
+  return batch.length / seconds;
+}
+
+async function main() {
+  build();
+  const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
+  const cleanups = [];
+  let service;
+  try {
+    const nats = await testing.startNatsServer();
+    cleanups.push(() => nats.stop());
+    const pg = await testing.startPostgres();
+    cleanups.push(() => pg.stop());
+    const databaseUrl = await pg.createDatabase();
+    const nc = await connect({ servers: nats.url });
+    cleanups.push(() => nc.close());
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    cleanups.push(() => db.end());
+
+    const port = await testing.freePort();
+    service = await testing.runService({
+      app: 'audit',
+      env: {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        ENVIRONMENT: 'test',
+        AUDIT_FETCH_BATCH: String(FETCH_BATCH),
+        AUDIT_FETCH_EXPIRES_MS: String(FETCH_EXPIRES_MS),
+        AUDIT_INGEST_CONCURRENCY: String(INGEST_CONCURRENCY),
+      },
+    });
+    cleanups.push(() => service.stop());
+    await service.waitForReady(port, 60_000);
+    log(
+      `audit service ready on :${port} (fetch batch ${FETCH_BATCH}, ${INGEST_CONCURRENCY} batches in flight)`,
+    );
+
+    // Ceilings first (the service is idle: the baseline stream is not one it consumes).
+    const jsPerS = await baselineJetStream(nc, messages(THROUGHPUT_EVENTS));
+    log(`(a) JetStream publish with acks alone: ${Math.round(jsPerS)} msg/s`);
+    const copyPerS = await baselineCopy(db, messages(THROUGHPUT_EVENTS));
+    log(`(b) COPY of the same rows: ${Math.round(copyPerS)} rows/s`);
+
+    const js = jetstream(nc);
+    const subject = 'audit.v1.events.bench';
+    const watcher = startWatcher(db);
+    cleanups.push(() => watcher.stop());
+
+    const warmup = messages(WARMUP_EVENTS);
+    await publishAll(js, subject, warmup);
+    await watcher.until(
+      warmup.map((m) => m.id),
+      'warm-up',
+    );
+
+    // Throughput: publish as fast as the ceiling publisher does; time until the last row is committed.
+    const burst = messages(THROUGHPUT_EVENTS);
+    const start = performance.now();
+    await publishAll(js, subject, burst);
+    await watcher.until(
+      burst.map((m) => m.id),
+      'throughput',
+    );
+    const ids = burst.map((m) => m.id);
+    const lastCommit = Math.max(...ids.map((id) => watcher.seen.get(id)));
+    const eventsPerS = THROUGHPUT_EVENTS / ((lastCommit - start) / 1000);
+    log(`end-to-end ingest: ${Math.round(eventsPerS)} events/s (${THROUGHPUT_EVENTS} events)`);
+    if (process.env.BENCH_DEBUG) {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      log(
+        metrics
+          .split('\n')
+          .filter((l) => /^audit_ingest_batch_(size|duration_seconds)_(sum|count)/.test(l))
+          .join('\n'),
+      );
+    }
+    if (process.env.BENCH_SKIP_LATENCY) return;
+
+    // Latency at a fixed offered rate: publish -> committed row, per event.
+    const total = OFFERED_RATE * LATENCY_SECONDS;
+    const paced = messages(total);
+    const sentAt = new Map();
+    const pending = [];
+    const t0 = performance.now();
+    for (let sent = 0; sent < total;) {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * OFFERED_RATE));
+      for (; sent < due; sent++) {
+        const m = paced[sent];
+        sentAt.set(m.id, performance.now());
+        pending.push(js.publish(subject, m.bytes, { msgID: m.id }));
+      }
+      await sleep(2);
+    }
+    await Promise.all(pending);
+    await watcher.until(
+      paced.map((m) => m.id),
+      'latency',
+    );
+    const latencies = paced.map((m) => watcher.seen.get(m.id) - sentAt.get(m.id)).sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    log(
+      `latency at ${OFFERED_RATE} events/s offered for ${LATENCY_SECONDS} s: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    );
+
+    const { rows } = await db.query(`SELECT count(*) AS n FROM audit_events WHERE category = 'routine'`);
+    const expected = WARMUP_EVENTS + THROUGHPUT_EVENTS + total;
+    if (Number(rows[0].n) !== expected) throw new Error(`stored ${rows[0].n} rows, expected ${expected}`);
+
+    log('');
+    log('                              value        ceiling (same run)');
+    log(
+      `ingest events/s         ${String(Math.round(eventsPerS)).padStart(10)}    JetStream publish ${Math.round(jsPerS)} msg/s`,
+    );
+    log(`                                           COPY ${Math.round(copyPerS)} rows/s`);
+    log(`p50 / p99 ms @${OFFERED_RATE}/s    ${p50.toFixed(1).padStart(6)} / ${p99.toFixed(1)}`);
+    process.stdout.write(
+      `bench=audit-ingest events_per_s=${Math.round(eventsPerS)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} ` +
+        `baseline_js_publish_per_s=${Math.round(jsPerS)} baseline_copy_rows_per_s=${Math.round(copyPerS)} ` +
+        `ratio=${(eventsPerS / jsPerS).toFixed(2)}\n`,
+    );
+  } catch (error) {
+    if (service)
+      log(`--- audit service output (tail) ---\n${service.output().split('\n').slice(-30).join('\n')}`);
+    throw error;
+  } finally {
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
+  }
+}
+
+main().catch((error) => {
+  log(`bench audit-ingest failed: ${error?.stack ?? error}`);
+  process.exit(1);
+});

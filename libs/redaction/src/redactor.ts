@@ -1,0 +1,377 @@
+import { CIRCULAR, TRUNCATED } from './markers';
+import { compilePolicy, type RedactionPolicy } from './policy';
+import { compileKeyMatcher } from './sensitive-keys';
+import { compileReplacer } from './strategies';
+import { factsOf } from './string-facts';
+import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
+
+/** An Error as it may leave the process: a plain object with scrubbed strings. */
+export interface RedactedError {
+  name: string;
+  message: string;
+  stack?: string;
+  cause?: unknown;
+  [field: string]: unknown;
+}
+
+/** Header maps as Node, fetch and Express give them; raw lists alternate name and value. */
+export type HeaderInput =
+  | Readonly<Record<string, string | readonly string[] | number | undefined>>
+  | Iterable<readonly [string, string]>
+  | readonly string[];
+
+export interface Redactor {
+  /** A redacted deep copy; the input is never mutated. */
+  redact<T>(value: T): T;
+  /** Scrubs the values found inside one string. */
+  redactString(value: string): string;
+  /** An Error (or anything thrown) as a plain object: name, message, stack, cause, own fields. */
+  redactError(error: unknown): RedactedError;
+  /** The message of anything thrown, scrubbed: for `last_error` fields and error details. */
+  redactErrorMessage(error: unknown): string;
+  /** Header names kept; values of credential headers replaced, the others scrubbed. */
+  redactHeaders(headers: HeaderInput): Record<string, string | string[]>;
+  /** Top-level fields redacted except `keep` (left for a serializer that redacts its own output). */
+  redactFields(object: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, unknown>;
+  /** Whether the value of `key` is replaced. */
+  isSensitiveKey(key: string): boolean;
+}
+
+type PlainObject = Record<string, unknown>;
+
+/**
+ * Per call: each object seen maps to `ON_PATH` while it is being copied (seeing it again is a cycle)
+ * and then to its copy (a shared reference reuses it); and how many nodes were visited.
+ */
+interface Walk {
+  seen: Map<object, unknown>;
+  nodes: number;
+}
+
+const ON_PATH = Symbol('on path');
+const UNREADABLE = '[Unreadable]';
+const newWalk = (): Walk => ({ seen: new Map(), nodes: 0 });
+const CACHE_LIMIT = 10_000;
+// Strings found clean are remembered (bounded): messages, enum values, user agents and paths repeat
+// across events. Short strings with digits (ids, amounts) are unique and would only churn the set.
+const CACHED_LENGTH = 128;
+const CACHED_DIGITS = 4;
+const CACHED_LONG = 24;
+// Strings shorter than the shortest thing a detector finds ("a@b.io", "::ffff") are left alone.
+const SHORTEST_FINDING = 6;
+const MAX_JSON_NESTING = 4;
+// Shapes no detector can match, so they skip the scan: UUIDs, hex ids and digests with a letter
+// (trace ids, SHAs; all-digit runs still go to the card check), and ISO-8601 timestamps. Picked by
+// length and one character first, so other strings pay two comparisons.
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
+
+const isHexDigit = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
+function safeShape(value: string): boolean {
+  const length = value.length;
+  if (length === 36 && value.charCodeAt(8) === 45) {
+    for (let i = 0; i < 36; i++) {
+      const c = value.charCodeAt(i);
+      if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : !isHexDigit(c)) return false;
+    }
+    return true;
+  }
+  if (length >= 16 && length <= 35 && value.charCodeAt(10) === 84 && value.charCodeAt(4) === 45)
+    return ISO_TIME.test(value);
+  if (length < 16 || length > 128) return false;
+  let letter = false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 97 && c <= 102) letter = true;
+    else if (c < 48 || c > 57) return false;
+  }
+  return letter;
+}
+
+/** `toJSON` of a class instance (URL, Decimal, ...), or `undefined` when it has none or it fails. */
+function jsonOf(value: object): unknown {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const toJSON: unknown = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON !== 'function') return undefined;
+  try {
+    const json: unknown = toJSON.call(value);
+    return json === value ? undefined : json;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeJson(value: string): boolean {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return (
+    (first === 123 && last === 125) || // { }
+    (first === 91 && last === 93) || // [ ]
+    (first === 34 && last === 34 && value.length > 2) // " "
+  );
+}
+
+/**
+ * Compiles a policy once: key phrases, strategies, detectors and limits. A bad policy throws a
+ * `RedactionPolicyError` here, never at first use.
+ */
+export function createRedactor(policy: RedactionPolicy = {}): Redactor {
+  const compiled = compilePolicy(policy);
+  const { limits } = compiled;
+  const keyKindOf = compileKeyMatcher({ extraKeys: compiled.extraKeys, allowKeys: compiled.allowKeys });
+  const replacer = compileReplacer((kind) => compiled.strategies.get(kind) ?? 'remove', compiled.hashKey);
+  const detectors: Detector[] = [
+    ...compiled.rules.map((rule) => customDetector(rule.kind, rule.pattern, replacer)),
+    ...builtInDetectors(replacer, keyKindOf),
+  ].filter((detector) => detector.kinds.some((kind) => !compiled.disabled.has(kind)));
+  const hasCustomRules = compiled.rules.length > 0;
+  const keyCache = new Map<string, { scrubbed: string; kind: string | undefined }>();
+  // Strings known to hold nothing sensitive (only those: a finding is not worth keeping around).
+  const valueCache = new Set<string>();
+
+  function scrub(value: string, nesting: number): string {
+    if (value.length < SHORTEST_FINDING) return value;
+    if (nesting < MAX_JSON_NESTING && looksLikeJson(value)) {
+      const json = scrubJson(value, nesting);
+      if (json !== undefined) return json;
+    }
+    if (safeShape(value)) return value;
+    const cacheable = value.length <= CACHED_LENGTH;
+    if (cacheable && valueCache.has(value)) return value;
+    // Facts of the input: a replacement only adds markers, which no gate needs.
+    const facts = factsOf(value);
+    const candidates = builtInCandidates(value, facts);
+    if (candidates === 0 && !hasCustomRules) {
+      if (cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG)) remember(value);
+      return value;
+    }
+    let out = value;
+    for (const detector of detectors) {
+      if (
+        detector.bit !== undefined
+          ? (candidates & detector.bit) === 0
+          : detector.gate && !detector.gate(out, facts)
+      )
+        continue;
+      out = detector.run ? detector.run(out) : scan(out, detector);
+    }
+    if (out === value && cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG))
+      remember(value);
+    return out;
+  }
+
+  function remember(value: string): void {
+    if (valueCache.size >= CACHE_LIMIT) valueCache.clear();
+    valueCache.add(value);
+  }
+
+  /** JSON inside a string (also a JSON string holding JSON): redacted and encoded again. */
+  function scrubJson(value: string, nesting: number): string | undefined {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    if (typeof parsed === 'string') {
+      const inner = scrub(parsed, nesting + 1);
+      return inner === parsed ? value : JSON.stringify(inner);
+    }
+    if (typeof parsed !== 'object' || parsed === null) return value;
+    const redacted = walk(parsed, 0, newWalk(), nesting + 1);
+    const encoded = JSON.stringify(redacted);
+    return encoded === JSON.stringify(parsed) ? value : encoded;
+  }
+
+  function scrubLimited(value: string, nesting: number): string {
+    if (value.length <= limits.maxStringLength) return scrub(value, nesting);
+    // Cut at a space near the limit so no half of a secret is left for the detectors to miss.
+    const space = value.lastIndexOf(' ', limits.maxStringLength);
+    const keep = space > 0 && space > limits.maxStringLength - 256 ? space : limits.maxStringLength;
+    return `${scrub(value.slice(0, keep), nesting)}…[Truncated ${value.length - keep} chars]`;
+  }
+
+  /** A key's scrubbed text (an e-mail may be a key) and the kind it names, cached per key. */
+  function keyInfo(key: string): { scrubbed: string; kind: string | undefined } {
+    let info = keyCache.get(key);
+    if (info === undefined) {
+      info = { scrubbed: scrubLimited(key, 0), kind: keyKindOf(key) };
+      if (keyCache.size >= CACHE_LIMIT) keyCache.clear();
+      keyCache.set(key, info);
+    }
+    return info;
+  }
+
+  const scrubKey = (key: string): string => keyInfo(key).scrubbed;
+
+  const entry = (key: string, value: unknown, depth: number, seen: Walk, nesting: number): unknown => {
+    const { kind } = keyInfo(key);
+    return kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(kind, value);
+  };
+
+  function copyProps(
+    source: object,
+    target: PlainObject,
+    depth: number,
+    seen: Walk,
+    nesting: number,
+  ): PlainObject {
+    const keys = Object.keys(source);
+    const count = Math.min(keys.length, limits.maxKeys);
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      const info = keyInfo(key);
+      const value = readProperty(source, key);
+      target[info.scrubbed] =
+        info.kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(info.kind, value);
+    }
+    if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;
+    return target;
+  }
+
+  function copyError(error: Error, depth: number, seen: Walk, nesting: number): RedactedError {
+    const copy: RedactedError = { name: error.name, message: scrubLimited(String(error.message), nesting) };
+    if (typeof error.stack === 'string') copy.stack = scrubLimited(error.stack, nesting);
+    if ('cause' in error) copy.cause = walk(error.cause, depth, seen, nesting);
+    if (error instanceof AggregateError && Array.isArray(error.errors))
+      copy.errors = walk(error.errors, depth, seen, nesting);
+    return copyProps(error, copy, depth, seen, nesting) as RedactedError;
+  }
+
+  function copyArray(value: readonly unknown[], depth: number, seen: Walk, nesting: number): unknown[] {
+    const count = Math.min(value.length, limits.maxArrayLength);
+    const copy = new Array<unknown>(count);
+    for (let i = 0; i < count; i++) copy[i] = walk(value[i], depth, seen, nesting);
+    if (value.length > count) copy.push(`[Truncated ${value.length - count} items]`);
+    return copy;
+  }
+
+  function copyObject(value: object, depth: number, seen: Walk, nesting: number): unknown {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return copyProps(value, {}, depth, seen, nesting);
+    if (Array.isArray(value)) return copyArray(value, depth, seen, nesting);
+    if (value instanceof Date) return new Date(value.getTime());
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+      return `[Binary ${value.byteLength} bytes]`;
+    if (value instanceof Error) return copyError(value, depth, seen, nesting);
+    if (value instanceof Map) {
+      const copy = new Map<unknown, unknown>();
+      for (const [key, item] of value) {
+        if (copy.size >= limits.maxKeys) break;
+        if (typeof key === 'string') copy.set(scrubKey(key), entry(key, item, depth, seen, nesting));
+        else copy.set(walk(key, depth, seen, nesting), walk(item, depth, seen, nesting));
+      }
+      return copy;
+    }
+    if (value instanceof Set) {
+      const copy = new Set<unknown>();
+      for (const item of value) {
+        if (copy.size >= limits.maxArrayLength) break;
+        copy.add(walk(item, depth, seen, nesting));
+      }
+      return copy;
+    }
+    const json = jsonOf(value);
+    return json === undefined ? copyProps(value, {}, depth, seen, nesting) : walk(json, depth, seen, nesting);
+  }
+
+  function walk(value: unknown, depth: number, seen: Walk, nesting: number): unknown {
+    if (typeof value === 'string') {
+      if (++seen.nodes > limits.maxNodes) return TRUNCATED;
+      return scrubLimited(value, nesting);
+    }
+    if (typeof value !== 'object' || value === null) return value;
+    const prior = seen.seen.get(value);
+    if (prior !== undefined) return prior === ON_PATH ? CIRCULAR : prior;
+    if (depth >= limits.maxDepth || ++seen.nodes > limits.maxNodes) return TRUNCATED;
+    seen.seen.set(value, ON_PATH);
+    const copy = copyObject(value, depth + 1, seen, nesting);
+    seen.seen.set(value, copy);
+    return copy;
+  }
+
+  const redactError = (error: unknown): RedactedError => {
+    if (error instanceof Error) return copyError(error, 1, newWalk(), 0);
+    return { name: 'Error', message: scrubLimited(typeof error === 'string' ? error : safeString(error), 0) };
+  };
+
+  const redactHeaders = (headers: HeaderInput): Record<string, string | string[]> => {
+    const out: Record<string, string | string[]> = {};
+    const add = (name: string, value: unknown): void => {
+      if (value === undefined) return;
+      const kind = keyKindOf(name);
+      const texts = (Array.isArray(value) ? value : [value]).map((item: unknown) =>
+        typeof item === 'string' || typeof item === 'number' ? String(item) : safeString(item),
+      );
+      let text: string | string[];
+      if (kind !== undefined) text = replacer.keyed(kind, texts.join(', '));
+      else if (Array.isArray(value)) text = texts.map((item) => scrubLimited(item, 0));
+      else text = scrubLimited(texts[0], 0);
+      const existing = out[name];
+      out[name] =
+        existing === undefined
+          ? text
+          : [...(Array.isArray(existing) ? existing : [existing]), ...[text].flat()];
+    };
+    if (Array.isArray(headers) && headers.every((item) => typeof item === 'string')) {
+      const raw = headers as readonly string[];
+      for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i], raw[i + 1]);
+    } else if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
+      for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
+    } else {
+      for (const [name, value] of Object.entries(headers as Record<string, unknown>)) add(name, value);
+    }
+    return out;
+  };
+
+  return {
+    redact: <T>(value: T): T => walk(value, 0, newWalk(), 0) as T,
+    redactString: (value: string): string => scrubLimited(value, 0),
+    redactError,
+    redactErrorMessage: (error: unknown): string =>
+      scrubLimited(
+        error instanceof Error
+          ? String(error.message)
+          : typeof error === 'string'
+            ? error
+            : safeString(error),
+        0,
+      ),
+    redactHeaders,
+    redactFields(object, keep) {
+      const seen = newWalk();
+      const copy: PlainObject = {};
+      for (const key of Object.keys(object)) {
+        const value = object[key];
+        copy[keep?.has(key) ? key : scrubKey(key)] = keep?.has(key) ? value : entry(key, value, 1, seen, 0);
+      }
+      return copy;
+    },
+    isSensitiveKey: (key: string): boolean => keyKindOf(key) !== undefined,
+  };
+}
+
+/** A property read that cannot throw (a getter or a Proxy may): a logger must never fail on its input. */
+function readProperty(source: object, key: string): unknown {
+  try {
+    return (source as PlainObject)[key];
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+function isPlainRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

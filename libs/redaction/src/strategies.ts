@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+
+import type { Strategy } from './entities';
+import { REDACTED, removedMarker } from './markers';
+
+/** Turns a sensitive value into its replacement, per the strategy of its kind. */
+export interface Replacer {
+  /** A value found inside a string by a detector. */
+  value(kind: string, text: string): string;
+  /** The value of a sensitive key (any type). */
+  keyed(kind: string, value: unknown): string;
+}
+
+const ALPHANUMERIC = /[A-Za-z0-9]/g;
+// Hex digits spelled as letters a–p: a digest made only of letters never looks like a number.
+const LETTERS = 'abcdefghijklmnop';
+
+function normalized(kind: string, text: string): string {
+  switch (kind) {
+    case 'email':
+      return decodeURIComponentSafe(text).toLowerCase();
+    case 'phone':
+    case 'card':
+    case 'iban':
+    case 'ssn':
+    case 'account_number':
+      return text.replace(/[^A-Za-z0-9+]/g, '').toUpperCase();
+    default:
+      return text;
+  }
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `****` and the last 4 letters or digits; shorter values reveal nothing. */
+export function mask(text: string): string | undefined {
+  const chars = text.match(ALPHANUMERIC);
+  if (!chars || chars.length < 8) return undefined;
+  return `****${chars.slice(-4).join('')}`;
+}
+
+export function compileReplacer(
+  strategyOf: (kind: string) => Strategy,
+  hashKey: Buffer | undefined,
+): Replacer {
+  const hash = (kind: string, text: string): string => {
+    // Validated at construction: a hash strategy always has a key.
+    const digest = createHmac('sha256', hashKey as Buffer)
+      .update(`${kind}:${normalized(kind, text)}`)
+      .digest('hex')
+      .slice(0, 16);
+    let letters = '';
+    for (let i = 0; i < digest.length; i++) letters += LETTERS[parseInt(digest[i], 16)];
+    return `[HASH:${kind}:${letters}]`;
+  };
+
+  return {
+    value(kind, text) {
+      switch (strategyOf(kind)) {
+        case 'remove':
+          // A URL keeps its shape: `scheme://user:[REDACTED]@host`.
+          return kind === 'url_password' ? REDACTED : removedMarker(kind);
+        case 'mask':
+          return mask(text) ?? removedMarker(kind);
+        case 'hash':
+          return hash(kind, text);
+      }
+    },
+    keyed(kind, value) {
+      const strategy = strategyOf(kind);
+      if (strategy === 'remove') return REDACTED;
+      const text =
+        typeof value === 'string'
+          ? value
+          : typeof value === 'number' || typeof value === 'bigint'
+            ? String(value)
+            : undefined;
+      if (text === undefined || text.length === 0) return REDACTED;
+      if (strategy === 'mask') return mask(text) ?? REDACTED;
+      return hash(kind, text);
+    },
+  };
+}

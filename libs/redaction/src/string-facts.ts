@@ -1,0 +1,158 @@
+/**
+ * What one pass over the characters of a string tells the detectors, so each can rule itself out
+ * without running a regex: most log strings (words, ids, paths, timestamps) leave after this pass.
+ */
+export interface StringFacts {
+  at: boolean;
+  percent: boolean;
+  plus: boolean;
+  space: boolean;
+  underscore: boolean;
+  colons: number;
+  digits: number;
+  upper: number;
+  /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
+  digitGroup: number;
+  /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
+  dottedDigits: number;
+  /** Two capitals then two digits somewhere: IBAN candidates. */
+  capitalsThenDigits: boolean;
+  /** A `:` or `=` after a letter, `_` or a quote (spaces skipped): `key=value` or `"key":` candidates. */
+  keyValue: boolean;
+}
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+
+// One object reused by every call: facts are read right away by the gates and never kept.
+const facts: StringFacts = {
+  at: false,
+  percent: false,
+  plus: false,
+  space: false,
+  underscore: false,
+  colons: 0,
+  digits: 0,
+  upper: 0,
+  digitGroup: 0,
+  dottedDigits: 0,
+  capitalsThenDigits: false,
+  keyValue: false,
+};
+
+export function factsOf(input: string): StringFacts {
+  let at = false;
+  let percent = false;
+  let plus = false;
+  let space = false;
+  let underscore = false;
+  let colons = 0;
+  let digits = 0;
+  let upper = 0;
+  let group = 0;
+  let digitGroup = 0;
+  let dots = 0;
+  let dottedDigits = 0;
+  let capitalsThenDigits = false;
+  let keyValue = false;
+  // Whether the last character that is not a space could end a key (letter, `_`, quote).
+  let keyEnd = false;
+  let previousDigit = false;
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      // a–z, the common case
+      group = 0;
+      dots = 0;
+      keyEnd = true;
+      previousDigit = false;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (++group > digitGroup) digitGroup = group;
+      if (previousDigit && !capitalsThenDigits && i >= 3) {
+        capitalsThenDigits = isUpper(input.charCodeAt(i - 2)) && isUpper(input.charCodeAt(i - 3));
+      }
+      keyEnd = false;
+      previousDigit = true;
+      continue;
+    }
+    if (c >= 65 && c <= 90) {
+      upper++;
+      group = 0;
+      dots = 0;
+      keyEnd = true;
+      previousDigit = false;
+      continue;
+    }
+    switch (c) {
+      case 32: // space
+      case 9: // tab: `key = value`, the character before the spaces counts
+        space = true;
+        dots = 0;
+        previousDigit = false;
+        continue;
+      case 45: // -
+      case 40: // (
+      case 41: // )
+        dots = 0;
+        keyEnd = false;
+        break;
+      case 46: // .
+        if (previousDigit && ++dots > dottedDigits) dottedDigits = dots;
+        keyEnd = false;
+        break;
+      case 43: // +
+        plus = true;
+        dots = 0;
+        keyEnd = false;
+        break;
+      case 58: // :
+      case 61: // =
+        if (c === 58) colons++;
+        if (keyEnd) keyValue = true;
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+        break;
+      case 95: // _
+      case 34: // "
+      case 39: // '
+        if (c === 95) underscore = true;
+        group = 0;
+        dots = 0;
+        keyEnd = true;
+        break;
+      case 64: // @
+        at = true;
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+        break;
+      case 37: // %
+        percent = true;
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+        break;
+      default:
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+    }
+    previousDigit = false;
+  }
+  facts.at = at;
+  facts.percent = percent;
+  facts.plus = plus;
+  facts.space = space;
+  facts.underscore = underscore;
+  facts.colons = colons;
+  facts.digits = digits;
+  facts.upper = upper;
+  facts.digitGroup = digitGroup;
+  facts.dottedDigits = dottedDigits;
+  facts.capitalsThenDigits = capitalsThenDigits;
+  facts.keyValue = keyValue;
+  return facts;
+}

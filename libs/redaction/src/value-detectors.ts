@@ -1,0 +1,317 @@
+import { isIPv6 } from 'node:net';
+
+import { ibanValid, luhnValid, ssnPossible } from './checksums';
+import { isMarker } from './markers';
+import type { KeyMatcher } from './sensitive-keys';
+import type { Replacer } from './strategies';
+import type { StringFacts } from './string-facts';
+
+/**
+ * One pass over a string: `gate` is a cheap test that rules most strings out before `pattern` (global,
+ * precompiled) runs; `replace` returns the replacement of a match, or `undefined` to keep it.
+ */
+export interface Detector {
+  /** The kinds this detector reports; it runs while any of them is enabled. */
+  kinds: readonly string[];
+  gate?: (input: string, facts: StringFacts) => boolean;
+  pattern: RegExp;
+  replace(match: RegExpExecArray, input: string): string | undefined;
+  /** Built-in detectors: their bit in `builtInCandidates`, which decides for all of them at once. */
+  bit?: number;
+  /** A hand-written pass used instead of `pattern` (e.g. anchored on a separator character). */
+  run?: (input: string) => string;
+}
+
+/** Applies `replace` to every match of a global regex; the input is returned as is when nothing changed. */
+export function scan(input: string, detector: Detector): string {
+  const { pattern } = detector;
+  pattern.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  let changed = false;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(input)) !== null) {
+    const replacement = detector.replace(match, input);
+    if (replacement !== undefined) {
+      out += input.slice(last, match.index) + replacement;
+      last = match.index + match[0].length;
+      changed = true;
+    }
+    if (match[0].length === 0) pattern.lastIndex++;
+  }
+  return changed ? out + input.slice(last) : input;
+}
+
+const digitsOf = (text: string): string => text.replace(/\D/g, '');
+
+const BEARER_OR_BASIC = /bearer|basic/i;
+const AWS_SECRET_NEAR = /secret_?access|aws_?secret/i;
+const CREDENTIAL_HEADER = /authorization|cookie|api-key/i;
+const PROVIDER_PREFIX =
+  /A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|k_test_|whsec_/;
+
+// Four dotted numbers right after one of these words are a version, not an address.
+const VERSION_BEFORE = /(?:\bv|version|ver|release|build|rev)[\s:=]*$/i;
+
+function basicCredentials(token: string): boolean {
+  const decoded = Buffer.from(token, 'base64').toString('latin1');
+  return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
+}
+
+function bearerLike(token: string): boolean {
+  return /\d/.test(token) || (token.length >= 24 && /[a-z]/.test(token) && /[A-Z]/.test(token));
+}
+
+/** One bit per built-in detector. */
+const Bit = {
+  PRIVATE_KEY: 1 << 0,
+  AUTH_SCHEME: 1 << 1,
+  URL_PASSWORD: 1 << 2,
+  PROVIDER_TOKEN: 1 << 3,
+  AWS_SECRET: 1 << 4,
+  SLACK_WEBHOOK: 1 << 5,
+  JWT: 1 << 6,
+  EMAIL: 1 << 7,
+  CARD: 1 << 8,
+  IBAN: 1 << 9,
+  SSN: 1 << 10,
+  IPV6: 1 << 11,
+  IPV4: 1 << 12,
+  PHONE: 1 << 13,
+  HEADER_LINE: 1 << 14,
+  KEY_VALUE: 1 << 15,
+} as const;
+
+/**
+ * Which built-in detectors may find something in `s`, from its facts and a few substring tests: one
+ * straight-line function instead of a call per detector. Each line is the cheapest condition its
+ * pattern cannot match without.
+ */
+export function builtInCandidates(s: string, f: StringFacts): number {
+  const length = s.length;
+  let bits = 0;
+  if (f.upper >= 10 && s.includes('-----BEGIN')) bits |= Bit.PRIVATE_KEY;
+  if (f.space && length >= 14 && BEARER_OR_BASIC.test(s)) bits |= Bit.AUTH_SCHEME;
+  if (f.at && f.colons > 0 && s.includes('://')) bits |= Bit.URL_PASSWORD;
+  if (length >= 20 && (f.underscore || f.upper >= 4 ? PROVIDER_PREFIX.test(s) : s.includes('xox')))
+    bits |= Bit.PROVIDER_TOKEN;
+  if (length >= 50 && AWS_SECRET_NEAR.test(s)) bits |= Bit.AWS_SECRET;
+  if (length >= 40 && s.includes('hooks.slack.com')) bits |= Bit.SLACK_WEBHOOK;
+  if (f.upper > 0 && length >= 30 && s.includes('eyJ')) bits |= Bit.JWT;
+  if (f.at || (f.percent && (s.includes('%40') || s.includes('%2540')))) bits |= Bit.EMAIL;
+  if (f.digitGroup >= 13) bits |= Bit.CARD;
+  if (f.capitalsThenDigits && f.digits >= 10 && length >= 15) bits |= Bit.IBAN;
+  if (f.digitGroup >= 9) bits |= Bit.SSN;
+  if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
+  if (f.dottedDigits >= 3) bits |= Bit.IPV4;
+  if (f.digitGroup >= 10 || (f.plus && f.digitGroup >= 8)) bits |= Bit.PHONE;
+  if (f.keyValue) {
+    bits |= Bit.KEY_VALUE;
+    if (f.colons > 0 && CREDENTIAL_HEADER.test(s)) bits |= Bit.HEADER_LINE;
+  }
+  return bits;
+}
+
+/** What the e-mail pass finds, as one regex (documentation and custom use). */
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}/gi;
+const EMAIL_SEPARATOR = /@|%40|%2540/g;
+const EMAIL_DOMAIN = /(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}/y;
+
+function isLocalPartChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || // a-z
+    (c >= 65 && c <= 90) || // A-Z
+    (c >= 48 && c <= 57) || // 0-9
+    c === 46 || // .
+    c === 95 || // _
+    c === 37 || // %
+    c === 43 || // +
+    c === 45 // -
+  );
+}
+
+/**
+ * The same matches as `EMAIL`, found from each separator outwards instead of trying a 64-character
+ * local part at every position of the string.
+ */
+function scrubEmails(input: string, replace: (text: string) => string): string {
+  let out = '';
+  let last = 0;
+  EMAIL_SEPARATOR.lastIndex = 0;
+  let separator: RegExpExecArray | null;
+  while ((separator = EMAIL_SEPARATOR.exec(input)) !== null) {
+    const at = separator.index;
+    let start = at;
+    while (start > last && at - start < 64 && isLocalPartChar(input.charCodeAt(start - 1))) start--;
+    if (start === at) continue;
+    EMAIL_DOMAIN.lastIndex = at + separator[0].length;
+    const domain = EMAIL_DOMAIN.exec(input);
+    if (domain === null) continue;
+    const end = EMAIL_DOMAIN.lastIndex;
+    out += input.slice(last, start) + replace(input.slice(start, end));
+    last = end;
+    EMAIL_SEPARATOR.lastIndex = end;
+  }
+  return last === 0 ? input : out + input.slice(last);
+}
+
+/** The built-in detectors, in the order they run (most specific first). */
+export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Detector[] {
+  const keyValue: Detector = {
+    kinds: ['secret'],
+    bit: Bit.KEY_VALUE,
+    // key, separator (JSON, escaped JSON, query, form, logfmt, YAML-ish), then a quoted or bare value.
+    pattern:
+      /(?<![\w.:-])([A-Za-z_][\w.-]{0,63})(\\{0,3}["']?[ \t]*[:=][ \t]*)(?:(\\{0,3}["'])([^\r\n]{0,4096}?)\3|([^\s"'&,;<>()[\]{}\\]{1,4096}))/g,
+    replace(m) {
+      const kind = keyKindOf(m[1]);
+      const value = m[4] ?? m[5];
+      if (kind === undefined || value === undefined || value === '' || isMarker(value)) {
+        // Not a sensitive key: keep scanning inside the value (a URL may hold `?token=`).
+        keyValue.pattern.lastIndex = m.index + m[1].length + m[2].length;
+        return undefined;
+      }
+      const replaced = replacer.keyed(kind, value);
+      return m[3] === undefined ? m[1] + m[2] + replaced : m[1] + m[2] + m[3] + replaced + m[3];
+    },
+  };
+
+  return [
+    {
+      kinds: ['private_key'],
+      bit: Bit.PRIVATE_KEY,
+      pattern:
+        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+      replace: (m) => replacer.value('private_key', m[0]),
+    },
+    {
+      kinds: ['bearer_token', 'basic_auth'],
+      bit: Bit.AUTH_SCHEME,
+      pattern: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)(?![\w\-.~+/=:])/gi,
+      replace(m) {
+        const basic = m[1].toLowerCase() === 'basic';
+        if (basic ? !basicCredentials(m[3]) : !bearerLike(m[3])) return undefined;
+        return m[1] + m[2] + replacer.value(basic ? 'basic_auth' : 'bearer_token', m[3]);
+      },
+    },
+    {
+      kinds: ['url_password'],
+      bit: Bit.URL_PASSWORD,
+      pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,256}:)([^\s/?#@]{1,256})@/gi,
+      replace: (m) => (isMarker(m[2]) ? undefined : `${m[1]}${replacer.value('url_password', m[2])}@`),
+    },
+    {
+      kinds: ['aws_access_key', 'github_token', 'slack_token', 'stripe_key'],
+      bit: Bit.PROVIDER_TOKEN,
+      pattern:
+        /\b(?:(A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)[A-Z0-9]{16})|(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})|(xox[abposr]-[A-Za-z0-9-]{10,250})|((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,250}|whsec_[A-Za-z0-9]{20,250}))\b/g,
+      replace(m) {
+        const kind = m[1] ? 'aws_access_key' : m[2] ? 'github_token' : m[3] ? 'slack_token' : 'stripe_key';
+        return replacer.value(kind, m[0]);
+      },
+    },
+    {
+      kinds: ['aws_secret_key'],
+      bit: Bit.AWS_SECRET,
+      pattern: /((?:aws_?)?secret_?(?:access_?)?key)([\\"'\s:=]{1,8})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+      replace: (m) => m[1] + m[2] + replacer.value('aws_secret_key', m[3]),
+    },
+    {
+      kinds: ['slack_webhook'],
+      bit: Bit.SLACK_WEBHOOK,
+      pattern: /(hooks\.slack\.com\/services\/)([A-Za-z0-9_/-]{10,})/g,
+      replace: (m) => m[1] + replacer.value('slack_webhook', m[2]),
+    },
+    {
+      kinds: ['jwt'],
+      bit: Bit.JWT,
+      pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g,
+      replace: (m) => replacer.value('jwt', m[0]),
+    },
+    {
+      kinds: ['email'],
+      bit: Bit.EMAIL,
+      pattern: EMAIL,
+      replace: (m) => replacer.value('email', m[0]),
+      run: (input) => scrubEmails(input, (text) => replacer.value('email', text)),
+    },
+    {
+      kinds: ['card'],
+      bit: Bit.CARD,
+      pattern: /(?<![\w.,+-])\d(?:[ -]?\d){12,18}(?!\w|[.,-]\d)/g,
+      replace(m) {
+        const digits = digitsOf(m[0]);
+        if (digits.length < 13 || digits.length > 19 || digits[0] < '2' || digits[0] > '6') return undefined;
+        return luhnValid(digits) ? replacer.value('card', m[0]) : undefined;
+      },
+    },
+    {
+      kinds: ['iban'],
+      bit: Bit.IBAN,
+      pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
+      replace: (m) => (ibanValid(m[0].replace(/ /g, '')) ? replacer.value('iban', m[0]) : undefined),
+    },
+    {
+      kinds: ['ssn'],
+      bit: Bit.SSN,
+      pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g,
+      replace: (m) => (ssnPossible(m[1], m[3], m[4]) ? replacer.value('ssn', m[0]) : undefined),
+    },
+    {
+      kinds: ['ipv6'],
+      bit: Bit.IPV6,
+      pattern:
+        /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:.])/g,
+      replace(m) {
+        const ip = m[0];
+        if (ip === '::' || ip === '::1' || !/\d/.test(ip) || !isIPv6(ip)) return undefined;
+        return replacer.value('ipv6', ip);
+      },
+    },
+    {
+      kinds: ['ipv4'],
+      bit: Bit.IPV4,
+      pattern:
+        /(?<![\w.@]|[A-Za-z0-9]\/)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g,
+      replace(m, input) {
+        const ip = m[0];
+        if (ip.startsWith('127.') || ip === '0.0.0.0' || ip === '255.255.255.255') return undefined;
+        if (VERSION_BEFORE.test(input.slice(Math.max(0, m.index - 12), m.index))) return undefined;
+        return replacer.value('ipv4', ip);
+      },
+    },
+    {
+      kinds: ['phone'],
+      bit: Bit.PHONE,
+      pattern:
+        /(?<![\w+])\+[1-9][\d \-().]{6,20}\d(?!\w)|(?<![\w.+\-/])(?:\(\d{3}\) ?\d{3}[-. ]\d{4}|\d{3}([-. ])\d{3}\1\d{4}|01[3-9]\d{2}[- ]?\d{6}|0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4})(?![\w\-/]|[.,]\d)/g,
+      replace(m) {
+        const text = m[0];
+        if (text.startsWith('+')) {
+          const digits = digitsOf(text).length;
+          if (digits < 8 || digits > 15 || /^\+\d+\.\d{1,2}$/.test(text) || /[ \-().]{3}/.test(text))
+            return undefined;
+        }
+        return replacer.value('phone', text);
+      },
+    },
+    {
+      kinds: ['secret'],
+      bit: Bit.HEADER_LINE,
+      pattern:
+        /(?<![\w-])((?:proxy-)?authorization|(?:set-)?cookie|x-api-key)([ \t]*:[ \t]*)(?!\\{0,3}["'])([^\r\n]+)/gi,
+      replace: (m) => (isMarker(m[3]) ? undefined : m[1] + m[2] + replacer.keyed('secret', m[3].trimEnd())),
+    },
+    keyValue,
+  ];
+}
+
+/** A custom value rule from a policy, compiled once. */
+export function customDetector(kind: string, source: RegExp, replacer: Replacer): Detector {
+  const flags = source.flags.includes('g') ? source.flags : `${source.flags}g`;
+  return {
+    kinds: [kind],
+    pattern: new RegExp(source.source, flags),
+    replace: (m) => replacer.value(kind, m[0]),
+  };
+}
