@@ -33,7 +33,11 @@ function build() {
   const result = spawnSync(
     path.join(root, 'node_modules/.bin/nx'),
     ['run-many', '-t', 'build', '-p', '@vigil/alerting-service', '@vigil/testing', '--output-style=static'],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } },
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    },
   );
   if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
 }
@@ -90,7 +94,10 @@ async function startReceiver() {
     arrival(name) {
       if (arrivals.has(name)) return Promise.resolve(arrivals.get(name));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no notification for ${name} within ${WAIT_MS} ms`)), WAIT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`no notification for ${name} within ${WAIT_MS} ms`)),
+          WAIT_MS,
+        );
         waiters.set(name, () => {
           clearTimeout(timer);
           resolve(arrivals.get(name));
@@ -108,10 +115,16 @@ function post(base, alerts) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${base}/api/v2/alerts`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST answered ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`POST answered ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -156,7 +169,9 @@ async function liveGroups(base, tag) {
   for (let i = 0; i < LIVE_GROUPS; i += BATCH) {
     await post(
       base,
-      Array.from({ length: BATCH }, (_, j) => alert({ alertname: `BenchLive_${tag}_${i + j}`, phase: 'live' })),
+      Array.from({ length: BATCH }, (_, j) =>
+        alert({ alertname: `BenchLive_${tag}_${i + j}`, phase: 'live' }),
+      ),
     );
   }
 }
@@ -164,14 +179,18 @@ async function liveGroups(base, tag) {
 async function measure(label, base, receiver) {
   await latency(base, receiver, `${label}_warm`).catch(() => undefined);
   const alertsPerS = await ingest(base, label);
-  log(`${label}: ingest ${Math.round(alertsPerS)} alerts/s (${INGEST_ALERTS} alerts, batches of ${BATCH}, ${CONCURRENCY} in flight)`);
+  log(
+    `${label}: ingest ${Math.round(alertsPerS)} alerts/s (${INGEST_ALERTS} alerts, batches of ${BATCH}, ${CONCURRENCY} in flight)`,
+  );
   await sleep(1000);
   const idle = await latency(base, receiver, `${label}_idle`);
   log(`${label}: POST -> webhook idle: p50 ${idle.p50.toFixed(2)} ms, p99 ${idle.p99.toFixed(2)} ms`);
   await liveGroups(base, label);
   await sleep(1000);
   const loaded = await latency(base, receiver, `${label}_loaded`);
-  log(`${label}: POST -> webhook with ${LIVE_GROUPS} live groups: p50 ${loaded.p50.toFixed(2)} ms, p99 ${loaded.p99.toFixed(2)} ms`);
+  log(
+    `${label}: POST -> webhook with ${LIVE_GROUPS} live groups: p50 ${loaded.p50.toFixed(2)} ms, p99 ${loaded.p99.toFixed(2)} ms`,
+  );
   return { alertsPerS, idle, loaded };
 }
 
@@ -237,7 +256,9 @@ async function main() {
         LOG_LEVEL: 'warn',
         ENVIRONMENT: 'test',
         DELIVERY_POLL_MS: '200',
-        ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+        ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+          : {}),
       },
     });
     cleanups.push(() => service.stop());
@@ -247,9 +268,15 @@ async function main() {
 
     log('');
     log('                          vigil alerting     Alertmanager 0.25 (same run)');
-    log(`ingest alerts/s          ${String(Math.round(ours.alertsPerS)).padStart(10)}         ${Math.round(baseline.alertsPerS)}`);
-    log(`p50/p99 ms idle          ${ours.idle.p50.toFixed(2)} / ${ours.idle.p99.toFixed(2)}        ${baseline.idle.p50.toFixed(2)} / ${baseline.idle.p99.toFixed(2)}`);
-    log(`p50/p99 ms ${LIVE_GROUPS} groups    ${ours.loaded.p50.toFixed(2)} / ${ours.loaded.p99.toFixed(2)}        ${baseline.loaded.p50.toFixed(2)} / ${baseline.loaded.p99.toFixed(2)}`);
+    log(
+      `ingest alerts/s          ${String(Math.round(ours.alertsPerS)).padStart(10)}         ${Math.round(baseline.alertsPerS)}`,
+    );
+    log(
+      `p50/p99 ms idle          ${ours.idle.p50.toFixed(2)} / ${ours.idle.p99.toFixed(2)}        ${baseline.idle.p50.toFixed(2)} / ${baseline.idle.p99.toFixed(2)}`,
+    );
+    log(
+      `p50/p99 ms ${LIVE_GROUPS} groups    ${ours.loaded.p50.toFixed(2)} / ${ours.loaded.p99.toFixed(2)}        ${baseline.loaded.p50.toFixed(2)} / ${baseline.loaded.p99.toFixed(2)}`,
+    );
     process.stdout.write(
       `bench=alerting alerts_per_s=${Math.round(ours.alertsPerS)} p99_ms=${ours.loaded.p99.toFixed(2)} ` +
         `baseline_am_alerts_per_s=${Math.round(baseline.alertsPerS)} baseline_am_p99_ms=${baseline.loaded.p99.toFixed(2)} ` +

@@ -7,14 +7,27 @@ import { AlertExpiryJob } from './alerts/alert-expiry.job';
 import { AlertRepository } from './alerts/alert.repository';
 import { ALERTS_RECEIVED, AlertService } from './alerts/alert.service';
 import { AlertsController } from './api/alerts.controller';
+import { SilencesController } from './api/silences.controller';
 import { StatusController } from './api/status.controller';
 import type { AlertingConfig } from './config/alerting-config';
+import { IntegrationSender } from './delivery/integration.sender';
 import { NotificationOutbox } from './delivery/notification-outbox';
 import { NotificationRepository } from './delivery/notification.repository';
 import { NOTIFICATION_ATTEMPTS, OutboxSender } from './delivery/outbox.sender';
-import { WebhookReceiver } from './delivery/webhook.receiver';
 import { AlertEventConsumer } from './ingest/alert-event.consumer';
+import { AlertGroupRepository } from './grouping/alert-group.repository';
+import { GroupMembership } from './grouping/group-membership';
+import { GroupNotifier } from './grouping/group-notifier';
+import { AuditPublisher } from './incidents/audit-publisher';
+import { EpisodeRecorder } from './incidents/episode-recorder';
+import { EpisodeRepository } from './incidents/episode.repository';
+import { EscalationService } from './incidents/escalation.service';
+import { IncidentService } from './incidents/incident.service';
+import { IncidentsController } from './incidents/incidents.controller';
 import { ALERTING_MIGRATIONS } from './migrations';
+import { RoutingConfigService } from './routing/routing-config.service';
+import { SilenceRepository } from './silences/silence.repository';
+import { SilenceService } from './silences/silence.service';
 import { AlertingSummaryResponder } from './summary/alerting-summary.responder';
 
 @Module({})
@@ -29,14 +42,25 @@ export class AlertingModule {
           database: { entities: [], migrations: ALERTING_MIGRATIONS },
         }),
       ],
-      controllers: [AlertsController, StatusController],
+      controllers: [AlertsController, IncidentsController, SilencesController, StatusController],
       providers: [
+        RoutingConfigService,
+        SilenceRepository,
+        SilenceService,
         AlertRepository,
+        AlertGroupRepository,
+        GroupMembership,
+        GroupNotifier,
+        EpisodeRepository,
+        EpisodeRecorder,
+        IncidentService,
+        EscalationService,
+        AuditPublisher,
         AlertService,
         AlertExpiryJob,
         NotificationRepository,
         NotificationOutbox,
-        WebhookReceiver,
+        IntegrationSender,
         OutboxSender,
         AlertEventConsumer,
         AlertingSummaryResponder,
@@ -47,7 +71,7 @@ export class AlertingModule {
         }),
         makeCounterProvider({
           name: NOTIFICATION_ATTEMPTS,
-          help: 'Webhook delivery attempts, by result (delivered, retry, failed)',
+          help: 'Notification delivery attempts, by result (delivered, retry, failed)',
           labelNames: ['result'],
         }),
       ],

@@ -19,11 +19,12 @@ export interface AlertingHarness {
   base: string;
   nats: NatsServerHandle;
   sink: WebhookSink;
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
 /** The alerting service in-process on a free port, with a real nats-server, a fresh database and a webhook sink. */
-export async function startAlerting(env: Record<string, string> = {}): Promise<AlertingHarness> {
+export async function startAlerting(env: Record<string, string | undefined> = {}): Promise<AlertingHarness> {
   const nats = await startNatsServer();
   const sink = await startWebhookSink();
   const databaseUrl = await testDatabaseUrl();
@@ -49,6 +50,7 @@ export async function startAlerting(env: Record<string, string> = {}): Promise<A
     base: `http://127.0.0.1:${port}`,
     nats,
     sink,
+    databaseUrl,
     async stop() {
       await app.close();
       await sink.stop();

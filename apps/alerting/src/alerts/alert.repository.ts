@@ -42,6 +42,51 @@ export class AlertRepository {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [fingerprint]);
   }
 
+  /** lock() for many fingerprints in one round trip, in the order given (pass them sorted). */
+  async lockAll(tx: Transaction, fingerprints: readonly string[]): Promise<void> {
+    if (fingerprints.length === 0) return;
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(fp, 0))::text FROM unnest($1::text[]) AS fp`,
+      [fingerprints],
+    );
+  }
+
+  async findAll(tx: Transaction, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
+    if (fingerprints.length === 0) return new Map();
+    const rows = await tx.query<AlertRow[]>(
+      `SELECT ${COLUMNS} FROM alerts WHERE fingerprint = ANY($1::text[])`,
+      [fingerprints],
+    );
+    return new Map(rows.map((row) => [row.fingerprint, toStored(row)]));
+  }
+
+  /** save() for many alerts in one statement (distinct fingerprints). */
+  async saveAll(tx: Transaction, alerts: readonly AlertState[]): Promise<void> {
+    if (alerts.length === 0) return;
+    await tx.query(
+      `INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, status)
+       SELECT fingerprint, labels, annotations, generator_url, starts_at, ends_at, status
+         FROM jsonb_to_recordset($1::jsonb) AS r(fingerprint text, labels jsonb, annotations jsonb,
+              generator_url text, starts_at timestamptz, ends_at timestamptz, status text)
+       ON CONFLICT (fingerprint) DO UPDATE SET
+         labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, generator_url = EXCLUDED.generator_url,
+         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, status = EXCLUDED.status, updated_at = now()`,
+      [
+        JSON.stringify(
+          alerts.map((a) => ({
+            fingerprint: a.fingerprint,
+            labels: a.labels,
+            annotations: a.annotations,
+            generator_url: a.generatorURL,
+            starts_at: a.startsAt.toISOString(),
+            ends_at: a.endsAt.toISOString(),
+            status: a.status,
+          })),
+        ),
+      ],
+    );
+  }
+
   async find(tx: Transaction, fingerprint: string): Promise<StoredAlert | null> {
     const rows = await tx.query<AlertRow[]>(`SELECT ${COLUMNS} FROM alerts WHERE fingerprint = $1`, [
       fingerprint,

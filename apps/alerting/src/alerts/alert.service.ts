@@ -1,16 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
-import type { AlertingConfig } from '../config/alerting-config';
-import { NotificationOutbox } from '../delivery/notification-outbox';
-import { OutboxSender } from '../delivery/outbox.sender';
+import { GroupMembership } from '../grouping/group-membership';
+import { GroupNotifier } from '../grouping/group-notifier';
+import { EpisodeRecorder } from '../incidents/episode-recorder';
+import { RoutingConfigService } from '../routing/routing-config.service';
+import { SilenceService } from '../silences/silence.service';
 import type { AlertSource, AlertState, IncomingAlert } from './alert';
 import { applyIncoming, expire, type AlertChange } from './alert-lifecycle';
-import { AlertRepository, type StoredAlert, type Transaction } from './alert.repository';
+import { AlertRepository } from './alert.repository';
+import { viewAlerts, type AlertView } from './alert-view';
 import { fingerprintOf } from './fingerprint';
 
 export const ALERTS_RECEIVED = 'alerting_alerts_received_total';
@@ -26,37 +28,50 @@ const EXPIRY_BATCH = 500;
 @Injectable()
 export class AlertService {
   private readonly logger = new Logger(AlertService.name);
-  private readonly resolveTimeoutMs: number;
 
   constructor(
     private readonly alerts: AlertRepository,
-    private readonly outbox: NotificationOutbox,
-    private readonly sender: OutboxSender,
-    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+    private readonly membership: GroupMembership,
+    private readonly notifier: GroupNotifier,
+    private readonly episodes: EpisodeRecorder,
+    private readonly routing: RoutingConfigService,
+    private readonly silences: SilenceService,
     @InjectMetric(ALERTS_RECEIVED) private readonly received: Counter<string>,
-  ) {
-    this.resolveTimeoutMs = config.ALERT_RESOLVE_TIMEOUT_S * 1000;
-  }
+  ) {}
 
   async receive(incoming: readonly IncomingAlert[], source: AlertSource): Promise<AlertState[]> {
     const now = new Date();
-    // Locks are taken in fingerprint order, so concurrent batches never deadlock.
+    const routing = this.routing.current;
+    // Locks are taken in fingerprint order, so concurrent batches never deadlock. A fingerprint sent
+    // twice in one batch is merged in the order sent.
     const keyed = incoming
       .map((alert) => ({ fingerprint: fingerprintOf(alert.labels), alert: redact(alert) }))
       .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+    const fingerprints = [...new Set(keyed.map((k) => k.fingerprint))];
     const results = await this.alerts.transaction(async (tx) => {
-      const changes: { state: StoredAlert; queued: boolean }[] = [];
+      await this.alerts.lockAll(tx, fingerprints);
+      const known = await this.alerts.findAll(tx, fingerprints);
+      const latest = new Map<string, AlertChange>();
       for (const { fingerprint, alert } of keyed) {
-        await this.alerts.lock(tx, fingerprint);
-        const previous = await this.alerts.find(tx, fingerprint);
-        changes.push(
-          await this.commit(tx, applyIncoming(fingerprint, previous, alert, now, this.resolveTimeoutMs)),
-        );
+        const previous = latest.get(fingerprint)?.next ?? known.get(fingerprint) ?? null;
+        const change = applyIncoming(fingerprint, previous, alert, now, routing.resolveTimeoutMs);
+        const earlier = latest.get(fingerprint);
+        latest.set(fingerprint, {
+          next: change.next,
+          transition: change.transition || (earlier?.transition ?? false),
+        });
       }
-      return changes;
+      const changes = [...latest.values()];
+      await this.alerts.saveAll(
+        tx,
+        changes.map((c) => c.next),
+      );
+      const due = await this.membership.track(tx, changes, routing);
+      await this.episodes.record(tx, changes, source, routing, now);
+      return { due, changed: changes.map((c) => ({ state: c.next, queued: c.transition })) };
     });
     this.received.inc({ source }, incoming.length);
-    for (const { state, queued } of results) {
+    for (const { state, queued } of results.changed) {
       const fields = {
         alert_fingerprint: state.fingerprint,
         alertname: state.labels.alertname,
@@ -64,26 +79,34 @@ export class AlertService {
         source,
       };
       // Producers re-send firing alerts on every evaluation: only changes are worth an info line.
-      if (queued) this.logger.log(fields, 'alert state changed; notification queued');
+      if (queued) this.logger.log(fields, 'alert state changed');
       else this.logger.debug(fields, 'alert received');
     }
-    if (results.some((r) => r.queued)) this.sender.nudge();
-    return results.map((r) => r.state);
+    if (results.due) this.notifier.nudge();
+    return results.changed.map((r) => r.state);
   }
 
   /** Resolves firing alerts whose endsAt passed without a re-send, and queues their notifications. */
   async resolveExpired(now = new Date()): Promise<number> {
     const fingerprints = await this.alerts.expiredFingerprints(now, EXPIRY_BATCH);
     if (fingerprints.length === 0) return 0;
+    const routing = this.routing.current;
     const resolved = await this.alerts.transaction(async (tx) => {
-      const done: StoredAlert[] = [];
+      await this.alerts.lockAll(tx, fingerprints);
+      const known = await this.alerts.findAll(tx, fingerprints);
+      const changes: AlertChange[] = [];
       for (const fingerprint of fingerprints) {
-        await this.alerts.lock(tx, fingerprint);
-        const current = await this.alerts.find(tx, fingerprint);
+        const current = known.get(fingerprint);
         const change = current && expire(current, now);
-        if (change) done.push((await this.commit(tx, change)).state);
+        if (change) changes.push(change);
       }
-      return done;
+      await this.alerts.saveAll(
+        tx,
+        changes.map((c) => c.next),
+      );
+      await this.membership.track(tx, changes, routing);
+      await this.episodes.record(tx, changes, 'system', routing, now);
+      return changes.map((c) => c.next);
     });
     for (const state of resolved) {
       this.logger.log(
@@ -91,21 +114,13 @@ export class AlertService {
         'alert resolved by timeout',
       );
     }
-    if (resolved.length) this.sender.nudge();
+    if (resolved.length) this.notifier.nudge();
     return resolved.length;
   }
 
-  /** Alerts firing now. */
-  firing(): Promise<StoredAlert[]> {
-    return this.alerts.firing(new Date());
-  }
-
-  private async commit(
-    tx: Transaction,
-    change: AlertChange,
-  ): Promise<{ state: StoredAlert; queued: boolean }> {
-    const state = await this.alerts.save(tx, change.next);
-    const queued = change.transition ? await this.outbox.enqueue(tx, change.next) : false;
-    return { state, queued };
+  /** Alerts firing now, with their silences, inhibitions and receivers. */
+  async firing(now = new Date()): Promise<AlertView[]> {
+    const [firing, silences] = await Promise.all([this.alerts.firing(now), this.silences.matcherAt(now)]);
+    return viewAlerts(firing, firing, this.routing.current, silences);
   }
 }

@@ -1,8 +1,18 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 
 import { AlertService } from '../alerts/alert.service';
+import { groupKeyOf, groupLabelsOf } from '../routing/routing-config';
+import { alertFilterOf, passes } from './alert-filter';
 import { toGettableAlert, type GettableAlert } from './gettable-alert';
 import { parsePostableAlerts } from './postable-alerts';
+import type { QueryParams } from './query-params';
+
+/** Alertmanager's alertGroup. */
+export interface AlertGroup {
+  labels: Record<string, string>;
+  receiver: { name: string };
+  alerts: GettableAlert[];
+}
 
 /** Alertmanager API v2 `/alerts`: what Prometheus posts to and what amtool lists. */
 @Controller('api/v2/alerts')
@@ -24,9 +34,29 @@ export class AlertsController {
     await this.alerts.receive(parsed.alerts, 'api');
   }
 
-  /** Alerts firing now. Filters (silenced, inhibited, matchers) come with silences and routing. */
+  /** Alerts firing now, filtered by `active`, `silenced`, `inhibited`, `receiver` and `filter` matchers. */
   @Get()
-  async list(): Promise<GettableAlert[]> {
-    return (await this.alerts.firing()).map(toGettableAlert);
+  async list(@Query() query: QueryParams): Promise<GettableAlert[]> {
+    const filter = alertFilterOf(query);
+    return (await this.alerts.firing()).filter((view) => passes(filter, view)).map(toGettableAlert);
+  }
+
+  /** Firing alerts by route group and receiver, with the same filters. */
+  @Get('groups')
+  async groups(@Query() query: QueryParams): Promise<AlertGroup[]> {
+    const filter = alertFilterOf(query);
+    const groups = new Map<string, AlertGroup>();
+    for (const view of await this.alerts.firing()) {
+      if (!passes(filter, view)) continue;
+      for (const route of view.routes) {
+        if (filter.receiver && !filter.receiver.test(route.receiver)) continue;
+        const labels = groupLabelsOf(route, view.alert.labels);
+        const key = `${groupKeyOf(route, labels)}|${route.receiver}`;
+        const group = groups.get(key) ?? { labels, receiver: { name: route.receiver }, alerts: [] };
+        group.alerts.push(toGettableAlert(view));
+        groups.set(key, group);
+      }
+    }
+    return [...groups.values()];
   }
 }

@@ -1,5 +1,4 @@
-import type { StoredAlert } from '../alerts/alert.repository';
-import { DEFAULT_RECEIVER } from '../delivery/webhook.receiver';
+import type { AlertView } from '../alerts/alert-view';
 
 /** One alert of `GET /api/v2/alerts`, in Alertmanager's gettableAlert shape. */
 export interface GettableAlert {
@@ -14,8 +13,10 @@ export interface GettableAlert {
   receivers: { name: string }[];
 }
 
-/** Nothing is silenced or inhibited yet, so every current alert is active and goes to the default receiver. */
-export function toGettableAlert(alert: StoredAlert): GettableAlert {
+/** A silenced or inhibited alert is `suppressed`; every other firing alert is `active`. */
+export function toGettableAlert(view: AlertView): GettableAlert {
+  const { alert } = view;
+  const suppressed = view.silencedBy.length > 0 || view.inhibitedBy.length > 0;
   return {
     labels: alert.labels,
     annotations: alert.annotations,
@@ -24,7 +25,11 @@ export function toGettableAlert(alert: StoredAlert): GettableAlert {
     updatedAt: alert.updatedAt.toISOString(),
     ...(alert.generatorURL ? { generatorURL: alert.generatorURL } : {}),
     fingerprint: alert.fingerprint,
-    status: { state: 'active', silencedBy: [], inhibitedBy: [] },
-    receivers: [{ name: DEFAULT_RECEIVER }],
+    status: {
+      state: suppressed ? 'suppressed' : 'active',
+      silencedBy: view.silencedBy,
+      inhibitedBy: view.inhibitedBy,
+    },
+    receivers: view.receivers.map((name) => ({ name })),
   };
 }

@@ -1,18 +1,24 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, InternalServerErrorException, Post } from '@nestjs/common';
 
 import { SERVICE_IDENTITY, type ServiceIdentity } from '@vigil/platform';
 
+import { RoutingConfigService } from '../routing/routing-config.service';
+
 /**
- * Alertmanager API v2 `/status`, enough for amtool and Prometheus' discovery checks: a single-node
- * "cluster", the version, no config file yet, and `uptime` as the start time (Alertmanager's meaning).
+ * Alertmanager API v2 `/status` and `/receivers`, and `POST /-/reload`: a single-node "cluster",
+ * the version, the config file in force (secrets masked), and `uptime` as the start time
+ * (Alertmanager's meaning).
  */
-@Controller('api/v2/status')
+@Controller()
 export class StatusController {
   private readonly startedAt = new Date().toISOString();
 
-  constructor(@Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity) {}
+  constructor(
+    @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
+    private readonly routing: RoutingConfigService,
+  ) {}
 
-  @Get()
+  @Get('api/v2/status')
   status() {
     return {
       cluster: { status: 'ready', peers: [] },
@@ -24,8 +30,27 @@ export class StatusController {
         buildDate: '',
         goVersion: `node ${process.version}`,
       },
-      config: { original: '' },
+      config: { original: this.routing.current.original },
       uptime: this.startedAt,
     };
+  }
+
+  @Get('api/v2/receivers')
+  receivers(): { name: string }[] {
+    return [...this.routing.current.receivers.keys()].map((name) => ({ name }));
+  }
+
+  /** Re-reads the config file; a bad file answers 500 with the reason and the old config stays. */
+  @Post('-/reload')
+  @HttpCode(200)
+  reload(): void {
+    try {
+      this.routing.reload();
+    } catch (error) {
+      throw new InternalServerErrorException({
+        error: 'reload_failed',
+        message: `failed to reload config: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
   }
 }

@@ -2,16 +2,31 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { SERVICE_CONFIG } from '@vigil/platform';
 
-import type { AlertState } from '../alerts/alert';
+import type { AlertState, LabelSet } from '../alerts/alert';
 import type { Transaction } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
+import type { Receiver } from '../routing/routing-config';
 import { NotificationRepository } from './notification.repository';
-import { DEFAULT_RECEIVER } from './webhook.receiver';
-import { buildWebhookPayload } from './webhook-payload';
+import { buildGroupPayload } from './webhook-payload';
+
+export interface GroupNotification {
+  groupKey: string;
+  groupLabels: LabelSet;
+  receiver: Receiver;
+  /** Names this notification: queued once per key and integration, however often it is asked for. */
+  key: string;
+  alerts: readonly AlertState[];
+  /** An event other than the group's state: only integrations that know it are told. */
+  action?: 'acknowledge';
+}
+
+/** Integrations that understand an acknowledgement. */
+const ACKNOWLEDGING: ReadonlySet<string> = new Set(['pagerduty']);
 
 /**
- * The write side of delivery: records "tell the receiver about this alert state" in the caller's
- * transaction, so a notification exists exactly when the alert change committed. The sender does the rest.
+ * The write side of delivery: records "tell this receiver integration about this group" in the
+ * caller's transaction, so a notification exists exactly when the flush that decided it committed.
+ * Integrations without send_resolved are not told about resolved alerts. The sender does the rest.
  */
 @Injectable()
 export class NotificationOutbox {
@@ -24,19 +39,30 @@ export class NotificationOutbox {
     this.externalURL = config.ALERT_EXTERNAL_URL ?? `http://localhost:${config.PORT}`;
   }
 
-  /** Returns false when this episode and status were already queued (a re-sent alert). */
-  enqueue(tx: Transaction, alert: AlertState): Promise<boolean> {
-    return this.notifications.enqueue(tx, {
-      dedupeKey: dedupeKeyOf(alert),
-      fingerprint: alert.fingerprint,
-      alertStatus: alert.status,
-      receiver: DEFAULT_RECEIVER,
-      payload: buildWebhookPayload(alert, DEFAULT_RECEIVER, this.externalURL),
-    });
+  /** Returns how many integrations got a notification queued. */
+  async enqueue(tx: Transaction, notification: GroupNotification): Promise<number> {
+    let queued = 0;
+    const firing = notification.alerts.filter((a) => a.status === 'firing');
+    for (const [index, integration] of notification.receiver.integrations.entries()) {
+      if (notification.action && !ACKNOWLEDGING.has(integration.kind)) continue;
+      const alerts = integration.sendResolved ? notification.alerts : firing;
+      if (alerts.length === 0) continue;
+      const target = `${integration.kind}:${index}`;
+      const payload = buildGroupPayload(alerts, notification.receiver.name, this.externalURL, {
+        key: notification.groupKey,
+        labels: notification.groupLabels,
+      });
+      const inserted = await this.notifications.enqueue(tx, {
+        dedupeKey: `${notification.key}:${target}`,
+        fingerprint: alerts[0].fingerprint,
+        alertStatus: payload.status,
+        receiver: notification.receiver.name,
+        integration: target,
+        payload,
+        action: notification.action ?? null,
+      });
+      if (inserted) queued++;
+    }
+    return queued;
   }
-}
-
-/** An episode is identified by its fingerprint and startsAt; each status of it is told once. */
-export function dedupeKeyOf(alert: AlertState): string {
-  return `${alert.fingerprint}:${alert.startsAt.toISOString()}:${alert.status}`;
 }

@@ -8,19 +8,27 @@ import type { Transaction } from '../alerts/alert.repository';
 import type { WebhookPayload } from './webhook-payload';
 
 export interface NewNotification {
-  /** One notification per alert episode and status: a re-sent alert maps to the same key. */
+  /** One notification per group flush and integration: a retried flush maps to the same key. */
   dedupeKey: string;
   fingerprint: string;
   alertStatus: AlertStatus;
   receiver: string;
+  /** Which integration of the receiver: `<kind>:<index>`. */
+  integration: string;
   payload: WebhookPayload;
+  /** Set for events other than the group's state, e.g. a PagerDuty acknowledge. */
+  action: NotificationAction | null;
 }
+
+export type NotificationAction = 'acknowledge';
 
 export interface ClaimedNotification {
   id: string;
   fingerprint: string;
   receiver: string;
+  integration: string;
   payload: WebhookPayload;
+  action: NotificationAction | null;
   /** Attempts including the one about to be made. */
   attempts: number;
 }
@@ -33,8 +41,8 @@ export class NotificationRepository {
   /** Adds a pending notification in the caller's transaction; false when its dedupe key already exists. */
   async enqueue(tx: Transaction, notification: NewNotification): Promise<boolean> {
     const rows = await tx.query<{ id: string }[]>(
-      `INSERT INTO notifications (dedupe_key, fingerprint, alert_status, receiver, payload)
-       VALUES ($1, $2, $3, $4, $5::jsonb)
+      `INSERT INTO notifications (dedupe_key, fingerprint, alert_status, receiver, integration, payload, action)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
       [
@@ -42,7 +50,9 @@ export class NotificationRepository {
         notification.fingerprint,
         notification.alertStatus,
         notification.receiver,
+        notification.integration,
         JSON.stringify(notification.payload),
+        notification.action,
       ],
     );
     return rows.length > 0;
@@ -63,7 +73,7 @@ export class NotificationRepository {
                         ORDER BY next_attempt_at, id
                         LIMIT $1
                         FOR UPDATE SKIP LOCKED)
-      RETURNING n.id, n.fingerprint, n.receiver, n.payload, n.attempts`,
+      RETURNING n.id, n.fingerprint, n.receiver, n.integration, n.payload, n.action, n.attempts`,
       [limit, leaseMs],
     );
     return rows;

@@ -7,13 +7,11 @@ import { SERVICE_CONFIG } from '@vigil/platform';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationRepository, type ClaimedNotification } from './notification.repository';
 import { afterFailure } from './retry-policy';
-import { DeliveryError, WebhookReceiver } from './webhook.receiver';
+import { DeliveryError, IntegrationSender } from './integration.sender';
 
 export const NOTIFICATION_ATTEMPTS = 'alerting_notification_attempts_total';
 
 const BATCH_SIZE = 50;
-/** How long a claimed notification stays hidden from other senders beyond the webhook timeout. */
-const LEASE_MARGIN_MS = 30_000;
 
 /**
  * The background half of the outbox: every DELIVERY_POLL_MS (and right after new notifications are
@@ -31,7 +29,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
     private readonly notifications: NotificationRepository,
-    private readonly receiver: WebhookReceiver,
+    private readonly integrations: IntegrationSender,
     @InjectMetric(NOTIFICATION_ATTEMPTS) private readonly attempts: Counter<string>,
   ) {}
 
@@ -68,7 +66,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
       do {
         batch = await this.notifications.claimDue(
           BATCH_SIZE,
-          this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
+          this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS,
         );
         await Promise.all(batch.map((notification) => this.deliver(notification)));
       } while (batch.length === BATCH_SIZE && !this.stopped);
@@ -83,10 +81,16 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
       notification_id: notification.id,
       alert_fingerprint: notification.fingerprint,
       receiver: notification.receiver,
+      integration: notification.integration,
       attempt: notification.attempts,
     };
     try {
-      await this.receiver.send(notification.payload);
+      await this.integrations.send(
+        notification.receiver,
+        notification.integration,
+        notification.payload,
+        notification.action,
+      );
     } catch (error) {
       const retriable = error instanceof DeliveryError ? error.retriable : true;
       const message = errorMessage(error);

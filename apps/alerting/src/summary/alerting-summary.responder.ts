@@ -10,6 +10,26 @@ import { NatsMessaging } from '@vigil/platform';
 
 import { AlertRepository } from '../alerts/alert.repository';
 import { NotificationRepository } from '../delivery/notification.repository';
+import { EpisodeRepository } from '../incidents/episode.repository';
+
+const TOP_NOISY = 10;
+
+/**
+ * The weekly report's figures beyond AlertingSummaryReply v1's required fields. They ride along as
+ * extra keys until libs/contracts declares them (a v1 reply may gain optional fields).
+ */
+export interface AlertingSummaryExtras {
+  by_alertname: Record<string, number>;
+  episodes: number;
+  acknowledged: number;
+  /** Mean seconds from firing to acknowledgement, over acknowledged episodes; null when none. */
+  mtta_s: number | null;
+  /** Mean seconds from firing to resolution, over resolved episodes; null when none. */
+  mttr_s: number | null;
+  false_positives: number;
+  false_positive_rate: number | null;
+  top_noisy: { alertname: string; count: number }[];
+}
 
 /** Answers alerting.v1.summary for the reporting service. */
 @Injectable()
@@ -18,6 +38,7 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
     private readonly messaging: NatsMessaging,
     private readonly alerts: AlertRepository,
     private readonly notifications: NotificationRepository,
+    private readonly episodes: EpisodeRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -26,14 +47,36 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
     );
   }
 
-  /** Alerts active in the window by severity; notifications delivered or given up on in the window. */
-  async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1> {
-    const [bySeverity, finished] = await Promise.all([
+  /**
+   * Alerts active in the window by severity; notifications delivered or given up on in the window;
+   * episodes that started in the window: counts by alertname, MTTA, MTTR, false positives, the noisiest.
+   */
+  async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1 & AlertingSummaryExtras> {
+    const [bySeverity, finished, stats] = await Promise.all([
       this.alerts.countBySeverity(request),
       this.notifications.countFinished(request),
+      this.episodes.stats(request.from, request.to, request.tenant_id ?? null),
     ]);
     const by_severity = Object.fromEntries(bySeverity.map((row) => [row.severity, row.count]));
     const total_alerts = bySeverity.reduce((sum, row) => sum + row.count, 0);
-    return { from: request.from, to: request.to, total_alerts, by_severity, ...finished };
+    return {
+      from: request.from,
+      to: request.to,
+      total_alerts,
+      by_severity,
+      ...finished,
+      by_alertname: Object.fromEntries(stats.byAlertname.map((r) => [r.alertname, r.count])),
+      episodes: stats.episodes,
+      acknowledged: stats.acknowledged,
+      mtta_s: round(stats.mttaS),
+      mttr_s: round(stats.mttrS),
+      false_positives: stats.falsePositives,
+      false_positive_rate: stats.episodes ? stats.falsePositives / stats.episodes : null,
+      top_noisy: stats.byAlertname.slice(0, TOP_NOISY),
+    };
   }
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1000) / 1000;
 }

@@ -1,0 +1,44 @@
+import type { AlertView } from '../alerts/alert-view';
+import { matchesAll, type CompiledMatcher } from '../matchers/label-matcher';
+import { boolParam, filterParam, listParam, type QueryParams } from './query-params';
+
+/** The query of `GET /api/v2/alerts` and `/alerts/groups`, with Alertmanager's defaults (all true). */
+export interface AlertFilter {
+  active: boolean;
+  silenced: boolean;
+  inhibited: boolean;
+  matchers: CompiledMatcher[];
+  /** A regular expression the receiver name must match, anchored. */
+  receiver: RegExp | null;
+}
+
+export function alertFilterOf(query: QueryParams): AlertFilter {
+  const [receiver] = listParam(query, 'receiver');
+  let receiverRe: RegExp | null = null;
+  if (receiver) {
+    try {
+      receiverRe = new RegExp(`^(?:${receiver})$`, 'u');
+    } catch {
+      receiverRe = null;
+    }
+  }
+  return {
+    active: boolParam(query, 'active', true),
+    silenced: boolParam(query, 'silenced', true),
+    inhibited: boolParam(query, 'inhibited', true),
+    matchers: filterParam(query),
+    receiver: receiverRe,
+  };
+}
+
+/** Whether `view` is listed under `filter`, as Alertmanager's alertFilter decides. */
+export function passes(filter: AlertFilter, view: AlertView): boolean {
+  if (!matchesAll(filter.matchers, view.alert.labels)) return false;
+  if (filter.receiver && !view.receivers.some((name) => filter.receiver?.test(name))) return false;
+  const silenced = view.silencedBy.length > 0;
+  const inhibited = view.inhibitedBy.length > 0;
+  if (!filter.silenced && silenced) return false;
+  if (!filter.inhibited && inhibited) return false;
+  if (!filter.active && !silenced && !inhibited) return false;
+  return true;
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+
+import type { LabelSet } from '../alerts/alert';
+import type { AlertChange } from '../alerts/alert-lifecycle';
+import type { Transaction } from '../alerts/alert.repository';
+import { groupKeyOf, groupLabelsOf, matchRoutes, type RoutingConfig } from '../routing/routing-config';
+import { AlertGroupRepository, type GroupRef, type GroupTimings } from './alert-group.repository';
+
+interface Candidate extends GroupRef {
+  fingerprint: string;
+  startsAt: Date;
+  transition: boolean;
+  labels: LabelSet;
+  timings: GroupTimings;
+}
+
+/**
+ * Puts alerts into their groups in the caller's transaction (Alertmanager's aggregation): a firing
+ * alert joins the group of every route it takes; a new member or a status change makes the group due
+ * (after group_wait for a new group, at its next group_interval otherwise). A batch costs a few
+ * statements whatever its size; group rows are touched in key order, so concurrent batches never deadlock.
+ */
+@Injectable()
+export class GroupMembership {
+  constructor(private readonly groups: AlertGroupRepository) {}
+
+  /** Returns whether any group became due. */
+  async track(tx: Transaction, changes: readonly AlertChange[], routing: RoutingConfig): Promise<boolean> {
+    const candidates: Candidate[] = [];
+    for (const change of changes) {
+      const alert = change.next;
+      if (alert.status !== 'firing') continue;
+      const seen = new Set<string>();
+      for (const route of matchRoutes(routing.route, alert.labels)) {
+        const labels = groupLabelsOf(route, alert.labels);
+        const group: GroupRef = { groupKey: groupKeyOf(route, labels), receiver: route.receiver };
+        const id = idOf(group);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        candidates.push({
+          ...group,
+          fingerprint: alert.fingerprint,
+          startsAt: alert.startsAt,
+          transition: change.transition,
+          labels,
+          timings: {
+            groupWaitMs: route.groupWaitMs,
+            groupIntervalMs: route.groupIntervalMs,
+            repeatIntervalMs: route.repeatIntervalMs,
+          },
+        });
+      }
+    }
+    const added = await this.groups.addMembers(tx, candidates);
+    const toSchedule = new Map<string, Candidate>();
+    for (const c of candidates) {
+      if (c.transition || added.has(`${idOf(c)}\u0000${c.fingerprint}`)) toSchedule.set(idOf(c), c);
+    }
+    await this.groups.scheduleAll(tx, [...toSchedule.values()]);
+
+    const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved');
+    const affected = await this.groups.groupsOfAll(
+      tx,
+      resolved.map((c) => c.next.fingerprint),
+    );
+    affected.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+    for (const group of affected) await this.groups.reschedule(tx, group);
+    return toSchedule.size > 0 || affected.length > 0;
+  }
+}
+
+function idOf(group: GroupRef): string {
+  return `${group.groupKey}\u0000${group.receiver}`;
+}

@@ -1,0 +1,100 @@
+import { inhibitedBy, matchRoutes, groupKeyOf, groupLabelsOf } from './routing-config';
+import { parseRoutingConfig, RoutingConfigError } from './routing-config.loader';
+
+const FILE = 'alerting.yaml';
+const yaml = `
+global:
+  resolve_timeout: 2m
+route:
+  receiver: digest
+  group_by: [alertname]
+  group_wait: 10s
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: pager
+      continue: true
+      group_by: ['...']
+    - match_re: { severity: critical|high }
+      receiver: chat
+      repeat_interval: 1h
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity=~"high|medium"]
+    equal: [service]
+receivers:
+  - name: digest
+    webhook_configs: [{ url: "http://mail.example/digest" }]
+  - name: pager
+    pagerduty_configs: [{ routing_key: "0123456789abcdef" }]
+  - name: chat
+    slack_configs: [{ api_url: "https://hooks.slack.example/T/B/X", channel: "#ops" }]
+`;
+
+describe('routing config', () => {
+  const config = parseRoutingConfig(yaml, FILE, 300_000);
+
+  it('walks the tree like Alertmanager: continue goes on to siblings, no match falls back to the parent', () => {
+    const receiversOf = (labels: Record<string, string>) =>
+      matchRoutes(config.route, labels).map((route) => route.receiver);
+    expect(receiversOf({ alertname: 'A', severity: 'critical' })).toEqual(['pager', 'chat']);
+    expect(receiversOf({ alertname: 'A', severity: 'high' })).toEqual(['chat']);
+    expect(receiversOf({ alertname: 'A', severity: 'low' })).toEqual(['digest']);
+  });
+
+  it('inherits timings and group_by, and keys groups by route and group labels', () => {
+    const [pager, chat] = matchRoutes(config.route, { alertname: 'A', severity: 'critical', service: 's' });
+    expect(config.resolveTimeoutMs).toBe(120_000);
+    expect(chat).toMatchObject({
+      groupWaitMs: 10_000,
+      groupIntervalMs: 300_000,
+      repeatIntervalMs: 3_600_000,
+    });
+    expect(groupLabelsOf(chat, { alertname: 'A', severity: 'high' })).toEqual({ alertname: 'A' });
+    expect(groupKeyOf(chat, { alertname: 'A' })).toBe('{}/{severity=~"critical|high"}:{alertname="A"}');
+    expect(groupLabelsOf(pager, { b: '2', a: '1' })).toEqual({ a: '1', b: '2' });
+  });
+
+  it('inhibits targets only while a source with equal labels fires', () => {
+    const source = { fingerprint: 's', labels: { severity: 'critical', service: 'db' } };
+    const target = { fingerprint: 't', labels: { severity: 'high', service: 'db' } };
+    const elsewhere = { fingerprint: 'u', labels: { severity: 'high', service: 'web' } };
+    expect(inhibitedBy(config.inhibitRules, target, [source, target])).toEqual(['s']);
+    expect(inhibitedBy(config.inhibitRules, elsewhere, [source])).toEqual([]);
+    expect(inhibitedBy(config.inhibitRules, source, [source])).toEqual([]);
+  });
+
+  it('masks credentials in the config it serves', () => {
+    expect(config.original).toContain('<secret>');
+    expect(config.original).not.toContain('0123456789abcdef');
+    expect(config.original).not.toContain('hooks.slack.example');
+  });
+
+  it.each([
+    ['route: [', /is not valid YAML/],
+    ['route: {receiver: x}\nreceivers: [{name: y}]', /route\.receiver: unknown receiver "x"/],
+    [
+      'route: {receiver: y, routes: [{matchers: ["a=~\\"(\\""]}]}\nreceivers: [{name: y}]',
+      /route\.routes\[0\]\.matchers\[0\]: invalid regular expression/,
+    ],
+    [
+      'route: {receiver: y, group_wait: soon}\nreceivers: [{name: y}]',
+      /route\.group_wait: must be a duration/,
+    ],
+    [
+      'route: {receiver: y}\nreceivers: [{name: y}, {name: y}]',
+      /receivers\[1\]\.name: receiver "y" is defined twice/,
+    ],
+    [
+      'route: {receiver: y}\nreceivers: [{name: y, slack_configs: [{}]}]',
+      /receivers\[0\]\.slack_configs\[0\]\.api_url/,
+    ],
+    ['route: {receiver: y, bogus: 1}\nreceivers: [{name: y}]', /^alerting\.yaml: route: /],
+    [
+      'route: {receiver: y}\nreceivers: [{name: y, email_configs: [{to: a@b.c, from: v@x}]}]',
+      /receivers\[0\]\.email_configs\[0\]\.smarthost: is required as host:port/,
+    ],
+  ])('rejects %j naming the path', (text, message) => {
+    expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(RoutingConfigError);
+    expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(message);
+  });
+});

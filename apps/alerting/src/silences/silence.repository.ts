@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { LabelMatcher } from '../matchers/label-matcher';
+import type { Silence } from './silence';
+
+interface SilenceRow {
+  id: string;
+  matchers: LabelMatcher[];
+  starts_at: Date;
+  ends_at: Date;
+  created_by: string;
+  comment: string;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, matchers, starts_at, ends_at, created_by, comment, updated_at';
+
+/** All SQL of the silences table; no business rule lives here. */
+@Injectable()
+export class SilenceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(silence: Omit<Silence, 'updatedAt'>): Promise<Silence> {
+    const rows = await this.dataSource.query<SilenceRow[]>(
+      `INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [
+        silence.id,
+        JSON.stringify(silence.matchers),
+        silence.startsAt.toISOString(),
+        silence.endsAt.toISOString(),
+        silence.createdBy,
+        silence.comment,
+      ],
+    );
+    return toSilence(rows[0]);
+  }
+
+  async update(silence: Omit<Silence, 'updatedAt'>): Promise<Silence | null> {
+    const [rows] = await this.dataSource.query<[SilenceRow[], number]>(
+      `UPDATE silences SET matchers = $2::jsonb, starts_at = $3, ends_at = $4, created_by = $5, comment = $6,
+              updated_at = now()
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [
+        silence.id,
+        JSON.stringify(silence.matchers),
+        silence.startsAt.toISOString(),
+        silence.endsAt.toISOString(),
+        silence.createdBy,
+        silence.comment,
+      ],
+    );
+    return rows.length ? toSilence(rows[0]) : null;
+  }
+
+  async find(id: string): Promise<Silence | null> {
+    const rows = await this.dataSource.query<SilenceRow[]>(`SELECT ${COLUMNS} FROM silences WHERE id = $1`, [
+      id,
+    ]);
+    return rows.length ? toSilence(rows[0]) : null;
+  }
+
+  async all(): Promise<Silence[]> {
+    const rows = await this.dataSource.query<SilenceRow[]>(`SELECT ${COLUMNS} FROM silences`);
+    return rows.map(toSilence);
+  }
+
+  /** Silences in force at `now`. */
+  async active(now: Date): Promise<Silence[]> {
+    const rows = await this.dataSource.query<SilenceRow[]>(
+      `SELECT ${COLUMNS} FROM silences WHERE starts_at <= $1 AND ends_at > $1`,
+      [now.toISOString()],
+    );
+    return rows.map(toSilence);
+  }
+}
+
+function toSilence(row: SilenceRow): Silence {
+  return {
+    id: row.id,
+    matchers: row.matchers,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    createdBy: row.created_by,
+    comment: row.comment,
+    updatedAt: row.updated_at,
+  };
+}
