@@ -35,7 +35,18 @@ const COMPOSE_FILE = 'docker/compose.yaml';
 const INSTALL_HINT =
   'install docker-compose (`apt-get install -y docker-compose`; the test bootstrap does this)';
 /** Variables compose.yaml interpolates: unset here so the rendered file is the same on every machine. */
-const COMPOSE_VARIABLES = ['VIGIL_VERSION', 'GIT_SHA', 'POSTGRES_PASSWORD', 'ALERT_WEBHOOK_URL'];
+const COMPOSE_VARIABLES = [
+  'VIGIL_VERSION',
+  'GIT_SHA',
+  'POSTGRES_PASSWORD',
+  'ALERT_WEBHOOK_URL',
+  'GRAFANA_ADMIN_PASSWORD',
+  ...[
+    ...fs
+      .readFileSync(path.join(REPO_ROOT, 'k8s/base/nats-auth.conf'), 'utf8')
+      .matchAll(/\$(NATS_\w+_PASSWORD)/g),
+  ].map((m) => m[1]),
+];
 const HEALTHCHECK_SCRIPT = path.join(REPO_ROOT, 'docker/healthcheck.cjs');
 const HEALTHCHECK_IN_IMAGE = '/usr/local/lib/vigil/healthcheck.cjs';
 const PROBE_PATH_VALUES: string[] = Object.values(PROBE_PATHS);
@@ -133,6 +144,45 @@ describe('docker/compose.yaml', () => {
     for (const app of APPS) expect(sql).toMatch(new RegExp(`^CREATE DATABASE vigil_${app};`, 'm'));
 
     expect(service('mail').image).toMatch(/maildev|mailpit/);
+  });
+
+  it('runs NATS with the users of k8s/base/nats-auth.conf, a password for each, and each service as its own user', () => {
+    const nats = service('nats');
+    const auth = mounts(nats).find((m) => m.target === '/etc/nats/nats-auth.conf');
+    expect(auth && path.resolve(REPO_ROOT, 'docker', auth.source)).toBe(
+      path.join(REPO_ROOT, 'k8s/base/nats-auth.conf'),
+    );
+    const variables = COMPOSE_VARIABLES.filter((v) => v.startsWith('NATS_'));
+    expect(variables.length).toBeGreaterThanOrEqual(APPS.length);
+    for (const variable of variables)
+      expect({ variable, set: !!nats.environment?.[variable] }).toEqual({ variable, set: true });
+    for (const app of APPS) {
+      const url = new URL(String(service(app).environment?.NATS_URL));
+      expect([app, url.username, url.password]).toEqual([
+        app,
+        app,
+        nats.environment?.[`NATS_${app.toUpperCase()}_PASSWORD`],
+      ]);
+    }
+  });
+
+  it('runs Prometheus with the alert rules and Grafana provisioned with the dashboards', () => {
+    const prometheus = mounts(service('prometheus')).map((m) => m.target);
+    expect(prometheus).toEqual(
+      expect.arrayContaining(['/etc/prometheus/prometheus.yml', '/etc/prometheus/alert-rules.yaml']),
+    );
+    const grafana = mounts(service('grafana'));
+    expect(grafana.map((m) => m.target)).toEqual(
+      expect.arrayContaining([
+        '/etc/grafana/provisioning/datasources/vigil.yaml',
+        '/etc/grafana/provisioning/dashboards/vigil.yaml',
+        '/var/lib/grafana/dashboards',
+      ]),
+    );
+    const dashboards = grafana.find((m) => m.target === '/var/lib/grafana/dashboards')!;
+    expect(path.resolve(REPO_ROOT, 'docker', dashboards.source)).toBe(
+      path.join(REPO_ROOT, 'k8s/base/dashboards'),
+    );
   });
 
   it('health-checks every service another one waits on to be healthy', () => {

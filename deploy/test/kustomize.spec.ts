@@ -11,8 +11,14 @@ import {
   platformConfigSchema,
   type ServiceName,
 } from '@vigil/platform';
-import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import {
+  PrometheusRule,
+  ServiceMonitor,
+  type IServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { Deployment, StatefulSet, type IDeployment, type IStatefulSet } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import {
   ConfigMap,
@@ -39,6 +45,28 @@ interface K8sObject {
 type Validatable = { validate(): void };
 type ModelClass = new (data: never) => Validatable;
 
+interface CnpgCluster extends K8sObject {
+  spec?: {
+    instances?: number;
+    storage?: { size?: string };
+    inheritedMetadata?: { labels?: Record<string, string> };
+    bootstrap?: { initdb?: { database?: string; owner?: string; postInitSQL?: string[] } };
+  };
+}
+
+/** No published models for CloudNativePG: the fields Vigil relies on, checked by hand. */
+class CnpgClusterModel implements Validatable {
+  constructor(private readonly data: CnpgCluster) {}
+  validate(): void {
+    const spec = this.data.spec;
+    if (!spec) throw new Error('Cluster has no spec');
+    if (!Number.isInteger(spec.instances) || spec.instances! < 1)
+      throw new Error('spec.instances must be a positive integer');
+    if (!spec.storage?.size) throw new Error('spec.storage.size is required');
+    parseQuantity(spec.storage.size);
+  }
+}
+
 /** Every kind the manifests may contain, with its offline validator. Anything else fails the test. */
 const MODELS: Record<string, ModelClass> = {
   'v1/Namespace': Namespace,
@@ -47,6 +75,11 @@ const MODELS: Record<string, ModelClass> = {
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+  'postgresql.cnpg.io/v1/Cluster': CnpgClusterModel,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
@@ -56,9 +89,26 @@ const RUN_AS_USER = 10001;
 const PROBE_KINDS = ['startup', 'readiness', 'liveness'] as const;
 
 const OVERLAYS = [
-  { name: 'dev', replicas: (n: number) => n === 1, expectation: 'exactly 1 replica', pdb: false },
-  { name: 'prod', replicas: (n: number) => n >= 2, expectation: 'at least 2 replicas', pdb: true },
+  {
+    name: 'dev',
+    replicas: (n: number) => n === 1,
+    expectation: 'exactly 1 replica',
+    hpa: false,
+    cnpg: false,
+  },
+  {
+    name: 'prod',
+    replicas: (n: number) => n >= 2,
+    expectation: 'at least 2 replicas',
+    hpa: true,
+    cnpg: true,
+  },
 ];
+/** Services of the infrastructure the overlays run beside the four apps. */
+const INFRA_SERVICES: Record<string, string[]> = {
+  dev: ['nats', 'nats-headless', 'postgres'],
+  prod: ['nats', 'nats-headless'],
+};
 
 function validateObject(obj: K8sObject): void {
   const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
@@ -257,13 +307,25 @@ describe('kubernetes-models validation', () => {
       expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
   });
 
-  it('keeps secrets.example.yaml out of the kustomization', () => {
+  it.each(['nats-users.secret.example.yaml', 'postgres.secret.example.yaml'])(
+    'accepts k8s/base/%s, which holds placeholders only',
+    (file) => {
+      const example = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'k8s/base', file), 'utf8')) as ISecret;
+      expect(() => validateObject(example as K8sObject)).not.toThrow();
+      expect(example.data).toBeUndefined();
+      expect(Object.keys(example.stringData ?? {}).length).toBeGreaterThan(0);
+      for (const [key, value] of Object.entries(example.stringData ?? {}))
+        expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
+    },
+  );
+
+  it('keeps the example Secrets out of the kustomization', () => {
     const kustomization = parseYaml(
       fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/kustomization.yaml'), 'utf8'),
     ) as {
       resources?: string[];
     };
-    expect(kustomization.resources ?? []).not.toContain('secrets.example.yaml');
+    expect((kustomization.resources ?? []).filter((r) => r.includes('example'))).toEqual([]);
   });
 });
 
@@ -305,7 +367,7 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
         .map((o) => o.metadata.name)
         .sort();
     expect(names('Deployment')).toEqual([...APPS].sort());
-    expect(names('Service')).toEqual([...APPS].sort());
+    expect(names('Service')).toEqual([...APPS, ...INFRA_SERVICES[overlay.name]].sort());
   });
 
   it(`runs ${overlay.expectation} of each service`, () => {
@@ -313,18 +375,244 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
     expect(wrong).toEqual([]);
   });
 
-  if (overlay.pdb) {
-    it('guards every service with a PodDisruptionBudget', () => {
-      const pdbs = ofKind<IPodDisruptionBudget>(objects, 'PodDisruptionBudget');
-      const uncovered = APPS.filter(
-        (app) =>
-          !pdbs.some((pdb) =>
-            labelsMatch(pdb.spec?.selector?.matchLabels, deployment(app)?.spec?.template.metadata?.labels),
-          ),
+  const workloads = (): { kind: string; name: string; pod: IPodSpec }[] => [
+    ...ofKind<IDeployment>(objects, 'Deployment').map((d) => ({
+      kind: 'Deployment',
+      name: d.metadata!.name!,
+      pod: d.spec!.template.spec!,
+      labels: d.spec!.template.metadata?.labels,
+    })),
+    ...ofKind<IStatefulSet>(objects, 'StatefulSet').map((d) => ({
+      kind: 'StatefulSet',
+      name: d.metadata!.name!,
+      pod: d.spec!.template.spec!,
+      labels: d.spec!.template.metadata?.labels,
+    })),
+  ];
+  const podLabels = (name: string) =>
+    [...ofKind<IDeployment>(objects, 'Deployment'), ...ofKind<IStatefulSet>(objects, 'StatefulSet')].find(
+      (w) => w.metadata?.name === name,
+    )?.spec?.template.metadata?.labels;
+
+  it('guards every workload (services, NATS, Postgres) with a PodDisruptionBudget', () => {
+    const pdbs = ofKind<IPodDisruptionBudget>(objects, 'PodDisruptionBudget');
+    const uncovered = workloads()
+      .map((w) => w.name)
+      .filter((name) => !pdbs.some((pdb) => labelsMatch(pdb.spec?.selector?.matchLabels, podLabels(name))));
+    expect(uncovered).toEqual([]);
+  });
+
+  it('holds every container of every workload to the policy: probes, limits, non-root, read-only root FS', () => {
+    const problems: string[] = [];
+    for (const { kind, name, pod } of workloads()) {
+      for (const container of pod.containers) {
+        const where = `${kind}/${name} container "${container.name}"`;
+        for (const probe of PROBE_KINDS)
+          if (!container[`${probe}Probe`]) problems.push(`${where} has no ${probe}Probe`);
+        problems.push(...resourceProblems(container).map((p) => `${kind}/${name}: ${p}`));
+        const sc = container.securityContext ?? {};
+        if ((sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot) !== true)
+          problems.push(`${where}: runAsNonRoot is not true`);
+        if (!(sc.runAsUser ?? pod.securityContext?.runAsUser))
+          problems.push(`${where}: no non-zero runAsUser`);
+        if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+        if (sc.allowPrivilegeEscalation !== false)
+          problems.push(`${where}: allowPrivilegeEscalation is not false`);
+        if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities do not drop ALL`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('runs every workload under its own ServiceAccount without a mounted API token', () => {
+    const accounts = ofKind<{ metadata: { name: string }; automountServiceAccountToken?: boolean }>(
+      objects,
+      'ServiceAccount',
+    );
+    const problems: string[] = [];
+    for (const { kind, name, pod } of workloads()) {
+      const account = accounts.find((a) => a.metadata.name === pod.serviceAccountName);
+      if (!account) problems.push(`${kind}/${name}: ServiceAccount "${pod.serviceAccountName}" not rendered`);
+      else if (account.automountServiceAccountToken !== false)
+        problems.push(`ServiceAccount ${account.metadata.name} automounts its token`);
+      if (pod.automountServiceAccountToken !== false) problems.push(`${kind}/${name} automounts a token`);
+    }
+    expect(problems).toEqual([]);
+    expect(new Set(workloads().map((w) => w.pod.serviceAccountName)).size).toBe(workloads().length);
+  });
+
+  it('runs a 3-node NATS cluster whose config includes k8s/base/nats-auth.conf and whose users come from a Secret', () => {
+    const nats = ofKind<IStatefulSet>(objects, 'StatefulSet').find((s) => s.metadata?.name === 'nats')!;
+    expect(nats.spec?.replicas).toBe(3);
+    const pod = nats.spec!.template.spec!;
+    const configVolume = pod.volumes?.find((v) => v.configMap)?.configMap?.name;
+    const cm = ofKind<IConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === configVolume);
+    expect(cm?.data?.['nats-auth.conf']).toBe(
+      fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/nats-auth.conf'), 'utf8'),
+    );
+    expect(cm?.data?.['nats-server.conf']).toMatch(/^include \.\/nats-auth\.conf$/m);
+    expect(cm?.data?.['nats-server.conf']).toMatch(/nats-route:\/\/nats-2\.nats-headless/);
+    expect(pod.containers[0].envFrom?.map((e) => e.secretRef?.name)).toEqual(['vigil-nats-users']);
+    const example = parseYaml(
+      fs.readFileSync(path.join(REPO_ROOT, 'k8s/base/nats-users.secret.example.yaml'), 'utf8'),
+    ) as ISecret;
+    const variables = [...cm!.data!['nats-auth.conf'].matchAll(/password:\s*\$(\w+)/g)].map((m) => m[1]);
+    expect(Object.keys(example.stringData ?? {}).sort()).toEqual(variables.sort());
+  });
+
+  it("gives each service the NATS user of its own name (vigil-secrets' <APP>_NATS_URL)", () => {
+    const problems: string[] = [];
+    for (const app of APPS) {
+      const container = deployment(app)!.spec!.template.spec!.containers.find((c) => c.name === app)!;
+      const natsUrl = containerEnv(container, objects, secret, problems).NATS_URL ?? '';
+      const url = new URL(natsUrl);
+      if (url.username !== app) problems.push(`${app}: NATS_URL user is "${url.username}"`);
+      if (url.hostname !== 'nats') problems.push(`${app}: NATS_URL host is "${url.hostname}"`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('denies all traffic by default and lets each service reach only NATS, Postgres, DNS and what it must', () => {
+    const policies = ofKind<INetworkPolicy>(objects, 'NetworkPolicy');
+    const denyAll = policies.find(
+      (p) =>
+        Object.keys(p.spec?.podSelector?.matchLabels ?? {}).length === 0 &&
+        !p.spec?.ingress &&
+        !p.spec?.egress,
+    );
+    expect(denyAll?.spec?.policyTypes?.sort()).toEqual(['Egress', 'Ingress']);
+    const egress = (app: ServiceName) => {
+      const labels = deployment(app)!.spec!.template.metadata!.labels;
+      return policies
+        .filter((p) => {
+          const selector = p.spec?.podSelector?.matchLabels ?? {};
+          return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+        })
+        .flatMap((p) => p.spec?.egress ?? []);
+    };
+    const reaches = (
+      app: ServiceName,
+      port: number,
+      peer: (to: NonNullable<ReturnType<typeof egress>[number]['to']>[number]) => boolean,
+    ) => egress(app).some((rule) => rule.ports?.some((p) => p.port === port) && (rule.to ?? []).some(peer));
+    const natsLabels = podLabels('nats');
+    for (const app of APPS) {
+      expect([
+        app,
+        'nats',
+        reaches(app, 4222, (to) => labelsMatch(to.podSelector?.matchLabels, natsLabels)),
+      ]).toEqual([app, 'nats', true]);
+      expect([
+        app,
+        'postgres',
+        reaches(app, 5432, (to) => to.podSelector?.matchLabels?.['vigil.dev/role'] === 'postgres'),
+      ]).toEqual([app, 'postgres', true]);
+      expect([
+        app,
+        'dns',
+        reaches(app, 53, (to) => to.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns'),
+      ]).toEqual([app, 'dns', true]);
+      // Every rule names its ports: no service gets "any port" egress.
+      expect(egress(app).filter((rule) => !rule.ports?.length)).toEqual([]);
+    }
+    const outside = (app: ServiceName) =>
+      egress(app)
+        .filter((rule) => (rule.to ?? []).some((to) => to.ipBlock))
+        .flatMap((rule) => rule.ports!.map((p) => p.port))
+        .sort();
+    expect(outside('audit')).toEqual([]);
+    expect(outside('health')).toEqual([443, 80].sort());
+    expect(outside('alerting')).toEqual([443, 465, 587].sort());
+    expect(outside('reporting')).toEqual([465, 587].sort());
+    expect(
+      reaches(
+        'reporting',
+        9090,
+        (to) => to.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring',
+      ),
+    ).toBe(true);
+    for (const role of ['postgres', 'nats']) {
+      const labels = role === 'nats' ? natsLabels : { 'vigil.dev/role': 'postgres' };
+      const own = policies.filter((p) =>
+        Object.entries(p.spec?.podSelector?.matchLabels ?? {}).some(([k, v]) => labels?.[k] === v),
       );
-      expect(uncovered).toEqual([]);
-    });
-  }
+      expect([role, own.some((p) => p.spec?.ingress?.length)]).toEqual([role, true]);
+    }
+  });
+
+  it('scrapes every service with a ServiceMonitor on its Service port "http"', () => {
+    const monitors = ofKind<IServiceMonitor>(objects, 'ServiceMonitor');
+    const services = ofKind<IService>(objects, 'Service');
+    const problems: string[] = [];
+    for (const app of APPS) {
+      const service = services.find((s) => s.metadata?.name === app)!;
+      const monitor = monitors.find((m) =>
+        labelsMatch(m.spec.selector.matchLabels, service.metadata?.labels),
+      );
+      if (!monitor) problems.push(`${app}: no ServiceMonitor selects its Service`);
+      else if (
+        !monitor.spec.endpoints?.every(
+          (e) => e.path === '/metrics' && service.spec?.ports?.some((p) => p.name === e.port),
+        )
+      )
+        problems.push(`${app}: ServiceMonitor endpoints do not scrape /metrics on a Service port`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('ships the Grafana dashboards in a ConfigMap with the sidecar label', () => {
+    const dashboards = ofKind<IConfigMap>(objects, 'ConfigMap').filter(
+      (c) => c.metadata?.labels?.grafana_dashboard === '1',
+    );
+    expect(dashboards.length).toBe(1);
+    const json = JSON.parse(dashboards[0].data!['vigil-overview.json']) as { uid: string; panels: unknown[] };
+    expect(json.uid).toBe('vigil-overview');
+    expect(json.panels.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it(
+    overlay.cnpg ? 'runs Postgres as a CloudNativePG Cluster of 3 instances' : 'runs a single Postgres',
+    () => {
+      const clusters = ofKind<CnpgCluster>(objects, 'Cluster');
+      const single = ofKind<IStatefulSet>(objects, 'StatefulSet').filter(
+        (s) => s.metadata?.name === 'postgres',
+      );
+      if (overlay.cnpg) {
+        expect(
+          clusters.map((c) => [c.spec?.instances, c.spec?.inheritedMetadata?.labels?.['vigil.dev/role']]),
+        ).toEqual([[3, 'postgres']]);
+        const created = [
+          clusters[0].spec?.bootstrap?.initdb?.database,
+          ...(clusters[0].spec?.bootstrap?.initdb?.postInitSQL ?? []),
+        ].join('\n');
+        for (const app of APPS) expect(created).toContain(`vigil_${app}`);
+        expect(single).toEqual([]);
+      } else {
+        expect(clusters).toEqual([]);
+        expect(
+          single.map((s) => [s.spec?.replicas, s.spec?.template.metadata?.labels?.['vigil.dev/role']]),
+        ).toEqual([[1, 'postgres']]);
+      }
+    },
+  );
+
+  it(overlay.hpa ? 'autoscales every service from its replica count' : 'does not autoscale', () => {
+    const hpas = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+    if (!overlay.hpa) return expect(hpas).toEqual([]);
+    const problems: string[] = [];
+    for (const app of APPS) {
+      const hpa = hpas.find(
+        (h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === app,
+      );
+      const replicas = deployment(app)?.spec?.replicas ?? 1;
+      if (!hpa) problems.push(`${app}: no HorizontalPodAutoscaler`);
+      else if ((hpa.spec?.minReplicas ?? 1) !== replicas || hpa.spec.maxReplicas <= replicas)
+        problems.push(
+          `${app}: HPA ${hpa.spec?.minReplicas}-${hpa.spec?.maxReplicas} vs ${replicas} replicas`,
+        );
+    }
+    expect(problems).toEqual([]);
+  });
 
   describe.each(APPS)('%s', (app) => {
     const get = () => {

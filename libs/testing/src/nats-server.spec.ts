@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import { connect } from '@nats-io/transport-node';
 
@@ -59,6 +61,23 @@ describe('startNatsServer', () => {
     } finally {
       if (saved === undefined) delete process.env.NATS_SERVER_BIN;
       else process.env.NATS_SERVER_BIN = saved;
+    }
+  });
+
+  it('runs a config file that reads its passwords from the given environment', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nats-conf-'));
+    const configFile = path.join(dir, 'nats.conf');
+    fs.writeFileSync(configFile, 'authorization { user: vigil, password: $TEST_NATS_PASSWORD }\n');
+    const nats = await startNatsServer({ configFile, env: { TEST_NATS_PASSWORD: 's3cret' } });
+    try {
+      await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(
+        /Authorization Violation/,
+      );
+      const nc = await connect({ servers: nats.url, user: 'vigil', pass: 's3cret', reconnect: false });
+      await nc.close();
+    } finally {
+      await nats.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

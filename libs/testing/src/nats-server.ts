@@ -13,6 +13,13 @@ export interface NatsServerOptions {
   port?: number;
   /** JetStream store directory; by default a fresh temp dir, kept across stop()/restart(), removed at process exit. */
   storeDir?: string;
+  /**
+   * A nats-server config file (`-c`), e.g. one with users and permissions. The address, ports, JetStream
+   * and store dir flags still apply and win over the file.
+   */
+  configFile?: string;
+  /** Environment of the server process (a config file may read `$VARIABLES` from it); default: inherited. */
+  env?: Record<string, string>;
 }
 
 export interface NatsServerHandle {
@@ -49,8 +56,14 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     const output = new LineBuffer(200);
     const proc = spawn(
       binary,
-      ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        ...(options.configFile ? ['-c', options.configFile] : []),
+        ...['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: options.env ? { ...process.env, ...options.env } : process.env,
+      },
     );
     let spawnError: NodeJS.ErrnoException | undefined;
     proc.once('error', (err) => (spawnError = err));

@@ -27,6 +27,13 @@ export const platformConfigSchema = z.object({
     .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
     .default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL'),
+  /** JetStream replicas of the streams the services create (3 on a 3-node cluster; 1 on a single server). */
+  NATS_STREAM_REPLICAS: z.coerce
+    .number({ error: 'must be a number from 1 to 5' })
+    .int()
+    .min(1)
+    .max(5)
+    .default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENVIRONMENT: z.string().min(1).default('development'),
   SERVICE_VERSION: z.string().min(1).default('0.1.0'),

@@ -11,6 +11,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 
 import { STREAMS, type StreamDefinition } from '@vigil/contracts';
 
+import { SERVICE_CONFIG } from '../config/config.tokens';
+import type { PlatformConfig } from '../config/platform-config';
 import { NATS_CONNECTION } from './nats.tokens';
 
 const RETENTION = {
@@ -24,7 +26,10 @@ const RETENTION = {
 export class JetStreamSetup implements OnModuleInit {
   private readonly logger = new Logger(JetStreamSetup.name);
 
-  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: PlatformConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
@@ -39,6 +44,7 @@ export class JetStreamSetup implements OnModuleInit {
       storage: definition.storage === 'memory' ? StorageType.Memory : StorageType.File,
       retention: RETENTION[definition.retention],
       discard: DiscardPolicy.Old,
+      num_replicas: this.config.NATS_STREAM_REPLICAS,
       ...(definition.duplicate_window_ns ? { duplicate_window: definition.duplicate_window_ns } : {}),
       ...(definition.max_age_ns ? { max_age: definition.max_age_ns } : {}),
     };

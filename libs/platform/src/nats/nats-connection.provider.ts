@@ -14,8 +14,17 @@ export const natsConnectionProvider: Provider = {
   inject: [SERVICE_CONFIG, SERVICE_IDENTITY],
   useFactory: async (config: PlatformConfig, identity: ServiceIdentity): Promise<NatsConnection> => {
     const logger = new Logger('NatsConnection');
+    // nats.js v3 ignores `user:pass@` in a server URL: pass them as options, connect to the bare URL.
+    const url = new URL(config.NATS_URL);
+    const credentials = url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : {};
+    url.username = '';
+    url.password = '';
+    const server = url.toString().replace(/\/$/, '');
     const nc = await connect({
-      servers: config.NATS_URL,
+      servers: server,
+      ...credentials,
       name: `vigil-${identity.name}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
@@ -25,11 +34,11 @@ export const natsConnectionProvider: Provider = {
     void (async () => {
       for await (const status of nc.status()) {
         if (status.type === 'disconnect' || status.type === 'reconnect') {
-          logger.log({ nats_status: status.type, server: config.NATS_URL }, `nats ${status.type}`);
+          logger.log({ nats_status: status.type, server }, `nats ${status.type}`);
         }
       }
     })();
-    logger.log({ server: config.NATS_URL }, 'nats connected');
+    logger.log({ server }, 'nats connected');
     return nc;
   },
 };

@@ -1,0 +1,315 @@
+// Runs the real nats-server with k8s/base/nats-auth.conf (the file docker/nats.conf and the Kubernetes NATS
+// config include) and shows the server itself enforcing the trust boundaries of SECURITY.md: a publisher
+// cannot spoof another source, only audit reads AUDIT, only alerting reads ALERTS, only reporting asks
+// for summaries, and each service can still do its own work (stream setup, consumers, request/reply).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  AckPolicy,
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  ALERTING_SUMMARY_SUBJECT,
+  AUDIT_INGEST_CONSUMER,
+  AUDIT_STREAM,
+  AUDIT_SUMMARY_SUBJECT,
+  ALERTS_STREAM,
+  HEALTH_SUMMARY_SUBJECT,
+  STREAMS,
+  auditEventSubject,
+} from '@vigil/contracts';
+
+import { REPO_ROOT } from './support';
+
+const AUTH_FILE = path.join(REPO_ROOT, 'k8s/base/nats-auth.conf');
+const SERVICES = ['health', 'audit', 'alerting', 'reporting'] as const;
+const encoder = new TextEncoder();
+
+/** `$NATS_..._PASSWORD` variables the auth file reads from the server's environment, by user. */
+function passwordVariables(text: string): Record<string, string> {
+  const users: Record<string, string> = {};
+  for (const match of text.matchAll(/user:\s*([\w-]+)\s*\n\s*password:\s*\$(\w+)/g))
+    users[match[1]] = match[2];
+  return users;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForConnect(port: number, user: string, pass: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const nc = await connect({ servers: `127.0.0.1:${port}`, user, pass, reconnect: false });
+      await nc.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The stream setup every service runs at boot (libs/platform JetStreamSetup): info, then update or add. */
+async function ensureStreams(jsm: JetStreamManager): Promise<void> {
+  for (const definition of STREAMS) {
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: definition.name,
+      subjects: [...definition.subjects],
+      description: definition.description,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      ...(definition.duplicate_window_ns ? { duplicate_window: definition.duplicate_window_ns } : {}),
+      ...(definition.max_age_ns ? { max_age: definition.max_age_ns } : {}),
+    };
+    try {
+      await jsm.streams.info(definition.name);
+      await jsm.streams.update(definition.name, config);
+    } catch (error) {
+      if (!/not found/i.test(String(error))) throw error;
+      await jsm.streams.add(config);
+    }
+  }
+}
+
+const refusal = async (work: () => Promise<unknown>): Promise<string> => {
+  try {
+    await work();
+    return 'allowed';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+};
+
+describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-server)', () => {
+  let server: ChildProcess;
+  let port = 0;
+  let dir = '';
+  const passwords: Record<string, string> = {};
+  const open: NatsConnection[] = [];
+
+  const as = async (user: string): Promise<NatsConnection> => {
+    const nc = await connect({ servers: `127.0.0.1:${port}`, user, pass: passwords[user], reconnect: false });
+    open.push(nc);
+    return nc;
+  };
+
+  beforeAll(async () => {
+    const authText = fs.readFileSync(AUTH_FILE, 'utf8');
+    const variables = passwordVariables(authText);
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+    for (const [user, variable] of Object.entries(variables)) {
+      // NATS parses a $VARIABLE's value as config: a password must not start with a digit (SECURITY.md).
+      passwords[user] = `v${randomBytes(12).toString('hex')}`;
+      env[variable] = passwords[user];
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-nats-auth-'));
+    fs.copyFileSync(AUTH_FILE, path.join(dir, 'nats-auth.conf'));
+    port = await freePort();
+    fs.writeFileSync(
+      path.join(dir, 'nats.conf'),
+      `listen: 127.0.0.1:${port}\njetstream { store_dir: ${JSON.stringify(path.join(dir, 'js'))} }\ninclude ./nats-auth.conf\n`,
+    );
+    server = spawn(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-c', path.join(dir, 'nats.conf')], {
+      env,
+      stdio: 'ignore',
+    });
+    await waitForConnect(port, 'audit', passwords.audit);
+    const audit = await as('audit');
+    await ensureStreams(await jetstreamManager(audit));
+  });
+
+  afterAll(async () => {
+    for (const nc of open) if (!nc.isClosed()) await nc.close();
+    server?.kill('SIGTERM');
+    if (server && server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('defines a user with a password from the environment for every service and the example publisher', () => {
+    expect(Object.keys(passwords).sort()).toEqual(
+      ['alerting', 'audit', 'audit-replay', 'billing', 'health', 'reporting'].sort(),
+    );
+    expect(fs.readFileSync(AUTH_FILE, 'utf8')).not.toMatch(/password:\s*["']?[^$\s]/);
+  });
+
+  it('refuses a connection with a wrong password or no credentials', async () => {
+    expect(
+      await refusal(() =>
+        connect({ servers: `127.0.0.1:${port}`, user: 'billing', pass: 'wrong', reconnect: false }),
+      ),
+    ).toMatch(/Authorization Violation/);
+    expect(await refusal(() => connect({ servers: `127.0.0.1:${port}`, reconnect: false }))).toMatch(
+      /Authorization Violation/,
+    );
+  });
+
+  it.each(SERVICES)('lets %s run the stream setup every service runs at boot', async (service) => {
+    const jsm = await jetstreamManager(await as(service));
+    await expect(ensureStreams(jsm)).resolves.toBeUndefined();
+    expect(await refusal(() => jsm.streams.delete(AUDIT_STREAM.name))).toMatch(/Permissions Violation/);
+    expect(await refusal(() => jsm.streams.purge(AUDIT_STREAM.name))).toMatch(/Permissions Violation/);
+  });
+
+  it('lets a publisher publish to its own source and refuses spoofing another source', async () => {
+    const js = jetstream(await as('billing'));
+    const own = await js.publish(auditEventSubject('billing'), encoder.encode('{}'), { msgID: 'own-1' });
+    expect(own).toMatchObject({ stream: AUDIT_STREAM.name, duplicate: false });
+    for (const spoofed of ['audit', 'alerting', 'payments'])
+      expect(await refusal(() => js.publish(auditEventSubject(spoofed), encoder.encode('{}')))).toMatch(
+        `Permissions Violation for Publish to "${auditEventSubject(spoofed)}"`,
+      );
+    expect(await refusal(() => js.publish('alerts.v1.fired', encoder.encode('{}')))).toMatch(
+      /Permissions Violation/,
+    );
+  });
+
+  it.each(SERVICES)('lets %s publish audit events only as itself', async (service) => {
+    const js = jetstream(await as(service));
+    await expect(js.publish(auditEventSubject(service), encoder.encode('{}'))).resolves.toMatchObject({
+      stream: AUDIT_STREAM.name,
+    });
+    const other = service === 'audit' ? 'billing' : 'audit';
+    expect(await refusal(() => js.publish(auditEventSubject(other), encoder.encode('{}')))).toMatch(
+      /Permissions Violation/,
+    );
+  });
+
+  it('lets only audit consume the AUDIT stream', async () => {
+    const jsm = await jetstreamManager(await as('audit'));
+    await jsm.consumers.add(AUDIT_STREAM.name, {
+      durable_name: AUDIT_INGEST_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+    });
+    const consumer = await jetstream(open.at(-1)!).consumers.get(AUDIT_STREAM.name, AUDIT_INGEST_CONSUMER);
+    const fetched: string[] = [];
+    for await (const msg of await consumer.fetch({ max_messages: 1, expires: 2000 })) {
+      fetched.push(msg.subject);
+      msg.ack();
+    }
+    expect(fetched).toEqual([auditEventSubject('billing')]);
+
+    for (const reader of ['alerting', 'health', 'reporting', 'billing', 'audit-replay']) {
+      const nc = await as(reader);
+      const readerJsm = await jetstreamManager(nc, { checkAPI: false });
+      expect([
+        reader,
+        await refusal(() =>
+          readerJsm.consumers.add(AUDIT_STREAM.name, {
+            durable_name: `${reader}-spy`,
+            ack_policy: AckPolicy.None,
+          }),
+        ),
+      ]).toEqual([reader, expect.stringMatching(/Permissions Violation/)]);
+      expect(
+        await refusal(() => jetstream(nc).consumers.get(AUDIT_STREAM.name, AUDIT_INGEST_CONSUMER)),
+      ).toMatch(/Permissions Violation/);
+      expect(await refusal(() => readerJsm.streams.getMessage(AUDIT_STREAM.name, { seq: 1 }))).toMatch(
+        /Permissions Violation/,
+      );
+      // Core NATS: the live audit subjects are not readable either.
+      const sub = nc.subscribe('audit.v1.events.>');
+      expect(String(await sub.closed)).toMatch(/Permissions Violation for Subscription/);
+    }
+  });
+
+  it('lets only alerting consume the ALERTS stream', async () => {
+    const jsm = await jetstreamManager(await as('alerting'));
+    await expect(
+      jsm.consumers.add(ALERTS_STREAM.name, {
+        durable_name: 'alerting-ingest',
+        ack_policy: AckPolicy.Explicit,
+      }),
+    ).resolves.toMatchObject({ name: 'alerting-ingest' });
+    for (const reader of ['audit', 'health', 'reporting', 'billing']) {
+      const readerJsm = await jetstreamManager(await as(reader), { checkAPI: false });
+      expect([
+        reader,
+        await refusal(() =>
+          readerJsm.consumers.add(ALERTS_STREAM.name, {
+            durable_name: `${reader}-spy`,
+            ack_policy: AckPolicy.None,
+          }),
+        ),
+      ]).toEqual([reader, expect.stringMatching(/Permissions Violation/)]);
+    }
+  });
+
+  it('lets only reporting ask for summaries, and only the owning service answer', async () => {
+    const responders = {
+      audit: AUDIT_SUMMARY_SUBJECT,
+      alerting: ALERTING_SUMMARY_SUBJECT,
+      health: HEALTH_SUMMARY_SUBJECT,
+    };
+    for (const [service, subject] of Object.entries(responders)) {
+      const responder = await as(service);
+      const sub = responder.subscribe(subject, {
+        queue: service,
+        callback: (_e, msg) => {
+          msg.respond(encoder.encode(service));
+        },
+      });
+      await responder.flush();
+      const reporting = await as('reporting');
+      const reply = await reporting.request(subject, encoder.encode('{}'), { timeout: 5000 });
+      expect(new TextDecoder().decode(reply.data)).toBe(service);
+      for (const caller of ['billing', ...SERVICES.filter((s) => s !== 'reporting')])
+        expect(
+          await refusal(async () =>
+            (await as(caller)).request(subject, encoder.encode('{}'), { timeout: 5000 }),
+          ),
+        ).toMatch(/Permissions Violation/);
+      // Nobody else can pose as the responder.
+      const impostor = (await as('billing')).subscribe(subject);
+      expect(String(await impostor.closed)).toMatch(/Permissions Violation for Subscription/);
+      sub.unsubscribe();
+    }
+  });
+
+  it('lets the DLQ replay user republish to any source but not read AUDIT', async () => {
+    const nc = await as('audit-replay');
+    await expect(
+      jetstream(nc).publish(auditEventSubject('payments'), encoder.encode('{}')),
+    ).resolves.toMatchObject({
+      stream: AUDIT_STREAM.name,
+    });
+    expect(
+      await refusal(() =>
+        jetstreamManager(nc, { checkAPI: false }).then((jsm) =>
+          jsm.streams.getMessage(AUDIT_STREAM.name, { seq: 1 }),
+        ),
+      ),
+    ).toMatch(/Permissions Violation/);
+  });
+
+  it('does not take credentials from a nats://user:pass@host URL (@nats-io/transport-node 3.4)', async () => {
+    // SECURITY.md: services need NATS_URL's user and password passed as connect options (the user:pass
+    // part of the URL is not sent: the connect is refused, by the server or as an unreachable host).
+    expect(
+      await refusal(() =>
+        connect({ servers: `nats://billing:${passwords.billing}@127.0.0.1:${port}`, reconnect: false }),
+      ),
+    ).not.toBe('allowed');
+  });
+});
