@@ -4,6 +4,7 @@ import type { Counter } from 'prom-client';
 
 import { SERVICE_CONFIG } from '@vigil/platform';
 
+import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationRepository, type ClaimedNotification } from './notification.repository';
 import { afterFailure } from './retry-policy';
@@ -21,43 +22,28 @@ const BATCH_SIZE = 50;
 @Injectable()
 export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxSender.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly poller: CoalescingPoller;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
     private readonly notifications: NotificationRepository,
     private readonly integrations: IntegrationSender,
     @InjectMetric(NOTIFICATION_ATTEMPTS) private readonly attempts: Counter<string>,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), this.config.DELIVERY_POLL_MS);
-    this.nudge();
+  ) {
+    this.poller = new CoalescingPoller(this.config.DELIVERY_POLL_MS, () => this.drain());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.poller.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Runs a pass now, or right after the pass in progress. */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.nudge();
-      }
-    });
+    this.poller.nudge();
   }
 
   private async drain(): Promise<void> {
@@ -69,7 +55,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
           this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS,
         );
         await Promise.all(batch.map((notification) => this.deliver(notification)));
-      } while (batch.length === BATCH_SIZE && !this.stopped);
+      } while (batch.length === BATCH_SIZE && !this.poller.isStopped);
     } catch (error) {
       // The database is unreachable: the next tick tries again, nothing is lost.
       this.logger.warn({ error: errorMessage(error) }, 'outbox pass failed');

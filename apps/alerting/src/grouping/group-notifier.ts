@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { SERVICE_CONFIG } from '@vigil/platform';
 
+import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import type { AlertState } from '../alerts/alert';
 import { AlertRepository, type Transaction } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
@@ -26,10 +27,7 @@ const BATCH_SIZE = 100;
 @Injectable()
 export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(GroupNotifier.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly poller: CoalescingPoller;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
@@ -40,35 +38,21 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly routing: RoutingConfigService,
     private readonly outbox: NotificationOutbox,
     private readonly sender: OutboxSender,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.nudge(), this.config.DELIVERY_POLL_MS);
-    this.nudge();
+  ) {
+    this.poller = new CoalescingPoller(this.config.DELIVERY_POLL_MS, () => this.drain());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.poller.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** Runs a pass now, or right after the pass in progress. */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .then(() => undefined)
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.poller.nudge();
   }
 
   /** Flushes every due group; resolves to how many notifications were queued. */
@@ -80,7 +64,7 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
         const pass = await this.dataSource.transaction((tx) => this.flushBatch(tx, now ?? new Date()));
         claimed = pass.claimed;
         queued += pass.queued;
-      } while (claimed === BATCH_SIZE && !this.stopped);
+      } while (claimed === BATCH_SIZE && !this.poller.isStopped);
     } catch (error) {
       // The database is unreachable: the next tick tries again; the groups are still due.
       this.logger.warn(
