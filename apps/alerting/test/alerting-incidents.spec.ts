@@ -4,7 +4,12 @@ import { join } from 'node:path';
 
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
-import { ALERTING_SUMMARY_SUBJECT, auditEventV1Schema, type AuditEventV1 } from '@vigil/contracts';
+import {
+  ALERTING_SUMMARY_SUBJECT,
+  alertingSummaryReplyV1Schema,
+  auditEventV1Schema,
+  type AuditEventV1,
+} from '@vigil/contracts';
 import { startWebhookSink, waitFor, type RecordedRequest, type WebhookSink } from '@vigil/testing';
 
 import { EscalationService } from '../src/incidents/escalation.service';
@@ -196,9 +201,11 @@ escalation_policies:
   it('reports counts, MTTA, MTTR, false-positive rate and the noisiest alerts over alerting.v1.summary', async () => {
     const from = new Date(Date.now() - 60 * MINUTE).toISOString();
     const to = new Date(Date.now() + MINUTE).toISOString();
-    const reply = (
-      await client.request(ALERTING_SUMMARY_SUBJECT, JSON.stringify({ from, to }), { timeout: 5000 })
-    ).json<Record<string, unknown>>();
+    const reply = alertingSummaryReplyV1Schema.parse(
+      (
+        await client.request(ALERTING_SUMMARY_SUBJECT, JSON.stringify({ from, to }), { timeout: 5000 })
+      ).json(),
+    );
     expect(reply).toMatchObject({
       episodes: 4,
       acknowledged: 2,
@@ -208,7 +215,7 @@ escalation_policies:
       mttr_s: expect.any(Number),
       by_alertname: { AckCheckout: 1, EscalatedOutage: 1, ManualResolve: 1, FlakyProbe: 1 },
     });
-    expect((reply.top_noisy as unknown[]).length).toBe(4);
+    expect(reply.top_noisy).toHaveLength(4);
   });
 
   it('keeps the history across a restart', async () => {

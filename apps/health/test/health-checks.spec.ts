@@ -194,15 +194,22 @@ describe('health checks (real HTTP target, NATS JetStream and Postgres)', () => 
     expect(webSummary?.checks).toBeGreaterThanOrEqual(4);
     expect(webSummary?.uptime_pct).toBeGreaterThan(0);
     expect(webSummary?.uptime_pct).toBeLessThan(100);
+    expect(webSummary?.p50_ms).toEqual(expect.any(Number));
+    expect(webSummary?.p95_ms).toBeGreaterThanOrEqual(webSummary?.p50_ms ?? 0);
+    const webIncidents = (reply.incidents ?? []).filter((i) => i.target === 'web');
+    expect(webIncidents).toHaveLength(1);
+    expect(webIncidents[0].ended_at).not.toBeNull();
+    expect(webIncidents[0].duration_s).toBeGreaterThanOrEqual(0);
 
     const empty = { from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z' };
     const none = healthSummaryReplyV1Schema.parse(
       (await client.request(HEALTH_SUMMARY_SUBJECT, JSON.stringify(empty))).json(),
     );
     expect(none.targets).toEqual([
-      { name: 'web', status: 'up', uptime_pct: null, checks: 0 },
-      { name: 'private', status: 'up', uptime_pct: null, checks: 0 },
+      { name: 'web', status: 'up', uptime_pct: null, checks: 0, p50_ms: null, p95_ms: null },
+      { name: 'private', status: 'up', uptime_pct: null, checks: 0, p50_ms: null, p95_ms: null },
     ]);
+    expect(none.incidents).toEqual([]);
   });
 
   it('keeps target states across a restart (restored from target_states)', async () => {

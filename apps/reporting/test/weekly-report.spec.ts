@@ -1,7 +1,13 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 
 import {
+  ALERT_FIRED_SUBJECT,
+  alertEventV1Schema,
+  type AlertEventV1,
   ALERTING_SUMMARY_SUBJECT,
   AUDIT_SUMMARY_SUBJECT,
   HEALTH_SUMMARY_SUBJECT,
@@ -14,15 +20,18 @@ import {
 import { startService } from '@vigil/platform';
 import {
   freePort,
+  repoRoot,
   startNatsServer,
   startSmtpServer,
   testDatabaseUrl,
+  waitFor,
   type NatsServerHandle,
   type ParsedMail,
   type SmtpSink,
 } from '@vigil/testing';
 
 import { reportingService } from '../src/service';
+import { screenshot } from './chromium-screenshot';
 import { startSmtpGate, type SmtpGate } from './smtp-gate';
 
 const RECIPIENTS = ['ops@example.com', 'cto@example.com'];
@@ -188,7 +197,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
       expect(responders.requests.get(subject)?.at(-1)).toEqual({ from: run.period.from, to: run.period.to });
     }
 
-    const subject = `Vigil weekly report ${run.period.label}: 99.95% uptime, 3 alerts`;
+    const subject = `Week ${Number(run.period.label.slice(-2))}: 99.95% uptime, 1 P1 alert`;
     const mail = await smtp.waitForMessage((m) => m.subject === subject);
     expect(mail.messageId).toBe(run.message_id);
     expect(mail.from?.value[0].address).toBe('vigil@example.com');
@@ -196,9 +205,17 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(mail.text).toContain('Average uptime: 99.95%');
     expect(mail.text).toMatch(/critical\s+1/);
     expect(mail.text).toContain('Audit events: 42');
+    expect(mail.text).toMatch(/Traffic and performance\n-+\nunavailable: no metrics source configured/);
     expect(mail.html).toContain('<table');
     expect(mail.html).toContain('99.95%');
     expect(mail.html).not.toMatch(/<script/i);
+    // The uptime chart rides along as an inline PNG the HTML points at by Content-ID.
+    const chart = mail.attachments.find((a) => a.contentId === '<uptime-by-target>');
+    expect(chart).toMatchObject({ contentType: 'image/png', contentDisposition: 'inline' });
+    expect(chart?.content.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(chart?.related).toBe(true);
+    // mailparser resolves cid: links into data: URIs, so the HTML shows the image it referenced.
+    expect(mail.html).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="Uptime per target \(%\)"/);
     // A source value carrying an e-mail address reaches the inbox redacted, in both parts.
     expect(`${mail.text}${String(mail.html)}`).not.toContain('postmaster@example.com');
     expect(mail.text).toContain('mail relay ([REDACTED:email])');
@@ -223,10 +240,8 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'sent', period: { label: '2026-W02' } });
 
-    const mail = await smtp.waitForMessage(
-      (m) => m.subject?.startsWith('Vigil weekly report 2026-W02') ?? false,
-    );
-    expect(mail.subject).toBe('Vigil weekly report 2026-W02: uptime unavailable, 3 alerts');
+    const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 2:') ?? false);
+    expect(mail.subject).toBe('Week 2: uptime unavailable, 1 P1 alert');
     expect(mail.text).toMatch(/Uptime\n-+\nunavailable: no responders/);
     expect(mail.html).toContain('unavailable: no responders');
     expect(mail.text).toContain('Alerts fired:            3');
@@ -241,11 +256,9 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     });
     expect(res.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(5000);
-    const mail = await smtp.waitForMessage(
-      (m) => m.subject?.startsWith('Vigil weekly report 2026-W03') ?? false,
-    );
+    const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 3:') ?? false);
     expect(mail.text).toMatch(/Audit activity\n-+\nunavailable: no reply within 1000 ms/);
-    expect(mail.subject).toBe('Vigil weekly report 2026-W03: 99.95% uptime, 3 alerts');
+    expect(mail.subject).toBe('Week 3: 99.95% uptime, 1 P1 alert');
   });
 
   it('sends an already-sent period again only with ?force=true, on the same run', async () => {
@@ -257,7 +270,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(forced.body.report_run_id).toBe(first.body.report_run_id);
     expect(forced.body.message_id).not.toBe(first.body.message_id);
     await smtp.waitForMessage((m) => m.messageId === forced.body.message_id);
-    expect(withSubject('Vigil weekly report 2026-W04: 99.95% uptime, 3 alerts')).toHaveLength(2);
+    expect(withSubject('Week 4: 99.95% uptime, 1 P1 alert')).toHaveLength(2);
 
     const list = (await (await fetch(`${base}/reports?limit=50`)).json()) as {
       runs: Record<string, unknown>[];
@@ -279,7 +292,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     const winner = results.find((r) => r.status === 201)!;
     await smtp.waitForMessage((m) => m.messageId === winner.body.message_id);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(withSubject('Vigil weekly report 2026-W05: 99.95% uptime, 3 alerts')).toHaveLength(1);
+    expect(withSubject('Week 5: 99.95% uptime, 1 P1 alert')).toHaveLength(1);
   });
 
   it('retries a refused SMTP send with backoff and succeeds when the server recovers in time', async () => {
@@ -297,6 +310,12 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
   it('marks the run failed with a 502 after SMTP_SEND_ATTEMPTS refusals, and a later request sends it', async () => {
     const period = { from: '2026-02-09T00:00:00Z', to: '2026-02-16T00:00:00Z' };
     const refusedBefore = gate.refused;
+    const fired: AlertEventV1[] = [];
+    const alerts = client.subscribe(ALERT_FIRED_SUBJECT, {
+      callback: (_error, msg) => {
+        fired.push(alertEventV1Schema.parse(msg.json()));
+      },
+    });
     gate.refuse(Number.POSITIVE_INFINITY);
     const failed = await post(`${base}/reports/weekly`, period);
     gate.open();
@@ -315,13 +334,135 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
       message_id: null,
       error: expect.stringMatching(/421/),
     });
-    expect(withSubject('Vigil weekly report 2026-W07: 99.95% uptime, 3 alerts')).toHaveLength(0);
+    expect(withSubject('Week 7: 99.95% uptime, 1 P1 alert')).toHaveLength(0);
+
+    // A permanent failure raises an alert and shows in /health/detailed (without failing readiness).
+    const alert = await waitFor(
+      () => fired.find((a) => a.labels.alertname === 'ReportDeliveryFailed') ?? null,
+      {
+        timeoutMs: 5000,
+        description: 'ReportDeliveryFailed on alerts.v1.fired',
+      },
+    );
+    alerts.unsubscribe();
+    expect(alert?.labels).toMatchObject({
+      severity: 'high',
+      service: 'reporting',
+      report: 'weekly',
+      period: '2026-W07',
+    });
+    const deliveryCheck = async () =>
+      (
+        (await (await fetch(`${base}/health/detailed`)).json()) as {
+          components: { name: string; status: string; critical: boolean; last_error: string | null }[];
+        }
+      ).components.find((d) => d.name === 'report-delivery');
+    const down = await waitFor(
+      async () => ((await deliveryCheck())?.status === 'down' ? deliveryCheck() : null),
+      {
+        timeoutMs: 5000,
+        description: 'report-delivery down in /health/detailed',
+      },
+    );
+    expect(down).toMatchObject({
+      critical: false,
+      last_error: expect.stringContaining('weekly 2026-02-09 not sent after 3 attempts'),
+    });
+    expect((await fetch(`${base}/health/readiness`)).status).toBe(200);
 
     // A failed period is not "already sent": the next request claims the same run and delivers it.
     const retried = await post(`${base}/reports/weekly`, period);
     expect(retried.status).toBe(201);
     expect(retried.body).toMatchObject({ report_run_id, status: 'sent', attempts: 4 });
-    await smtp.waitForMessage((m) => m.subject === 'Vigil weekly report 2026-W07: 99.95% uptime, 3 alerts');
+    await smtp.waitForMessage((m) => m.subject === 'Week 7: 99.95% uptime, 1 P1 alert');
+    await waitFor(async () => ((await deliveryCheck())?.status === 'up' ? true : null), {
+      timeoutMs: 5000,
+      description: 'report-delivery up again once the run was sent',
+    });
+  });
+
+  it('archives each report: GET /reports/:id shows its HTML with the charts embedded', async () => {
+    const period = { from: '2026-02-16T00:00:00Z', to: '2026-02-23T00:00:00Z' };
+    const sent = await post(`${base}/reports/weekly`, period);
+    expect(sent.status).toBe(201);
+    const page = await fetch(`${base}/reports/${String(sent.body.report_run_id)}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('Vigil weekly report 2026-W08');
+    expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="Uptime per target/);
+    expect(html).toContain('mail relay ([REDACTED:email])');
+    expect(html).not.toContain('postmaster@example.com');
+
+    // For a reviewer: the archived page at phone and desktop width, and its PDF, under .data/reporting/.
+    const out = join(repoRoot(), '.data', 'reporting');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'report.html'), html);
+    const desktop = await screenshot(
+      `file://${join(out, 'report.html')}`,
+      join(out, 'report-desktop.png'),
+      1024,
+      2400,
+    );
+    const phone = await screenshot(
+      `file://${join(out, 'report.html')}`,
+      join(out, 'report-phone.png'),
+      390,
+      2400,
+    );
+    expect(desktop.readUInt32BE(16)).toBe(1024);
+    expect(phone.readUInt32BE(16)).toBe(390);
+    const pdf = await fetch(`${base}/reports/${String(sent.body.report_run_id)}.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    writeFileSync(join(out, 'report.pdf'), bytes);
+
+    const missing = await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    expect((await fetch(`${base}/reports/not-an-id`)).status).toBe(400);
+    expect((await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000.pdf`)).status).toBe(404);
+  });
+
+  it('runs a definition on demand for ?period=, and a dry run returns the HTML without sending', async () => {
+    const before = smtp.messages.length;
+    const dry = await fetch(`${base}/reports/weekly/run?period=2026-W09&dry_run=true`, { method: 'POST' });
+    expect(dry.status).toBe(201);
+    expect(dry.headers.get('content-type')).toContain('text/html');
+    expect(await dry.text()).toContain('Vigil weekly report 2026-W09');
+    expect(smtp.messages.length).toBe(before);
+    const runs = (await (await fetch(`${base}/reports?limit=200`)).json()) as {
+      runs: { period_start: string }[];
+    };
+    expect(runs.runs.some((r) => r.period_start === '2026-02-23T00:00:00.000Z')).toBe(false);
+
+    const real = await post(`${base}/reports/weekly/run?period=2026-W09`);
+    expect(real).toMatchObject({
+      status: 201,
+      body: { report: 'weekly', status: 'sent', period: { label: '2026-W09' } },
+    });
+    await smtp.waitForMessage((m) => m.subject === 'Week 9: 99.95% uptime, 1 P1 alert');
+    expect((await post(`${base}/reports/weekly/run?period=2026-W09`)).status).toBe(409);
+
+    const digest = await post(`${base}/reports/daily-p3-digest/run?period=2026-03-02`);
+    expect(digest).toMatchObject({
+      status: 201,
+      body: { report: 'daily-p3-digest', period: { label: '2026-03-02' } },
+    });
+    const mail = await smtp.waitForMessage(
+      (m) => m.subject?.startsWith('Daily P3 digest 2026-03-02') ?? false,
+    );
+    expect(mail.text).toContain('Alerts fired:');
+    expect(mail.text).not.toContain('Audit activity');
+
+    expect((await post(`${base}/reports/weekly/run?period=2026-13`)).body).toMatchObject({
+      error: 'bad_request',
+      message: 'period must name a week such as 2026-W47',
+    });
+    expect((await post(`${base}/reports/weekly/run?period=2099-W01`)).status).toBe(400);
+    expect((await post(`${base}/reports/nope/run`)).status).toBe(404);
   });
 
   it('answers bad requests with 400 JSON errors', async () => {

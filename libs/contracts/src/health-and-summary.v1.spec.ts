@@ -69,6 +69,37 @@ describe('summary request/reply', () => {
     expect(healthSummaryReplyV1Schema.parse(noData)).toEqual(noData);
   });
 
+  it('parses the optional report figures: MTTA/MTTR, noisiest alerts, percentiles, incidents', () => {
+    const alerting = {
+      from,
+      to,
+      total_alerts: 3,
+      by_severity: { critical: 3 },
+      delivered: 3,
+      failed: 0,
+      by_alertname: { DiskFull: 2, HighLatency: 1 },
+      episodes: 3,
+      acknowledged: 2,
+      mtta_s: 120.5,
+      mttr_s: null,
+      false_positives: 1,
+      false_positive_rate: 1 / 3,
+      top_noisy: [{ alertname: 'DiskFull', count: 2 }],
+    };
+    expect(alertingSummaryReplyV1Schema.parse(alerting)).toEqual(alerting);
+    const health = {
+      from,
+      to,
+      targets: [{ name: 'db', status: 'up', uptime_pct: 99.9, checks: 10, p50_ms: 12, p95_ms: null }],
+      incidents: [
+        { target: 'db', started_at: from, ended_at: null, duration_s: null, reason: 'connection refused' },
+      ],
+    };
+    expect(healthSummaryReplyV1Schema.parse(health)).toEqual(health);
+    const badRate = alertingSummaryReplyV1Schema.safeParse({ ...alerting, false_positive_rate: 2 });
+    expect(z.prettifyError(badRate.error!)).toContain('at false_positive_rate');
+  });
+
   it('rejects negative counts and uptime above 100', () => {
     const audit = { from, to, total_events: -1, by_action: {}, by_outcome: {} };
     expect(z.prettifyError(auditSummaryReplyV1Schema.safeParse(audit).error!)).toContain('at total_events');

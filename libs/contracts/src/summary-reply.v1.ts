@@ -31,6 +31,33 @@ export const alertingSummaryReplyV1Schema = z
     by_severity: counts,
     delivered: count,
     failed: count,
+    by_alertname: counts.optional().describe('Episodes started in the window, by alertname'),
+    episodes: count.optional().describe('Episodes started in the window'),
+    acknowledged: count.optional().describe('Of those episodes, how many were acknowledged'),
+    mtta_s: z
+      .number()
+      .nonnegative()
+      .nullable()
+      .optional()
+      .describe('Mean seconds from firing to acknowledgement; null when none was acknowledged'),
+    mttr_s: z
+      .number()
+      .nonnegative()
+      .nullable()
+      .optional()
+      .describe('Mean seconds from firing to resolution; null when none was resolved'),
+    false_positives: count.optional().describe('Episodes marked false positive'),
+    false_positive_rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .optional()
+      .describe('false_positives / episodes; null when there were no episodes'),
+    top_noisy: z
+      .array(z.object({ alertname: z.string().min(1), count }))
+      .optional()
+      .describe('The noisiest alertnames, most episodes first'),
   })
   .meta({ title: 'AlertingSummaryReply v1', description: 'Reply on alerting.v1.summary.' });
 
@@ -44,8 +71,32 @@ export const healthSummaryReplyV1Schema = z
         status: targetStatusSchema,
         uptime_pct: z.number().min(0).max(100).nullable(),
         checks: count,
+        p50_ms: z
+          .number()
+          .nonnegative()
+          .nullable()
+          .optional()
+          .describe('Median check duration in the window; null without checks'),
+        p95_ms: z
+          .number()
+          .nonnegative()
+          .nullable()
+          .optional()
+          .describe('95th percentile check duration in the window; null without checks'),
       }),
     ),
+    incidents: z
+      .array(
+        z.object({
+          target: z.string().min(1),
+          started_at: isoDateTimeSchema,
+          ended_at: isoDateTimeSchema.nullable(),
+          duration_s: z.number().nonnegative().nullable(),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Periods a target was down that overlap the window'),
   })
   .meta({ title: 'HealthSummaryReply v1', description: 'Reply on health.v1.summary.' });
 

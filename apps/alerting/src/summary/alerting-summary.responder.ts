@@ -14,23 +14,6 @@ import { EpisodeRepository } from '../incidents/episode.repository';
 
 const TOP_NOISY = 10;
 
-/**
- * The weekly report's figures beyond AlertingSummaryReply v1's required fields. They ride along as
- * extra keys until libs/contracts declares them (a v1 reply may gain optional fields).
- */
-export interface AlertingSummaryExtras {
-  by_alertname: Record<string, number>;
-  episodes: number;
-  acknowledged: number;
-  /** Mean seconds from firing to acknowledgement, over acknowledged episodes; null when none. */
-  mtta_s: number | null;
-  /** Mean seconds from firing to resolution, over resolved episodes; null when none. */
-  mttr_s: number | null;
-  false_positives: number;
-  false_positive_rate: number | null;
-  top_noisy: { alertname: string; count: number }[];
-}
-
 /** Answers alerting.v1.summary for the reporting service. */
 @Injectable()
 export class AlertingSummaryResponder implements OnApplicationBootstrap {
@@ -51,7 +34,7 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
    * Alerts active in the window by severity; notifications delivered or given up on in the window;
    * episodes that started in the window: counts by alertname, MTTA, MTTR, false positives, the noisiest.
    */
-  async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1 & AlertingSummaryExtras> {
+  async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1> {
     const [bySeverity, finished, stats] = await Promise.all([
       this.alerts.countBySeverity(request),
       this.notifications.countFinished(request),

@@ -11,6 +11,13 @@ import { NatsMessaging } from '@vigil/platform';
 import { CheckHistoryRepository } from '../history/check-history.repository';
 import { TargetStateService } from '../state/target-state.service';
 
+/** Incidents listed in a summary at most; the newest first. */
+const MAX_INCIDENTS = 200;
+
+function roundMs(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
 /** Answers health.v1.summary for the reporting service: current status and uptime per target over the window. */
 @Injectable()
 export class HealthSummaryResponder implements OnApplicationBootstrap {
@@ -26,30 +33,43 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
     );
   }
 
+  /** Status, uptime and response-time percentiles per target, and the incidents overlapping the window. */
   async summarise(request: SummaryRequestV1): Promise<HealthSummaryReplyV1> {
     const snapshot = this.states.snapshot();
-    const uptime = new Map(
-      (
-        await this.repository.uptimeBetween(
-          snapshot.map((s) => s.target.name),
-          request.from,
-          request.to,
-        )
-      ).map((u) => [u.target, u]),
-    );
+    const names = snapshot.map((s) => s.target.name);
+    const [uptimeRows, percentileRows, incidents] = await Promise.all([
+      this.repository.uptimeBetween(names, request.from, request.to),
+      this.repository.percentilesBetween(names, request.from, request.to),
+      this.repository.incidentsBetween(names, request.from, request.to, MAX_INCIDENTS),
+    ]);
+    const uptime = new Map(uptimeRows.map((u) => [u.target, u]));
+    const percentiles = new Map(percentileRows.map((p) => [p.target, p]));
     return {
       from: request.from,
       to: request.to,
       targets: snapshot.map(({ target, state }) => {
         const counts = uptime.get(target.name);
         const checks = counts?.checks ?? 0;
+        const times = percentiles.get(target.name);
         return {
           name: target.name,
           status: state.status,
           uptime_pct: checks === 0 ? null : Math.round((10_000 * (counts?.successes ?? 0)) / checks) / 100,
           checks,
+          p50_ms: roundMs(times?.p50 ?? null),
+          p95_ms: roundMs(times?.p95 ?? null),
         };
       }),
+      incidents: incidents.map((incident) => ({
+        target: incident.target,
+        started_at: incident.startedAt,
+        ended_at: incident.endedAt,
+        duration_s:
+          incident.endedAt === null
+            ? null
+            : Math.max(0, (Date.parse(incident.endedAt) - Date.parse(incident.startedAt)) / 1000),
+        reason: incident.reason,
+      })),
     };
   }
 }

@@ -55,4 +55,19 @@ describe('reporting config', () => {
     expect(problem({ ...base, REPORT_TIME_ZONE: 'Mars/Olympus' }).variable).toBe('REPORT_TIME_ZONE');
     expect(load({ ...base, REPORT_TIME_ZONE: 'Europe/Berlin' }).REPORT_TIME_ZONE).toBe('Europe/Berlin');
   });
+
+  it('validates the schedule and the Prometheus source', () => {
+    expect(load(base)).toMatchObject({ REPORT_CRON: '0 8 * * 1', REPORT_SCHEDULE_ENABLED: true });
+    expect(problem({ ...base, REPORT_CRON: '0 8 * *' }).message).toContain(
+      'REPORT_CRON: must be a five-field cron',
+    );
+    expect(problem({ ...base, REPORT_CRON: '61 8 * * 1' }).message).toContain('not a valid cron expression');
+    expect(problem({ ...base, PROMETHEUS_URL: 'prometheus:9090' }).variable).toBe('PROMETHEUS_URL');
+    expect(load({ ...base, PROMETHEUS_URL: 'http://127.0.0.1:9090' }).PROMETHEUS_URL).toBe(
+      'http://127.0.0.1:9090',
+    );
+    expect(problem({ ...base, PROMETHEUS_SERVICE_LABEL: 'not-a-label' }).variable).toBe(
+      'PROMETHEUS_SERVICE_LABEL',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 import { platformConfigSchema } from '@vigil/platform';
@@ -48,12 +49,43 @@ export const reportingConfigSchema = platformConfigSchema.extend({
   REPORT_RECIPIENTS: recipients,
   /** How long each summary request to audit, alerting and health may take before its section says unavailable. */
   SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
-  /** IANA time zone in which the e-mail shows dates (periods themselves are ISO weeks in UTC). */
+  /** IANA time zone of the cron schedule and of dates shown in the e-mail (periods are UTC days, ISO weeks, months). */
   REPORT_TIME_ZONE: z
     .string()
     .min(1)
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
     .default('UTC'),
+  /** Prometheus' base URL (HTTP API) for the traffic and latency sections; unset: "no metrics source configured". */
+  PROMETHEUS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The label that names a service in http_requests_total (the scrape job by default). */
+  PROMETHEUS_SERVICE_LABEL: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')
+    .default('job'),
+  /** When the weekly ops report runs (five-field cron in REPORT_TIME_ZONE); default Monday 08:00. */
+  REPORT_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4,5}\S+$/, 'must be a five-field cron expression such as "0 8 * * 1"')
+    .refine((cron) => validateCronExpression(cron).valid, 'is not a valid cron expression')
+    .default('0 8 * * 1'),
+  /** YAML list of report definitions (id, name, cron, period, sections, recipients); replaces the built-in three. */
+  REPORTS_FILE: z.string().min(1).optional(),
+  /** Whether the cron schedule runs in this process (on-demand runs work either way). */
+  REPORT_SCHEDULE_ENABLED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** A claim older than this is from a replica that died mid-send; another replica finishes it. */
+  REPORT_CLAIM_STALE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(15 * 60_000),
+  /** How often each replica looks for such stale claims. */
+  REPORT_STALE_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Headless Chromium used for GET /reports/:id.pdf. */
+  CHROMIUM_PATH: z.string().min(1).default('chromium'),
   /** Sending attempts per report before the run is marked failed. */
   SMTP_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Wait before the first retry; doubled before each further one. */

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
+import { SERVICE_CONFIG } from '@vigil/platform';
+
+import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportPeriod } from '../report/report-period';
 import { ReportRunRepository, type ReportRun, type ReportRunStatus } from './report-run.repository';
-
-/** A claim older than this is from a replica that died mid-send; another may take it over. */
-export const STALE_CLAIM_MS = 15 * 60_000;
 
 export type ClaimResult =
   { claimed: true; run: ReportRun } | { claimed: false; run: ReportRun; reason: string };
@@ -16,8 +16,12 @@ export type ClaimResult =
  */
 @Injectable()
 export class ReportClaims {
-  constructor(private readonly repository: ReportRunRepository) {}
+  constructor(
+    private readonly repository: ReportRunRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
+  ) {}
 
+  /** A claimed run older than REPORT_CLAIM_STALE_MS is from a replica that died mid-send; it may be taken over. */
   async claim(report: string, period: ReportPeriod, options: { force: boolean }): Promise<ClaimResult> {
     const inserted = await this.repository.insertClaim(report, period.start, period.end);
     if (inserted) return { claimed: true, run: inserted };
@@ -25,7 +29,12 @@ export class ReportClaims {
     const existing = await this.repository.findByPeriod(report, period.start);
     if (!existing) throw new Error(`report run for ${report} ${period.label} vanished while claiming`);
     const reclaimable: ReportRunStatus[] = options.force ? ['failed', 'sent'] : ['failed'];
-    const reclaimed = await this.repository.reclaim(existing.id, period.end, reclaimable, STALE_CLAIM_MS);
+    const reclaimed = await this.repository.reclaim(
+      existing.id,
+      period.end,
+      reclaimable,
+      this.config.REPORT_CLAIM_STALE_MS,
+    );
     if (reclaimed) return { claimed: true, run: reclaimed };
 
     const current = (await this.repository.findByPeriod(report, period.start)) ?? existing;

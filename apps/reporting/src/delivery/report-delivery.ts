@@ -26,13 +26,13 @@ export class ReportDelivery {
     @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
-  async deliver(run: ReportRun, email: ReportEmail): Promise<DeliveryResult> {
+  async deliver(run: ReportRun, email: ReportEmail, recipients: readonly string[]): Promise<DeliveryResult> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.config.SMTP_SEND_ATTEMPTS; attempt++) {
       if (attempt > 1) await sleep(this.config.SMTP_RETRY_BACKOFF_MS * 2 ** (attempt - 2));
       await this.repository.countAttempt(run.id);
       try {
-        const messageId = await this.mailer.send(email);
+        const messageId = await this.mailer.send(email, recipients);
         return { sent: true, run: await this.repository.markSent(run.id, messageId) };
       } catch (error) {
         lastError = redactString(error instanceof Error ? error.message : String(error));

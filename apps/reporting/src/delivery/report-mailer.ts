@@ -7,7 +7,7 @@ import { SERVICE_CONFIG } from '@vigil/platform';
 import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportEmail } from '../report/report-email';
 
-/** Sends one e-mail over SMTP_URL to REPORT_RECIPIENTS. I/O only: retries are ReportDelivery's decision. */
+/** Sends one e-mail over SMTP_URL to a definition's recipients. I/O only: retries are ReportDelivery's decision. */
 @Injectable()
 export class ReportMailer implements OnModuleDestroy {
   private readonly transport: Transporter<SMTPTransport.SentMessageInfo>;
@@ -23,13 +23,20 @@ export class ReportMailer implements OnModuleDestroy {
   }
 
   /** Resolves with the Message-ID the server accepted; rejects when the server refuses or is unreachable. */
-  async send(email: ReportEmail): Promise<string> {
+  async send(email: ReportEmail, recipients: readonly string[]): Promise<string> {
     const info = await this.transport.sendMail({
       from: this.config.REPORT_FROM,
-      to: this.config.REPORT_RECIPIENTS,
+      to: [...recipients],
       subject: email.subject,
       text: email.text,
       html: email.html,
+      attachments: email.images.map((image) => ({
+        cid: image.cid,
+        filename: image.filename,
+        content: image.content,
+        contentType: 'image/png',
+        contentDisposition: 'inline' as const,
+      })),
     });
     return info.messageId;
   }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
+import type { ReportDocument } from '../report/report-document';
+
 export type ReportRunStatus = 'claimed' | 'sent' | 'failed';
 
 export interface ReportRun {
@@ -15,6 +17,7 @@ export interface ReportRun {
   message_id: string | null;
   error: string | null;
   attempts: number;
+  subject: string | null;
 }
 
 interface ReportRunRow extends Omit<ReportRun, 'period_start' | 'period_end' | 'claimed_at' | 'sent_at'> {
@@ -25,7 +28,7 @@ interface ReportRunRow extends Omit<ReportRun, 'period_start' | 'period_end' | '
 }
 
 const COLUMNS =
-  'id, report, period_start, period_end, status, claimed_at, sent_at, message_id, error, attempts';
+  'id, report, period_start, period_end, status, claimed_at, sent_at, message_id, error, attempts, subject';
 
 /** All SQL of the report_runs table; which claims may be taken over is decided by ReportClaims. */
 @Injectable()
@@ -92,6 +95,46 @@ export class ReportRunRepository {
       `UPDATE report_runs SET status = 'failed', error = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, error],
     );
+  }
+
+  /** Stores the redacted document a claimed run sends (the outbox entry and the archive copy). */
+  async storeDocument(id: string, subject: string, document: ReportDocument): Promise<void> {
+    await this.dataSource.query(`UPDATE report_runs SET subject = $2, document = $3 WHERE id = $1`, [
+      id,
+      subject,
+      JSON.stringify(document),
+    ]);
+  }
+
+  async findDocument(id: string): Promise<{ run: ReportRun; document: ReportDocument | null } | null> {
+    const rows: (ReportRunRow & { document: ReportDocument | null })[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, document FROM report_runs WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const { document, ...row } = rows[0];
+    return { run: toRun(row), document };
+  }
+
+  /** Claims older than `staleClaimMs`: their replica died mid-send. */
+  async staleClaims(staleClaimMs: number, limit: number): Promise<ReportRun[]> {
+    const rows: ReportRunRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM report_runs
+        WHERE status = 'claimed' AND claimed_at < now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY claimed_at LIMIT $2`,
+      [staleClaimMs, limit],
+    );
+    return rows.map(toRun);
+  }
+
+  /** Runs that failed permanently (and were not sent since), claimed after `since`, newest first. */
+  async unresolvedFailures(since: Date, limit: number): Promise<ReportRun[]> {
+    const rows: ReportRunRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM report_runs WHERE status = 'failed' AND claimed_at >= $1
+        ORDER BY claimed_at DESC LIMIT $2`,
+      [since, limit],
+    );
+    return rows.map(toRun);
   }
 
   async newest(limit: number): Promise<ReportRun[]> {

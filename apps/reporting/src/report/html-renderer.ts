@@ -1,9 +1,14 @@
-import type { ReportDocument, ReportFact, ReportSection, ReportTable } from './report-document';
+import type { ReportChart, ReportDocument, ReportFact, ReportSection, ReportTable } from './report-document';
+
+/** Where an `<img>` finds a chart: `cid:<id>` in the e-mail, a data: URI in the archive. */
+export type ChartSource = (chart: ReportChart) => string;
+
+export const cidSource: ChartSource = (chart) => `cid:${chart.id}`;
 
 // Inline styles only: most mail clients drop <style> blocks and never run scripts.
 const STYLE = {
-  body: 'margin:0;padding:24px;background:#f5f6f8;font-family:Helvetica,Arial,sans-serif;color:#1f2933;',
-  card: 'max-width:720px;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:6px;padding:24px;',
+  body: 'margin:0;padding:12px;background:#f5f6f8;font-family:Helvetica,Arial,sans-serif;color:#1f2933;',
+  card: 'max-width:720px;width:100%;box-sizing:border-box;margin:0 auto;background:#ffffff;border:1px solid #d9dde3;border-radius:6px;padding:24px;',
   h1: 'margin:0 0 16px;font-size:20px;',
   h2: 'margin:24px 0 8px;font-size:16px;border-bottom:1px solid #d9dde3;padding-bottom:4px;',
   table: 'border-collapse:collapse;width:100%;margin:8px 0;font-size:14px;',
@@ -13,27 +18,34 @@ const STYLE = {
   factLabel: 'padding:2px 16px 2px 0;color:#52606d;',
   factValue: 'padding:2px 0;font-weight:bold;',
   unavailable: 'color:#b42318;font-weight:bold;',
+  none: 'margin:8px 0;font-size:14px;color:#52606d;',
+  chart: 'display:block;width:100%;max-width:640px;height:auto;margin:8px 0;border:0;',
 } as const;
 
 /** The HTML part: the same document as the text part, as simple tables with inline CSS and no scripts. */
-export function renderHtml(document: ReportDocument): string {
+export function renderHtml(document: ReportDocument, chartSource: ChartSource = cidSource): string {
   return [
     '<!DOCTYPE html>',
     '<html><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(document.title)}</title></head>`,
     `<body style="${STYLE.body}"><div style="${STYLE.card}">`,
     `<h1 style="${STYLE.h1}">${escapeHtml(document.title)}</h1>`,
     facts(document.facts),
-    ...document.sections.map(section),
+    ...document.sections.map((s) => section(s, chartSource)),
     '</div></body></html>',
   ].join('\n');
 }
 
-function section(s: ReportSection): string {
+function section(s: ReportSection, chartSource: ChartSource): string {
   const heading = `<h2 style="${STYLE.h2}">${escapeHtml(s.title)}</h2>`;
   if (!s.available)
     return `${heading}\n<p style="${STYLE.unavailable}">unavailable: ${escapeHtml(s.reason)}</p>`;
-  return [heading, facts(s.facts), ...s.tables.map(table)].join('\n');
+  const charts = (s.charts ?? []).map(
+    (c) =>
+      `<img src="${escapeHtml(chartSource(c))}" alt="${escapeHtml(c.title)}" width="640" style="${STYLE.chart}">`,
+  );
+  return [heading, facts(s.facts), ...charts, ...s.tables.map(table)].join('\n');
 }
 
 function facts(list: ReportFact[]): string {
@@ -46,14 +58,14 @@ function facts(list: ReportFact[]): string {
 
 function table(t: ReportTable): string {
   const caption = `<caption style="${STYLE.caption}">${escapeHtml(t.caption)}</caption>`;
-  if (t.rows.length === 0) return `<p>${escapeHtml(t.caption)}: none</p>`;
+  if (t.rows.length === 0) return `<p style="${STYLE.none}">${escapeHtml(t.caption)}: none</p>`;
   const head = `<tr>${t.columns.map((c) => `<th style="${STYLE.th}">${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = t.rows
     .map(
       (row) => `<tr>${row.map((cell) => `<td style="${STYLE.td}">${escapeHtml(cell)}</td>`).join('')}</tr>`,
     )
     .join('\n');
-  return `<table style="${STYLE.table}">${caption}\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table>`;
+  return `<div style="overflow-x:auto;"><table style="${STYLE.table}">${caption}\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 export function escapeHtml(text: string): string {

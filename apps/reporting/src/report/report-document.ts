@@ -23,6 +23,18 @@ export interface ReportTable {
   rows: string[][];
 }
 
+/** A chart's data; rendered to SVG and then PNG (inline `cid:` image in the e-mail). */
+export interface ReportChart {
+  /** Unique within a report; the Content-ID of the inline image. */
+  id: string;
+  title: string;
+  kind: 'line' | 'bar';
+  unit: string;
+  /** One label per x position (days, targets). */
+  labels: string[];
+  series: { name: string; values: (number | null)[] }[];
+}
+
 export type ReportSection =
-  | { title: string; available: true; facts: ReportFact[]; tables: ReportTable[] }
+  | { title: string; available: true; facts: ReportFact[]; tables: ReportTable[]; charts?: ReportChart[] }
   | { title: string; available: false; reason: string };

@@ -1,4 +1,13 @@
-import { customPeriod, isoWeek, isoWeekLabel, isoWeekStart, previousIsoWeek } from './report-period';
+import {
+  customPeriod,
+  isoWeek,
+  isoWeekLabel,
+  isoWeekStart,
+  parsePeriod,
+  periodStarting,
+  previousIsoWeek,
+  previousPeriod,
+} from './report-period';
 
 const at = (iso: string) => new Date(iso);
 
@@ -50,5 +59,38 @@ describe('report periods', () => {
     expect(customPeriod(at('2026-11-17T00:00:00Z'), at('2026-11-24T00:00:00Z')).label).toBe(
       '2026-11-17..2026-11-23',
     );
+  });
+});
+
+describe('report periods by kind', () => {
+  const now = new Date('2026-11-23T08:00:00Z');
+
+  it('gives the previous day, ISO week and month', () => {
+    expect(previousPeriod('day', now)).toEqual({
+      start: new Date('2026-11-22T00:00:00Z'),
+      end: new Date('2026-11-23T00:00:00Z'),
+      label: '2026-11-22',
+    });
+    expect(previousPeriod('week', now).label).toBe('2026-W47');
+    expect(previousPeriod('month', new Date('2026-01-01T08:00:00Z'))).toEqual({
+      start: new Date('2025-12-01T00:00:00Z'),
+      end: new Date('2026-01-01T00:00:00Z'),
+      label: '2025-12',
+    });
+  });
+
+  it('parses a named period and refuses one of the wrong shape', () => {
+    expect(parsePeriod('week', '2026-W47')).toEqual(previousPeriod('week', now));
+    expect(parsePeriod('week', '2021-W01')?.start).toEqual(new Date('2021-01-04T00:00:00Z'));
+    expect(parsePeriod('week', '2026-W54')).toBeNull();
+    expect(parsePeriod('day', '2026-02-30')).toBeNull();
+    expect(parsePeriod('month', '2026-13')).toBeNull();
+    expect(parsePeriod('month', '2026-02')?.end).toEqual(new Date('2026-03-01T00:00:00Z'));
+    expect(parsePeriod('day', '2026-W47')).toBeNull();
+  });
+
+  it('rebuilds a period from the start stored on a claim', () => {
+    expect(periodStarting('month', new Date('2026-10-01T00:00:00Z')).label).toBe('2026-10');
+    expect(periodStarting('week', new Date('2026-11-16T00:00:00Z')).label).toBe('2026-W47');
   });
 });

@@ -49,3 +49,62 @@ export function customPeriod(start: Date, end: Date): ReportPeriod {
 function utcDate(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
+
+/** The previous whole UTC day before `now`. */
+export function previousDay(now: Date): ReportPeriod {
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const start = new Date(end.getTime() - DAY_MS);
+  return { start, end, label: utcDate(start) };
+}
+
+/** The previous calendar month (UTC) before `now`. */
+export function previousMonth(now: Date): ReportPeriod {
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1));
+  return { start, end, label: start.toISOString().slice(0, 7) };
+}
+
+export function previousPeriod(kind: 'day' | 'week' | 'month', now: Date): ReportPeriod {
+  switch (kind) {
+    case 'day':
+      return previousDay(now);
+    case 'week':
+      return previousIsoWeek(now);
+    case 'month':
+      return previousMonth(now);
+  }
+}
+
+/**
+ * A named period of `kind`: `2026-11-16` (day), `2026-W47` (ISO week), `2026-11` (month). Null when
+ * the text is not a valid period of that kind.
+ */
+export function parsePeriod(kind: 'day' | 'week' | 'month', text: string): ReportPeriod | null {
+  if (kind === 'day') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (!m) return null;
+    const start = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    if (utcDate(start) !== text) return null;
+    return { start, end: new Date(start.getTime() + DAY_MS), label: text };
+  }
+  if (kind === 'month') {
+    const m = /^(\d{4})-(\d{2})$/.exec(text);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return null;
+    const start = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+    return { start, end: new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)), label: text };
+  }
+  const m = /^(\d{4})-W(\d{2})$/.exec(text);
+  if (!m) return null;
+  // ISO week 1 contains January 4th.
+  const week1 = isoWeekStart(new Date(Date.UTC(Number(m[1]), 0, 4)));
+  const start = new Date(week1.getTime() + (Number(m[2]) - 1) * WEEK_MS);
+  if (Number(m[2]) < 1 || isoWeekLabel(start) !== text) return null;
+  return { start, end: new Date(start.getTime() + WEEK_MS), label: text };
+}
+
+/** The period of `kind` that starts at `start` (as stored on a claim row). */
+export function periodStarting(kind: 'day' | 'week' | 'month', start: Date): ReportPeriod {
+  const label =
+    kind === 'day' ? utcDate(start) : kind === 'week' ? isoWeekLabel(start) : start.toISOString().slice(0, 7);
+  return parsePeriod(kind, label) ?? customPeriod(start, start);
+}

@@ -5,26 +5,93 @@ import { averageUptime, buildWeeklyReport, formatInstant, percent } from './week
 const generatedAt = new Date('2026-11-23T06:00:00Z');
 
 describe('buildWeeklyReport', () => {
-  it('headlines the period, the average uptime and the alert count', () => {
+  it('headlines the week, the average uptime and the P1 alert count', () => {
     const report = buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' });
-    expect(report.headline).toBe('Vigil weekly report 2026-W47: 99.95% uptime, 3 alerts');
+    expect(report.title).toBe('Vigil weekly report 2026-W47');
+    expect(report.headline).toBe('Week 47: 99.95% uptime, 2 P1 alerts');
     expect(report.sections.map((s) => [s.title, s.available])).toEqual([
+      ['Traffic and performance', true],
       ['Uptime', true],
       ['Alerts', true],
+      ['Privacy and admin activity', true],
       ['Audit activity', true],
     ]);
+  });
+
+  it('includes only the sections a definition lists, in report order', () => {
+    const report = buildWeeklyReport({
+      period: W47,
+      sources: weeklySources(),
+      generatedAt,
+      timeZone: 'UTC',
+      sections: ['privacy', 'uptime'],
+      name: 'monthly privacy',
+    });
+    expect(report.title).toBe('Vigil monthly privacy report 2026-W47');
+    expect(report.headline).toBe('Monthly privacy 2026-W47: 99.95% uptime, 2 P1 alerts');
+    expect(report.sections.map((s) => s.title)).toEqual(['Uptime', 'Privacy and admin activity']);
+  });
+
+  it('shows MTTA, MTTR, false positives and the noisiest alerts', () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/MTTA:\s+2m 5s/);
+    expect(text).toMatch(/MTTR:\s+1h 2m/);
+    expect(text).toMatch(/False positives:\s+1 \(33\.33%\)/);
+    expect(text).toMatch(/DiskFull\s+2/);
+  });
+
+  it('shows incidents and response-time percentiles per target', () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/shop-api\s+2026-11-18 10:00\s+10m 5s\s+HTTP 503 three times/);
+    expect(text).toMatch(/billing\s+up\s+100\.00%\s+2016\s+8\.3 ms\s+20\.0 ms/);
+  });
+
+  it('shows privacy changes, detections and sensitive access per admin', () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/Privacy setting changes:\s+200/);
+    expect(text).toMatch(/Detections fired:\s+3/);
+    expect(text).toMatch(/Bulk actions:\s+34/);
+    expect(text).toMatch(/Wallet and KYC access by admin[\s\S]*admin-alice\s+12/);
+  });
+
+  it('shows requests per service with the week-over-week change, and latency per day', () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/Requests:\s+150000/);
+    expect(text).toMatch(/Week over week:\s+\+7\.1%/);
+    expect(text).toMatch(/shop-api\s+120000\s+\+20\.0%\s+0\.50%\s+250 ms/);
+    expect(text).toMatch(/2026-11-22\s+46\.0 ms\s+260 ms\s+520 ms/);
+    expect(text).toMatch(/\/checkout\s+900 ms/);
+  });
+
+  it('says when no metrics source is configured, and still reports the rest', () => {
+    const sources = weeklySources({ traffic: { available: false, reason: 'no metrics source configured' } });
+    const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
+    expect(report.sections[0]).toEqual({
+      title: 'Traffic and performance',
+      available: false,
+      reason: 'no metrics source configured',
+    });
+    expect(report.sections.slice(1).every((s) => s.available)).toBe(true);
   });
 
   it('marks a failed source unavailable with its reason and still reports the others', () => {
     const sources = weeklySources({ health: { available: false, reason: 'no reply within 3000 ms' } });
     const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
-    expect(report.headline).toBe('Vigil weekly report 2026-W47: uptime unavailable, 3 alerts');
-    expect(report.sections[0]).toEqual({
+    expect(report.headline).toBe('Week 47: uptime unavailable, 2 P1 alerts');
+    expect(report.sections[1]).toEqual({
       title: 'Uptime',
       available: false,
       reason: 'no reply within 3000 ms',
     });
-    expect(report.sections[1].available).toBe(true);
+    expect(report.sections[2].available).toBe(true);
     const email = composeReportEmail(report);
     expect(email.text).toContain('unavailable: no reply within 3000 ms');
     expect(email.html).toContain('unavailable: no reply within 3000 ms');

@@ -1,6 +1,8 @@
 import type { WeeklySources } from '../sources/summary.client';
 import { customPeriod } from './report-period';
 
+const DAY_MS = 86_400_000;
+
 /** A complete set of summaries for unit specs; override one source to make it unavailable. */
 export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySources {
   const from = '2026-11-16T00:00:00.000Z';
@@ -18,11 +20,33 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
           'admin.bulk_action.executed': 34,
         },
         by_outcome: { success: 1200, failure: 30, denied: 4 },
+        admin_activity: { 'admin-alice': 1020, 'admin-bob': 14 },
+        privacy_changes: 200,
+        sensitive_access: { 'admin-alice': 12 },
+        detections: { bulk_action_threshold: 2, economy_field_edit: 1 },
       },
     },
     alerting: {
       available: true,
-      data: { from, to, total_alerts: 3, by_severity: { low: 1, critical: 2 }, delivered: 5, failed: 1 },
+      data: {
+        from,
+        to,
+        total_alerts: 3,
+        by_severity: { low: 1, critical: 2 },
+        delivered: 5,
+        failed: 1,
+        by_alertname: { DiskFull: 2, HighLatency: 1 },
+        episodes: 3,
+        acknowledged: 2,
+        mtta_s: 125,
+        mttr_s: 3720,
+        false_positives: 1,
+        false_positive_rate: 1 / 3,
+        top_noisy: [
+          { alertname: 'DiskFull', count: 2 },
+          { alertname: 'HighLatency', count: 1 },
+        ],
+      },
     },
     health: {
       available: true,
@@ -30,9 +54,40 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
         from,
         to,
         targets: [
-          { name: 'shop-api', status: 'up', uptime_pct: 99.9, checks: 10080 },
-          { name: 'billing', status: 'up', uptime_pct: 100, checks: 2016 },
+          { name: 'shop-api', status: 'up', uptime_pct: 99.9, checks: 10080, p50_ms: 42, p95_ms: 180.4 },
+          { name: 'billing', status: 'up', uptime_pct: 100, checks: 2016, p50_ms: 8.25, p95_ms: 20 },
         ],
+        incidents: [
+          {
+            target: 'shop-api',
+            started_at: '2026-11-18T10:00:00.000Z',
+            ended_at: '2026-11-18T10:10:05.000Z',
+            duration_s: 605,
+            reason: 'HTTP 503 three times',
+          },
+        ],
+      },
+    },
+    traffic: {
+      available: true,
+      data: {
+        services: [
+          {
+            service: 'shop-api',
+            requests: 120_000,
+            previous_requests: 100_000,
+            error_rate: 0.005,
+            p95_ms: 250,
+          },
+          { service: 'billing', requests: 30_000, previous_requests: 40_000, error_rate: 0, p95_ms: 80 },
+        ],
+        latency_by_day: Array.from({ length: 7 }, (_, i) => ({
+          day: new Date(Date.parse(from) + i * DAY_MS),
+          p50_ms: 40 + i,
+          p95_ms: 200 + 10 * i,
+          p99_ms: 400 + 20 * i,
+        })),
+        slowest_endpoints: [{ service: 'shop-api', route: '/checkout', p95_ms: 900 }],
       },
     },
     ...overrides,

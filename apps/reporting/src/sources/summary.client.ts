@@ -17,8 +17,12 @@ import { NatsMessaging, RpcError, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportSources, SourceResult } from './source-result';
+import type { TrafficSummary } from './traffic.source';
 
-export type WeeklySources = ReportSources<AuditSummaryReplyV1, AlertingSummaryReplyV1, HealthSummaryReplyV1>;
+/** The three NATS summaries; the report adds Prometheus' traffic to them (see TrafficSource). */
+export type SummarySources = ReportSources<AuditSummaryReplyV1, AlertingSummaryReplyV1, HealthSummaryReplyV1>;
+
+export type WeeklySources = SummarySources & { traffic: SourceResult<TrafficSummary> };
 
 /**
  * Asks audit, alerting and health for their summaries over NATS request/reply, in parallel and each
@@ -34,7 +38,7 @@ export class SummaryClient {
     @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
-  async collect(request: SummaryRequestV1): Promise<WeeklySources> {
+  async collect(request: SummaryRequestV1): Promise<SummarySources> {
     const [audit, alerting, health] = await Promise.all([
       this.ask(AUDIT_SUMMARY_SUBJECT, request, auditSummaryReplyV1Schema),
       this.ask(ALERTING_SUMMARY_SUBJECT, request, alertingSummaryReplyV1Schema),

@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ConfigError, loadConfig } from '@vigil/platform';
+
+import { reportingConfigSchema } from '../config/reporting-config';
+import { loadReportDefinitions } from './report-definitions';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-report-defs-'));
+const config = (env: Record<string, string> = {}) =>
+  loadConfig(
+    reportingConfigSchema,
+    {
+      DATABASE_URL: 'postgres://vigil@127.0.0.1:5432/vigil',
+      SMTP_URL: 'smtp://127.0.0.1:1025',
+      REPORT_RECIPIENTS: 'ops@example.com',
+      ...env,
+    },
+    3004,
+  );
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('report definitions', () => {
+  it('defaults to weekly ops on REPORT_CRON, a daily P3 digest and a monthly privacy audit', () => {
+    const definitions = loadReportDefinitions(config({ REPORT_CRON: '30 7 * * 1' }));
+    expect(definitions.map((d) => [d.id, d.cron, d.period, d.recipients])).toEqual([
+      ['weekly', '30 7 * * 1', 'week', ['ops@example.com']],
+      ['daily-p3-digest', '0 8 * * *', 'day', ['ops@example.com']],
+      ['monthly-privacy-audit', '0 8 1 * *', 'month', ['ops@example.com']],
+    ]);
+    expect(definitions[2].sections).toEqual(['privacy', 'audit']);
+  });
+
+  it('reads REPORTS_FILE, with its own recipients per report', () => {
+    const path = file(
+      'ok.yaml',
+      [
+        'reports:',
+        '  - id: weekly',
+        '    name: weekly ops',
+        '    cron: "0 9 * * 1"',
+        '    period: week',
+        '    sections: [uptime, alerts]',
+        '  - id: privacy',
+        '    name: privacy',
+        '    cron: "0 6 1 * *"',
+        '    period: month',
+        '    sections: [privacy]',
+        '    recipients: [dpo@example.com]',
+      ].join('\n'),
+    );
+    const definitions = loadReportDefinitions(config({ REPORTS_FILE: path }));
+    expect(definitions.map((d) => [d.id, d.recipients, d.enabled])).toEqual([
+      ['weekly', ['ops@example.com'], true],
+      ['privacy', ['dpo@example.com'], true],
+    ]);
+  });
+
+  it('stops boot on a bad file, naming REPORTS_FILE and the field', () => {
+    const path = file(
+      'bad.yaml',
+      'reports:\n  - id: weekly\n    name: w\n    cron: "0 8 * *"\n    period: week\n    sections: [uptime]\n',
+    );
+    const load = () => loadReportDefinitions(config({ REPORTS_FILE: path }));
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      `invalid configuration: REPORTS_FILE: ${path}: reports.0.cron: must be a five-field cron`,
+    );
+    const missing = join(dir, 'missing.yaml');
+    expect(() => loadReportDefinitions(config({ REPORTS_FILE: missing }))).toThrow(
+      `invalid configuration: REPORTS_FILE: ${missing}: ENOENT`,
+    );
+  });
+});

@@ -1,0 +1,180 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { INestApplication } from '@nestjs/common';
+
+import {
+  ALERTING_SUMMARY_SUBJECT,
+  AUDIT_SUMMARY_SUBJECT,
+  HEALTH_SUMMARY_SUBJECT,
+  summaryRequestV1Schema,
+  type AlertingSummaryReplyV1,
+  type AuditSummaryReplyV1,
+  type HealthSummaryReplyV1,
+} from '@vigil/contracts';
+import { startService } from '@vigil/platform';
+import {
+  freePort,
+  startNatsServer,
+  startSmtpServer,
+  testDatabaseUrl,
+  type NatsServerHandle,
+  type SmtpSink,
+} from '@vigil/testing';
+
+import { reportingService } from '../src/service';
+import { startPrometheusWithFixture, type PrometheusHandle } from './prometheus-fixture';
+
+const FROM = '2026-01-05T00:00:00.000Z';
+const TO = '2026-01-12T00:00:00.000Z';
+/** Personal data that a source might leak into a summary: none of it may reach the inbox. */
+const SEEDED = ['jane.doe@example.com', '+44 20 7946 0958', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'];
+
+const audit: AuditSummaryReplyV1 = {
+  from: FROM,
+  to: TO,
+  total_events: 5210,
+  by_action: {
+    'admin.profile.viewed': 5000,
+    'privacy.settings.updated': 120,
+    'admin.bulk_action.executed': 60,
+    'admin.economy_field.changed': 30,
+  },
+  by_outcome: { success: 5200, denied: 10 },
+  admin_activity: { 'admin-alice': 4000, 'admin-bob': 1210 },
+  privacy_changes: 120,
+  sensitive_access: { 'admin-alice': 17, 'admin-bob': 4 },
+  detections: { economy_field_edit: 30, bulk_action_threshold: 3 },
+};
+const alerting: AlertingSummaryReplyV1 = {
+  from: FROM,
+  to: TO,
+  total_alerts: 12,
+  by_severity: { critical: 3, high: 4, medium: 5 },
+  delivered: 12,
+  failed: 0,
+  by_alertname: { ServiceDown: 3, HighLatency: 9 },
+  episodes: 12,
+  acknowledged: 10,
+  mtta_s: 95,
+  mttr_s: 1830,
+  false_positives: 3,
+  false_positive_rate: 0.25,
+  top_noisy: [
+    { alertname: 'HighLatency', count: 9 },
+    { alertname: `ServiceDown for ${SEEDED[0]}`, count: 3 },
+  ],
+};
+const health: HealthSummaryReplyV1 = {
+  from: FROM,
+  to: TO,
+  targets: [
+    { name: 'shop-api', status: 'up', uptime_pct: 99.9, checks: 10080, p50_ms: 41, p95_ms: 180 },
+    { name: 'billing', status: 'up', uptime_pct: 100, checks: 10080, p50_ms: 12, p95_ms: 30 },
+  ],
+  incidents: [
+    {
+      target: 'shop-api',
+      started_at: '2026-01-07T03:00:00.000Z',
+      ended_at: '2026-01-07T03:10:05.000Z',
+      duration_s: 605,
+      reason: `HTTP 503; on-call ${SEEDED[1]} token ${SEEDED[2]}`,
+    },
+  ],
+};
+
+/** The weekly report end to end over a real Prometheus, NATS, Postgres and SMTP server. */
+describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres, SMTP)', () => {
+  let prometheus: PrometheusHandle;
+  let nats: NatsServerHandle;
+  let smtp: SmtpSink;
+  let app: INestApplication;
+  let client: NatsConnection;
+  let base: string;
+
+  beforeAll(async () => {
+    let databaseUrl: string;
+    [prometheus, nats, smtp, databaseUrl] = await Promise.all([
+      startPrometheusWithFixture(new Date(FROM)),
+      startNatsServer(),
+      startSmtpServer(),
+      testDatabaseUrl(),
+    ]);
+    client = await connect({ servers: nats.url });
+    for (const [subject, reply] of [
+      [AUDIT_SUMMARY_SUBJECT, audit],
+      [ALERTING_SUMMARY_SUBJECT, alerting],
+      [HEALTH_SUMMARY_SUBJECT, health],
+    ] as const) {
+      client.subscribe(subject, {
+        callback: (_error, msg) => {
+          summaryRequestV1Schema.parse(msg.json());
+          msg.respond(JSON.stringify(reply));
+        },
+      });
+    }
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startService(
+      reportingService,
+      {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        REPORT_FROM: 'vigil@example.com',
+        REPORT_RECIPIENTS: 'ops@example.com',
+        PROMETHEUS_URL: prometheus.url,
+        REPORT_SCHEDULE_ENABLED: 'false',
+      },
+      { logger: false },
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+    await smtp?.stop();
+    await nats?.stop();
+    await prometheus?.stop();
+  });
+
+  it('sends the numbers of every section in both parts, charts inline, and no personal data', async () => {
+    const res = await fetch(`${base}/reports/weekly`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: FROM, to: TO }),
+    });
+    expect(res.status).toBe(201);
+    const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 2:') ?? false);
+    expect(mail.subject).toBe('Week 2: 99.95% uptime, 3 P1 alerts');
+    const text = mail.text ?? '';
+    const html = String(mail.html);
+
+    // Traffic from Prometheus: 72 and 16 requests per 15 minutes for a week, against 60 and 20 before.
+    expect(text).toMatch(/Requests:\s+59136/);
+    expect(text).toMatch(/Week over week:\s+\+10\.0%/);
+    expect(text).toMatch(/shop-api\s+48384\s+\+20\.0%\s+1\.39%\s+250 ms/);
+    expect(text).toMatch(/billing\s+10752\s+-20\.0%\s+0\.00%\s+250 ms/);
+    expect(text).toMatch(/2026-01-11\s+50\.0 ms\s+250 ms\s+500 ms/);
+    expect(text).toMatch(/\/checkout\s+250 ms/);
+    // Uptime, alerts, privacy and admin activity from the summaries.
+    expect(text).toMatch(/shop-api\s+2026-01-07 03:00\s+10m 5s\s+HTTP 503/);
+    expect(text).toMatch(/MTTA:\s+1m 35s/);
+    expect(text).toMatch(/MTTR:\s+30m 30s/);
+    expect(text).toMatch(/False positives:\s+3 \(25\.00%\)/);
+    expect(text).toMatch(/Economy edits:\s+30/);
+    expect(text).toMatch(/Wallet and KYC access by admin[\s\S]*admin-alice\s+17/);
+    for (const figure of ['48384', '+20.0%', '1.39%', '99.95%', '1m 35s', '25.00%', 'admin-alice']) {
+      expect(html).toContain(figure);
+    }
+
+    const images = mail.attachments.filter((a) => a.contentType === 'image/png');
+    expect(images.map((a) => a.contentId).sort()).toEqual(['<latency-by-day>', '<uptime-by-target>']);
+    expect(images.every((a) => a.related && a.content.length > 1000)).toBe(true);
+    expect(html).not.toMatch(/<script/i);
+
+    for (const secret of SEEDED) {
+      expect(`${mail.subject}\n${text}\n${html}`).not.toContain(secret);
+    }
+  });
+});
