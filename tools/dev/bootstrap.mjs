@@ -14,7 +14,8 @@ const PNPM_MAJOR = 12;
 const TOOLS = {
   'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
-  amtool: { apt: 'prometheus-alertmanager', for: ['test'] },
+  // amtool for the alerting tests; the same package's Alertmanager is bench/alerting's baseline.
+  amtool: { apt: 'prometheus-alertmanager', for: ['test', 'bench'] },
   // The alerting tests run a real Prometheus whose rule always fires (apps/alerting/test).
   prometheus: { apt: 'prometheus', for: ['test'] },
   // The health status page is loaded and screenshotted in headless Chromium (apps/health/test).
