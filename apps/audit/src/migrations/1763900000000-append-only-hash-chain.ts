@@ -125,14 +125,16 @@ export class AppendOnlyHashChain1763900000000 implements MigrationInterface {
 
   private async rechainLegacyRows(runner: QueryRunner): Promise<void> {
     const heads = new Map<string, { seq: number; hash: Buffer }>();
-    let after: { received_at: Date; id: string } | null = null;
+    let after: { cursor: string; id: string } | null = null;
     for (;;) {
       const rows = (await runner.query(
-        `SELECT id, received_at, event FROM audit_events_legacy
+        // The cursor is the timestamp as text: a JS Date keeps milliseconds only, and rows of the same
+        // millisecond would be read again.
+        `SELECT id, received_at, received_at::text AS cursor, event FROM audit_events_legacy
           WHERE $1::timestamptz IS NULL OR (received_at, id) > ($1::timestamptz, $2::uuid)
           ORDER BY received_at, id LIMIT ${LEGACY_CHUNK}`,
-        [after?.received_at ?? null, after?.id ?? null],
-      )) as { id: string; received_at: Date; event: AuditEventV1 }[];
+        [after?.cursor ?? null, after?.id ?? null],
+      )) as { id: string; received_at: Date; cursor: string; event: AuditEventV1 }[];
       if (rows.length === 0) break;
       for (const row of rows) {
         const category = categoryOf(row.event);
@@ -175,7 +177,7 @@ export class AppendOnlyHashChain1763900000000 implements MigrationInterface {
         heads.set(category, { seq, hash });
       }
       const last = rows[rows.length - 1];
-      after = { received_at: last.received_at, id: last.id };
+      after = { cursor: last.cursor, id: last.id };
     }
     for (const [category, head] of heads) {
       await runner.query(`INSERT INTO audit_chain_heads (category, seq, hash) VALUES ($1, $2, $3)`, [
