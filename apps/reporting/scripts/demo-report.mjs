@@ -176,4 +176,4 @@ try {
 } finally {
   rmSync(profile, { recursive: true, force: true });
 }
-console.log(`demo:report: "${email.subject}" -> ${out}`);
+process.stdout.write(`demo:report: "${email.subject}" -> ${out}\n`);
