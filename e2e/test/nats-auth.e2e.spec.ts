@@ -5,7 +5,7 @@
 //
 // The services get their credentials in NATS_URL (nats://<user>:<password>@host:port), as k8s/ and
 // docker/ configure them; libs/platform moves them into the connect options (nats.js ignores them in a URL).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,15 @@ import {
   type WebhookSink,
 } from '@vigil/testing';
 
-import { AUDIT_READ_KEY, SERVICES, getJson } from './system';
+import {
+  AUDIT_READ_KEY,
+  SERVICES,
+  auditEvent,
+  getJson,
+  publishAuditEvent,
+  requestWeeklyReport,
+  serviceEnv,
+} from './system';
 
 jest.setTimeout(180_000);
 
@@ -65,24 +73,7 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
       targets,
       `targets:\n  - name: audit\n    url: http://127.0.0.1:${ports.audit}/health/liveness\n    interval_s: 1\n    timeout_ms: 1000\n`,
     );
-    const extra: Record<ServiceName, Record<string, string>> = {
-      health: { TARGETS_FILE: targets },
-      audit: {
-        AUDIT_API_KEYS: JSON.stringify([
-          {
-            name: 'e2e',
-            sha256: createHash('sha256').update(AUDIT_READ_KEY).digest('hex'),
-            scopes: ['audit:read'],
-          },
-        ]),
-      },
-      alerting: { ALERT_WEBHOOK_URL: `${webhook.url}/alerts` },
-      reporting: {
-        SMTP_URL: smtp.url,
-        REPORT_FROM: 'vigil@localhost',
-        REPORT_RECIPIENTS: 'oncall@example.test',
-      },
-    };
+    const extra = serviceEnv({ targetsFile: targets, webhookUrl: webhook.url, smtpUrl: smtp.url });
     const natsHost = new URL(nats.url).host;
     for (const name of SERVICES)
       processes[name] = await runService({
@@ -113,18 +104,14 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
   });
 
   it('stores an event a publisher sends as itself, and the server refuses a spoofed source', async () => {
-    const js = jetstream(billing);
-    const id = randomUUID();
-    const event = {
-      id,
-      occurred_at: new Date().toISOString(),
+    const event = auditEvent({
       source: 'billing',
       actor: { type: 'service', id: 'billing' },
       action: 'invoice.created',
       resource: { type: 'invoice', id: '42' },
-      outcome: 'success',
-    };
-    await js.publish(auditEventSubject('billing'), JSON.stringify(event), { msgID: id });
+    });
+    const id = event.id;
+    await publishAuditEvent(billing, event);
     const stored = await waitFor(
       async () => {
         const { body } = await getJson<{ events: { event: { id: string } }[] }>(
@@ -140,9 +127,9 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
     expect(stored?.event.id).toBe(id);
 
     const spoofed = { ...event, id: randomUUID(), source: 'audit' };
-    await expect(js.publish(auditEventSubject('audit'), JSON.stringify(spoofed))).rejects.toThrow(
-      /Permissions Violation/,
-    );
+    await expect(
+      jetstream(billing).publish(auditEventSubject('audit'), JSON.stringify(spoofed)),
+    ).rejects.toThrow(/Permissions Violation/);
   });
 
   it('delivers an alert and e-mails a weekly report built over request/reply from all three services', async () => {
@@ -157,13 +144,7 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
     expect(res.status).toBe(200);
     await webhook.waitForRequest((r) => JSON.stringify(r.body).includes(alertname), 20_000);
 
-    const to = new Date().toISOString();
-    const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
-    const report = await fetch(url('reporting', '/reports/weekly'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from, to }),
-    });
+    const report = await requestWeeklyReport(`http://127.0.0.1:${ports.reporting}`);
     const body = await report.text();
     expect({ status: report.status < 300, body }).toEqual({ status: true, body: expect.any(String) });
     const mail = await smtp.waitForMessage(undefined, 30_000);

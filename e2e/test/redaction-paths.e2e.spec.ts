@@ -1,4 +1,3 @@
-import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -7,7 +6,6 @@ import path from 'node:path';
 
 import { Client } from 'pg';
 
-import { auditEventSubject } from '@vigil/contracts';
 import {
   freePort,
   runService,
@@ -18,7 +16,16 @@ import {
   withDatabase,
 } from '@vigil/testing';
 
-import { AUDIT_READ_KEY, getJson, SERVICES, startSystem, type VigilSystem } from './system';
+import {
+  AUDIT_READ_KEY,
+  auditEvent,
+  getJson,
+  publishAuditEvent,
+  requestWeeklyReport,
+  SERVICES,
+  startSystem,
+  type VigilSystem,
+} from './system';
 
 /**
  * "Everything leaving a service passes through libs/redaction": one e-mail address and a few secrets
@@ -91,14 +98,8 @@ describe('redaction on every path out of the system', () => {
 
   it('stores an audit event carrying them only redacted', async () => {
     const id = auditId;
-    const event = {
+    const event = auditEvent({
       id,
-      occurred_at: new Date().toISOString(),
-      source: 'shop',
-      actor: { type: 'admin', id: 'admin-7' },
-      action: 'admin.profile.viewed',
-      resource: { type: 'user', id: '1001' },
-      outcome: 'success',
       changes: { phone: { before: PHONE, after: null } },
       metadata: {
         customer_email: EMAIL,
@@ -106,8 +107,8 @@ describe('redaction on every path out of the system', () => {
         note: `asked to mail ${EMAIL} or call ${PHONE}; used key ${STRIPE_KEY}`,
         form: `user=u1&password=${PASSWORD}`,
       },
-    };
-    await jetstream(nc).publish(auditEventSubject('shop'), JSON.stringify(event), { msgID: id });
+    });
+    await publishAuditEvent(nc, event);
 
     const stored = await waitFor(
       async () => {
@@ -165,13 +166,7 @@ describe('redaction on every path out of the system', () => {
   });
 
   it('e-mails the weekly report without them', async () => {
-    const to = new Date().toISOString();
-    const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
-    const res = await fetch(url('reporting', '/reports/weekly'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from, to }),
-    });
+    const res = await requestWeeklyReport(system.services.reporting.url);
     expect(res.status).toBeLessThan(300);
     const mail = await system.smtp.waitForMessage(undefined, 30_000);
     expectClean('the report e-mail', `${mail.subject ?? ''}\n${mail.text ?? ''}\n${String(mail.html)}`);

@@ -4,12 +4,18 @@
 // wrote for each secret. SECURITY.md: secrets never in logs, env dumps or error bodies.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 
-import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { auditEventSubject } from '@vigil/contracts';
 import { testDatabaseUrl, waitFor } from '@vigil/testing';
 
-import { AUDIT_READ_KEY, SERVICES, getJson, startSystem, type VigilSystem } from './system';
+import {
+  AUDIT_READ_KEY,
+  SERVICES,
+  auditEvent,
+  getJson,
+  publishAuditEvent,
+  startSystem,
+  type VigilSystem,
+} from './system';
 
 jest.setTimeout(180_000);
 
@@ -42,18 +48,9 @@ describe('secrets in logs (whole system)', () => {
   const url = (service: (typeof SERVICES)[number], path: string) => `${system.services[service].url}${path}`;
 
   it('runs the paths that log, with secrets in headers, query strings and payloads', async () => {
-    const id = randomUUID();
-    const event = {
-      id,
-      occurred_at: new Date().toISOString(),
-      source: 'shop',
-      actor: { type: 'admin', id: 'admin-7' },
-      action: 'admin.profile.viewed',
-      resource: { type: 'user', id: '1001' },
-      outcome: 'success',
-      metadata: { password: payloadPassword },
-    };
-    await jetstream(nc).publish(auditEventSubject('shop'), JSON.stringify(event), { msgID: id });
+    const event = auditEvent({ metadata: { password: payloadPassword } });
+    const id = event.id;
+    await publishAuditEvent(nc, event);
     const stored = await waitFor(
       async () => {
         const { body } = await getJson<{ events: { event: { id: string } }[] }>(

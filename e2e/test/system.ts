@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+import { auditEventSubject } from '@vigil/contracts';
 import {
   freePort,
   runService,
@@ -61,24 +65,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
     await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
   ) as Record<ServiceName, number>;
   const targetsFile = writeTargets(ports);
-  const extra: Record<ServiceName, Record<string, string>> = {
-    health: { TARGETS_FILE: targetsFile },
-    audit: {
-      AUDIT_API_KEYS: JSON.stringify([
-        {
-          name: 'e2e',
-          sha256: createHash('sha256').update(AUDIT_READ_KEY).digest('hex'),
-          scopes: ['audit:read'],
-        },
-      ]),
-    },
-    alerting: { ALERT_WEBHOOK_URL: `${webhook.url}/alerts` },
-    reporting: {
-      SMTP_URL: smtp.url,
-      REPORT_FROM: 'vigil@localhost',
-      REPORT_RECIPIENTS: 'oncall@example.test',
-    },
-  };
+  const extra = serviceEnv({ targetsFile, webhookUrl: webhook.url, smtpUrl: smtp.url });
   const services = {} as Record<ServiceName, RunningService>;
   await Promise.all(
     SERVICES.map(async (name) => {
@@ -140,4 +127,65 @@ export async function getJson<T = unknown>(
   const res = await fetch(url, init);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** What each service needs beyond the platform variables, pointed at the test's own sinks. */
+export function serviceEnv(sinks: {
+  targetsFile: string;
+  webhookUrl: string;
+  smtpUrl: string;
+}): Record<ServiceName, Record<string, string>> {
+  return {
+    health: { TARGETS_FILE: sinks.targetsFile },
+    audit: {
+      AUDIT_API_KEYS: JSON.stringify([
+        {
+          name: 'e2e',
+          sha256: createHash('sha256').update(AUDIT_READ_KEY).digest('hex'),
+          scopes: ['audit:read'],
+        },
+      ]),
+    },
+    alerting: { ALERT_WEBHOOK_URL: `${sinks.webhookUrl}/alerts` },
+    reporting: {
+      SMTP_URL: sinks.smtpUrl,
+      REPORT_FROM: 'vigil@localhost',
+      REPORT_RECIPIENTS: 'oncall@example.test',
+    },
+  };
+}
+
+/** An AuditEvent v1 as a service would publish it; `overrides` replace whole top-level fields. */
+export function auditEvent(
+  overrides: Record<string, unknown> = {},
+): { id: string; source: string } & Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    occurred_at: new Date().toISOString(),
+    source: 'shop',
+    actor: { type: 'admin', id: 'admin-7' },
+    action: 'admin.profile.viewed',
+    resource: { type: 'user', id: '1001' },
+    outcome: 'success',
+    ...overrides,
+  };
+}
+
+/** Publishes with a plain NATS client to audit.v1.events.<source>, Nats-Msg-Id = the event id. */
+export async function publishAuditEvent(
+  nc: NatsConnection,
+  event: { id: string; source: string },
+): Promise<void> {
+  await jetstream(nc).publish(auditEventSubject(event.source), JSON.stringify(event), { msgID: event.id });
+}
+
+/** POST /reports/weekly for the seven days up to now. */
+export function requestWeeklyReport(reportingUrl: string): Promise<Response> {
+  const to = new Date().toISOString();
+  const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
+  return fetch(`${reportingUrl}/reports/weekly`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, to }),
+  });
 }

@@ -1,11 +1,18 @@
-import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 
-import { auditEventSubject } from '@vigil/contracts';
 import { waitFor } from '@vigil/testing';
 
-import { AUDIT_READ_KEY, getJson, SERVICES, startSystem, type VigilSystem } from './system';
+import {
+  AUDIT_READ_KEY,
+  auditEvent,
+  getJson,
+  publishAuditEvent,
+  requestWeeklyReport,
+  SERVICES,
+  startSystem,
+  type VigilSystem,
+} from './system';
 
 /**
  * The README walk-through, driven only through public interfaces: NATS, HTTP and SMTP.
@@ -28,18 +35,9 @@ describe('Vigil end to end', () => {
   const url = (service: (typeof SERVICES)[number], path: string) => `${system.services[service].url}${path}`;
 
   it('stores an audit event published with a plain NATS client, redacted', async () => {
-    const id = randomUUID();
-    const event = {
-      id,
-      occurred_at: new Date().toISOString(),
-      source: 'shop',
-      actor: { type: 'admin', id: 'admin-7' },
-      action: 'admin.profile.viewed',
-      resource: { type: 'user', id: '1001' },
-      outcome: 'success',
-      metadata: { customer_email: 'rahim@example.com' },
-    };
-    await jetstream(nc).publish(auditEventSubject('shop'), JSON.stringify(event), { msgID: id });
+    const event = auditEvent({ metadata: { customer_email: 'rahim@example.com' } });
+    const id = event.id;
+    await publishAuditEvent(nc, event);
 
     const stored = await waitFor(
       async () => {
@@ -99,13 +97,7 @@ describe('Vigil end to end', () => {
   });
 
   it('builds a weekly report from the other services and e-mails it', async () => {
-    const to = new Date().toISOString();
-    const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
-    const res = await fetch(url('reporting', '/reports/weekly'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from, to }),
-    });
+    const res = await requestWeeklyReport(system.services.reporting.url);
     expect(res.status).toBeLessThan(300);
     const mail = await system.smtp.waitForMessage(undefined, 20_000);
     expect(mail.subject).toMatch(/: \d+\.\d+% uptime, \d+ P1 alerts?$/);
@@ -147,19 +139,15 @@ describe('Vigil end to end', () => {
 
     // The audit consumer resumed too: a new event is stored after the outage.
     const client = await connect({ servers: system.nats.url });
-    const id = randomUUID();
-    await jetstream(client).publish(
-      auditEventSubject('shop'),
-      JSON.stringify({
+    const { id } = auditEvent();
+    await publishAuditEvent(
+      client,
+      auditEvent({
         id,
-        occurred_at: new Date().toISOString(),
-        source: 'shop',
         actor: { type: 'user', id: 'u-1' },
         action: 'privacy.settings.updated',
         resource: { type: 'user', id: 'u-1' },
-        outcome: 'success',
       }),
-      { msgID: id },
     );
     await client.close();
     await waitFor(

@@ -324,18 +324,7 @@ export class EpisodeRepository {
         query.limit,
       ],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      fingerprint: r.fingerprint,
-      episodeStartsAt: r.episode_starts_at,
-      alertname: r.alertname,
-      severity: r.severity,
-      event: r.event,
-      actor: r.actor,
-      comment: r.comment,
-      details: r.details,
-      at: r.at,
-    }));
+    return rows.map(toHistoryEntry);
   }
 
   /** History entries still to publish to the audit trail, oldest first. */
@@ -344,18 +333,7 @@ export class EpisodeRepository {
       `SELECT ${HISTORY_COLUMNS} FROM alert_history WHERE audit_pending ORDER BY at LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      fingerprint: r.fingerprint,
-      episodeStartsAt: r.episode_starts_at,
-      alertname: r.alertname,
-      severity: r.severity,
-      event: r.event,
-      actor: r.actor,
-      comment: r.comment,
-      details: r.details,
-      at: r.at,
-    }));
+    return rows.map(toHistoryEntry);
   }
 
   async markAudited(id: string): Promise<void> {
@@ -418,5 +396,20 @@ function toEpisode(row: EpisodeRow): Episode {
     escalationPolicy: row.escalation_policy,
     escalationStep: row.escalation_step,
     nextEscalationAt: row.next_escalation_at,
+  };
+}
+
+function toHistoryEntry(r: HistoryRow): HistoryEntry {
+  return {
+    id: r.id,
+    fingerprint: r.fingerprint,
+    episodeStartsAt: r.episode_starts_at,
+    alertname: r.alertname,
+    severity: r.severity,
+    event: r.event,
+    actor: r.actor,
+    comment: r.comment,
+    details: r.details,
+    at: r.at,
   };
 }
