@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  Logger,
-  NotFoundException,
-  ServiceUnavailableException,
-  type ArgumentsHost,
-} from '@nestjs/common';
+import { BadRequestException, Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 
 import { HttpExceptionFilter } from './http-exception.filter';
 
@@ -42,23 +36,6 @@ describe('HttpExceptionFilter', () => {
     expect(capture(new NotFoundException('no such alert')).body).toEqual({
       error: 'not_found',
       message: 'no such alert',
-    });
-  });
-
-  it('names failing components of a terminus health result', () => {
-    const sent = capture(
-      new ServiceUnavailableException({
-        status: 'error',
-        info: {},
-        error: { nats: { status: 'down' } },
-        details: {},
-      }),
-    );
-    expect(sent.status).toBe(503);
-    expect(sent.body).toMatchObject({
-      error: 'not_ready',
-      message: 'not ready: nats down',
-      failing: ['nats'],
     });
   });
 

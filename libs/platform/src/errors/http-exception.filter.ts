@@ -46,14 +46,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
     if (typeof response === 'string') return [status, { error: code, message: response }];
     const { error, message, details, statusCode: _statusCode, ...rest } = response as Record<string, unknown>;
-    if (error && typeof error === 'object') {
-      // A terminus health check result: name the failing components in the message.
-      const failing = Object.keys(error);
-      return [
-        status,
-        { error: 'not_ready', message: `not ready: ${failing.join(', ')} down`, details, failing, ...rest },
-      ];
-    }
     return [
       status,
       {
@@ -64,7 +56,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
             ? message
             : exception.message,
         ...(details !== undefined ? { details } : {}),
-        // Health checks keep terminus' own fields (status, info, error details) beside ours.
         ...rest,
       },
     ];
