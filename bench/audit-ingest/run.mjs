@@ -5,7 +5,9 @@
 // rows into the same Postgres. Everything runs on 127.0.0.1 with free ports, bounded in count. Last line:
 //   bench=audit-ingest events_per_s=<x> p50_ms=<x> p99_ms=<x> baseline_js_publish_per_s=<x> baseline_copy_rows_per_s=<x> ratio=<events_per_s / js publish ceiling>
 // Knobs (for investigation only): BENCH_FETCH_BATCH, BENCH_FETCH_EXPIRES_MS, BENCH_INGEST_CONCURRENCY,
-// BENCH_PHASE_TIMEOUT_MS, BENCH_DEBUG=1 (print the service's batch histograms), BENCH_SKIP_LATENCY=1.
+// BENCH_PHASE_TIMEOUT_MS, BENCH_SERVICE_NODE_OPTIONS (e.g. --require a profiler),
+// BENCH_SKIP_BUILD=1 (run apps/audit/dist as it is, e.g. to compare two builds),
+// BENCH_DEBUG=1 (print the service's batch histograms), BENCH_SKIP_LATENCY=1.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -37,6 +39,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const encoder = new TextEncoder();
 
 function build() {
+  if (process.env.BENCH_SKIP_BUILD) return;
   log('building @vigil/audit-service and @vigil/testing (nx, cached)');
   const result = spawnSync(
     path.join(root, 'node_modules/.bin/nx'),
@@ -215,6 +218,9 @@ async function main() {
         AUDIT_FETCH_BATCH: String(FETCH_BATCH),
         AUDIT_FETCH_EXPIRES_MS: String(FETCH_EXPIRES_MS),
         AUDIT_INGEST_CONCURRENCY: String(INGEST_CONCURRENCY),
+        ...(process.env.BENCH_SERVICE_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
+          : {}),
       },
     });
     cleanups.push(() => service.stop());

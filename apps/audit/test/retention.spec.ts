@@ -77,6 +77,13 @@ describe('retention by category drops whole partitions behind a signed cut (real
     expect(left).toContain('audit_events_privacy_202603');
     const routineRows = await db.query("SELECT seq FROM audit_events WHERE category = 'routine'");
     expect(routineRows.rows.map((r: { seq: string }) => Number(r.seq))).toEqual([4]);
+    // The dropped records' ids are forgotten with them; the kept ones are still known (dedup holds).
+    const ids = await db.query(
+      `SELECT count(*) FILTER (WHERE e.id IS NULL) AS orphans, count(*) AS known
+         FROM audit_event_ids i LEFT JOIN audit_events e ON e.id = i.id`,
+    );
+    const storedCount = await db.query('SELECT count(*) AS n FROM audit_events');
+    expect(ids.rows[0]).toEqual({ orphans: '0', known: storedCount.rows[0].n });
     const cut = await db.query(
       "SELECT seq FROM audit_checkpoints WHERE category = 'routine' AND kind = 'cut'",
     );

@@ -1,9 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 
 import { categoryOf } from './audit-category';
 import { canonicalJson } from './canonical-json';
 import { checkpointSignatureValid, keyIdOf, signCheckpoint, signingKey } from './checkpoint-signer';
-import { GENESIS_HASH, recordHash, type ChainRecord } from './hash-chain';
+import { GENESIS_HASH, linkHash, recordHash, type ChainRecord } from './hash-chain';
 
 const record: ChainRecord = {
   category: 'security',
@@ -42,6 +42,13 @@ describe('recordHash', () => {
     expect(recordHash(GENESIS_HASH, { ...record, seq: 2 }).equals(first)).toBe(false);
     const edited = { ...record, event: { ...record.event, resource: { type: 'user', id: '43' } } };
     expect(recordHash(GENESIS_HASH, edited).equals(first)).toBe(false);
+  });
+
+  it('hashes exactly the canonical JSON of the whole record when the event text is prepared beforehand', () => {
+    const expected = createHash('sha256').update(GENESIS_HASH).update(canonicalJson(record)).digest();
+    expect(recordHash(GENESIS_HASH, record).equals(expected)).toBe(true);
+    const { event, ...link } = record;
+    expect(linkHash(GENESIS_HASH, link, canonicalJson(event)).equals(expected)).toBe(true);
   });
 });
 

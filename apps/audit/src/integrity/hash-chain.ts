@@ -24,19 +24,19 @@ export interface ChainRecord {
 
 /** hash = SHA-256(prev_hash || canonical JSON of the stored record). */
 export function recordHash(prevHash: Buffer, record: ChainRecord): Buffer {
-  return createHash('sha256')
-    .update(prevHash)
-    .update(
-      canonicalJson({
-        category: record.category,
-        seq: record.seq,
-        id: record.id,
-        received_at: record.received_at,
-        event: record.event,
-      }),
-      'utf8',
-    )
-    .digest();
+  return linkHash(prevHash, record, canonicalJson(record.event));
+}
+
+/**
+ * recordHash with the event's canonical JSON computed beforehand: the write path prepares it before
+ * taking the chain lock, so only this string assembly and one SHA-256 happen while the lock is held.
+ * The members are written in canonical (sorted) order: category, event, id, received_at, seq.
+ */
+export function linkHash(prevHash: Buffer, link: Omit<ChainRecord, 'event'>, canonicalEvent: string): Buffer {
+  const text =
+    `{"category":${JSON.stringify(link.category)},"event":${canonicalEvent},"id":${JSON.stringify(link.id)},` +
+    `"received_at":${JSON.stringify(link.received_at)},"seq":${JSON.stringify(link.seq)}}`;
+  return createHash('sha256').update(prevHash).update(text, 'utf8').digest();
 }
 
 /** The columns denormalised from the event for queries; verification checks they still match it. */

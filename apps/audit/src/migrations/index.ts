@@ -1,10 +1,12 @@
 import { CreateAuditEvents1763800000000 } from './1763800000000-create-audit-events';
 import { AppendOnlyHashChain1763900000000 } from './1763900000000-append-only-hash-chain';
 import { Detections1764000000000 } from './1764000000000-detections';
+import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
   CreateAuditEvents1763800000000,
   AppendOnlyHashChain1763900000000,
   Detections1764000000000,
+  LeanIngestIndexes1764100000000,
 ];

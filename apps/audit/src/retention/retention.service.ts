@@ -79,7 +79,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         }
         await this.checkpoints.sign(category, last.seq, last.hash, 'cut');
       }
-      if (!(await this.repository.dropPartitions(category, expired))) continue;
+      if (!(await this.repository.dropPartitions(expired))) continue;
       const dropped = expired.map((p) => p.name);
       this.logger.log(
         { category, dropped, cut_seq: last?.seq ?? null },

@@ -4,7 +4,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditEventV1, SummaryRequestV1 } from '@vigil/contracts';
 
 import { categoryOf, type AuditCategory } from '../integrity/audit-category';
-import { GENESIS_HASH, indexedColumns, recordHash } from '../integrity/hash-chain';
+import { canonicalJson } from '../integrity/canonical-json';
+import { GENESIS_HASH, indexedColumns, linkHash } from '../integrity/hash-chain';
+
+interface PreparedEvent {
+  event: AuditEventV1;
+  category: AuditCategory;
+  /** The event's canonical JSON: what the chain hashes and what is stored as the event column. */
+  canonical: string;
+}
 
 export interface AppendedEvent {
   event: AuditEventV1;
@@ -21,6 +29,8 @@ function monthKey(category: AuditCategory, at: Date): string {
 export class AuditEventRepository {
   /** Monthly partitions known to exist (created on demand by audit_ensure_partition). */
   private readonly partitions = new Set<string>();
+  /** Chains whose audit_chain_heads row is known to exist. */
+  private readonly heads = new Set<AuditCategory>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -28,6 +38,10 @@ export class AuditEventRepository {
    * Appends the new events of a batch to their chains in one transaction and returns them; ids already
    * stored (redeliveries, publisher retries) are skipped, which makes storage exactly-once. Appends to a
    * chain are serialised by the row lock on its audit_chain_heads row, taken in category order.
+   *
+   * This is the ingest hot path, so it is raw parameterised SQL and keeps the lock short: each event's
+   * canonical JSON is prepared before the transaction, and under the lock only the links are hashed and
+   * one statement writes the rows and moves the head.
    */
   async appendBatch(
     events: readonly AuditEventV1[],
@@ -35,14 +49,19 @@ export class AuditEventRepository {
   ): Promise<AppendedEvent[]> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     if (unique.length === 0) return [];
-    const categorised = unique.map((event) => ({ event, category: categoryOf(event) }));
-    const categories = [...new Set(categorised.map((c) => c.category))].sort();
+    const prepared: PreparedEvent[] = unique.map((event) => ({
+      event,
+      category: categoryOf(event),
+      canonical: canonicalJson(event),
+    }));
+    const categories = [...new Set(prepared.map((c) => c.category))].sort();
     const now = clock();
     // The batch's received_at is taken under the chain locks; make sure this and next month exist.
     await this.ensurePartitions(categories, [now, new Date(now.getTime() + 5 * 60_000)]);
+    await this.ensureHeads(categories);
 
     return this.dataSource.transaction(async (manager) => {
-      const sorted = [...categorised].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+      const sorted = [...prepared].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO audit_event_ids (id, category, received_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], array_fill(now(), ARRAY[cardinality($1::uuid[])]))
@@ -52,7 +71,7 @@ export class AuditEventRepository {
       const fresh = new Set(inserted.map((r) => r.id));
       const appended: AppendedEvent[] = [];
       for (const category of categories) {
-        const batch = categorised.filter((c) => c.category === category && fresh.has(c.event.id));
+        const batch = prepared.filter((c) => c.category === category && fresh.has(c.event.id));
         if (batch.length > 0) appended.push(...(await this.appendToChain(manager, category, batch, clock)));
       }
       return appended;
@@ -62,13 +81,9 @@ export class AuditEventRepository {
   private async appendToChain(
     manager: EntityManager,
     category: AuditCategory,
-    batch: readonly { event: AuditEventV1 }[],
+    batch: readonly PreparedEvent[],
     clock: () => Date,
   ): Promise<AppendedEvent[]> {
-    await manager.query(
-      `INSERT INTO audit_chain_heads (category, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`,
-      [category, GENESIS_HASH],
-    );
     const [head]: { seq: string; hash: Buffer }[] = await manager.query(
       `SELECT seq, hash FROM audit_chain_heads WHERE category = $1 FOR UPDATE`,
       [category],
@@ -81,40 +96,53 @@ export class AuditEventRepository {
     const received_at = receivedAt.toISOString();
     let seq = Number(head.seq);
     let prevHash = head.hash;
-    const rows = batch.map(({ event }) => {
+    const rows: string[] = [];
+    const appended: AppendedEvent[] = [];
+    for (const { event, canonical } of batch) {
       seq += 1;
-      const hash = recordHash(prevHash, { category, seq, id: event.id, received_at, event });
-      const row = {
+      const hash = linkHash(prevHash, { category, seq, id: event.id, received_at }, canonical);
+      const columns = JSON.stringify({
         category,
         seq,
         id: event.id,
         received_at,
         ...indexedColumns(event),
-        event,
         prev_hash: prevHash.toString('hex'),
         hash: hash.toString('hex'),
-      };
+      });
+      // The event's canonical text is already JSON: splice it in rather than serialising the event again.
+      rows.push(`${columns.slice(0, -1)},"event":${canonical}}`);
+      appended.push({ event, category, seq });
       prevHash = hash;
-      return row;
-    });
+    }
     await manager.query(
-      `INSERT INTO audit_events (category, seq, id, received_at, occurred_at, source, tenant_id, actor_type,
-              actor_id, action, resource_type, resource_id, outcome, request_id, trace_id, event, prev_hash, hash)
-       SELECT r.category, r.seq, r.id, r.received_at, r.occurred_at, r.source, r.tenant_id, r.actor_type,
-              r.actor_id, r.action, r.resource_type, r.resource_id, r.outcome, r.request_id, r.trace_id, r.event,
-              decode(r.prev_hash, 'hex'), decode(r.hash, 'hex')
-         FROM jsonb_to_recordset($1::jsonb) AS r(category text, seq bigint, id uuid, received_at timestamptz,
-              occurred_at timestamptz, source text, tenant_id text, actor_type text, actor_id text, action text,
-              resource_type text, resource_id text, outcome text, request_id text, trace_id text, event jsonb,
-              prev_hash text, hash text)`,
-      [JSON.stringify(rows)],
+      `WITH appended AS (
+         INSERT INTO audit_events (category, seq, id, received_at, occurred_at, source, tenant_id, actor_type,
+                actor_id, action, resource_type, resource_id, outcome, request_id, trace_id, event, prev_hash, hash)
+         SELECT r.category, r.seq, r.id, r.received_at, r.occurred_at, r.source, r.tenant_id, r.actor_type,
+                r.actor_id, r.action, r.resource_type, r.resource_id, r.outcome, r.request_id, r.trace_id, r.event,
+                decode(r.prev_hash, 'hex'), decode(r.hash, 'hex')
+           FROM jsonb_to_recordset($1::jsonb) AS r(category text, seq bigint, id uuid, received_at timestamptz,
+                occurred_at timestamptz, source text, tenant_id text, actor_type text, actor_id text, action text,
+                resource_type text, resource_id text, outcome text, request_id text, trace_id text, event jsonb,
+                prev_hash text, hash text)
+       )
+       UPDATE audit_chain_heads SET seq = $3, hash = $4 WHERE category = $2`,
+      [`[${rows.join(',')}]`, category, seq, prevHash],
     );
-    await manager.query(`UPDATE audit_chain_heads SET seq = $2, hash = $3 WHERE category = $1`, [
-      category,
-      seq,
-      prevHash,
-    ]);
-    return rows.map((r, i) => ({ event: batch[i].event, category, seq: r.seq }));
+    return appended;
+  }
+
+  /** Creates the head rows of chains not seen yet by this process (heads are never deleted). */
+  private async ensureHeads(categories: readonly AuditCategory[]): Promise<void> {
+    for (const category of categories) {
+      if (this.heads.has(category)) continue;
+      await this.dataSource.query(
+        `INSERT INTO audit_chain_heads (category, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING`,
+        [category, GENESIS_HASH],
+      );
+      this.heads.add(category);
+    }
   }
 
   /** Creates missing monthly partitions, each in its own short transaction (outside any batch). */

@@ -57,18 +57,24 @@ export class RetentionRepository {
    * forgets their ids in audit_event_ids, under a transaction-scoped advisory lock so one replica runs it.
    * Returns false when another replica holds the lock.
    */
-  async dropPartitions(category: AuditCategory, partitions: readonly MonthlyPartition[]): Promise<boolean> {
+  async dropPartitions(partitions: readonly MonthlyPartition[]): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const [lock]: { locked: boolean }[] = await manager.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('audit_retention')) AS locked`,
       );
       if (!lock.locked) return false;
-      for (const partition of partitions) await manager.query(`DROP TABLE IF EXISTS "${partition.name}"`);
-      const upTo = partitions.reduce((max, p) => (p.to > max ? p.to : max), new Date(0));
-      await manager.query(`DELETE FROM audit_event_ids WHERE category = $1 AND received_at < $2`, [
-        category,
-        upTo.toISOString(),
-      ]);
+      for (const partition of partitions) {
+        const [present]: { present: boolean }[] = await manager.query(
+          `SELECT to_regclass($1) IS NOT NULL AS present`,
+          [`"${partition.name}"`],
+        );
+        if (!present.present) continue; // dropped by a run that saw the same expiry
+        // Forget the partition's ids first (a join on audit_event_ids' primary key), then drop it whole.
+        await manager.query(
+          `DELETE FROM audit_event_ids AS i USING "${partition.name}" AS p WHERE i.id = p.id`,
+        );
+        await manager.query(`DROP TABLE "${partition.name}"`);
+      }
       return true;
     });
   }
