@@ -49,5 +49,44 @@ describe('audit migrations on existing data', () => {
     expect({ rows, distinct }).toEqual({ rows: 3, distinct: 3 });
     const seqs = await dataSource.query<{ seq: string }[]>(`SELECT seq FROM audit_events ORDER BY seq`);
     expect(seqs.map((s) => Number(s.seq))).toEqual([1, 2, 3]);
+    // Lookups by id go through audit_event_ids' partition key: every row must be reachable that way.
+    const [{ reachable }] = await dataSource.query<{ reachable: number }[]>(
+      `SELECT count(*)::int AS reachable FROM audit_event_ids i
+         JOIN audit_events e ON e.category = i.category AND e.received_at = i.received_at AND e.id = i.id`,
+    );
+    expect(reachable).toBe(3);
+  });
+
+  it('gives rows stored before the id index was dropped the partition key of their event', async () => {
+    const url = await testDatabaseUrl();
+    const before = AUDIT_MIGRATIONS.findIndex((m) => m.name === 'EventLookupByPartitionKey1764200000000');
+    dataSource = new DataSource({ type: 'postgres', url, migrations: AUDIT_MIGRATIONS.slice(0, before) });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    const id = randomUUID();
+    const event = { id, source: 'shop', action: 'order.placed' };
+    await dataSource.query(`SELECT audit_ensure_partition('routine', '2026-11-20T10:00:00Z')`);
+    // The earlier write path stamped audit_event_ids with the transaction's start, a little earlier.
+    await dataSource.query(
+      `INSERT INTO audit_event_ids (id, category, received_at) VALUES ($1, 'routine', '2026-11-20T10:00:00.100Z')`,
+      [id],
+    );
+    await dataSource.query(
+      `INSERT INTO audit_events (category, seq, id, received_at, occurred_at, source, actor_type, actor_id,
+              action, resource_type, resource_id, outcome, event, prev_hash, hash)
+       VALUES ('routine', 1, $1, '2026-11-20T10:00:00.175Z', '2026-11-20T10:00:00Z', 'shop', 'user', 'u-1',
+              'order.placed', 'order', 'o-1', 'success', $2, '\\x00', '\\x01')`,
+      [id, JSON.stringify(event)],
+    );
+    await dataSource.destroy();
+
+    dataSource = new DataSource({ type: 'postgres', url, migrations: AUDIT_MIGRATIONS });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    const rows = await dataSource.query<{ received_at: Date }[]>(
+      `SELECT received_at FROM audit_event_ids WHERE id = $1`,
+      [id],
+    );
+    expect(rows.map((r) => r.received_at.toISOString())).toEqual(['2026-11-20T10:00:00.175Z']);
   });
 });

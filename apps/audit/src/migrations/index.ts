@@ -2,6 +2,7 @@ import { CreateAuditEvents1763800000000 } from './1763800000000-create-audit-eve
 import { AppendOnlyHashChain1763900000000 } from './1763900000000-append-only-hash-chain';
 import { Detections1764000000000 } from './1764000000000-detections';
 import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
+import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const AUDIT_MIGRATIONS = [
   AppendOnlyHashChain1763900000000,
   Detections1764000000000,
   LeanIngestIndexes1764100000000,
+  EventLookupByPartitionKey1764200000000,
 ];

@@ -61,18 +61,35 @@ export class AuditEventRepository {
     await this.ensureHeads(categories);
 
     return this.dataSource.transaction(async (manager) => {
+      // Lock every chain of the batch, in category order (ORDER BY sorts before FOR UPDATE locks, so two
+      // writers never wait on each other crosswise), then stamp the batch with one received_at.
+      const heads: { category: AuditCategory; seq: string; hash: Buffer }[] = await manager.query(
+        `SELECT category, seq, hash FROM audit_chain_heads WHERE category = ANY($1::text[])
+          ORDER BY category FOR UPDATE`,
+        [categories],
+      );
+      const receivedAt = clock();
+      const received_at = receivedAt.toISOString();
+      for (const category of categories) {
+        if (!this.partitions.has(monthKey(category, receivedAt))) {
+          // Never create a partition while holding the chain lock; the batch is retried after a nak.
+          throw new Error(`no partition ensured for ${category} at ${received_at}`);
+        }
+      }
+      // Ids already stored are skipped (exactly-once). audit_event_ids keeps (category, received_at) so
+      // GET /audit/events/:id finds the row through the partition key instead of a second uuid index.
       const sorted = [...prepared].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO audit_event_ids (id, category, received_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], array_fill(now(), ARRAY[cardinality($1::uuid[])]))
+         SELECT id, category, $3::timestamptz FROM unnest($1::uuid[], $2::text[]) AS t(id, category)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [sorted.map((c) => c.event.id), sorted.map((c) => c.category)],
+        [sorted.map((c) => c.event.id), sorted.map((c) => c.category), received_at],
       );
       const fresh = new Set(inserted.map((r) => r.id));
       const appended: AppendedEvent[] = [];
-      for (const category of categories) {
-        const batch = prepared.filter((c) => c.category === category && fresh.has(c.event.id));
-        if (batch.length > 0) appended.push(...(await this.appendToChain(manager, category, batch, clock)));
+      for (const head of heads) {
+        const batch = prepared.filter((c) => c.category === head.category && fresh.has(c.event.id));
+        if (batch.length > 0) appended.push(...(await this.appendToChain(manager, head, batch, received_at)));
       }
       return appended;
     });
@@ -80,20 +97,11 @@ export class AuditEventRepository {
 
   private async appendToChain(
     manager: EntityManager,
-    category: AuditCategory,
+    head: { category: AuditCategory; seq: string; hash: Buffer },
     batch: readonly PreparedEvent[],
-    clock: () => Date,
+    received_at: string,
   ): Promise<AppendedEvent[]> {
-    const [head]: { seq: string; hash: Buffer }[] = await manager.query(
-      `SELECT seq, hash FROM audit_chain_heads WHERE category = $1 FOR UPDATE`,
-      [category],
-    );
-    const receivedAt = clock();
-    if (!this.partitions.has(monthKey(category, receivedAt))) {
-      // Never create a partition while holding the chain lock; the batch is retried after a nak.
-      throw new Error(`no partition ensured for ${category} at ${receivedAt.toISOString()}`);
-    }
-    const received_at = receivedAt.toISOString();
+    const { category } = head;
     let seq = Number(head.seq);
     let prevHash = head.hash;
     const rows: string[] = [];

@@ -70,7 +70,12 @@ export class AuditQueryRepository {
 
   async byId(id: string): Promise<AuditEventDetail | null> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT event, received_at, category, seq, prev_hash, hash FROM audit_events WHERE id = $1 LIMIT 1`,
+      // audit_event_ids holds the row's partition key, so this is two primary-key/index lookups.
+      `SELECT e.event, e.received_at, e.category, e.seq, e.prev_hash, e.hash
+         FROM audit_event_ids AS i
+         JOIN audit_events AS e ON e.category = i.category AND e.received_at = i.received_at AND e.id = i.id
+        WHERE i.id = $1
+        LIMIT 1`,
       [id],
     );
     const r = rows[0];
