@@ -24,6 +24,14 @@ describe('validateAuditMessage', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('rejects U+0000 anywhere in the event (jsonb cannot store it)', () => {
+    const result = validateAuditMessage(
+      'audit.v1.events.billing',
+      encode(event({ metadata: { note: 'a\u0000b' } })),
+    );
+    expect(result).toMatchObject({ ok: false, reason: 'schema', detail: 'strings must not contain U+0000' });
+  });
+
   it('rejects bytes that are not JSON', () => {
     const result = validateAuditMessage('audit.v1.events.billing', encode('{nope'));
     expect(result).toMatchObject({ ok: false, reason: 'not_json' });
