@@ -55,6 +55,12 @@ describe('audit migrations on existing data', () => {
          JOIN audit_events e ON e.category = i.category AND e.received_at = i.received_at AND e.id = i.id`,
     );
     expect(reachable).toBe(3);
+    // The head remembers its last record's received_at (a later batch never files into an earlier month).
+    const heads = await dataSource.query<{ same: boolean }[]>(
+      `SELECT h.received_at = e.received_at AS same FROM audit_chain_heads h
+         JOIN audit_events e ON e.category = h.category AND e.seq = h.seq`,
+    );
+    expect(heads).toEqual([{ same: true }]);
   });
 
   it('gives rows stored before the id index was dropped the partition key of their event', async () => {

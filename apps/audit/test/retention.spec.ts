@@ -14,6 +14,8 @@ import { auditEvent } from './audit-factory';
 const at = (iso: string) => () => new Date(iso);
 const routine = (): AuditEventV1 =>
   auditEvent({ actor: { type: 'user', id: 'u-1' }, action: 'order.placed' }) as AuditEventV1;
+const security = (): AuditEventV1 =>
+  auditEvent({ actor: { type: 'user', id: 'u-1' }, action: 'auth.login.failed' }) as AuditEventV1;
 const privacy = (): AuditEventV1 =>
   auditEvent({ actor: { type: 'user', id: 'u-1' }, action: 'privacy.settings.updated' }) as AuditEventV1;
 
@@ -106,10 +108,31 @@ describe('retention by category drops whole partitions behind a signed cut (real
 
   it('waits for a checkpoint before cutting records that no checkpoint covers yet', async () => {
     const repository = app.get(AuditEventRepository);
-    await repository.appendBatch([privacy()], at('2025-01-05T08:00:00Z'));
-    // The record lands in an expired month but after the newest privacy checkpoint: not cut yet.
+    await repository.appendBatch([security()], at('2025-01-05T08:00:00Z'));
+    // The record lands in an expired month but no security checkpoint covers it yet: not cut yet.
     const outcomes = await app.get(RetentionService).applyRetention(new Date('2026-11-22T12:00:00Z'));
     expect(outcomes).toEqual([]);
-    expect(await partitions()).toContain('audit_events_privacy_202501');
+    expect(await partitions()).toContain('audit_events_security_202501');
+  });
+
+  it('never files a higher seq into an earlier month than the chain head (a stamp that lost the race)', async () => {
+    const repository = app.get(AuditEventRepository);
+    const late = privacy();
+    // The privacy chain's head is in 2026-11 (first test); this batch was stamped months earlier.
+    await repository.appendBatch([late], at('2026-02-01T08:00:00Z'));
+    const row = await db.query<{
+      received_at: Date;
+      seq: string;
+      id_received_at: Date;
+      previous_seq: string;
+    }>(
+      `SELECT e.received_at, e.seq, i.received_at AS id_received_at,
+              (SELECT max(seq) FROM audit_events WHERE category = 'privacy' AND id <> e.id) AS previous_seq
+         FROM audit_events e JOIN audit_event_ids i ON i.id = e.id WHERE e.id = $1`,
+      [late.id],
+    );
+    expect(row.rows[0].received_at.toISOString()).toBe('2026-11-22T12:00:00.000Z');
+    expect(row.rows[0].id_received_at.toISOString()).toBe('2026-11-22T12:00:00.000Z');
+    expect(Number(row.rows[0].seq)).toBe(Number(row.rows[0].previous_seq) + 1);
   });
 });

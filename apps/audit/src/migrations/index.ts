@@ -3,6 +3,7 @@ import { AppendOnlyHashChain1763900000000 } from './1763900000000-append-only-ha
 import { Detections1764000000000 } from './1764000000000-detections';
 import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
 import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
+import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const AUDIT_MIGRATIONS = [
   Detections1764000000000,
   LeanIngestIndexes1764100000000,
   EventLookupByPartitionKey1764200000000,
+  ChainHeadReceivedAt1764300000000,
 ];

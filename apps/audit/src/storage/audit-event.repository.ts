@@ -20,6 +20,15 @@ export interface AppendedEvent {
   seq: number;
 }
 
+interface ChainHeadRow {
+  category: AuditCategory;
+  seq: string;
+  hash: Buffer;
+  received_at: Date | null;
+}
+
+const monthIndex = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
+
 function monthKey(category: AuditCategory, at: Date): string {
   return `${category}:${at.getUTCFullYear()}-${at.getUTCMonth()}`;
 }
@@ -55,29 +64,16 @@ export class AuditEventRepository {
       canonical: canonicalJson(event),
     }));
     const categories = [...new Set(prepared.map((c) => c.category))].sort();
-    const now = clock();
-    // The batch's received_at is taken under the chain locks; make sure this and next month exist.
-    await this.ensurePartitions(categories, [now, new Date(now.getTime() + 5 * 60_000)]);
+    // One received_at for the batch, taken before the chain lock so the ids insert can run outside it.
+    const receivedAt = clock();
+    const received_at = receivedAt.toISOString();
+    await this.ensurePartitions(categories, [receivedAt, new Date(receivedAt.getTime() + 5 * 60_000)]);
     await this.ensureHeads(categories);
 
     return this.dataSource.transaction(async (manager) => {
-      // Lock every chain of the batch, in category order (ORDER BY sorts before FOR UPDATE locks, so two
-      // writers never wait on each other crosswise), then stamp the batch with one received_at.
-      const heads: { category: AuditCategory; seq: string; hash: Buffer }[] = await manager.query(
-        `SELECT category, seq, hash FROM audit_chain_heads WHERE category = ANY($1::text[])
-          ORDER BY category FOR UPDATE`,
-        [categories],
-      );
-      const receivedAt = clock();
-      const received_at = receivedAt.toISOString();
-      for (const category of categories) {
-        if (!this.partitions.has(monthKey(category, receivedAt))) {
-          // Never create a partition while holding the chain lock; the batch is retried after a nak.
-          throw new Error(`no partition ensured for ${category} at ${received_at}`);
-        }
-      }
-      // Ids already stored are skipped (exactly-once). audit_event_ids keeps (category, received_at) so
-      // GET /audit/events/:id finds the row through the partition key instead of a second uuid index.
+      // Ids already stored are skipped (exactly-once); sorted so that two writers inserting the same ids
+      // wait on them in the same order. audit_event_ids keeps the row's partition key (category,
+      // received_at), so GET /audit/events/:id needs no second uuid index on audit_events.
       const sorted = [...prepared].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO audit_event_ids (id, category, received_at)
@@ -86,10 +82,22 @@ export class AuditEventRepository {
         [sorted.map((c) => c.event.id), sorted.map((c) => c.category), received_at],
       );
       const fresh = new Set(inserted.map((r) => r.id));
+      const chains = categories.filter((category) =>
+        prepared.some((c) => c.category === category && fresh.has(c.event.id)),
+      );
+      if (chains.length === 0) return [];
+      // Lock the chains in category order (ORDER BY sorts before FOR UPDATE locks, so two writers never
+      // wait on each other crosswise). Only hashing and one statement per chain happen under the lock.
+      const heads: ChainHeadRow[] = await manager.query(
+        `SELECT category, seq, hash, received_at FROM audit_chain_heads WHERE category = ANY($1::text[])
+          ORDER BY category FOR UPDATE`,
+        [chains],
+      );
       const appended: AppendedEvent[] = [];
       for (const head of heads) {
         const batch = prepared.filter((c) => c.category === head.category && fresh.has(c.event.id));
-        if (batch.length > 0) appended.push(...(await this.appendToChain(manager, head, batch, received_at)));
+        const stamp = await this.stampNotBeforeHeadMonth(manager, head, receivedAt, batch);
+        appended.push(...(await this.appendToChain(manager, head, batch, stamp)));
       }
       return appended;
     });
@@ -97,7 +105,7 @@ export class AuditEventRepository {
 
   private async appendToChain(
     manager: EntityManager,
-    head: { category: AuditCategory; seq: string; hash: Buffer },
+    head: ChainHeadRow,
     batch: readonly PreparedEvent[],
     received_at: string,
   ): Promise<AppendedEvent[]> {
@@ -135,10 +143,34 @@ export class AuditEventRepository {
                 resource_type text, resource_id text, outcome text, request_id text, trace_id text, event jsonb,
                 prev_hash text, hash text)
        )
-       UPDATE audit_chain_heads SET seq = $3, hash = $4 WHERE category = $2`,
-      [`[${rows.join(',')}]`, category, seq, prevHash],
+       UPDATE audit_chain_heads SET seq = $3, hash = $4, received_at = greatest(received_at, $5::timestamptz)
+        WHERE category = $2`,
+      [`[${rows.join(',')}]`, category, seq, prevHash, received_at],
     );
     return appended;
+  }
+
+  /**
+   * The batch's received_at, unless it lost the race for the lock to a batch stamped in a later month
+   * (a stamp just before a month boundary, or a replica's clock behind): then the records take the head's
+   * received_at, so a higher seq never lands in an earlier month partition (retention drops whole months
+   * and cuts the chain at the highest seq it drops). Rare, so the ids rows are simply restamped.
+   */
+  private async stampNotBeforeHeadMonth(
+    manager: EntityManager,
+    head: ChainHeadRow,
+    receivedAt: Date,
+    batch: readonly PreparedEvent[],
+  ): Promise<string> {
+    if (!head.received_at || monthIndex(receivedAt) >= monthIndex(head.received_at)) {
+      return receivedAt.toISOString();
+    }
+    const stamp = head.received_at.toISOString();
+    await manager.query(`UPDATE audit_event_ids SET received_at = $2 WHERE id = ANY($1::uuid[])`, [
+      batch.map((c) => c.event.id),
+      stamp,
+    ]);
+    return stamp;
   }
 
   /** Creates the head rows of chains not seen yet by this process (heads are never deleted). */
