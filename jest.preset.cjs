@@ -20,7 +20,7 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(\\.pnpm|@nestjs|@nats-io|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm)/)',
+    '/node_modules/(?!(\\.pnpm|@nestjs|@nats-io|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|load-esm|jose)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: {

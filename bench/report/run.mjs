@@ -7,11 +7,20 @@
 //   bench=report build_s=<median> rows=<audit rows> ratio=<5 / build_s>
 // BENCH_REPORT_ROWS overrides the audit row count (for a quick look; the figure is for 10,000,000).
 import { spawnSync } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// POST /reports/:definition/run needs a bearer key with scope reports:run (API_KEYS holds its scrypt hash).
+const API_KEY = randomBytes(32).toString('base64url');
+const apiKeyHash = (key) => {
+  const [N, r, p, salt] = [1024, 8, 1, randomBytes(16)];
+  const hash = scryptSync(key, salt, 32, { N, r, p });
+  return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -178,13 +187,14 @@ async function main() {
       REPORT_RECIPIENTS: 'ops@example.com',
       SUMMARY_TIMEOUT_MS: '60000',
       REPORT_SCHEDULE_ENABLED: 'false',
+      API_KEYS: JSON.stringify([{ name: 'bench', hash: apiKeyHash(API_KEY), scopes: ['reports:run'] }]),
     });
     const times = [];
     for (let i = 0; i < BUILDS; i++) {
       const started = performance.now();
       const res = await fetch(
         `http://127.0.0.1:${reporting.port}/reports/weekly/run?period=${WEEK.label}&dry_run=true`,
-        { method: 'POST' },
+        { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } },
       );
       const html = await res.text();
       const seconds = (performance.now() - started) / 1000;

@@ -22,4 +22,20 @@ describe('a service started with a bad environment', () => {
     expect(exit.code).toBe(1);
     expect(service.output().trim()).toBe('vigil-audit: invalid configuration: DATABASE_URL: is required');
   });
+
+  it('refuses to run in production without API keys, naming API_KEYS', async () => {
+    const service = await runService({
+      app: 'alerting',
+      env: {
+        DATABASE_URL: 'postgres://vigil@127.0.0.1:1/none',
+        ALERT_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
+        ENVIRONMENT: 'production',
+      },
+    });
+    const exit = await service.waitForExit(30_000);
+    expect(exit.code).toBe(1);
+    expect(service.output().trim()).toBe(
+      'vigil-alerting: invalid configuration: API_KEYS: is required when ENVIRONMENT is "production" (only development and test may run without API keys or OIDC_JWKS_URL)',
+    );
+  });
 });

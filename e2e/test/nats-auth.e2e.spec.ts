@@ -31,12 +31,13 @@ import {
 
 import {
   AUDIT_READ_KEY,
-  SERVICES,
   auditEvent,
   getJson,
+  operatorAuth,
   publishAuditEvent,
   requestWeeklyReport,
   serviceEnv,
+  SERVICES,
 } from './system';
 
 jest.setTimeout(180_000);
@@ -93,7 +94,13 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
       for (const name of SERVICES) process.stderr.write(`--- ${name} ---\n${processes[name].output()}\n`);
       throw error;
     }
-    billing = await connect({ servers: nats.url, user: 'billing', pass: passwords.billing });
+    // A publishing application receives its PubAcks on its own inbox (k8s/base/nats-auth.conf).
+    billing = await connect({
+      servers: nats.url,
+      user: 'billing',
+      pass: passwords.billing,
+      inboxPrefix: '_INBOX_billing',
+    });
   });
 
   afterAll(async () => {
@@ -136,7 +143,7 @@ describe('the services under NATS users and permissions (k8s/base/nats-auth.conf
     const alertname = `AuthE2E-${randomUUID().slice(0, 8)}`;
     const res = await fetch(url('alerting', '/api/v2/alerts'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operatorAuth },
       body: JSON.stringify([
         { labels: { alertname, severity: 'high', service: 'billing' }, annotations: {} },
       ]),

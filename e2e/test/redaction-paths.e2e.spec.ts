@@ -20,6 +20,8 @@ import {
   AUDIT_READ_KEY,
   auditEvent,
   getJson,
+  operatorApiKeys,
+  operatorAuth,
   publishAuditEvent,
   requestWeeklyReport,
   SERVICES,
@@ -84,6 +86,7 @@ describe('redaction on every path out of the system', () => {
         LOG_LEVEL: 'info',
         ENVIRONMENT: 'test',
         TARGETS_FILE: targets,
+        API_KEYS: operatorApiKeys(),
       },
     });
     probe = { process, url: `http://127.0.0.1:${port}` };
@@ -134,7 +137,7 @@ describe('redaction on every path out of the system', () => {
   it('delivers an alert to the webhook without them', async () => {
     const res = await fetch(url('alerting', '/api/v2/alerts'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operatorAuth },
       body: JSON.stringify([
         {
           labels: { alertname, severity: 'high', service: 'shop' },
@@ -155,7 +158,7 @@ describe('redaction on every path out of the system', () => {
   it('answers a bad request without echoing them', async () => {
     const res = await fetch(url('alerting', '/api/v2/alerts'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operatorAuth },
       body: JSON.stringify([
         { labels: { owner: EMAIL, password: PASSWORD }, annotations: 'x', startsAt: STRIPE_KEY },
       ]),
@@ -188,7 +191,8 @@ describe('redaction on every path out of the system', () => {
     expectClean('GET /api/status', JSON.stringify(status));
 
     for (const base of [...SERVICES.map((s) => system.services[s].url), probe.url]) {
-      const detailed = await fetch(`${base}/health/detailed`);
+      const detailed = await fetch(`${base}/health/detailed`, { headers: operatorAuth });
+      expect(detailed.status).toBe(200);
       expectClean(`${base}/health/detailed`, await detailed.text());
     }
   });

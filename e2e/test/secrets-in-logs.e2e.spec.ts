@@ -9,10 +9,12 @@ import { testDatabaseUrl, waitFor } from '@vigil/testing';
 
 import {
   AUDIT_READ_KEY,
-  SERVICES,
   auditEvent,
   getJson,
+  OPERATOR_KEY,
+  operatorAuth,
   publishAuditEvent,
+  SERVICES,
   startSystem,
   type VigilSystem,
 } from './system';
@@ -79,7 +81,7 @@ describe('secrets in logs (whole system)', () => {
 
     const alert = await fetch(url('alerting', '/api/v2/alerts'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${headerToken}` },
+      headers: { 'content-type': 'application/json', ...operatorAuth },
       body: JSON.stringify([
         {
           labels: { alertname: `Leak-${id.slice(0, 8)}`, severity: 'high', service: 'shop' },
@@ -93,9 +95,18 @@ describe('secrets in logs (whole system)', () => {
       20_000,
     );
 
+    // A bearer token that is no key, on a write route of every other service: 401, logged without it.
+    const unknownKey = await fetch(url('alerting', '/api/v2/alerts'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${headerToken}` },
+      body: '[]',
+    });
+    expect(unknownKey.status).toBe(401);
+    bodies.push(await unknownKey.text());
+
     const bad = await fetch(url('reporting', '/reports/weekly'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operatorAuth },
       body: JSON.stringify({ from: 'not-a-date', password: payloadPassword }),
     });
     expect(bad.status).toBe(400);
@@ -109,6 +120,7 @@ describe('secrets in logs (whole system)', () => {
       AUDIT_SIGNING_KEY: signingKey,
       'AUDIT_SIGNING_KEY (part)': signingKey.slice(16, 40),
       'audit API key': AUDIT_READ_KEY,
+      'operator API key': OPERATOR_KEY,
       'wrong API key': wrongKey,
       'bearer/cookie token': headerToken,
       'query-string token': queryToken,
@@ -120,6 +132,9 @@ describe('secrets in logs (whole system)', () => {
     // The services did log: an empty output would make this test pass for nothing.
     for (const [name, output] of outputs)
       expect({ name, lines: output.split('\n').length > 10 }).toEqual({ name, lines: true });
+    // Requests are logged with the name of the key that made them, never the key.
+    const alerting = outputs.find(([name]) => name === 'alerting')?.[1] ?? '';
+    expect(alerting).toContain('"api_key_name":"e2e-operator"');
     // The request carrying the query-string and header secrets was logged (its path is there).
     for (const [name, output] of outputs)
       expect({ name, logged: output.includes('/no-such-route') }).toEqual({ name, logged: true });

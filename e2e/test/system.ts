@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { auditEventSubject } from '@vigil/contracts';
+import { hashApiKey } from '@vigil/platform';
 import {
   freePort,
   runService,
@@ -23,6 +24,26 @@ import {
 
 /** Bearer key of the audit query API in the end-to-end system (scope audit:read). */
 export const AUDIT_READ_KEY = 'e2e-audit-read-key';
+
+/** Bearer key of the end-to-end operator: every scope on every service (the tests' calls to the HTTP APIs). */
+export const OPERATOR_KEY = 'e2e-operator-key-0123456789abcdef';
+export const operatorAuth = { authorization: `Bearer ${OPERATOR_KEY}` } as const;
+const operatorEntry = {
+  name: 'e2e-operator',
+  hash: hashApiKey(OPERATOR_KEY, { N: 1024 }),
+  scopes: [
+    'audit:read',
+    'alerts:write',
+    'alerts:ack',
+    'silences:write',
+    'config:reload',
+    'reports:run',
+    'health:detailed',
+  ],
+};
+
+/** API_KEYS holding only the operator key (for a service a test starts on its own). */
+export const operatorApiKeys = () => JSON.stringify([operatorEntry]);
 
 export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting'];
 
@@ -48,6 +69,10 @@ export interface StartSystemOptions {
   env?: Record<string, string>;
   /** Wait until every readiness answers 200 (default true); false returns as soon as the processes run. */
   waitForReady?: boolean;
+  /** Extra environment for one service, over everything else. */
+  envFor?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Extra health targets: YAML entries of `targets:`, each starting with `  - name: `. */
+  targets?: string[];
 }
 
 /**
@@ -64,7 +89,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
   const managementPorts = Object.fromEntries(
     await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
   ) as Record<ServiceName, number>;
-  const targetsFile = writeTargets(ports);
+  const targetsFile = writeTargets(ports, options.targets ?? []);
   const extra = serviceEnv({ targetsFile, webhookUrl: webhook.url, smtpUrl: smtp.url });
   const services = {} as Record<ServiceName, RunningService>;
   await Promise.all(
@@ -80,6 +105,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
         HEALTH_CHECK_TIMEOUT_MS: '500',
         ...extra[name],
         ...options.env,
+        ...options.envFor?.[name],
       };
       const process = await runService({ app: name, env });
       services[name] = {
@@ -109,14 +135,14 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
   return { nats, smtp, webhook, services, stop: stopAll };
 }
 
-function writeTargets(ports: Record<ServiceName, number>): string {
+function writeTargets(ports: Record<ServiceName, number>, more: readonly string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
   const file = path.join(dir, 'targets.yaml');
   const targets = SERVICES.filter((s) => s !== 'health').map(
     (s) =>
       `  - name: ${s}\n    url: http://127.0.0.1:${ports[s]}/health/liveness\n    interval_s: 1\n    timeout_ms: 1000\n`,
   );
-  fs.writeFileSync(file, `targets:\n${targets.join('')}`);
+  fs.writeFileSync(file, `targets:\n${[...targets, ...more].join('')}`);
   return file;
 }
 
@@ -136,18 +162,16 @@ export function serviceEnv(sinks: {
   smtpUrl: string;
 }): Record<ServiceName, Record<string, string>> {
   return {
-    health: { TARGETS_FILE: sinks.targetsFile },
+    health: { TARGETS_FILE: sinks.targetsFile, API_KEYS: operatorApiKeys() },
     audit: {
-      AUDIT_API_KEYS: JSON.stringify([
-        {
-          name: 'e2e',
-          sha256: createHash('sha256').update(AUDIT_READ_KEY).digest('hex'),
-          scopes: ['audit:read'],
-        },
+      API_KEYS: JSON.stringify([
+        { name: 'e2e', hash: hashApiKey(AUDIT_READ_KEY, { N: 1024 }), scopes: ['audit:read'] },
+        operatorEntry,
       ]),
     },
-    alerting: { ALERT_WEBHOOK_URL: `${sinks.webhookUrl}/alerts` },
+    alerting: { ALERT_WEBHOOK_URL: `${sinks.webhookUrl}/alerts`, API_KEYS: operatorApiKeys() },
     reporting: {
+      API_KEYS: operatorApiKeys(),
       SMTP_URL: sinks.smtpUrl,
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
@@ -185,7 +209,7 @@ export function requestWeeklyReport(reportingUrl: string): Promise<Response> {
   const from = new Date(Date.now() - 7 * 24 * 3600_000).toISOString();
   return fetch(`${reportingUrl}/reports/weekly`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...operatorAuth },
     body: JSON.stringify({ from, to }),
   });
 }

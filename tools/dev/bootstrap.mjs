@@ -20,6 +20,8 @@ const TOOLS = {
   prometheus: { apt: 'prometheus', for: ['test'] },
   // The health status page is loaded and screenshotted in headless Chromium (apps/health/test).
   chromium: { apt: 'chromium', for: ['test'] },
+  // The reporting tests turn the report PDF's first page into a PNG for reviewers (apps/reporting/test).
+  pdftoppm: { apt: 'poppler-utils', for: ['test'] },
   // Debian has no usable kubectl package (kubernetes-client is 1.20); apt can install it only where a Kubernetes or
   // Google Cloud apt repository is configured.
   kubectl: {

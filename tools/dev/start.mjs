@@ -21,21 +21,44 @@ const DATA = path.join(root, '.data');
 const LOGS = path.join(DATA, 'logs');
 const rel = (file) => path.relative(root, file);
 
-const sha256Hex = (text) => crypto.createHash('sha256').update(text).digest('hex');
 const PORTS = { nats: 4222, natsMonitor: 8222, postgres: 5433, smtp: 1025, mailUi: 1080, inbox: 3090 };
+// Development API keys (README walk-through), as scrypt hashes made by `pnpm vigil-keyhash`: `vigil-dev-key` holds
+// every scope on every service, `vigil-dev-audit-key` only audit:read on audit. Only this dev runner configures
+// them; a service started any other way has no keys, and outside ENVIRONMENT development/test refuses to boot
+// without API_KEYS.
+const DEV_KEY = {
+  name: 'dev',
+  // printf %s vigil-dev-key | pnpm vigil-keyhash --stdin
+  hash: 'scrypt$32768$8$1$n49AJGSVqLU9_ePWaf4yEg$4xYhljdUek-TO4dzdH_fUwT_4sGw_J21cnHqyv6zeVI',
+  scopes: [
+    'audit:read',
+    'alerts:write',
+    'alerts:ack',
+    'silences:write',
+    'config:reload',
+    'reports:run',
+    'health:detailed',
+  ],
+};
+const DEV_AUDIT_KEY = {
+  name: 'dev-auditor',
+  // printf %s vigil-dev-audit-key | pnpm vigil-keyhash --stdin
+  hash: 'scrypt$32768$8$1$BabY-jeVH5A0T9K3gEGSdg$6jJuuPM21inY1YHVfbV34Vkx3z9qBZLDV8pPWFZ9K8w',
+  scopes: ['audit:read'],
+};
+const devKeys = (...keys) => JSON.stringify(keys);
 const SERVICES = [
-  { name: 'health', port: 3001, env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml') } },
   {
-    name: 'audit',
-    port: 3002,
-    // The development query key (README walk-through); production configures its own key hashes.
-    env: {
-      AUDIT_API_KEYS: JSON.stringify([
-        { name: 'dev', sha256: sha256Hex('vigil-dev-audit-key'), scopes: ['audit:read'] },
-      ]),
-    },
+    name: 'health',
+    port: 3001,
+    env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml'), API_KEYS: devKeys(DEV_KEY) },
   },
-  { name: 'alerting', port: 3003, env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts` } },
+  { name: 'audit', port: 3002, env: { API_KEYS: devKeys(DEV_KEY, DEV_AUDIT_KEY) } },
+  {
+    name: 'alerting',
+    port: 3003,
+    env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts`, API_KEYS: devKeys(DEV_KEY) },
+  },
   {
     name: 'reporting',
     port: 3004,
@@ -43,6 +66,7 @@ const SERVICES = [
       SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
+      API_KEYS: devKeys(DEV_KEY),
     },
   },
 ];
@@ -463,6 +487,7 @@ function printTable(password) {
   console.log('');
   for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   console.log('');
+  if (!infraOnly) log("API key for every route: -H 'authorization: Bearer vigil-dev-key' (development only)");
   log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
   log(`${infraOnly ? 'infrastructure' : 'everything'} is up. Press Ctrl-C to stop.`);
 }

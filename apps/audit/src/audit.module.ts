@@ -11,6 +11,7 @@ import {
   AUDIT_INGEST_BATCH_SIZE,
   AuditIngestService,
 } from './ingest/audit-ingest.service';
+import { ActivityMetrics, AUDIT_ADMIN_ACTIONS, AUDIT_PRIVACY_EVENTS } from './ingest/activity-metrics';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
 import {
   AUDIT_CONSUMER_ACK_PENDING,
@@ -28,7 +29,6 @@ import { DetectionRepository } from './storage/detection.repository';
 import { AuditQueryRepository } from './storage/audit-query.repository';
 import { RetentionRepository } from './storage/retention.repository';
 import { RetentionService } from './retention/retention.service';
-import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuditSummaryResponder } from './summary/audit-summary.responder';
 
 @Module({})
@@ -51,7 +51,7 @@ export class AuditModule {
         RetentionRepository,
         RetentionService,
         DetectionService,
-        ApiKeyGuard,
+        ActivityMetrics,
         AuditIngestService,
         AuditIngestConsumer,
         AuditSummaryResponder,
@@ -67,6 +67,16 @@ export class AuditModule {
           name: AUDIT_EVENTS_REJECTED,
           help: 'Audit events sent to AUDIT_DLQ, by reason',
           labelNames: ['reason'],
+        }),
+        makeCounterProvider({
+          name: AUDIT_PRIVACY_EVENTS,
+          help: 'Privacy actions (privacy.*) stored, by source and outcome',
+          labelNames: ['source', 'outcome'],
+        }),
+        makeCounterProvider({
+          name: AUDIT_ADMIN_ACTIONS,
+          help: 'Admin actions stored, by source and action',
+          labelNames: ['source', 'action'],
         }),
         makeCounterProvider({
           name: AUDIT_DETECTIONS,

@@ -1,4 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+
+import { hashApiKey } from '@vigil/platform';
 
 /** A valid AuditEvent v1 from `source`, with overrides. */
 export function auditEvent(overrides: Record<string, unknown> = {}) {
@@ -16,15 +18,13 @@ export function auditEvent(overrides: Record<string, unknown> = {}) {
 
 export const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-/** A reader key with scope audit:read and one without it, with the AUDIT_API_KEYS value holding their hashes. */
+/** A reader key with scope audit:read and one without it, with the API_KEYS value holding their hashes. */
+/** Test keys hash with a small scrypt cost (production hashes use N=2^15). */
+const FAST_SCRYPT = { N: 1024 };
 export const READER_KEY = 'test-reader-key-0123456789abcdef';
 export const NO_SCOPE_KEY = 'test-noscope-key-0123456789abcdef';
 export const API_KEYS_ENV = JSON.stringify([
-  { name: 'reader', sha256: sha256Hex(READER_KEY), scopes: ['audit:read'] },
-  { name: 'metrics-bot', sha256: sha256Hex(NO_SCOPE_KEY), scopes: [] },
+  { name: 'reader', hash: hashApiKey(READER_KEY, FAST_SCRYPT), scopes: ['audit:read'] },
+  { name: 'metrics-bot', hash: hashApiKey(NO_SCOPE_KEY, FAST_SCRYPT), scopes: [] },
 ]);
 export const readerHeaders = { authorization: `Bearer ${READER_KEY}` };
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

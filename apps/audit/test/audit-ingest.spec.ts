@@ -40,7 +40,7 @@ describe('audit ingest (real NATS JetStream + Postgres)', () => {
         DATABASE_URL: await testDatabaseUrl(),
         LOG_LEVEL: 'warn',
         HEALTH_CHECK_INTERVAL_MS: '200',
-        AUDIT_API_KEYS: API_KEYS_ENV,
+        API_KEYS: API_KEYS_ENV,
       },
       { logger: false },
     );

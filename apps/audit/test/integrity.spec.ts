@@ -16,7 +16,7 @@ import { CheckpointService } from '../src/integrity/checkpoint.service';
 import type { VerifyReport } from '../src/integrity/chain-verifier';
 import { recordHash } from '../src/integrity/hash-chain';
 import { auditService } from '../src/service';
-import { auditEvent, encode } from './audit-factory';
+import { API_KEYS_ENV, auditEvent, encode, readerHeaders } from './audit-factory';
 
 const SIGNING_KEY = generateKeyPairSync('ed25519')
   .privateKey.export({ format: 'der', type: 'pkcs8' })
@@ -31,7 +31,7 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
   let base: string;
 
   const verify = async (query = ''): Promise<VerifyReport> =>
-    (await (await fetch(`${base}/audit/verify${query}`)).json()) as VerifyReport;
+    (await (await fetch(`${base}/audit/verify${query}`, { headers: readerHeaders })).json()) as VerifyReport;
 
   const count = async () => Number((await db.query('SELECT count(*) AS n FROM audit_events')).rows[0].n);
 
@@ -57,6 +57,7 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
         LOG_LEVEL: 'warn',
         AUDIT_SIGNING_KEY: SIGNING_KEY,
         AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
+        API_KEYS: API_KEYS_ENV,
       },
       { logger: false },
     );
@@ -325,7 +326,8 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     expect(lines.join('\n')).toMatch(/audit trail intact/);
     expect(code).toBe(0);
 
-    const bad = await fetch(`${base}/audit/verify?from=yesterday`);
+    expect((await fetch(`${base}/audit/verify`)).status).toBe(401);
+    const bad = await fetch(`${base}/audit/verify?from=yesterday`, { headers: readerHeaders });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
       error: 'bad_request',

@@ -44,7 +44,7 @@ describe('audit query API: filters, cursor pagination, API keys (real NATS + Pos
         NATS_URL: nats.url,
         DATABASE_URL: await testDatabaseUrl(),
         LOG_LEVEL: 'warn',
-        AUDIT_API_KEYS: API_KEYS_ENV,
+        API_KEYS: API_KEYS_ENV,
       },
       { logger: false },
     );

@@ -96,6 +96,19 @@ describe('summary request/reply', () => {
       ],
     };
     expect(healthSummaryReplyV1Schema.parse(health)).toEqual(health);
+    const withStatus = {
+      ...alerting,
+      top_alerts: [
+        { alertname: 'DiskFull', severity: 'critical', count: 2, status: 'firing' },
+        { alertname: 'HighLatency', severity: 'high', count: 1, status: 'resolved' },
+      ],
+    };
+    expect(alertingSummaryReplyV1Schema.parse(withStatus)).toEqual(withStatus);
+    const badStatus = alertingSummaryReplyV1Schema.safeParse({
+      ...alerting,
+      top_alerts: [{ alertname: 'DiskFull', severity: 'critical', count: 2, status: 'snoozed' }],
+    });
+    expect(z.prettifyError(badStatus.error!)).toContain('at top_alerts[0].status');
     const badRate = alertingSummaryReplyV1Schema.safeParse({ ...alerting, false_positive_rate: 2 });
     expect(z.prettifyError(badRate.error!)).toContain('at false_positive_rate');
   });

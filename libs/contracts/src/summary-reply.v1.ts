@@ -23,6 +23,14 @@ export const auditSummaryReplyV1Schema = z
   })
   .meta({ title: 'AuditSummaryReply v1', description: 'Reply on audit.v1.summary.' });
 
+/**
+ * The current status of an alertname in a summary: `firing` while one of its episodes is open and
+ * unacknowledged, `acknowledged` while it has open episodes and all of them are acknowledged,
+ * `resolved` when none is open.
+ */
+export const alertCurrentStatusSchema = z.enum(['firing', 'acknowledged', 'resolved']);
+export type AlertCurrentStatus = z.infer<typeof alertCurrentStatusSchema>;
+
 export const alertingSummaryReplyV1Schema = z
   .object({
     from: isoDateTimeSchema,
@@ -58,6 +66,19 @@ export const alertingSummaryReplyV1Schema = z
       .array(z.object({ alertname: z.string().min(1), count }))
       .optional()
       .describe('The noisiest alertnames, most episodes first'),
+    top_alerts: z
+      .array(
+        z.object({
+          alertname: z.string().min(1),
+          severity: z.string().min(1).describe('The most severe severity its episodes in the window had'),
+          count,
+          status: alertCurrentStatusSchema,
+        }),
+      )
+      .optional()
+      .describe(
+        'The alertnames with the most episodes in the window (at most 10), most first, each with its current status',
+      ),
   })
   .meta({ title: 'AlertingSummaryReply v1', description: 'Reply on alerting.v1.summary.' });
 

@@ -19,6 +19,7 @@ import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
 import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
+import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 
 type PlatformShape = z.infer<typeof platformConfigSchema>;
@@ -54,6 +55,8 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
     app = await NestFactory.create<NestExpressApplication>(definition.module(config), {
       bufferLogs: options.logger !== false,
       abortOnError: false,
+      // Installed below with the configured limit (installBodyLimits).
+      bodyParser: false,
       ...(options.logger === false ? { logger: false } : {}),
     });
   } catch (error) {
@@ -65,6 +68,9 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   const correlation = new CorrelationMiddleware();
   app.use(correlation.use.bind(correlation));
   app.use(httpMetricsMiddleware());
+  app.use(securityHeaders);
+  installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
+  installHeaderLimit(app.getHttpServer(), config.HTTP_MAX_HEADER_BYTES);
   // Probes and /metrics are answered from cached state ahead of Express and Nest (probe-responder.ts).
   interceptProbes(app.getHttpServer(), app.get(ProbeResponder));
   try {

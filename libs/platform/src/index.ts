@@ -4,6 +4,20 @@ export {
   type AuditPublishOptions,
   type AuditPublishResult,
 } from './audit/audit-publisher';
+export { ApiKeyGuard } from './auth/api-key.guard';
+export {
+  apiKeyMatches,
+  DEFAULT_SCRYPT_PARAMS,
+  hashApiKey,
+  parseApiKeyHash,
+  type ApiKeyHash,
+} from './auth/api-key-hash';
+export { ApiKeyVerifier, VerifierBusyError, type ApiKeyVerifierOptions } from './auth/api-key.verifier';
+export { apiKeysSchema, type ApiKeyEntry } from './auth/api-keys.config';
+export { API_SCOPES, WRITE_SCOPES, type ApiScope } from './auth/api-scopes';
+export { OidcTokenError, OidcVerifier, type OidcOptions, type Principal } from './auth/oidc.verifier';
+export { AnyApiKey, Public, RequireScope, ROUTE_ACCESS, type RouteAccess } from './auth/route-access';
+export { TokenBuckets } from './auth/token-bucket';
 export { bootstrapService, startService, type ServiceDefinition } from './bootstrap';
 export { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 export {
@@ -19,12 +33,19 @@ export { contextFromNatsHeaders, correlationHeaders } from './context/nats-heade
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export type { DatabaseOptions } from './database/database.module';
 export { HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
+export { SECURITY_HEADERS } from './http/http-limits';
 export { DependencyMonitor, type DependencyCheck, type DependencyState } from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';
 export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/probe-responder';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
+export {
+  DEFAULT_INBOX_PREFIX,
+  inboxPrefixOf,
+  natsConnectOptions,
+  type NatsConnectOptions,
+} from './nats/nats-connect-options';
 export { NatsMessaging, RpcError } from './nats/nats-messaging';
 export { NATS_CONNECTION } from './nats/nats.tokens';
 export { PlatformModule, type PlatformOptions } from './platform.module';

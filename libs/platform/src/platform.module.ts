@@ -1,9 +1,14 @@
 import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 
+import { AuditPublisher } from './audit/audit-publisher';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { OIDC_VERIFIER } from './auth/auth.tokens';
+import { OidcVerifier } from './auth/oidc.verifier';
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 import type { PlatformConfig } from './config/platform-config';
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
@@ -45,6 +50,11 @@ export class PlatformModule {
       { provide: SERVICE_CONFIG, useValue: options.config },
       { provide: SERVICE_IDENTITY, useValue: identity },
       { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      // Every route needs a bearer API key unless it says otherwise (auth/route-access.ts).
+      { provide: APP_GUARD, useClass: ApiKeyGuard },
+      { provide: ApiKeyVerifier, useValue: new ApiKeyVerifier(options.config.API_KEYS) },
+      { provide: OIDC_VERIFIER, useValue: oidcVerifierOf(options.config) },
+      AuditPublisher,
       LifecycleState,
       EventLoopWatch,
       DependencyMonitor,
@@ -75,8 +85,21 @@ export class PlatformModule {
         ProbeResponder,
         NATS_CONNECTION,
         NatsMessaging,
+        AuditPublisher,
         DatabaseModule,
       ],
     };
   }
+}
+
+function oidcVerifierOf(config: PlatformConfig): OidcVerifier | null {
+  const { OIDC_JWKS_URL: jwksUrl, OIDC_ISSUER: issuer, OIDC_AUDIENCE: audience } = config;
+  if (jwksUrl === undefined || issuer === undefined || audience === undefined) return null;
+  return new OidcVerifier({
+    jwksUrl,
+    issuer,
+    audience,
+    scopesClaim: config.OIDC_SCOPES_CLAIM,
+    algorithms: config.OIDC_ALGORITHMS,
+  });
 }

@@ -3,7 +3,9 @@ import { Controller, Get, Module, type DynamicModule, type INestApplication } fr
 import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
 
 import {
+  hashApiKey,
   platformConfigSchema,
+  Public,
   PlatformModule,
   startService,
   type PlatformConfig,
@@ -13,6 +15,7 @@ import {
 @Controller('boom')
 class BoomController {
   @Get()
+  @Public('test route')
   boom(): never {
     throw new Error('secret token=abc123 leaked');
   }
@@ -37,6 +40,8 @@ const definition: ServiceDefinition<typeof platformConfigSchema> = {
   module: (config) => ProbeModule.forRoot(config),
 };
 
+const OPS_KEY = 'ops-key-0123456789abcdef';
+
 describe('platform HTTP surface (real NATS + Postgres)', () => {
   let nats: NatsServerHandle;
   let app: INestApplication;
@@ -56,6 +61,9 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
         LOG_LEVEL: 'silent',
         SERVICE_VERSION: '1.2.3',
         GIT_SHA: 'abc1234',
+        API_KEYS: JSON.stringify([
+          { name: 'ops', hash: hashApiKey(OPS_KEY, { N: 1024 }), scopes: ['health:detailed'] },
+        ]),
       },
       { logger: false },
     );
@@ -103,7 +111,9 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
     }
     expect(res.status).toBe(200);
     expect((await fetch(`${base}/health/startup`)).status).toBe(200);
-    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as {
+    const detailed = (await (
+      await fetch(`${base}/health/detailed`, { headers: { authorization: `Bearer ${OPS_KEY}` } })
+    ).json()) as {
       components: { name: string; status: string }[];
     };
     expect(detailed.components.map((c) => [c.name, c.status]).sort()).toEqual([

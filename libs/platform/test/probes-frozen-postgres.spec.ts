@@ -17,6 +17,7 @@ import {
 } from '@vigil/testing';
 
 import {
+  hashApiKey,
   LifecycleState,
   platformConfigSchema,
   PlatformModule,
@@ -109,7 +110,13 @@ describe('probes while Postgres is frozen (SIGSTOP)', () => {
         DATABASE_URL: await pg.createDatabase(),
         HEALTH_CHECK_INTERVAL_MS: '200',
         HEALTH_CHECK_TIMEOUT_MS: '300',
-        HEALTH_API_KEY: 'detailed-key-0123456789',
+        API_KEYS: JSON.stringify([
+          {
+            name: 'ops',
+            hash: hashApiKey('detailed-key-0123456789', { N: 1024 }),
+            scopes: ['health:detailed'],
+          },
+        ]),
         LOG_LEVEL: 'silent',
       },
       { logger: false },
@@ -175,10 +182,11 @@ describe('probes while Postgres is frozen (SIGSTOP)', () => {
   it('details every component (status, response time, last check) behind the API key', async () => {
     expect((await fetch(`${base}/health/detailed`)).status).toBe(401);
     expect(
-      (await fetch(`${base}/health/detailed`, { headers: { 'x-api-key': 'wrong-key-0123456789' } })).status,
+      (await fetch(`${base}/health/detailed`, { headers: { authorization: 'Bearer wrong-key-0123456789' } }))
+        .status,
     ).toBe(401);
     const res = await fetch(`${base}/health/detailed`, {
-      headers: { 'x-api-key': 'detailed-key-0123456789' },
+      headers: { authorization: 'Bearer detailed-key-0123456789' },
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { components: Record<string, unknown>[] };

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 
 import { connect } from '@nats-io/transport-node';
 
+import { natsConnectOptions } from '@vigil/platform';
+
 import { cliEnvironment, loadCliConfig } from '../config/cli-config';
 import { replayDlq } from '../ingest/dlq-replay';
 
@@ -16,7 +18,8 @@ async function main(): Promise<void> {
   });
   const limit = Number(values.limit ?? '1000');
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer\n${USAGE}`);
-  const nc = await connect({ servers: config.NATS_URL });
+  // As the services connect: NATS_URL's user and password as options, the user's own inbox prefix.
+  const nc = await connect(natsConnectOptions(config.NATS_URL));
   try {
     const result = await replayDlq(nc, { reason: values.reason, limit, dryRun: values['dry-run'] });
     process.stdout.write(

@@ -9,37 +9,10 @@ const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
 
 const days = z.coerce.number().int().min(1).max(36500);
 
-export const API_SCOPES = ['audit:read'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
-
-const apiKeysSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, sha256, scopes}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.array(
-      z.strictObject({
-        name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 of [A-Za-z0-9._-]'),
-        sha256: z
-          .string()
-          .regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lower-case hex digits (SHA-256 of the key)'),
-        scopes: z.array(z.enum(API_SCOPES)),
-      }),
-    ),
-  );
-
-export type ApiKeyEntry = z.infer<typeof apiKeysSchema>[number];
-
 export const auditConfigSchema = platformConfigSchema
   .extend({
     /** Messages pulled per fetch; one batch is stored in one transaction. */
-    AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+    AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
     /** How long one fetch waits for messages before returning a short batch. */
     AUDIT_FETCH_EXPIRES_MS: z.coerce
       .number()
@@ -76,11 +49,6 @@ export const auditConfigSchema = platformConfigSchema
     AUDIT_RETENTION_ROUTINE_DAYS: days.default(90),
     /** How often retention runs (one replica at a time, under an advisory lock). */
     AUDIT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
-    /**
-     * Bearer API keys of the query API, as hashes: `[{"name":"auditor","sha256":"<hex of SHA-256(key)>",
-     * "scopes":["audit:read"]}]`. Unset: no key is accepted (every query gets 401).
-     */
-    AUDIT_API_KEYS: apiKeysSchema.default([]),
     /** YAML file of the detector rules (validated at boot); default: apps/audit/detector-rules.yaml. */
     AUDIT_RULES_FILE: z
       .string()

@@ -8,6 +8,7 @@ import { correlationHeaders, NatsMessaging } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import { AuditEventRepository, type AppendedEvent } from '../storage/audit-event.repository';
+import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
 
 export const AUDIT_EVENTS_INGESTED = 'audit_events_ingested_total';
@@ -31,6 +32,7 @@ export class AuditIngestService {
   constructor(
     private readonly repository: AuditEventRepository,
     private readonly messaging: NatsMessaging,
+    private readonly activity: ActivityMetrics,
     @InjectMetric(AUDIT_EVENTS_INGESTED) private readonly ingested: Counter<string>,
     @InjectMetric(AUDIT_EVENTS_REJECTED) private readonly rejected: Counter<string>,
     @InjectMetric(AUDIT_INGEST_BATCH_SIZE) private readonly batchSize: Histogram<string>,
@@ -69,7 +71,10 @@ export class AuditIngestService {
       endTimer();
       return;
     }
-    for (const { event } of appended) this.ingested.inc({ source: event.source });
+    for (const { event } of appended) {
+      this.ingested.inc({ source: event.source });
+      this.activity.record(event);
+    }
     for (const { msg } of accepted) msg.ack();
     this.logger.debug(
       { stored: appended.length, duplicates: accepted.length - appended.length, batch: messages.length },

@@ -1,5 +1,7 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 
+import { Public, RequireScope } from '@vigil/platform';
+
 import { CheckpointService } from './checkpoint.service';
 
 function instant(name: string, value: string | undefined): Date | undefined {
@@ -14,17 +16,22 @@ function instant(name: string, value: string | undefined): Date | undefined {
   return new Date(ms);
 }
 
-/** Proof of integrity: the checkpoint public key, and a recomputation of the chains. */
+/**
+ * Proof of integrity: the checkpoint public key (public: verifiers need it and it proves nothing on
+ * its own), and a recomputation of the chains (scope audit:read: it reads the whole trail).
+ */
 @Controller('audit')
 export class IntegrityController {
   constructor(private readonly checkpoints: CheckpointService) {}
 
   @Get('checkpoints/public-key')
+  @Public('a public key: anyone verifying exported checkpoints needs it')
   publicKey() {
     return this.checkpoints.publicKey();
   }
 
   @Get('verify')
+  @RequireScope('audit:read')
   async verify(@Query('from') fromText?: string, @Query('to') toText?: string) {
     const from = instant('from', fromText);
     const to = instant('to', toText);

@@ -1,15 +1,8 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 
-import { ApiKeyGuard, RequireScope } from '../auth/api-key.guard';
+import { RequireScope } from '@vigil/platform';
+
 import { AuditQueryRepository } from '../storage/audit-query.repository';
 import { auditQuerySchema, decodeCursor, encodeCursor } from './audit-query';
 
@@ -23,7 +16,6 @@ function badRequest(error: z.ZodError, input: unknown): BadRequestException {
  * Needs a bearer API key with scope audit:read.
  */
 @Controller('audit/events')
-@UseGuards(ApiKeyGuard)
 @RequireScope('audit:read')
 export class AuditEventsController {
   constructor(private readonly repository: AuditQueryRepository) {}

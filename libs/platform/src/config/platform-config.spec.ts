@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hashApiKey } from '../auth/api-key-hash';
 import { ConfigError, loadConfig, platformConfigSchema } from './platform-config';
 
 const valid = { DATABASE_URL: 'postgres://vigil:pw@127.0.0.1:5432/vigil_audit' };
@@ -46,5 +47,79 @@ describe('loadConfig', () => {
   it('validates service-specific keys of an extended schema', () => {
     const schema = platformConfigSchema.extend({ SMTP_URL: z.string().url() });
     expect(() => loadConfig(schema, valid, 1)).toThrow('SMTP_URL: is required');
+  });
+
+  it('parses API_KEYS into names, scrypt parameters and scopes', () => {
+    const hash = hashApiKey('k', { N: 1024 });
+    const config = loadConfig(
+      platformConfigSchema,
+      { ...valid, API_KEYS: JSON.stringify([{ name: 'prom', hash, scopes: ['alerts:write'] }]) },
+      1,
+    );
+    expect(config.API_KEYS).toEqual([
+      { name: 'prom', scopes: ['alerts:write'], hash: expect.objectContaining({ N: 1024, r: 8, p: 1 }) },
+    ]);
+  });
+
+  it.each([
+    ['not JSON', 'nope', /API_KEYS: must be a JSON array/],
+    [
+      'a SHA-256 hash',
+      JSON.stringify([{ name: 'a', hash: 'f'.repeat(64), scopes: [] }]),
+      /API_KEYS\.0\.hash: hash must be scrypt/,
+    ],
+    [
+      'an unknown scope',
+      JSON.stringify([{ name: 'a', hash: hashApiKey('k', { N: 1024 }), scopes: ['root'] }]),
+      /API_KEYS\.0\.scopes\.0: scopes must be among/,
+    ],
+    [
+      'a duplicate name',
+      JSON.stringify([
+        { name: 'a', hash: hashApiKey('k', { N: 1024 }), scopes: [] },
+        { name: 'a', hash: hashApiKey('j', { N: 1024 }), scopes: [] },
+      ]),
+      /duplicate key name "a"/,
+    ],
+  ])('refuses API_KEYS with %s, naming the variable', (_what, value, problem) => {
+    expect(() => loadConfig(platformConfigSchema, { ...valid, API_KEYS: value }, 1)).toThrow(problem);
+  });
+
+  it('refuses to boot outside development and test without API_KEYS', () => {
+    expect(() => loadConfig(platformConfigSchema, { ...valid, ENVIRONMENT: 'production' }, 1)).toThrow(
+      'invalid configuration: API_KEYS: is required when ENVIRONMENT is "production" (only development and test may run without API keys or OIDC_JWKS_URL)',
+    );
+    expect(loadConfig(platformConfigSchema, { ...valid, ENVIRONMENT: 'test' }, 1).API_KEYS).toEqual([]);
+  });
+
+  it('refuses the retired HEALTH_API_KEY and AUDIT_API_KEYS rather than ignore them', () => {
+    expect(() => loadConfig(platformConfigSchema, { ...valid, HEALTH_API_KEY: 'x'.repeat(20) }, 1)).toThrow(
+      /HEALTH_API_KEY: is no longer read/,
+    );
+    expect(() => loadConfig(platformConfigSchema, { ...valid, AUDIT_API_KEYS: '[]' }, 1)).toThrow(
+      /AUDIT_API_KEYS: is no longer read/,
+    );
+  });
+
+  it('needs OIDC_ISSUER and OIDC_AUDIENCE with OIDC_JWKS_URL, which also satisfies production', () => {
+    const oidc = { ...valid, OIDC_JWKS_URL: 'https://id.example.com/jwks' };
+    expect(() => loadConfig(platformConfigSchema, oidc, 1)).toThrow(
+      'OIDC_ISSUER: is required with OIDC_JWKS_URL',
+    );
+    expect(() =>
+      loadConfig(platformConfigSchema, { ...oidc, OIDC_ISSUER: 'https://id.example.com' }, 1),
+    ).toThrow('OIDC_AUDIENCE: is required with OIDC_JWKS_URL');
+    const config = loadConfig(
+      platformConfigSchema,
+      { ...oidc, OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'vigil', ENVIRONMENT: 'production' },
+      1,
+    );
+    expect(config).toMatchObject({
+      OIDC_SCOPES_CLAIM: 'scope',
+      OIDC_ALGORITHMS: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+    });
+    expect(() => loadConfig(platformConfigSchema, { ...valid, OIDC_ALGORITHMS: 'HS256' }, 1)).toThrow(
+      /OIDC_ALGORITHMS\.0: must be a comma-separated list of asymmetric/,
+    );
   });
 });

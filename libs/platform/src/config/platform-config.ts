@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { apiKeysSchema } from '../auth/api-keys.config';
+
 /** Default ports of the four services (ARCHITECTURE.md); k8s/ and the dev runner use the same table. */
 export const SERVICE_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 } as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
@@ -43,8 +45,53 @@ export const platformConfigSchema = z.object({
   HEALTH_CHECK_TIMEOUT_MS: millis.min(50).default(1000),
   /** Liveness fails when the event loop has been blocked longer than this. */
   EVENT_LOOP_BLOCK_MS: millis.min(100).default(5000),
-  /** When set, /health/detailed requires `x-api-key` with this value. */
-  HEALTH_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Bearer API keys this service accepts, as scrypt hashes (SECURITY.md, "API keys"):
+   * `[{"name":"prometheus","hash":"scrypt$32768$8$1$<salt>$<hash>","scopes":["alerts:write"]}]`, each
+   * entry optionally with its own `write_rate_per_s` (0: no limit) and `write_burst`.
+   * Required outside development/test; unset there, every route but the public ones answers 401.
+   */
+  API_KEYS: apiKeysSchema.default([]),
+  /**
+   * Optional OIDC: bearer JWTs verified against this JWKS URL, with OIDC_ISSUER and OIDC_AUDIENCE
+   * (both required with it); scopes from the claim OIDC_SCOPES_CLAIM (a space-separated string or an
+   * array). API keys keep working beside it.
+   */
+  OIDC_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OIDC_ISSUER: z.string().min(1).optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,ES256,PS256,EdDSA')
+    .transform((text) => text.split(',').map((a) => a.trim()))
+    .pipe(
+      z
+        .array(
+          z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'], {
+            error:
+              'must be a comma-separated list of asymmetric JWS algorithms (RS256, ES256, PS256, EdDSA, ...)',
+          }),
+        )
+        .min(1),
+    ),
+  /** Per-key token bucket on write routes (per replica): refill per second (0 turns it off) and burst. */
+  API_WRITE_RATE_PER_S: z.coerce.number({ error: 'must be a number' }).min(0).default(20),
+  API_WRITE_BURST: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(100),
+  /** Largest JSON or form body accepted; larger ones get 413. */
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Largest request head (request line and headers) accepted; larger ones get 431. */
+  HTTP_MAX_HEADER_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int()
+    .min(4096)
+    .max(1024 * 1024)
+    .default(16 * 1024),
   /** Time between readiness turning 503 on SIGTERM and the start of the drain (endpoints catch up). */
   SHUTDOWN_DRAIN_MS: millis.default(0),
   /** Hard limit for the whole shutdown; past it the process exits 1. */
@@ -63,6 +110,14 @@ export class ConfigError extends Error {
   }
 }
 
+const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
+
+/** Variables that used to hold API keys: set, they would be ignored silently, so boot refuses them. */
+const RETIRED_VARIABLES: Record<string, string> = {
+  HEALTH_API_KEY: 'is no longer read: give a key scope health:detailed in API_KEYS (SECURITY.md, "API keys")',
+  AUDIT_API_KEYS: 'is no longer read: move the keys to API_KEYS as scrypt hashes (SECURITY.md, "API keys")',
+};
+
 /**
  * Validates the environment once at boot. The first problem becomes a ConfigError whose message is
  * the single line the bootstrap prints before exiting non-zero.
@@ -72,6 +127,9 @@ export function loadConfig<S extends z.ZodType<z.infer<typeof platformConfigSche
   env: Record<string, string | undefined>,
   defaultPort: number,
 ): z.infer<S> & { PORT: number } {
+  for (const [variable, problem] of Object.entries(RETIRED_VARIABLES)) {
+    if (env[variable] !== undefined) throw new ConfigError(variable, problem);
+  }
   const result = schema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -81,7 +139,20 @@ export function loadConfig<S extends z.ZodType<z.infer<typeof platformConfigSche
       issue.code === 'invalid_type' && env[variable] === undefined ? 'is required' : issue.message;
     throw new ConfigError(variable, `${problem}${received}`);
   }
-  return { ...result.data, PORT: result.data.PORT ?? defaultPort };
+  const config = result.data;
+  if (config.OIDC_JWKS_URL !== undefined) {
+    for (const variable of ['OIDC_ISSUER', 'OIDC_AUDIENCE'] as const) {
+      if (config[variable] === undefined) throw new ConfigError(variable, 'is required with OIDC_JWKS_URL');
+    }
+  }
+  const noCredentials = config.API_KEYS.length === 0 && config.OIDC_JWKS_URL === undefined;
+  if (noCredentials && !DEVELOPMENT_ENVIRONMENTS.includes(config.ENVIRONMENT)) {
+    throw new ConfigError(
+      'API_KEYS',
+      `is required when ENVIRONMENT is "${config.ENVIRONMENT}" (only development and test may run without API keys or OIDC_JWKS_URL)`,
+    );
+  }
+  return { ...config, PORT: config.PORT ?? defaultPort };
 }
 
 /** Reads the process environment: the only place in the code base that does. */

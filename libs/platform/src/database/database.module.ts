@@ -5,6 +5,7 @@ import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 import { DependencyMonitor } from '../health/dependency-monitor';
+import { DatabasePoolMetrics, DatabaseQueryMetrics } from './database-metrics';
 
 export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity list type
@@ -28,7 +29,10 @@ class DatabaseHealth implements OnModuleInit {
   }
 }
 
-/** TypeORM on DATABASE_URL; migrations run at boot (never `synchronize`), before the service reports started. */
+/**
+ * TypeORM on DATABASE_URL; migrations run at boot (never `synchronize`), before the service reports started.
+ * Exports query counts and durations and the pool's use (database-metrics.ts).
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
@@ -42,6 +46,8 @@ export class DatabaseModule {
             url: config.DATABASE_URL,
             entities: options.entities,
             migrations: options.migrations,
+            // Counts and times every query: db_queries_total, db_query_duration_seconds.
+            subscribers: [DatabaseQueryMetrics],
             migrationsRun: true,
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
@@ -51,7 +57,7 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabaseHealth],
+      providers: [DatabaseHealth, DatabasePoolMetrics],
     };
   }
 }

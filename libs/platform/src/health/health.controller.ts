@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Inject } from '@nestjs/common';
 
-import { Controller, Get, Headers, Inject, UnauthorizedException } from '@nestjs/common';
-
-import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
-import type { PlatformConfig } from '../config/platform-config';
+import { Public, RequireScope } from '../auth/route-access';
+import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
 import { DependencyMonitor } from './dependency-monitor';
 import { EventLoopWatch } from './event-loop-watch';
 import { LifecycleState } from './lifecycle-state';
@@ -16,7 +14,6 @@ import { LifecycleState } from './lifecycle-state';
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: PlatformConfig,
     @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
     private readonly lifecycle: LifecycleState,
     private readonly monitor: DependencyMonitor,
@@ -24,6 +21,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public('name, version and uptime only, like the probes; load balancers and people check it')
   info() {
     return {
       status: this.lifecycle.isDraining ? 'draining' : 'ok',
@@ -38,13 +36,8 @@ export class HealthController {
 
   /** Every component with status, response time, last check time and its redacted last error. */
   @Get('detailed')
-  detailed(@Headers('x-api-key') apiKey?: string) {
-    if (this.config.HEALTH_API_KEY && !sameSecret(apiKey ?? '', this.config.HEALTH_API_KEY)) {
-      throw new UnauthorizedException({
-        error: 'unauthorized',
-        message: 'x-api-key required for /health/detailed',
-      });
-    }
+  @RequireScope('health:detailed')
+  detailed() {
     const failing = this.monitor.failing();
     return {
       status: this.lifecycle.isDraining ? 'draining' : failing.length ? 'degraded' : 'ok',
@@ -54,10 +47,4 @@ export class HealthController {
       components: this.monitor.snapshot(),
     };
   }
-}
-
-/** Constant-time comparison, so response timing does not reveal how much of the key matched. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -52,6 +52,9 @@ export function loggerOptions(identity: ServiceIdentity, level: string): Params 
       serializers: redaction.serializers,
       onChild: redaction.onChild,
       customAttributeKeys: { reqId: 'http_request_id' },
+      // The name of the API key that authenticated the request (auth/api-key.guard.ts), never the key.
+      customProps: (req: IncomingMessage & { vigilApiKey?: string }) =>
+        req.vigilApiKey ? { api_key_name: req.vigilApiKey } : {},
     },
   };
 }

@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
+import { natsConnectOptions } from './nats-connect-options';
 import { NATS_CONNECTION } from './nats.tokens';
 
 /**
@@ -14,17 +15,11 @@ export const natsConnectionProvider: Provider = {
   inject: [SERVICE_CONFIG, SERVICE_IDENTITY],
   useFactory: async (config: PlatformConfig, identity: ServiceIdentity): Promise<NatsConnection> => {
     const logger = new Logger('NatsConnection');
-    // nats.js v3 ignores `user:pass@` in a server URL: pass them as options, connect to the bare URL.
-    const url = new URL(config.NATS_URL);
-    const credentials = url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : {};
-    url.username = '';
-    url.password = '';
-    const server = url.toString().replace(/\/$/, '');
+    // Credentials from NATS_URL as options (nats.js v3 ignores them in a URL), inbox prefix `_INBOX_<user>`.
+    const { servers: server, ...options } = natsConnectOptions(config.NATS_URL);
     const nc = await connect({
       servers: server,
-      ...credentials,
+      ...options,
       name: `vigil-${identity.name}`,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
@@ -38,7 +33,7 @@ export const natsConnectionProvider: Provider = {
         }
       }
     })();
-    logger.log({ server }, 'nats connected');
+    logger.log({ server, inbox_prefix: options.inboxPrefix }, 'nats connected');
     return nc;
   },
 };

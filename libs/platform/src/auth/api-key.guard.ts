@@ -1,0 +1,172 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+
+import { AuditPublisher } from '../audit/audit-publisher';
+import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
+import type { PlatformConfig } from '../config/platform-config';
+import { WRITE_SCOPES } from './api-scopes';
+import { ApiKeyVerifier, VerifierBusyError } from './api-key.verifier';
+import { OIDC_VERIFIER } from './auth.tokens';
+import { OidcTokenError, OidcVerifier, type Principal } from './oidc.verifier';
+import { ROUTE_ACCESS, type RouteAccess } from './route-access';
+import { TokenBuckets } from './token-bucket';
+
+/** What the guard reads and writes of an HTTP request and response (Express has these). */
+interface GuardedRequest {
+  headers: { authorization?: string };
+  ip?: string;
+  method: string;
+  path: string;
+  /** The name of the key (or `oidc:<sub>`) that authenticated the request: `api_key_name` in logs. */
+  vigilApiKey?: string;
+}
+interface GuardedResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+const ANY_KEY: RouteAccess = { kind: 'any-key' };
+const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
+
+/**
+ * The HTTP trust boundary of every service (PlatformModule installs it for every route). A route is
+ * `@Public`, `@RequireScope(scope)` or, by default, needs any valid key (`@AnyApiKey`).
+ *
+ * `Authorization: Bearer <key>` is looked up among the configured key hashes (ApiKeyVerifier), or,
+ * when OIDC is configured and the token is a JWT, verified against the issuer's JWKS (OidcVerifier):
+ * 401 with `WWW-Authenticate: Bearer` when missing, unknown or invalid, 403 when it lacks the scope. Each
+ * denial is published as an audit event `<service>.api.access_denied` (outcome denied; the actor is
+ * the key's name, or "anonymous", never the key). Routes of write scopes are rate limited per key
+ * name (token bucket, per replica; API_WRITE_RATE_PER_S unless the key sets its own): 429 with
+ * Retry-After.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+  private readonly buckets = new TokenBuckets();
+  private readonly writeRatePerS: number;
+  private readonly writeBurst: number;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: ApiKeyVerifier,
+    private readonly audit: AuditPublisher,
+    @Inject(OIDC_VERIFIER) private readonly oidc: OidcVerifier | null,
+    @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
+    @Inject(SERVICE_CONFIG) config: PlatformConfig,
+  ) {
+    this.writeRatePerS = config.API_WRITE_RATE_PER_S;
+    this.writeBurst = config.API_WRITE_BURST;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const access =
+      this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? ANY_KEY;
+    if (access.kind === 'public') return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<GuardedRequest>();
+    const response = http.getResponse<GuardedResponse>();
+    const key = await this.authenticate(request, response);
+    request.vigilApiKey = key.name;
+    if (access.kind === 'scope' && !key.scopes.includes(access.scope)) {
+      this.deny(request, key.name, `key lacks scope ${access.scope}`);
+      throw new ForbiddenException({
+        message: `API key "${key.name}" lacks scope ${access.scope}`,
+        details: { required_scope: access.scope },
+      });
+    }
+    if (access.kind === 'scope' && WRITE_SCOPES.has(access.scope)) this.limit(key, response);
+    return true;
+  }
+
+  private async authenticate(request: GuardedRequest, response: GuardedResponse): Promise<Principal> {
+    const header = request.headers.authorization;
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    let key: Principal | null = null;
+    let reason = token === undefined ? 'missing bearer API key' : 'unknown API key';
+    if (token !== undefined && this.oidc && OidcVerifier.looksLikeJwt(token)) {
+      try {
+        key = await this.oidc.verify(token);
+      } catch (error) {
+        if (!(error instanceof OidcTokenError)) throw error;
+        reason = error.reason;
+      }
+    } else if (token !== undefined) {
+      try {
+        key = await this.verifier.verify(token);
+      } catch (error) {
+        if (!(error instanceof VerifierBusyError)) throw error;
+        response.setHeader('Retry-After', '1');
+        throw new HttpException(
+          { message: 'too many API key checks in progress; retry shortly' },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+    }
+    if (key) return key;
+    this.deny(request, 'anonymous', reason);
+    response.setHeader(
+      'WWW-Authenticate',
+      token === undefined ? 'Bearer realm="vigil"' : 'Bearer realm="vigil", error="invalid_token"',
+    );
+    throw new UnauthorizedException({
+      message:
+        token === undefined
+          ? 'an API key is required, as a bearer token in the Authorization header'
+          : reason,
+    });
+  }
+
+  private limit(key: Principal, response: GuardedResponse): void {
+    const rate = key.write_rate_per_s ?? this.writeRatePerS;
+    if (rate === 0) return;
+    const retryAfter = this.buckets.take(key.name, rate, key.write_burst ?? this.writeBurst);
+    if (retryAfter === 0) return;
+    this.logger.warn({ api_key_name: key.name, retry_after_s: retryAfter }, 'API write rate limit reached');
+    response.setHeader('Retry-After', String(retryAfter));
+    throw new HttpException(
+      {
+        message: `API key "${key.name}" is over its write rate limit; retry in ${retryAfter} s`,
+        details: { retry_after_s: retryAfter },
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  /** Logs the denial and publishes it to the audit trail; the response does not wait for NATS. */
+  private deny(request: GuardedRequest, actor: string, reason: string): void {
+    const service = this.identity.name;
+    const route = `${request.method} ${request.path}`;
+    this.logger.warn({ actor, route, reason }, 'API access denied');
+    this.audit
+      .publish(
+        {
+          actor: { type: 'service', id: actor, ...(request.ip ? { ip: request.ip } : {}) },
+          action: `${service}.api.access_denied`,
+          resource: { type: `${service}_api`, id: route },
+          outcome: 'denied',
+          metadata: { reason },
+        },
+        { attempts: 3 },
+      )
+      .catch((error: unknown) =>
+        this.logger.error(
+          { error: error instanceof Error ? error.message : String(error), reason },
+          'access denial not recorded in the audit trail',
+        ),
+      );
+  }
+}

@@ -1,0 +1,81 @@
+import { apiKeyMatches, hashApiKey, parseApiKeyHash, type ApiKeyHash } from './api-key-hash';
+import { ApiKeyVerifier, VerifierBusyError } from './api-key.verifier';
+import type { ApiKeyEntry } from './api-keys.config';
+
+const entry = (name: string, key: string): ApiKeyEntry => ({
+  name,
+  hash: parseApiKeyHash(hashApiKey(key, { N: 1024 })),
+  scopes: ['alerts:write'],
+});
+
+describe('ApiKeyVerifier', () => {
+  const old = entry('prometheus-2025', 'old-key-0123456789');
+  const current = entry('prometheus-2026', 'new-key-0123456789');
+  let scrypts: jest.Mock<Promise<boolean>, [string, ApiKeyHash]>;
+  let options: { matches: typeof apiKeyMatches };
+
+  beforeEach(() => {
+    scrypts = jest.fn(apiKeyMatches);
+    options = { matches: scrypts };
+  });
+
+  it('accepts every configured key (rotation: old and new at once) and nothing else', async () => {
+    const verifier = new ApiKeyVerifier([old, current], options);
+    expect((await verifier.verify('old-key-0123456789'))?.name).toBe('prometheus-2025');
+    expect((await verifier.verify('new-key-0123456789'))?.name).toBe('prometheus-2026');
+    expect(await verifier.verify('made-up-key')).toBeNull();
+    expect(await verifier.verify('')).toBeNull();
+    expect(await verifier.verify('x'.repeat(513))).toBeNull();
+    expect(await new ApiKeyVerifier([]).verify('old-key-0123456789')).toBeNull();
+  });
+
+  it('pays scrypt once per verified token, then answers from the cache', async () => {
+    const verifier = new ApiKeyVerifier([old, current], options);
+    await verifier.verify('new-key-0123456789');
+    const first = scrypts.mock.calls.length;
+    expect(first).toBe(2);
+    for (let i = 0; i < 5; i++)
+      expect((await verifier.verify('new-key-0123456789'))?.name).toBe('prometheus-2026');
+    expect(scrypts.mock.calls.length).toBe(first);
+  });
+
+  it('pays scrypt for every unknown token, and remembers a wrong one only for the negative TTL', async () => {
+    let now = 1_000_000;
+    const verifier = new ApiKeyVerifier([old, current], {
+      ...options,
+      negativeTtlMs: 60_000,
+      now: () => now,
+    });
+    await verifier.verify('wrong-1');
+    await verifier.verify('wrong-2');
+    expect(scrypts.mock.calls.length).toBe(4);
+    await verifier.verify('wrong-1');
+    expect(scrypts.mock.calls.length).toBe(4);
+    now += 60_001;
+    await verifier.verify('wrong-1');
+    expect(scrypts.mock.calls.length).toBe(6);
+  });
+
+  it('evicts the least recently used token past the cache size', async () => {
+    const verifier = new ApiKeyVerifier([old, current], { ...options, cacheSize: 1 });
+    await verifier.verify('old-key-0123456789');
+    await verifier.verify('new-key-0123456789');
+    const before = scrypts.mock.calls.length;
+    await verifier.verify('new-key-0123456789');
+    expect(scrypts.mock.calls.length).toBe(before);
+    await verifier.verify('old-key-0123456789');
+    expect(scrypts.mock.calls.length).toBe(before + 1);
+  });
+
+  it('runs a bounded number of scrypts at once and turns away the overflow', async () => {
+    const verifier = new ApiKeyVerifier([old], { ...options, concurrency: 1, maxWaiting: 2 });
+    const attempts = Array.from({ length: 5 }, (_, i) => verifier.verify(`guess-${i}`));
+    const results = await Promise.allSettled(attempts);
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value === null)).toHaveLength(3);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(2);
+    expect(refused[0].reason).toBeInstanceOf(VerifierBusyError);
+    // The slots were all handed back.
+    expect(await verifier.verify('old-key-0123456789')).toMatchObject({ name: 'prometheus-2025' });
+  });
+});

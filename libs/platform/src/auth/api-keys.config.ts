@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+import { parseApiKeyHash, type ApiKeyHash } from './api-key-hash';
+import { API_SCOPES, type ApiScope } from './api-scopes';
+
+/**
+ * One configured API key: its name (the actor in logs and audit events), scrypt hash, scopes and,
+ * optionally, its own write rate limit (`write_rate_per_s` 0: none, e.g. for Prometheus).
+ */
+export interface ApiKeyEntry {
+  name: string;
+  hash: ApiKeyHash;
+  scopes: ApiScope[];
+  write_rate_per_s?: number;
+  write_burst?: number;
+}
+
+const FORMAT = 'must be a JSON array of {"name","hash":"scrypt$N$r$p$salt$hash","scopes":[...]}';
+
+const entrySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'name must be 1-64 of [A-Za-z0-9._-]'),
+  hash: z.string().transform((text, ctx) => {
+    try {
+      return parseApiKeyHash(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `hash ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  }),
+  scopes: z.array(z.enum(API_SCOPES, { error: `scopes must be among ${API_SCOPES.join(', ')}` })),
+  write_rate_per_s: z.number({ error: 'write_rate_per_s must be a number' }).min(0).optional(),
+  write_burst: z.number({ error: 'write_burst must be a whole number' }).int().min(1).optional(),
+});
+
+/**
+ * `API_KEYS`: the bearer keys this service accepts, as hashes. Several may hold the same scopes, so a
+ * key is rotated by adding the new hash beside the old one and removing the old one later.
+ */
+export const apiKeysSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: FORMAT });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(entrySchema, { error: FORMAT }).superRefine((entries, ctx) => {
+      const names = new Set<string>();
+      for (const entry of entries) {
+        if (names.has(entry.name))
+          ctx.addIssue({ code: 'custom', message: `duplicate key name "${entry.name}"` });
+        names.add(entry.name);
+      }
+    }),
+  );

@@ -1,0 +1,107 @@
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+
+import {
+  platformConfigSchema,
+  PlatformModule,
+  startService,
+  type PlatformConfig,
+  type ServiceDefinition,
+} from '../src';
+
+@Module({})
+class QueryingModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: QueryingModule,
+      imports: [
+        PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } }),
+      ],
+    };
+  }
+}
+
+const definition: ServiceDefinition<typeof platformConfigSchema> = {
+  name: 'audit',
+  configSchema: platformConfigSchema,
+  module: (config) => QueryingModule.forRoot(config),
+};
+
+/** The value of one sample line of the Prometheus text format, or undefined. */
+function sample(text: string, line: string): number | undefined {
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
+}
+
+describe('database metrics (real Postgres)', () => {
+  let nats: NatsServerHandle;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startService(
+      definition,
+      {
+        PORT: String(port),
+        NATS_URL: nats.url,
+        DATABASE_URL: await testDatabaseUrl(),
+        HEALTH_CHECK_INTERVAL_MS: '200',
+        LOG_LEVEL: 'silent',
+      },
+      { logger: false },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await nats?.stop();
+  });
+
+  const metrics = async () => (await fetch(`${base}/metrics`)).text();
+
+  it('counts and times the queries the service runs, failed ones by outcome', async () => {
+    const dataSource = app.get(DataSource);
+    const before = await metrics();
+    const ok = (text: string) => sample(text, 'db_queries_total{operation="select",outcome="ok"}') ?? 0;
+    const failed = (text: string) =>
+      sample(text, 'db_queries_total{operation="select",outcome="error"}') ?? 0;
+    const timed = (text: string) => sample(text, 'db_query_duration_seconds_count{operation="select"}') ?? 0;
+
+    await dataSource.query('SELECT 1');
+    await expect(dataSource.query('SELECT * FROM vigil_no_such_table')).rejects.toThrow();
+
+    const after = await metrics();
+    expect(ok(after)).toBeGreaterThanOrEqual(ok(before) + 1);
+    expect(timed(after)).toBeGreaterThanOrEqual(timed(before) + 1);
+    expect(failed(after)).toBe(failed(before) + 1);
+  });
+
+  it('exports the connection pool: size limit, connections in use and waiting queries', async () => {
+    const text = await waitFor(
+      async () => {
+        const t = await metrics();
+        return (sample(t, 'db_pool_connections_idle') ?? 0) >= 1 ? t : '';
+      },
+      { timeoutMs: 10_000, description: 'an idle pool connection after the health check' },
+    );
+    expect(sample(text, 'db_pool_connections_max')).toBe(10);
+    expect(sample(text, 'db_pool_connections_in_use')).toEqual(expect.any(Number));
+    expect(sample(text, 'db_pool_waiting_clients')).toBe(0);
+
+    // Hold one connection: it shows as in use while the transaction runs.
+    const runner = app.get(DataSource).createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      expect(sample(await metrics(), 'db_pool_connections_in_use')).toBeGreaterThanOrEqual(1);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+  });
+});
