@@ -1,12 +1,16 @@
 // bench/alerting: the alerting service against Debian's Alertmanager (0.25) under the same config, in the
 // same run. (1) Ingest: 20,000 distinct alerts POSTed to /api/v2/alerts in batches of 100 with 8 in flight,
-// alerts/s until every POST was answered (ours persists each alert, its group membership and episode in
-// Postgres before answering). (2) Latency: single alerts, each a new group (group_wait 0s), from POST to the
+// alerts/s until every POST was answered. Ours answers 200 only once the request is durable in Postgres:
+// applied to alerts, groups and episodes when it arrives alone, else journalled (one alert_intake row per
+// request, group-committed) and applied in bulk right behind the answers; Alertmanager keeps alerts in
+// memory. How long after the last answer GET /api/v2/alerts lists the last alert is printed beside it.
+// (2) Latency: single alerts, each a new group (group_wait 0s), from POST to the
 // webhook's arrival at a local receiver, p50/p99, idle and with 2,000 live groups. Everything on 127.0.0.1,
 // free ports, bounded in count and time. Last line:
 //   bench=alerting alerts_per_s=<x> p99_ms=<x> baseline_am_alerts_per_s=<x> baseline_am_p99_ms=<x> ratio=<x>
 // (p99 is the one with 2,000 live groups; ratio = alerts_per_s / Alertmanager's).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,6 +27,17 @@ const CONCURRENCY = 8;
 const LIVE_GROUPS = 2_000;
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 300);
 const WAIT_MS = 30_000;
+
+// The service's API-key guard needs a key with scope alerts:write (API_KEYS, scrypt hashes). Both
+// systems get the same Authorization header (Alertmanager ignores it). The per-key write rate limit
+// (API_WRITE_RATE_PER_S, default 20/s) is for clients on the internet, not a Prometheus posting bursts:
+// it is off here, as it would be for the Prometheus key in production.
+const API_KEY = randomBytes(32).toString('base64url');
+const apiKeyHash = (key) => {
+  const [N, r, p, salt] = [1024, 8, 1, randomBytes(16)];
+  const hash = scryptSync(key, salt, 32, { N, r, p });
+  return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+};
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,7 +133,11 @@ function post(base, alerts) {
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${API_KEY}`,
+        },
       },
       (res) => {
         res.resume();
@@ -153,6 +172,22 @@ async function ingest(base, tag) {
   return INGEST_ALERTS / ((performance.now() - start) / 1000);
 }
 
+/**
+ * How long after the last ingest answer GET /api/v2/alerts lists the last alert posted (informative, not a
+ * goal: Alertmanager lists it at once; ours applies its intake journal behind the answers).
+ */
+async function listedAfter(base, tag) {
+  const start = performance.now();
+  const filter = encodeURIComponent(`instance="${tag}-${INGEST_ALERTS - 1}"`);
+  const res = await fetch(`${base}/api/v2/alerts?filter=${filter}`, {
+    headers: { authorization: `Bearer ${API_KEY}` },
+  });
+  const listed = await res.json();
+  if (!Array.isArray(listed) || listed.length !== 1)
+    throw new Error(`GET /api/v2/alerts answered ${res.status}`);
+  return performance.now() - start;
+}
+
 async function latency(base, receiver, tag) {
   const samples = [];
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
@@ -179,8 +214,10 @@ async function liveGroups(base, tag) {
 async function measure(label, base, receiver) {
   await latency(base, receiver, `${label}_warm`).catch(() => undefined);
   const alertsPerS = await ingest(base, label);
+  const listedMs = await listedAfter(base, label);
   log(
-    `${label}: ingest ${Math.round(alertsPerS)} alerts/s (${INGEST_ALERTS} alerts, batches of ${BATCH}, ${CONCURRENCY} in flight)`,
+    `${label}: ingest ${Math.round(alertsPerS)} alerts/s (${INGEST_ALERTS} alerts, batches of ${BATCH}, ${CONCURRENCY} in flight); ` +
+      `the last one listed by GET ${listedMs.toFixed(0)} ms after the last answer`,
   );
   await sleep(1000);
   const idle = await latency(base, receiver, `${label}_idle`);
@@ -256,6 +293,8 @@ async function main() {
         LOG_LEVEL: 'warn',
         ENVIRONMENT: 'test',
         DELIVERY_POLL_MS: '200',
+        API_KEYS: JSON.stringify([{ name: 'bench', hash: apiKeyHash(API_KEY), scopes: ['alerts:write'] }]),
+        API_WRITE_RATE_PER_S: '0',
         ...(process.env.BENCH_SERVICE_NODE_OPTIONS
           ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
           : {}),

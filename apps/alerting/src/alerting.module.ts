@@ -5,7 +5,8 @@ import { PlatformModule } from '@vigil/platform';
 
 import { AlertExpiryJob } from './alerts/alert-expiry.job';
 import { AlertRepository } from './alerts/alert.repository';
-import { ALERTS_RECEIVED, AlertService } from './alerts/alert.service';
+import { AlertPipeline } from './alerts/alert-pipeline';
+import { AlertService } from './alerts/alert.service';
 import { AlertsController } from './api/alerts.controller';
 import { SilencesController } from './api/silences.controller';
 import { StatusController } from './api/status.controller';
@@ -24,11 +25,15 @@ import { EpisodeRepository } from './incidents/episode.repository';
 import { EscalationService } from './incidents/escalation.service';
 import { IncidentService } from './incidents/incident.service';
 import { IncidentsController } from './incidents/incidents.controller';
+import { AlertIntake, ALERTS_RECEIVED } from './intake/alert-intake';
+import { AlertIntakeRepository } from './intake/alert-intake.repository';
+import { IntakeApplier } from './intake/intake-applier';
 import { ALERTING_MIGRATIONS } from './migrations';
 import { RoutingConfigService } from './routing/routing-config.service';
 import { SilenceRepository } from './silences/silence.repository';
 import { SilenceService } from './silences/silence.service';
 import { AlertingSummaryResponder } from './summary/alerting-summary.responder';
+import { TopAlertsRepository } from './summary/top-alerts.repository';
 
 @Module({})
 export class AlertingModule {
@@ -56,6 +61,10 @@ export class AlertingModule {
         IncidentService,
         EscalationService,
         AuditPublisher,
+        AlertIntakeRepository,
+        AlertPipeline,
+        IntakeApplier,
+        AlertIntake,
         AlertService,
         AlertExpiryJob,
         NotificationRepository,
@@ -64,6 +73,7 @@ export class AlertingModule {
         OutboxSender,
         AlertEventConsumer,
         AlertingSummaryResponder,
+        TopAlertsRepository,
         makeCounterProvider({
           name: ALERTS_RECEIVED,
           help: 'Alerts received, by transport',

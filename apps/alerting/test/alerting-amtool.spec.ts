@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 
 import { startWebhookSink, type WebhookSink } from '@vigil/testing';
 
-import { about, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import {
+  about,
+  api,
+  bodyOf,
+  postAlerts,
+  startAlerting,
+  TEST_KEYS,
+  type AlertingHarness,
+} from './alerting-harness';
 
 const run = promisify(execFile);
 const AMTOOL = '/usr/bin/amtool';
@@ -52,10 +60,16 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
   let receivers: WebhookSink;
   let configFile: string;
 
-  const amtool = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run(AMTOOL, [`--alertmanager.url=${h.base}`, ...args], { timeout: 20_000 });
+  let httpConfig: { admin: string; reader: string };
+  /** amtool with `--http.config.file` holding `authorization: {credentials: <key>}` (the admin key by default). */
+  const amtoolAs = async (config: string | null, ...args: string[]): Promise<string> => {
+    const auth = config ? [`--http.config.file=${config}`] : [];
+    const { stdout } = await run(AMTOOL, [`--alertmanager.url=${h.base}`, ...auth, ...args], {
+      timeout: 20_000,
+    });
     return stdout;
   };
+  const amtool = (...args: string[]) => amtoolAs(httpConfig.admin, ...args);
   const query = async (...args: string[]): Promise<ListedAlert[]> =>
     JSON.parse(await amtool('alert', 'query', '-o', 'json', ...args)) as ListedAlert[];
 
@@ -63,6 +77,10 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
     receivers = await startWebhookSink();
     configFile = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
     writeFileSync(configFile, configYaml(receivers.url));
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-amtool-'));
+    httpConfig = { admin: join(dir, 'admin.yml'), reader: join(dir, 'reader.yml') };
+    writeFileSync(httpConfig.admin, `authorization:\n  credentials: ${TEST_KEYS.admin}\n`);
+    writeFileSync(httpConfig.reader, `authorization:\n  credentials: ${TEST_KEYS.reader}\n`);
     h = await startAlerting({ ALERTING_CONFIG_FILE: configFile, ALERT_WEBHOOK_URL: undefined });
   });
 
@@ -137,7 +155,7 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
     const [silenced] = await query('--silenced', 'alertname=SilencedNoise');
     expect(silenced.status).toEqual({ state: 'suppressed', silencedBy: [id], inhibitedBy: [] });
 
-    const one = (await (await fetch(`${h.base}/api/v2/silence/${id}`)).json()) as Record<string, unknown>;
+    const one = (await (await api(`${h.base}/api/v2/silence/${id}`)).json()) as Record<string, unknown>;
     expect(one).toMatchObject({
       id,
       status: { state: 'active' },
@@ -147,7 +165,7 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
     });
 
     await amtool('silence', 'expire', id);
-    const expired = (await (await fetch(`${h.base}/api/v2/silence/${id}`)).json()) as {
+    const expired = (await (await api(`${h.base}/api/v2/silence/${id}`)).json()) as {
       status: { state: string };
     };
     expect(expired.status.state).toBe('expired');
@@ -157,9 +175,9 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
   });
 
   it('answers Alertmanager status codes for bad or unknown silences', async () => {
-    expect((await fetch(`${h.base}/api/v2/silence/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
-    expect((await fetch(`${h.base}/api/v2/silence/not-a-uuid`, { method: 'DELETE' })).status).toBe(404);
-    const bad = await fetch(`${h.base}/api/v2/silences`, {
+    expect((await api(`${h.base}/api/v2/silence/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await api(`${h.base}/api/v2/silence/not-a-uuid`, { method: 'DELETE' })).status).toBe(404);
+    const bad = await api(`${h.base}/api/v2/silences`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -199,7 +217,7 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
 
   it('lists groups by route and group_by, receivers, and the config in force with secrets masked', async () => {
     const groups = (await (
-      await fetch(`${h.base}/api/v2/alerts/groups?filter=alertname%3DRoutedOutage`)
+      await api(`${h.base}/api/v2/alerts/groups?filter=alertname%3DRoutedOutage`)
     ).json()) as {
       labels: Record<string, string>;
       receiver: { name: string };
@@ -210,11 +228,11 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
       expect(group.labels).toEqual({ alertname: 'RoutedOutage', service: 'pay' });
       expect(group.alerts).toHaveLength(1);
     }
-    const names = ((await (await fetch(`${h.base}/api/v2/receivers`)).json()) as { name: string }[]).map(
+    const names = ((await (await api(`${h.base}/api/v2/receivers`)).json()) as { name: string }[]).map(
       (r) => r.name,
     );
     expect(names.sort()).toEqual(['chat', 'pager']);
-    const status = (await (await fetch(`${h.base}/api/v2/status`)).json()) as {
+    const status = (await (await api(`${h.base}/api/v2/status`)).json()) as {
       config: { original: string };
     };
     expect(status.config.original).toContain('receiver: pager');
@@ -224,7 +242,7 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
 
   it('reloads the file on POST /-/reload, and keeps the old config when the new one is bad', async () => {
     const names = async () =>
-      ((await (await fetch(`${h.base}/api/v2/receivers`)).json()) as { name: string }[])
+      ((await (await api(`${h.base}/api/v2/receivers`)).json()) as { name: string }[])
         .map((r) => r.name)
         .sort();
     writeFileSync(
@@ -234,11 +252,11 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
         `  - name: digest\n    webhook_configs:\n      - url: ${receivers.url}/digest\n`,
       ),
     );
-    expect((await fetch(`${h.base}/-/reload`, { method: 'POST' })).status).toBe(200);
+    expect((await api(`${h.base}/-/reload`, { method: 'POST' })).status).toBe(200);
     expect(await names()).toEqual(['chat', 'digest', 'pager']);
 
     writeFileSync(configFile, 'route:\n  receiver: missing\nreceivers:\n  - name: chat\n');
-    const bad = await fetch(`${h.base}/-/reload`, { method: 'POST' });
+    const bad = await api(`${h.base}/-/reload`, { method: 'POST' });
     expect(bad.status).toBe(500);
     expect(((await bad.json()) as { message: string }).message).toMatch(
       /route\.receiver: unknown receiver "missing"/,
@@ -246,7 +264,19 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
     expect(await names()).toEqual(['chat', 'digest', 'pager']);
 
     writeFileSync(configFile, configYaml(receivers.url));
-    expect((await fetch(`${h.base}/-/reload`, { method: 'POST' })).status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-amtool-'));
+    httpConfig = { admin: join(dir, 'admin.yml'), reader: join(dir, 'reader.yml') };
+    writeFileSync(httpConfig.admin, `authorization:\n  credentials: ${TEST_KEYS.admin}\n`);
+    writeFileSync(httpConfig.reader, `authorization:\n  credentials: ${TEST_KEYS.reader}\n`);
+    expect((await api(`${h.base}/-/reload`, { method: 'POST' })).status).toBe(200);
     expect(await names()).toEqual(['chat', 'pager']);
+  });
+
+  it('needs a key: amtool without one gets 401, with a read-only key may query but not silence', async () => {
+    await expect(amtoolAs(null, 'alert', 'query')).rejects.toThrow(/401|[Uu]nauthorized/);
+    await expect(amtoolAs(httpConfig.reader, 'alert', 'query')).resolves.toEqual(expect.any(String));
+    await expect(
+      amtoolAs(httpConfig.reader, 'silence', 'add', 'alertname=Nope', '-c', 'x', '-d', '1h'),
+    ).rejects.toThrow(/403|[Ff]orbidden/);
   });
 });

@@ -1,4 +1,12 @@
-import { about, bodyOf, postAlerts, sleep, startAlerting, type AlertingHarness } from './alerting-harness';
+import {
+  about,
+  api,
+  bodyOf,
+  postAlerts,
+  sleep,
+  startAlerting,
+  type AlertingHarness,
+} from './alerting-harness';
 
 /** Alertmanager API over HTTP → Postgres → outbox → a real HTTP webhook receiver. */
 describe('alerting delivery (HTTP API, real Postgres, real webhook receiver)', () => {
@@ -74,7 +82,7 @@ describe('alerting delivery (HTTP API, real Postgres, real webhook receiver)', (
     await sleep(1500);
     expect(h.sink.requests.filter(about('DiskFull'))).toHaveLength(1);
 
-    const listed = (await (await fetch(`${h.base}/api/v2/alerts`)).json()) as Record<string, unknown>[];
+    const listed = (await (await api(`${h.base}/api/v2/alerts`)).json()) as Record<string, unknown>[];
     const disk = listed.filter((a) => (a.labels as Record<string, string>).alertname === 'DiskFull');
     expect(disk).toHaveLength(1);
     expect(disk[0]).toMatchObject({
@@ -104,7 +112,7 @@ describe('alerting delivery (HTTP API, real Postgres, real webhook receiver)', (
     });
     await sleep(1000);
     expect(h.sink.requests.filter(about('QueueBacklog'))).toHaveLength(2);
-    const listed = (await (await fetch(`${h.base}/api/v2/alerts`)).json()) as {
+    const listed = (await (await api(`${h.base}/api/v2/alerts`)).json()) as {
       labels: Record<string, string>;
     }[];
     expect(listed.some((a) => a.labels.alertname === 'QueueBacklog')).toBe(false);
@@ -169,7 +177,7 @@ describe('alerting delivery (HTTP API, real Postgres, real webhook receiver)', (
   });
 
   it('serves a minimal Alertmanager status', async () => {
-    const res = await fetch(`${h.base}/api/v2/status`);
+    const res = await api(`${h.base}/api/v2/status`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       cluster: { status: 'ready', peers: [] },

@@ -1,4 +1,4 @@
-import { about, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import { about, api, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
 
 /** ALERT_RESOLVE_TIMEOUT_S: an alert nobody re-sends resolves by itself, and the receiver is told once. */
 describe('alerting resolve timeout (real Postgres, real webhook receiver)', () => {
@@ -22,7 +22,7 @@ describe('alerting resolve timeout (real Postgres, real webhook receiver)', () =
     expect(alert.fingerprint).toBe(bodyOf(firing).alerts[0].fingerprint);
     expect(alert.startsAt).toBe(startsAt);
     expect(Date.parse(alert.endsAt) - Date.parse(startsAt)).toBeGreaterThanOrEqual(1000);
-    const listed = (await (await fetch(`${h.base}/api/v2/alerts`)).json()) as unknown[];
+    const listed = (await (await api(`${h.base}/api/v2/alerts`)).json()) as unknown[];
     expect(listed).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 
-import { startService } from '@vigil/platform';
+import { hashApiKey, startService } from '@vigil/platform';
 import {
   freePort,
   startNatsServer,
@@ -12,6 +12,34 @@ import {
 } from '@vigil/testing';
 
 import { alertingService } from '../src/service';
+
+/**
+ * Bearer keys of the tests: `admin` holds every alerting scope (what the tests use), `prometheus`
+ * only alerts:write (what Prometheus is given), `reader` none (reads only).
+ */
+export const TEST_KEYS = {
+  admin: 'test-alerting-admin-key-0123456789',
+  prometheus: 'test-alerting-prometheus-key-0123456789',
+  reader: 'test-alerting-reader-key-0123456789',
+} as const;
+
+/** API_KEYS of the tests (scrypt with a small cost; production hashes use N=2^15). */
+export const TEST_API_KEYS = JSON.stringify([
+  {
+    name: 'admin',
+    hash: hashApiKey(TEST_KEYS.admin, { N: 1024 }),
+    scopes: ['alerts:write', 'alerts:ack', 'silences:write', 'config:reload'],
+  },
+  { name: 'prometheus', hash: hashApiKey(TEST_KEYS.prometheus, { N: 1024 }), scopes: ['alerts:write'] },
+  { name: 'reader', hash: hashApiKey(TEST_KEYS.reader, { N: 1024 }), scopes: [] },
+]);
+
+export const bearer = (key: string = TEST_KEYS.admin) => ({ authorization: `Bearer ${key}` });
+
+/** fetch with the admin key's Authorization header. */
+export function api(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { ...bearer(), ...(init.headers as Record<string, string>) } });
+}
 
 export interface AlertingHarness {
   app: INestApplication;
@@ -41,6 +69,7 @@ export async function startAlerting(env: Record<string, string | undefined> = {}
       DELIVERY_POLL_MS: '100',
       DELIVERY_RETRY_BASE_MS: '200',
       WEBHOOK_TIMEOUT_MS: '2000',
+      API_KEYS: TEST_API_KEYS,
       ...env,
     },
     { logger: false },
@@ -90,7 +119,7 @@ export const about =
   };
 
 export async function postAlerts(base: string, body: unknown): Promise<Response> {
-  return fetch(`${base}/api/v2/alerts`, {
+  return api(`${base}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),

@@ -13,7 +13,7 @@ import {
 import { startWebhookSink, waitFor, type RecordedRequest, type WebhookSink } from '@vigil/testing';
 
 import { EscalationService } from '../src/incidents/escalation.service';
-import { bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import { api, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
 
 interface PdEvent {
   event_action: string;
@@ -90,22 +90,20 @@ escalation_policies:
     expect((await postAlerts(h.base, [{ labels: { alertname, severity, service: 'shop' } }])).status).toBe(
       200,
     );
-    const listed = (await (
-      await fetch(`${h.base}/api/v2/alerts?filter=alertname%3D${alertname}`)
-    ).json()) as {
+    const listed = (await (await api(`${h.base}/api/v2/alerts?filter=alertname%3D${alertname}`)).json()) as {
       fingerprint: string;
     }[];
     expect(listed).toHaveLength(1);
     return listed[0].fingerprint;
   };
   const act = (fingerprint: string, action: string, body: unknown) =>
-    fetch(`${h.base}/api/v2/alerts/${fingerprint}/${action}`, {
+    api(`${h.base}/api/v2/alerts/${fingerprint}/${action}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   const history = async (query: string) =>
-    ((await (await fetch(`${h.base}/alerts/history?${query}`)).json()) as { events: HistoryJson[] }).events;
+    ((await (await api(`${h.base}/alerts/history?${query}`)).json()) as { events: HistoryJson[] }).events;
   const pd = (alertname: string, action: string) => (r: RecordedRequest) =>
     r.path === '/pd' && (r.body as PdEvent).event_action === action && r.rawBody.includes(alertname);
 
@@ -171,9 +169,7 @@ escalation_policies:
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ resolvedBy: 'carol', resolvedAt: expect.any(String) });
     await sink.waitForRequest((r) => r.path === '/pd' && (r.body as PdEvent).event_action === 'resolve');
-    expect(await (await fetch(`${h.base}/api/v2/alerts?filter=alertname%3DManualResolve`)).json()).toEqual(
-      [],
-    );
+    expect(await (await api(`${h.base}/api/v2/alerts?filter=alertname%3DManualResolve`)).json()).toEqual([]);
     expect((await history(`fingerprint=${fingerprint}&actor=carol`))[0]).toMatchObject({
       event: 'resolved_manually',
       comment: 'fixed the config',
@@ -195,10 +191,11 @@ escalation_policies:
     });
     const anonymous = await act(fingerprint, 'ack', {});
     expect(anonymous.status).toBe(400);
-    expect((await fetch(`${h.base}/alerts/history?event=bogus`)).status).toBe(400);
+    expect((await api(`${h.base}/alerts/history?event=bogus`)).status).toBe(400);
   });
 
   it('reports counts, MTTA, MTTR, false-positive rate and the noisiest alerts over alerting.v1.summary', async () => {
+    await fire('StillFiring', 'medium');
     const from = new Date(Date.now() - 60 * MINUTE).toISOString();
     const to = new Date(Date.now() + MINUTE).toISOString();
     const reply = alertingSummaryReplyV1Schema.parse(
@@ -207,15 +204,23 @@ escalation_policies:
       ).json(),
     );
     expect(reply).toMatchObject({
-      episodes: 4,
+      episodes: 5,
       acknowledged: 2,
       false_positives: 1,
-      false_positive_rate: 0.25,
+      false_positive_rate: 0.2,
       mtta_s: expect.any(Number),
       mttr_s: expect.any(Number),
-      by_alertname: { AckCheckout: 1, EscalatedOutage: 1, ManualResolve: 1, FlakyProbe: 1 },
+      by_alertname: { AckCheckout: 1, EscalatedOutage: 1, ManualResolve: 1, FlakyProbe: 1, StillFiring: 1 },
     });
-    expect(reply.top_noisy).toHaveLength(4);
+    expect(reply.top_noisy).toHaveLength(5);
+    // The current status of each: acknowledged, resolved by hand or as a false positive, still firing.
+    expect(reply.top_alerts).toEqual([
+      { alertname: 'AckCheckout', severity: 'critical', count: 1, status: 'acknowledged' },
+      { alertname: 'EscalatedOutage', severity: 'critical', count: 1, status: 'acknowledged' },
+      { alertname: 'FlakyProbe', severity: 'high', count: 1, status: 'resolved' },
+      { alertname: 'ManualResolve', severity: 'critical', count: 1, status: 'resolved' },
+      { alertname: 'StillFiring', severity: 'medium', count: 1, status: 'firing' },
+    ]);
   });
 
   it('keeps the history across a restart', async () => {
@@ -224,7 +229,7 @@ escalation_policies:
     const again = await startAlerting({ DATABASE_URL: h.databaseUrl, ALERT_WEBHOOK_URL: `${sink.url}/team` });
     try {
       const after = (
-        (await (await fetch(`${again.base}/alerts/history?limit=1000`)).json()) as { events: HistoryJson[] }
+        (await (await api(`${again.base}/alerts/history?limit=1000`)).json()) as { events: HistoryJson[] }
       ).events;
       expect(after.length).toBeGreaterThanOrEqual(before.length);
       expect(after.map((e) => `${e.fingerprint}:${e.event}:${e.actor}`)).toEqual(

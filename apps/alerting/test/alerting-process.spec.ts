@@ -13,6 +13,8 @@ import {
   type WebhookSink,
 } from '@vigil/testing';
 
+import { api, TEST_API_KEYS } from './alerting-harness';
+
 const config = (sink: string, receivers: string[]) => `
 route:
   receiver: ${receivers[0]}
@@ -70,12 +72,13 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
         DATABASE_URL: await testDatabaseUrl(),
         ALERTING_CONFIG_FILE: file,
         LOG_LEVEL: 'warn',
+        API_KEYS: TEST_API_KEYS,
       },
     });
     try {
       await service.waitForReady(port);
       const names = async () =>
-        ((await (await fetch(`http://127.0.0.1:${port}/api/v2/receivers`)).json()) as { name: string }[])
+        ((await (await api(`http://127.0.0.1:${port}/api/v2/receivers`)).json()) as { name: string }[])
           .map((r) => r.name)
           .sort()
           .join();
@@ -100,6 +103,7 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
       NATS_URL: nats.url,
       DATABASE_URL: await testDatabaseUrl(),
       ALERTING_CONFIG_FILE: file,
+      API_KEYS: TEST_API_KEYS,
       LOG_LEVEL: 'warn',
       DELIVERY_POLL_MS: '100',
       DELIVERY_RETRY_BASE_MS: '200',
@@ -113,7 +117,7 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
     sink.respondWith(503);
     const first = await runService({ app: 'alerting', env });
     await first.waitForReady(port);
-    const post = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+    const post = await api(`http://127.0.0.1:${port}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([{ labels: { alertname: 'Outage', severity: 'critical' } }]),
@@ -133,7 +137,7 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
         description: 'delivery after restart',
       });
       // A later alert of another group, delivered after it, shows the queue has moved on: nothing twice.
-      await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, {
+      await api(`http://127.0.0.1:${port}/api/v2/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify([{ labels: { alertname: 'AfterRestart' } }]),
@@ -142,6 +146,53 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
       expect(sink.requests.filter((r) => ofOutage(r) && r.status === 200)).toHaveLength(1);
     } finally {
       sink.respondWith(200);
+      expect((await second.stop()).code).toBe(0);
+    }
+  });
+
+  it('keeps every alert it answered 200 for across a SIGKILL right after the answers', async () => {
+    const file = join(dir, 'journal.yaml');
+    writeFileSync(file, config(sink.url, ['journal']));
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      NATS_URL: nats.url,
+      DATABASE_URL: await testDatabaseUrl(),
+      ALERTING_CONFIG_FILE: file,
+      API_KEYS: TEST_API_KEYS,
+      LOG_LEVEL: 'warn',
+    };
+    const first = await runService({ app: 'alerting', env });
+    await first.waitForReady(port);
+    // Requests arriving together are journalled (one applies directly, the others wait in the journal).
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 50 }, (_, i) => ({
+        labels: { alertname: 'Journalled', instance: `i-${b}-${i}` },
+      })),
+    );
+    const answers = await Promise.all(
+      batches.map((batch) =>
+        api(`http://127.0.0.1:${port}/api/v2/alerts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        }),
+      ),
+    );
+    first.kill('SIGKILL');
+    expect(answers.map((answer) => answer.status)).toEqual(batches.map(() => 200));
+    expect((await first.waitForExit()).signal).toBe('SIGKILL');
+
+    const second = await runService({ app: 'alerting', env });
+    try {
+      await second.waitForReady(port);
+      const listed = (await (
+        await api(
+          `http://127.0.0.1:${port}/api/v2/alerts?filter=${encodeURIComponent('alertname="Journalled"')}`,
+        )
+      ).json()) as { labels: { instance: string } }[];
+      expect(new Set(listed.map((alert) => alert.labels.instance)).size).toBe(1000);
+    } finally {
       expect((await second.stop()).code).toBe(0);
     }
   });

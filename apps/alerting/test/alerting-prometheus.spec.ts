@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { freePort, startWebhookSink, waitFor, type WebhookSink } from '@vigil/testing';
 
-import { about, bodyOf, startAlerting, type AlertingHarness } from './alerting-harness';
+import { about, api, bodyOf, startAlerting, TEST_KEYS, type AlertingHarness } from './alerting-harness';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -45,6 +45,8 @@ rule_files: [rules.yml]
 alerting:
   alertmanagers:
     - api_version: v2
+      authorization:
+        credentials: ${TEST_KEYS.prometheus}
       static_configs:
         - targets: ['${new URL(h.base).host}']
 `,
@@ -89,7 +91,7 @@ alerting:
     const listed = await waitFor(
       async () => {
         const alerts = (await (
-          await fetch(`${h.base}/api/v2/alerts?filter=alertname%3DPrometheusAlwaysFiring`)
+          await api(`${h.base}/api/v2/alerts?filter=alertname%3DPrometheusAlwaysFiring`)
         ).json()) as {
           updatedAt: string;
         }[];

@@ -5,6 +5,8 @@ export interface AlertChange {
   next: AlertState;
   /** Whether the status changed (a new firing episode, or firing → resolved): someone must be told. */
   transition: boolean;
+  /** When it happened, when that differs from the batch's clock (an alert applied from the intake journal). */
+  at?: Date;
 }
 
 /**

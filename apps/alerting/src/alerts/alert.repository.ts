@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import type { SummaryRequestV1 } from '@vigil/contracts';
 
 import type { AlertState, AlertStatus, LabelSet } from './alert';
+import { PreparedTransactions, type Transaction } from './prepared-transaction';
 
 /** A unit of work: the alert row and its outbox notification commit together. */
-export type Transaction = EntityManager;
+export type { Transaction } from './prepared-transaction';
 
 interface AlertRow {
   fingerprint: string;
@@ -23,32 +24,37 @@ export interface StoredAlert extends AlertState {
   updatedAt: Date;
 }
 
+/** The advisory lock every writer of the alerts table holds (see lockWriters). */
+export const ALERT_WRITERS_LOCK = `pg_advisory_xact_lock(hashtextextended('vigil.alerting.alert-writers', 0))`;
+
 const COLUMNS = 'fingerprint, labels, annotations, generator_url, starts_at, ends_at, status, updated_at';
 
-/** All SQL of the alerts table; no business rule lives here. */
+/**
+ * All SQL of the alerts table; no business rule lives here. Raw SQL with array and JSON parameters rather
+ * than TypeORM entities: the ingest path merges thousands of alerts per statement (set-based upserts),
+ * which an ORM would turn into a statement or more per row.
+ */
 @Injectable()
 export class AlertRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly transactions: PreparedTransactions;
 
+  constructor(private readonly dataSource: DataSource) {
+    this.transactions = new PreparedTransactions(dataSource);
+  }
+
+  /** Every writer of alerts, groups, episodes and the outbox runs in one of these (prepared statements). */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.transactions.run(work);
   }
 
   /**
-   * Serialises every writer of one fingerprint until the transaction ends, including the first
-   * insert (a row lock cannot lock a row that does not exist yet). Take locks in fingerprint order.
+   * Serialises every writer of the alerts table (intake applier, expiry sweep, incident actions, on
+   * every replica) until the transaction ends. One lock instead of one per fingerprint: writers are
+   * few and short, a batch of thousands of alerts would otherwise fill the lock table, and a single
+   * writer applies journalled batches in order.
    */
-  async lock(tx: Transaction, fingerprint: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [fingerprint]);
-  }
-
-  /** lock() for many fingerprints in one round trip, in the order given (pass them sorted). */
-  async lockAll(tx: Transaction, fingerprints: readonly string[]): Promise<void> {
-    if (fingerprints.length === 0) return;
-    await tx.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(fp, 0))::text FROM unnest($1::text[]) AS fp`,
-      [fingerprints],
-    );
+  async lockWriters(tx: Transaction): Promise<void> {
+    await tx.query(`SELECT ${ALERT_WRITERS_LOCK}`);
   }
 
   async findAll(tx: Transaction, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
@@ -126,9 +132,9 @@ export class AlertRepository {
     return rows.map((r) => r.fingerprint);
   }
 
-  /** Alerts still firing at `now`, newest first. */
-  async firing(now: Date): Promise<StoredAlert[]> {
-    const rows = await this.dataSource.query<AlertRow[]>(
+  /** Alerts still firing at `now`, newest first (as `tx` sees them, when given). */
+  async firing(now: Date, tx?: Transaction): Promise<StoredAlert[]> {
+    const rows = await (tx ?? this.dataSource).query<AlertRow[]>(
       `SELECT ${COLUMNS} FROM alerts WHERE status = 'firing' AND ends_at > $1 ORDER BY starts_at DESC, fingerprint`,
       [now.toISOString()],
     );

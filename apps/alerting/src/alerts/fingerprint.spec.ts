@@ -23,3 +23,12 @@ describe('fingerprintOf', () => {
     expect(fingerprintOf({ a: 'b', c: 'd' })).not.toBe(fingerprintOf({ a: 'bcd' }));
   });
 });
+
+describe('fingerprintOf, pinned', () => {
+  it('keeps the fingerprints already stored (sha256 of name 0xff value 0xff, sorted by name)', () => {
+    expect(fingerprintOf({ severity: 'critical', alertname: 'HighErrorRate', service: 'shop' })).toBe(
+      '1f4032bea92554ff',
+    );
+    expect(fingerprintOf({ alertname: 'Zürich ☃ 日本', x: '' })).toBe('dbdc64308b800de8');
+  });
+});

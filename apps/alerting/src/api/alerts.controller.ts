@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  PayloadTooLargeException,
+  Post,
+  Query,
+} from '@nestjs/common';
+
+import { AnyApiKey, RequireScope } from '@vigil/platform';
 
 import { AlertService } from '../alerts/alert.service';
 import { groupKeyOf, groupLabelsOf } from '../routing/routing-config';
@@ -14,16 +25,27 @@ export interface AlertGroup {
   alerts: GettableAlert[];
 }
 
-/** Alertmanager API v2 `/alerts`: what Prometheus posts to and what amtool lists. */
+/**
+ * Alertmanager API v2 `/alerts`: what Prometheus posts to (scope alerts:write) and what amtool lists
+ * (any valid key).
+ */
 @Controller('api/v2/alerts')
+@AnyApiKey()
 export class AlertsController {
   constructor(private readonly alerts: AlertService) {}
 
   /** Answers 200 with an empty body once every alert is stored, as Alertmanager does. */
   @Post()
   @HttpCode(200)
+  @RequireScope('alerts:write')
   async post(@Body() body: unknown): Promise<void> {
     const parsed = parsePostableAlerts(body);
+    if (!parsed.ok && 'tooMany' in parsed) {
+      throw new PayloadTooLargeException({
+        message: `invalid alerts: at most ${parsed.tooMany.max} alerts per request (got ${parsed.tooMany.alerts})`,
+        details: { max_alerts: parsed.tooMany.max, alerts: parsed.tooMany.alerts },
+      });
+    }
     if (!parsed.ok) {
       const [first] = parsed.problems;
       throw new BadRequestException({

@@ -1,4 +1,4 @@
-import { parsePostableAlerts } from './postable-alerts';
+import { ALERT_LIMITS, parsePostableAlerts, type BodyProblem } from './postable-alerts';
 
 describe('parsePostableAlerts', () => {
   it('maps Prometheus-style alerts (nanosecond timestamps, generatorURL) into incoming alerts', () => {
@@ -60,6 +60,62 @@ describe('parsePostableAlerts', () => {
   ])('rejects %j naming %s', (body, path) => {
     const result = parsePostableAlerts(body);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems.map((p) => p.path)).toContain(path);
+    expect(!result.ok && 'problems' in result && result.problems.map((p) => p.path)).toContain(path);
+  });
+
+  const problemsOf = (body: unknown): BodyProblem[] => {
+    const result = parsePostableAlerts(body);
+    return !result.ok && 'problems' in result ? result.problems : [];
+  };
+
+  it('refuses a batch over the limit before reading it', () => {
+    const batch = Array.from({ length: ALERT_LIMITS.alertsPerPost + 1 }, () => ({ labels: {} }));
+    expect(parsePostableAlerts(batch)).toEqual({
+      ok: false,
+      tooMany: { alerts: ALERT_LIMITS.alertsPerPost + 1, max: ALERT_LIMITS.alertsPerPost },
+    });
+    const full = Array.from({ length: ALERT_LIMITS.alertsPerPost }, (_, i) => ({
+      labels: { alertname: `A${i}` },
+    }));
+    expect(parsePostableAlerts(full).ok).toBe(true);
+  });
+
+  it('limits label count, label name and value size, annotation count and size', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: ALERT_LIMITS.labelsPerAlert }, (_, i) => [`l${i}`, 'v']),
+    );
+    expect(problemsOf([{ labels: { alertname: 'A', ...many } }])).toEqual([
+      { path: '[0].labels', message: `at most ${ALERT_LIMITS.labelsPerAlert} labels per alert` },
+    ]);
+    expect(
+      problemsOf([{ labels: { alertname: 'A', x: 'v'.repeat(ALERT_LIMITS.labelValueBytes + 1) } }]),
+    ).toEqual([
+      { path: '[0].labels.x', message: `label values must be at most ${ALERT_LIMITS.labelValueBytes} bytes` },
+    ]);
+    expect(
+      problemsOf([{ labels: { alertname: 'A', ['n'.repeat(ALERT_LIMITS.labelNameBytes + 1)]: 'v' } }])[0],
+    ).toMatchObject({
+      message: `label names must be at most ${ALERT_LIMITS.labelNameBytes} bytes`,
+    });
+    // Multi-byte characters count in bytes, not characters.
+    expect(
+      problemsOf([{ labels: { alertname: 'A', x: 'é'.repeat(ALERT_LIMITS.labelValueBytes / 2 + 1) } }]),
+    ).toHaveLength(1);
+    const annotations = Object.fromEntries(
+      Array.from({ length: ALERT_LIMITS.annotationsPerAlert + 1 }, (_, i) => [`a${i}`, 'v']),
+    );
+    expect(problemsOf([{ labels: { alertname: 'A' }, annotations }])[0]).toMatchObject({
+      path: '[0].annotations',
+    });
+    expect(
+      problemsOf([
+        { labels: { alertname: 'A' }, annotations: { d: 'x'.repeat(ALERT_LIMITS.annotationValueBytes + 1) } },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      problemsOf([
+        { labels: { alertname: 'A' }, annotations: { d: 'x'.repeat(ALERT_LIMITS.annotationValueBytes) } },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 
+import { AnyApiKey, RequireScope } from '@vigil/platform';
+
 import { silenceStateAt, type Silence } from '../silences/silence';
 import {
   InvalidSilenceError,
@@ -52,8 +54,12 @@ export interface GettableSilence {
   comment: string;
 }
 
-/** Alertmanager API v2 silences, as amtool `silence add|query|expire` uses them. */
+/**
+ * Alertmanager API v2 silences, as amtool `silence add|query|expire` uses them: reads with any valid
+ * key, creating and expiring with scope silences:write.
+ */
 @Controller('api/v2')
+@AnyApiKey()
 export class SilencesController {
   constructor(private readonly silences: SilenceService) {}
 
@@ -65,6 +71,7 @@ export class SilencesController {
 
   @Post('silences')
   @HttpCode(200)
+  @RequireScope('silences:write')
   async post(@Body() body: unknown): Promise<{ silenceID: string }> {
     const parsed = postableSilenceSchema.safeParse(body);
     if (!parsed.success) {
@@ -104,6 +111,7 @@ export class SilencesController {
 
   @Delete('silence/:id')
   @HttpCode(200)
+  @RequireScope('silences:write')
   async expire(@Param('id') id: string): Promise<void> {
     try {
       await this.silences.expire(id);

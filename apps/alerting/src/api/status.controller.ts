@@ -1,15 +1,16 @@
 import { Controller, Get, HttpCode, Inject, InternalServerErrorException, Post } from '@nestjs/common';
 
-import { SERVICE_IDENTITY, type ServiceIdentity } from '@vigil/platform';
+import { AnyApiKey, RequireScope, SERVICE_IDENTITY, type ServiceIdentity } from '@vigil/platform';
 
 import { RoutingConfigService } from '../routing/routing-config.service';
 
 /**
  * Alertmanager API v2 `/status` and `/receivers`, and `POST /-/reload`: a single-node "cluster",
  * the version, the config file in force (secrets masked), and `uptime` as the start time
- * (Alertmanager's meaning).
+ * (Alertmanager's meaning). Reads need any valid key; reload needs scope config:reload.
  */
 @Controller()
+@AnyApiKey()
 export class StatusController {
   private readonly startedAt = new Date().toISOString();
 
@@ -43,6 +44,7 @@ export class StatusController {
   /** Re-reads the config file; a bad file answers 500 with the reason and the old config stays. */
   @Post('-/reload')
   @HttpCode(200)
+  @RequireScope('config:reload')
   reload(): void {
     try {
       this.routing.reload();

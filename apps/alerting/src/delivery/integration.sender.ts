@@ -9,6 +9,7 @@ import type { AlertingConfig } from '../config/alerting-config';
 import type { EmailIntegration, Integration } from '../routing/routing-config';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { emailMessageOf } from './email-message';
+import { postBody } from './http-post';
 import { pagerDutyEventOf, slackMessageOf } from './integration-payloads';
 import type { NotificationAction } from './notification.repository';
 import type { WebhookPayload } from './webhook-payload';
@@ -120,27 +121,23 @@ export class IntegrationSender implements OnModuleDestroy {
   }
 
   private async post(kind: string, url: string, body: unknown): Promise<void> {
-    let response: Response;
+    let status: number;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
+      status = await postBody(
+        url,
+        JSON.stringify(redact(body)),
+        {
           'content-type': 'application/json',
           'user-agent': `vigil-alerting/${this.identity.version}`,
         },
-        body: JSON.stringify(redact(body)),
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-      });
+        this.config.WEBHOOK_TIMEOUT_MS,
+      );
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      const reason = timedOut ? `timed out after ${this.config.WEBHOOK_TIMEOUT_MS} ms` : describe(error);
-      throw new DeliveryError(`${kind} request failed: ${reason}`, true);
+      throw new DeliveryError(`${kind} request failed: ${describe(error)}`, true);
     }
-    // Drain the body so the connection can be reused; its content does not matter.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.ok) return;
-    const retriable = response.status >= 500 || response.status === 408 || response.status === 429;
-    throw new DeliveryError(`${kind} answered ${response.status}`, retriable);
+    if (status >= 200 && status < 300) return;
+    const retriable = status >= 500 || status === 408 || status === 429;
+    throw new DeliveryError(`${kind} answered ${status}`, retriable);
   }
 }
 

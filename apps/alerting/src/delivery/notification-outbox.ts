@@ -6,7 +6,11 @@ import type { AlertState, LabelSet } from '../alerts/alert';
 import type { Transaction } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import type { Receiver } from '../routing/routing-config';
-import { NotificationRepository } from './notification.repository';
+import {
+  NotificationRepository,
+  type ClaimedNotification,
+  type NewNotification,
+} from './notification.repository';
 import { buildGroupPayload } from './webhook-payload';
 
 export interface GroupNotification {
@@ -42,6 +46,32 @@ export class NotificationOutbox {
   /** Returns how many integrations got a notification queued. */
   async enqueue(tx: Transaction, notification: GroupNotification): Promise<number> {
     let queued = 0;
+    for (const row of this.rowsOf(notification)) {
+      if (await this.notifications.enqueue(tx, row)) queued++;
+    }
+    return queued;
+  }
+
+  /**
+   * enqueue() for notifications the caller hands to OutboxSender.deliverClaimed() right after its
+   * transaction commits (the notify hot path): they are stored claimed for `leaseMs`.
+   */
+  async enqueueClaimed(
+    tx: Transaction,
+    notification: GroupNotification,
+    leaseMs: number,
+  ): Promise<ClaimedNotification[]> {
+    const claimed: ClaimedNotification[] = [];
+    for (const row of this.rowsOf(notification)) {
+      const stored = await this.notifications.enqueueClaimed(tx, row, leaseMs);
+      if (stored) claimed.push(stored);
+    }
+    return claimed;
+  }
+
+  /** One row per integration that is told: integrations without send_resolved skip resolved alerts. */
+  private rowsOf(notification: GroupNotification): NewNotification[] {
+    const rows: NewNotification[] = [];
     const firing = notification.alerts.filter((a) => a.status === 'firing');
     for (const [index, integration] of notification.receiver.integrations.entries()) {
       if (notification.action && !ACKNOWLEDGING.has(integration.kind)) continue;
@@ -52,7 +82,7 @@ export class NotificationOutbox {
         key: notification.groupKey,
         labels: notification.groupLabels,
       });
-      const inserted = await this.notifications.enqueue(tx, {
+      rows.push({
         dedupeKey: `${notification.key}:${target}`,
         fingerprint: alerts[0].fingerprint,
         alertStatus: payload.status,
@@ -61,8 +91,7 @@ export class NotificationOutbox {
         payload,
         action: notification.action ?? null,
       });
-      if (inserted) queued++;
     }
-    return queued;
+    return rows;
   }
 }

@@ -59,6 +59,47 @@ export class NotificationRepository {
   }
 
   /**
+   * enqueue() for a notification this replica is about to send itself: stored already claimed (first
+   * attempt counted, hidden from other senders for `leaseMs`), so no claim round trip is needed; a
+   * crash before the send only delays it until the lease ends. Null when its dedupe key already exists.
+   */
+  async enqueueClaimed(
+    tx: Transaction,
+    notification: NewNotification,
+    leaseMs: number,
+  ): Promise<ClaimedNotification | null> {
+    // The payload comes back as stored (jsonb orders keys its own way), so that this first attempt and
+    // any retry send byte-identical bodies.
+    const rows = await tx.query<{ id: string; payload: WebhookPayload }[]>(
+      `INSERT INTO notifications (dedupe_key, fingerprint, alert_status, receiver, integration, payload, action,
+                                  attempts, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 1, now() + $8 * interval '1 millisecond')
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, payload`,
+      [
+        notification.dedupeKey,
+        notification.fingerprint,
+        notification.alertStatus,
+        notification.receiver,
+        notification.integration,
+        JSON.stringify(notification.payload),
+        notification.action,
+        leaseMs,
+      ],
+    );
+    if (rows.length === 0) return null;
+    return {
+      id: String(rows[0].id),
+      fingerprint: notification.fingerprint,
+      receiver: notification.receiver,
+      integration: notification.integration,
+      payload: rows[0].payload,
+      action: notification.action,
+      attempts: 1,
+    };
+  }
+
+  /**
    * Takes up to `limit` due notifications, counts the attempt and hides them for `leaseMs`, so other
    * replicas skip them while this one sends; a crash mid-send only delays the retry until the lease ends.
    * SKIP LOCKED keeps concurrent senders from waiting on each other.

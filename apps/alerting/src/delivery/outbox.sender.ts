@@ -23,6 +23,8 @@ const BATCH_SIZE = 50;
 export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxSender.name);
   private readonly poller: CoalescingPoller;
+  /** Deliveries handed over by deliverClaimed() and not finished yet. */
+  private readonly handedOver = new Set<Promise<void>>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
@@ -37,8 +39,33 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.poller.start();
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.poller.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.poller.stop();
+    await Promise.all(this.handedOver);
+  }
+
+  /** How long a claimed notification stays hidden from other senders. */
+  get leaseMs(): number {
+    return this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS;
+  }
+
+  /**
+   * Sends notifications stored already claimed (NotificationOutbox.enqueueClaimed) by a transaction
+   * that has committed: the notify hot path skips the claim round trip and the wait for a pass.
+   */
+  deliverClaimed(notifications: readonly ClaimedNotification[]): void {
+    for (const notification of notifications) {
+      const delivery = this.deliver(notification)
+        .catch((error: unknown) =>
+          // The database went away after the send: the lease ends and a pass retries it.
+          this.logger.warn(
+            { notification_id: notification.id, error: errorMessage(error) },
+            'outbox update failed',
+          ),
+        )
+        .finally(() => this.handedOver.delete(delivery));
+      this.handedOver.add(delivery);
+    }
   }
 
   /** Runs a pass now, or right after the pass in progress. */
@@ -50,10 +77,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       let batch: ClaimedNotification[];
       do {
-        batch = await this.notifications.claimDue(
-          BATCH_SIZE,
-          this.config.WEBHOOK_TIMEOUT_MS + this.config.DELIVERY_LEASE_MARGIN_MS,
-        );
+        batch = await this.notifications.claimDue(BATCH_SIZE, this.leaseMs);
         await Promise.all(batch.map((notification) => this.deliver(notification)));
       } while (batch.length === BATCH_SIZE && !this.poller.isStopped);
     } catch (error) {

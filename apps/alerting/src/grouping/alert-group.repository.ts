@@ -50,17 +50,7 @@ interface GroupRowSql {
 /** All SQL of alert_groups and alert_group_members; no business rule lives here. */
 @Injectable()
 export class AlertGroupRepository {
-  /** Adds an alert episode to a group; true when it was not a member yet. */
-  async addMember(tx: Transaction, group: GroupRef, fingerprint: string, startsAt: Date): Promise<boolean> {
-    const rows = await tx.query<unknown[]>(
-      `INSERT INTO alert_group_members (group_key, receiver, fingerprint, starts_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [group.groupKey, group.receiver, fingerprint, startsAt.toISOString()],
-    );
-    return rows.length > 0;
-  }
-
-  /** addMember() for many episodes in one statement; returns the `groupKey\0receiver\0fingerprint` of new ones. */
+  /** Adds alert episodes to their groups in one statement; returns the `groupKey\0receiver\0fingerprint` of new ones. */
   async addMembers(
     tx: Transaction,
     members: readonly (GroupRef & { fingerprint: string; startsAt: Date })[],
@@ -96,48 +86,46 @@ export class AlertGroupRepository {
   }
 
   /**
-   * schedule() for many groups: creates the missing ones (due after group_wait) in one statement, then
-   * moves up, one by one in key order, only those whose next flush is later than their next
-   * group_interval boundary. Groups already due soon are not locked at all, so concurrent batches
-   * feeding one group do not queue behind its row.
+   * schedule() for many groups in one statement: creates the missing ones (due after group_wait) and
+   * moves up only those whose next flush is later than their next group_interval boundary. Groups
+   * already due soon are not touched at all, so batches feeding one group do not queue behind its row.
+   * Callers hold the alert writers' lock (AlertRepository.lockWriters); the notifier skips locked rows.
    */
   async scheduleAll(
     tx: Transaction,
     groups: readonly (GroupRef & { labels: LabelSet; timings: GroupTimings })[],
   ): Promise<void> {
     if (groups.length === 0) return;
-    const rows = JSON.stringify(
-      groups.map((g) => ({
-        group_key: g.groupKey,
-        receiver: g.receiver,
-        group_labels: g.labels,
-        group_wait_ms: g.timings.groupWaitMs,
-        group_interval_ms: g.timings.groupIntervalMs,
-        repeat_interval_ms: g.timings.repeatIntervalMs,
-      })),
-    );
-    const recordset = `jsonb_to_recordset($1::jsonb) AS r(group_key text, receiver text, group_labels jsonb,
-              group_wait_ms bigint, group_interval_ms bigint, repeat_interval_ms bigint)`;
+    // Typed arrays rather than a JSON recordset: Postgres then knows how few rows join alert_groups and
+    // looks them up by key instead of scanning every live group.
     await tx.query(
-      `INSERT INTO alert_groups (group_key, receiver, group_labels, group_wait_ms, group_interval_ms,
-                                 repeat_interval_ms, next_flush_at)
-       SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
-              now() + group_wait_ms * interval '1 millisecond'
-         FROM ${recordset}
-        ORDER BY group_key, receiver
-       ON CONFLICT (group_key, receiver) DO NOTHING`,
-      [rows],
+      `WITH r AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[])
+                    AS r(group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms)
+       ), created AS (
+         INSERT INTO alert_groups (group_key, receiver, group_labels, group_wait_ms, group_interval_ms,
+                                   repeat_interval_ms, next_flush_at)
+         SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
+                now() + group_wait_ms * interval '1 millisecond'
+           FROM r ORDER BY group_key, receiver
+         ON CONFLICT (group_key, receiver) DO NOTHING
+       )
+       UPDATE alert_groups g
+          SET next_flush_at = LEAST(g.next_flush_at,
+                GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now()))
+         FROM r
+        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver
+          AND g.last_flush_at IS NOT NULL
+          AND g.next_flush_at > GREATEST(g.last_flush_at + r.group_interval_ms * interval '1 millisecond', now())`,
+      [
+        groups.map((g) => g.groupKey),
+        groups.map((g) => g.receiver),
+        groups.map((g) => JSON.stringify(g.labels)),
+        groups.map((g) => g.timings.groupWaitMs),
+        groups.map((g) => g.timings.groupIntervalMs),
+        groups.map((g) => g.timings.repeatIntervalMs),
+      ],
     );
-    const late = await tx.query<{ group_key: string; receiver: string }[]>(
-      `SELECT g.group_key, g.receiver FROM alert_groups g JOIN ${recordset}
-           ON g.group_key = r.group_key AND g.receiver = r.receiver
-        WHERE g.last_flush_at IS NOT NULL
-          AND g.next_flush_at > GREATEST(g.last_flush_at + r.group_interval_ms * interval '1 millisecond', now())
-        ORDER BY g.group_key, g.receiver`,
-      [rows],
-    );
-    for (const group of late)
-      await this.reschedule(tx, { groupKey: group.group_key, receiver: group.receiver });
   }
 
   /** The groups an alert is a member of. */
@@ -149,42 +137,16 @@ export class AlertGroupRepository {
     return rows.map((r) => ({ groupKey: r.group_key, receiver: r.receiver }));
   }
 
-  /**
-   * Creates a group due after group_wait, or, when it exists, makes it due at its next
-   * group_interval boundary (or now, if that has passed). A group still in its group_wait keeps it.
-   */
-  async schedule(tx: Transaction, group: GroupRef, labels: LabelSet, timings: GroupTimings): Promise<void> {
+  /** Makes existing groups due at their next group_interval boundary (a member resolved), in one statement. */
+  async rescheduleAll(tx: Transaction, groups: readonly GroupRef[]): Promise<void> {
+    if (groups.length === 0) return;
     await tx.query(
-      `INSERT INTO alert_groups (group_key, receiver, group_labels, group_wait_ms, group_interval_ms,
-                                 repeat_interval_ms, next_flush_at)
-       VALUES ($1, $2, $3::jsonb, $4::bigint, $5::bigint, $6::bigint, now() + $4::bigint * interval '1 millisecond')
-       ON CONFLICT (group_key, receiver) DO UPDATE SET
-         group_wait_ms = EXCLUDED.group_wait_ms,
-         group_interval_ms = EXCLUDED.group_interval_ms,
-         repeat_interval_ms = EXCLUDED.repeat_interval_ms,
-         next_flush_at = CASE WHEN alert_groups.last_flush_at IS NULL THEN alert_groups.next_flush_at
-           ELSE LEAST(alert_groups.next_flush_at,
-                      GREATEST(alert_groups.last_flush_at + EXCLUDED.group_interval_ms * interval '1 millisecond', now()))
-           END`,
-      [
-        group.groupKey,
-        group.receiver,
-        JSON.stringify(labels),
-        timings.groupWaitMs,
-        timings.groupIntervalMs,
-        timings.repeatIntervalMs,
-      ],
-    );
-  }
-
-  /** Makes an existing group due at its next group_interval boundary (a member resolved). */
-  async reschedule(tx: Transaction, group: GroupRef): Promise<void> {
-    await tx.query(
-      `UPDATE alert_groups SET next_flush_at = CASE WHEN last_flush_at IS NULL THEN next_flush_at
-           ELSE LEAST(next_flush_at, GREATEST(last_flush_at + group_interval_ms * interval '1 millisecond', now()))
+      `UPDATE alert_groups g SET next_flush_at = CASE WHEN g.last_flush_at IS NULL THEN g.next_flush_at
+           ELSE LEAST(g.next_flush_at, GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now()))
            END
-        WHERE group_key = $1 AND receiver = $2`,
-      [group.groupKey, group.receiver],
+         FROM unnest($1::text[], $2::text[]) AS r(group_key, receiver)
+        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver`,
+      [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
     );
   }
 
@@ -211,9 +173,19 @@ export class AlertGroupRepository {
     }));
   }
 
-  async members(tx: Transaction, group: GroupRef): Promise<GroupMember[]> {
+  /**
+   * The members of many groups in one statement (the flush of a claimed batch), each with its alert as
+   * stored now, keyed by `groupKey\0receiver`; a group without members has no entry. LATERAL: the
+   * members are looked up by key for each group, whatever plan a prepared statement settles on (a
+   * hash join would read every member of every live group).
+   */
+  async membersOfAll(tx: Transaction, groups: readonly GroupRef[]): Promise<Map<string, GroupMember[]>> {
+    const byGroup = new Map<string, GroupMember[]>();
+    if (groups.length === 0) return byGroup;
     const rows = await tx.query<
       {
+        group_key: string;
+        receiver: string;
         fingerprint: string;
         labels: LabelSet;
         annotations: Record<string, string>;
@@ -224,58 +196,84 @@ export class AlertGroupRepository {
         current: boolean;
       }[]
     >(
-      `SELECT a.fingerprint, a.labels, a.annotations, a.generator_url, a.starts_at, a.ends_at, a.status,
-              a.starts_at = m.starts_at AS current
-         FROM alert_group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
-        WHERE m.group_key = $1 AND m.receiver = $2
-        ORDER BY a.starts_at, a.fingerprint`,
-      [group.groupKey, group.receiver],
+      `SELECT g.group_key, g.receiver, x.*
+         FROM unnest($1::text[], $2::text[]) AS g(group_key, receiver)
+         CROSS JOIN LATERAL (
+           SELECT a.fingerprint, a.labels, a.annotations, a.generator_url, a.starts_at, a.ends_at, a.status,
+                  a.starts_at = m.starts_at AS current
+             FROM alert_group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
+            WHERE m.group_key = g.group_key AND m.receiver = g.receiver
+         ) x
+        ORDER BY x.starts_at, x.fingerprint`,
+      [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
     );
-    return rows.map((r) => ({
-      fingerprint: r.fingerprint,
-      labels: r.labels,
-      annotations: r.annotations,
-      generatorURL: r.generator_url,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      status: r.status,
-      current: r.current,
-    }));
+    for (const r of rows) {
+      const id = `${r.group_key}\u0000${r.receiver}`;
+      let members = byGroup.get(id);
+      if (!members) byGroup.set(id, (members = []));
+      members.push({
+        fingerprint: r.fingerprint,
+        labels: r.labels,
+        annotations: r.annotations,
+        generatorURL: r.generator_url,
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+        status: r.status,
+        current: r.current,
+      });
+    }
+    return byGroup;
   }
 
-  /** Drops members whose episode is over: resolved now, or superseded by a newer episode. */
-  async removeMembers(tx: Transaction, group: GroupRef, fingerprints: readonly string[]): Promise<void> {
-    if (fingerprints.length === 0) return;
-    await tx.query(
-      `DELETE FROM alert_group_members m USING alerts a
-        WHERE m.group_key = $1 AND m.receiver = $2 AND m.fingerprint = ANY($3::text[])
-          AND a.fingerprint = m.fingerprint AND (a.status = 'resolved' OR a.starts_at <> m.starts_at)`,
-      [group.groupKey, group.receiver, fingerprints],
-    );
-  }
-
-  async afterFlush(
+  /** removeMembers() for many groups in one statement. */
+  async removeMembersAll(
     tx: Transaction,
-    group: GroupRef,
-    outcome: { nextFlushInMs: number; notifiedFiring: string[] | null },
+    members: readonly (GroupRef & { fingerprint: string })[],
   ): Promise<void> {
+    if (members.length === 0) return;
     await tx.query(
-      `UPDATE alert_groups SET last_flush_at = now(),
-              next_flush_at = now() + $3::bigint * interval '1 millisecond',
-              notified_firing = COALESCE($4::text[], notified_firing),
-              last_notified_at = CASE WHEN $4::text[] IS NULL THEN last_notified_at ELSE now() END,
-              notifications = notifications + CASE WHEN $4::text[] IS NULL THEN 0 ELSE 1 END
-        WHERE group_key = $1 AND receiver = $2`,
-      [group.groupKey, group.receiver, outcome.nextFlushInMs, outcome.notifiedFiring],
+      `DELETE FROM alert_group_members m
+        USING unnest($1::text[], $2::text[], $3::text[]) AS r(group_key, receiver, fingerprint), alerts a
+        WHERE m.group_key = ANY($1::text[]) AND m.group_key = r.group_key AND m.receiver = r.receiver
+          AND m.fingerprint = r.fingerprint
+          AND a.fingerprint = m.fingerprint AND (a.status = 'resolved' OR a.starts_at <> m.starts_at)`,
+      [members.map((m) => m.groupKey), members.map((m) => m.receiver), members.map((m) => m.fingerprint)],
     );
   }
 
-  /** Deletes a group that has no members left. */
-  async deleteIfEmpty(tx: Transaction, group: GroupRef): Promise<void> {
+  /** afterFlush() for many groups in one statement. */
+  async afterFlushAll(
+    tx: Transaction,
+    outcomes: readonly (GroupRef & { nextFlushInMs: number; notifiedFiring: string[] | null })[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
     await tx.query(
-      `DELETE FROM alert_groups g WHERE g.group_key = $1 AND g.receiver = $2
-          AND NOT EXISTS (SELECT 1 FROM alert_group_members m WHERE m.group_key = $1 AND m.receiver = $2)`,
-      [group.groupKey, group.receiver],
+      `UPDATE alert_groups g SET last_flush_at = now(),
+              next_flush_at = now() + r.next_flush_in_ms * interval '1 millisecond',
+              notified_firing = CASE WHEN r.notified IS NULL THEN g.notified_firing
+                                     ELSE ARRAY(SELECT jsonb_array_elements_text(r.notified::jsonb)) END,
+              last_notified_at = CASE WHEN r.notified IS NULL THEN g.last_notified_at ELSE now() END,
+              notifications = g.notifications + CASE WHEN r.notified IS NULL THEN 0 ELSE 1 END
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS r(group_key, receiver, next_flush_in_ms, notified)
+        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver`,
+      [
+        outcomes.map((o) => o.groupKey),
+        outcomes.map((o) => o.receiver),
+        outcomes.map((o) => o.nextFlushInMs),
+        outcomes.map((o) => (o.notifiedFiring === null ? null : JSON.stringify(o.notifiedFiring))),
+      ],
+    );
+  }
+
+  /** deleteIfEmpty() for many groups in one statement. */
+  async deleteIfEmptyAll(tx: Transaction, groups: readonly GroupRef[]): Promise<void> {
+    if (groups.length === 0) return;
+    await tx.query(
+      `DELETE FROM alert_groups g USING unnest($1::text[], $2::text[]) AS r(group_key, receiver)
+        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver
+          AND NOT EXISTS (SELECT 1 FROM alert_group_members m
+                           WHERE m.group_key = r.group_key AND m.receiver = r.receiver)`,
+      [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
     );
   }
 }

@@ -18,7 +18,7 @@ interface Candidate extends GroupRef {
  * Puts alerts into their groups in the caller's transaction (Alertmanager's aggregation): a firing
  * alert joins the group of every route it takes; a new member or a status change makes the group due
  * (after group_wait for a new group, at its next group_interval otherwise). A batch costs a few
- * statements whatever its size; group rows are touched in key order, so concurrent batches never deadlock.
+ * statements whatever its size. Callers hold the alert writers' lock (AlertRepository.lockWriters).
  */
 @Injectable()
 export class GroupMembership {
@@ -63,8 +63,7 @@ export class GroupMembership {
       tx,
       resolved.map((c) => c.next.fingerprint),
     );
-    affected.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-    for (const group of affected) await this.groups.reschedule(tx, group);
+    await this.groups.rescheduleAll(tx, affected);
     return toSchedule.size > 0 || affected.length > 0;
   }
 }

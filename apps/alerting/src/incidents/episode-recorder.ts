@@ -22,6 +22,7 @@ export function episodeKeyOf(alert: Pick<AlertState, 'labels'>): { alertname: st
 export class EpisodeRecorder {
   constructor(private readonly episodes: EpisodeRepository) {}
 
+  /** `now` is when the changes happened, unless a change carries its own `at` (journalled alerts do). */
   async record(
     tx: Transaction,
     changes: readonly AlertChange[],
@@ -29,38 +30,39 @@ export class EpisodeRecorder {
     routing: RoutingConfig,
     now: Date,
   ): Promise<void> {
-    const fired = changes.filter((c) => c.transition && c.next.status === 'firing').map((c) => c.next);
-    const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved').map((c) => c.next);
+    const fired = changes.filter((c) => c.transition && c.next.status === 'firing');
+    const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved');
     if (fired.length === 0 && resolved.length === 0) return;
-    const opened = await this.episodes.openAll(
-      tx,
-      fired.map((alert) => {
+    const opened = await this.episodes.recordAll(tx, {
+      open: fired.map(({ next: alert, at = now }) => {
         const policy = routing.escalationPolicies.find((p) => matchesAll(p.matchers, alert.labels));
         return {
           fingerprint: alert.fingerprint,
           startsAt: alert.startsAt,
           ...episodeKeyOf(alert),
           labels: alert.labels,
-          firedAt: now,
+          firedAt: at,
           escalationPolicy: policy?.name ?? null,
-          nextEscalationAt: policy ? new Date(now.getTime() + policy.steps[0].afterMs) : null,
+          nextEscalationAt: policy ? new Date(at.getTime() + policy.steps[0].afterMs) : null,
         };
       }),
-    );
-    for (const alert of fired) {
+      resolve: resolved.map(({ next: a }) => ({
+        fingerprint: a.fingerprint,
+        startsAt: a.startsAt,
+        at: a.endsAt,
+      })),
+      resolvedBy: actor,
+      history: [
+        ...fired.map(({ next, at = now }) => this.entry(next, 'fired', actor, at, {})),
+        ...resolved.map(({ next, at = now }) => this.entry(next, 'resolved', actor, at, {})),
+      ],
+    });
+    // An episode that already existed fires again (a re-fire within its own time range): re-open it.
+    for (const { next: alert } of fired) {
       if (!opened.has(`${alert.fingerprint}@${alert.startsAt.toISOString()}`)) {
         await this.episodes.reopen(tx, alert.fingerprint, alert.startsAt);
       }
     }
-    await this.episodes.resolveAll(
-      tx,
-      resolved.map((a) => ({ fingerprint: a.fingerprint, startsAt: a.startsAt, at: a.endsAt })),
-      actor,
-    );
-    await this.episodes.addHistoryAll(tx, [
-      ...fired.map((alert) => this.entry(alert, 'fired', actor, now, {})),
-      ...resolved.map((alert) => this.entry(alert, 'resolved', actor, now, {})),
-    ]);
   }
 
   /** One history entry; `audit` ones (actions by people) are also published to the audit trail. */

@@ -95,96 +95,51 @@ const HISTORY_COLUMNS =
 export class EpisodeRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** open() for many episodes in one statement; returns the `fingerprint@startsAt` of those it created. */
-  async openAll(
+  /**
+   * A batch's episode bookkeeping in one statement (the ingest hot path: one round trip whatever the
+   * batch size): opens episodes (existing ones are left alone), resolves episodes by their source, adds
+   * the history entries. Returns the `fingerprint@startsAt` of the episodes it created.
+   */
+  async recordAll(
     tx: Transaction,
-    episodes: readonly (Pick<
-      Episode,
-      'fingerprint' | 'startsAt' | 'alertname' | 'severity' | 'labels' | 'firedAt'
-    > & {
-      escalationPolicy: string | null;
-      nextEscalationAt: Date | null;
-    })[],
+    work: {
+      open: readonly NewEpisode[];
+      resolve: readonly { fingerprint: string; startsAt: Date; at: Date }[];
+      resolvedBy: string;
+      history: readonly NewHistoryEntry[];
+    },
   ): Promise<Set<string>> {
-    if (episodes.length === 0) return new Set();
     const rows = await tx.query<{ fingerprint: string; starts_at: Date }[]>(
-      `INSERT INTO alert_episodes (fingerprint, starts_at, alertname, severity, labels, fired_at,
+      `WITH resolved AS (
+         UPDATE alert_episodes e SET resolved_at = COALESCE(e.resolved_at, r.at),
+                resolved_by = COALESCE(e.resolved_by, $4), next_escalation_at = NULL
+           FROM unnest($2::text[], $5::timestamptz[], $6::timestamptz[]) AS r(fingerprint, starts_at, at)
+          WHERE e.fingerprint = ANY($2::text[]) AND e.fingerprint = r.fingerprint AND e.starts_at = r.starts_at
+       ), history AS (
+         INSERT INTO alert_history (id, fingerprint, episode_starts_at, alertname, severity, event, actor, comment,
+                                    details, at, audit_pending)
+         SELECT id, fingerprint, episode_starts_at, alertname, severity, event, actor, comment, details, at,
+                audit_pending
+           FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, fingerprint text, episode_starts_at timestamptz,
+                alertname text, severity text, event text, actor text, comment text, details jsonb, at timestamptz,
+                audit_pending boolean)
+       )
+       INSERT INTO alert_episodes (fingerprint, starts_at, alertname, severity, labels, fired_at,
                                    escalation_policy, next_escalation_at)
        SELECT fingerprint, starts_at, alertname, severity, labels, fired_at, escalation_policy, next_escalation_at
          FROM jsonb_to_recordset($1::jsonb) AS r(fingerprint text, starts_at timestamptz, alertname text,
               severity text, labels jsonb, fired_at timestamptz, escalation_policy text, next_escalation_at timestamptz)
        ON CONFLICT DO NOTHING RETURNING fingerprint, starts_at`,
       [
-        JSON.stringify(
-          episodes.map((e) => ({
-            fingerprint: e.fingerprint,
-            starts_at: e.startsAt.toISOString(),
-            alertname: e.alertname,
-            severity: e.severity,
-            labels: e.labels,
-            fired_at: e.firedAt.toISOString(),
-            escalation_policy: e.escalationPolicy,
-            next_escalation_at: e.nextEscalationAt?.toISOString() ?? null,
-          })),
-        ),
+        JSON.stringify(work.open.map(episodeJson)),
+        work.resolve.map((e) => e.fingerprint),
+        JSON.stringify(work.history.map(historyJson)),
+        work.resolvedBy,
+        work.resolve.map((e) => e.startsAt.toISOString()),
+        work.resolve.map((e) => e.at.toISOString()),
       ],
     );
     return new Set(rows.map((r) => `${r.fingerprint}@${r.starts_at.toISOString()}`));
-  }
-
-  /** resolve() for many episodes (by their source, not a person) in one statement. */
-  async resolveAll(
-    tx: Transaction,
-    episodes: readonly { fingerprint: string; startsAt: Date; at: Date }[],
-    by: string,
-  ): Promise<void> {
-    if (episodes.length === 0) return;
-    await tx.query(
-      `UPDATE alert_episodes e SET resolved_at = COALESCE(e.resolved_at, r.at), resolved_by = COALESCE(e.resolved_by, $2),
-              next_escalation_at = NULL
-         FROM jsonb_to_recordset($1::jsonb) AS r(fingerprint text, starts_at timestamptz, at timestamptz)
-        WHERE e.fingerprint = r.fingerprint AND e.starts_at = r.starts_at`,
-      [
-        JSON.stringify(
-          episodes.map((e) => ({
-            fingerprint: e.fingerprint,
-            starts_at: e.startsAt.toISOString(),
-            at: e.at.toISOString(),
-          })),
-        ),
-        by,
-      ],
-    );
-  }
-
-  /** addHistory() for many entries in one statement. */
-  async addHistoryAll(tx: Transaction, entries: readonly NewHistoryEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await tx.query(
-      `INSERT INTO alert_history (id, fingerprint, episode_starts_at, alertname, severity, event, actor, comment,
-                                  details, at, audit_pending)
-       SELECT id, fingerprint, episode_starts_at, alertname, severity, event, actor, comment, details, at, audit_pending
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, fingerprint text, episode_starts_at timestamptz,
-              alertname text, severity text, event text, actor text, comment text, details jsonb, at timestamptz,
-              audit_pending boolean)`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            id: e.id,
-            fingerprint: e.fingerprint,
-            episode_starts_at: e.episodeStartsAt.toISOString(),
-            alertname: e.alertname,
-            severity: e.severity,
-            event: e.event,
-            actor: e.actor,
-            comment: e.comment ?? null,
-            details: e.details ?? null,
-            at: e.at.toISOString(),
-            audit_pending: e.audit,
-          })),
-        ),
-      ],
-    );
   }
 
   /** Starts an episode; false when it already exists. */
@@ -411,5 +366,43 @@ function toHistoryEntry(r: HistoryRow): HistoryEntry {
     comment: r.comment,
     details: r.details,
     at: r.at,
+  };
+}
+
+/** An episode to open: what openAll() and recordAll() insert. */
+export type NewEpisode = Pick<
+  Episode,
+  'fingerprint' | 'startsAt' | 'alertname' | 'severity' | 'labels' | 'firedAt'
+> & {
+  escalationPolicy: string | null;
+  nextEscalationAt: Date | null;
+};
+
+function episodeJson(e: NewEpisode) {
+  return {
+    fingerprint: e.fingerprint,
+    starts_at: e.startsAt.toISOString(),
+    alertname: e.alertname,
+    severity: e.severity,
+    labels: e.labels,
+    fired_at: e.firedAt.toISOString(),
+    escalation_policy: e.escalationPolicy,
+    next_escalation_at: e.nextEscalationAt?.toISOString() ?? null,
+  };
+}
+
+function historyJson(e: NewHistoryEntry) {
+  return {
+    id: e.id,
+    fingerprint: e.fingerprint,
+    episode_starts_at: e.episodeStartsAt.toISOString(),
+    alertname: e.alertname,
+    severity: e.severity,
+    event: e.event,
+    actor: e.actor,
+    comment: e.comment ?? null,
+    details: e.details ?? null,
+    at: e.at.toISOString(),
+    audit_pending: e.audit,
   };
 }

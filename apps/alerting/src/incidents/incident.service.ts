@@ -12,10 +12,11 @@ import { OutboxSender } from '../delivery/outbox.sender';
 import { AlertGroupRepository } from '../grouping/alert-group.repository';
 import { GroupMembership } from '../grouping/group-membership';
 import { GroupNotifier } from '../grouping/group-notifier';
+import { IntakeApplier } from '../intake/intake-applier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { AuditPublisher } from './audit-publisher';
 import { EpisodeRecorder, episodeKeyOf } from './episode-recorder';
-import { EpisodeRepository, type Episode } from './episode.repository';
+import { EpisodeRepository, type Episode, type HistoryEntry, type HistoryQuery } from './episode.repository';
 
 export type IncidentAction = 'acknowledge' | 'resolve' | 'false_positive';
 
@@ -50,12 +51,15 @@ export class IncidentService {
     private readonly notifier: GroupNotifier,
     private readonly sender: OutboxSender,
     private readonly audit: AuditPublisher,
+    private readonly applier: IntakeApplier,
   ) {}
 
   async apply(command: IncidentCommand, now = new Date()): Promise<Episode> {
+    // Act on the alert as the caller knows it: everything it posted before is applied first.
+    await this.applier.settled();
     const input = redact({ who: command.who, comment: command.comment });
     const episode = await this.alerts.transaction(async (tx) => {
-      await this.alerts.lock(tx, command.fingerprint);
+      await this.alerts.lockWriters(tx);
       const current = await this.alerts.find(tx, command.fingerprint);
       if (!current) throw new AlertNotFoundError(`no alert has fingerprint ${command.fingerprint}`);
       const firing = current.status === 'firing' && current.endsAt > now;
@@ -105,6 +109,12 @@ export class IncidentService {
     this.sender.nudge();
     this.audit.nudge();
     return episode;
+  }
+
+  /** Every state change matching the query, including those of alerts accepted just before. */
+  async history(query: HistoryQuery): Promise<HistoryEntry[]> {
+    await this.applier.settled();
+    return this.episodes.history(query);
   }
 
   /** Resolves the alert now, through the same grouping as a resolution reported by its source. */

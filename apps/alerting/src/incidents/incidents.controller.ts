@@ -12,8 +12,9 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 
+import { AnyApiKey, RequireScope } from '@vigil/platform';
+
 import type { Episode, HistoryEntry } from './episode.repository';
-import { EpisodeRepository } from './episode.repository';
 import {
   AlertNotFiringError,
   AlertNotFoundError,
@@ -39,28 +40,32 @@ const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** Vigil's additions to the Alertmanager API: acknowledge, resolve, false positive, and history. */
+/**
+ * Vigil's additions to the Alertmanager API: acknowledge, resolve, false positive (scope alerts:ack),
+ * and history (any valid key).
+ */
 @Controller()
+@AnyApiKey()
 export class IncidentsController {
-  constructor(
-    private readonly incidents: IncidentService,
-    private readonly episodes: EpisodeRepository,
-  ) {}
+  constructor(private readonly incidents: IncidentService) {}
 
   @Post('api/v2/alerts/:fingerprint/ack')
   @HttpCode(200)
+  @RequireScope('alerts:ack')
   acknowledge(@Param('fingerprint') fingerprint: string, @Body() body: unknown) {
     return this.act(fingerprint, 'acknowledge', body);
   }
 
   @Post('api/v2/alerts/:fingerprint/resolve')
   @HttpCode(200)
+  @RequireScope('alerts:ack')
   resolve(@Param('fingerprint') fingerprint: string, @Body() body: unknown) {
     return this.act(fingerprint, 'resolve', body);
   }
 
   @Post('api/v2/alerts/:fingerprint/false-positive')
   @HttpCode(200)
+  @RequireScope('alerts:ack')
   falsePositive(@Param('fingerprint') fingerprint: string, @Body() body: unknown) {
     return this.act(fingerprint, 'false_positive', body);
   }
@@ -74,7 +79,7 @@ export class IncidentsController {
       throw new BadRequestException({ message: `invalid query: ${issue.path.join('.')}: ${issue.message}` });
     }
     const q = parsed.data;
-    const entries = await this.episodes.history({
+    const entries = await this.incidents.history({
       ...q,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,

@@ -4,6 +4,7 @@ import { CreateSilences1763900000002 } from './1763900000002-create-silences';
 import { CreateAlertGroups1763900000004 } from './1763900000004-create-alert-groups';
 import { CreateEpisodesAndHistory1763900000005 } from './1763900000005-create-episodes-and-history';
 import { AddNotificationIntegration1763900000003 } from './1763900000003-add-notification-integration';
+import { CreateAlertIntake1763900000006 } from './1763900000006-create-alert-intake';
 
 /** Every migration of the alerting database, oldest first. */
 export const ALERTING_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALERTING_MIGRATIONS = [
   AddNotificationIntegration1763900000003,
   CreateAlertGroups1763900000004,
   CreateEpisodesAndHistory1763900000005,
+  CreateAlertIntake1763900000006,
 ];

@@ -11,8 +11,10 @@ import { NatsMessaging } from '@vigil/platform';
 import { AlertRepository } from '../alerts/alert.repository';
 import { NotificationRepository } from '../delivery/notification.repository';
 import { EpisodeRepository } from '../incidents/episode.repository';
+import { TopAlertsRepository } from './top-alerts.repository';
 
 const TOP_NOISY = 10;
+const TOP_ALERTS = 10;
 
 /** Answers alerting.v1.summary for the reporting service. */
 @Injectable()
@@ -22,6 +24,7 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
     private readonly alerts: AlertRepository,
     private readonly notifications: NotificationRepository,
     private readonly episodes: EpisodeRepository,
+    private readonly topAlerts: TopAlertsRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,13 +35,16 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
 
   /**
    * Alerts active in the window by severity; notifications delivered or given up on in the window;
-   * episodes that started in the window: counts by alertname, MTTA, MTTR, false positives, the noisiest.
+   * episodes that started in the window: counts by alertname, MTTA, MTTR, false positives, the noisiest,
+   * and the top alertnames with their current status (firing, acknowledged or resolved).
    */
   async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1> {
-    const [bySeverity, finished, stats] = await Promise.all([
+    const tenant = request.tenant_id ?? null;
+    const [bySeverity, finished, stats, top] = await Promise.all([
       this.alerts.countBySeverity(request),
       this.notifications.countFinished(request),
-      this.episodes.stats(request.from, request.to, request.tenant_id ?? null),
+      this.episodes.stats(request.from, request.to, tenant),
+      this.topAlerts.top(request.from, request.to, tenant, TOP_ALERTS),
     ]);
     const by_severity = Object.fromEntries(bySeverity.map((row) => [row.severity, row.count]));
     const total_alerts = bySeverity.reduce((sum, row) => sum + row.count, 0);
@@ -56,6 +62,7 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
       false_positives: stats.falsePositives,
       false_positive_rate: stats.episodes ? stats.falsePositives / stats.episodes : null,
       top_noisy: stats.byAlertname.slice(0, TOP_NOISY),
+      top_alerts: top,
     };
   }
 }

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { AlertSource, LabelSet } from '../alerts/alert';
+import { ALERT_WRITERS_LOCK, type Transaction } from '../alerts/alert.repository';
+
+/** One alert as journalled: validated, fingerprinted on its labels as sent, and redacted. */
+export interface IntakeAlert {
+  fingerprint: string;
+  labels: LabelSet;
+  annotations: Record<string, string>;
+  startsAt?: string;
+  endsAt?: string;
+  generatorURL?: string;
+}
+
+/** One accepted request's alerts, with when and how they arrived. */
+export interface IntakeBatch {
+  source: AlertSource;
+  receivedAt: Date;
+  alerts: IntakeAlert[];
+}
+
+export interface ClaimedIntakeBatch extends IntakeBatch {
+  id: number;
+}
+
+interface IntakeRow {
+  id: string;
+  source: AlertSource;
+  received_at: Date;
+  alerts: string;
+}
+
+/**
+ * All SQL of the alert_intake journal; no business rule lives here. This is the ingest hot path, so it
+ * is raw SQL with array parameters: one INSERT carries any number of requests (group commit), and
+ * the alerts travel as one text value per request that Postgres stores without parsing.
+ */
+@Injectable()
+export class AlertIntakeRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Commits the batches in one statement (autocommit: durable when it returns). One VALUES row per
+   * batch with plain text parameters: an array parameter would have to escape every quote of the JSON.
+   */
+  async append(batches: readonly IntakeBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    const rows: string[] = [];
+    const params: string[] = [];
+    for (const batch of batches) {
+      const n = params.length;
+      rows.push(`($${n + 1}, $${n + 2}::timestamptz, $${n + 3}::integer, $${n + 4})`);
+      params.push(
+        batch.source,
+        batch.receivedAt.toISOString(),
+        String(batch.alerts.length),
+        JSON.stringify(batch.alerts),
+      );
+    }
+    await this.dataSource.query(
+      `INSERT INTO alert_intake (source, received_at, alert_count, alerts) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+
+  /**
+   * Takes (deletes, in the caller's transaction) the oldest batches, in journal order, up to `limit`
+   * batches or about `maxAlerts` alerts (always at least one batch). It first takes the alert writers'
+   * lock (AlertRepository.lockWriters) for the transaction, so one transaction at a time, across
+   * replicas, applies batches: never out of order. The lock is taken inside the statement to save a
+   * round trip; batches another replica applied meanwhile are skipped (Postgres re-checks each row it
+   * deletes), and later ones wait for the next pass.
+   */
+  async takeOldest(tx: Transaction, limit: number, maxAlerts: number): Promise<ClaimedIntakeBatch[]> {
+    if (![limit, maxAlerts].every((n) => Number.isSafeInteger(n) && n > 0)) {
+      throw new RangeError('limit and maxAlerts must be positive integers');
+    }
+    // Literals rather than parameters: the statement then travels with BEGIN.
+    const [rows] = await tx.query<[IntakeRow[], number]>(
+      `WITH writers AS (SELECT ${ALERT_WRITERS_LOCK}::text AS locked)
+       DELETE FROM alert_intake
+        WHERE (SELECT locked FROM writers) IS NOT NULL
+          AND id IN (
+          SELECT id FROM (
+            SELECT id, alert_count, sum(alert_count) OVER (ORDER BY id) AS running
+              FROM (SELECT id, alert_count FROM alert_intake ORDER BY id LIMIT ${limit}) oldest
+          ) taken
+           WHERE running - alert_count < ${maxAlerts})
+       RETURNING id, source, received_at, alerts`,
+    );
+    return rows
+      .map((row) => ({
+        id: Number(row.id),
+        source: row.source,
+        receivedAt: row.received_at,
+        alerts: JSON.parse(row.alerts) as IntakeAlert[],
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Takes the alert writers' lock for the caller's transaction and tells whether the journal is empty,
+   * i.e. whether a request may be applied directly without overtaking journalled ones.
+   */
+  async lockWritersIfJournalEmpty(tx: Transaction): Promise<boolean> {
+    const [row] = await tx.query<{ empty: boolean }[]>(
+      `SELECT ${ALERT_WRITERS_LOCK}::text AS locked, NOT EXISTS (SELECT 1 FROM alert_intake) AS empty`,
+    );
+    return row.empty;
+  }
+
+  /** The newest journalled batch still to apply; null when the journal is empty. */
+  async newestPending(): Promise<number | null> {
+    const [row] = await this.dataSource.query<{ id: string | null }[]>(
+      `SELECT max(id) AS id FROM alert_intake`,
+    );
+    return row.id === null ? null : Number(row.id);
+  }
+
+  /** Whether every batch up to `id` has been applied (by any replica). */
+  async appliedThrough(id: number): Promise<boolean> {
+    const [row] = await this.dataSource.query<{ done: boolean }[]>(
+      `SELECT NOT EXISTS (SELECT 1 FROM alert_intake WHERE id <= $1) AS done`,
+      [id],
+    );
+    return row.done;
+  }
+}

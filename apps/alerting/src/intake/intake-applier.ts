@@ -1,0 +1,262 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+
+import { SERVICE_CONFIG } from '@vigil/platform';
+
+import type { IncomingAlert } from '../alerts/alert';
+import { AlertPipeline, type AppliedAlert, type ReceivedAlert } from '../alerts/alert-pipeline';
+import { AlertRepository, type Transaction } from '../alerts/alert.repository';
+import type { AlertingConfig } from '../config/alerting-config';
+import type { ClaimedNotification } from '../delivery/notification.repository';
+import { OutboxSender } from '../delivery/outbox.sender';
+import { GroupNotifier } from '../grouping/group-notifier';
+import { RoutingConfigService } from '../routing/routing-config.service';
+import { CoalescingPoller } from '../scheduling/coalescing-poller';
+import { AlertIntakeRepository, type IntakeAlert, type IntakeBatch } from './alert-intake.repository';
+
+/** Journalled requests applied per transaction at most, and about how many alerts. */
+const BATCHES_PER_PASS = 100;
+const ALERTS_PER_PASS = 5000;
+/** How long a reader waits for the journal to be applied before answering with what is stored. */
+const SETTLE_TIMEOUT_MS = 10_000;
+/** While another replica applies, how often a waiting reader looks again. */
+const SETTLE_POLL_MS = 20;
+/**
+ * While requests are being accepted, applying waits (up to this long) so that a burst is journalled
+ * at full speed and then applied in a few large transactions; a lone request is applied at once.
+ */
+const MAX_DEFER_MS = 1000;
+const DEFER_STEP_MS = 5;
+
+/**
+ * Applies accepted alerts through the alert pipeline and flushes the groups that became due (so a
+ * group_wait of 0 notifies from the same transaction). A request arriving alone is applied directly
+ * (`applyIfQuiet`). Journalled requests are taken oldest first, after the burst that brought them (at
+ * most MAX_DEFER_MS later), and every DELIVERY_POLL_MS for what other replicas or a crashed process
+ * left: one transaction applies and deletes them, so each is applied exactly once, and the alert
+ * writers' lock makes that one transaction at a time across replicas, in journal order. Readers call
+ * `settled()` to see every alert accepted before they asked (read-your-writes).
+ */
+@Injectable()
+export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(IntakeApplier.name);
+  private readonly poller: CoalescingPoller;
+  private readonly passListeners = new Set<() => void>();
+  /** Requests being journalled right now (this replica). */
+  private accepting = 0;
+  /** Readers wait for the journal: apply without deferring. */
+  private urgent = false;
+  /** Passes and direct applies running here (direct applies wait for none: the journal goes first). */
+  private applying = 0;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+    private readonly alerts: AlertRepository,
+    private readonly journal: AlertIntakeRepository,
+    private readonly pipeline: AlertPipeline,
+    private readonly routing: RoutingConfigService,
+    private readonly notifier: GroupNotifier,
+    private readonly sender: OutboxSender,
+  ) {
+    this.poller = new CoalescingPoller(config.DELIVERY_POLL_MS, () => this.drain());
+  }
+
+  onApplicationBootstrap(): void {
+    this.poller.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.poller.stop();
+  }
+
+  /** A request started being journalled: a pass starting now waits for the burst to end. */
+  acceptStarted(): void {
+    this.accepting++;
+  }
+
+  /** A request was journalled (or failed to be): apply it. */
+  acceptFinished(): void {
+    this.accepting--;
+    this.poller.nudge();
+  }
+
+  /**
+   * The quiet path: when this request is the only one being accepted here and nothing is journalled,
+   * applies it directly (and flushes the groups it made due) in one transaction, with no journal
+   * row. Resolves to false, having done nothing, when it must be journalled instead.
+   */
+  async applyIfQuiet(batch: IntakeBatch): Promise<boolean> {
+    if (this.accepting > 1 || this.applying > 0) return false;
+    this.applying++;
+    try {
+      const pass = await this.alerts.transaction(async (tx) => {
+        if (!(await this.journal.lockWritersIfJournalEmpty(tx))) return null;
+        return this.applyAndFlush(tx, receivedOf([batch]));
+      });
+      if (pass === null) return false;
+      this.afterCommit(pass);
+      return true;
+    } finally {
+      this.applying--;
+    }
+  }
+
+  /** Resolves once everything journalled before the call has been applied (by any replica). */
+  async settled(): Promise<void> {
+    const newest = await this.journal.newestPending();
+    if (newest === null) return;
+    this.urgent = true;
+    this.poller.nudge();
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    while (!(await this.journal.appliedThrough(newest))) {
+      if (Date.now() > deadline || this.poller.isStopped) {
+        this.logger.warn({ intake_id: newest }, 'intake journal not applied in time; reading what is stored');
+        return;
+      }
+      await this.nextPass();
+    }
+  }
+
+  /** Applies the journal until it is empty; resolves to how many alerts were applied. */
+  async drain(): Promise<number> {
+    let applied = 0;
+    const deferUntil = Date.now() + MAX_DEFER_MS;
+    while (this.accepting > 0 && !this.urgent && Date.now() < deferUntil && !this.poller.isStopped) {
+      await new Promise((resolve) => setTimeout(resolve, DEFER_STEP_MS));
+    }
+    this.urgent = false;
+    try {
+      // Most ticks find the journal empty: say so without a transaction (and without the writers' lock,
+      // which would send a request arriving meanwhile to the journal instead of the quiet path).
+      let more = (await this.journal.newestPending()) !== null;
+      while (more && !this.poller.isStopped) {
+        this.applying++;
+        const pass = await this.alerts
+          .transaction(async (tx) => {
+            const batches = await this.journal.takeOldest(tx, BATCHES_PER_PASS, ALERTS_PER_PASS);
+            const changes: AppliedAlert[] = [];
+            const queued: ClaimedNotification[] = [];
+            let alerts = 0;
+            // Requests that repeat a fingerprint are applied after the ones before them, each seeing the
+            // last's effect (a firing alert re-sent resolved is told to fire, then to resolve).
+            for (const segment of segmentsOf(batches)) {
+              const received = receivedOf(segment);
+              alerts += received.length;
+              const result = await this.applyAndFlush(tx, received);
+              changes.push(...result.applied);
+              queued.push(...result.queued);
+            }
+            const full = batches.length === BATCHES_PER_PASS || alerts >= ALERTS_PER_PASS;
+            return { full, applied: changes, queued };
+          })
+          .finally(() => this.applying--);
+        more = pass.full;
+        applied += pass.applied.length;
+        this.afterCommit(pass);
+        this.wakeReaders();
+      }
+    } catch (error) {
+      // The database is unreachable: the batches stay journalled and the next pass retries them.
+      this.logger.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'intake apply failed',
+      );
+    }
+    this.wakeReaders();
+    return applied;
+  }
+
+  /** Applies alerts and flushes the groups that became due now, in the caller's transaction. */
+  private async applyAndFlush(
+    tx: Transaction,
+    received: readonly ReceivedAlert[],
+  ): Promise<{ applied: AppliedAlert[]; queued: ClaimedNotification[] }> {
+    const now = new Date();
+    const result = await this.pipeline.apply(tx, received, this.routing.current);
+    const queued = result.due ? await this.notifier.flushDueIn(tx, now) : [];
+    return { applied: result.applied, queued };
+  }
+
+  /** After the transaction committed: send what it queued, and log what changed. */
+  private afterCommit(pass: {
+    applied: readonly AppliedAlert[];
+    queued: readonly ClaimedNotification[];
+  }): void {
+    this.sender.deliverClaimed(pass.queued);
+    this.logApplied(pass.applied);
+  }
+
+  private logApplied(applied: readonly AppliedAlert[]): void {
+    for (const { state, transition, source } of applied) {
+      const fields = {
+        alert_fingerprint: state.fingerprint,
+        alertname: state.labels.alertname,
+        status: state.status,
+        source,
+      };
+      // Producers re-send firing alerts on every evaluation: only changes are worth an info line.
+      if (transition) this.logger.log(fields, 'alert state changed');
+      else this.logger.debug(fields, 'alert received');
+    }
+  }
+
+  /** Resolves after the next local pass, or after SETTLE_POLL_MS (another replica may be applying). */
+  private nextPass(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.passListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, SETTLE_POLL_MS);
+      this.passListeners.add(done);
+    });
+  }
+
+  private wakeReaders(): void {
+    for (const listener of [...this.passListeners]) listener();
+  }
+}
+
+/** Consecutive runs of batches in which no fingerprint appears in two batches. */
+function segmentsOf<T extends IntakeBatch>(batches: readonly T[]): T[][] {
+  const segments: T[][] = [];
+  let current: T[] = [];
+  let seen = new Set<string>();
+  for (const batch of batches) {
+    const fingerprints = batch.alerts.map((alert) => alert.fingerprint);
+    if (current.length > 0 && fingerprints.some((fingerprint) => seen.has(fingerprint))) {
+      segments.push(current);
+      current = [];
+      seen = new Set();
+    }
+    current.push(batch);
+    for (const fingerprint of fingerprints) seen.add(fingerprint);
+  }
+  if (current.length > 0) segments.push(current);
+  return segments;
+}
+
+function receivedOf(batches: readonly IntakeBatch[]): ReceivedAlert[] {
+  const received: ReceivedAlert[] = [];
+  for (const batch of batches) {
+    for (const alert of batch.alerts) {
+      received.push({
+        fingerprint: alert.fingerprint,
+        alert: incomingOf(alert),
+        receivedAt: batch.receivedAt,
+        source: batch.source,
+      });
+    }
+  }
+  return received;
+}
+
+function incomingOf(alert: IntakeAlert): IncomingAlert {
+  return {
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: alert.startsAt === undefined ? undefined : new Date(alert.startsAt),
+    endsAt: alert.endsAt === undefined ? undefined : new Date(alert.endsAt),
+    generatorURL: alert.generatorURL,
+  };
+}
