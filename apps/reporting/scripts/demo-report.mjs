@@ -18,7 +18,7 @@ const { customPeriod } = require(join(dist, 'report', 'report-period.js'));
 
 const out = resolve(here, '..', '..', '..', '.data', 'reporting', 'sample');
 const DAY_MS = 86_400_000;
-const period = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026-11-23T00:00:00Z'));
+const period = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026-11-23T00:00:00Z'), 'UTC');
 const from = period.start.toISOString();
 const to = period.end.toISOString();
 const services = ['shop-api', 'billing', 'search', 'accounts', 'notifications'];
@@ -31,11 +31,12 @@ const sources = {
         service,
         requests: 1_200_000 - i * 210_000,
         previous_requests: 1_100_000 - i * 190_000,
+        errors: Math.round((1_200_000 - i * 210_000) * [0.0042, 0.0011, 0.0003, 0.0021, 0][i]),
         error_rate: [0.0042, 0.0011, 0.0003, 0.0021, 0][i],
         p95_ms: [240, 95, 180, 130, 60][i],
       })),
       latency_by_day: Array.from({ length: 7 }, (_, d) => ({
-        day: new Date(period.start.getTime() + d * DAY_MS),
+        date: new Date(period.start.getTime() + d * DAY_MS).toISOString().slice(0, 10),
         p50_ms: 38 + (d % 3) * 2,
         p95_ms: 190 + d * 8 + (d === 3 ? 60 : 0),
         p99_ms: 420 + d * 15 + (d === 3 ? 180 : 0),
@@ -106,6 +107,13 @@ const sources = {
         { alertname: 'DiskFillingUp', count: 6 },
         { alertname: 'ServiceDown', count: 3 },
         { alertname: 'CertificateExpiry', count: 2 },
+      ],
+      top_alerts: [
+        { alertname: 'HighLatency', severity: 'medium', count: 9, status: 'resolved' },
+        { alertname: 'ErrorBudgetBurn', severity: 'high', count: 7, status: 'acknowledged' },
+        { alertname: 'DiskFillingUp', severity: 'medium', count: 6, status: 'firing' },
+        { alertname: 'ServiceDown', severity: 'critical', count: 3, status: 'resolved' },
+        { alertname: 'CertificateExpiry', severity: 'low', count: 2, status: 'firing' },
       ],
     },
   },

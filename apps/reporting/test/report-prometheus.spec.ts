@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 
@@ -13,6 +16,7 @@ import {
 import { startService } from '@vigil/platform';
 import {
   freePort,
+  repoRoot,
   startNatsServer,
   startSmtpServer,
   testDatabaseUrl,
@@ -21,6 +25,10 @@ import {
 } from '@vigil/testing';
 
 import { reportingService } from '../src/service';
+import { screenshot } from './chromium-screenshot';
+import { pdfFirstPage } from './pdf-first-page';
+import { bearer, reportingApiKeys } from './report-api-key';
+import { decodePng, inkCoverage } from './png-pixels';
 import { startPrometheusWithFixture, type PrometheusHandle } from './prometheus-fixture';
 
 const FROM = '2026-01-05T00:00:00.000Z';
@@ -62,6 +70,10 @@ const alerting: AlertingSummaryReplyV1 = {
     { alertname: 'HighLatency', count: 9 },
     { alertname: `ServiceDown for ${SEEDED[0]}`, count: 3 },
   ],
+  top_alerts: [
+    { alertname: 'HighLatency', severity: 'medium', count: 9, status: 'acknowledged' },
+    { alertname: `ServiceDown for ${SEEDED[0]}`, severity: 'critical', count: 3, status: 'firing' },
+  ],
 };
 const health: HealthSummaryReplyV1 = {
   from: FROM,
@@ -89,6 +101,8 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
   let app: INestApplication;
   let client: NatsConnection;
   let base: string;
+  /** The report the first test sent; the screenshot test renders its archived copy. */
+  let sentRunId: string | undefined;
 
   beforeAll(async () => {
     let databaseUrl: string;
@@ -125,6 +139,7 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
         REPORT_RECIPIENTS: 'ops@example.com',
         PROMETHEUS_URL: prometheus.url,
         REPORT_SCHEDULE_ENABLED: 'false',
+        API_KEYS: reportingApiKeys(),
       },
       { logger: false },
     );
@@ -141,10 +156,11 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
   it('sends the numbers of every section in both parts, charts inline, and no personal data', async () => {
     const res = await fetch(`${base}/reports/weekly`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer },
       body: JSON.stringify({ from: FROM, to: TO }),
     });
     expect(res.status).toBe(201);
+    sentRunId = ((await res.json()) as { report_run_id: string }).report_run_id;
     const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 2:') ?? false);
     expect(mail.subject).toBe('Week 2: 99.95% uptime, 3 P1 alerts');
     const text = mail.text ?? '';
@@ -153,8 +169,14 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
     // Traffic from Prometheus: 72 and 16 requests per 15 minutes for a week, against 60 and 20 before.
     expect(text).toMatch(/Requests:\s+59136/);
     expect(text).toMatch(/Week over week:\s+\+10\.0%/);
-    expect(text).toMatch(/shop-api\s+48384\s+\+20\.0%\s+1\.39%\s+250 ms/);
-    expect(text).toMatch(/billing\s+10752\s+-20\.0%\s+0\.00%\s+250 ms/);
+    expect(text).toMatch(/shop-api\s+48384\s+\+20\.0%\s+250 ms/);
+    expect(text).toMatch(/billing\s+10752\s+-20\.0%\s+250 ms/);
+    // Errors: one 5xx per 15 minutes on shop-api (672 in the week), none on billing; top alerts with status.
+    expect(text).toMatch(/5xx responses:\s+672/);
+    expect(text).toMatch(/shop-api\s+48384\s+672\s+1\.39%/);
+    expect(text).toMatch(/billing\s+10752\s+0\s+0\.00%/);
+    expect(text).toMatch(/HighLatency\s+medium\s+9\s+acknowledged/);
+    expect(text).toMatch(/ServiceDown for \[REDACTED:email\]\s+critical\s+3\s+firing/);
     expect(text).toMatch(/2026-01-11\s+50\.0 ms\s+250 ms\s+500 ms/);
     expect(text).toMatch(/\/checkout\s+250 ms/);
     // Uptime, alerts, privacy and admin activity from the summaries.
@@ -164,7 +186,16 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
     expect(text).toMatch(/False positives:\s+3 \(25\.00%\)/);
     expect(text).toMatch(/Economy edits:\s+30/);
     expect(text).toMatch(/Wallet and KYC access by admin[\s\S]*admin-alice\s+17/);
-    for (const figure of ['48384', '+20.0%', '1.39%', '99.95%', '1m 35s', '25.00%', 'admin-alice']) {
+    for (const figure of [
+      '48384',
+      '+20.0%',
+      '1.39%',
+      '99.95%',
+      '1m 35s',
+      '25.00%',
+      'admin-alice',
+      'firing',
+    ]) {
       expect(html).toContain(figure);
     }
 
@@ -175,6 +206,49 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
 
     for (const secret of SEEDED) {
       expect(`${mail.subject}\n${text}\n${html}`).not.toContain(secret);
+    }
+  });
+
+  it('renders the archived report and the first page of its PDF as PNGs a reviewer can look at', async () => {
+    if (sentRunId === undefined) throw new Error('the report of the previous test was not sent');
+    const out = join(repoRoot(), '.data', 'reporting', 'screenshots');
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const page = await fetch(`${base}/reports/${sentRunId}`, { headers: bearer });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="Latency per day/);
+    writeFileSync(join(out, 'report.html'), html);
+    const pdf = await fetch(`${base}/reports/${sentRunId}.pdf`, { headers: bearer });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    writeFileSync(join(out, 'report.pdf'), bytes);
+
+    const shots = {
+      desktop: decodePng(
+        await screenshot(`file://${join(out, 'report.html')}`, join(out, 'report-desktop.png'), 1024, 2400),
+      ),
+      phone: decodePng(
+        await screenshot(`file://${join(out, 'report.html')}`, join(out, 'report-phone.png'), 390, 2400),
+      ),
+      pdf: decodePng(await pdfFirstPage(join(out, 'report.pdf'), join(out, 'report-pdf-page1'))),
+    };
+    expect([shots.desktop.width, shots.desktop.height]).toEqual([1024, 2400]);
+    expect([shots.phone.width, shots.phone.height]).toEqual([390, 2400]);
+    // An A4 or Letter page at 80 dpi: about 660-680 by 880-940 pixels, portrait.
+    expect(shots.pdf.width).toBeGreaterThan(600);
+    expect(shots.pdf.height).toBeGreaterThan(shots.pdf.width);
+    for (const [name, image] of Object.entries(shots)) {
+      const ink = inkCoverage(image);
+      // Not blank: the grey page, tables and charts cover part of it, and there is dark text.
+      expect({ name, nonWhiteOver5Pct: ink.nonWhite > 0.05, textOver0_2Pct: ink.dark > 0.002 }).toEqual({
+        name,
+        nonWhiteOver5Pct: true,
+        textOver0_2Pct: true,
+      });
+      expect({ name, notAllInk: ink.nonWhite < 0.999 }).toEqual({ name, notAllInk: true });
     }
   });
 });

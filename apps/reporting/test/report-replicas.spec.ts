@@ -15,6 +15,8 @@ import {
   type SmtpSink,
 } from '@vigil/testing';
 
+import { bearer, reportingApiKeys } from './report-api-key';
+
 interface RunJson {
   id: string;
   report: string;
@@ -59,6 +61,7 @@ describe('scheduled reports across replicas (real processes, Postgres, NATS, SMT
         REPORT_RECIPIENTS: 'ops@example.com',
         SUMMARY_TIMEOUT_MS: '300',
         SMTP_RETRY_BACKOFF_MS: '50',
+        API_KEYS: reportingApiKeys(),
         ...env,
       },
     });
@@ -81,9 +84,9 @@ describe('scheduled reports across replicas (real processes, Postgres, NATS, SMT
   };
 
   const runs = async (base: string, report: string) =>
-    ((await (await fetch(`${base}/reports?limit=200`)).json()) as { runs: RunJson[] }).runs.filter(
-      (r) => r.report === report,
-    );
+    (
+      (await (await fetch(`${base}/reports?limit=200`, { headers: bearer })).json()) as { runs: RunJson[] }
+    ).runs.filter((r) => r.report === report);
 
   beforeAll(async () => {
     [nats, smtp, databaseUrl] = await Promise.all([startNatsServer(), startSmtpServer(), testDatabaseUrl()]);

@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 
@@ -20,7 +17,6 @@ import {
 import { startService } from '@vigil/platform';
 import {
   freePort,
-  repoRoot,
   startNatsServer,
   startSmtpServer,
   testDatabaseUrl,
@@ -31,7 +27,7 @@ import {
 } from '@vigil/testing';
 
 import { reportingService } from '../src/service';
-import { screenshot } from './chromium-screenshot';
+import { bearer, reportingApiKeys } from './report-api-key';
 import { startSmtpGate, type SmtpGate } from './smtp-gate';
 
 const RECIPIENTS = ['ops@example.com', 'cto@example.com'];
@@ -122,7 +118,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
   const post = async (url: string, body?: unknown) => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? bearer : { 'content-type': 'application/json', ...bearer },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -157,6 +153,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
         REPORT_RECIPIENTS: RECIPIENTS.join(', '),
         SUMMARY_TIMEOUT_MS: '1000',
         SMTP_RETRY_BACKOFF_MS: '50',
+        API_KEYS: reportingApiKeys(),
       },
       { logger: false },
     );
@@ -272,7 +269,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     await smtp.waitForMessage((m) => m.messageId === forced.body.message_id);
     expect(withSubject('Week 4: 99.95% uptime, 1 P1 alert')).toHaveLength(2);
 
-    const list = (await (await fetch(`${base}/reports?limit=50`)).json()) as {
+    const list = (await (await fetch(`${base}/reports?limit=50`, { headers: bearer })).json()) as {
       runs: Record<string, unknown>[];
     };
     expect(list.runs.find((r) => r.id === first.body.report_run_id)).toMatchObject({
@@ -327,7 +324,9 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     });
     expect(gate.refused - refusedBefore).toBe(3);
     const { report_run_id } = failed.body.details as { report_run_id: string };
-    const list = (await (await fetch(`${base}/reports`)).json()) as { runs: Record<string, unknown>[] };
+    const list = (await (await fetch(`${base}/reports`, { headers: bearer })).json()) as {
+      runs: Record<string, unknown>[];
+    };
     expect(list.runs.find((r) => r.id === report_run_id)).toMatchObject({
       status: 'failed',
       attempts: 3,
@@ -353,7 +352,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     });
     const deliveryCheck = async () =>
       (
-        (await (await fetch(`${base}/health/detailed`)).json()) as {
+        (await (await fetch(`${base}/health/detailed`, { headers: bearer })).json()) as {
           components: { name: string; status: string; critical: boolean; last_error: string | null }[];
         }
       ).components.find((d) => d.name === 'report-delivery');
@@ -381,59 +380,54 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     });
   });
 
-  it('archives each report: GET /reports/:id shows its HTML with the charts embedded', async () => {
+  it('archives each report: GET /reports/:id shows its HTML with the charts embedded, .pdf prints it', async () => {
     const period = { from: '2026-02-16T00:00:00Z', to: '2026-02-23T00:00:00Z' };
     const sent = await post(`${base}/reports/weekly`, period);
     expect(sent.status).toBe(201);
-    const page = await fetch(`${base}/reports/${String(sent.body.report_run_id)}`);
+    const page = await fetch(`${base}/reports/${String(sent.body.report_run_id)}`, { headers: bearer });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'unsafe-inline'; img-src data:/,
+    );
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${base}/reports/${String(sent.body.report_run_id)}`)).status).toBe(401);
     const html = await page.text();
     expect(html).toContain('Vigil weekly report 2026-W08');
     expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="Uptime per target/);
     expect(html).toContain('mail relay ([REDACTED:email])');
     expect(html).not.toContain('postmaster@example.com');
 
-    // For a reviewer: the archived page at phone and desktop width, and its PDF, under .data/reporting/.
-    const out = join(repoRoot(), '.data', 'reporting');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'report.html'), html);
-    const desktop = await screenshot(
-      `file://${join(out, 'report.html')}`,
-      join(out, 'report-desktop.png'),
-      1024,
-      2400,
-    );
-    const phone = await screenshot(
-      `file://${join(out, 'report.html')}`,
-      join(out, 'report-phone.png'),
-      390,
-      2400,
-    );
-    expect(desktop.readUInt32BE(16)).toBe(1024);
-    expect(phone.readUInt32BE(16)).toBe(390);
-    const pdf = await fetch(`${base}/reports/${String(sent.body.report_run_id)}.pdf`);
+    const pdf = await fetch(`${base}/reports/${String(sent.body.report_run_id)}.pdf`, {
+      headers: bearer,
+    });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toContain('application/pdf');
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    writeFileSync(join(out, 'report.pdf'), bytes);
 
-    const missing = await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000`);
+    const missing = await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000`, { headers: bearer });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'not_found' });
-    expect((await fetch(`${base}/reports/not-an-id`)).status).toBe(400);
-    expect((await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000.pdf`)).status).toBe(404);
+    expect((await fetch(`${base}/reports/not-an-id`, { headers: bearer })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/reports/00000000-0000-4000-8000-000000000000.pdf`, { headers: bearer })).status,
+    ).toBe(404);
   });
 
   it('runs a definition on demand for ?period=, and a dry run returns the HTML without sending', async () => {
     const before = smtp.messages.length;
-    const dry = await fetch(`${base}/reports/weekly/run?period=2026-W09&dry_run=true`, { method: 'POST' });
+    const dry = await fetch(`${base}/reports/weekly/run?period=2026-W09&dry_run=true`, {
+      method: 'POST',
+      headers: bearer,
+    });
     expect(dry.status).toBe(201);
     expect(dry.headers.get('content-type')).toContain('text/html');
     expect(await dry.text()).toContain('Vigil weekly report 2026-W09');
     expect(smtp.messages.length).toBe(before);
-    const runs = (await (await fetch(`${base}/reports?limit=200`)).json()) as {
+    const runs = (await (await fetch(`${base}/reports?limit=200`, { headers: bearer })).json()) as {
       runs: { period_start: string }[];
     };
     expect(runs.runs.some((r) => r.period_start === '2026-02-23T00:00:00.000Z')).toBe(false);
@@ -477,7 +471,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
       to: '2099-01-12T00:00:00Z',
     });
     expect(future.status).toBe(400);
-    const limit = await fetch(`${base}/reports?limit=0`);
+    const limit = await fetch(`${base}/reports?limit=0`, { headers: bearer });
     expect(limit.status).toBe(400);
   });
 });

@@ -15,6 +15,8 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 
+import { AnyApiKey, RequireScope } from '@vigil/platform';
+
 import { PdfRenderer } from '../archive/pdf-renderer';
 import { ReportDefinitions, type ReportDefinition } from '../definitions/report-definitions';
 import { ReportRunRepository, type ReportRun } from '../delivery/report-run.repository';
@@ -31,8 +33,13 @@ interface HtmlResponse {
   type(contentType: string): unknown;
 }
 
-/** HTTP side of reporting: run reports on demand (or dry), list runs, show archived reports. */
+/**
+ * HTTP side of reporting: run reports on demand (or dry; scope reports:run), list runs and show
+ * archived reports (any valid key). Pages carry the platform's security headers (CSP default-src
+ * 'none' with inline styles and data: images, nosniff, no-referrer, frame DENY).
+ */
 @Controller('reports')
+@AnyApiKey()
 export class ReportsController {
   constructor(
     private readonly runner: ReportRunner,
@@ -41,9 +48,10 @@ export class ReportsController {
     private readonly pdf: PdfRenderer,
   ) {}
 
-  /** Sends the weekly report for the period (default: previous ISO week, UTC) and answers once it is sent. */
+  /** Sends the weekly report for the period (default: the previous ISO week in its time zone) and answers once it is sent. */
   @Post('weekly')
   @HttpCode(HttpStatus.CREATED)
+  @RequireScope('reports:run')
   async sendWeekly(@Body() body: unknown, @Query('force') force?: string) {
     const parsed = weeklyReportBodySchema.safeParse(body ?? {});
     if (!parsed.success) {
@@ -51,19 +59,19 @@ export class ReportsController {
       throw new BadRequestException({ message: `${issue.path.join('.') || 'body'}: ${issue.message}` });
     }
     const forced = flag('force', force);
-    const period = periodOf(parsed.data, new Date());
+    const definition = this.definition(WEEKLY_REPORT);
+    const period = periodOf(parsed.data, new Date(), definition.timeZone);
     if (!period.ok) throw new BadRequestException({ message: period.message });
-    return outcomeResponse(
-      await this.runner.run(this.definition(WEEKLY_REPORT), period.period, { force: forced }),
-    );
+    return outcomeResponse(await this.runner.run(definition, period.period, { force: forced }));
   }
 
   /**
-   * Runs a definition for `?period=` (2026-11-16, 2026-W47 or 2026-11 by its kind; default: the
-   * previous one). With `?dry_run=true` answers the report's HTML and sends nothing.
+   * Runs a definition for `?period=` (2026-11-16, 2026-W47 or 2026-11 by its kind, in the
+   * definition's time zone; default: the previous one). With `?dry_run=true` answers the report's HTML and sends nothing.
    */
   @Post(':definition/run')
   @HttpCode(HttpStatus.CREATED)
+  @RequireScope('reports:run')
   async run(
     @Param('definition') id: string,
     @Res({ passthrough: true }) res: HtmlResponse,
@@ -129,8 +137,8 @@ export class ReportsController {
 
   private periodFor(definition: ReportDefinition, text: string | undefined): ReportPeriod {
     const now = new Date();
-    if (text === undefined) return previousPeriod(definition.period, now);
-    const period = parsePeriod(definition.period, text);
+    if (text === undefined) return previousPeriod(definition.period, now, definition.timeZone);
+    const period = parsePeriod(definition.period, text, definition.timeZone);
     const example = { day: '2026-11-16', week: '2026-W47', month: '2026-11' }[definition.period];
     if (!period) {
       throw new BadRequestException({

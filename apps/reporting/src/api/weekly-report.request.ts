@@ -4,7 +4,7 @@ import { isoDateTimeSchema } from '@vigil/contracts';
 
 import { customPeriod, previousIsoWeek, type ReportPeriod } from '../report/report-period';
 
-/** Body of POST /reports/weekly: both bounds or neither (then the previous ISO week in UTC). */
+/** Body of POST /reports/weekly: both bounds or neither (then the previous ISO week in the report's time zone). */
 export const weeklyReportBodySchema = z
   .strictObject({ from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional() })
   .refine((body) => (body.from === undefined) === (body.to === undefined), {
@@ -24,11 +24,11 @@ export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; mes
  * The period a request asks for. A period that has not ended yet is refused: claiming it would
  * make the scheduled report for that period a conflict.
  */
-export function periodOf(body: WeeklyReportBody, now: Date): PeriodResult {
-  if (!body.from || !body.to) return { ok: true, period: previousIsoWeek(now) };
+export function periodOf(body: WeeklyReportBody, now: Date, timeZone: string): PeriodResult {
+  if (!body.from || !body.to) return { ok: true, period: previousIsoWeek(now, timeZone) };
   const start = new Date(body.from);
   const end = new Date(body.to);
   if (end.getTime() > now.getTime())
     return { ok: false, message: `to (${body.to}) is in the future: the period has not ended yet` };
-  return { ok: true, period: customPeriod(start, end) };
+  return { ok: true, period: customPeriod(start, end, timeZone) };
 }

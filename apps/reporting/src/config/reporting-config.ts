@@ -14,7 +14,7 @@ export function splitList(value: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-function isTimeZone(value: string): boolean {
+export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return true;
@@ -49,7 +49,7 @@ export const reportingConfigSchema = platformConfigSchema.extend({
   REPORT_RECIPIENTS: recipients,
   /** How long each summary request to audit, alerting and health may take before its section says unavailable. */
   SUMMARY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
-  /** IANA time zone of the cron schedule and of dates shown in the e-mail (periods are UTC days, ISO weeks, months). */
+  /** IANA time zone of the cron schedules, of report periods (days, ISO weeks and months from local midnight) and of dates shown. */
   REPORT_TIME_ZONE: z
     .string()
     .min(1)

@@ -34,6 +34,9 @@ describe('report definitions', () => {
       ['monthly-privacy-audit', '0 8 1 * *', 'month', ['ops@example.com']],
     ]);
     expect(definitions[2].sections).toEqual(['privacy', 'audit']);
+    expect(definitions.every((d) => d.timeZone === 'UTC')).toBe(true);
+    const berlin = loadReportDefinitions(config({ REPORT_TIME_ZONE: 'Europe/Berlin' }));
+    expect(berlin.map((d) => d.timeZone)).toEqual(['Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin']);
   });
 
   it('reads REPORTS_FILE, with its own recipients per report', () => {
@@ -52,12 +55,15 @@ describe('report definitions', () => {
         '    period: month',
         '    sections: [privacy]',
         '    recipients: [dpo@example.com]',
+        '    time_zone: America/New_York',
       ].join('\n'),
     );
-    const definitions = loadReportDefinitions(config({ REPORTS_FILE: path }));
-    expect(definitions.map((d) => [d.id, d.recipients, d.enabled])).toEqual([
-      ['weekly', ['ops@example.com'], true],
-      ['privacy', ['dpo@example.com'], true],
+    const definitions = loadReportDefinitions(
+      config({ REPORTS_FILE: path, REPORT_TIME_ZONE: 'Europe/Berlin' }),
+    );
+    expect(definitions.map((d) => [d.id, d.recipients, d.enabled, d.timeZone])).toEqual([
+      ['weekly', ['ops@example.com'], true, 'Europe/Berlin'],
+      ['privacy', ['dpo@example.com'], true, 'America/New_York'],
     ]);
   });
 
@@ -70,6 +76,13 @@ describe('report definitions', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(
       `invalid configuration: REPORTS_FILE: ${path}: reports.0.cron: must be a five-field cron`,
+    );
+    const zone = file(
+      'zone.yaml',
+      'reports:\n  - id: weekly\n    name: w\n    cron: "0 8 * * 1"\n    period: week\n    time_zone: Mars/Olympus\n    sections: [uptime]\n',
+    );
+    expect(() => loadReportDefinitions(config({ REPORTS_FILE: zone }))).toThrow(
+      `invalid configuration: REPORTS_FILE: ${zone}: reports.0.time_zone: must be an IANA time zone`,
     );
     const missing = join(dir, 'missing.yaml');
     expect(() => loadReportDefinitions(config({ REPORTS_FILE: missing }))).toThrow(

@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 import { ConfigError } from '@vigil/platform';
 
-import type { ReportingConfig } from '../config/reporting-config';
+import { isTimeZone, type ReportingConfig } from '../config/reporting-config';
 import { REPORT_SECTIONS, type ReportSectionName } from '../report/weekly-report.builder';
 
 export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
@@ -18,9 +18,11 @@ export interface ReportDefinition {
   id: string;
   /** Shown in the title: "Vigil <name> report <period>". */
   name: string;
-  /** Five-field cron (or six, seconds first), evaluated in REPORT_TIME_ZONE. */
+  /** Five-field cron (or six, seconds first), evaluated in `timeZone`. */
   cron: string;
   period: PeriodKind;
+  /** IANA zone of the cron, of the period's local midnights and of the dates shown (REPORT_TIME_ZONE by default). */
+  timeZone: string;
   sections: readonly ReportSectionName[];
   recipients: readonly string[];
   enabled: boolean;
@@ -38,6 +40,11 @@ const definitionSchema = z.object({
     .regex(CRON, 'must be a five-field cron expression such as "0 8 * * 1"')
     .refine((cron) => validateCronExpression(cron).valid, 'is not a valid cron expression'),
   period: z.enum(PERIOD_KINDS),
+  time_zone: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+    .optional(),
   sections: z.array(z.enum(REPORT_SECTIONS)).min(1),
   recipients: z
     .array(z.email({ pattern: z.regexes.html5Email }))
@@ -51,10 +58,11 @@ const fileSchema = z.object({ reports: z.array(definitionSchema).min(1) });
 /**
  * The built-in definitions (weekly ops on REPORT_CRON, a daily P3 digest, a monthly privacy audit),
  * or the list in REPORTS_FILE (YAML `reports: [...]`), which replaces them. Recipients default to
- * REPORT_RECIPIENTS. A bad file stops boot naming REPORTS_FILE.
+ * REPORT_RECIPIENTS and the time zone to REPORT_TIME_ZONE. A bad file stops boot naming REPORTS_FILE.
  */
 export function loadReportDefinitions(config: ReportingConfig): ReportDefinition[] {
   const recipients = config.REPORT_RECIPIENTS;
+  const timeZone = config.REPORT_TIME_ZONE;
   if (config.REPORTS_FILE === undefined) {
     return [
       {
@@ -62,6 +70,7 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
         name: 'weekly',
         cron: config.REPORT_CRON,
         period: 'week',
+        timeZone,
         sections: REPORT_SECTIONS,
         recipients,
         enabled: true,
@@ -71,6 +80,7 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
         name: 'daily P3 digest',
         cron: '0 8 * * *',
         period: 'day',
+        timeZone,
         sections: ['alerts', 'uptime'],
         recipients,
         enabled: true,
@@ -80,6 +90,7 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
         name: 'monthly privacy audit',
         cron: '0 8 1 * *',
         period: 'month',
+        timeZone,
         sections: ['privacy', 'audit'],
         recipients,
         enabled: true,
@@ -109,7 +120,11 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
       throw new ConfigError(VARIABLE, `${file}: duplicate report id "${definition.id}"`);
     ids.add(definition.id);
   }
-  return parsed.data.reports.map((d) => ({ ...d, recipients: d.recipients ?? recipients }));
+  return parsed.data.reports.map(({ time_zone, ...d }) => ({
+    ...d,
+    timeZone: time_zone ?? timeZone,
+    recipients: d.recipients ?? recipients,
+  }));
 }
 
 /** The loaded definitions, by id (injected; loaded once at boot). */

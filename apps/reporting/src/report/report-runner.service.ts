@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
 import { ALERT_FIRED_SUBJECT, type AlertEventV1 } from '@vigil/contracts';
-import { NatsMessaging, SERVICE_CONFIG } from '@vigil/platform';
+import { NatsMessaging } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
-import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportDefinition } from '../definitions/report-definitions';
 import { ReportClaims } from '../delivery/report-claims';
 import { ReportDelivery } from '../delivery/report-delivery';
@@ -49,7 +48,6 @@ export class ReportRunner {
     private readonly delivery: ReportDelivery,
     private readonly runs: ReportRunRepository,
     private readonly messaging: NatsMessaging,
-    @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
     @InjectMetric(REPORT_RUNS_TOTAL) private readonly counter: Counter<string>,
   ) {}
 
@@ -115,7 +113,7 @@ export class ReportRunner {
   private async build(definition: ReportDefinition, period: ReportPeriod): Promise<ReportDocument> {
     const [summaries, traffic] = await Promise.all([
       this.sources.collect({ from: period.start.toISOString(), to: period.end.toISOString() }),
-      this.traffic.collect(period),
+      this.traffic.collect(period, definition.timeZone),
     ]);
     const sources = { ...summaries, traffic };
     const unavailable = (['audit', 'alerting', 'health', 'traffic'] as const).filter(
@@ -130,7 +128,7 @@ export class ReportRunner {
       period,
       sources,
       generatedAt: new Date(),
-      timeZone: this.config.REPORT_TIME_ZONE,
+      timeZone: definition.timeZone,
       sections: definition.sections,
       name: definition.name,
     });

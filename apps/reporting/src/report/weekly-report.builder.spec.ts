@@ -11,6 +11,7 @@ describe('buildWeeklyReport', () => {
     expect(report.headline).toBe('Week 47: 99.95% uptime, 2 P1 alerts');
     expect(report.sections.map((s) => [s.title, s.available])).toEqual([
       ['Traffic and performance', true],
+      ['Errors', true],
       ['Uptime', true],
       ['Alerts', true],
       ['Privacy and admin activity', true],
@@ -66,7 +67,7 @@ describe('buildWeeklyReport', () => {
     ).text;
     expect(text).toMatch(/Requests:\s+150000/);
     expect(text).toMatch(/Week over week:\s+\+7\.1%/);
-    expect(text).toMatch(/shop-api\s+120000\s+\+20\.0%\s+0\.50%\s+250 ms/);
+    expect(text).toMatch(/shop-api\s+120000\s+\+20\.0%\s+250 ms/);
     expect(text).toMatch(/2026-11-22\s+46\.0 ms\s+260 ms\s+520 ms/);
     expect(text).toMatch(/\/checkout\s+900 ms/);
   });
@@ -80,18 +81,61 @@ describe('buildWeeklyReport', () => {
       reason: 'no metrics source configured',
     });
     expect(report.sections.slice(1).every((s) => s.available)).toBe(true);
+    // The errors section keeps its alert half and says why the 5xx half is missing.
+    const text = composeReportEmail(report).text;
+    expect(text).toMatch(/Errors\n-+\n5xx rate:\s+unavailable: no metrics source configured/);
+    expect(text).toMatch(/DiskFull\s+critical\s+2\s+firing/);
+  });
+
+  it('shows the 5xx rate per service and the top alerts with their current status', () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/5xx responses:\s+600/);
+    expect(text).toMatch(/5xx rate:\s+0\.40%/);
+    expect(text).toMatch(
+      /5xx rate per service:\nService\s+Requests\s+5xx\s+5xx rate\n[- ]+\nshop-api\s+120000\s+600\s+0\.50%\nbilling\s+30000\s+0\s+0\.00%/,
+    );
+    expect(text).toMatch(/Top alerts still firing:\s+1/);
+    expect(text).toMatch(
+      /Top 10 alerts:\nAlert\s+Severity\s+Count\s+Status\n[- ]+\nDiskFull\s+critical\s+2\s+firing\nHighLatency\s+low\s+1\s+resolved/,
+    );
+  });
+
+  it('falls back to the noisiest alerts without a status from an alerting that does not send one', () => {
+    const base = weeklySources();
+    const alerting = base.alerting.available ? { ...base.alerting.data, top_alerts: undefined } : null;
+    const sources = weeklySources({ alerting: { available: true, data: alerting! } });
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/DiskFull\s+n\/a\s+2\s+unknown/);
+    expect(text).not.toContain('Top alerts still firing');
+  });
+
+  it('marks the errors section unavailable only when both of its sources are', () => {
+    const sources = weeklySources({
+      traffic: { available: false, reason: 'no metrics source configured' },
+      alerting: { available: false, reason: 'no responders' },
+    });
+    const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
+    expect(report.sections[1]).toEqual({
+      title: 'Errors',
+      available: false,
+      reason: '5xx: no metrics source configured; alerts: no responders',
+    });
   });
 
   it('marks a failed source unavailable with its reason and still reports the others', () => {
     const sources = weeklySources({ health: { available: false, reason: 'no reply within 3000 ms' } });
     const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
     expect(report.headline).toBe('Week 47: uptime unavailable, 2 P1 alerts');
-    expect(report.sections[1]).toEqual({
+    expect(report.sections[2]).toEqual({
       title: 'Uptime',
       available: false,
       reason: 'no reply within 3000 ms',
     });
-    expect(report.sections[2].available).toBe(true);
+    expect(report.sections[3].available).toBe(true);
     const email = composeReportEmail(report);
     expect(email.text).toContain('unavailable: no reply within 3000 ms');
     expect(email.html).toContain('unavailable: no reply within 3000 ms');

@@ -13,7 +13,7 @@ const TOP_ACTIONS = 10;
 const MAX_CHART_BARS = 20;
 
 /** The sections a report definition may list, in the order they appear. */
-export const REPORT_SECTIONS = ['traffic', 'uptime', 'alerts', 'privacy', 'audit'] as const;
+export const REPORT_SECTIONS = ['traffic', 'errors', 'uptime', 'alerts', 'privacy', 'audit'] as const;
 export type ReportSectionName = (typeof REPORT_SECTIONS)[number];
 
 export interface WeeklyReportInput {
@@ -48,6 +48,7 @@ export function buildWeeklyReport({
   }`;
   const builders: Record<ReportSectionName, () => ReportSection> = {
     traffic: () => section('Traffic and performance', sources.traffic, trafficSection),
+    errors: () => errorsSection(sources.traffic, sources.alerting),
     uptime: () => section('Uptime', sources.health, (d) => healthSection(d, timeZone)),
     alerts: () => section('Alerts', sources.alerting, alertingSection),
     privacy: () => section('Privacy and admin activity', sources.audit, privacySection),
@@ -239,7 +240,7 @@ function trafficSection(traffic: TrafficSummary) {
         title: 'Latency per day (ms)',
         kind: 'line' as const,
         unit: 'ms',
-        labels: days.map((d) => d.day.toISOString().slice(5, 10)),
+        labels: days.map((d) => d.date.slice(5)),
         series: [
           { name: 'p50', values: days.map((d) => d.p50_ms) },
           { name: 'p95', values: days.map((d) => d.p95_ms) },
@@ -254,12 +255,11 @@ function trafficSection(traffic: TrafficSummary) {
     tables: [
       {
         caption: 'Per service',
-        columns: ['Service', 'Requests', 'Change', '5xx rate', 'p95'],
+        columns: ['Service', 'Requests', 'Change', 'p95'],
         rows: traffic.services.map((s) => [
           s.service,
           String(s.requests),
           change(s.requests, s.previous_requests),
-          s.error_rate === null ? 'n/a' : percent(s.error_rate * 100),
           milliseconds(s.p95_ms),
         ]),
       },
@@ -267,7 +267,7 @@ function trafficSection(traffic: TrafficSummary) {
         caption: 'Latency per day',
         columns: ['Day', 'p50', 'p95', 'p99'],
         rows: traffic.latency_by_day.map((d) => [
-          d.day.toISOString().slice(0, 10),
+          d.date,
           milliseconds(d.p50_ms),
           milliseconds(d.p95_ms),
           milliseconds(d.p99_ms),
@@ -280,6 +280,63 @@ function trafficSection(traffic: TrafficSummary) {
       },
     ],
   };
+}
+
+/** Rows of the "Top alerts" table. */
+const TOP_ALERTS = 10;
+
+/**
+ * 5xx responses per service (Prometheus) and the most frequent alerts with their current status
+ * (alerting). Either half may be missing; the section is unavailable only when both are.
+ */
+function errorsSection(
+  traffic: SourceResult<TrafficSummary>,
+  alerting: SourceResult<AlertingSummaryReplyV1>,
+): ReportSection {
+  const title = 'Errors';
+  if (!traffic.available && !alerting.available)
+    return { title, available: false, reason: `5xx: ${traffic.reason}; alerts: ${alerting.reason}` };
+  const facts: ReportFact[] = [];
+  const tables: ReportTable[] = [];
+  if (traffic.available) {
+    const services = traffic.data.services;
+    const requests = services.reduce((sum, s) => sum + s.requests, 0);
+    const errors = services.reduce((sum, s) => sum + s.errors, 0);
+    facts.push(
+      { label: '5xx responses', value: String(errors) },
+      { label: '5xx rate', value: requests === 0 ? 'n/a' : percent((errors / requests) * 100) },
+    );
+    tables.push({
+      caption: '5xx rate per service',
+      columns: ['Service', 'Requests', '5xx', '5xx rate'],
+      rows: [...services]
+        .sort((a, b) => (b.error_rate ?? -1) - (a.error_rate ?? -1) || a.service.localeCompare(b.service))
+        .map((s) => [
+          s.service,
+          String(s.requests),
+          String(s.errors),
+          s.error_rate === null ? 'n/a' : percent(s.error_rate * 100),
+        ]),
+    });
+  } else {
+    facts.push({ label: '5xx rate', value: `unavailable: ${traffic.reason}` });
+  }
+  if (alerting.available) {
+    const summary = alerting.data;
+    const top: string[][] = summary.top_alerts
+      ? summary.top_alerts.map((a) => [a.alertname, a.severity, String(a.count), a.status])
+      : (summary.top_noisy ?? []).map((a) => [a.alertname, 'n/a', String(a.count), 'unknown']);
+    const firing = summary.top_alerts?.filter((a) => a.status === 'firing').length;
+    if (firing !== undefined) facts.push({ label: 'Top alerts still firing', value: String(firing) });
+    tables.push({
+      caption: `Top ${TOP_ALERTS} alerts`,
+      columns: ['Alert', 'Severity', 'Count', 'Status'],
+      rows: top.slice(0, TOP_ALERTS),
+    });
+  } else {
+    facts.push({ label: 'Top alerts', value: `unavailable: ${alerting.reason}` });
+  }
+  return { title, available: true, facts, tables };
 }
 
 function change(now: number, before: number | null): string {

@@ -46,6 +46,10 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
           { alertname: 'DiskFull', count: 2 },
           { alertname: 'HighLatency', count: 1 },
         ],
+        top_alerts: [
+          { alertname: 'DiskFull', severity: 'critical', count: 2, status: 'firing' },
+          { alertname: 'HighLatency', severity: 'low', count: 1, status: 'resolved' },
+        ],
       },
     },
     health: {
@@ -76,13 +80,21 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
             service: 'shop-api',
             requests: 120_000,
             previous_requests: 100_000,
+            errors: 600,
             error_rate: 0.005,
             p95_ms: 250,
           },
-          { service: 'billing', requests: 30_000, previous_requests: 40_000, error_rate: 0, p95_ms: 80 },
+          {
+            service: 'billing',
+            requests: 30_000,
+            previous_requests: 40_000,
+            errors: 0,
+            error_rate: 0,
+            p95_ms: 80,
+          },
         ],
         latency_by_day: Array.from({ length: 7 }, (_, i) => ({
-          day: new Date(Date.parse(from) + i * DAY_MS),
+          date: new Date(Date.parse(from) + i * DAY_MS).toISOString().slice(0, 10),
           p50_ms: 40 + i,
           p95_ms: 200 + 10 * i,
           p99_ms: 400 + 20 * i,
@@ -94,4 +106,4 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
   };
 }
 
-export const W47 = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026-11-23T00:00:00Z'));
+export const W47 = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026-11-23T00:00:00Z'), 'UTC');

@@ -14,7 +14,7 @@ import { ReportRunner } from '../report/report-runner.service';
 const STALE_SWEEP_BATCH = 10;
 
 /**
- * Runs every enabled definition on its cron in REPORT_TIME_ZONE. Every replica fires; the claim row
+ * Runs every enabled definition on its cron in its time zone. Every replica fires; the claim row
  * lets exactly one send. A sweep finishes claims whose replica died mid-send.
  */
 @Injectable()
@@ -34,7 +34,7 @@ export class ReportScheduler implements OnApplicationBootstrap {
     for (const definition of this.definitions.all.filter((d) => d.enabled)) {
       const job = CronJob.from({
         cronTime: definition.cron,
-        timeZone: this.config.REPORT_TIME_ZONE,
+        timeZone: definition.timeZone,
         onTick: () => void this.runDue(definition, new Date()),
         start: true,
       });
@@ -47,7 +47,7 @@ export class ReportScheduler implements OnApplicationBootstrap {
 
   /** The cron tick: the definition's previous period, as of `now`. */
   async runDue(definition: ReportDefinition, now: Date): Promise<void> {
-    const period = previousPeriod(definition.period, now);
+    const period = previousPeriod(definition.period, now, definition.timeZone);
     try {
       await this.runner.run(definition, period, { force: false });
     } catch (error) {
@@ -66,7 +66,7 @@ export class ReportScheduler implements OnApplicationBootstrap {
       for (const run of stale) {
         const definition = this.definitions.get(run.report);
         if (!definition) continue;
-        const period = periodStarting(definition.period, new Date(run.period_start));
+        const period = periodStarting(definition.period, new Date(run.period_start), definition.timeZone);
         const result = await this.runner.run(definition, period, { force: false });
         if (result.outcome === 'sent') resumed++;
       }

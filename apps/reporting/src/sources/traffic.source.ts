@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { ReportingConfig } from '../config/reporting-config';
-import type { ReportPeriod } from '../report/report-period';
+import { daysOf, precedingPeriod, type ReportPeriod } from '../report/report-period';
 import { PrometheusClient } from './prometheus.client';
 import type { SourceResult } from './source-result';
 import { describeFailure } from './summary.client';
@@ -15,13 +15,16 @@ export interface ServiceTraffic {
   requests: number;
   /** Requests in the period before, same length; null when Prometheus has none. */
   previous_requests: number | null;
+  /** 5xx responses in the period. */
+  errors: number;
   /** Share of 5xx responses, 0..1; null without requests. */
   error_rate: number | null;
   p95_ms: number | null;
 }
 
 export interface LatencyDay {
-  day: Date;
+  /** The local date in the report's time zone, `2026-11-16`. */
+  date: string;
   p50_ms: number | null;
   p95_ms: number | null;
   p99_ms: number | null;
@@ -29,13 +32,17 @@ export interface LatencyDay {
 
 export interface TrafficSummary {
   services: ServiceTraffic[];
-  /** Fleet-wide latency quantiles per day of the period. */
+  /** Fleet-wide latency quantiles per local day of the period (23, 24 or 25 hours each). */
   latency_by_day: LatencyDay[];
   slowest_endpoints: { service: string; route: string; p95_ms: number }[];
 }
 
-const DAY_S = 86_400;
 const SLOWEST = 10;
+const QUANTILES = [
+  ['p50', 0.5],
+  ['p95', 0.95],
+  ['p99', 0.99],
+] as const;
 
 /**
  * Traffic, 5xx rate and latency per service from Prometheus (http_requests_total and
@@ -51,10 +58,11 @@ export class TrafficSource {
     @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
-  async collect(period: ReportPeriod): Promise<SourceResult<TrafficSummary>> {
+  /** Traffic over `period`, compared with the period before it; days are local days in `timeZone`. */
+  async collect(period: ReportPeriod, timeZone: string): Promise<SourceResult<TrafficSummary>> {
     if (!this.prometheus.configured) return { available: false, reason: NO_METRICS_SOURCE };
     try {
-      return { available: true, data: await this.query(period) };
+      return { available: true, data: await this.query(period, timeZone) };
     } catch (error) {
       const reason = describeFailure(error, this.config.SUMMARY_TIMEOUT_MS);
       this.logger.warn({ source: 'prometheus', reason }, 'metrics source unavailable');
@@ -62,25 +70,28 @@ export class TrafficSource {
     }
   }
 
-  private async query(period: ReportPeriod): Promise<TrafficSummary> {
+  private async query(period: ReportPeriod, timeZone: string): Promise<TrafficSummary> {
     const by = this.config.PROMETHEUS_SERVICE_LABEL;
-    const window = `${Math.round((period.end.getTime() - period.start.getTime()) / 1000)}s`;
-    const requests = `sum by (${by}) (increase(http_requests_total[${window}]))`;
+    const window = rangeOf(period);
+    const previousPeriod = precedingPeriod(period, timeZone);
+    const requests = (range: string) => `sum by (${by}) (increase(http_requests_total[${range}]))`;
     const errors = `sum by (${by}) (increase(http_requests_total{status_code=~"5.."}[${window}]))`;
     const p95 = `histogram_quantile(0.95, sum by (${by}, le) (rate(http_request_duration_seconds_bucket[${window}])))`;
     const slowest = `topk(${SLOWEST}, histogram_quantile(0.95, sum by (${by}, route, le) (rate(http_request_duration_seconds_bucket[${window}]))))`;
-    const quantile = (q: number) =>
-      `histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket[1d])))`;
-    const firstDayEnd = new Date(period.start.getTime() + DAY_S * 1000);
-    const [now, before, failed, latency, slow, q50, q95, q99] = await Promise.all([
-      this.prometheus.instant(requests, period.end),
-      this.prometheus.instant(requests, period.start),
+    // One query per local day (its own length across DST), the three quantiles told apart by a label.
+    const quantiles = (range: string) =>
+      QUANTILES.map(
+        ([name, q]) =>
+          `label_replace(histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket[${range}]))), "quantile", "${name}", "", "")`,
+      ).join(' or ');
+    const days = daysOf(period, timeZone);
+    const [now, before, failed, latency, slow, ...perDay] = await Promise.all([
+      this.prometheus.instant(requests(window), period.end),
+      this.prometheus.instant(requests(rangeOf(previousPeriod)), previousPeriod.end),
       this.prometheus.instant(errors, period.end),
       this.prometheus.instant(p95, period.end),
       this.prometheus.instant(slowest, period.end),
-      this.prometheus.range(quantile(0.5), firstDayEnd, period.end, DAY_S),
-      this.prometheus.range(quantile(0.95), firstDayEnd, period.end, DAY_S),
-      this.prometheus.range(quantile(0.99), firstDayEnd, period.end, DAY_S),
+      ...days.map((day) => this.prometheus.instant(quantiles(rangeOf(day)), day.end)),
     ]);
     const byService = (samples: { labels: Record<string, string>; value: number }[]) =>
       new Map(samples.map((s) => [s.labels[by] ?? '(none)', s.value]));
@@ -95,24 +106,24 @@ export class TrafficSource {
           service,
           requests: count,
           previous_requests: previous.has(service) ? Math.round(previous.get(service) ?? 0) : null,
+          errors: Math.round(fivexx.get(service) ?? 0),
           error_rate: count === 0 ? null : (fivexx.get(service) ?? 0) / s.value,
           p95_ms: p95s.has(service) ? (p95s.get(service) ?? 0) * 1000 : null,
         };
       })
       .sort((a, b) => b.requests - a.requests || a.service.localeCompare(b.service));
-    const days = new Map<number, LatencyDay>();
-    const day = (at: Date) => {
-      const start = at.getTime() - DAY_S * 1000;
-      const entry = days.get(start) ?? { day: new Date(start), p50_ms: null, p95_ms: null, p99_ms: null };
-      days.set(start, entry);
-      return entry;
+    const quantile = (samples: { labels: Record<string, string>; value: number }[], name: string) => {
+      const sample = samples.find((x) => x.labels.quantile === name);
+      return sample === undefined ? null : sample.value * 1000;
     };
-    for (const point of q50[0]?.points ?? []) day(point.at).p50_ms = point.value * 1000;
-    for (const point of q95[0]?.points ?? []) day(point.at).p95_ms = point.value * 1000;
-    for (const point of q99[0]?.points ?? []) day(point.at).p99_ms = point.value * 1000;
     return {
       services,
-      latency_by_day: [...days.values()].sort((a, b) => a.day.getTime() - b.day.getTime()),
+      latency_by_day: days.map((day, i) => ({
+        date: day.label,
+        p50_ms: quantile(perDay[i], 'p50'),
+        p95_ms: quantile(perDay[i], 'p95'),
+        p99_ms: quantile(perDay[i], 'p99'),
+      })),
       slowest_endpoints: slow
         .map((s) => ({
           service: s.labels[by] ?? '(none)',
@@ -122,4 +133,9 @@ export class TrafficSource {
         .sort((a, b) => b.p95_ms - a.p95_ms),
     };
   }
+}
+
+/** A PromQL range covering `period` exactly, in whole seconds. */
+function rangeOf(period: ReportPeriod): string {
+  return `${Math.round((period.end.getTime() - period.start.getTime()) / 1000)}s`;
 }
