@@ -167,9 +167,14 @@ describe('docker/compose.yaml', () => {
   });
 
   it('runs Prometheus with the alert rules and Grafana provisioned with the dashboards', () => {
-    const prometheus = mounts(service('prometheus')).map((m) => m.target);
-    expect(prometheus).toEqual(
-      expect.arrayContaining(['/etc/prometheus/prometheus.yml', '/etc/prometheus/alert-rules.yaml']),
+    const prometheus = mounts(service('prometheus'));
+    expect(prometheus.map((m) => m.target)).toEqual(
+      expect.arrayContaining(['/etc/prometheus/prometheus.yml', '/etc/prometheus/rules']),
+    );
+    // The rule files themselves, not a copy: the ones `promtool test rules` checks and the PrometheusRule is made of.
+    const rules = prometheus.find((m) => m.target === '/etc/prometheus/rules')!;
+    expect(path.resolve(REPO_ROOT, 'docker', rules.source)).toBe(
+      path.join(REPO_ROOT, 'k8s/base/prometheus-rules'),
     );
     const grafana = mounts(service('grafana'));
     expect(grafana.map((m) => m.target)).toEqual(
@@ -224,8 +229,11 @@ describe('docker/compose.yaml', () => {
     });
 
     it('gets an environment that passes the platform config schema and names real services', () => {
+      // `docker-compose config` keeps compose's `$$` escape; the container sees a single `$`.
       const values = Object.fromEntries(
-        Object.entries(env()).filter((e): e is [string, string] => e[1] !== null),
+        Object.entries(env())
+          .filter((e): e is [string, string] => e[1] !== null)
+          .map(([key, value]) => [key, value.replaceAll('$$', '$')]),
       );
       const parsed = platformConfigSchema.safeParse(values);
       expect(

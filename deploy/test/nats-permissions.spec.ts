@@ -1,7 +1,9 @@
 // Runs the real nats-server with k8s/base/nats-auth.conf (the file docker/nats.conf and the Kubernetes NATS
 // config include) and shows the server itself enforcing the trust boundaries of SECURITY.md: a publisher
 // cannot spoof another source, only audit reads AUDIT, only alerting reads ALERTS, only reporting asks
-// for summaries, and each service can still do its own work (stream setup, consumers, request/reply).
+// for summaries, no user reads another one's inbox, and each service can still do its own work (stream
+// setup, consumers, request/reply). Clients connect as the services do: libs/platform's natsConnectOptions
+// (credentials from the URL, inbox prefix `_INBOX_<user>`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -30,6 +32,7 @@ import {
   STREAMS,
   auditEventSubject,
 } from '@vigil/contracts';
+import { natsConnectOptions } from '@vigil/platform';
 
 import { REPO_ROOT } from './support';
 
@@ -110,7 +113,8 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
   const open: NatsConnection[] = [];
 
   const as = async (user: string): Promise<NatsConnection> => {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, user, pass: passwords[user], reconnect: false });
+    const options = natsConnectOptions(`nats://${user}:${passwords[user]}@127.0.0.1:${port}`);
+    const nc = await connect({ ...options, reconnect: false });
     open.push(nc);
     return nc;
   };
@@ -285,6 +289,66 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
       expect(String(await impostor.closed)).toMatch(/Permissions Violation for Subscription/);
       sub.unsubscribe();
     }
+  });
+
+  it("keeps each user's replies private: nobody subscribes to another user's inbox or the shared one", async () => {
+    const users = Object.keys(passwords);
+    for (const user of users) {
+      const nc = await as(user);
+      for (const subject of [
+        '_INBOX.>',
+        '>',
+        '_INBOX_*.>',
+        ...users.filter((other) => other !== user).map((other) => `_INBOX_${other}.>`),
+      ]) {
+        const sub = nc.subscribe(subject);
+        expect([user, subject, String(await sub.closed)]).toEqual([
+          user,
+          subject,
+          expect.stringMatching(/Permissions Violation for Subscription/),
+        ]);
+      }
+    }
+  });
+
+  it("does not let a service read the reply to another service's request", async () => {
+    // audit answers reporting's audit.v1.summary; alerting listens where replies arrive and gets nothing.
+    const responder = await as('audit');
+    const answered = responder.subscribe(AUDIT_SUMMARY_SUBJECT, {
+      callback: (_e, msg) => {
+        msg.respond(encoder.encode('audit summary'));
+      },
+    });
+    await responder.flush();
+    const spy = await as('alerting');
+    const spied: string[] = [];
+    const spying = spy.subscribe('_INBOX_reporting.>', {
+      callback: (_e, msg) => {
+        spied.push(msg.subject);
+      },
+    });
+    const reporting = await as('reporting');
+    const reply = await reporting.request(AUDIT_SUMMARY_SUBJECT, encoder.encode('{}'), { timeout: 5000 });
+    expect(new TextDecoder().decode(reply.data)).toBe('audit summary');
+    expect(String(await spying.closed)).toMatch(/Permissions Violation for Subscription/);
+    expect(spied).toEqual([]);
+    answered.unsubscribe();
+  });
+
+  it('refuses a client on the shared _INBOX prefix: it must use its own', async () => {
+    // Connected as billing but with nats.js' default inbox prefix, the JetStream ack cannot arrive.
+    const nc = await connect({
+      servers: `127.0.0.1:${port}`,
+      user: 'billing',
+      pass: passwords.billing,
+      reconnect: false,
+    });
+    open.push(nc);
+    expect(
+      await refusal(() =>
+        jetstream(nc, { timeout: 2000 }).publish(auditEventSubject('billing'), encoder.encode('{}')),
+      ),
+    ).not.toBe('allowed');
   });
 
   it('lets the DLQ replay user republish to any source but not read AUDIT', async () => {
