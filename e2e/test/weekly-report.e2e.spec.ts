@@ -11,9 +11,8 @@ import {
   healthSummaryReplyV1Schema,
   type AlertingSummaryReplyV1,
 } from '@vigil/contracts';
-import { freePort, waitFor } from '@vigil/testing';
+import { freePort, type PrometheusHandle, startPrometheusWithFixture, waitFor } from '@vigil/testing';
 
-import { startPrometheusWithFixture, type PrometheusHandle } from './prometheus-fixture';
 import { auditEvent, operatorAuth as auth, publishAuditEvent, startSystem, type VigilSystem } from './system';
 
 /** Personal data and a secret seeded into events, alerts and a target's answer: none may reach the inbox. */

@@ -22,6 +22,8 @@ import {
   testDatabaseUrl,
   type NatsServerHandle,
   type SmtpSink,
+  startPrometheusWithFixture,
+  type PrometheusHandle,
 } from '@vigil/testing';
 
 import { reportingService } from '../src/service';
@@ -29,7 +31,6 @@ import { screenshot } from './chromium-screenshot';
 import { pdfFirstPage } from './pdf-first-page';
 import { bearer, reportingApiKeys } from './report-api-key';
 import { decodePng, inkCoverage } from './png-pixels';
-import { startPrometheusWithFixture, type PrometheusHandle } from './prometheus-fixture';
 
 const FROM = '2026-01-05T00:00:00.000Z';
 const TO = '2026-01-12T00:00:00.000Z';

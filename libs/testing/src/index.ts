@@ -8,6 +8,7 @@ export {
 export { freePort } from './free-port';
 export { type NatsServerHandle, type NatsServerOptions, startNatsServer } from './nats-server';
 export { type PostgresHandle, type PostgresOptions, startPostgres } from './postgres';
+export { FIXTURE_SERVICES, type PrometheusHandle, startPrometheusWithFixture } from './prometheus-fixture';
 export { repoRoot } from './repo-root';
 export {
   type ExitResult,

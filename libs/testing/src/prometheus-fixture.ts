@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { waitFor } from '@vigil/testing';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
 
 const STEP_S = 900;
 const WEEK_S = 7 * 86_400;
@@ -30,13 +31,17 @@ export interface PrometheusHandle {
 }
 
 /**
- * A real Prometheus on 127.0.0.1:`port` over a fixed fortnight of data, the week before
+ * A real Prometheus on 127.0.0.1 (`port`, or a free one) over a fixed fortnight of data, the week before
  * `reportStart` and the week from it, one sample every 15 minutes from `reportStart - 1 week` on:
  * written as OpenMetrics and turned into TSDB blocks by `promtool tsdb create-blocks-from
  * openmetrics`, so every query answer is deterministic. `reportStart` must be a whole second.
  */
-export async function startPrometheusWithFixture(reportStart: Date, port: number): Promise<PrometheusHandle> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-prometheus-'));
+export async function startPrometheusWithFixture(
+  reportStart: Date,
+  port?: number,
+): Promise<PrometheusHandle> {
+  const listenPort = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-prometheus-'));
   const startS = reportStart.getTime() / 1000;
   const requests: string[] = ['# TYPE http_requests counter'];
   const durations: string[] = ['# TYPE http_request_duration_seconds histogram'];
@@ -88,11 +93,11 @@ export async function startPrometheusWithFixture(reportStart: Date, port: number
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dir, 'tsdb')}`,
       '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.listen-address=127.0.0.1:${listenPort}`,
     ],
     { stdio: 'ignore' },
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${listenPort}`;
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
