@@ -4,21 +4,31 @@
 // The format is libs/platform/src/auth/api-key-hash.ts's: scrypt$N$r$p$<salt base64url>$<hash base64url>,
 // N=2^15, r=8, p=1, a 16-byte random salt per key and a 32-byte hash. The key itself is never written anywhere
 // but this terminal: hand it to the client, store only the hash.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const SCOPES = [
-  'audit:read',
-  'alerts:write',
-  'alerts:ack',
-  'silences:write',
-  'config:reload',
-  'reports:run',
-  'health:detailed',
-];
-const N = 2 ** 15;
-const r = 8;
-const p = 1;
+// One implementation of the hash format and the scope list: the platform's own (built on first use).
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'libs/platform/dist/auth');
+if (!fs.existsSync(path.join(dist, 'api-key-hash.js'))) {
+  const nx = path.join(root, 'node_modules/.bin/nx');
+  const built = spawnSync(nx, ['run', '@vigil/platform:build', '--output-style=static'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2], // keep stdout for the key and its hash
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
+  if (built.status !== 0) {
+    process.stderr.write('vigil-keyhash: building @vigil/platform failed; run `pnpm install` first\n');
+    process.exit(2);
+  }
+}
+const require = createRequire(import.meta.url);
+const { hashApiKey } = require(path.join(dist, 'api-key-hash.js'));
+const { API_SCOPES: SCOPES } = require(path.join(dist, 'api-scopes.js'));
 
 function fail(message) {
   process.stderr.write(`vigil-keyhash: ${message}\n`);
@@ -54,9 +64,7 @@ if (key.length > 512) fail('keys longer than 512 characters are refused by the s
 if (!/^[\x21-\x7e]+$/.test(key))
   fail('a key must be printable ASCII without spaces (it travels in a header)');
 
-const salt = crypto.randomBytes(16);
-const hash = crypto.scryptSync(key, salt, 32, { N, r, p, maxmem: 128 * N * r + 128 * r * p + 1024 * 1024 });
-const encoded = ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+const encoded = hashApiKey(key);
 
 if (!fromStdin) process.stdout.write(`key:  ${key}\n`);
 process.stdout.write(`${fromStdin ? '' : 'hash: '}${encoded}\n`);
