@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
   jetstreamManager,
+  type Consumer,
   type ConsumerConfig,
+  type ConsumerMessages,
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
@@ -18,12 +20,14 @@ export interface DurablePullConsumerOptions {
   config: Partial<ConsumerConfig>;
   batch: number;
   expiresMs: number;
-  /** Receives each fetched batch; acks, naks and terms are the handler's decision. */
+  /** Batches handled at once (default 1); a batch's promise resolves when it has been handled. */
+  concurrency?: number;
+  /** Receives each batch; acks, naks and terms are the handler's decision. */
   handle(messages: JsMsg[]): Promise<void>;
 }
 
 /**
- * A durable JetStream pull consumer loop: fetches batches and hands them over until stopped.
+ * A durable JetStream pull consumer loop: pulls continuously and hands batches over until stopped.
  * Survives NATS outages (retries every second, recreates the consumer if the server lost it) and
  * finishes the batch in hand before `stop()` resolves, so nothing is half-handled on shutdown.
  */
@@ -31,6 +35,7 @@ export class DurablePullConsumer {
   private readonly logger: Logger;
   private stopping = false;
   private loop: Promise<void> | null = null;
+  private active: ConsumerMessages | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -47,6 +52,8 @@ export class DurablePullConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Ends the subscription; the loop still hands over what was already queued, then finishes.
+    this.active?.stop();
     await this.loop;
   }
 
@@ -74,22 +81,101 @@ export class DurablePullConsumer {
   }
 
   private async run(): Promise<void> {
-    const { stream, durable, batch, expiresMs } = this.options;
+    const { stream, durable } = this.options;
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(stream, durable);
-        while (!this.stopping) {
-          const messages: JsMsg[] = [];
-          for await (const msg of await consumer.fetch({ max_messages: batch, expires: expiresMs }))
-            messages.push(msg);
-          if (messages.length > 0) await this.options.handle(messages);
-        }
+        await this.consume(consumer);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        this.logger.warn({ stream, durable, error: message }, 'fetch failed; retrying');
-        if (/consumer not found|stream not found/i.test(message)) await this.ensure().catch(() => undefined);
+        this.logger.warn({ stream, durable, error: message }, 'consumer interrupted; retrying');
+        await this.ensure().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
     }
+  }
+
+  /**
+   * Continuous pull with adaptive batches: a batch starts at once when nothing is being handled (a lone
+   * message is stored in milliseconds, not when a fetch fills or expires), and while batches are in
+   * flight the next one starts only when it is full and a slot is free (under load, batches fill up and
+   * the per-batch cost is shared). Reading pauses while two batches wait.
+   */
+  private async consume(consumer: Consumer): Promise<void> {
+    const { batch, expiresMs } = this.options;
+    const concurrency = this.options.concurrency ?? 1;
+    const messages = await consumer.consume({
+      max_messages: batch * 2,
+      expires: expiresMs,
+      abort_on_missing_resource: true,
+    });
+    this.active = messages;
+    if (this.stopping) messages.stop(); // stop() raced the subscription: end after what is queued
+    const waiting: JsMsg[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const change = new ChangeSignal();
+    let reading = true;
+
+    const startable = () =>
+      waiting.length > 0 && (inFlight.size === 0 || (waiting.length >= batch && inFlight.size < concurrency));
+    const start = (taken: JsMsg[]) => {
+      const handled: Promise<void> = this.options
+        .handle(taken)
+        .catch((error: unknown) => {
+          // Unacked messages are redelivered after ack_wait; a handler failure must not stop the loop.
+          this.logger.error(
+            { stream: this.options.stream, error: error instanceof Error ? error.message : String(error) },
+            'batch handler failed',
+          );
+        })
+        .finally(() => {
+          inFlight.delete(handled);
+          change.notify();
+        });
+      inFlight.add(handled);
+    };
+    const dispatcher = (async () => {
+      while (reading || waiting.length > 0) {
+        if (startable()) {
+          start(waiting.splice(0, batch));
+          change.notify();
+        } else {
+          await change.next();
+        }
+      }
+      await Promise.all(inFlight);
+    })();
+
+    try {
+      for await (const msg of messages) {
+        waiting.push(msg);
+        change.notify();
+        while (waiting.length >= batch * 2) await change.next();
+      }
+    } finally {
+      reading = false;
+      change.notify();
+      await dispatcher;
+    }
+    if (!this.stopping) throw new Error('the consumer stopped delivering (deleted, or its stream?)');
+  }
+}
+
+/** Wakes whoever awaits `next()` when something changed (a message arrived, a batch started or ended). */
+class ChangeSignal {
+  private wake: () => void = () => undefined;
+  private pending = this.renew();
+
+  next(): Promise<void> {
+    return this.pending;
+  }
+
+  notify(): void {
+    this.wake();
+    this.pending = this.renew();
+  }
+
+  private renew(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
   }
 }
