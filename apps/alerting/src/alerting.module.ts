@@ -8,6 +8,7 @@ import { AlertRepository } from './alerts/alert.repository';
 import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService } from './alerts/alert.service';
 import { AlertsController } from './api/alerts.controller';
+import { PostAlertsRoute } from './api/post-alerts.route';
 import { SilencesController } from './api/silences.controller';
 import { StatusController } from './api/status.controller';
 import type { AlertingConfig } from './config/alerting-config';
@@ -45,6 +46,7 @@ export class AlertingModule {
           service: 'alerting',
           config,
           database: { entities: [], migrations: ALERTING_MIGRATIONS },
+          fastRoutes: [PostAlertsRoute],
         }),
       ],
       controllers: [AlertsController, IncidentsController, SilencesController, StatusController],
@@ -66,6 +68,7 @@ export class AlertingModule {
         IntakeApplier,
         AlertIntake,
         AlertService,
+        PostAlertsRoute,
         AlertExpiryJob,
         NotificationRepository,
         NotificationOutbox,

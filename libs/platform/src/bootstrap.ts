@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 
-import { type DynamicModule, type INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Logger as NestLogger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { SERVICE_CONFIG } from './config/config.tokens';
 import {
   ConfigError,
@@ -19,6 +20,7 @@ import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
 import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
+import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
 import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 
@@ -71,6 +73,12 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   app.use(securityHeaders);
   installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
   installHeaderLimit(app.getHttpServer(), config.HTTP_MAX_HEADER_BYTES);
+  // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
+  interceptFastRoutes(
+    app.getHttpServer(),
+    app.get<Type<FastRoute>[]>(FAST_ROUTES).map((route) => app.get(route, { strict: false })),
+    { guard: app.get(ApiKeyGuard), bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES },
+  );
   // Probes and /metrics are answered from cached state ahead of Express and Nest (probe-responder.ts).
   interceptProbes(app.getHttpServer(), app.get(ProbeResponder));
   try {

@@ -32,8 +32,9 @@ export {
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export type { DatabaseOptions } from './database/database.module';
-export { HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
+export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
+export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';
 export { DependencyMonitor, type DependencyCheck, type DependencyState } from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';

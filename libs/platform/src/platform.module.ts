@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
@@ -16,6 +16,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
+import { FAST_ROUTES, type FastRoute } from './http/fast-route';
 import { LifecycleState } from './health/lifecycle-state';
 import { ProbeResponder } from './health/probe-responder';
 import { loggerOptions } from './logging/logger-options';
@@ -30,6 +31,11 @@ export interface PlatformOptions {
   config: PlatformConfig;
   /** Entities and migrations of the service's own database. */
   database: DatabaseOptions;
+  /**
+   * Routes served ahead of Express and Nest (http/fast-route.ts); each is also a provider of the
+   * service's module, and its controller keeps the same route.
+   */
+  fastRoutes?: Type<FastRoute>[];
 }
 
 /**
@@ -51,7 +57,10 @@ export class PlatformModule {
       { provide: SERVICE_IDENTITY, useValue: identity },
       { provide: APP_FILTER, useClass: HttpExceptionFilter },
       // Every route needs a bearer API key unless it says otherwise (auth/route-access.ts).
-      { provide: APP_GUARD, useClass: ApiKeyGuard },
+      // One instance (one set of rate-limit buckets) for Nest's routes and the fast routes.
+      ApiKeyGuard,
+      { provide: APP_GUARD, useExisting: ApiKeyGuard },
+      { provide: FAST_ROUTES, useValue: options.fastRoutes ?? [] },
       { provide: ApiKeyVerifier, useValue: new ApiKeyVerifier(options.config.API_KEYS) },
       { provide: OIDC_VERIFIER, useValue: oidcVerifierOf(options.config) },
       AuditPublisher,

@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  PayloadTooLargeException,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 
 import { AnyApiKey, RequireScope } from '@vigil/platform';
 
@@ -15,7 +6,7 @@ import { AlertService } from '../alerts/alert.service';
 import { groupKeyOf, groupLabelsOf } from '../routing/routing-config';
 import { alertFilterOf, passes } from './alert-filter';
 import { toGettableAlert, type GettableAlert } from './gettable-alert';
-import { parsePostableAlerts } from './postable-alerts';
+import { receivePostedAlerts } from './posted-alerts';
 import type { QueryParams } from './query-params';
 
 /** Alertmanager's alertGroup. */
@@ -39,21 +30,8 @@ export class AlertsController {
   @HttpCode(200)
   @RequireScope('alerts:write')
   async post(@Body() body: unknown): Promise<void> {
-    const parsed = parsePostableAlerts(body);
-    if (!parsed.ok && 'tooMany' in parsed) {
-      throw new PayloadTooLargeException({
-        message: `invalid alerts: at most ${parsed.tooMany.max} alerts per request (got ${parsed.tooMany.alerts})`,
-        details: { max_alerts: parsed.tooMany.max, alerts: parsed.tooMany.alerts },
-      });
-    }
-    if (!parsed.ok) {
-      const [first] = parsed.problems;
-      throw new BadRequestException({
-        message: `invalid alerts: ${first.path}: ${first.message}`,
-        details: parsed.problems,
-      });
-    }
-    await this.alerts.receive(parsed.alerts, 'api');
+    // Requests with a JSON body are served by PostAlertsRoute ahead of Nest; the same checks apply here.
+    await receivePostedAlerts(this.alerts, body);
   }
 
   /** Alerts firing now, filtered by `active`, `silenced`, `inhibited`, `receiver` and `filter` matchers. */

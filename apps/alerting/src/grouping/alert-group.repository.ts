@@ -150,43 +150,21 @@ export class AlertGroupRepository {
     );
   }
 
-  /** Locks up to `limit` due groups for this transaction; other replicas skip them. */
-  async claimDue(tx: Transaction, limit: number): Promise<AlertGroupRow[]> {
-    const rows = await tx.query<GroupRowSql[]>(
-      `SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
-              last_notified_at, notified_firing, notifications, created_at
-         FROM alert_groups WHERE next_flush_at <= now()
-        ORDER BY next_flush_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    return rows.map((r) => ({
-      groupKey: r.group_key,
-      receiver: r.receiver,
-      groupLabels: r.group_labels,
-      groupWaitMs: Number(r.group_wait_ms),
-      groupIntervalMs: Number(r.group_interval_ms),
-      repeatIntervalMs: Number(r.repeat_interval_ms),
-      lastNotifiedAt: r.last_notified_at,
-      notifiedFiring: r.notified_firing,
-      notifications: Number(r.notifications),
-      createdAt: r.created_at,
-    }));
-  }
-
   /**
-   * The members of many groups in one statement (the flush of a claimed batch), each with its alert as
-   * stored now, keyed by `groupKey\0receiver`; a group without members has no entry. LATERAL: the
-   * members are looked up by key for each group, whatever plan a prepared statement settles on (a
-   * hash join would read every member of every live group).
+   * The groups due now, locked (SKIP LOCKED: another replica's claim is left to it), each with its
+   * members as stored now, in one statement (the notify path of every alert), members keyed by
+   * `groupKey\0receiver` (a group without members has no entry), oldest due first. LATERAL with
+   * OFFSET 0 (which keeps the planner from flattening it into a join): the members are looked up by
+   * key for each group, whatever plan a prepared statement settles on (a hash join would read every
+   * member of every live group).
    */
-  async membersOfAll(tx: Transaction, groups: readonly GroupRef[]): Promise<Map<string, GroupMember[]>> {
-    const byGroup = new Map<string, GroupMember[]>();
-    if (groups.length === 0) return byGroup;
+  async claimDueWithMembers(
+    tx: Transaction,
+    limit: number,
+  ): Promise<{ due: AlertGroupRow[]; members: Map<string, GroupMember[]> }> {
     const rows = await tx.query<
-      {
-        group_key: string;
-        receiver: string;
-        fingerprint: string;
+      (GroupRowSql & {
+        fingerprint: string | null;
         labels: LabelSet;
         annotations: Record<string, string>;
         generator_url: string | null;
@@ -194,24 +172,42 @@ export class AlertGroupRepository {
         ends_at: Date;
         status: AlertStatus;
         current: boolean;
-      }[]
+      })[]
     >(
-      `SELECT g.group_key, g.receiver, x.*
-         FROM unnest($1::text[], $2::text[]) AS g(group_key, receiver)
-         CROSS JOIN LATERAL (
+      `WITH due AS MATERIALIZED (
+         SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
+                last_notified_at, notified_firing, notifications, created_at, next_flush_at
+           FROM alert_groups WHERE next_flush_at <= now()
+          ORDER BY next_flush_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       )
+       SELECT d.group_key, d.receiver, d.group_labels, d.group_wait_ms, d.group_interval_ms,
+              d.repeat_interval_ms, d.last_notified_at, d.notified_firing, d.notifications, d.created_at,
+              x.fingerprint, x.labels, x.annotations, x.generator_url, x.starts_at, x.ends_at, x.status,
+              x.current
+         FROM due d
+         LEFT JOIN LATERAL (
            SELECT a.fingerprint, a.labels, a.annotations, a.generator_url, a.starts_at, a.ends_at, a.status,
                   a.starts_at = m.starts_at AS current
              FROM alert_group_members m JOIN alerts a ON a.fingerprint = m.fingerprint
-            WHERE m.group_key = g.group_key AND m.receiver = g.receiver
-         ) x
-        ORDER BY x.starts_at, x.fingerprint`,
-      [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
+            WHERE m.group_key = d.group_key AND m.receiver = d.receiver
+           OFFSET 0
+         ) x ON true
+        ORDER BY d.next_flush_at, d.group_key, d.receiver, x.starts_at, x.fingerprint`,
+      [limit],
     );
+    const due: AlertGroupRow[] = [];
+    const members = new Map<string, GroupMember[]>();
+    let previous: string | null = null;
     for (const r of rows) {
       const id = `${r.group_key}\u0000${r.receiver}`;
-      let members = byGroup.get(id);
-      if (!members) byGroup.set(id, (members = []));
-      members.push({
+      if (id !== previous) {
+        due.push(groupRowOf(r));
+        previous = id;
+      }
+      if (r.fingerprint === null) continue;
+      let list = members.get(id);
+      if (!list) members.set(id, (list = []));
+      list.push({
         fingerprint: r.fingerprint,
         labels: r.labels,
         annotations: r.annotations,
@@ -222,7 +218,7 @@ export class AlertGroupRepository {
         current: r.current,
       });
     }
-    return byGroup;
+    return { due, members };
   }
 
   /** removeMembers() for many groups in one statement. */
@@ -276,4 +272,19 @@ export class AlertGroupRepository {
       [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
     );
   }
+}
+
+function groupRowOf(r: GroupRowSql): AlertGroupRow {
+  return {
+    groupKey: r.group_key,
+    receiver: r.receiver,
+    groupLabels: r.group_labels,
+    groupWaitMs: Number(r.group_wait_ms),
+    groupIntervalMs: Number(r.group_interval_ms),
+    repeatIntervalMs: Number(r.repeat_interval_ms),
+    lastNotifiedAt: r.last_notified_at,
+    notifiedFiring: r.notified_firing,
+    notifications: Number(r.notifications),
+    createdAt: r.created_at,
+  };
 }

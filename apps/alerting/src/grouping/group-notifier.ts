@@ -101,14 +101,14 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
     tx: Transaction,
     now: Date,
   ): Promise<{ claimed: number; queued: ClaimedNotification[] }> {
-    const due = await this.groups.claimDue(tx, BATCH_SIZE);
+    // Hot path: the claim brings the members along (one round trip for both).
+    const { due, members } = await this.groups.claimDueWithMembers(tx, BATCH_SIZE);
     if (due.length === 0) return { claimed: 0, queued: [] };
     const routing = this.routing.current;
-    const [silences, firing, members] = await Promise.all([
+    const [silences, firing] = await Promise.all([
       this.silences.matcherAt(now),
       // In the transaction: alerts applied by it (inhibition sources among them) count.
       routing.inhibitRules.length ? this.alerts.firing(now, tx) : Promise.resolve([]),
-      this.groups.membersOfAll(tx, due),
     ]);
     const queued: ClaimedNotification[] = [];
     const over: (GroupRef & { fingerprint: string })[] = [];

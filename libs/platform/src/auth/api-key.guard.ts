@@ -22,15 +22,15 @@ import { ROUTE_ACCESS, type RouteAccess } from './route-access';
 import { TokenBuckets } from './token-bucket';
 
 /** What the guard reads and writes of an HTTP request and response (Express has these). */
-interface GuardedRequest {
-  headers: { authorization?: string };
+export interface GuardedRequest {
+  headers: { authorization?: string | undefined };
   ip?: string;
   method: string;
   path: string;
   /** The name of the key (or `oidc:<sub>`) that authenticated the request: `api_key_name` in logs. */
   vigilApiKey?: string;
 }
-interface GuardedResponse {
+export interface GuardedResponse {
   setHeader(name: string, value: string): unknown;
 }
 
@@ -75,10 +75,17 @@ export class ApiKeyGuard implements CanActivate {
         context.getHandler(),
         context.getClass(),
       ]) ?? ANY_KEY;
-    if (access.kind === 'public') return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<GuardedRequest>();
-    const response = http.getResponse<GuardedResponse>();
+    await this.authorize(http.getRequest<GuardedRequest>(), http.getResponse<GuardedResponse>(), access);
+    return true;
+  }
+
+  /**
+   * Lets `request` through `access` or throws the 401/403/429 HttpException (headers set on
+   * `response`), auditing denials. The guard and routes served ahead of Nest (http/fast-route.ts) call it.
+   */
+  async authorize(request: GuardedRequest, response: GuardedResponse, access: RouteAccess): Promise<void> {
+    if (access.kind === 'public') return;
     const key = await this.authenticate(request, response);
     request.vigilApiKey = key.name;
     if (access.kind === 'scope' && !key.scopes.includes(access.scope)) {
@@ -89,7 +96,6 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
     if (access.kind === 'scope' && WRITE_SCOPES.has(access.scope)) this.limit(key, response);
-    return true;
   }
 
   private async authenticate(request: GuardedRequest, response: GuardedResponse): Promise<Principal> {

@@ -25,52 +25,60 @@ const CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+const logger = new Logger('HttpExceptionFilter');
+
 /**
  * Every HTTP error leaves as `{error, message, details?}`. Known errors keep their status; anything
  * else becomes a 500 with an error id, logged once with its stack (redacted).
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpExceptionFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const [status, body] =
-      exception instanceof HttpException ? this.known(exception) : this.unknown(exception);
-    res.status(status).json(redact(body));
+    const [status, body] = errorResponseOf(exception);
+    res.status(status).json(body);
   }
+}
 
-  private known(exception: HttpException): [number, ErrorBody] {
-    const status = exception.getStatus();
-    const response = exception.getResponse();
-    const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
-    if (typeof response === 'string') return [status, { error: code, message: response }];
-    const { error, message, details, statusCode: _statusCode, ...rest } = response as Record<string, unknown>;
-    return [
-      status,
-      {
-        error: typeof error === 'string' && /^[a-z_]+$/.test(error) ? error : code,
-        message: Array.isArray(message)
-          ? message.join('; ')
-          : typeof message === 'string'
-            ? message
-            : exception.message,
-        ...(details !== undefined ? { details } : {}),
-        ...rest,
-      },
-    ];
-  }
+/**
+ * The status and (redacted) body a thrown `exception` answers with: what the filter sends, and what
+ * routes served ahead of Nest (http/fast-route.ts) send.
+ */
+export function errorResponseOf(exception: unknown): [number, ErrorBody] {
+  const [status, body] = exception instanceof HttpException ? known(exception) : unknown(exception);
+  return [status, redact(body)];
+}
 
-  private unknown(exception: unknown): [number, ErrorBody] {
-    const errorId = randomUUID();
-    this.logger.error({ error_id: errorId, err: exception }, 'unhandled error');
-    return [
-      HttpStatus.INTERNAL_SERVER_ERROR,
-      {
-        error: 'internal_error',
-        message: `internal error (error id ${errorId})`,
-        details: { error_id: errorId },
-      },
-    ];
-  }
+function known(exception: HttpException): [number, ErrorBody] {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
+  if (typeof response === 'string') return [status, { error: code, message: response }];
+  const { error, message, details, statusCode: _statusCode, ...rest } = response as Record<string, unknown>;
+  return [
+    status,
+    {
+      error: typeof error === 'string' && /^[a-z_]+$/.test(error) ? error : code,
+      message: Array.isArray(message)
+        ? message.join('; ')
+        : typeof message === 'string'
+          ? message
+          : exception.message,
+      ...(details !== undefined ? { details } : {}),
+      ...rest,
+    },
+  ];
+}
+
+function unknown(exception: unknown): [number, ErrorBody] {
+  const errorId = randomUUID();
+  logger.error({ error_id: errorId, err: exception }, 'unhandled error');
+  return [
+    HttpStatus.INTERNAL_SERVER_ERROR,
+    {
+      error: 'internal_error',
+      message: `internal error (error id ${errorId})`,
+      details: { error_id: errorId },
+    },
+  ];
 }

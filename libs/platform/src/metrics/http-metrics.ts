@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 
@@ -37,19 +39,29 @@ const inProgress = () =>
 
 /** Express middleware recording the RED metrics; the route label is the matched pattern, never the raw URL. */
 export function httpMetricsMiddleware() {
-  const [counter, histogram, gauge] = [requests(), duration(), inProgress()];
+  const track = httpRequestTracker();
   return (req: Request, res: Response, next: NextFunction): void => {
+    track(req.method, res, () =>
+      req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'unmatched',
+    );
+    next();
+  };
+}
+
+/**
+ * Records one request's RED metrics once `res` closes, under the route `routeOf()` names then: shared
+ * by the Express middleware and the routes served ahead of it (http/fast-route.ts).
+ */
+export function httpRequestTracker() {
+  const [counter, histogram, gauge] = [requests(), duration(), inProgress()];
+  return (method: string, res: ServerResponse, routeOf: () => string): void => {
     const stop = histogram.startTimer();
-    gauge.inc({ method: req.method });
+    gauge.inc({ method });
     res.once('close', () => {
-      const route = req.route
-        ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}`
-        : 'unmatched';
-      const labels = { method: req.method, route, status_code: String(res.statusCode) };
+      const labels = { method, route: routeOf(), status_code: String(res.statusCode) };
       counter.inc(labels);
       stop(labels);
-      gauge.dec({ method: req.method });
+      gauge.dec({ method });
     });
-    next();
   };
 }
