@@ -30,9 +30,12 @@ const LATENCY_SECONDS = 10;
 const WARMUP_EVENTS = 2_000;
 const ROUNDS = 3; // throughput rounds, each interleaved with a ceiling (a) round; medians reported
 const IN_FLIGHT = 512; // publishes awaiting their JetStream ack, for the service run and baseline (a)
-const FETCH_BATCH = Number(process.env.BENCH_FETCH_BATCH ?? 200);
-const INGEST_CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 4);
-const FETCH_EXPIRES_MS = Number(process.env.BENCH_FETCH_EXPIRES_MS ?? 1000);
+// The service's own defaults unless a knob overrides them (the bench measures what ships).
+const knobs = {
+  AUDIT_FETCH_BATCH: process.env.BENCH_FETCH_BATCH,
+  AUDIT_FETCH_EXPIRES_MS: process.env.BENCH_FETCH_EXPIRES_MS,
+  AUDIT_INGEST_CONCURRENCY: process.env.BENCH_INGEST_CONCURRENCY,
+};
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -234,9 +237,7 @@ async function main() {
         DATABASE_URL: databaseUrl,
         LOG_LEVEL: 'warn',
         ENVIRONMENT: 'test',
-        AUDIT_FETCH_BATCH: String(FETCH_BATCH),
-        AUDIT_FETCH_EXPIRES_MS: String(FETCH_EXPIRES_MS),
-        AUDIT_INGEST_CONCURRENCY: String(INGEST_CONCURRENCY),
+        ...Object.fromEntries(Object.entries(knobs).filter(([, value]) => value !== undefined)),
         ...(process.env.BENCH_SERVICE_NODE_OPTIONS
           ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
           : {}),
@@ -245,7 +246,12 @@ async function main() {
     cleanups.push(() => service.stop());
     await service.waitForReady(port, 60_000);
     log(
-      `audit service ready on :${port} (fetch batch ${FETCH_BATCH}, ${INGEST_CONCURRENCY} batches in flight)`,
+      `audit service ready on :${port} (${
+        Object.entries(knobs)
+          .filter(([, value]) => value !== undefined)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' ') || 'service defaults'
+      })`,
     );
 
     const copyPerS = await baselineCopy(db, messages(THROUGHPUT_EVENTS));

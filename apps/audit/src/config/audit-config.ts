@@ -12,7 +12,7 @@ const days = z.coerce.number().int().min(1).max(36500);
 export const auditConfigSchema = platformConfigSchema
   .extend({
     /** Largest batch stored in one transaction (batches are smaller when traffic is light). */
-    AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+    AUDIT_FETCH_BATCH: z.coerce.number().int().min(1).max(1000).default(1000),
     /** How long one JetStream pull request stays open (messages are handed over as they arrive). */
     AUDIT_FETCH_EXPIRES_MS: z.coerce
       .number()
