@@ -18,6 +18,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { buildProjects, log, median, percentile, runCleanups, sleep } from '../shared.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -40,25 +42,6 @@ const apiKeyHash = (key) => {
   const hash = scryptSync(key, salt, 32, { N, r, p });
   return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 };
-
-const log = (line) => process.stderr.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-function build() {
-  log('building @vigil/alerting-service and @vigil/testing (nx, cached)');
-  const result = spawnSync(
-    path.join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', '-p', '@vigil/alerting-service', '@vigil/testing', '--output-style=static'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    },
-  );
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
-}
 
 /** The config both systems run: latency alerts to the webhook, one group per alertname, group_wait at its floor. */
 const configYaml = (hookUrl) => `
@@ -268,7 +251,7 @@ async function waitHttp(url, child) {
 }
 
 async function main() {
-  build();
+  buildProjects(['@vigil/alerting-service', '@vigil/testing']);
   const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
   const cleanups = [];
   let service;
@@ -361,10 +344,7 @@ async function main() {
       log(`--- alerting service output (tail) ---\n${service.output().split('\n').slice(-30).join('\n')}`);
     throw error;
   } finally {
-    for (const cleanup of cleanups.reverse())
-      await Promise.resolve()
-        .then(cleanup)
-        .catch(() => undefined);
+    await runCleanups(cleanups);
   }
 }
 

@@ -8,20 +8,18 @@
 // BENCH_PHASE_TIMEOUT_MS, BENCH_SERVICE_NODE_OPTIONS (e.g. --require a profiler),
 // BENCH_SKIP_BUILD=1 (run apps/audit/dist as it is, e.g. to compare two builds),
 // BENCH_DEBUG=1 (print the service's batch histograms), BENCH_SKIP_LATENCY=1.
-import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import copyStreams from 'pg-copy-streams';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
+import { buildProjects, log, median, percentile, root, runCleanups, sleep } from '../shared.mjs';
+
 const { Client } = createRequire(path.join(root, 'libs/testing/package.json'))('pg');
 
 const THROUGHPUT_EVENTS = 30_000;
@@ -38,24 +36,7 @@ const knobs = {
 };
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
 
-const log = (line) => process.stderr.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const encoder = new TextEncoder();
-
-function build() {
-  if (process.env.BENCH_SKIP_BUILD) return;
-  log('building @vigil/audit-service and @vigil/testing (nx, cached)');
-  const result = spawnSync(
-    path.join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', '-p', '@vigil/audit-service', '@vigil/testing', '--output-style=static'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    },
-  );
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
-}
 
 /** A routine audit event (one chain), with an e-mail in metadata so redaction has work to do. */
 function makeEvent(i) {
@@ -96,9 +77,6 @@ async function publishAll(js, subject, batch, onSent = () => undefined) {
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Watches the routine chain for committed rows: id -> time it became visible. */
 function startWatcher(db) {
@@ -212,7 +190,7 @@ async function baselineCopy(db, batch) {
 }
 
 async function main() {
-  build();
+  buildProjects(['@vigil/audit-service', '@vigil/testing']);
   const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
   const cleanups = [];
   let service;
@@ -353,10 +331,7 @@ async function main() {
       log(`--- audit service output (tail) ---\n${service.output().split('\n').slice(-30).join('\n')}`);
     throw error;
   } finally {
-    for (const cleanup of cleanups.reverse())
-      await Promise.resolve()
-        .then(cleanup)
-        .catch(() => undefined);
+    await runCleanups(cleanups);
   }
 }
 

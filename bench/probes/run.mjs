@@ -6,13 +6,15 @@
 // the app port (answered ahead of Nest, on the main event loop). Each server runs in its own
 // process; autocannon runs here. Last line:
 //   bench=probes rps=<x> p99_ms=<x> baseline_nest_rps=<x> baseline_node_rps=<x> ratio=<rps / bare NestJS rps>
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import autocannon from 'autocannon';
+
+import { buildProjects, log } from '../shared.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -21,22 +23,6 @@ const DURATION_S = 10;
 /** App traffic during the probe run: GET /api/status (Postgres-backed) at a steady rate. */
 const APP_TRAFFIC_CONNECTIONS = 10;
 const APP_TRAFFIC_RPS = Number(process.env.BENCH_APP_RPS ?? 200);
-
-const log = (line) => process.stderr.write(`${line}\n`);
-
-function build() {
-  log('building @vigil/health-service and @vigil/testing (nx, cached)');
-  const result = spawnSync(
-    path.join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', '-p', '@vigil/health-service', '@vigil/testing', '--output-style=static'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    },
-  );
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
-}
 
 /** Starts `node script` with PORT set and waits for it to print "ready". */
 function startChild(script, port) {
@@ -77,7 +63,7 @@ const summary = (result) => ({
 });
 
 async function main() {
-  build();
+  buildProjects(['@vigil/health-service', '@vigil/testing']);
   const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
   const children = [];
   const stops = [];

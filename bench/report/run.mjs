@@ -6,13 +6,13 @@
 // baseline is its goal (5 s): ratio = 5 / build_s, above 1 meets it. Last line:
 //   bench=report build_s=<median> rows=<audit rows> ratio=<5 / build_s>
 // BENCH_REPORT_ROWS overrides the audit row count (for a quick look; the figure is for 10,000,000).
-import { spawnSync } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+import { buildProjects, log, root, runCleanups } from '../shared.mjs';
 
 // POST /reports/:definition/run needs a bearer key with scope reports:run (API_KEYS holds its scrypt hash).
 const API_KEY = randomBytes(32).toString('base64url');
@@ -22,8 +22,6 @@ const apiKeyHash = (key) => {
   return ['scrypt', N, r, p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 };
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
 const require = createRequire(path.join(root, 'apps/reporting/package.json'));
 const pg = require('pg');
 
@@ -34,29 +32,6 @@ const ALERTS = 10_000;
 const BUILDS = 3;
 const GOAL_S = 5;
 const WEEK = { label: '2026-W40', from: '2026-09-28T00:00:00Z', to: '2026-10-05T00:00:00Z' };
-
-const log = (line) => process.stderr.write(`${line}\n`);
-
-function build() {
-  log('building the four services and @vigil/testing (nx, cached)');
-  const projects = [
-    '@vigil/reporting-service',
-    '@vigil/audit-service',
-    '@vigil/alerting-service',
-    '@vigil/health-service',
-    '@vigil/testing',
-  ];
-  const result = spawnSync(
-    path.join(root, 'node_modules/.bin/nx'),
-    ['run-many', '-t', 'build', '-p', ...projects, '--output-style=static'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-    },
-  );
-  if (result.status !== 0) throw new Error(`build failed (exit ${result.status})`);
-}
 
 async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url });
@@ -143,7 +118,13 @@ async function seedAlerting(url) {
 }
 
 async function main() {
-  build();
+  buildProjects([
+    '@vigil/reporting-service',
+    '@vigil/audit-service',
+    '@vigil/alerting-service',
+    '@vigil/health-service',
+    '@vigil/testing',
+  ]);
   const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
   const cleanups = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-report-'));
@@ -217,10 +198,7 @@ async function main() {
       `bench=report build_s=${median.toFixed(2)} rows=${AUDIT_ROWS} ratio=${(GOAL_S / median).toFixed(2)}\n`,
     );
   } finally {
-    for (const cleanup of cleanups.reverse())
-      await Promise.resolve()
-        .then(cleanup)
-        .catch(() => undefined);
+    await runCleanups(cleanups);
   }
 }
 

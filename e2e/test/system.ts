@@ -7,7 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { auditEventSubject } from '@vigil/contracts';
-import { hashApiKey } from '@vigil/platform';
+import { API_SCOPES, hashApiKey } from '@vigil/platform';
 import {
   freePort,
   runService,
@@ -31,15 +31,7 @@ export const operatorAuth = { authorization: `Bearer ${OPERATOR_KEY}` } as const
 const operatorEntry = {
   name: 'e2e-operator',
   hash: hashApiKey(OPERATOR_KEY, { N: 1024 }),
-  scopes: [
-    'audit:read',
-    'alerts:write',
-    'alerts:ack',
-    'silences:write',
-    'config:reload',
-    'reports:run',
-    'health:detailed',
-  ],
+  scopes: API_SCOPES,
 };
 
 /** API_KEYS holding only the operator key (for a service a test starts on its own). */

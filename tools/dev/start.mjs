@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { bootstrap, fail, log, root } from './bootstrap.mjs';
@@ -30,15 +31,7 @@ const DEV_KEY = {
   name: 'dev',
   // printf %s vigil-dev-key | pnpm vigil-keyhash --stdin
   hash: 'scrypt$32768$8$1$n49AJGSVqLU9_ePWaf4yEg$4xYhljdUek-TO4dzdH_fUwT_4sGw_J21cnHqyv6zeVI',
-  scopes: [
-    'audit:read',
-    'alerts:write',
-    'alerts:ack',
-    'silences:write',
-    'config:reload',
-    'reports:run',
-    'health:detailed',
-  ],
+  scopes: 'every', // the platform's API_SCOPES, read from its build when a service starts
 };
 const DEV_AUDIT_KEY = {
   name: 'dev-auditor',
@@ -46,18 +39,26 @@ const DEV_AUDIT_KEY = {
   hash: 'scrypt$32768$8$1$BabY-jeVH5A0T9K3gEGSdg$6jJuuPM21inY1YHVfbV34Vkx3z9qBZLDV8pPWFZ9K8w',
   scopes: ['audit:read'],
 };
-const devKeys = (...keys) => JSON.stringify(keys);
+const require = createRequire(import.meta.url);
+
+/** API_KEYS of a service; 'every' stands for every scope the built platform knows. */
+function devKeys(...keys) {
+  const { API_SCOPES } = require(path.join(root, 'libs/platform/dist/auth/api-scopes.js'));
+  return JSON.stringify(keys.map((key) => (key.scopes === 'every' ? { ...key, scopes: API_SCOPES } : key)));
+}
 const SERVICES = [
   {
     name: 'health',
     port: 3001,
-    env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml'), API_KEYS: devKeys(DEV_KEY) },
+    env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml') },
+    keys: [DEV_KEY],
   },
-  { name: 'audit', port: 3002, env: { API_KEYS: devKeys(DEV_KEY, DEV_AUDIT_KEY) } },
+  { name: 'audit', port: 3002, env: {}, keys: [DEV_KEY, DEV_AUDIT_KEY] },
   {
     name: 'alerting',
     port: 3003,
-    env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts`, API_KEYS: devKeys(DEV_KEY) },
+    env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${PORTS.inbox}/alerts` },
+    keys: [DEV_KEY],
   },
   {
     name: 'reporting',
@@ -66,8 +67,8 @@ const SERVICES = [
       SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
-      API_KEYS: devKeys(DEV_KEY),
     },
+    keys: [DEV_KEY],
   },
 ];
 const PORT_NAMES = {
@@ -416,6 +417,7 @@ function startService(service, password) {
         DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/vigil_${service.name}`,
         LOG_LEVEL: 'info',
         ENVIRONMENT: 'development',
+        API_KEYS: devKeys(...service.keys),
         ...service.env,
       },
     },

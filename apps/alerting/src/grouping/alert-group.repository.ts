@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { AlertStatus, LabelSet } from '../alerts/alert';
+import type { AlertState, AlertStatus, LabelSet } from '../alerts/alert';
 import type { Transaction } from '../alerts/alert.repository';
 
 export interface GroupRef {
@@ -23,16 +23,7 @@ export interface AlertGroupRow extends GroupRef, GroupTimings {
 }
 
 /** A member of a group with its alert as stored now; `current` is false for an older episode. */
-export interface GroupMember {
-  fingerprint: string;
-  labels: LabelSet;
-  annotations: Record<string, string>;
-  generatorURL: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  status: AlertStatus;
-  current: boolean;
-}
+export type GroupMember = AlertState & { current: boolean };
 
 interface GroupRowSql {
   group_key: string;

@@ -4,6 +4,7 @@ import { platformConfigSchema } from '@vigil/platform';
 
 import { DEFAULT_RULES_FILE, loadDetectorRules } from '../detect/detector-rules';
 import { parsePrivateKey } from '../integrity/checkpoint-signer';
+import { ed25519KeyText } from './ed25519-key-text';
 
 const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
 
@@ -26,21 +27,7 @@ export const auditConfigSchema = platformConfigSchema
      * Ed25519 private key signing checkpoints: PEM, or base64 of PKCS#8 DER. Required outside
      * development/test; unset there, a well-known development key is used (with a warning).
      */
-    AUDIT_SIGNING_KEY: z
-      .string()
-      .min(1)
-      .optional()
-      .superRefine((value, ctx) => {
-        if (value === undefined) return;
-        try {
-          parsePrivateKey(value);
-        } catch (error) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be an Ed25519 private key (PEM or base64 PKCS#8): ${error instanceof Error ? error.message : String(error)}`,
-          });
-        }
-      }),
+    AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
     /** How often the chain heads are signed. */
     AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
     /** Retention per category, in days; applied by dropping whole monthly partitions. */

@@ -3,20 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '@vigil/platform';
 
 import { parsePrivateKey, parsePublicKey } from '../integrity/checkpoint-signer';
-
-const keyText = (parse: (text: string) => unknown, what: string) =>
-  z
-    .string()
-    .min(1)
-    .optional()
-    .superRefine((value, ctx) => {
-      if (value === undefined) return;
-      try {
-        parse(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `must be an Ed25519 ${what} key (PEM or base64 DER)` });
-      }
-    });
+import { ed25519KeyText } from './ed25519-key-text';
 
 /** What the audit CLIs read: the database, the checkpoint key(s) and NATS (DLQ replay). */
 export const auditCliConfigSchema = z.object({
@@ -29,8 +16,8 @@ export const auditCliConfigSchema = z.object({
     .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
     .default('nats://127.0.0.1:4222'),
   /** The public key an auditor trusts (PEM or base64 SPKI); else derived from AUDIT_SIGNING_KEY. */
-  AUDIT_PUBLIC_KEY: keyText(parsePublicKey, 'public'),
-  AUDIT_SIGNING_KEY: keyText(parsePrivateKey, 'private'),
+  AUDIT_PUBLIC_KEY: ed25519KeyText(parsePublicKey, 'public'),
+  AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
 });
 
 export type AuditCliConfig = z.infer<typeof auditCliConfigSchema>;
