@@ -5,7 +5,7 @@ import { EpisodeRecorder } from '../incidents/episode-recorder';
 import type { RoutingConfig } from '../routing/routing-config';
 import type { AlertSource, AlertState, IncomingAlert } from './alert';
 import { applyIncoming, type AlertChange } from './alert-lifecycle';
-import { AlertRepository, type Transaction } from './alert.repository';
+import { AlertRepository, type StoredAlert, type Transaction } from './alert.repository';
 
 /** An alert taken from the intake journal: fingerprinted and redacted when it was accepted. */
 export interface ReceivedAlert {
@@ -37,20 +37,30 @@ export class AlertPipeline {
     private readonly episodes: EpisodeRecorder,
   ) {}
 
-  /** Returns what was applied and whether any group became due. The caller holds `lockWriters`. */
+  /**
+   * The stored state of the alerts `received` names, issued now: a caller pipelines it with the
+   * writers' lock and hands the result to apply().
+   */
+  known(tx: Transaction, received: readonly ReceivedAlert[]): Promise<Map<string, StoredAlert>> {
+    return this.alerts.findAll(tx, [...new Set(received.map((r) => r.fingerprint))]);
+  }
+
+  /**
+   * Returns what was applied and whether any group became due. The caller holds `lockWriters` and
+   * read `known` after taking it. Every write is issued before this first waits, so a caller may
+   * pipeline the statements that read their effect (the flush) right behind them.
+   */
   async apply(
     tx: Transaction,
     received: readonly ReceivedAlert[],
     routing: RoutingConfig,
+    known: ReadonlyMap<string, StoredAlert>,
   ): Promise<{ due: boolean; applied: AppliedAlert[] }> {
     if (received.length === 0) return { due: false, applied: [] };
-    // The caller holds the writers' lock. The sort is stable: a fingerprint received several times is
-    // merged in the order received.
+    // The sort is stable: a fingerprint received several times is merged in the order received.
     const keyed = [...received].sort((a, b) =>
       a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
     );
-    const fingerprints = [...new Set(keyed.map((k) => k.fingerprint))];
-    const known = await this.alerts.findAll(tx, fingerprints);
     const latest = new Map<string, SourcedChange>();
     for (const { fingerprint, alert, receivedAt, source } of keyed) {
       const earlier = latest.get(fingerprint);
@@ -69,15 +79,22 @@ export class AlertPipeline {
       );
     }
     const changes = [...latest.values()];
-    await this.alerts.saveAll(
+    const bySource = new Map<AlertSource, SourcedChange[]>();
+    for (const change of changes) {
+      const mine = bySource.get(change.source);
+      if (mine) mine.push(change);
+      else bySource.set(change.source, [change]);
+    }
+    // Issued in this order, travelling together; awaited together, so that no failure goes unheard.
+    const saving = this.alerts.saveAll(
       tx,
       changes.map((c) => c.next),
     );
-    const due = await this.membership.track(tx, changes, routing);
-    for (const source of new Set(changes.map((c) => c.source))) {
-      const mine = changes.filter((c) => c.source === source);
-      await this.episodes.record(tx, mine, source, routing, mine[0].at ?? new Date());
-    }
+    const tracking = this.membership.track(tx, changes, routing);
+    const recording = [...bySource].map(([source, mine]) =>
+      this.episodes.record(tx, mine, source, routing, mine[0].at ?? new Date()),
+    );
+    const [due] = await Promise.all([tracking, saving, ...recording]);
     return {
       due,
       applied: changes.map((c) => ({ state: c.next, transition: c.transition, source: c.source })),

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { SummaryRequestV1 } from '@vigil/contracts';
@@ -35,16 +35,23 @@ const COLUMNS = 'fingerprint, labels, annotations, generator_url, starts_at, end
  * which an ORM would turn into a statement or more per row.
  */
 @Injectable()
-export class AlertRepository {
+export class AlertRepository implements OnModuleDestroy {
   private readonly transactions: PreparedTransactions;
 
   constructor(private readonly dataSource: DataSource) {
     this.transactions = new PreparedTransactions(dataSource);
   }
 
-  /** Every writer of alerts, groups, episodes and the outbox runs in one of these (prepared statements). */
+  /**
+   * Every writer of alerts, groups, episodes and the outbox runs in one of these (prepared, pipelined
+   * statements: see PreparedTransactions).
+   */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.transactions.run(work);
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.transactions.close();
   }
 
   /**

@@ -54,19 +54,17 @@ export class NotificationOutbox {
 
   /**
    * enqueue() for notifications the caller hands to OutboxSender.deliverClaimed() right after its
-   * transaction commits (the notify hot path): they are stored claimed for `leaseMs`.
+   * transaction commits (the notify hot path): they are stored claimed for `leaseMs`, all in one
+   * statement. Returns, for each notification, what was stored (nothing for a key already queued).
    */
-  async enqueueClaimed(
+  async enqueueClaimedAll(
     tx: Transaction,
-    notification: GroupNotification,
+    notifications: readonly GroupNotification[],
     leaseMs: number,
-  ): Promise<ClaimedNotification[]> {
-    const claimed: ClaimedNotification[] = [];
-    for (const row of this.rowsOf(notification)) {
-      const stored = await this.notifications.enqueueClaimed(tx, row, leaseMs);
-      if (stored) claimed.push(stored);
-    }
-    return claimed;
+  ): Promise<ClaimedNotification[][]> {
+    const rows = notifications.map((notification) => this.rowsOf(notification));
+    const stored = await this.notifications.enqueueClaimed(tx, rows.flat(), leaseMs);
+    return rows.map((mine) => mine.flatMap((row) => stored.get(row.dedupeKey) ?? []));
   }
 
   /** One row per integration that is told: integrations without send_resolved skip resolved alerts. */

@@ -59,44 +59,61 @@ export class NotificationRepository {
   }
 
   /**
-   * enqueue() for a notification this replica is about to send itself: stored already claimed (first
-   * attempt counted, hidden from other senders for `leaseMs`), so no claim round trip is needed; a
-   * crash before the send only delays it until the lease ends. Null when its dedupe key already exists.
+   * enqueue() for notifications this replica is about to send itself, in one statement: stored
+   * already claimed (first attempt counted, hidden from other senders for `leaseMs`), so no claim
+   * round trip is needed; a crash before the send only delays it until the lease ends. Returns them
+   * by dedupe key; a key already stored is left out.
    */
   async enqueueClaimed(
     tx: Transaction,
-    notification: NewNotification,
+    notifications: readonly NewNotification[],
     leaseMs: number,
-  ): Promise<ClaimedNotification | null> {
+  ): Promise<Map<string, ClaimedNotification>> {
+    if (notifications.length === 0) return new Map();
     // The payload comes back as stored (jsonb orders keys its own way), so that this first attempt and
-    // any retry send byte-identical bodies.
-    const rows = await tx.query<{ id: string; payload: WebhookPayload }[]>(
+    // any retry send byte-identical bodies. Ids follow the order given (the sender's retry order).
+    const rows = await tx.query<{ id: string; dedupe_key: string; payload: WebhookPayload }[]>(
       `INSERT INTO notifications (dedupe_key, fingerprint, alert_status, receiver, integration, payload, action,
                                   attempts, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, 1, now() + $8 * interval '1 millisecond')
+       SELECT dedupe_key, fingerprint, alert_status, receiver, integration, payload, action, 1,
+              now() + $2 * interval '1 millisecond'
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (dedupe_key text, fingerprint text, alert_status text,
+              receiver text, integration text, payload jsonb, action text)) WITH ORDINALITY
+              AS r(dedupe_key, fingerprint, alert_status, receiver, integration, payload, action, n)
+        ORDER BY n
        ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, payload`,
+       RETURNING id, dedupe_key, payload`,
       [
-        notification.dedupeKey,
-        notification.fingerprint,
-        notification.alertStatus,
-        notification.receiver,
-        notification.integration,
-        JSON.stringify(notification.payload),
-        notification.action,
+        JSON.stringify(
+          notifications.map((n) => ({
+            dedupe_key: n.dedupeKey,
+            fingerprint: n.fingerprint,
+            alert_status: n.alertStatus,
+            receiver: n.receiver,
+            integration: n.integration,
+            payload: n.payload,
+            action: n.action,
+          })),
+        ),
         leaseMs,
       ],
     );
-    if (rows.length === 0) return null;
-    return {
-      id: String(rows[0].id),
-      fingerprint: notification.fingerprint,
-      receiver: notification.receiver,
-      integration: notification.integration,
-      payload: rows[0].payload,
-      action: notification.action,
-      attempts: 1,
-    };
+    const byKey = new Map(notifications.map((n) => [n.dedupeKey, n]));
+    return new Map(
+      rows.map((row) => {
+        const notification = byKey.get(row.dedupe_key) as NewNotification;
+        const claimed: ClaimedNotification = {
+          id: String(row.id),
+          fingerprint: notification.fingerprint,
+          receiver: notification.receiver,
+          integration: notification.integration,
+          payload: row.payload,
+          action: notification.action,
+          attempts: 1,
+        };
+        return [row.dedupe_key, claimed];
+      }),
+    );
   }
 
   /**
@@ -120,10 +137,12 @@ export class NotificationRepository {
     return rows;
   }
 
-  async markDelivered(id: string): Promise<void> {
+  async markDelivered(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.dataSource.query(
-      `UPDATE notifications SET status = 'delivered', finished_at = now(), last_error = NULL WHERE id = $1`,
-      [id],
+      `UPDATE notifications SET status = 'delivered', finished_at = now(), last_error = NULL
+        WHERE id = ANY($1::bigint[])`,
+      [ids],
     );
   }
 

@@ -5,6 +5,7 @@ import type { Counter } from 'prom-client';
 import { SERVICE_CONFIG } from '@vigil/platform';
 
 import { CoalescingPoller } from '../scheduling/coalescing-poller';
+import { GroupCommit } from '../scheduling/group-commit';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationRepository, type ClaimedNotification } from './notification.repository';
 import { afterFailure } from './retry-policy';
@@ -13,6 +14,12 @@ import { DeliveryError, IntegrationSender } from './integration.sender';
 export const NOTIFICATION_ATTEMPTS = 'alerting_notification_attempts_total';
 
 const BATCH_SIZE = 50;
+/**
+ * Deliveries are marked in batches, each mark waiting up to this long for others: one lone alert's
+ * UPDATE would otherwise compete with the next alert's transaction for the same cores. A crash in
+ * this window only means the lease ends and the notification is sent again, as for a crash mid-send.
+ */
+const MARK_LINGER_MS = 20;
 
 /**
  * The background half of the outbox: every DELIVERY_POLL_MS (and right after new notifications are
@@ -25,6 +32,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly poller: CoalescingPoller;
   /** Deliveries handed over by deliverClaimed() and not finished yet. */
   private readonly handedOver = new Set<Promise<void>>();
+  private readonly delivered: GroupCommit<string>;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AlertingConfig,
@@ -33,6 +41,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectMetric(NOTIFICATION_ATTEMPTS) private readonly attempts: Counter<string>,
   ) {
     this.poller = new CoalescingPoller(this.config.DELIVERY_POLL_MS, () => this.drain());
+    this.delivered = new GroupCommit((ids) => notifications.markDelivered(ids), 1, MARK_LINGER_MS);
   }
 
   onApplicationBootstrap(): void {
@@ -42,6 +51,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.poller.stop();
     await Promise.all(this.handedOver);
+    await this.delivered.close();
   }
 
   /** How long a claimed notification stays hidden from other senders. */
@@ -122,7 +132,7 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
       }
       return;
     }
-    await this.notifications.markDelivered(notification.id);
+    await this.delivered.submit(notification.id);
     this.attempts.inc({ result: 'delivered' });
     this.logger.log(fields, 'alert delivered');
   }

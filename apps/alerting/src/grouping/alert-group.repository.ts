@@ -41,82 +41,79 @@ interface GroupRowSql {
 /** All SQL of alert_groups and alert_group_members; no business rule lives here. */
 @Injectable()
 export class AlertGroupRepository {
-  /** Adds alert episodes to their groups in one statement; returns the `groupKey\0receiver\0fingerprint` of new ones. */
-  async addMembers(
-    tx: Transaction,
-    members: readonly (GroupRef & { fingerprint: string; startsAt: Date })[],
-  ): Promise<Set<string>> {
-    if (members.length === 0) return new Set();
-    const rows = await tx.query<{ group_key: string; receiver: string; fingerprint: string }[]>(
-      `INSERT INTO alert_group_members (group_key, receiver, fingerprint, starts_at)
-       SELECT group_key, receiver, fingerprint, starts_at
-         FROM jsonb_to_recordset($1::jsonb) AS r(group_key text, receiver text, fingerprint text, starts_at timestamptz)
-       ON CONFLICT DO NOTHING RETURNING group_key, receiver, fingerprint`,
-      [
-        JSON.stringify(
-          members.map((m) => ({
-            group_key: m.groupKey,
-            receiver: m.receiver,
-            fingerprint: m.fingerprint,
-            starts_at: m.startsAt.toISOString(),
-          })),
-        ),
-      ],
-    );
-    return new Set(rows.map((r) => `${r.group_key}\u0000${r.receiver}\u0000${r.fingerprint}`));
-  }
-
-  /** The groups any of these alerts is a member of. */
-  async groupsOfAll(tx: Transaction, fingerprints: readonly string[]): Promise<GroupRef[]> {
-    if (fingerprints.length === 0) return [];
-    const rows = await tx.query<{ group_key: string; receiver: string }[]>(
-      `SELECT DISTINCT group_key, receiver FROM alert_group_members WHERE fingerprint = ANY($1::text[])`,
-      [fingerprints],
-    );
-    return rows.map((r) => ({ groupKey: r.group_key, receiver: r.receiver }));
-  }
-
   /**
-   * schedule() for many groups in one statement: creates the missing ones (due after group_wait) and
-   * moves up only those whose next flush is later than their next group_interval boundary. Groups
-   * already due soon are not touched at all, so batches feeding one group do not queue behind its row.
+   * Group bookkeeping for a batch of alert changes, in one statement whatever its size: firing alert
+   * episodes join their groups; a group with a new member or a member whose status changed is made
+   * due (a new group after group_wait, an existing one at its next group_interval boundary); so is
+   * every group of an alert that resolved. Groups already due soon are not touched at all, so batches
+   * feeding one group do not queue behind its row. Returns how many groups were made (or kept) due.
    * Callers hold the alert writers' lock (AlertRepository.lockWriters); the notifier skips locked rows.
    */
-  async scheduleAll(
+  async track(
     tx: Transaction,
-    groups: readonly (GroupRef & { labels: LabelSet; timings: GroupTimings })[],
-  ): Promise<void> {
-    if (groups.length === 0) return;
+    members: readonly (GroupRef & {
+      fingerprint: string;
+      startsAt: Date;
+      transition: boolean;
+      labels: LabelSet;
+      timings: GroupTimings;
+    })[],
+    resolved: readonly string[],
+  ): Promise<number> {
+    if (members.length === 0 && resolved.length === 0) return 0;
     // Typed arrays rather than a JSON recordset: Postgres then knows how few rows join alert_groups and
-    // looks them up by key instead of scanning every live group.
-    await tx.query(
-      `WITH r AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::bigint[], $6::bigint[])
-                    AS r(group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms)
+    // looks them up by key instead of scanning every live group. The two UPDATEs of the old statements
+    // are one here: a statement may not update a row twice.
+    const rows = await tx.query<{ affected: string }[]>(
+      `WITH c AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[], $6::jsonb[],
+                              $7::bigint[], $8::bigint[], $9::bigint[])
+                    AS c(group_key, receiver, fingerprint, starts_at, transition, group_labels, group_wait_ms,
+                         group_interval_ms, repeat_interval_ms)
+       ), added AS (
+         INSERT INTO alert_group_members (group_key, receiver, fingerprint, starts_at)
+         SELECT group_key, receiver, fingerprint, starts_at FROM c
+         ON CONFLICT DO NOTHING RETURNING group_key, receiver
+       ), due AS (
+         SELECT DISTINCT ON (c.group_key, c.receiver) c.group_key, c.receiver, c.group_labels, c.group_wait_ms,
+                c.group_interval_ms, c.repeat_interval_ms
+           FROM c
+          WHERE c.transition OR EXISTS (SELECT 1 FROM added a WHERE a.group_key = c.group_key AND a.receiver = c.receiver)
+          ORDER BY c.group_key, c.receiver
        ), created AS (
          INSERT INTO alert_groups (group_key, receiver, group_labels, group_wait_ms, group_interval_ms,
                                    repeat_interval_ms, next_flush_at)
          SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
                 now() + group_wait_ms * interval '1 millisecond'
-           FROM r ORDER BY group_key, receiver
+           FROM due
          ON CONFLICT (group_key, receiver) DO NOTHING
+       ), affected AS (
+         SELECT group_key, receiver FROM due
+         UNION
+         SELECT group_key, receiver FROM alert_group_members WHERE fingerprint = ANY($10::text[])
+       ), moved AS (
+         UPDATE alert_groups g
+            SET next_flush_at = GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now())
+           FROM affected a
+          WHERE g.group_key = ANY(ARRAY(SELECT group_key FROM affected))
+            AND g.group_key = a.group_key AND g.receiver = a.receiver AND g.last_flush_at IS NOT NULL
+            AND g.next_flush_at > GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now())
        )
-       UPDATE alert_groups g
-          SET next_flush_at = LEAST(g.next_flush_at,
-                GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now()))
-         FROM r
-        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver
-          AND g.last_flush_at IS NOT NULL
-          AND g.next_flush_at > GREATEST(g.last_flush_at + r.group_interval_ms * interval '1 millisecond', now())`,
+       SELECT count(*) AS affected FROM affected`,
       [
-        groups.map((g) => g.groupKey),
-        groups.map((g) => g.receiver),
-        groups.map((g) => JSON.stringify(g.labels)),
-        groups.map((g) => g.timings.groupWaitMs),
-        groups.map((g) => g.timings.groupIntervalMs),
-        groups.map((g) => g.timings.repeatIntervalMs),
+        members.map((m) => m.groupKey),
+        members.map((m) => m.receiver),
+        members.map((m) => m.fingerprint),
+        members.map((m) => m.startsAt.toISOString()),
+        members.map((m) => m.transition),
+        members.map((m) => JSON.stringify(m.labels)),
+        members.map((m) => m.timings.groupWaitMs),
+        members.map((m) => m.timings.groupIntervalMs),
+        members.map((m) => m.timings.repeatIntervalMs),
+        resolved,
       ],
     );
+    return Number(rows[0].affected);
   }
 
   /** The groups an alert is a member of. */
@@ -126,19 +123,6 @@ export class AlertGroupRepository {
       [fingerprint],
     );
     return rows.map((r) => ({ groupKey: r.group_key, receiver: r.receiver }));
-  }
-
-  /** Makes existing groups due at their next group_interval boundary (a member resolved), in one statement. */
-  async rescheduleAll(tx: Transaction, groups: readonly GroupRef[]): Promise<void> {
-    if (groups.length === 0) return;
-    await tx.query(
-      `UPDATE alert_groups g SET next_flush_at = CASE WHEN g.last_flush_at IS NULL THEN g.next_flush_at
-           ELSE LEAST(g.next_flush_at, GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now()))
-           END
-         FROM unnest($1::text[], $2::text[]) AS r(group_key, receiver)
-        WHERE g.group_key = ANY($1::text[]) AND g.group_key = r.group_key AND g.receiver = r.receiver`,
-      [groups.map((g) => g.groupKey), groups.map((g) => g.receiver)],
-    );
   }
 
   /**

@@ -17,8 +17,8 @@ interface Candidate extends GroupRef {
 /**
  * Puts alerts into their groups in the caller's transaction (Alertmanager's aggregation): a firing
  * alert joins the group of every route it takes; a new member or a status change makes the group due
- * (after group_wait for a new group, at its next group_interval otherwise). A batch costs a few
- * statements whatever its size. Callers hold the alert writers' lock (AlertRepository.lockWriters).
+ * (after group_wait for a new group, at its next group_interval otherwise). A batch costs one
+ * statement whatever its size. Callers hold the alert writers' lock (AlertRepository.lockWriters).
  */
 @Injectable()
 export class GroupMembership {
@@ -51,20 +51,13 @@ export class GroupMembership {
         });
       }
     }
-    const added = await this.groups.addMembers(tx, candidates);
-    const toSchedule = new Map<string, Candidate>();
-    for (const c of candidates) {
-      if (c.transition || added.has(`${idOf(c)}\u0000${c.fingerprint}`)) toSchedule.set(idOf(c), c);
-    }
-    await this.groups.scheduleAll(tx, [...toSchedule.values()]);
-
     const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved');
-    const affected = await this.groups.groupsOfAll(
+    const due = await this.groups.track(
       tx,
+      candidates,
       resolved.map((c) => c.next.fingerprint),
     );
-    await this.groups.rescheduleAll(tx, affected);
-    return toSchedule.size > 0 || affected.length > 0;
+    return due > 0;
   }
 }
 

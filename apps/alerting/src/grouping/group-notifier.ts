@@ -6,7 +6,7 @@ import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import type { AlertState } from '../alerts/alert';
 import { AlertRepository, type Transaction } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
-import { NotificationOutbox } from '../delivery/notification-outbox';
+import { NotificationOutbox, type GroupNotification } from '../delivery/notification-outbox';
 import type { ClaimedNotification } from '../delivery/notification.repository';
 import { OutboxSender } from '../delivery/outbox.sender';
 import { inhibitedBy, type RoutingConfig } from '../routing/routing-config';
@@ -22,6 +22,16 @@ import {
 import { decideFlush, type FlushDecision } from './group-flush';
 
 const BATCH_SIZE = 100;
+
+/** Groups claimed for a flush, with what deciding it needs. */
+export interface DueGroups {
+  due: AlertGroupRow[];
+  members: Map<string, GroupMember[]>;
+  silences: SilenceMatcher;
+  /** Firing alerts that may inhibit others (empty without inhibit rules). */
+  firing: AlertState[];
+  routing: RoutingConfig;
+}
 
 /**
  * The dispatcher: every DELIVERY_POLL_MS (and right after alerts join or leave groups) it claims due
@@ -60,12 +70,33 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Flushes the groups due now inside the caller's transaction (the intake applier's, right after it
-   * made groups due, so a group_wait of 0 costs no second transaction). Returns the notifications to
-   * hand to OutboxSender.deliverClaimed() once that transaction commits.
+   * Claims the groups due now inside the caller's transaction (the intake applier's, right after its
+   * writes made groups due, so a group_wait of 0 costs no second transaction). Issued at once: it is
+   * pipelined behind the writes issued before it and sees their effect. Hand the claim to flushIn().
    */
-  async flushDueIn(tx: Transaction, now: Date): Promise<ClaimedNotification[]> {
-    const pass = await this.flushBatch(tx, now);
+  claimIn(tx: Transaction, now: Date): Promise<DueGroups> {
+    const routing = this.routing.current;
+    // The claim brings the members along; the silences and (in the transaction: alerts it applied,
+    // inhibition sources among them, count) the firing alerts travel with it.
+    return Promise.all([
+      this.groups.claimDueWithMembers(tx, BATCH_SIZE),
+      this.silences.matcherAt(now, tx),
+      routing.inhibitRules.length ? this.alerts.firing(now, tx) : Promise.resolve([]),
+    ]).then(([{ due, members }, silences, firing]) => ({ due, members, silences, firing, routing }));
+  }
+
+  /**
+   * Flushes claimed groups in the caller's transaction; returns the notifications to hand to
+   * OutboxSender.deliverClaimed() once it commits. `issued` is called as soon as every write is
+   * issued: a caller with nothing more to write commits right behind them (tx.commitAhead).
+   */
+  async flushIn(
+    tx: Transaction,
+    claim: DueGroups,
+    now: Date,
+    issued?: () => void,
+  ): Promise<ClaimedNotification[]> {
+    const pass = await this.flushClaimed(tx, claim, now, issued);
     if (pass.claimed === BATCH_SIZE) this.poller.nudge();
     return pass.queued;
   }
@@ -76,7 +107,10 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       let claimed: number;
       do {
-        const pass = await this.alerts.transaction((tx) => this.flushBatch(tx, now ?? new Date()));
+        const at = now ?? new Date();
+        const pass = await this.alerts.transaction(async (tx) =>
+          this.flushClaimed(tx, await this.claimIn(tx, at), at, () => tx.commitAhead?.()),
+        );
         claimed = pass.claimed;
         queued += pass.queued.length;
         // Committed: send what this pass queued now, without waiting for the sender's next pass.
@@ -93,59 +127,79 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One batch of due groups in a few statements whatever its size: members of all of them in one
-   * query, then the decisions, then member removal, flush bookkeeping and empty-group deletion for
-   * all of them at once (2,000 groups becoming due together must not cost 10,000 round trips).
+   * One batch of due groups in two round trips whatever its size: the claim with the members of all
+   * of them and the silences (claimIn), then the decisions, then the notifications, member removal,
+   * flush bookkeeping and empty-group deletion for all of them, pipelined (2,000 groups becoming due
+   * together must not cost 10,000 round trips, nor a lone alert ten).
    */
-  private async flushBatch(
+  private async flushClaimed(
     tx: Transaction,
+    { due, members, silences, firing, routing }: DueGroups,
     now: Date,
+    issued?: () => void,
   ): Promise<{ claimed: number; queued: ClaimedNotification[] }> {
-    // Hot path: the claim brings the members along (one round trip for both).
-    const { due, members } = await this.groups.claimDueWithMembers(tx, BATCH_SIZE);
-    if (due.length === 0) return { claimed: 0, queued: [] };
-    const routing = this.routing.current;
-    const [silences, firing] = await Promise.all([
-      this.silences.matcherAt(now),
-      // In the transaction: alerts applied by it (inhibition sources among them) count.
-      routing.inhibitRules.length ? this.alerts.firing(now, tx) : Promise.resolve([]),
-    ]);
-    const queued: ClaimedNotification[] = [];
+    if (due.length === 0) {
+      issued?.();
+      return { claimed: 0, queued: [] };
+    }
+    const notifications: (GroupNotification & { group: AlertGroupRow; told: number })[] = [];
     const over: (GroupRef & { fingerprint: string })[] = [];
     const outcomes: (GroupRef & { nextFlushInMs: number; notifiedFiring: string[] | null })[] = [];
     const emptied: GroupRef[] = [];
     for (const group of due) {
-      const result = await this.flush(
-        tx,
-        group,
-        members.get(`${group.groupKey}\u0000${group.receiver}`) ?? [],
+      const ref = { groupKey: group.groupKey, receiver: group.receiver };
+      const result = this.decide(group, members.get(`${group.groupKey}\u0000${group.receiver}`) ?? [], {
         routing,
         silences,
-        firing,
+        inhibitionSources: firing,
         now,
-      );
-      queued.push(...result.queued);
-      const ref = { groupKey: group.groupKey, receiver: group.receiver };
+      });
+      if (result.notification) notifications.push({ ...result.notification, group, told: result.told });
       over.push(...result.over.map((fingerprint) => ({ ...ref, fingerprint })));
       outcomes.push({ ...ref, ...result.decision });
       if (result.empty) emptied.push(ref);
     }
-    await this.groups.removeMembersAll(tx, over);
-    await this.groups.afterFlushAll(tx, outcomes);
-    await this.groups.deleteIfEmptyAll(tx, emptied);
-    return { claimed: due.length, queued };
+    const writes = [
+      this.outbox.enqueueClaimedAll(tx, notifications, this.sender.leaseMs),
+      this.groups.removeMembersAll(tx, over),
+      this.groups.afterFlushAll(tx, outcomes),
+      this.groups.deleteIfEmptyAll(tx, emptied),
+    ] as const;
+    issued?.();
+    const [queued] = await Promise.all(writes);
+    notifications.forEach(({ group, told, alerts }, index) =>
+      this.logger.log(
+        {
+          group_key: group.groupKey,
+          receiver: group.receiver,
+          firing: told,
+          resolved: alerts.length - told,
+          integrations: queued[index].length,
+        },
+        'group notification queued',
+      ),
+    );
+    return { claimed: due.length, queued: queued.flat() };
   }
 
-  /** Decides one group's flush and queues its notification; the caller does the bookkeeping. */
-  private async flush(
-    tx: Transaction,
+  /** Decides one group's flush and the notification it needs; the caller does the writes. */
+  private decide(
     group: AlertGroupRow,
     members: readonly GroupMember[],
-    routing: RoutingConfig,
-    silences: SilenceMatcher,
-    inhibitionSources: readonly AlertState[],
-    now: Date,
-  ): Promise<{ queued: ClaimedNotification[]; over: string[]; decision: FlushDecision; empty: boolean }> {
+    context: {
+      routing: RoutingConfig;
+      silences: SilenceMatcher;
+      inhibitionSources: readonly AlertState[];
+      now: Date;
+    },
+  ): {
+    notification: GroupNotification | null;
+    told: number;
+    over: string[];
+    decision: FlushDecision;
+    empty: boolean;
+  } {
+    const { routing, silences, inhibitionSources, now } = context;
     const over = members.filter((m) => !m.current || m.status === 'resolved');
     const firing = members.filter((m) => m.current && m.status === 'firing');
     const muted = (alert: AlertState) =>
@@ -163,36 +217,28 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
       repeatIntervalMs: group.repeatIntervalMs,
       now,
     });
-    let queued: ClaimedNotification[] = [];
     const receiver = routing.receivers.get(group.receiver);
+    let notification: GroupNotification | null = null;
     if (decision.notify && receiver) {
-      queued = await this.outbox.enqueueClaimed(
-        tx,
-        {
-          groupKey: group.groupKey,
-          groupLabels: group.groupLabels,
-          receiver,
-          key: `${group.receiver}:${group.groupKey}:${group.createdAt.getTime()}.${group.notifications + 1}`,
-          alerts: decision.alerts,
-        },
-        this.sender.leaseMs,
-      );
-      this.logger.log(
-        {
-          group_key: group.groupKey,
-          receiver: group.receiver,
-          firing: told.length,
-          resolved: decision.alerts.length - told.length,
-          integrations: queued.length,
-        },
-        'group notification queued',
-      );
+      notification = {
+        groupKey: group.groupKey,
+        groupLabels: group.groupLabels,
+        receiver,
+        key: `${group.receiver}:${group.groupKey}:${group.createdAt.getTime()}.${group.notifications + 1}`,
+        alerts: decision.alerts,
+      };
     } else if (decision.notify) {
       this.logger.warn(
         { group_key: group.groupKey, receiver: group.receiver },
         'receiver no longer configured',
       );
     }
-    return { queued, over: over.map((m) => m.fingerprint), decision, empty: firing.length === 0 };
+    return {
+      notification,
+      told: told.length,
+      over: over.map((m) => m.fingerprint),
+      decision,
+      empty: firing.length === 0,
+    };
   }
 }

@@ -16,7 +16,7 @@ export function episodeKeyOf(alert: Pick<AlertState, 'labels'>): { alertname: st
 /**
  * Keeps the memory Alertmanager lacks, in the caller's transaction: a new firing episode opens an
  * episode row (with its escalation policy, the first one whose matchers match) and a `fired` history
- * entry; a resolution closes it with a `resolved` entry.
+ * entry; a resolution closes it with a `resolved` entry. One statement, issued before this first waits.
  */
 @Injectable()
 export class EpisodeRecorder {
@@ -33,7 +33,7 @@ export class EpisodeRecorder {
     const fired = changes.filter((c) => c.transition && c.next.status === 'firing');
     const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved');
     if (fired.length === 0 && resolved.length === 0) return;
-    const opened = await this.episodes.recordAll(tx, {
+    await this.episodes.recordAll(tx, {
       open: fired.map(({ next: alert, at = now }) => {
         const policy = routing.escalationPolicies.find((p) => matchesAll(p.matchers, alert.labels));
         return {
@@ -57,12 +57,6 @@ export class EpisodeRecorder {
         ...resolved.map(({ next, at = now }) => this.entry(next, 'resolved', actor, at, {})),
       ],
     });
-    // An episode that already existed fires again (a re-fire within its own time range): re-open it.
-    for (const { next: alert } of fired) {
-      if (!opened.has(`${alert.fingerprint}@${alert.startsAt.toISOString()}`)) {
-        await this.episodes.reopen(tx, alert.fingerprint, alert.startsAt);
-      }
-    }
   }
 
   /** One history entry; `audit` ones (actions by people) are also published to the audit trail. */

@@ -97,8 +97,8 @@ export class EpisodeRepository {
 
   /**
    * A batch's episode bookkeeping in one statement (the ingest hot path: one round trip whatever the
-   * batch size): opens episodes (existing ones are left alone), resolves episodes by their source, adds
-   * the history entries. Returns the `fingerprint@startsAt` of the episodes it created.
+   * batch size): opens episodes (one that already exists fires again within its own time range: it is
+   * re-opened, keeping its acknowledgement), resolves episodes by their source, adds the history entries.
    */
   async recordAll(
     tx: Transaction,
@@ -108,8 +108,8 @@ export class EpisodeRepository {
       resolvedBy: string;
       history: readonly NewHistoryEntry[];
     },
-  ): Promise<Set<string>> {
-    const rows = await tx.query<{ fingerprint: string; starts_at: Date }[]>(
+  ): Promise<void> {
+    await tx.query(
       `WITH resolved AS (
          UPDATE alert_episodes e SET resolved_at = COALESCE(e.resolved_at, r.at),
                 resolved_by = COALESCE(e.resolved_by, $4), next_escalation_at = NULL
@@ -129,7 +129,7 @@ export class EpisodeRepository {
        SELECT fingerprint, starts_at, alertname, severity, labels, fired_at, escalation_policy, next_escalation_at
          FROM jsonb_to_recordset($1::jsonb) AS r(fingerprint text, starts_at timestamptz, alertname text,
               severity text, labels jsonb, fired_at timestamptz, escalation_policy text, next_escalation_at timestamptz)
-       ON CONFLICT DO NOTHING RETURNING fingerprint, starts_at`,
+       ON CONFLICT (fingerprint, starts_at) DO UPDATE SET resolved_at = NULL, resolved_by = NULL`,
       [
         JSON.stringify(work.open.map(episodeJson)),
         work.resolve.map((e) => e.fingerprint),
@@ -139,7 +139,6 @@ export class EpisodeRepository {
         work.resolve.map((e) => e.at.toISOString()),
       ],
     );
-    return new Set(rows.map((r) => `${r.fingerprint}@${r.starts_at.toISOString()}`));
   }
 
   /** Starts an episode; false when it already exists. */
@@ -194,13 +193,6 @@ export class EpisodeRepository {
   }
 
   /** Re-opens an episode that fires again after a resolution within its time range. */
-  async reopen(tx: Transaction, fingerprint: string, startsAt: Date): Promise<void> {
-    await tx.query(
-      `UPDATE alert_episodes SET resolved_at = NULL, resolved_by = NULL WHERE fingerprint = $1 AND starts_at = $2`,
-      [fingerprint, startsAt.toISOString()],
-    );
-  }
-
   async acknowledge(
     tx: Transaction,
     fingerprint: string,

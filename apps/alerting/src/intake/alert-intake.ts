@@ -7,7 +7,7 @@ import { redact } from '@vigil/redaction';
 import type { AlertSource, IncomingAlert } from '../alerts/alert';
 import { fingerprintOf } from '../alerts/fingerprint';
 import { AlertIntakeRepository, type IntakeAlert, type IntakeBatch } from './alert-intake.repository';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '../scheduling/group-commit';
 import { IntakeApplier } from './intake-applier';
 
 export const ALERTS_RECEIVED = 'alerting_alerts_received_total';
@@ -39,10 +39,14 @@ export class AlertIntake {
     if (incoming.length === 0) return;
     const batch: IntakeBatch = { source, receivedAt: new Date(), alerts: incoming.map(intakeAlertOf) };
     this.applier.acceptStarted();
+    let journalled = false;
     try {
-      if (!(await this.applier.applyIfQuiet(batch))) await this.commit.submit(batch);
+      if (!(await this.applier.applyIfQuiet(batch))) {
+        journalled = true;
+        await this.commit.submit(batch);
+      }
     } finally {
-      this.applier.acceptFinished();
+      this.applier.acceptFinished(journalled);
     }
     this.received.inc({ source }, incoming.length);
   }

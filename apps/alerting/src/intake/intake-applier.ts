@@ -4,7 +4,7 @@ import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { IncomingAlert } from '../alerts/alert';
 import { AlertPipeline, type AppliedAlert, type ReceivedAlert } from '../alerts/alert-pipeline';
-import { AlertRepository, type Transaction } from '../alerts/alert.repository';
+import { AlertRepository, type StoredAlert, type Transaction } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import type { ClaimedNotification } from '../delivery/notification.repository';
 import { OutboxSender } from '../delivery/outbox.sender';
@@ -73,10 +73,14 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     this.accepting++;
   }
 
-  /** A request was journalled (or failed to be): apply it. */
-  acceptFinished(): void {
+  /**
+   * A request was accepted: applied directly, or journalled (or failed to be), in which case a pass
+   * applies it. A direct apply left nothing to do: no pass (its query would only compete with the
+   * next request on a busy machine).
+   */
+  acceptFinished(journalled: boolean): void {
     this.accepting--;
-    this.poller.nudge();
+    if (journalled) this.poller.nudge();
   }
 
   /**
@@ -89,8 +93,13 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     this.applying++;
     try {
       const pass = await this.alerts.transaction(async (tx) => {
-        if (!(await this.journal.lockWritersIfJournalEmpty(tx))) return null;
-        return this.applyAndFlush(tx, receivedOf([batch]));
+        const received = receivedOf([batch]);
+        // One round trip: the lock and the read of the alerts' state travel together.
+        const empty = this.journal.lockWritersIfJournalEmpty(tx);
+        const known = this.pipeline.known(tx, received);
+        const [journalEmpty, stored] = await Promise.all([empty, known]);
+        if (!journalEmpty) return null;
+        return this.applyAndFlush(tx, received, stored, true);
       });
       if (pass === null) return false;
       this.afterCommit(pass);
@@ -141,7 +150,8 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
             for (const segment of segmentsOf(batches)) {
               const received = receivedOf(segment);
               alerts += received.length;
-              const result = await this.applyAndFlush(tx, received);
+              const known = await this.pipeline.known(tx, received);
+              const result = await this.applyAndFlush(tx, received, known, false);
               changes.push(...result.applied);
               queued.push(...result.queued);
             }
@@ -165,14 +175,22 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     return applied;
   }
 
-  /** Applies alerts and flushes the groups that became due now, in the caller's transaction. */
+  /**
+   * Applies alerts and flushes the groups due now, in the caller's transaction, in two round trips:
+   * the flush's claim is pipelined right behind the writes (so it sees the groups they made due), and
+   * the flush's writes are followed by COMMIT when `last` (nothing else is written in it).
+   */
   private async applyAndFlush(
     tx: Transaction,
     received: readonly ReceivedAlert[],
+    known: ReadonlyMap<string, StoredAlert>,
+    last: boolean,
   ): Promise<{ applied: AppliedAlert[]; queued: ClaimedNotification[] }> {
     const now = new Date();
-    const result = await this.pipeline.apply(tx, received, this.routing.current);
-    const queued = result.due ? await this.notifier.flushDueIn(tx, now) : [];
+    const applying = this.pipeline.apply(tx, received, this.routing.current, known);
+    const claiming = this.notifier.claimIn(tx, now);
+    const [result, claim] = await Promise.all([applying, claiming]);
+    const queued = await this.notifier.flushIn(tx, claim, now, last ? () => tx.commitAhead?.() : undefined);
     return { applied: result.applied, queued };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { Transaction } from '../alerts/alert.repository';
 import type { LabelMatcher } from '../matchers/label-matcher';
 import type { Silence } from './silence';
 
@@ -67,8 +68,9 @@ export class SilenceRepository {
   }
 
   /** Silences in force at `now`. */
-  async active(now: Date): Promise<Silence[]> {
-    const rows = await this.dataSource.query<SilenceRow[]>(
+  /** Silences in force at `now` (read in `tx` when given: pipelined with the flush that needs them). */
+  async active(now: Date, tx?: Transaction): Promise<Silence[]> {
+    const rows = await (tx ?? this.dataSource).query<SilenceRow[]>(
       `SELECT ${COLUMNS} FROM silences WHERE starts_at <= $1 AND ends_at > $1`,
       [now.toISOString()],
     );

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 import { redact } from '@vigil/redaction';
 
+import type { Transaction } from '../alerts/alert.repository';
+
 import {
   compileMatcher,
   MatcherSyntaxError,
@@ -110,9 +112,9 @@ export class SilenceService {
       });
   }
 
-  /** The silences in force now, ready to match alerts. */
-  async matcherAt(now = new Date()): Promise<SilenceMatcher> {
-    return new SilenceMatcher(await this.silences.active(now));
+  /** The silences in force now, ready to match alerts (read in `tx` when given). */
+  async matcherAt(now = new Date(), tx?: Transaction): Promise<SilenceMatcher> {
+    return new SilenceMatcher(await this.silences.active(now, tx));
   }
 }
 

@@ -25,4 +25,38 @@ describe('GroupCommit', () => {
     fail = false;
     await expect(commit.submit('b')).resolves.toBeUndefined();
   });
+
+  it('with lingerMs, holds a lone item so that items arriving within the window share its write', async () => {
+    const writes: number[][] = [];
+    const commit = new GroupCommit<number>(
+      (items) => {
+        writes.push(items);
+        return Promise.resolve();
+      },
+      1,
+      30,
+    );
+    const first = commit.submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = commit.submit(2);
+    expect(writes).toEqual([]);
+    await Promise.all([first, second]);
+    expect(writes).toEqual([[1, 2]]);
+  });
+
+  it('close() writes what is lingering at once and waits for it', async () => {
+    const writes: string[][] = [];
+    const commit = new GroupCommit<string>(
+      (items) => {
+        writes.push(items);
+        return Promise.resolve();
+      },
+      1,
+      60_000,
+    );
+    const pending = commit.submit('a');
+    await commit.close();
+    await pending;
+    expect(writes).toEqual([['a']]);
+  });
 });

@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+
+import { testDatabaseUrl } from '@vigil/testing';
+
+import { PreparedTransactions, type Transaction } from '../src/alerts/prepared-transaction';
+
+/**
+ * The alert pipeline's transactions pipeline their statements (pg's pipeline mode): what a caller
+ * issues without awaiting travels together and runs in the order issued, and no failure is lost even
+ * when nobody awaited the statement that failed.
+ */
+describe('PreparedTransactions (real Postgres)', () => {
+  let dataSource: DataSource;
+  let transactions: PreparedTransactions;
+
+  beforeAll(async () => {
+    dataSource = new DataSource({ type: 'postgres', url: await testDatabaseUrl() });
+    await dataSource.initialize();
+    await dataSource.query(`CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL)`);
+    transactions = new PreparedTransactions(dataSource);
+  });
+
+  afterAll(async () => {
+    await transactions?.close();
+    await dataSource?.destroy();
+  });
+
+  beforeEach(() => dataSource.query(`TRUNCATE items`));
+
+  const insert = (tx: Transaction, id: number, label: string | null = `item ${id}`) =>
+    tx.query(`INSERT INTO items (id, label) VALUES ($1, $2)`, [id, label]);
+  const stored = async () =>
+    (await dataSource.query<{ id: number }[]>(`SELECT id FROM items ORDER BY id`)).map((r) => r.id);
+
+  it('runs statements issued together in the order issued, each seeing the ones before it', async () => {
+    const counts = await transactions.run(async (tx) => {
+      const first = insert(tx, 1);
+      const countAfterFirst = tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM items`);
+      const second = insert(tx, 2);
+      const countAfterSecond = tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM items`);
+      await Promise.all([first, second]);
+      return [(await countAfterFirst)[0].n, (await countAfterSecond)[0].n];
+    });
+    expect(counts).toEqual([1, 2]);
+    expect(await stored()).toEqual([1, 2]);
+  });
+
+  it('fails with the statement that failed, even unawaited, and commits nothing', async () => {
+    const run = transactions.run((tx) => {
+      void insert(tx, 1);
+      void insert(tx, 2, null); // violates NOT NULL; nobody awaits it
+      void insert(tx, 3);
+      return Promise.resolve('done');
+    });
+    await expect(run).rejects.toThrow(/null value in column "label"/);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('commits right behind the last statements with commitAhead, and only if they all succeeded', async () => {
+    await transactions.run(async (tx) => {
+      const writes = [insert(tx, 1), insert(tx, 2)];
+      tx.commitAhead?.();
+      await Promise.all(writes);
+      await expect(insert(tx, 3)).rejects.toThrow('statement issued after commitAhead()');
+    });
+    expect(await stored()).toEqual([1, 2]);
+
+    const failing = transactions.run(async (tx) => {
+      const writes = [insert(tx, 4), insert(tx, 1)]; // 1 exists: unique violation
+      tx.commitAhead?.();
+      await Promise.allSettled(writes);
+    });
+    await expect(failing).rejects.toThrow(/duplicate key/);
+    expect(await stored()).toEqual([1, 2]);
+  });
+
+  it('leaves its connections usable after a failure', async () => {
+    for (let i = 0; i < 6; i++) {
+      await expect(transactions.run((tx) => insert(tx, 1, null))).rejects.toThrow(/null value/);
+    }
+    await transactions.run((tx) => insert(tx, 7));
+    expect(await stored()).toEqual([7]);
+  });
+});
