@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig, type QueryResult } from 'pg';
+import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -40,7 +41,18 @@ export class PreparedTransactions {
     const issued: Promise<unknown>[] = [];
     let committing: Promise<QueryResult> | null = null;
     let broken = false;
+    const stream = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    let corked = false;
     const send = (text: string, values?: unknown[]): Promise<QueryResult> => {
+      // Statements issued in one tick leave in one write (one segment, one wake-up of the backend).
+      if (!corked) {
+        corked = true;
+        stream.cork();
+        process.nextTick(() => {
+          corked = false;
+          stream.uncork();
+        });
+      }
       const sent = client.query({ name: values === undefined ? undefined : this.nameOf(text), text, values });
       // Each statement is awaited below, whether or not its caller awaited it: a failure is never lost.
       sent.catch(() => undefined);
