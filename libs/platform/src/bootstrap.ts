@@ -23,6 +23,7 @@ import { interceptProbes, ProbeResponder } from './health/probe-responder';
 import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
 import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
+import { errorMessage } from './errors/error-message';
 
 type PlatformShape = z.infer<typeof platformConfigSchema>;
 
@@ -134,10 +135,7 @@ export async function bootstrapService<S extends z.ZodType<PlatformShape>>(
 }
 
 function exitOnBootFailure(service: string, error: unknown): never {
-  const line =
-    error instanceof ConfigError
-      ? error.message
-      : `boot failed: ${error instanceof Error ? error.message : String(error)}`;
+  const line = error instanceof ConfigError ? error.message : `boot failed: ${errorMessage(error)}`;
   process.stderr.write(`vigil-${service}: ${line.split('\n')[0]}\n`);
   process.exit(1);
 }

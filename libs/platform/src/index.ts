@@ -32,6 +32,7 @@ export {
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export type { DatabaseOptions } from './database/database.module';
+export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
 export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
 import { AlertService } from './alert.service';
+import { errorMessage } from '@vigil/platform';
 
 /** How often firing alerts are checked for a passed endsAt; resolution is at most this late. */
 const SWEEP_INTERVAL_MS = 5000;
@@ -29,10 +30,7 @@ export class AlertExpiryJob implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.alerts.resolveExpired();
     } catch (error) {
-      this.logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        'alert expiry sweep failed',
-      );
+      this.logger.warn({ error: errorMessage(error) }, 'alert expiry sweep failed');
     }
   }
 }

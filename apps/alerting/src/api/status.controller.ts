@@ -1,6 +1,12 @@
 import { Controller, Get, HttpCode, Inject, InternalServerErrorException, Post } from '@nestjs/common';
 
-import { AnyApiKey, RequireScope, SERVICE_IDENTITY, type ServiceIdentity } from '@vigil/platform';
+import {
+  AnyApiKey,
+  errorMessage,
+  RequireScope,
+  SERVICE_IDENTITY,
+  type ServiceIdentity,
+} from '@vigil/platform';
 
 import { RoutingConfigService } from '../routing/routing-config.service';
 
@@ -51,7 +57,7 @@ export class StatusController {
     } catch (error) {
       throw new InternalServerErrorException({
         error: 'reload_failed',
-        message: `failed to reload config: ${error instanceof Error ? error.message : String(error)}`,
+        message: `failed to reload config: ${errorMessage(error)}`,
       });
     }
   }

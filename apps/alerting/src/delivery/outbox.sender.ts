@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import { GroupCommit } from '../scheduling/group-commit';
@@ -136,8 +136,4 @@ export class OutboxSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.attempts.inc({ result: 'delivered' });
     this.logger.log(fields, 'alert delivered');
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import type { AlertState } from '../alerts/alert';
@@ -118,10 +118,7 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
       } while (claimed === BATCH_SIZE && !this.poller.isStopped);
     } catch (error) {
       // The database is unreachable: the next tick tries again; the groups are still due.
-      this.logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        'group flush failed',
-      );
+      this.logger.warn({ error: errorMessage(error) }, 'group flush failed');
     }
     return queued;
   }

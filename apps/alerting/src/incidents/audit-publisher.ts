@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
 import { auditEventSubject, auditEventV1Schema, type AuditEventV1 } from '@vigil/contracts';
-import { NatsMessaging } from '@vigil/platform';
+import { errorMessage, NatsMessaging } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import { EpisodeRepository, type HistoryEntry } from './episode.repository';
@@ -63,10 +63,7 @@ export class AuditPublisher implements OnApplicationBootstrap, OnModuleDestroy {
         await this.episodes.markAudited(entry.id);
       }
     } catch (error) {
-      this.logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        'audit publish failed; will retry',
-      );
+      this.logger.warn({ error: errorMessage(error) }, 'audit publish failed; will retry');
     }
   }
 }

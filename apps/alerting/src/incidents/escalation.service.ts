@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import { AlertRepository } from '../alerts/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
@@ -37,12 +37,7 @@ export class EscalationService implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.running ??= this.escalate(new Date())
-        .catch((error: unknown) =>
-          this.logger.warn(
-            { error: error instanceof Error ? error.message : String(error) },
-            'escalation failed',
-          ),
-        )
+        .catch((error: unknown) => this.logger.warn({ error: errorMessage(error) }, 'escalation failed'))
         .finally(() => (this.running = null));
     }, this.config.DELIVERY_POLL_MS);
   }

@@ -4,10 +4,11 @@ import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { ALERTS_STREAM, ALERTS_WILDCARD } from '@vigil/contracts';
 import {
   contextFromNatsHeaders,
+  type DurablePullConsumer,
+  errorMessage,
   NatsMessaging,
   runWithContext,
   SERVICE_CONFIG,
-  type DurablePullConsumer,
 } from '@vigil/platform';
 
 import { AlertService } from '../alerts/alert.service';
@@ -86,7 +87,7 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
         {
           subject: msg.subject,
           stream_seq: msg.info.streamSequence,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         },
         'alert event not stored; will be redelivered',
       );

@@ -6,6 +6,7 @@ import {
 } from '@vigil/contracts';
 
 import type { IncomingAlert } from '../alerts/alert';
+import { errorMessage } from '@vigil/platform';
 
 export type TranslationResult =
   | { ok: true; alert: IncomingAlert }
@@ -23,7 +24,7 @@ export function translateAlertMessage(subject: string, data: Uint8Array, now: Da
   try {
     json = decodeJson(data);
   } catch (error) {
-    return { ok: false, reason: 'not_json', detail: error instanceof Error ? error.message : String(error) };
+    return { ok: false, reason: 'not_json', detail: errorMessage(error) };
   }
   const parsed = alertEventV1Schema.safeParse(json);
   if (!parsed.success) {

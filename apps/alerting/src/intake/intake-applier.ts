@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { IncomingAlert } from '../alerts/alert';
 import { AlertPipeline, type AppliedAlert, type ReceivedAlert } from '../alerts/alert-pipeline';
@@ -166,10 +166,7 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } catch (error) {
       // The database is unreachable: the batches stay journalled and the next pass retries them.
-      this.logger.warn(
-        { error: error instanceof Error ? error.message : String(error) },
-        'intake apply failed',
-      );
+      this.logger.warn({ error: errorMessage(error) }, 'intake apply failed');
     }
     this.wakeReaders();
     return applied;

@@ -1,4 +1,5 @@
 import type { LabelSet } from '../alerts/alert';
+import { errorMessage } from '@vigil/platform';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -37,9 +38,7 @@ export function compileMatcher(matcher: LabelMatcher): CompiledMatcher {
       try {
         re = new RegExp(`^(?:${matcher.value})$`, 'u');
       } catch (error) {
-        throw new MatcherSyntaxError(
-          `invalid regular expression "${matcher.value}": ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new MatcherSyntaxError(`invalid regular expression "${matcher.value}": ${errorMessage(error)}`);
       }
       const negate = matcher.type === '!~';
       return { ...matcher, test: (value) => re.test(value) !== negate };

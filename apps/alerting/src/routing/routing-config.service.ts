@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
-import { ConfigError, SERVICE_CONFIG } from '@vigil/platform';
+import { ConfigError, errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AlertingConfig } from '../config/alerting-config';
 import type { RoutingConfig } from './routing-config';
@@ -50,7 +50,7 @@ export class RoutingConfigService implements OnApplicationBootstrap, OnModuleDes
       this.config = this.load();
     } catch (error) {
       this.logger.error(
-        { error: error instanceof Error ? error.message : String(error) },
+        { error: errorMessage(error) },
         'config reload failed; keeping the previous configuration',
       );
       throw error;

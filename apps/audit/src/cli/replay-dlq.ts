@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { connect } from '@nats-io/transport-node';
 
-import { natsConnectOptions } from '@vigil/platform';
+import { errorMessage, natsConnectOptions } from '@vigil/platform';
 
 import { cliEnvironment, loadCliConfig } from '../config/cli-config';
 import { replayDlq } from '../ingest/dlq-replay';
@@ -31,6 +31,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`vigil-audit replay-dlq: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`vigil-audit replay-dlq: ${errorMessage(error)}\n`);
   process.exitCode = 2;
 });

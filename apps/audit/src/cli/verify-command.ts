@@ -8,6 +8,7 @@ import { keyIdOf, parsePublicKey, signingKey } from '../integrity/checkpoint-sig
 import { verifyChains, type VerifyReport } from '../integrity/chain-verifier';
 import { AuditChainStore } from '../storage/audit-chain.store';
 import { sqlFromPg } from '../storage/sql';
+import { errorMessage } from '@vigil/platform';
 
 export const VERIFY_USAGE =
   'usage: verify [--from <ISO date-time>] [--to <ISO date-time>] [--json]  (env: DATABASE_URL, AUDIT_PUBLIC_KEY or AUDIT_SIGNING_KEY)';
@@ -63,7 +64,7 @@ export async function runVerify(argv: readonly string[], config: AuditCliConfig,
     json = values.json ?? false;
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required');
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n${VERIFY_USAGE}`);
+    io.err(`${errorMessage(error)}\n${VERIFY_USAGE}`);
     return 2;
   }
   const client = new Client({ connectionString: config.DATABASE_URL });
@@ -76,7 +77,7 @@ export async function runVerify(argv: readonly string[], config: AuditCliConfig,
     io.out(json ? JSON.stringify(report, null, 2) : describeReport(report));
     return report.ok ? 0 : 1;
   } catch (error) {
-    io.err(`verify failed: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`verify failed: ${errorMessage(error)}`);
     return 2;
   } finally {
     await client.end().catch(() => undefined);

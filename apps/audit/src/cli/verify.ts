@@ -1,6 +1,7 @@
 // node apps/audit/dist/cli/verify.js [--from <iso>] [--to <iso>] [--json]
 import { cliEnvironment, loadCliConfig } from '../config/cli-config';
 import { runVerify } from './verify-command';
+import { errorMessage } from '@vigil/platform';
 
 async function main(): Promise<void> {
   const config = loadCliConfig(cliEnvironment());
@@ -11,6 +12,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`vigil-audit verify: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`vigil-audit verify: ${errorMessage(error)}\n`);
   process.exitCode = 2;
 });

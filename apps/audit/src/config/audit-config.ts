@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { platformConfigSchema } from '@vigil/platform';
+import { errorMessage, platformConfigSchema } from '@vigil/platform';
 
 import { DEFAULT_RULES_FILE, loadDetectorRules } from '../detect/detector-rules';
 import { parsePrivateKey } from '../integrity/checkpoint-signer';
@@ -45,7 +45,7 @@ export const auditConfigSchema = platformConfigSchema
         try {
           loadDetectorRules(file);
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          ctx.addIssue({ code: 'custom', message: errorMessage(error) });
         }
       }),
     /** How often consumer lag (pending messages) is sampled into the gauge. */

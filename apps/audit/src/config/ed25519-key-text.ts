@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorMessage } from '@vigil/platform';
 
 /** An optional Ed25519 key given as text (PEM or base64 DER), checked with `parse` at boot. */
 export const ed25519KeyText = (parse: (text: string) => unknown, what: 'private' | 'public') =>
@@ -11,7 +12,7 @@ export const ed25519KeyText = (parse: (text: string) => unknown, what: 'private'
       try {
         parse(value);
       } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
+        const detail = errorMessage(error);
         ctx.addIssue({
           code: 'custom',
           message: `must be an Ed25519 ${what} key (PEM or base64 ${what === 'private' ? 'PKCS#8' : 'SPKI'}): ${detail}`,

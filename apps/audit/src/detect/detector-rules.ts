@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 
 import { severitySchema } from '@vigil/contracts';
+import { errorMessage } from '@vigil/platform';
 
 /** The rules file shipped with the service (apps/audit/detector-rules.yaml). */
 export const DEFAULT_RULES_FILE = path.resolve(__dirname, '..', '..', 'detector-rules.yaml');
@@ -73,7 +74,7 @@ export function loadDetectorRules(file: string): DetectorRule[] {
   try {
     document = parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
   }
   const result = detectorRulesFileSchema.safeParse(document);
   if (!result.success) {

@@ -5,6 +5,7 @@ import {
   sourceFromAuditSubject,
   type AuditEventV1,
 } from '@vigil/contracts';
+import { errorMessage } from '@vigil/platform';
 
 export type RejectionReason = 'too_large' | 'not_json' | 'schema' | 'source_mismatch';
 
@@ -28,7 +29,7 @@ export function validateAuditMessage(subject: string, data: Uint8Array): Validat
   try {
     json = decodeJson(data);
   } catch (error) {
-    return { ok: false, reason: 'not_json', detail: error instanceof Error ? error.message : String(error) };
+    return { ok: false, reason: 'not_json', detail: errorMessage(error) };
   }
   const parsed = auditEventV1Schema.safeParse(json);
   if (!parsed.success) {

@@ -4,7 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 
 import { auditDlqSubject, HEADER_DLQ_REASON, HEADER_DLQ_SUBJECT, type AuditEventV1 } from '@vigil/contracts';
-import { correlationHeaders, NatsMessaging } from '@vigil/platform';
+import { correlationHeaders, errorMessage, NatsMessaging } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import { AuditEventRepository, type AppendedEvent } from '../storage/audit-event.repository';
@@ -63,10 +63,7 @@ export class AuditIngestService {
       appended = await this.repository.appendBatch(accepted.map((a) => a.event));
     } catch (error) {
       // Not stored: leave the messages for redelivery after a short delay.
-      this.logger.error(
-        { error: error instanceof Error ? error.message : String(error), batch: accepted.length },
-        'audit batch not stored',
-      );
+      this.logger.error({ error: errorMessage(error), batch: accepted.length }, 'audit batch not stored');
       for (const { msg } of accepted) msg.nak(2000);
       endTimer();
       return;
@@ -83,10 +80,7 @@ export class AuditIngestService {
     endTimer();
     for (const listener of this.listeners) {
       await listener(appended).catch((error: unknown) =>
-        this.logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          'stored-events listener failed',
-        ),
+        this.logger.error({ error: errorMessage(error) }, 'stored-events listener failed'),
       );
     }
   }
@@ -107,10 +101,7 @@ export class AuditIngestService {
       );
       msg.ack();
     } catch (error) {
-      this.logger.error(
-        { reason, error: error instanceof Error ? error.message : String(error) },
-        'dead-letter publish failed',
-      );
+      this.logger.error({ reason, error: errorMessage(error) }, 'dead-letter publish failed');
       msg.nak(2000);
     }
   }

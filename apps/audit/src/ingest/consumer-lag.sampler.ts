@@ -4,7 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 
 import { AUDIT_INGEST_CONSUMER, AUDIT_STREAM } from '@vigil/contracts';
-import { NatsMessaging, SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, NatsMessaging, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
 
@@ -40,10 +40,7 @@ export class ConsumerLagSampler implements OnApplicationBootstrap, OnModuleDestr
       this.pending.set(info.num_pending);
       this.ackPending.set(info.num_ack_pending);
     } catch (error) {
-      this.logger.debug(
-        { error: error instanceof Error ? error.message : String(error) },
-        'lag sample failed',
-      );
+      this.logger.debug({ error: errorMessage(error) }, 'lag sample failed');
     }
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
 import { AuditChainStore } from '../storage/audit-chain.store';
@@ -36,10 +36,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.running = this.checkpointHeads().catch((error: unknown) =>
-        this.logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          'checkpoint failed',
-        ),
+        this.logger.error({ error: errorMessage(error) }, 'checkpoint failed'),
       );
     }, this.config.AUDIT_CHECKPOINT_INTERVAL_MS);
     this.timer.unref();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../integrity/audit-category';
@@ -36,10 +36,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.running = this.applyRetention().catch((error: unknown) =>
-        this.logger.error(
-          { error: error instanceof Error ? error.message : String(error) },
-          'retention failed',
-        ),
+        this.logger.error({ error: errorMessage(error) }, 'retention failed'),
       );
     }, this.config.AUDIT_RETENTION_INTERVAL_MS);
     this.timer.unref();

@@ -4,6 +4,7 @@ import type { Capture, HttpTarget, SyntheticTarget } from '../targets/target-def
 import type { CheckResult } from './check-result';
 import { HttpChecker, type RawResponse } from './http-checker';
 import { readJsonPath } from './json-path';
+import { errorMessage } from '@vigil/platform';
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]{0,31})\}/g;
 
@@ -40,11 +41,7 @@ export class SyntheticChecker {
       try {
         request = substitute(step.request, values, remaining);
       } catch (error) {
-        return finish(
-          false,
-          lastStatus,
-          `${label}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        return finish(false, lastStatus, `${label}: ${errorMessage(error)}`);
       }
       const { result, response } = await this.http.exchange(request, cancel);
       lastStatus = result.statusCode;

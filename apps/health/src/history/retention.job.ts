@@ -3,6 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { redactString } from '@vigil/redaction';
 
 import { CheckHistoryRepository } from './check-history.repository';
+import { errorMessage } from '@vigil/platform';
 
 const DAY_MS = 86_400_000;
 /** Raw results are kept this long, then rolled into hourly rows. */
@@ -45,10 +46,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
       });
       if (rolled) this.logger.log({ raw_rows: rolled }, 'check results downsampled to hourly');
     } catch (error) {
-      this.logger.error(
-        { error: redactString(error instanceof Error ? error.message : String(error)) },
-        'downsampling failed',
-      );
+      this.logger.error({ error: redactString(errorMessage(error)) }, 'downsampling failed');
     }
   }
 }

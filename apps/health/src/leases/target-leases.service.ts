@@ -6,6 +6,7 @@ import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import { REPLICA_ID } from './replica-id';
 import { TargetLeaseRepository } from './target-lease.repository';
+import { errorMessage } from '@vigil/platform';
 
 /**
  * A lease outlives one interval by half of one (at least 2 s, for a late timer on a busy replica),
@@ -45,7 +46,7 @@ export class TargetLeases {
     } catch (error) {
       if (!this.degraded) {
         this.degraded = true;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.logger.warn(
           { replica: this.replicaId, error: redactString(message) },
           'target leases unavailable; checking every target',

@@ -7,7 +7,7 @@ import {
   HEALTH_STATUS_SUBJECT,
   healthStatusChangedV1Schema,
 } from '@vigil/contracts';
-import { NatsMessaging } from '@vigil/platform';
+import { errorMessage, NatsMessaging } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
 import type { CheckResult } from '../checks/check-result';
@@ -148,5 +148,5 @@ export class TargetStateService implements OnModuleInit {
 }
 
 function describe(error: unknown): string {
-  return redactString(error instanceof Error ? error.message : String(error));
+  return redactString(errorMessage(error));
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 
-import { ConfigError } from '@vigil/platform';
+import { ConfigError, errorMessage } from '@vigil/platform';
 
 import {
   TARGET_TYPES,
@@ -26,8 +26,7 @@ export function loadTargetsFile(file: string): TargetDefinition[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code =
-      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new ConfigError(VARIABLE, `${file}: cannot be read (${code})`);
   }
   return parseTargets(text, file);
@@ -42,7 +41,7 @@ export function parseTargets(text: string, file: string): TargetDefinition[] {
   try {
     document = parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return fail(`not valid YAML: ${message.split('\n')[0]}`);
   }
   const top = targetsFileSchema.safeParse(document ?? {});

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
 import type { ReportingConfig } from '../config/reporting-config';
@@ -35,7 +35,7 @@ export class ReportDelivery {
         const messageId = await this.mailer.send(email, recipients);
         return { sent: true, run: await this.repository.markSent(run.id, messageId) };
       } catch (error) {
-        lastError = redactString(error instanceof Error ? error.message : String(error));
+        lastError = redactString(errorMessage(error));
         this.logger.warn(
           { report_run_id: run.id, attempt, max_attempts: this.config.SMTP_SEND_ATTEMPTS, error: lastError },
           'report e-mail not accepted',

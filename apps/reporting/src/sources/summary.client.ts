@@ -13,7 +13,7 @@ import {
   type HealthSummaryReplyV1,
   type SummaryRequestV1,
 } from '@vigil/contracts';
-import { NatsMessaging, RpcError, SERVICE_CONFIG } from '@vigil/platform';
+import { errorMessage, NatsMessaging, RpcError, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportSources, SourceResult } from './source-result';
@@ -72,7 +72,7 @@ export function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof z.ZodError) return 'reply does not match the contract';
   if (error instanceof RpcError) return truncate(`${error.code}: ${error.message}`);
   const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (/timeout/i.test(name) || /timeout|timed out/i.test(message)) return `no reply within ${timeoutMs} ms`;
   if (/no ?responders/i.test(`${name} ${message}`)) return 'no responders';
   return truncate(message);

@@ -6,6 +6,7 @@ import { auditEventSubject, auditEventV1Schema, type AuditEventV1 } from '@vigil
 import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
 import { currentContext } from '../context/request-context';
 import { NatsMessaging } from '../nats/nats-messaging';
+import { errorMessage } from '../errors/error-message';
 
 /** An audit event as a service describes it; id, occurred_at, source and correlation ids are filled in. */
 export type AuditEventInput = Omit<AuditEventV1, 'id' | 'occurred_at' | 'source'> &
@@ -61,7 +62,7 @@ export class AuditPublisher {
         const ack = await this.messaging.publish(auditEventSubject(event.source), event, event.id);
         return { id: event.id, seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         if (attempt >= attempts) {
           this.logger.error({ event_id: event.id, attempts, error: message }, 'audit event not published');
           throw error;

@@ -20,6 +20,7 @@ import { OIDC_VERIFIER } from './auth.tokens';
 import { OidcTokenError, OidcVerifier, type Principal } from './oidc.verifier';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access';
 import { TokenBuckets } from './token-bucket';
+import { errorMessage } from '../errors/error-message';
 
 /** What the guard reads and writes of an HTTP request and response (Express has these). */
 export interface GuardedRequest {
@@ -170,7 +171,7 @@ export class ApiKeyGuard implements CanActivate {
       )
       .catch((error: unknown) =>
         this.logger.error(
-          { error: error instanceof Error ? error.message : String(error), reason },
+          { error: errorMessage(error), reason },
           'access denial not recorded in the audit trail',
         ),
       );

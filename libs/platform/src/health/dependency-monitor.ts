@@ -4,6 +4,7 @@ import { redactString } from '@vigil/redaction';
 
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
+import { errorMessage } from '../errors/error-message';
 
 export type DependencyStatus = 'up' | 'down' | 'unknown';
 
@@ -99,7 +100,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
       );
       this.record(check.name, 'up', started, null);
     } catch (error) {
-      this.record(check.name, 'down', started, error instanceof Error ? error.message : String(error));
+      this.record(check.name, 'down', started, errorMessage(error));
     } finally {
       void attempt.catch(() => undefined).finally(() => this.inFlight.delete(check.name));
     }

@@ -9,6 +9,7 @@ import { DependencyMonitor } from './dependency-monitor';
 import { EventLoopWatch } from './event-loop-watch';
 import { LifecycleState } from './lifecycle-state';
 import { PROBE_PATHS } from './probe-paths';
+import { errorMessage } from '../errors/error-message';
 
 export interface ProbeAnswer {
   status: 200 | 503;
@@ -129,7 +130,7 @@ export class ProbeResponder {
     try {
       send(req, res, 200, register.contentType, await register.metrics());
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       send(req, res, 500, 'application/json; charset=utf-8', JSON.stringify({ error: 'metrics', message }));
     }
   }

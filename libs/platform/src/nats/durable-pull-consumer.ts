@@ -9,6 +9,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { errorMessage } from '../errors/error-message';
 
 const ACK_WAIT_NS = 30 * 1e9;
 const RETRY_DELAY_MS = 1000;
@@ -87,7 +88,7 @@ export class DurablePullConsumer {
         const consumer = await this.js.consumers.get(stream, durable);
         await this.consume(consumer);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         this.logger.warn({ stream, durable, error: message }, 'consumer interrupted; retrying');
         await this.ensure().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
@@ -124,7 +125,7 @@ export class DurablePullConsumer {
         .catch((error: unknown) => {
           // Unacked messages are redelivered after ack_wait; a handler failure must not stop the loop.
           this.logger.error(
-            { stream: this.options.stream, error: error instanceof Error ? error.message : String(error) },
+            { stream: this.options.stream, error: errorMessage(error) },
             'batch handler failed',
           );
         })

@@ -14,6 +14,7 @@ import { STREAMS, type StreamDefinition } from '@vigil/contracts';
 import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 import { NATS_CONNECTION } from './nats.tokens';
+import { errorMessage } from '../errors/error-message';
 
 const RETENTION = {
   limits: RetentionPolicy.Limits,
@@ -66,5 +67,5 @@ export class JetStreamSetup implements OnModuleInit {
 }
 
 function isNotFound(error: unknown): boolean {
-  return /not found/i.test(error instanceof Error ? error.message : String(error));
+  return /not found/i.test(errorMessage(error));
 }

@@ -11,6 +11,7 @@ import { runWithContext } from '../context/request-context';
 import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
 import { DurablePullConsumer, type DurablePullConsumerOptions } from './durable-pull-consumer';
 import { NATS_CONNECTION } from './nats.tokens';
+import { errorMessage } from '../errors/error-message';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -88,7 +89,7 @@ export class NatsMessaging implements OnApplicationShutdown {
     try {
       parsed = schema.parse(JSON.parse(decoder.decode(msg.data)));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return this.reply(msg, {
         error: 'bad_request',
         message: `invalid request on ${msg.subject}: ${message}`,
