@@ -29,6 +29,7 @@ import { IncidentsController } from './incidents/incidents.controller';
 import { AlertIntake, ALERTS_RECEIVED } from './intake/alert-intake';
 import { AlertIntakeRepository } from './intake/alert-intake.repository';
 import { IntakeApplier } from './intake/intake-applier';
+import { NEW_GROUP_PATH, NewGroupFastPath } from './intake/new-group-fast-path';
 import { ALERTING_MIGRATIONS } from './migrations';
 import { RoutingConfigService } from './routing/routing-config.service';
 import { SilenceRepository } from './silences/silence.repository';
@@ -66,6 +67,7 @@ export class AlertingModule {
         AlertIntakeRepository,
         AlertPipeline,
         IntakeApplier,
+        NewGroupFastPath,
         AlertIntake,
         AlertService,
         PostAlertsRoute,
@@ -81,6 +83,11 @@ export class AlertingModule {
           name: ALERTS_RECEIVED,
           help: 'Alerts received, by transport',
           labelNames: ['source'],
+        }),
+        makeCounterProvider({
+          name: NEW_GROUP_PATH,
+          help: 'Lone requests of new alerts opening new groups written in one round trip (applied), or whose guess was wrong (fallback)',
+          labelNames: ['result'],
         }),
         makeCounterProvider({
           name: NOTIFICATION_ATTEMPTS,

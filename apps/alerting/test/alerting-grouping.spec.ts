@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { startWebhookSink, waitFor, type RecordedRequest, type WebhookSink } from '@vigil/testing';
 
-import { bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import {
+  bodyOf,
+  postAlerts,
+  startAlerting,
+  type AlertingHarness,
+  writeAlertingConfig,
+} from './alerting-harness';
 
 const ofGroup = (alertname: string) => (r: RecordedRequest) => bodyOf(r).groupLabels?.alertname === alertname;
 const summary = (r: RecordedRequest) =>
@@ -21,9 +23,7 @@ describe('alerting grouping (real Postgres, NATS, webhook receiver)', () => {
 
   beforeAll(async () => {
     sink = await startWebhookSink();
-    const file = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
-    writeFileSync(
-      file,
+    const file = writeAlertingConfig(
       `
 route:
   receiver: team

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { INestApplication } from '@nestjs/common';
 
 import { hashApiKey, startService } from '@vigil/platform';
@@ -127,3 +131,10 @@ export async function postAlerts(base: string, body: unknown): Promise<Response>
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Writes an alerting config (ALERTING_CONFIG_FILE) to a fresh temporary directory; returns its path. */
+export function writeAlertingConfig(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}

@@ -1,7 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 import {
@@ -13,7 +9,14 @@ import {
 import { startWebhookSink, waitFor, type RecordedRequest, type WebhookSink } from '@vigil/testing';
 
 import { EscalationService } from '../src/incidents/escalation.service';
-import { api, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import {
+  api,
+  bodyOf,
+  postAlerts,
+  startAlerting,
+  type AlertingHarness,
+  writeAlertingConfig,
+} from './alerting-harness';
 
 interface PdEvent {
   event_action: string;
@@ -40,9 +43,7 @@ describe('alerting incidents (real Postgres, NATS, HTTP receivers)', () => {
 
   beforeAll(async () => {
     sink = await startWebhookSink();
-    const file = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
-    writeFileSync(
-      file,
+    const file = writeAlertingConfig(
       `
 route:
   receiver: team

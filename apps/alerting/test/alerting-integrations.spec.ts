@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 
 import {
@@ -12,7 +9,7 @@ import {
   type WebhookSink,
 } from '@vigil/testing';
 
-import { postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+import { postAlerts, startAlerting, type AlertingHarness, writeAlertingConfig } from './alerting-harness';
 
 interface PdEvent {
   routing_key: string;
@@ -41,9 +38,7 @@ describe('alerting Slack, PagerDuty and e-mail receivers (real HTTP and SMTP ser
     slack = await startWebhookSink();
     pagerduty = await startWebhookSink();
     smtp = await startSmtpServer();
-    const file = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
-    writeFileSync(
-      file,
+    const file = writeAlertingConfig(
       `
 route:
   receiver: chat

@@ -44,11 +44,12 @@ export class PreparedTransactions {
     const stream = (client as unknown as { connection: { stream: Writable } }).connection.stream;
     let corked = false;
     const send = (text: string, values?: unknown[]): Promise<QueryResult> => {
-      // Statements issued in one tick leave in one write (one segment, one wake-up of the backend).
+      // Statements issued before the caller next waits leave in one write (one segment, one wake-up
+      // of the backend); a caller may send some ahead by yielding once (`await Promise.resolve()`).
       if (!corked) {
         corked = true;
         stream.cork();
-        process.nextTick(() => {
+        queueMicrotask(() => {
           corked = false;
           stream.uncork();
         });

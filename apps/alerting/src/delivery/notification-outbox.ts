@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { SERVICE_CONFIG } from '@vigil/platform';
 
@@ -34,6 +34,7 @@ const ACKNOWLEDGING: ReadonlySet<string> = new Set(['pagerduty']);
  */
 @Injectable()
 export class NotificationOutbox {
+  private readonly logger = new Logger(NotificationOutbox.name);
   private readonly externalURL: string;
 
   constructor(
@@ -64,7 +65,21 @@ export class NotificationOutbox {
   ): Promise<ClaimedNotification[][]> {
     const rows = notifications.map((notification) => this.rowsOf(notification));
     const stored = await this.notifications.enqueueClaimed(tx, rows.flat(), leaseMs);
-    return rows.map((mine) => mine.flatMap((row) => stored.get(row.dedupeKey) ?? []));
+    return notifications.map((notification, index) => {
+      const queued = rows[index].flatMap((row) => stored.get(row.dedupeKey) ?? []);
+      const firing = notification.alerts.filter((a) => a.status === 'firing').length;
+      this.logger.log(
+        {
+          group_key: notification.groupKey,
+          receiver: notification.receiver.name,
+          firing,
+          resolved: notification.alerts.length - firing,
+          integrations: queued.length,
+        },
+        'group notification queued',
+      );
+      return queued;
+    });
   }
 
   /** One row per integration that is told: integrations without send_resolved skip resolved alerts. */

@@ -116,6 +116,68 @@ export class AlertGroupRepository {
     return Number(rows[0].affected);
   }
 
+  /**
+   * Creates groups that do not exist yet with their first members, each in the state its first flush
+   * left it (`flush`, decided by the caller), or due after group_wait when it was not flushed, in one
+   * statement. Callers hold the alert writers' lock and checked the groups are new.
+   */
+  async createAll(
+    tx: Transaction,
+    groups: readonly (GroupRef & {
+      labels: LabelSet;
+      timings: GroupTimings;
+      createdAt: Date;
+      flush: { nextFlushInMs: number; notifiedFiring: string[] | null } | null;
+    })[],
+    members: readonly (GroupRef & { fingerprint: string; startsAt: Date })[],
+  ): Promise<void> {
+    if (groups.length === 0) return;
+    await tx.query(
+      `WITH created AS (
+         INSERT INTO alert_groups (group_key, receiver, group_labels, group_wait_ms, group_interval_ms,
+                                   repeat_interval_ms, next_flush_at, last_flush_at, last_notified_at,
+                                   notified_firing, notifications, created_at)
+         SELECT group_key, receiver, group_labels, group_wait_ms, group_interval_ms, repeat_interval_ms,
+                now() + next_flush_in_ms * interval '1 millisecond',
+                CASE WHEN flushed THEN now() END,
+                CASE WHEN notified IS NOT NULL THEN now() END,
+                CASE WHEN notified IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(notified)) END,
+                CASE WHEN notified IS NULL THEN 0 ELSE 1 END,
+                created_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(group_key text, receiver text, group_labels jsonb,
+                group_wait_ms bigint, group_interval_ms bigint, repeat_interval_ms bigint, next_flush_in_ms bigint,
+                flushed boolean, notified jsonb, created_at timestamptz)
+       )
+       INSERT INTO alert_group_members (group_key, receiver, fingerprint, starts_at)
+       SELECT group_key, receiver, fingerprint, starts_at
+         FROM jsonb_to_recordset($2::jsonb) AS m(group_key text, receiver text, fingerprint text, starts_at timestamptz)`,
+      [
+        JSON.stringify(
+          groups.map((g) => ({
+            group_key: g.groupKey,
+            receiver: g.receiver,
+            group_labels: g.labels,
+            group_wait_ms: g.timings.groupWaitMs,
+            group_interval_ms: g.timings.groupIntervalMs,
+            repeat_interval_ms: g.timings.repeatIntervalMs,
+            next_flush_in_ms: g.flush ? g.flush.nextFlushInMs : g.timings.groupWaitMs,
+            flushed: g.flush !== null,
+            notified: g.flush?.notifiedFiring ?? null,
+            created_at: g.createdAt.toISOString(),
+          })),
+        ),
+        JSON.stringify(
+          members.map((m) => ({
+            group_key: m.groupKey,
+            receiver: m.receiver,
+            fingerprint: m.fingerprint,
+            starts_at: m.startsAt.toISOString(),
+          })),
+        ),
+      ],
+    );
+  }
+
   /** The groups an alert is a member of. */
   async groupsOf(tx: Transaction, fingerprint: string): Promise<GroupRef[]> {
     const rows = await tx.query<{ group_key: string; receiver: string }[]>(

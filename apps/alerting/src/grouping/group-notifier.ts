@@ -9,7 +9,7 @@ import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationOutbox, type GroupNotification } from '../delivery/notification-outbox';
 import type { ClaimedNotification } from '../delivery/notification.repository';
 import { OutboxSender } from '../delivery/outbox.sender';
-import { inhibitedBy, type RoutingConfig } from '../routing/routing-config';
+import type { RoutingConfig } from '../routing/routing-config';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import type { SilenceMatcher } from '../silences/silence';
 import { SilenceService } from '../silences/silence.service';
@@ -19,7 +19,7 @@ import {
   type GroupMember,
   type GroupRef,
 } from './alert-group.repository';
-import { decideFlush, type FlushDecision } from './group-flush';
+import { decideGroupFlush } from './group-decision';
 
 const BATCH_SIZE = 100;
 
@@ -139,19 +139,25 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
       issued?.();
       return { claimed: 0, queued: [] };
     }
-    const notifications: (GroupNotification & { group: AlertGroupRow; told: number })[] = [];
+    const notifications: GroupNotification[] = [];
     const over: (GroupRef & { fingerprint: string })[] = [];
     const outcomes: (GroupRef & { nextFlushInMs: number; notifiedFiring: string[] | null })[] = [];
     const emptied: GroupRef[] = [];
     for (const group of due) {
       const ref = { groupKey: group.groupKey, receiver: group.receiver };
-      const result = this.decide(group, members.get(`${group.groupKey}\u0000${group.receiver}`) ?? [], {
+      const result = decideGroupFlush(group, members.get(`${group.groupKey}\u0000${group.receiver}`) ?? [], {
         routing,
         silences,
         inhibitionSources: firing,
         now,
       });
-      if (result.notification) notifications.push({ ...result.notification, group, told: result.told });
+      if (result.notification) notifications.push(result.notification);
+      if (result.receiverMissing) {
+        this.logger.warn(
+          { group_key: group.groupKey, receiver: group.receiver },
+          'receiver no longer configured',
+        );
+      }
       over.push(...result.over.map((fingerprint) => ({ ...ref, fingerprint })));
       outcomes.push({ ...ref, ...result.decision });
       if (result.empty) emptied.push(ref);
@@ -164,78 +170,6 @@ export class GroupNotifier implements OnApplicationBootstrap, OnModuleDestroy {
     ] as const;
     issued?.();
     const [queued] = await Promise.all(writes);
-    notifications.forEach(({ group, told, alerts }, index) =>
-      this.logger.log(
-        {
-          group_key: group.groupKey,
-          receiver: group.receiver,
-          firing: told,
-          resolved: alerts.length - told,
-          integrations: queued[index].length,
-        },
-        'group notification queued',
-      ),
-    );
     return { claimed: due.length, queued: queued.flat() };
-  }
-
-  /** Decides one group's flush and the notification it needs; the caller does the writes. */
-  private decide(
-    group: AlertGroupRow,
-    members: readonly GroupMember[],
-    context: {
-      routing: RoutingConfig;
-      silences: SilenceMatcher;
-      inhibitionSources: readonly AlertState[];
-      now: Date;
-    },
-  ): {
-    notification: GroupNotification | null;
-    told: number;
-    over: string[];
-    decision: FlushDecision;
-    empty: boolean;
-  } {
-    const { routing, silences, inhibitionSources, now } = context;
-    const over = members.filter((m) => !m.current || m.status === 'resolved');
-    const firing = members.filter((m) => m.current && m.status === 'firing');
-    const muted = (alert: AlertState) =>
-      silences.silencedBy(alert.labels).length > 0 ||
-      (routing.inhibitRules.length > 0 &&
-        inhibitedBy(routing.inhibitRules, alert, inhibitionSources).length > 0);
-    const told = firing.filter((a) => !muted(a));
-    const decision = decideFlush({
-      firing: told,
-      resolved: over.filter((m) => m.current),
-      mutedCount: firing.length - told.length,
-      notifiedFiring: group.notifiedFiring,
-      lastNotifiedAt: group.lastNotifiedAt,
-      groupIntervalMs: group.groupIntervalMs,
-      repeatIntervalMs: group.repeatIntervalMs,
-      now,
-    });
-    const receiver = routing.receivers.get(group.receiver);
-    let notification: GroupNotification | null = null;
-    if (decision.notify && receiver) {
-      notification = {
-        groupKey: group.groupKey,
-        groupLabels: group.groupLabels,
-        receiver,
-        key: `${group.receiver}:${group.groupKey}:${group.createdAt.getTime()}.${group.notifications + 1}`,
-        alerts: decision.alerts,
-      };
-    } else if (decision.notify) {
-      this.logger.warn(
-        { group_key: group.groupKey, receiver: group.receiver },
-        'receiver no longer configured',
-      );
-    }
-    return {
-      notification,
-      told: told.length,
-      over: over.map((m) => m.fingerprint),
-      decision,
-      empty: firing.length === 0,
-    };
   }
 }

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 
 import type { AlertSource, LabelSet } from '../alerts/alert';
 import { ALERT_WRITERS_LOCK, type Transaction } from '../alerts/alert.repository';
+import type { GroupRef } from '../grouping/alert-group.repository';
+import { SILENCES_IN_FORCE_SIGNATURE } from '../silences/silence.repository';
 
 /** One alert as journalled: validated, fingerprinted on its labels as sent, and redacted. */
 export interface IntakeAlert {
@@ -105,10 +107,44 @@ export class AlertIntakeRepository {
    * i.e. whether a request may be applied directly without overtaking journalled ones.
    */
   async lockWritersIfJournalEmpty(tx: Transaction): Promise<boolean> {
-    const [row] = await tx.query<{ empty: boolean }[]>(
-      `SELECT ${ALERT_WRITERS_LOCK}::text AS locked, NOT EXISTS (SELECT 1 FROM alert_intake) AS empty`,
+    // Two statements, pipelined: a statement reads as of when it started, so the check must start
+    // once the lock is held, or it could miss what the writer before us committed meanwhile.
+    const locking = tx.query(`SELECT ${ALERT_WRITERS_LOCK}::text AS locked`);
+    const checking = tx.query<{ empty: boolean }[]>(
+      `SELECT NOT EXISTS (SELECT 1 FROM alert_intake) AS empty`,
     );
+    const [, [row]] = await Promise.all([locking, checking]);
     return row.empty;
+  }
+
+  /**
+   * Takes the alert writers' lock and checks, in the caller's transaction, that nothing these writes
+   * were decided from has changed: the journal is empty, none of these alerts nor groups exists, and
+   * the silences in force are the ones with `silences` as signature. Otherwise the statement fails
+   * with SQLSTATE VA001 (isExpectationFailure) and the transaction with it.
+   */
+  lockWritersExpectingNew(
+    tx: Transaction,
+    expected: { fingerprints: readonly string[]; groups: readonly GroupRef[]; silences: string },
+  ): Promise<unknown> {
+    // The checks run in a statement of their own, started once the lock is held (see above).
+    const locking = tx.query(`SELECT ${ALERT_WRITERS_LOCK}::text AS locked`);
+    const checking = tx.query(
+      `SELECT vigil_alerting_expect(NOT EXISTS (SELECT 1 FROM alert_intake), 'an empty intake journal'),
+              vigil_alerting_expect(NOT EXISTS (SELECT 1 FROM alerts WHERE fingerprint = ANY($1::text[])), 'new alerts'),
+              vigil_alerting_expect(NOT EXISTS (
+                SELECT 1 FROM alert_groups g JOIN unnest($2::text[], $3::text[]) AS r(group_key, receiver)
+                    ON g.group_key = r.group_key AND g.receiver = r.receiver
+                 WHERE g.group_key = ANY($2::text[])), 'new groups'),
+              vigil_alerting_expect(${SILENCES_IN_FORCE_SIGNATURE} = $4, 'the same silences in force')`,
+      [
+        expected.fingerprints,
+        expected.groups.map((g) => g.groupKey),
+        expected.groups.map((g) => g.receiver),
+        expected.silences,
+      ],
+    );
+    return Promise.all([locking, checking]);
   }
 
   /** The newest journalled batch still to apply; null when the journal is empty. */
@@ -127,4 +163,9 @@ export class AlertIntakeRepository {
     );
     return row.done;
   }
+}
+
+/** The failure lockWritersExpectingNew() reports when what the writes were decided from has changed. */
+export function isExpectationFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'VA001';
 }

@@ -12,6 +12,7 @@ import { GroupNotifier } from '../grouping/group-notifier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { CoalescingPoller } from '../scheduling/coalescing-poller';
 import { AlertIntakeRepository, type IntakeAlert, type IntakeBatch } from './alert-intake.repository';
+import { NewGroupFastPath } from './new-group-fast-path';
 
 /** Journalled requests applied per transaction at most, and about how many alerts. */
 const BATCHES_PER_PASS = 100;
@@ -56,6 +57,7 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly routing: RoutingConfigService,
     private readonly notifier: GroupNotifier,
     private readonly sender: OutboxSender,
+    private readonly newGroups: NewGroupFastPath,
   ) {
     this.poller = new CoalescingPoller(config.DELIVERY_POLL_MS, () => this.drain());
   }
@@ -92,15 +94,17 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.accepting > 1 || this.applying > 0) return false;
     this.applying++;
     try {
-      const pass = await this.alerts.transaction(async (tx) => {
-        const received = receivedOf([batch]);
-        // One round trip: the lock and the read of the alerts' state travel together.
-        const empty = this.journal.lockWritersIfJournalEmpty(tx);
-        const known = this.pipeline.known(tx, received);
-        const [journalEmpty, stored] = await Promise.all([empty, known]);
-        if (!journalEmpty) return null;
-        return this.applyAndFlush(tx, received, stored, true);
-      });
+      const received = receivedOf([batch]);
+      const pass =
+        (await this.newGroups.tryApply(received)) ??
+        (await this.alerts.transaction(async (tx) => {
+          // One round trip: the lock and the read of the alerts' state travel together.
+          const empty = this.journal.lockWritersIfJournalEmpty(tx);
+          const known = this.pipeline.known(tx, received);
+          const [journalEmpty, stored] = await Promise.all([empty, known]);
+          if (!journalEmpty) return null;
+          return this.applyAndFlush(tx, received, stored, true);
+        }));
       if (pass === null) return false;
       this.afterCommit(pass);
       return true;
@@ -197,6 +201,7 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
     queued: readonly ClaimedNotification[];
   }): void {
     this.sender.deliverClaimed(pass.queued);
+    this.newGroups.remember(pass.applied);
     this.logApplied(pass.applied);
   }
 

@@ -5,6 +5,7 @@ import { CreateAlertGroups1763900000004 } from './1763900000004-create-alert-gro
 import { CreateEpisodesAndHistory1763900000005 } from './1763900000005-create-episodes-and-history';
 import { AddNotificationIntegration1763900000003 } from './1763900000003-add-notification-integration';
 import { CreateAlertIntake1763900000006 } from './1763900000006-create-alert-intake';
+import { CreateExpectFunction1763900000007 } from './1763900000007-create-expect-function';
 
 /** Every migration of the alerting database, oldest first. */
 export const ALERTING_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALERTING_MIGRATIONS = [
   CreateAlertGroups1763900000004,
   CreateEpisodesAndHistory1763900000005,
   CreateAlertIntake1763900000006,
+  CreateExpectFunction1763900000007,
 ];

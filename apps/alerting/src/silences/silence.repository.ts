@@ -16,6 +16,15 @@ interface SilenceRow {
 }
 
 const COLUMNS = 'id, matchers, starts_at, ends_at, created_by, comment, updated_at';
+/** A silence's version: its last update, in microseconds (every change of a silence moves it). */
+const SILENCE_VERSION = `(extract(epoch FROM updated_at) * 1000000)::bigint::text`;
+
+/**
+ * SQL for the signature of the silences in force now (ids and versions, in id order), as active()
+ * returns it: equal signatures mean the same silences, unchanged, are in force.
+ */
+export const SILENCES_IN_FORCE_SIGNATURE = `coalesce((SELECT string_agg(id::text || ':' || ${SILENCE_VERSION}, ',' ORDER BY id)
+   FROM silences WHERE starts_at <= now() AND ends_at > now()), '')`;
 
 /** All SQL of the silences table; no business rule lives here. */
 @Injectable()
@@ -67,14 +76,17 @@ export class SilenceRepository {
     return rows.map(toSilence);
   }
 
-  /** Silences in force at `now`. */
-  /** Silences in force at `now` (read in `tx` when given: pipelined with the flush that needs them). */
-  async active(now: Date, tx?: Transaction): Promise<Silence[]> {
-    const rows = await (tx ?? this.dataSource).query<SilenceRow[]>(
-      `SELECT ${COLUMNS} FROM silences WHERE starts_at <= $1 AND ends_at > $1`,
+  /**
+   * Silences in force at `now` (read in `tx` when given: pipelined with the flush that needs them),
+   * with their signature: ids and versions as SILENCES_IN_FORCE_SIGNATURE spells them.
+   */
+  async active(now: Date, tx?: Transaction): Promise<{ silences: Silence[]; signature: string }> {
+    const rows = await (tx ?? this.dataSource).query<(SilenceRow & { version: string })[]>(
+      `SELECT ${COLUMNS}, ${SILENCE_VERSION} AS version FROM silences
+        WHERE starts_at <= $1 AND ends_at > $1 ORDER BY id`,
       [now.toISOString()],
     );
-    return rows.map(toSilence);
+    return { silences: rows.map(toSilence), signature: rows.map((r) => `${r.id}:${r.version}`).join(',') };
   }
 }
 

@@ -40,11 +40,13 @@ const STATE_ORDER = { active: 0, pending: 1, expired: 2 } as const;
 @Injectable()
 export class SilenceService {
   private readonly logger = new Logger(SilenceService.name);
+  private lastRead: { matcher: SilenceMatcher; signature: string } | null = null;
 
   constructor(private readonly silences: SilenceRepository) {}
 
   async upsert(command: SilenceCommand, now = new Date()): Promise<Silence> {
     validate(command, now);
+    this.lastRead = null;
     const fields = redact({
       matchers: command.matchers,
       startsAt: command.startsAt < now ? now : command.startsAt,
@@ -83,6 +85,7 @@ export class SilenceService {
     const silence = await this.get(id);
     const state = silenceStateAt(silence, now);
     if (state === 'expired') return;
+    this.lastRead = null;
     await this.silences.update({
       ...silence,
       startsAt: state === 'pending' ? now : silence.startsAt,
@@ -114,7 +117,19 @@ export class SilenceService {
 
   /** The silences in force now, ready to match alerts (read in `tx` when given). */
   async matcherAt(now = new Date(), tx?: Transaction): Promise<SilenceMatcher> {
-    return new SilenceMatcher(await this.silences.active(now, tx));
+    const { silences, signature } = await this.silences.active(now, tx);
+    const matcher = new SilenceMatcher(silences);
+    this.lastRead = { matcher, signature };
+    return matcher;
+  }
+
+  /**
+   * The silences in force as last read here, with their signature (SILENCES_IN_FORCE_SIGNATURE): a
+   * writer that decides with them checks, in its transaction, that they are still the ones in force.
+   * Null before the first read and after a change made here.
+   */
+  lastInForce(): { matcher: SilenceMatcher; signature: string } | null {
+    return this.lastRead;
   }
 }
 
