@@ -2,6 +2,7 @@ import { Client } from 'pg';
 
 import { startWebhookSink, waitFor, type WebhookSink } from '@vigil/testing';
 
+import { AlertIntakeRepository } from '../src/intake/alert-intake.repository';
 import {
   about,
   api,
@@ -169,5 +170,30 @@ receivers:
     const before = await outcomes();
     await postAlerts(h.base, [{ labels: { alertname: 'FreshOne', severity: 'critical', instance: 'b' } }]);
     expect(await outcomes()).toEqual(before);
+  });
+
+  it('checks its guess on the primary keys whatever plan Postgres keeps for it', async () => {
+    // Prepared statements keep a generic plan, often made while the tables are small; a check that
+    // planned a sequential scan then would take milliseconds once they hold 60,000 alerts.
+    const statements: string[] = [];
+    const recording = {
+      query: <T>(sql: string) => {
+        statements.push(sql);
+        return Promise.resolve([] as T);
+      },
+    };
+    await h.app
+      .get(AlertIntakeRepository)
+      .lockWritersExpectingNew(recording, {
+        fingerprints: ['f'],
+        groups: [{ groupKey: 'k', receiver: 'r' }],
+        silences: '',
+      });
+    const check = statements.find((sql) => sql.includes('vigil_alerting_expect'));
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (GENERIC_PLAN) ${check}`);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index[^\n]* on alerts_pkey|using alerts_pkey/);
+    expect(plan).toMatch(/alert_groups_pkey/);
+    expect(plan).not.toMatch(/Seq Scan on (alerts|alert_groups)\b/);
   });
 });

@@ -127,15 +127,17 @@ export class AlertIntakeRepository {
     tx: Transaction,
     expected: { fingerprints: readonly string[]; groups: readonly GroupRef[]; silences: string },
   ): Promise<unknown> {
-    // The checks run in a statement of their own, started once the lock is held (see above).
+    // The checks run in a statement of their own, started once the lock is held (see above). Counts
+    // over `= ANY` rather than EXISTS or a join: the plan Postgres keeps for this prepared statement is
+    // often made while the tables are small, and for EXISTS and joins it then keeps a sequential scan
+    // that grows with the tables (5 ms at 60,000 alerts); a count by key stays on the primary keys.
+    // The group check is conservative: any of these keys with any of these receivers counts.
     const locking = tx.query(`SELECT ${ALERT_WRITERS_LOCK}::text AS locked`);
     const checking = tx.query(
       `SELECT vigil_alerting_expect(NOT EXISTS (SELECT 1 FROM alert_intake), 'an empty intake journal'),
-              vigil_alerting_expect(NOT EXISTS (SELECT 1 FROM alerts WHERE fingerprint = ANY($1::text[])), 'new alerts'),
-              vigil_alerting_expect(NOT EXISTS (
-                SELECT 1 FROM alert_groups g JOIN unnest($2::text[], $3::text[]) AS r(group_key, receiver)
-                    ON g.group_key = r.group_key AND g.receiver = r.receiver
-                 WHERE g.group_key = ANY($2::text[])), 'new groups'),
+              vigil_alerting_expect((SELECT count(*) FROM alerts WHERE fingerprint = ANY($1::text[])) = 0, 'new alerts'),
+              vigil_alerting_expect((SELECT count(*) FROM alert_groups
+                                      WHERE group_key = ANY($2::text[]) AND receiver = ANY($3::text[])) = 0, 'new groups'),
               vigil_alerting_expect(${SILENCES_IN_FORCE_SIGNATURE} = $4, 'the same silences in force')`,
       [
         expected.fingerprints,
