@@ -182,13 +182,11 @@ receivers:
         return Promise.resolve([] as T);
       },
     };
-    await h.app
-      .get(AlertIntakeRepository)
-      .lockWritersExpectingNew(recording, {
-        fingerprints: ['f'],
-        groups: [{ groupKey: 'k', receiver: 'r' }],
-        silences: '',
-      });
+    await h.app.get(AlertIntakeRepository).lockWritersExpectingNew(recording, {
+      fingerprints: ['f'],
+      groups: [{ groupKey: 'k', receiver: 'r' }],
+      silences: '',
+    });
     const check = statements.find((sql) => sql.includes('vigil_alerting_expect'));
     const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (GENERIC_PLAN) ${check}`);
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
