@@ -1,3 +1,4 @@
+import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 
 import { testDatabaseUrl } from '@vigil/testing';
@@ -80,5 +81,17 @@ describe('PreparedTransactions (real Postgres)', () => {
     }
     await transactions.run((tx) => insert(tx, 7));
     expect(await stored()).toEqual([7]);
+  });
+
+  it('counts its statements in db_queries_total, like TypeORM queries', async () => {
+    const inserts = async () =>
+      (await register.getSingleMetric('db_queries_total')?.get())?.values.find(
+        (v) => v.labels.operation === 'insert' && v.labels.outcome === 'ok',
+      )?.value ?? 0;
+    const before = await inserts();
+    await transactions.run(async (tx) => {
+      await Promise.all([insert(tx, 1), insert(tx, 2)]);
+    });
+    expect(await inserts()).toBe(before + 2);
   });
 });

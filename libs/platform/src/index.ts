@@ -31,6 +31,7 @@ export {
 } from './config/platform-config';
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
+export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
 export type { DatabaseOptions } from './database/database.module';
 export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';

@@ -1,7 +1,7 @@
 import { register } from 'prom-client';
 import type { AfterQueryEvent } from 'typeorm';
 
-import { DatabaseQueryMetrics, queryOperation } from './database-metrics';
+import { DatabaseQueryMetrics, observeDatabaseQuery, queryOperation } from './database-metrics';
 
 describe('queryOperation', () => {
   it.each([
@@ -28,7 +28,9 @@ describe('DatabaseQueryMetrics', () => {
   /** A sample's value (0 when absent); histogram samples are named `<metric>_bucket` etc. */
   const value = async (sample: string, labels: Record<string, string>) => {
     const name = sample.replace(/_(bucket|count|sum)$/, '');
-    const metric = (await register.getSingleMetric(name)!.get()).values.find(
+    const registered = register.getSingleMetric(name);
+    if (!registered) return 0;
+    const metric = (await registered.get()).values.find(
       (v) =>
         ((v as { metricName?: string }).metricName ?? name) === sample &&
         Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l),
@@ -37,6 +39,19 @@ describe('DatabaseQueryMetrics', () => {
   };
   const event = (query: string, success: boolean, executionTime?: number) =>
     ({ query, success, executionTime }) as AfterQueryEvent;
+
+  it('counts and times queries run outside TypeORM in the same metrics', async () => {
+    const before = {
+      ok: await value('db_queries_total', { operation: 'delete', outcome: 'ok' }),
+      error: await value('db_queries_total', { operation: 'delete', outcome: 'error' }),
+      timed: await value('db_query_duration_seconds_count', { operation: 'delete' }),
+    };
+    observeDatabaseQuery('DELETE FROM t WHERE id = $1', true, 0.002);
+    observeDatabaseQuery('DELETE FROM t WHERE id = $1', false);
+    expect(await value('db_queries_total', { operation: 'delete', outcome: 'ok' })).toBe(before.ok + 1);
+    expect(await value('db_queries_total', { operation: 'delete', outcome: 'error' })).toBe(before.error + 1);
+    expect(await value('db_query_duration_seconds_count', { operation: 'delete' })).toBe(before.timed + 1);
+  });
 
   it('counts queries by operation and outcome, and times the successful ones', async () => {
     const metrics = new DatabaseQueryMetrics();

@@ -42,7 +42,7 @@ const queries = () =>
     () =>
       new Counter({
         name: DB_QUERIES_TOTAL,
-        help: 'Database queries run through TypeORM, by operation and outcome (ok|error)',
+        help: 'Database queries (through TypeORM or a pool of the service), by operation and outcome (ok|error)',
         labelNames: ['operation', 'outcome'],
       }),
   );
@@ -77,6 +77,16 @@ export class DatabaseQueryMetrics implements EntitySubscriberInterface {
   }
 }
 
+/**
+ * Counts and times a query run outside TypeORM (a pool of the service's own, as the alerting
+ * pipeline's), in the same db_queries_total and db_query_duration_seconds.
+ */
+export function observeDatabaseQuery(sql: string, ok: boolean, seconds?: number): void {
+  const operation = queryOperation(sql);
+  queries().inc({ operation, outcome: ok ? 'ok' : 'error' });
+  if (ok && seconds !== undefined) duration().observe({ operation }, seconds);
+}
+
 /** What node-postgres' Pool tells about itself (TypeORM keeps it as the postgres driver's `master`). */
 interface PgPoolCounts {
   totalCount: number;
@@ -106,6 +116,16 @@ function poolGauge(name: string, help: string, count: (pool: PgPoolCounts) => nu
         },
       }),
   );
+}
+
+/**
+ * Adds a node-postgres pool of the service's own (beside TypeORM's) to the db_pool_* gauges; returns
+ * the function that removes it (when the pool ends).
+ */
+export function watchDatabasePool(pool: unknown): () => void {
+  if (!isPgPool(pool)) return () => undefined;
+  pools.add(pool);
+  return () => pools.delete(pool);
 }
 
 /** Exports the connection pool's use at scrape time (read from the pool, nothing counted per query). */
