@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
@@ -50,6 +50,7 @@ interface Plan {
  */
 @Injectable()
 export class NewGroupFastPath {
+  private readonly logger = new Logger(NewGroupFastPath.name);
   private readonly storedAlerts = new RecentKeys(REMEMBERED);
   private readonly storedGroups = new RecentKeys(REMEMBERED);
 
@@ -108,6 +109,12 @@ export class NewGroupFastPath {
             { routing, silences: plan.silences.matcher, inhibitionSources: [], now },
           );
           if (flush.notification) notifications.push(flush.notification);
+          if (flush.receiverMissing) {
+            this.logger.warn(
+              { group_key: group.groupKey, receiver: group.receiver },
+              'receiver no longer configured',
+            );
+          }
           return { ...group, createdAt, flush: flush.decision };
         });
         // Still one round trip: every write, then COMMIT, behind the check (aborted if it fails).
