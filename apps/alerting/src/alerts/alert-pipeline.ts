@@ -46,7 +46,7 @@ export class AlertPipeline {
   }
 
   /**
-   * Returns what was applied and whether any group became due. The caller holds `lockWriters` and
+   * Returns what was applied. The caller holds `lockWriters` and
    * read `known` after taking it. Every write is issued before this first waits, so a caller may
    * pipeline the statements that read their effect (the flush) right behind them.
    */
@@ -55,8 +55,8 @@ export class AlertPipeline {
     received: readonly ReceivedAlert[],
     routing: RoutingConfig,
     known: ReadonlyMap<string, StoredAlert>,
-  ): Promise<{ due: boolean; applied: AppliedAlert[] }> {
-    if (received.length === 0) return { due: false, applied: [] };
+  ): Promise<{ applied: AppliedAlert[] }> {
+    if (received.length === 0) return { applied: [] };
     // The sort is stable: a fingerprint received several times is merged in the order received.
     const keyed = [...received].sort((a, b) =>
       a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0,
@@ -94,9 +94,8 @@ export class AlertPipeline {
     const recording = [...bySource].map(([source, mine]) =>
       this.episodes.record(tx, mine, source, routing, mine[0].at ?? new Date()),
     );
-    const [due] = await Promise.all([tracking, saving, ...recording]);
+    await Promise.all([tracking, saving, ...recording]);
     return {
-      due,
       applied: changes.map((c) => ({ state: c.next, transition: c.transition, source: c.source })),
     };
   }

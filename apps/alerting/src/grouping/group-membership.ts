@@ -24,8 +24,7 @@ interface Candidate extends GroupRef {
 export class GroupMembership {
   constructor(private readonly groups: AlertGroupRepository) {}
 
-  /** Returns whether any group became due. */
-  async track(tx: Transaction, changes: readonly AlertChange[], routing: RoutingConfig): Promise<boolean> {
+  async track(tx: Transaction, changes: readonly AlertChange[], routing: RoutingConfig): Promise<void> {
     const candidates: Candidate[] = [];
     for (const change of changes) {
       const alert = change.next;
@@ -52,12 +51,11 @@ export class GroupMembership {
       }
     }
     const resolved = changes.filter((c) => c.transition && c.next.status === 'resolved');
-    const due = await this.groups.track(
+    await this.groups.track(
       tx,
       candidates,
       resolved.map((c) => c.next.fingerprint),
     );
-    return due > 0;
   }
 }
 

@@ -88,7 +88,8 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The quiet path: when this request is the only one being accepted here and nothing is journalled,
    * applies it directly (and flushes the groups it made due) in one transaction, with no journal
-   * row. Resolves to false, having done nothing, when it must be journalled instead.
+   * row: in one round trip when it is the first alert of a new incident (NewGroupFastPath), else in
+   * three. Resolves to false, having done nothing, when it must be journalled instead.
    */
   async applyIfQuiet(batch: IntakeBatch): Promise<boolean> {
     if (this.accepting > 1 || this.applying > 0) return false;
