@@ -27,6 +27,11 @@ const SETTLE_POLL_MS = 20;
  */
 const MAX_DEFER_MS = 1000;
 const DEFER_STEP_MS = 5;
+/**
+ * A burst is over once no request has been accepted for this long: with several clients in flight
+ * there are instants with none being accepted, and applying then would take the CPU the burst needs.
+ */
+const QUIET_GAP_MS = 20;
 
 /**
  * Applies accepted alerts through the alert pipeline and flushes the groups that became due (so a
@@ -46,6 +51,8 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
   private accepting = 0;
   /** Readers wait for the journal: apply without deferring. */
   private urgent = false;
+  /** When a request was last accepted here (ms since the epoch). */
+  private lastAcceptedAt = 0;
   /** Passes and direct applies running here (direct applies wait for none: the journal goes first). */
   private applying = 0;
 
@@ -82,6 +89,7 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
    */
   acceptFinished(journalled: boolean): void {
     this.accepting--;
+    this.lastAcceptedAt = Date.now();
     if (journalled) this.poller.nudge();
   }
 
@@ -134,7 +142,7 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
   async drain(): Promise<number> {
     let applied = 0;
     const deferUntil = Date.now() + MAX_DEFER_MS;
-    while (this.accepting > 0 && !this.urgent && Date.now() < deferUntil && !this.poller.isStopped) {
+    while (this.bursting() && !this.urgent && Date.now() < deferUntil && !this.poller.isStopped) {
       await new Promise((resolve) => setTimeout(resolve, DEFER_STEP_MS));
     }
     this.urgent = false;
@@ -218,6 +226,11 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
       if (transition) this.logger.log(fields, 'alert state changed');
       else this.logger.debug(fields, 'alert received');
     }
+  }
+
+  /** Requests are being accepted, or were a moment ago. */
+  private bursting(): boolean {
+    return this.accepting > 0 || Date.now() - this.lastAcceptedAt < QUIET_GAP_MS;
   }
 
   /** Resolves after the next local pass, or after SETTLE_POLL_MS (another replica may be applying). */
