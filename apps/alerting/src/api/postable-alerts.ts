@@ -126,9 +126,16 @@ function toIncoming(alert: PostableAlert): IncomingAlert {
   };
 }
 
-/** Alertmanager drops labels with an empty value: `{env: ""}` is the same alert as no `env`. */
+/**
+ * Alertmanager drops labels with an empty value: `{env: ""}` is the same alert as no `env`. The label
+ * set comes from this request's own parse, so one without empty values is used as it is (ingest path).
+ */
 function withoutEmptyValues(labels: LabelSet): LabelSet {
-  return Object.fromEntries(Object.entries(labels).filter(([, value]) => value !== ''));
+  for (const name of Object.keys(labels)) {
+    if (labels[name] === '')
+      return Object.fromEntries(Object.entries(labels).filter(([, value]) => value !== ''));
+  }
+  return labels;
 }
 
 function dateOrUndefined(value: string | undefined): Date | undefined {
