@@ -117,16 +117,17 @@ export class PreparedTransactions {
     if (this.pool === null) {
       // TypeORM's postgres driver keeps its pg.Pool as `master`, built from the service's DATABASE_URL.
       const master = (this.dataSource.driver as unknown as { master: { options: PoolConfig } }).master;
-      this.pool = new Pool({
-        ...master.options,
-        max: PIPELINED_CONNECTIONS,
-        pipeline: true,
-        // Postgres keeps one generic plan per prepared statement, often made while the tables are small
-        // (a young deployment, a quiet night), where a sequential scan is the cheapest plan; it keeps
-        // it as they grow (an episode UPDATE then read all 60,000 episodes of the bench). Every
-        // statement here finds its rows by key, so these sessions price sequential scans out.
-        options: [master.options.options, '-c enable_seqscan=off'].filter(Boolean).join(' '),
-      });
+      this.pool = new Pool({ ...master.options, max: PIPELINED_CONNECTIONS, pipeline: true });
+      // Postgres keeps one generic plan per prepared statement, often made while the tables are small
+      // (a young deployment, a quiet night), where a sequential scan is the cheapest plan; it keeps it
+      // as they grow (an episode UPDATE then read all 60,000 episodes of the bench). Every statement
+      // here finds its rows by key, so these sessions price sequential scans out. A SET rather than a
+      // startup option, which connection poolers such as PgBouncer refuse by default; it is queued
+      // ahead of the connection's first transaction.
+      this.pool.on(
+        'connect',
+        (client) => void client.query('SET enable_seqscan = off').catch(() => undefined),
+      );
       // An idle connection that dies is dropped by the pool; the next transaction opens another.
       this.pool.on('error', () => undefined);
       this.unwatch = watchDatabasePool(this.pool);
