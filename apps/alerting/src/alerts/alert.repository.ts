@@ -148,6 +148,20 @@ export class AlertRepository implements OnModuleDestroy {
     return rows.map(toStored);
   }
 
+  /**
+   * firing() narrowed to the alerts carrying every one of `labels` (a read of `filter=name="value"`):
+   * Postgres compares the label sets, so a filtered listing does not read every firing alert into
+   * the service.
+   */
+  async firingWith(now: Date, labels: LabelSet): Promise<StoredAlert[]> {
+    const rows = await this.dataSource.query<AlertRow[]>(
+      `SELECT ${COLUMNS} FROM alerts WHERE status = 'firing' AND ends_at > $1 AND labels @> $2::jsonb
+        ORDER BY starts_at DESC, fingerprint`,
+      [now.toISOString(), JSON.stringify(labels)],
+    );
+    return rows.map(toStored);
+  }
+
   /** Alerts active at some point of [from, to), counted by their `severity` label ('none' when absent). */
   async countBySeverity(request: SummaryRequestV1): Promise<{ severity: string; count: number }[]> {
     const rows = await this.dataSource.query<{ severity: string; count: string }[]>(

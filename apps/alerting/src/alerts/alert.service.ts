@@ -7,7 +7,7 @@ import { AlertIntake } from '../intake/alert-intake';
 import { IntakeApplier } from '../intake/intake-applier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { SilenceService } from '../silences/silence.service';
-import type { AlertSource, IncomingAlert } from './alert';
+import type { AlertSource, IncomingAlert, LabelSet } from './alert';
 import { expire, type AlertChange } from './alert-lifecycle';
 import { AlertRepository } from './alert.repository';
 import { viewAlerts, type AlertView } from './alert-view';
@@ -73,10 +73,19 @@ export class AlertService {
     return resolved.length;
   }
 
-  /** Alerts firing now, with their silences, inhibitions and receivers. */
-  async firing(now = new Date()): Promise<AlertView[]> {
+  /**
+   * Alerts firing now, with their silences, inhibitions and receivers; only those carrying every one of
+   * `labels`, when given, and there are no inhibit rules (inhibition is judged against every firing
+   * alert, so then all are read). Callers still apply their own filter: this only narrows the read.
+   */
+  async firing(now = new Date(), labels: LabelSet = {}): Promise<AlertView[]> {
     await this.applier.settled();
-    const [firing, silences] = await Promise.all([this.alerts.firing(now), this.silences.matcherAt(now)]);
-    return viewAlerts(firing, firing, this.routing.current, silences);
+    const routing = this.routing.current;
+    const narrowed = Object.keys(labels).length > 0 && routing.inhibitRules.length === 0;
+    const [firing, silences] = await Promise.all([
+      narrowed ? this.alerts.firingWith(now, labels) : this.alerts.firing(now),
+      this.silences.matcherAt(now),
+    ]);
+    return viewAlerts(firing, firing, routing, silences);
   }
 }

@@ -31,6 +31,21 @@ export function alertFilterOf(query: QueryParams): AlertFilter {
   };
 }
 
+/**
+ * The labels every listed alert must carry (its `name="value"` matchers with a value): the read can be
+ * narrowed to them. An empty value also matches an absent label, so such a matcher narrows nothing.
+ */
+export function requiredLabelsOf(filter: AlertFilter): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const m of filter.matchers) {
+    if (m.type !== '=' || m.value === '') continue;
+    // Two different required values for one name: nothing passes; passes() says so, the read stays wide.
+    if (labels[m.name] !== undefined && labels[m.name] !== m.value) return {};
+    labels[m.name] = m.value;
+  }
+  return labels;
+}
+
 /** Whether `view` is listed under `filter`, as Alertmanager's alertFilter decides. */
 export function passes(filter: AlertFilter, view: AlertView): boolean {
   if (!matchesAll(filter.matchers, view.alert.labels)) return false;

@@ -4,7 +4,7 @@ import { AnyApiKey, RequireScope } from '@vigil/platform';
 
 import { AlertService } from '../alerts/alert.service';
 import { groupKeyOf, groupLabelsOf } from '../routing/routing-config';
-import { alertFilterOf, passes } from './alert-filter';
+import { alertFilterOf, passes, requiredLabelsOf } from './alert-filter';
 import { toGettableAlert, type GettableAlert } from './gettable-alert';
 import { receivePostedAlerts } from './posted-alerts';
 import type { QueryParams } from './query-params';
@@ -38,7 +38,9 @@ export class AlertsController {
   @Get()
   async list(@Query() query: QueryParams): Promise<GettableAlert[]> {
     const filter = alertFilterOf(query);
-    return (await this.alerts.firing()).filter((view) => passes(filter, view)).map(toGettableAlert);
+    return (await this.alerts.firing(new Date(), requiredLabelsOf(filter)))
+      .filter((view) => passes(filter, view))
+      .map(toGettableAlert);
   }
 
   /** Firing alerts by route group and receiver, with the same filters. */
@@ -46,7 +48,7 @@ export class AlertsController {
   async groups(@Query() query: QueryParams): Promise<AlertGroup[]> {
     const filter = alertFilterOf(query);
     const groups = new Map<string, AlertGroup>();
-    for (const view of await this.alerts.firing()) {
+    for (const view of await this.alerts.firing(new Date(), requiredLabelsOf(filter))) {
       if (!passes(filter, view)) continue;
       for (const route of view.routes) {
         if (filter.receiver && !filter.receiver.test(route.receiver)) continue;
