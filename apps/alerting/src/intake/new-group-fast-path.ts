@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
-import type { LabelSet } from '../alerts/alert';
+import type { AlertSource, LabelSet } from '../alerts/alert';
 import { applyIncoming, type AlertChange } from '../alerts/alert-lifecycle';
 import type { AppliedAlert, ReceivedAlert } from '../alerts/alert-pipeline';
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertRepository, type Transaction } from '../alerts/alert.repository';
 import { NotificationOutbox, type GroupNotification } from '../delivery/notification-outbox';
 import type { ClaimedNotification } from '../delivery/notification.repository';
 import { OutboxSender } from '../delivery/outbox.sender';
@@ -31,7 +31,13 @@ interface PlannedGroup extends GroupRef {
   changes: AlertChange[];
 }
 
+type NewGroup = PlannedGroup & {
+  createdAt: Date;
+  flush: { nextFlushInMs: number; notifiedFiring: string[] | null } | null;
+};
+
 interface Plan {
+  source: AlertSource;
   changes: AlertChange[];
   groups: PlannedGroup[];
   silences: { matcher: SilenceMatcher; signature: string };
@@ -79,73 +85,15 @@ export class NewGroupFastPath {
     received: readonly ReceivedAlert[],
   ): Promise<{ applied: AppliedAlert[]; queued: ClaimedNotification[] } | null> {
     const routing = this.routing.current;
-    const now = new Date();
     const plan = this.plan(received, routing);
     if (plan === null) return null;
+    const { source, receivedAt } = received[0];
     try {
-      const queued = await this.alerts.transaction(async (tx) => {
-        // The lock and the check leave first: the database works on them while the writes are built.
-        const expecting = this.journal.lockWritersExpectingNew(tx, {
-          fingerprints: plan.changes.map((c) => c.next.fingerprint),
-          groups: plan.groups,
-          silences: plan.silences.signature,
-        });
-        await Promise.resolve();
-        const notifications: GroupNotification[] = [];
-        const created = plan.groups.map((group) => {
-          const createdAt = now;
-          if (group.timings.groupWaitMs > 0) return { ...group, createdAt, flush: null };
-          const flush = decideGroupFlush(
-            {
-              ...group,
-              groupLabels: group.labels,
-              ...group.timings,
-              lastNotifiedAt: null,
-              notifiedFiring: [],
-              notifications: 0,
-              createdAt,
-            },
-            group.changes.map((c) => ({ ...c.next, current: true })),
-            { routing, silences: plan.silences.matcher, inhibitionSources: [], now },
-          );
-          if (flush.notification) notifications.push(flush.notification);
-          if (flush.receiverMissing) {
-            this.logger.warn(
-              { group_key: group.groupKey, receiver: group.receiver },
-              'receiver no longer configured',
-            );
-          }
-          return { ...group, createdAt, flush: flush.decision };
-        });
-        // Still one round trip: every write, then COMMIT, behind the check (aborted if it fails).
-        const writes = [
-          expecting,
-          this.alerts.saveAll(
-            tx,
-            plan.changes.map((c) => c.next),
-          ),
-          this.groups.createAll(
-            tx,
-            created,
-            plan.groups.flatMap((g) =>
-              g.changes.map((c) => ({ ...g, fingerprint: c.next.fingerprint, startsAt: c.next.startsAt })),
-            ),
-          ),
-          this.episodes.record(tx, plan.changes, received[0].source, routing, received[0].receivedAt),
-        ] as const;
-        const queuing = this.outbox.enqueueClaimedAll(tx, notifications, this.sender.leaseMs);
-        tx.commitAhead?.();
-        const [stored] = await Promise.all([queuing, ...writes]);
-        return stored.flat();
-      });
+      const queued = await this.alerts.transaction((tx) => this.write(tx, plan, routing, receivedAt));
       this.rememberPlan(plan);
       this.outcomes.inc({ result: 'applied' });
       return {
-        applied: plan.changes.map((c) => ({
-          state: c.next,
-          transition: c.transition,
-          source: received[0].source,
-        })),
+        applied: plan.changes.map((c) => ({ state: c.next, transition: c.transition, source })),
         queued,
       };
     } catch (error) {
@@ -156,6 +104,79 @@ export class NewGroupFastPath {
       this.outcomes.inc({ result: 'fallback' });
       return null;
     }
+  }
+
+  /** The plan's writes in one round trip: the check, every write, then COMMIT (aborted if the check fails). */
+  private async write(
+    tx: Transaction,
+    plan: Plan,
+    routing: RoutingConfig,
+    receivedAt: Date,
+  ): Promise<ClaimedNotification[]> {
+    // The lock and the check leave first: the database works on them while the writes are built.
+    const expecting = this.journal.lockWritersExpectingNew(tx, {
+      fingerprints: plan.changes.map((c) => c.next.fingerprint),
+      groups: plan.groups,
+      silences: plan.silences.signature,
+    });
+    await Promise.resolve();
+    const { created, notifications } = this.firstFlushes(plan, routing, new Date());
+    const writes = [
+      expecting,
+      this.alerts.saveAll(
+        tx,
+        plan.changes.map((c) => c.next),
+      ),
+      this.groups.createAll(
+        tx,
+        created,
+        plan.groups.flatMap((g) =>
+          g.changes.map((c) => ({ ...g, fingerprint: c.next.fingerprint, startsAt: c.next.startsAt })),
+        ),
+      ),
+      this.episodes.record(tx, plan.changes, plan.source, routing, receivedAt),
+    ] as const;
+    const queuing = this.outbox.enqueueClaimedAll(tx, notifications, this.sender.leaseMs);
+    tx.commitAhead?.();
+    const [stored] = await Promise.all([queuing, ...writes]);
+    return stored.flat();
+  }
+
+  /**
+   * Each new group as its first flush leaves it (decided as GroupNotifier decides it), or due after
+   * group_wait when that is not 0, and the notifications those flushes send.
+   */
+  private firstFlushes(
+    plan: Plan,
+    routing: RoutingConfig,
+    now: Date,
+  ): { created: NewGroup[]; notifications: GroupNotification[] } {
+    const notifications: GroupNotification[] = [];
+    const created = plan.groups.map((group): NewGroup => {
+      if (group.timings.groupWaitMs > 0) return { ...group, createdAt: now, flush: null };
+      const flush = decideGroupFlush(
+        {
+          ...group,
+          groupLabels: group.labels,
+          ...group.timings,
+          lastNotifiedAt: null,
+          notifiedFiring: [],
+          notifications: 0,
+          createdAt: now,
+        },
+        group.changes.map((c) => ({ ...c.next, current: true })),
+        { routing, silences: plan.silences.matcher, inhibitionSources: [], now },
+      );
+      if (flush.notification) notifications.push(flush.notification);
+      if (flush.receiverMissing) {
+        this.logger.warn(
+          { group_key: group.groupKey, receiver: group.receiver },
+          'receiver no longer configured',
+        );
+      }
+      return { ...group, createdAt: now, flush: flush.decision };
+    });
+    return { created, notifications };
   }
 
   /** What to write, or null when the request does not fit: see the class. */
@@ -201,7 +222,7 @@ export class NewGroupFastPath {
         group.changes.push(change);
       }
     }
-    return { changes, groups: [...groups.values()], silences };
+    return { source, changes, groups: [...groups.values()], silences };
   }
 
   private rememberPlan(plan: Plan): void {
