@@ -1,45 +1,26 @@
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { INestApplication } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 import { auditEventSubject } from '@vigil/contracts';
-import { startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
-import { auditService } from '../src/service';
-import { API_KEYS_ENV, auditEvent, encode } from './audit-factory';
+import { auditEvent, encode } from './audit-factory';
+import { startAudit, type AuditHarness } from './audit-harness';
 
 // The counters the privacy and admin-activity dashboards and the PrivacyEnforcementFailures and
 // AdminEconomyEdits alert rules read (k8s/base/prometheus-rules/fleet.rules.yaml).
 describe('audit activity metrics (real NATS JetStream + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let audit: AuditHarness;
   let client: NatsConnection;
   let base: string;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      auditService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'warn',
-        HEALTH_CHECK_INTERVAL_MS: '200',
-        API_KEYS: API_KEYS_ENV,
-      },
-      { logger: false },
-    );
-    client = await connect({ servers: nats.url });
+    audit = await startAudit();
+    ({ client, base } = audit);
   });
 
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
-    await nats?.stop();
+    await audit?.stop();
   });
 
   it('counts stored privacy actions by outcome and admin actions by action', async () => {

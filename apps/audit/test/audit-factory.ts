@@ -18,8 +18,10 @@ export function auditEvent(overrides: Record<string, unknown> = {}) {
 
 export const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-/** A reader key with scope audit:read and one without it, with the API_KEYS value holding their hashes. */
-/** Test keys hash with a small scrypt cost (production hashes use N=2^15). */
+/**
+ * A reader key with scope audit:read and one without it, with the API_KEYS value holding their hashes
+ * (hashed with a small scrypt cost; production hashes use N=2^15).
+ */
 const FAST_SCRYPT = { N: 1024 };
 export const READER_KEY = 'test-reader-key-0123456789abcdef';
 export const NO_SCOPE_KEY = 'test-noscope-key-0123456789abcdef';

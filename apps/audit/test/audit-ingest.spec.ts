@@ -1,6 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import type { INestApplication } from '@nestjs/common';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 
 import {
   AUDIT_DLQ_STREAM,
@@ -9,12 +8,12 @@ import {
   HEADER_DLQ_REASON,
   HEADER_DLQ_SUBJECT,
 } from '@vigil/contracts';
-import { AuditPublisher, contextFrom, NatsMessaging, runWithContext, startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { AuditPublisher, contextFrom, NatsMessaging, runWithContext } from '@vigil/platform';
+import { waitFor } from '@vigil/testing';
 
 import { replayDlq } from '../src/ingest/dlq-replay';
-import { auditService } from '../src/service';
-import { API_KEYS_ENV, auditEvent as baseEvent, encode, readerHeaders } from './audit-factory';
+import { auditEvent as baseEvent, encode, readerHeaders } from './audit-factory';
+import { startAudit, type AuditHarness } from './audit-harness';
 
 const auditEvent = (overrides: Record<string, unknown> = {}) =>
   baseEvent({
@@ -23,34 +22,17 @@ const auditEvent = (overrides: Record<string, unknown> = {}) =>
   });
 
 describe('audit ingest (real NATS JetStream + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let audit: AuditHarness;
   let client: NatsConnection;
   let base: string;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      auditService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'warn',
-        HEALTH_CHECK_INTERVAL_MS: '200',
-        API_KEYS: API_KEYS_ENV,
-      },
-      { logger: false },
-    );
-    client = await connect({ servers: nats.url });
+    audit = await startAudit();
+    ({ client, base } = audit);
   });
 
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
-    await nats?.stop();
+    await audit?.stop();
   });
 
   const stored = async () =>

@@ -1,13 +1,12 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 
 import { auditEventSubject, type AuditEventV1 } from '@vigil/contracts';
-import { startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
 import { runVerify } from '../src/cli/verify-command';
 import type { AuditCategory } from '../src/integrity/audit-category';
@@ -15,15 +14,15 @@ import { checkpointMessage, keyIdOf } from '../src/integrity/checkpoint-signer';
 import { CheckpointService } from '../src/integrity/checkpoint.service';
 import type { VerifyReport } from '../src/integrity/chain-verifier';
 import { recordHash } from '../src/integrity/hash-chain';
-import { auditService } from '../src/service';
-import { API_KEYS_ENV, auditEvent, encode, readerHeaders } from './audit-factory';
+import { auditEvent, encode, readerHeaders } from './audit-factory';
+import { startAudit, type AuditHarness } from './audit-harness';
 
 const SIGNING_KEY = generateKeyPairSync('ed25519')
   .privateKey.export({ format: 'der', type: 'pkcs8' })
   .toString('base64');
 
 describe('audit integrity: append-only hash chain with signed checkpoints (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
+  let audit: AuditHarness;
   let app: INestApplication;
   let client: NatsConnection;
   let db: Client;
@@ -44,24 +43,8 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
   }
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    databaseUrl = await testDatabaseUrl();
-    app = await startService(
-      auditService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'warn',
-        AUDIT_SIGNING_KEY: SIGNING_KEY,
-        AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
-        API_KEYS: API_KEYS_ENV,
-      },
-      { logger: false },
-    );
-    client = await connect({ servers: nats.url });
+    audit = await startAudit({ AUDIT_SIGNING_KEY: SIGNING_KEY, AUDIT_CHECKPOINT_INTERVAL_MS: '3600000' });
+    ({ app, client, base, databaseUrl } = audit);
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
 
@@ -97,9 +80,7 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
 
   afterAll(async () => {
     await db?.end();
-    await client?.close();
-    await app?.close();
-    await nats?.stop();
+    await audit?.stop();
   });
 
   it('chains each category from genesis, verifies, and counts unsigned records after the checkpoint', async () => {
@@ -279,7 +260,7 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     const lines: string[] = [];
     const code = await runVerify(
       [],
-      { DATABASE_URL: databaseUrl, NATS_URL: nats.url, AUDIT_SIGNING_KEY: SIGNING_KEY },
+      { DATABASE_URL: databaseUrl, NATS_URL: audit.nats.url, AUDIT_SIGNING_KEY: SIGNING_KEY },
       {
         out: (l) => lines.push(l),
         err: (l) => lines.push(l),
@@ -317,7 +298,7 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     const lines: string[] = [];
     const code = await runVerify(
       ['--from', from],
-      { DATABASE_URL: databaseUrl, NATS_URL: nats.url, AUDIT_SIGNING_KEY: SIGNING_KEY },
+      { DATABASE_URL: databaseUrl, NATS_URL: audit.nats.url, AUDIT_SIGNING_KEY: SIGNING_KEY },
       {
         out: (l) => lines.push(l),
         err: (l) => lines.push(l),

@@ -1,14 +1,12 @@
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { INestApplication } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 
 import { auditEventSubject } from '@vigil/contracts';
-import { startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
-import { auditService } from '../src/service';
-import { API_KEYS_ENV, auditEvent, encode, NO_SCOPE_KEY, readerHeaders } from './audit-factory';
+import { auditEvent, encode, NO_SCOPE_KEY, readerHeaders } from './audit-factory';
+import { startAudit, type AuditHarness } from './audit-harness';
 
 interface Listed {
   event: { id: string; actor: { id: string }; action: string; outcome: string; tenant_id?: string };
@@ -21,8 +19,7 @@ interface Page {
 }
 
 describe('audit query API: filters, cursor pagination, API keys (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let audit: AuditHarness;
   let client: NatsConnection;
   let base: string;
   const tenant = `t-${randomUUID().slice(0, 8)}`;
@@ -34,21 +31,8 @@ describe('audit query API: filters, cursor pagination, API keys (real NATS + Pos
   const page = async (query: string) => (await get(`/audit/events?${query}`)).body as unknown as Page;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      auditService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'warn',
-        API_KEYS: API_KEYS_ENV,
-      },
-      { logger: false },
-    );
-    client = await connect({ servers: nats.url });
+    audit = await startAudit();
+    ({ client, base } = audit);
     const js = jetstream(client);
     // 7 admin views by admin-1, 3 denied privacy changes by user u-2; all in one tenant.
     for (let i = 0; i < 7; i++) {
@@ -72,9 +56,7 @@ describe('audit query API: filters, cursor pagination, API keys (real NATS + Pos
   });
 
   afterAll(async () => {
-    await client?.close();
-    await app?.close();
-    await nats?.stop();
+    await audit?.stop();
   });
 
   it('filters by actor, action prefix, resource, outcome and tenant', async () => {
