@@ -1,28 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Module,
-  Post,
-  type DynamicModule,
-  type INestApplication,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { request as httpRequest } from 'node:http';
 
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
-import {
-  hashApiKey,
-  platformConfigSchema,
-  PlatformModule,
-  Public,
-  RequireScope,
-  startService,
-  type PlatformConfig,
-  type ServiceDefinition,
-} from '../src';
+import { hashApiKey, Public, RequireScope } from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
 @Controller('things')
 class ThingsController {
@@ -46,24 +29,7 @@ class ThingsController {
   }
 }
 
-@Module({})
-class ThingsModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: ThingsModule,
-      imports: [
-        PlatformModule.forRoot({ service: 'alerting', config, database: { entities: [], migrations: [] } }),
-      ],
-      controllers: [ThingsController],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'alerting',
-  configSchema: platformConfigSchema,
-  module: (config) => ThingsModule.forRoot(config),
-};
+const definition = testService('alerting', { controllers: [ThingsController] });
 
 const KEYS = {
   old: 'old-writer-key-0123456789abcdef',
@@ -84,8 +50,7 @@ interface Denial {
 }
 
 describe('API keys, scopes and input limits on every route (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let service: TestServiceHandle;
   let client: NatsConnection;
   let audit: Subscription;
   const denials: Denial[] = [];
@@ -93,9 +58,6 @@ describe('API keys, scopes and input limits on every route (real NATS + Postgres
   let base: string;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     const fast = { N: 1024 };
     const apiKeys = [
       { name: 'prometheus-2025', hash: hashApiKey(KEYS.old, fast), scopes: ['alerts:write'] },
@@ -110,32 +72,24 @@ describe('API keys, scopes and input limits on every route (real NATS + Postgres
         write_rate_per_s: 0,
       },
     ];
-    client = await connect({ servers: nats.url });
+    service = await startTestService(definition, {
+      API_KEYS: JSON.stringify(apiKeys),
+      API_WRITE_RATE_PER_S: '0.01',
+      API_WRITE_BURST: '3',
+      HTTP_BODY_LIMIT_BYTES: '2048',
+      HTTP_MAX_HEADER_BYTES: '4096',
+    });
+    ({ port, base } = service);
+    client = await connect({ servers: service.nats.url });
     audit = client.subscribe('audit.v1.events.alerting');
     void (async () => {
       for await (const message of audit) denials.push(message.json<Denial>());
     })();
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'silent',
-        API_KEYS: JSON.stringify(apiKeys),
-        API_WRITE_RATE_PER_S: '0.01',
-        API_WRITE_BURST: '3',
-        HTTP_BODY_LIMIT_BYTES: '2048',
-        HTTP_MAX_HEADER_BYTES: '4096',
-      },
-      { logger: false },
-    );
   });
 
   afterAll(async () => {
-    await app?.close();
     await client?.close();
-    await nats?.stop();
+    await service?.stop();
   });
 
   const post = (body: string, headers: Record<string, string>) =>

@@ -1,33 +1,11 @@
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
-import {
-  platformConfigSchema,
-  PlatformModule,
-  startService,
-  type PlatformConfig,
-  type ServiceDefinition,
-} from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
-@Module({})
-class QueryingModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: QueryingModule,
-      imports: [
-        PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } }),
-      ],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'audit',
-  configSchema: platformConfigSchema,
-  module: (config) => QueryingModule.forRoot(config),
-};
+const definition = testService('audit');
 
 /** The value of one sample line of the Prometheus text format, or undefined. */
 function sample(text: string, line: string): number | undefined {
@@ -36,30 +14,17 @@ function sample(text: string, line: string): number | undefined {
 }
 
 describe('database metrics (real Postgres)', () => {
-  let nats: NatsServerHandle;
+  let service: TestServiceHandle;
   let app: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        HEALTH_CHECK_INTERVAL_MS: '200',
-        LOG_LEVEL: 'silent',
-      },
-      { logger: false },
-    );
+    service = await startTestService(definition);
+    ({ app, base } = service);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await nats?.stop();
+    await service?.stop();
   });
 
   const metrics = async () => (await fetch(`${base}/metrics`)).text();

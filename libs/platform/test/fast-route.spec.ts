@@ -4,29 +4,17 @@ import {
   Controller,
   HttpCode,
   Injectable,
-  Module,
   Post,
-  type DynamicModule,
   type INestApplication,
 } from '@nestjs/common';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { PinoLogger } from 'nestjs-pino';
 import { symbols } from 'pino';
 
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { waitFor } from '@vigil/testing';
 
-import {
-  hashApiKey,
-  platformConfigSchema,
-  PlatformModule,
-  RequireScope,
-  SECURITY_HEADERS,
-  startService,
-  type FastRoute,
-  type PlatformConfig,
-  type RouteAccess,
-  type ServiceDefinition,
-} from '../src';
+import { hashApiKey, RequireScope, SECURITY_HEADERS, type FastRoute, type RouteAccess } from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
 const countOf = (body: unknown): { received: number } => {
   if (!Array.isArray(body)) throw new BadRequestException({ message: 'expected an array' });
@@ -63,30 +51,11 @@ class AddThingsRoute implements FastRoute {
   }
 }
 
-@Module({})
-class ThingsModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: ThingsModule,
-      imports: [
-        PlatformModule.forRoot({
-          service: 'alerting',
-          config,
-          database: { entities: [], migrations: [] },
-          fastRoutes: [AddThingsRoute],
-        }),
-      ],
-      controllers: [ThingsController],
-      providers: [AddThingsRoute],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'alerting',
-  configSchema: platformConfigSchema,
-  module: (config) => ThingsModule.forRoot(config),
-};
+const definition = testService('alerting', {
+  controllers: [ThingsController],
+  providers: [AddThingsRoute],
+  fastRoutes: [AddThingsRoute],
+});
 
 const KEYS = { writer: 'writer-key-0123456789abcdef', reader: 'reader-key-0123456789abcdef' };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -100,7 +69,7 @@ interface Denial {
 }
 
 describe('fast routes: served ahead of Nest with the same checks (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
+  let service: TestServiceHandle;
   let app: INestApplication;
   let client: NatsConnection;
   let audit: Subscription;
@@ -111,31 +80,22 @@ describe('fast routes: served ahead of Nest with the same checks (real NATS + Po
   let writeLine: jest.SpyInstance;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    client = await connect({ servers: nats.url });
+    service = await startTestService(definition, {
+      LOG_LEVEL: 'info',
+      API_KEYS: JSON.stringify([
+        { name: 'writer', hash: hashApiKey(KEYS.writer, { N: 1024 }), scopes: ['alerts:write'] },
+        { name: 'reader', hash: hashApiKey(KEYS.reader, { N: 1024 }), scopes: [] },
+      ]),
+      API_WRITE_RATE_PER_S: '0.01',
+      API_WRITE_BURST: '6',
+      HTTP_BODY_LIMIT_BYTES: '2048',
+    });
+    ({ app, base } = service);
+    client = await connect({ servers: service.nats.url });
     audit = client.subscribe('audit.v1.events.alerting');
     void (async () => {
       for await (const message of audit) denials.push(message.json<Denial>());
     })();
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'info',
-        API_KEYS: JSON.stringify([
-          { name: 'writer', hash: hashApiKey(KEYS.writer, { N: 1024 }), scopes: ['alerts:write'] },
-          { name: 'reader', hash: hashApiKey(KEYS.reader, { N: 1024 }), scopes: [] },
-        ]),
-        API_WRITE_RATE_PER_S: '0.01',
-        API_WRITE_BURST: '6',
-        HTTP_BODY_LIMIT_BYTES: '2048',
-      },
-      { logger: false },
-    );
     route = app.get(AddThingsRoute);
     // Keep the access lines the service's logger writes, and print none.
     const root = (PinoLogger as unknown as { root: Record<symbol, { write(line: string): boolean }> }).root;
@@ -149,10 +109,9 @@ describe('fast routes: served ahead of Nest with the same checks (real NATS + Po
   });
 
   afterAll(async () => {
-    await app?.close();
-    writeLine?.mockRestore();
     await client?.close();
-    await nats?.stop();
+    await service?.stop();
+    writeLine?.mockRestore();
   });
 
   const post = (body: string, headers: Record<string, string>, path = '/things') =>

@@ -1,28 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Module,
-  Post,
-  type DynamicModule,
-  type INestApplication,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
-import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
-
-import {
-  hashApiKey,
-  platformConfigSchema,
-  PlatformModule,
-  RequireScope,
-  startService,
-  type PlatformConfig,
-  type ServiceDefinition,
-} from '../src';
+import { hashApiKey, RequireScope } from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
 @Controller('reports')
 class ReportsProbeController {
@@ -39,24 +22,7 @@ class ReportsProbeController {
   }
 }
 
-@Module({})
-class ReportsProbeModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: ReportsProbeModule,
-      imports: [
-        PlatformModule.forRoot({ service: 'reporting', config, database: { entities: [], migrations: [] } }),
-      ],
-      controllers: [ReportsProbeController],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'reporting',
-  configSchema: platformConfigSchema,
-  module: (config) => ReportsProbeModule.forRoot(config),
-};
+const definition = testService('reporting', { controllers: [ReportsProbeController] });
 
 const ISSUER = 'https://id.example.test/';
 const AUDIENCE = 'vigil-reporting';
@@ -93,39 +59,28 @@ async function startIdentityProvider() {
 }
 
 describe('optional OIDC: JWTs verified against a local JWKS (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let service: TestServiceHandle;
   let idp: Awaited<ReturnType<typeof startIdentityProvider>>;
   let base: string;
   const API_KEY = 'oidc-test-api-key-0123456789';
 
   beforeAll(async () => {
-    [nats, idp] = await Promise.all([startNatsServer(), startIdentityProvider()]);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        LOG_LEVEL: 'silent',
-        OIDC_JWKS_URL: idp.url,
-        OIDC_ISSUER: ISSUER,
-        OIDC_AUDIENCE: AUDIENCE,
-        OIDC_SCOPES_CLAIM: 'scp',
-        API_KEYS: JSON.stringify([
-          { name: 'runner', hash: hashApiKey(API_KEY, { N: 1024 }), scopes: ['reports:run'] },
-        ]),
-      },
-      { logger: false },
-    );
+    idp = await startIdentityProvider();
+    service = await startTestService(definition, {
+      OIDC_JWKS_URL: idp.url,
+      OIDC_ISSUER: ISSUER,
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_SCOPES_CLAIM: 'scp',
+      API_KEYS: JSON.stringify([
+        { name: 'runner', hash: hashApiKey(API_KEY, { N: 1024 }), scopes: ['reports:run'] },
+      ]),
+    });
+    ({ base } = service);
   });
 
   afterAll(async () => {
-    await app?.close();
+    await service?.stop();
     await idp?.stop();
-    await nats?.stop();
   });
 
   const call = async (token: string, method = 'POST', path = '/reports/weekly/run') => {

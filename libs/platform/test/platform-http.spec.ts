@@ -1,16 +1,7 @@
-import { Controller, Get, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 
-import { freePort, startNatsServer, testDatabaseUrl, type NatsServerHandle } from '@vigil/testing';
-
-import {
-  hashApiKey,
-  platformConfigSchema,
-  Public,
-  PlatformModule,
-  startService,
-  type PlatformConfig,
-  type ServiceDefinition,
-} from '../src';
+import { hashApiKey, Public } from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
 @Controller('boom')
 class BoomController {
@@ -21,57 +12,27 @@ class BoomController {
   }
 }
 
-@Module({})
-class ProbeModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: ProbeModule,
-      imports: [
-        PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } }),
-      ],
-      controllers: [BoomController],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'audit',
-  configSchema: platformConfigSchema,
-  module: (config) => ProbeModule.forRoot(config),
-};
+const definition = testService('audit', { controllers: [BoomController] });
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
 
 describe('platform HTTP surface (real NATS + Postgres)', () => {
-  let nats: NatsServerHandle;
-  let app: INestApplication;
+  let service: TestServiceHandle;
   let base: string;
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        HEALTH_CHECK_INTERVAL_MS: '200',
-        LOG_LEVEL: 'silent',
-        SERVICE_VERSION: '1.2.3',
-        GIT_SHA: 'abc1234',
-        API_KEYS: JSON.stringify([
-          { name: 'ops', hash: hashApiKey(OPS_KEY, { N: 1024 }), scopes: ['health:detailed'] },
-        ]),
-      },
-      { logger: false },
-    );
+    service = await startTestService(definition, {
+      SERVICE_VERSION: '1.2.3',
+      GIT_SHA: 'abc1234',
+      API_KEYS: JSON.stringify([
+        { name: 'ops', hash: hashApiKey(OPS_KEY, { N: 1024 }), scopes: ['health:detailed'] },
+      ]),
+    });
+    ({ base } = service);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await nats?.stop();
+    await service?.stop();
   });
 
   it('echoes x-request-id and continues the caller trace', async () => {

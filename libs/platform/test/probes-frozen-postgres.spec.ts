@@ -5,44 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 
-import {
-  freePort,
-  startNatsServer,
-  startPostgres,
-  waitFor,
-  type NatsServerHandle,
-  type PostgresHandle,
-} from '@vigil/testing';
+import { freePort, startPostgres, waitFor, type PostgresHandle } from '@vigil/testing';
 
-import {
-  hashApiKey,
-  LifecycleState,
-  platformConfigSchema,
-  PlatformModule,
-  startService,
-  type PlatformConfig,
-  type ServiceDefinition,
-} from '../src';
+import { hashApiKey, LifecycleState } from '../src';
+import { startTestService, testService, type TestServiceHandle } from './test-service';
 
-@Module({})
-class FrozenDbModule {
-  static forRoot(config: PlatformConfig): DynamicModule {
-    return {
-      module: FrozenDbModule,
-      imports: [
-        PlatformModule.forRoot({ service: 'audit', config, database: { entities: [], migrations: [] } }),
-      ],
-    };
-  }
-}
-
-const definition: ServiceDefinition<typeof platformConfigSchema> = {
-  name: 'audit',
-  configSchema: platformConfigSchema,
-  module: (config) => FrozenDbModule.forRoot(config),
-};
+const definition = testService('audit');
 
 /** The postmaster (first line of postmaster.pid) and every process it forked (backends, workers). */
 function postgresPids(dataDir: string): number[] {
@@ -78,7 +48,7 @@ async function probe(url: string): Promise<Probe> {
 }
 
 describe('probes while Postgres is frozen (SIGSTOP)', () => {
-  let nats: NatsServerHandle;
+  let service: TestServiceHandle;
   let pg: PostgresHandle;
   let app: INestApplication;
   let base: string;
@@ -97,36 +67,28 @@ describe('probes while Postgres is frozen (SIGSTOP)', () => {
   };
 
   beforeAll(async () => {
-    [nats, pg] = await Promise.all([startNatsServer(), startPostgres()]);
-    const [port, managementPort] = [await freePort(), await freePort()];
-    base = `http://127.0.0.1:${port}`;
+    pg = await startPostgres();
+    const managementPort = await freePort();
     management = `http://127.0.0.1:${managementPort}`;
-    app = await startService(
-      definition,
-      {
-        PORT: String(port),
-        MANAGEMENT_PORT: String(managementPort),
-        NATS_URL: nats.url,
-        DATABASE_URL: await pg.createDatabase(),
-        HEALTH_CHECK_INTERVAL_MS: '200',
-        HEALTH_CHECK_TIMEOUT_MS: '300',
-        API_KEYS: JSON.stringify([
-          {
-            name: 'ops',
-            hash: hashApiKey('detailed-key-0123456789', { N: 1024 }),
-            scopes: ['health:detailed'],
-          },
-        ]),
-        LOG_LEVEL: 'silent',
-      },
-      { logger: false },
-    );
+    service = await startTestService(definition, {
+      MANAGEMENT_PORT: String(managementPort),
+      DATABASE_URL: await pg.createDatabase(),
+      HEALTH_CHECK_TIMEOUT_MS: '300',
+      API_KEYS: JSON.stringify([
+        {
+          name: 'ops',
+          hash: hashApiKey('detailed-key-0123456789', { N: 1024 }),
+          scopes: ['health:detailed'],
+        },
+      ]),
+    });
+    ({ app, base } = service);
   });
 
   afterAll(async () => {
     thaw();
-    await app?.close();
-    await Promise.all([nats?.stop(), pg?.stop()]);
+    await service?.stop();
+    await pg?.stop();
   });
 
   it('keeps answering readiness at once, 503 naming postgres after the check times out, and recovers', async () => {
