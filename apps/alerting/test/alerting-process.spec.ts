@@ -38,6 +38,23 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
     await nats?.stop();
   });
 
+  /** A process's env on a free port, with `yaml` written to `dir/<name>` as ALERTING_CONFIG_FILE. */
+  const processEnv = async (name: string, yaml: string, extra: Record<string, string> = {}) => {
+    const file = join(dir, name);
+    writeFileSync(file, yaml);
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      NATS_URL: nats.url,
+      DATABASE_URL: await testDatabaseUrl(),
+      ALERTING_CONFIG_FILE: file,
+      API_KEYS: TEST_API_KEYS,
+      LOG_LEVEL: 'warn',
+      ...extra,
+    };
+    return { file, port, env };
+  };
+
   it('refuses to boot on an invalid file with one line naming the variable, the file and the path inside it', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(
@@ -61,20 +78,8 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
   });
 
   it('reloads the file on SIGHUP', async () => {
-    const file = join(dir, 'good.yaml');
-    writeFileSync(file, config(sink.url, ['chat']));
-    const port = await freePort();
-    const service = await runService({
-      app: 'alerting',
-      env: {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        ALERTING_CONFIG_FILE: file,
-        LOG_LEVEL: 'warn',
-        API_KEYS: TEST_API_KEYS,
-      },
-    });
+    const { file, port, env } = await processEnv('good.yaml', config(sink.url, ['chat']));
+    const service = await runService({ app: 'alerting', env });
     try {
       await service.waitForReady(port);
       const names = async () =>
@@ -92,26 +97,18 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
   });
 
   it('keeps queued notifications and pending groups across a SIGKILL and a receiver outage, sending each once', async () => {
-    const file = join(dir, 'outage.yaml');
-    writeFileSync(
-      file,
+    const { port, env } = await processEnv(
+      'outage.yaml',
       `route:\n  receiver: team\n  group_by: [alertname]\n  group_wait: 0s\n  group_interval: 1s\nreceivers:\n  - name: team\n    webhook_configs:\n      - url: ${sink.url}/outage\n`,
+      {
+        DELIVERY_POLL_MS: '100',
+        DELIVERY_RETRY_BASE_MS: '200',
+        DELIVERY_MAX_ATTEMPTS: '50',
+        // A notification claimed when the process dies is retried after the lease; keep it short here.
+        WEBHOOK_TIMEOUT_MS: '500',
+        DELIVERY_LEASE_MARGIN_MS: '500',
+      },
     );
-    const port = await freePort();
-    const env = {
-      PORT: String(port),
-      NATS_URL: nats.url,
-      DATABASE_URL: await testDatabaseUrl(),
-      ALERTING_CONFIG_FILE: file,
-      API_KEYS: TEST_API_KEYS,
-      LOG_LEVEL: 'warn',
-      DELIVERY_POLL_MS: '100',
-      DELIVERY_RETRY_BASE_MS: '200',
-      DELIVERY_MAX_ATTEMPTS: '50',
-      // A notification claimed when the process dies is retried after the lease; keep it short here.
-      WEBHOOK_TIMEOUT_MS: '500',
-      DELIVERY_LEASE_MARGIN_MS: '500',
-    };
     const ofOutage = (r: { path: string; rawBody: string }) =>
       r.path === '/outage' && r.rawBody.includes('Outage');
     sink.respondWith(503);
@@ -151,17 +148,7 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
   });
 
   it('keeps every alert it answered 200 for across a SIGKILL right after the answers', async () => {
-    const file = join(dir, 'journal.yaml');
-    writeFileSync(file, config(sink.url, ['journal']));
-    const port = await freePort();
-    const env = {
-      PORT: String(port),
-      NATS_URL: nats.url,
-      DATABASE_URL: await testDatabaseUrl(),
-      ALERTING_CONFIG_FILE: file,
-      API_KEYS: TEST_API_KEYS,
-      LOG_LEVEL: 'warn',
-    };
+    const { port, env } = await processEnv('journal.yaml', config(sink.url, ['journal']));
     const first = await runService({ app: 'alerting', env });
     await first.waitForReady(port);
     // Requests arriving together are journalled (one applies directly, the others wait in the journal).
