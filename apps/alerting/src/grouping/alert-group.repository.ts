@@ -46,7 +46,7 @@ export class AlertGroupRepository {
    * episodes join their groups; a group with a new member or a member whose status changed is made
    * due (a new group after group_wait, an existing one at its next group_interval boundary); so is
    * every group of an alert that resolved. Groups already due soon are not touched at all, so batches
-   * feeding one group do not queue behind its row. Returns how many groups were made (or kept) due.
+   * feeding one group do not queue behind its row.
    * Callers hold the alert writers' lock (AlertRepository.lockWriters); the notifier skips locked rows.
    */
   async track(
@@ -59,12 +59,12 @@ export class AlertGroupRepository {
       timings: GroupTimings;
     })[],
     resolved: readonly string[],
-  ): Promise<number> {
-    if (members.length === 0 && resolved.length === 0) return 0;
+  ): Promise<void> {
+    if (members.length === 0 && resolved.length === 0) return;
     // Typed arrays rather than a JSON recordset: Postgres then knows how few rows join alert_groups and
     // looks them up by key instead of scanning every live group. The two UPDATEs of the old statements
     // are one here: a statement may not update a row twice.
-    const rows = await tx.query<{ affected: string }[]>(
+    await tx.query(
       `WITH c AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[], $6::jsonb[],
                               $7::bigint[], $8::bigint[], $9::bigint[])
@@ -99,7 +99,7 @@ export class AlertGroupRepository {
             AND g.group_key = a.group_key AND g.receiver = a.receiver AND g.last_flush_at IS NOT NULL
             AND g.next_flush_at > GREATEST(g.last_flush_at + g.group_interval_ms * interval '1 millisecond', now())
        )
-       SELECT count(*) AS affected FROM affected`,
+       SELECT count(*) FROM affected`,
       [
         members.map((m) => m.groupKey),
         members.map((m) => m.receiver),
@@ -113,7 +113,6 @@ export class AlertGroupRepository {
         resolved,
       ],
     );
-    return Number(rows[0].affected);
   }
 
   /**
