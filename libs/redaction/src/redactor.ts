@@ -103,14 +103,42 @@ function jsonOf(value: object): unknown {
   }
 }
 
+const isJsonSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Index of the first character at or after `from` that is not JSON whitespace. */
+function skipJsonSpace(value: string, from: number): number {
+  let i = from;
+  while (i < value.length && isJsonSpace(value.charCodeAt(i))) i++;
+  return i;
+}
+
+/** What may follow `[` in JSON: a value's first character. */
+const isJsonValueStart = (c: number): boolean =>
+  c === 34 ||
+  c === 123 ||
+  c === 91 ||
+  c === 45 ||
+  (c >= 48 && c <= 57) ||
+  c === 116 ||
+  c === 102 ||
+  c === 110;
+
+/**
+ * Whether `value` can be JSON text, by its ends and its first token (which every JSON text of that
+ * shape has): only then is it parsed. A failed JSON.parse throws, which costs about ten times a scan;
+ * Alertmanager group keys (`{}/{severity="critical"}:{alertname="X"}`) and Go or Python label sets
+ * (`{alertname="X"}`) look like objects at both ends and were parsed, and failed, on every send.
+ */
 function looksLikeJson(value: string): boolean {
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
-  return (
-    (first === 123 && last === 125) || // { }
-    (first === 91 && last === 93) || // [ ]
-    (first === 34 && last === 34 && value.length > 2) // " "
-  );
+  if (first === 34) return last === 34 && value.length > 2; // " "
+  if (!((first === 123 && last === 125) || (first === 91 && last === 93))) return false; // { } or [ ]
+  const next = skipJsonSpace(value, 1);
+  const c = value.charCodeAt(next);
+  // `{}` and `[]` are JSON only as the whole text.
+  if (c === last) return skipJsonSpace(value, next + 1) === value.length;
+  return first === 123 ? c === 34 : isJsonValueStart(c);
 }
 
 /**

@@ -164,6 +164,35 @@ describe('sensitive keys inside strings', () => {
     expect(redact({ body: twice }).body).not.toContain('hunter2');
   });
 
+  // Parsed JSON is encoded again (compact) and a number under a sensitive key is replaced: the text
+  // scan keeps the spacing and sees no number as a secret.
+  it.each([
+    ['{\n  "password": "hunter2"}', '{"password":"[REDACTED]"}'],
+    ['{ "pin": 4321 }', '{"pin":"[REDACTED]"}'],
+    ['[ \t{"token": "abc123"}, 1]', '[{"token":"[REDACTED]"},1]'],
+    ['[ -1, "x", {"pin": 4321} ]', '[-1,"x",{"pin":"[REDACTED]"}]'],
+    ['[\n  true, {"pin": 4321}]', '[true,{"pin":"[REDACTED]"}]'],
+  ])('parses JSON with whitespace before its first token: %j', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('leaves empty JSON objects and arrays as they are', () => {
+    expect(redactString('{ }')).toBe('{ }');
+    expect(redactString('[]  ')).toBe('[]  ');
+  });
+
+  it.each([
+    ['an Alertmanager group key', '{}/{team="pay"}:{alertname="X", owner="rahim@example.com"}'],
+    ['a Go label set', '{alertname="X", owner="rahim@example.com"}'],
+    ['a Python dict', "{'owner': 'rahim@example.com'}"],
+    ['an empty object with more after it', '{} owner=rahim@example.com {}'],
+    ['a list of words', '[owner rahim@example.com]'],
+  ])('scans %s as text (it is no JSON): its values are still scrubbed', (_what, input) => {
+    const out = redactString(input);
+    expect(out).not.toContain('rahim@example.com');
+    expect(out).toBe(input.replace('rahim@example.com', '[REDACTED:email]'));
+  });
+
   it('leaves JSON without anything sensitive byte for byte', () => {
     const pretty = JSON.stringify({ user: 'u1', count: 3 }, null, 2);
     expect(redactString(pretty)).toBe(pretty);
