@@ -23,6 +23,14 @@ export interface IntakeBatch {
   alerts: IntakeAlert[];
 }
 
+/** One accepted request as journalled: its alerts (IntakeAlert[]) already encoded as JSON. */
+export interface JournalEntry {
+  source: AlertSource;
+  receivedAt: Date;
+  count: number;
+  alertsJson: string;
+}
+
 export interface ClaimedIntakeBatch extends IntakeBatch {
   id: number;
 }
@@ -47,19 +55,14 @@ export class AlertIntakeRepository {
    * Commits the batches in one statement (autocommit: durable when it returns). One VALUES row per
    * batch with plain text parameters: an array parameter would have to escape every quote of the JSON.
    */
-  async append(batches: readonly IntakeBatch[]): Promise<void> {
-    if (batches.length === 0) return;
+  async append(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const rows: string[] = [];
     const params: string[] = [];
-    for (const batch of batches) {
+    for (const entry of entries) {
       const n = params.length;
       rows.push(`($${n + 1}, $${n + 2}::timestamptz, $${n + 3}::integer, $${n + 4})`);
-      params.push(
-        batch.source,
-        batch.receivedAt.toISOString(),
-        String(batch.alerts.length),
-        JSON.stringify(batch.alerts),
-      );
+      params.push(entry.source, entry.receivedAt.toISOString(), String(entry.count), entry.alertsJson);
     }
     await this.dataSource.query(
       `INSERT INTO alert_intake (source, received_at, alert_count, alerts) VALUES ${rows.join(', ')}`,
