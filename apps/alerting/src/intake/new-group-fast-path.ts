@@ -113,13 +113,14 @@ export class NewGroupFastPath {
     routing: RoutingConfig,
     receivedAt: Date,
   ): Promise<ClaimedNotification[]> {
-    // The lock and the check leave first: the database works on them while the writes are built.
+    // Everything leaves in one write, the lock and the check first: one wake-up of the backend per
+    // alert, not two (sending them ahead bought tens of microseconds of overlap, and on two busy
+    // cores any wake-up may wait for a scheduler tick, 4 ms here).
     const expecting = this.journal.lockWritersExpectingNew(tx, {
       fingerprints: plan.changes.map((c) => c.next.fingerprint),
       groups: plan.groups,
       silences: plan.silences.signature,
     });
-    await Promise.resolve();
     const { created, notifications } = this.firstFlushes(plan, routing, new Date());
     const writes = [
       expecting,
