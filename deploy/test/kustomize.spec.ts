@@ -48,6 +48,7 @@ type ModelClass = new (data: never) => Validatable;
 interface CnpgCluster extends K8sObject {
   spec?: {
     instances?: number;
+    postgresql?: { parameters?: Record<string, string> };
     storage?: { size?: string };
     inheritedMetadata?: { labels?: Record<string, string> };
     bootstrap?: { initdb?: { database?: string; owner?: string; postInitSQL?: string[] } };
@@ -204,6 +205,22 @@ function containerEnv(
     }
   }
   return env;
+}
+
+/** max_connections of the overlay's Postgres: the CloudNativePG cluster's parameters or the server's `-c` args. */
+function postgresMaxConnections(objects: K8sObject[]): number {
+  const POSTGRES_DEFAULT = 100;
+  const cluster = objects.find((o): o is CnpgCluster => o.kind === 'Cluster');
+  if (cluster) return Number(cluster.spec?.postgresql?.parameters?.max_connections ?? POSTGRES_DEFAULT);
+  const server = ofKind<IStatefulSet>(objects, 'StatefulSet').find((s) => s.metadata?.name === 'postgres');
+  if (!server)
+    throw new Error('no Postgres in the overlay (a CloudNativePG Cluster or StatefulSet postgres)');
+  const args = server.spec?.template.spec?.containers.flatMap((c) => [
+    ...(c.command ?? []),
+    ...(c.args ?? []),
+  ]);
+  const setting = (args ?? []).map((a) => /^max_connections=(\d+)$/.exec(a)?.[1]).find(Boolean);
+  return setting ? Number(setting) : POSTGRES_DEFAULT;
 }
 
 function probeProblems(app: ServiceName, container: IContainer): string[] {
@@ -612,6 +629,27 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
         );
     }
     expect(problems).toEqual([]);
+  });
+
+  it('fits every connection the services may open into Postgres max_connections, at their most replicas', () => {
+    const hpas = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+    const problems: string[] = [];
+    const demand = APPS.map((app) => {
+      const d = deployment(app);
+      const container = d?.spec?.template.spec?.containers.find((c) => c.name === app);
+      if (!d || !container) throw new Error(`no Deployment with a container "${app}"`);
+      const hpa = hpas.find((h) => h.spec?.scaleTargetRef.name === app);
+      const replicas = hpa?.spec?.maxReplicas ?? d.spec?.replicas ?? 1;
+      const env = containerEnv(container, objects, secret, problems);
+      const perReplica = platformConfigSchema.shape.DATABASE_POOL_MAX.parse(env.DATABASE_POOL_MAX);
+      return { app, replicas, perReplica, connections: replicas * perReplica };
+    });
+    expect(problems).toEqual([]);
+    const total = demand.reduce((sum, d) => sum + d.connections, 0);
+    const max = postgresMaxConnections(objects);
+    // The superuser's reserved slots, and room for the operator's, a migration's and a human's sessions.
+    const headroom = 3 + 20;
+    expect({ total, demand, fits: total <= max - headroom }).toEqual({ total, demand, fits: true });
   });
 
   describe.each(APPS)('%s', (app) => {

@@ -7,6 +7,7 @@ import { AlertExpiryJob } from './alerts/alert-expiry.job';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertPipeline } from './alerts/alert-pipeline';
 import { AlertService } from './alerts/alert.service';
+import { pipelinedPoolSize } from './alerts/prepared-transaction';
 import { AlertsController } from './api/alerts.controller';
 import { PostAlertsRoute } from './api/post-alerts.route';
 import { SilencesController } from './api/silences.controller';
@@ -46,7 +47,7 @@ export class AlertingModule {
         PlatformModule.forRoot({
           service: 'alerting',
           config,
-          database: { entities: [], migrations: ALERTING_MIGRATIONS },
+          database: { entities: [], migrations: ALERTING_MIGRATIONS, ownPoolSize: pipelinedPoolSize },
           fastRoutes: [PostAlertsRoute],
         }),
       ],

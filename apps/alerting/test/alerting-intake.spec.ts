@@ -1,4 +1,9 @@
+import { DataSource } from 'typeorm';
+
 import { api, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
+
+/** A small connection budget, so the bursts below also run with both pools at their smallest shares. */
+const POOL_MAX = 5;
 
 interface ListedAlert {
   labels: Record<string, string>;
@@ -18,7 +23,7 @@ describe('alerting intake (real Postgres, real webhook receiver)', () => {
   let h: AlertingHarness;
 
   beforeAll(async () => {
-    h = await startAlerting({ API_WRITE_RATE_PER_S: '0' });
+    h = await startAlerting({ API_WRITE_RATE_PER_S: '0', DATABASE_POOL_MAX: String(POOL_MAX) });
   });
 
   afterAll(async () => {
@@ -70,5 +75,19 @@ describe('alerting intake (real Postgres, real webhook receiver)', () => {
     expect(await listed('IntakeOrder')).toEqual([]);
     const events = await history('alertname=IntakeOrder&limit=10');
     expect(events.map((e) => e.event).reverse()).toEqual(['fired', 'resolved']);
+  });
+
+  it('opens at most DATABASE_POOL_MAX connections, TypeORM’s pool and the pipeline’s together', async () => {
+    await burst('IntakeBudget', 16, 20);
+    expect((await listed('IntakeBudget')).length).toBe(320);
+    const [{ open }] = await h.app
+      .get(DataSource)
+      .query<{ open: number }[]>(
+        `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database()`,
+      );
+    expect(open).toBeGreaterThanOrEqual(2);
+    expect(open).toBeLessThanOrEqual(POOL_MAX);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^db_pool_connections_max ${POOL_MAX}$`, 'm'));
   });
 });

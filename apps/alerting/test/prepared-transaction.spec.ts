@@ -3,7 +3,13 @@ import { DataSource } from 'typeorm';
 
 import { testDatabaseUrl } from '@vigil/testing';
 
-import { PreparedTransactions, type Transaction } from '../src/alerts/prepared-transaction';
+import { typeormPoolSize } from '@vigil/platform';
+
+import {
+  pipelinedPoolSize,
+  PreparedTransactions,
+  type Transaction,
+} from '../src/alerts/prepared-transaction';
 
 /**
  * The alert pipeline's transactions pipeline their statements (pg's pipeline mode): what a caller
@@ -18,7 +24,7 @@ describe('PreparedTransactions (real Postgres)', () => {
     dataSource = new DataSource({ type: 'postgres', url: await testDatabaseUrl() });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL)`);
-    transactions = new PreparedTransactions(dataSource);
+    transactions = new PreparedTransactions(dataSource, 2);
   });
 
   afterAll(async () => {
@@ -32,6 +38,29 @@ describe('PreparedTransactions (real Postgres)', () => {
     tx.query(`INSERT INTO items (id, label) VALUES ($1, $2)`, [id, label]);
   const stored = async () =>
     (await dataSource.query<{ id: number }[]>(`SELECT id FROM items ORDER BY id`)).map((r) => r.id);
+
+  it('opens no more connections than it was given, however many transactions run at once', async () => {
+    const backends = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        transactions.run(async (tx) => {
+          const [row] = await tx.query<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid, pg_sleep(0.05)`);
+          return row.pid;
+        }),
+      ),
+    );
+    expect(new Set(backends).size).toBe(2);
+  });
+
+  it('takes its connections out of DATABASE_POOL_MAX, leaving TypeORM at least one', () => {
+    expect(pipelinedPoolSize(10)).toBe(4);
+    expect(pipelinedPoolSize(5)).toBe(2);
+    expect(pipelinedPoolSize(2)).toBe(1);
+    for (let poolMax = 2; poolMax <= 200; poolMax++) {
+      const typeorm = typeormPoolSize(poolMax, { ownPoolSize: pipelinedPoolSize });
+      expect(typeorm).toBeGreaterThanOrEqual(1);
+      expect(typeorm + pipelinedPoolSize(poolMax)).toBe(poolMax);
+    }
+  });
 
   it('runs statements issued together in the order issued, each seeing the ones before it', async () => {
     const counts = await transactions.run(async (tx) => {

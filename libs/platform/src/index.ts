@@ -22,6 +22,7 @@ export { bootstrapService, startService, type ServiceDefinition } from './bootst
 export { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 export {
   ConfigError,
+  DEFAULT_DATABASE_POOL_MAX,
   loadConfig,
   MANAGEMENT_PORTS,
   platformConfigSchema,
@@ -32,7 +33,7 @@ export {
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
-export type { DatabaseOptions } from './database/database.module';
+export { type DatabaseOptions, typeormPoolSize } from './database/database.module';
 export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';

@@ -19,7 +19,7 @@ describe('database metrics (real Postgres)', () => {
   let base: string;
 
   beforeAll(async () => {
-    service = await startTestService(definition);
+    service = await startTestService(definition, { DATABASE_POOL_MAX: '7' });
     ({ app, base } = service);
   });
 
@@ -54,7 +54,7 @@ describe('database metrics (real Postgres)', () => {
       },
       { timeoutMs: 10_000, description: 'an idle pool connection after the health check' },
     );
-    expect(sample(text, 'db_pool_connections_max')).toBe(10);
+    expect(sample(text, 'db_pool_connections_max')).toBe(7); // DATABASE_POOL_MAX
     expect(sample(text, 'db_pool_connections_in_use')).toEqual(expect.any(Number));
     expect(sample(text, 'db_pool_waiting_clients')).toBe(0);
 

@@ -1,10 +1,12 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { SummaryRequestV1 } from '@vigil/contracts';
+import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AlertState, AlertStatus, LabelSet } from './alert';
-import { PreparedTransactions, type Transaction } from './prepared-transaction';
+import type { AlertingConfig } from '../config/alerting-config';
+import { pipelinedPoolSize, PreparedTransactions, type Transaction } from './prepared-transaction';
 
 /** A unit of work: the alert row and its outbox notification commit together. */
 export type { Transaction } from './prepared-transaction';
@@ -38,8 +40,11 @@ const COLUMNS = 'fingerprint, labels, annotations, generator_url, starts_at, end
 export class AlertRepository implements OnModuleDestroy {
   private readonly transactions: PreparedTransactions;
 
-  constructor(private readonly dataSource: DataSource) {
-    this.transactions = new PreparedTransactions(dataSource);
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) config: AlertingConfig,
+  ) {
+    this.transactions = new PreparedTransactions(dataSource, pipelinedPoolSize(config.DATABASE_POOL_MAX));
   }
 
   /**

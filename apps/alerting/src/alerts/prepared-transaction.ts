@@ -21,8 +21,13 @@ export interface Transaction {
 
 /** Distinct statement texts given a name (prepared once per connection); later texts run unnamed. */
 const MAX_NAMED_STATEMENTS = 500;
-/** Connections of the pipelined pool: writers serialise on the alert writers' lock anyway. */
-const PIPELINED_CONNECTIONS = 4;
+/**
+ * Connections of the pipelined pool, out of DATABASE_POOL_MAX (TypeORM's pool gets the rest): writers
+ * serialise on the alert writers' lock anyway, so four are enough, and half of a small budget at most.
+ */
+export function pipelinedPoolSize(poolMax: number): number {
+  return Math.max(1, Math.min(4, Math.floor(poolMax / 2)));
+}
 
 /**
  * Transactions for the alert pipeline's hot path, on a pool of its own in pg's pipeline mode (same
@@ -38,7 +43,11 @@ export class PreparedTransactions {
   private pool: Pool | null = null;
   private unwatch: () => void = () => undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Connections of this pool (pipelinedPoolSize). */
+    private readonly connections: number,
+  ) {}
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.poolOf().connect();
@@ -117,7 +126,7 @@ export class PreparedTransactions {
     if (this.pool === null) {
       // TypeORM's postgres driver keeps its pg.Pool as `master`, built from the service's DATABASE_URL.
       const master = (this.dataSource.driver as unknown as { master: { options: PoolConfig } }).master;
-      this.pool = new Pool({ ...master.options, max: PIPELINED_CONNECTIONS, pipeline: true });
+      this.pool = new Pool({ ...master.options, max: this.connections, pipeline: true });
       // Postgres keeps one generic plan per prepared statement, often made while the tables are small
       // (a young deployment, a quiet night), where a sequential scan is the cheapest plan; it keeps it
       // as they grow (an episode UPDATE then read all 60,000 episodes of the bench). Every statement

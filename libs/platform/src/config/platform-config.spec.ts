@@ -25,6 +25,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('budgets DATABASE_POOL_MAX connections per replica: 10 unless set, 2 at least', () => {
+    expect(loadConfig(platformConfigSchema, valid, 1).DATABASE_POOL_MAX).toBe(10);
+    expect(loadConfig(platformConfigSchema, { ...valid, DATABASE_POOL_MAX: '4' }, 1).DATABASE_POOL_MAX).toBe(
+      4,
+    );
+    expect(() => loadConfig(platformConfigSchema, { ...valid, DATABASE_POOL_MAX: '1' }, 1)).toThrow(
+      'DATABASE_POOL_MAX: must be a whole number from 2 to 200 (got "1")',
+    );
+  });
+
   it('names a missing variable', () => {
     expect(() => loadConfig(platformConfigSchema, {}, 1)).toThrow(
       'invalid configuration: DATABASE_URL: is required',

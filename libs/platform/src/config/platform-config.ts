@@ -16,6 +16,10 @@ const port = z.coerce
   .max(65535, PORT_MESSAGE);
 const millis = z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0);
 
+/** DATABASE_POOL_MAX unless set: Postgres connections one replica opens at most, all pools together. */
+export const DEFAULT_DATABASE_POOL_MAX = 10;
+const POOL_MESSAGE = 'must be a whole number from 2 to 200';
+
 /** Variables every service reads. Services extend this schema with their own keys. */
 export const platformConfigSchema = z.object({
   PORT: port.optional(),
@@ -29,6 +33,16 @@ export const platformConfigSchema = z.object({
     .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
     .default('nats://127.0.0.1:4222'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL'),
+  /**
+   * Postgres connections one replica opens at most, all its pools together: replicas x this, summed over
+   * the services, must fit the server's max_connections (k8s/ budgets it; deploy/test checks it).
+   */
+  DATABASE_POOL_MAX: z.coerce
+    .number({ error: POOL_MESSAGE })
+    .int(POOL_MESSAGE)
+    .min(2, POOL_MESSAGE)
+    .max(200, POOL_MESSAGE)
+    .default(DEFAULT_DATABASE_POOL_MAX),
   /** JetStream replicas of the streams the services create (3 on a 3-node cluster; 1 on a single server). */
   NATS_STREAM_REPLICAS: z.coerce
     .number({ error: 'must be a number from 1 to 5' })

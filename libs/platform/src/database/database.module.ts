@@ -12,6 +12,16 @@ export interface DatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own migration list type
   migrations: MixedList<Function | string>;
+  /**
+   * Connections of DATABASE_POOL_MAX the service opens in a pool of its own (given DATABASE_POOL_MAX);
+   * TypeORM's pool gets the rest, so a replica never opens more than DATABASE_POOL_MAX in all.
+   */
+  ownPoolSize?: (poolMax: number) => number;
+}
+
+/** TypeORM's share of DATABASE_POOL_MAX: what the service's own pool leaves, at least one. */
+export function typeormPoolSize(poolMax: number, options: Pick<DatabaseOptions, 'ownPoolSize'>): number {
+  return Math.max(1, poolMax - (options.ownPoolSize?.(poolMax) ?? 0));
 }
 
 @Injectable()
@@ -53,7 +63,11 @@ export class DatabaseModule {
             synchronize: false,
             retryAttempts: 20,
             retryDelay: 1500,
-            extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'vigil' },
+            extra: {
+              max: typeormPoolSize(config.DATABASE_POOL_MAX, options),
+              connectionTimeoutMillis: 5000,
+              application_name: 'vigil',
+            },
           }),
         }),
       ],
