@@ -16,6 +16,14 @@ describe('contextFrom', () => {
     expect(context.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 
+  it('never repeats a generated trace or span id, across refills of the random pool', () => {
+    const contexts = Array.from({ length: 1000 }, () => contextFrom({}));
+    const traces = new Set(contexts.map((c) => c.traceId));
+    const spans = new Set(contexts.map((c) => c.traceparent.split('-')[2]));
+    expect([traces.size, spans.size]).toEqual([1000, 1000]);
+    expect(contexts.every((c) => /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/.test(c.traceparent))).toBe(true);
+  });
+
   it('starts a new trace when traceparent is malformed or all zeros', () => {
     for (const bad of ['garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01']) {
       expect(contextFrom({ traceparent: bad }).traceId).not.toBe('00000000000000000000000000000000');
