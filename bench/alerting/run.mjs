@@ -15,9 +15,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, release, tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -285,6 +286,27 @@ async function startFloorRelay(databaseUrl, hookUrl, cleanups) {
   return `http://127.0.0.1:${String(chunk).trim()}`;
 }
 
+/**
+ * The scheduler facts that bound a latency tail here: a kernel without preemption (PREEMPT_NONE) lets a
+ * woken process wait for the running one to block or for the next tick (1000/HZ ms). Read from the
+ * kernel's config where it is published; "unknown" otherwise.
+ */
+function kernelSummary() {
+  let config = '';
+  try {
+    if (existsSync('/proc/config.gz')) config = gunzipSync(readFileSync('/proc/config.gz')).toString('utf8');
+    else if (existsSync(`/boot/config-${release()}`))
+      config = readFileSync(`/boot/config-${release()}`, 'utf8');
+  } catch {
+    // unknown
+  }
+  const hz = /^CONFIG_HZ=(\d+)$/m.exec(config)?.[1];
+  const preempt = ['PREEMPT_RT', 'PREEMPT', 'PREEMPT_LAZY', 'PREEMPT_VOLUNTARY', 'PREEMPT_NONE'].find(
+    (model) => new RegExp(`^CONFIG_${model}=y$`, 'm').test(config),
+  );
+  return `kernel ${release()}, ${preempt ?? 'preemption unknown'}, ${hz ? `HZ=${hz} (a tick is ${1000 / Number(hz)} ms)` : 'HZ unknown'}, ${availableParallelism()} CPUs`;
+}
+
 async function waitHttp(url, child) {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
@@ -329,6 +351,7 @@ async function main() {
     await waitHttp(`http://127.0.0.1:${amPort}/-/ready`, am);
     const version = spawnSync(ALERTMANAGER, ['--version'], { encoding: 'utf8' });
     log(`baseline: ${(version.stdout || version.stderr).split('\n')[0]} on :${amPort}`);
+    log(`machine: ${kernelSummary()}`);
 
     const nats = await testing.startNatsServer();
     cleanups.push(() => nats.stop());
