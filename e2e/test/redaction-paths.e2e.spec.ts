@@ -1,7 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { Client } from 'pg';
@@ -14,6 +13,7 @@ import {
   testDatabaseUrl,
   waitFor,
   withDatabase,
+  tempDir,
 } from '@vigil/testing';
 
 import {
@@ -63,7 +63,7 @@ describe('redaction on every path out of the system', () => {
     // A second health service whose only target has credentials in its URL and cannot be reached:
     // the URL and the connection error surface in /api/status, logs and stored check results.
     const closedPort = await freePort();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-redaction-'));
+    const dir = tempDir('vigil-redaction-');
     const targets = path.join(dir, 'targets.yaml');
     fs.writeFileSync(
       targets,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { jetstream } from '@nats-io/jetstream';
@@ -20,6 +19,7 @@ import {
   type ServiceProcess,
   type SmtpSink,
   type WebhookSink,
+  tempDir,
 } from '@vigil/testing';
 
 /** Bearer key of the audit query API in the end-to-end system (scope audit:read). */
@@ -128,7 +128,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
 }
 
 function writeTargets(ports: Record<ServiceName, number>, more: readonly string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-'));
+  const dir = tempDir('vigil-e2e-');
   const file = path.join(dir, 'targets.yaml');
   const targets = SERVICES.filter((s) => s !== 'health').map(
     (s) =>

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { startWebhookSink, type WebhookSink } from '@vigil/testing';
+import { startWebhookSink, type WebhookSink, tempDir } from '@vigil/testing';
 
 import {
   about,
@@ -75,9 +74,9 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
 
   beforeAll(async () => {
     receivers = await startWebhookSink();
-    configFile = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
+    configFile = join(tempDir('vigil-alerting-'), 'alerting.yaml');
     writeFileSync(configFile, configYaml(receivers.url));
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-amtool-'));
+    const dir = tempDir('vigil-amtool-');
     httpConfig = { admin: join(dir, 'admin.yml'), reader: join(dir, 'reader.yml') };
     writeFileSync(httpConfig.admin, `authorization:\n  credentials: ${TEST_KEYS.admin}\n`);
     writeFileSync(httpConfig.reader, `authorization:\n  credentials: ${TEST_KEYS.reader}\n`);
@@ -264,7 +263,7 @@ describe('alerting with amtool and an Alertmanager config file (real amtool, Pos
     expect(await names()).toEqual(['chat', 'digest', 'pager']);
 
     writeFileSync(configFile, configYaml(receivers.url));
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-amtool-'));
+    const dir = tempDir('vigil-amtool-');
     httpConfig = { admin: join(dir, 'admin.yml'), reader: join(dir, 'reader.yml') };
     writeFileSync(httpConfig.admin, `authorization:\n  credentials: ${TEST_KEYS.admin}\n`);
     writeFileSync(httpConfig.reader, `authorization:\n  credentials: ${TEST_KEYS.reader}\n`);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
@@ -13,6 +12,7 @@ import {
   type NatsServerHandle,
   type RecordedRequest,
   type WebhookSink,
+  tempDir,
 } from '@vigil/testing';
 
 import { alertingService } from '../src/service';
@@ -134,7 +134,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Writes an alerting config (ALERTING_CONFIG_FILE) to a fresh temporary directory; returns its path. */
 export function writeAlertingConfig(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-alerting-')), 'alerting.yaml');
+  const file = join(tempDir('vigil-alerting-'), 'alerting.yaml');
   writeFileSync(file, yaml);
   return file;
 }

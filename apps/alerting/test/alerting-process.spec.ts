@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -11,6 +10,7 @@ import {
   waitFor,
   type NatsServerHandle,
   type WebhookSink,
+  tempDir,
 } from '@vigil/testing';
 
 import { api, TEST_API_KEYS } from './alerting-harness';
@@ -30,7 +30,7 @@ describe('alerting process with ALERTING_CONFIG_FILE', () => {
   beforeAll(async () => {
     nats = await startNatsServer();
     sink = await startWebhookSink();
-    dir = mkdtempSync(join(tmpdir(), 'vigil-alerting-process-'));
+    dir = tempDir('vigil-alerting-process-');
   });
 
   afterAll(async () => {

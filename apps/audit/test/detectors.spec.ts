@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { jetstream } from '@nats-io/jetstream';
@@ -16,7 +15,14 @@ import {
   type AlertEventV1,
 } from '@vigil/contracts';
 import { startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import {
+  freePort,
+  startNatsServer,
+  testDatabaseUrl,
+  waitFor,
+  type NatsServerHandle,
+  tempDir,
+} from '@vigil/testing';
 
 import { DEFAULT_RULES_FILE } from '../src/detect/detector-rules';
 import { auditService } from '../src/service';
@@ -32,7 +38,7 @@ describe('detectors publish AlertEvents on alerts.v1.fired; summary counts them 
 
   beforeAll(async () => {
     // The shipped rules with the access threshold lowered to 2 per hour, as an operator would.
-    const rulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-rules-')), 'rules.yaml');
+    const rulesFile = path.join(tempDir('audit-rules-'), 'rules.yaml');
     fs.writeFileSync(
       rulesFile,
       fs.readFileSync(DEFAULT_RULES_FILE, 'utf8').replace('threshold: 20', 'threshold: 2'),

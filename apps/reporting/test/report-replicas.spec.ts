@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
@@ -13,6 +12,7 @@ import {
   type NatsServerHandle,
   type ServiceProcess,
   type SmtpSink,
+  tempDir,
 } from '@vigil/testing';
 
 import { bearer, reportingApiKeys } from './report-api-key';
@@ -37,7 +37,7 @@ describe('scheduled reports across replicas (real processes, Postgres, NATS, SMT
   let blackHole: net.Server;
   let blackHolePort: number;
   const replicas: ServiceProcess[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-report-replicas-'));
+  const dir = tempDir('vigil-report-replicas-');
 
   const reportsFile = (id: string, name: string) => {
     const file = join(dir, `${id}.yaml`);

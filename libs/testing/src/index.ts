@@ -19,5 +19,6 @@ export {
   type ServiceProcess,
 } from './run-service';
 export { type ParsedMail, type SmtpSink, startSmtpServer } from './smtp-sink';
+export { tempDir } from './temp-dir';
 export { GiveUp, waitFor, type WaitForOptions } from './wait-for';
 export { type RecordedRequest, startWebhookSink, type WebhookSink } from './webhook-sink';

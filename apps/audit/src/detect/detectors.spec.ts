@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 import { alertEventV1Schema, type AuditEventV1 } from '@vigil/contracts';
+import { tempDir } from '@vigil/testing';
 
 import { DEFAULT_RULES_FILE, loadDetectorRules, type DetectorRule } from './detector-rules';
 import { alertOf, detect, detectAccessRate } from './detectors';
@@ -37,7 +37,7 @@ describe('default detector rules', () => {
   });
 
   it('reject a bad rules file naming the field', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rules-')), 'rules.yaml');
+    const file = path.join(tempDir('rules-'), 'rules.yaml');
     fs.writeFileSync(
       file,
       'rules:\n  - name: X\n    kind: field_change\n    severity: urgent\n    action: a.b\n    fields: [x]\n',

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ConfigError, loadConfig } from '@vigil/platform';
+import { tempDir } from '@vigil/testing';
 
 import { reportingConfigSchema } from '../config/reporting-config';
 import { loadReportDefinitions } from './report-definitions';
 
-const dir = mkdtempSync(join(tmpdir(), 'vigil-report-defs-'));
+const dir = tempDir('vigil-report-defs-');
 const config = (env: Record<string, string> = {}) =>
   loadConfig(
     reportingConfigSchema,
