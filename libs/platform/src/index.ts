@@ -22,7 +22,6 @@ export { bootstrapService, startService, type ServiceDefinition } from './bootst
 export { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 export {
   ConfigError,
-  DEFAULT_DATABASE_POOL_MAX,
   loadConfig,
   MANAGEMENT_PORTS,
   platformConfigSchema,

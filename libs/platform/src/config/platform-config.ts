@@ -16,8 +16,6 @@ const port = z.coerce
   .max(65535, PORT_MESSAGE);
 const millis = z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0);
 
-/** DATABASE_POOL_MAX unless set: Postgres connections one replica opens at most, all pools together. */
-export const DEFAULT_DATABASE_POOL_MAX = 10;
 const POOL_MESSAGE = 'must be a whole number from 2 to 200';
 
 /** Variables every service reads. Services extend this schema with their own keys. */
@@ -42,7 +40,7 @@ export const platformConfigSchema = z.object({
     .int(POOL_MESSAGE)
     .min(2, POOL_MESSAGE)
     .max(200, POOL_MESSAGE)
-    .default(DEFAULT_DATABASE_POOL_MAX),
+    .default(10),
   /** JetStream replicas of the streams the services create (3 on a 3-node cluster; 1 on a single server). */
   NATS_STREAM_REPLICAS: z.coerce
     .number({ error: 'must be a number from 1 to 5' })
