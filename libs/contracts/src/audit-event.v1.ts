@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { isoDateTimeSchema } from './iso-datetime';
 import { messageJsonSchema } from './json-schema';
+import { STORABLE_LIMITS, storableString } from './storable';
 
 export const AUDIT_EVENTS_SUBJECT_PREFIX = 'audit.v1.events.';
 export const AUDIT_EVENTS_WILDCARD = 'audit.v1.events.>';
@@ -19,6 +20,9 @@ export const auditSourceSchema = z
   .string()
   .regex(SOURCE_PATTERN, 'source must be 1-64 characters of [a-z0-9_-] (a service name token)');
 
+/** Identifiers and types are indexed: bounded so any two fit one btree entry. */
+const indexedText = () => storableString(STORABLE_LIMITS.indexedTextChars).min(1);
+
 function jsonByteLength(value: unknown): number {
   try {
     return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
@@ -32,17 +36,18 @@ export const auditEventV1Schema = z
     id: z.uuid().describe('Idempotency key; also sent as the Nats-Msg-Id header'),
     occurred_at: isoDateTimeSchema,
     source: auditSourceSchema.describe('Publishing service; equals the last token of the subject'),
-    tenant_id: z.string().min(1).optional(),
+    tenant_id: indexedText().optional(),
     actor: z.strictObject({
       type: z.enum(ACTOR_TYPES),
-      id: z.string().min(1),
-      ip: z.string().min(1).optional(),
+      id: indexedText(),
+      ip: storableString(64).min(1).optional(),
     }),
     action: z
       .string()
+      .max(STORABLE_LIMITS.indexedTextChars)
       .regex(ACTION_PATTERN, 'action must be dot.case, e.g. privacy.settings.updated')
       .describe('dot.case verb phrase, e.g. admin.profile.viewed'),
-    resource: z.strictObject({ type: z.string().min(1), id: z.string().min(1) }),
+    resource: z.strictObject({ type: indexedText(), id: indexedText() }),
     outcome: z.enum(AUDIT_OUTCOMES),
     changes: z
       .record(z.string(), z.strictObject({ before: z.unknown(), after: z.unknown() }))
@@ -55,8 +60,8 @@ export const auditEventV1Schema = z
       })
       .optional()
       .describe(`Free-form object, at most ${AUDIT_METADATA_MAX_BYTES} bytes as JSON`),
-    request_id: z.string().min(1).optional(),
-    trace_id: z.string().min(1).optional(),
+    request_id: indexedText().optional(),
+    trace_id: indexedText().optional(),
   })
   .meta({
     title: 'AuditEvent v1',

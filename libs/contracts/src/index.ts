@@ -7,6 +7,7 @@ export * from './iso-datetime';
 export * from './json-schema';
 export * from './message-schemas';
 export * from './rpc-error.v1';
+export * from './storable';
 export * from './streams';
 export * from './summary-reply.v1';
 export * from './summary-request.v1';

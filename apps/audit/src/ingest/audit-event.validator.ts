@@ -2,7 +2,9 @@ import {
   AUDIT_EVENT_MAX_BYTES,
   auditEventV1Schema,
   decodeJson,
+  findUnstorable,
   sourceFromAuditSubject,
+  STORABLE_LIMITS,
   type AuditEventV1,
 } from '@vigil/contracts';
 import { errorMessage } from '@vigil/platform';
@@ -12,9 +14,11 @@ export type RejectionReason = 'too_large' | 'not_json' | 'schema' | 'source_mism
 export type ValidationResult =
   { ok: true; event: AuditEventV1 } | { ok: false; reason: RejectionReason; detail: string };
 
-function mayContainNul(data: Uint8Array): boolean {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('\\u0000');
-}
+/**
+ * The shape every stored event keeps unchanged: the redactor walks 32 levels and 1,000 keys, Postgres
+ * refuses NUL and lone surrogates; an event outside it is rejected, never stored altered.
+ */
+const EVENT_SHAPE = { maxDepth: STORABLE_LIMITS.jsonDepth, maxEntries: STORABLE_LIMITS.jsonEntries };
 
 /** Decides whether a raw message on `subject` is a storable AuditEvent v1, and why not. */
 export function validateAuditMessage(subject: string, data: Uint8Array): ValidationResult {
@@ -31,16 +35,14 @@ export function validateAuditMessage(subject: string, data: Uint8Array): Validat
   } catch (error) {
     return { ok: false, reason: 'not_json', detail: errorMessage(error) };
   }
+  // Before the schema: zod's records would drop a `__proto__` key, and the schema's refinements would
+  // serialise a hostile depth; this walk is iterative and stops at the first problem.
+  const unstorable = findUnstorable(json, EVENT_SHAPE);
+  if (unstorable) return { ok: false, reason: 'schema', detail: `${unstorable.path}: ${unstorable.message}` };
   const parsed = auditEventV1Schema.safeParse(json);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ok: false, reason: 'schema', detail };
-  }
-  // JSON text can only carry U+0000 as the escape \u0000, so the payload is serialised again to look for
-  // it only when those bytes occur at all (the ingest hot path skips that for ordinary events).
-  if (mayContainNul(data) && JSON.stringify(parsed.data).includes('\\u0000')) {
-    // Postgres jsonb cannot store U+0000; such an event would block the consumer forever.
-    return { ok: false, reason: 'schema', detail: 'strings must not contain U+0000' };
   }
   const subjectSource = sourceFromAuditSubject(subject);
   if (parsed.data.source !== subjectSource) {
