@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { isoDateTimeSchema } from './iso-datetime';
 import { messageJsonSchema } from './json-schema';
+import { storableString } from './storable';
 
 export const ALERT_FIRED_SUBJECT = 'alerts.v1.fired';
 export const ALERT_RESOLVED_SUBJECT = 'alerts.v1.resolved';
@@ -26,13 +27,19 @@ export function priorityOf(severity: Severity): Priority {
   }
 }
 
+/** Longest label value and annotation value, in UTF-16 units (labels are indexed and hashed). */
+export const ALERT_LABEL_VALUE_MAX_CHARS = 2048;
+export const ALERT_ANNOTATION_VALUE_MAX_CHARS = 16 * 1024;
+
+const labelValue = () => storableString(ALERT_LABEL_VALUE_MAX_CHARS);
+
 /** Alertmanager-shaped alert; extra top-level fields (status, fingerprint, ...) are dropped. */
 export const alertEventV1Schema = z
   .object({
     labels: z
-      .object({ alertname: z.string().min(1), severity: severitySchema, service: z.string().min(1) })
-      .catchall(z.string()),
-    annotations: z.record(z.string(), z.string()).default({}),
+      .object({ alertname: labelValue().min(1), severity: severitySchema, service: labelValue().min(1) })
+      .catchall(labelValue()),
+    annotations: z.record(storableString(256), storableString(ALERT_ANNOTATION_VALUE_MAX_CHARS)).default({}),
     startsAt: isoDateTimeSchema,
     endsAt: isoDateTimeSchema.optional(),
     generatorURL: z.url().optional(),

@@ -22,6 +22,7 @@ import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
 import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
 import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
+import { rejectUnstorableInput } from './http/storable-request';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { errorMessage } from './errors/error-message';
 
@@ -73,6 +74,7 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   app.use(httpMetricsMiddleware());
   app.use(securityHeaders);
   installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
+  app.use(rejectUnstorableInput);
   installHeaderLimit(app.getHttpServer(), config.HTTP_MAX_HEADER_BYTES);
   // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
   interceptFastRoutes(

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 
+import { findUnstorable, isoDateTime, storableString, textProblem } from '@vigil/contracts';
+
 import type { IncomingAlert, LabelSet } from '../alerts/alert';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Go's zero time, which Go clients send for "not set". */
 const GO_ZERO_YEAR = 1;
 
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' });
+const timestamp = isoDateTime('must be an RFC 3339 timestamp');
 
 /**
  * Input limits of `POST /api/v2/alerts`, well above what Prometheus sends (batches of at most 64
@@ -31,7 +33,7 @@ const limitedRecord = (
   z
     .record(
       name,
-      z.string().refine((value) => bytes(value) <= maxValueBytes, {
+      storableString().refine((value) => bytes(value) <= maxValueBytes, {
         message: `${what} values must be at most ${maxValueBytes} bytes`,
       }),
     )
@@ -63,7 +65,7 @@ const postableAlertSchema = z
       path: ['alertname'],
     }),
     annotations: limitedRecord(
-      z.string(),
+      storableString(),
       'annotation',
       ALERT_LIMITS.annotationsPerAlert,
       ALERT_LIMITS.annotationValueBytes,
@@ -106,6 +108,9 @@ export function parsePostableAlerts(body: unknown): ParseResult {
   // Hot path: well-formed batches (nearly all of them) skip the schema; anything else gets its exact errors from it.
   const plain = plainPostableAlerts(body);
   if (plain) return { ok: true, alerts: plain.map(toIncoming) };
+  // Before the schema, whose records would drop a `__proto__` key instead of refusing it.
+  const unstorable = findUnstorable(body, { maxDepth: 3, maxEntries: ALERT_LIMITS.alertsPerPost });
+  if (unstorable) return { ok: false, problems: [{ path: unstorable.path, message: unstorable.message }] };
   const parsed = postableAlertsSchema.safeParse(body);
   if (!parsed.success) {
     return {
@@ -212,6 +217,8 @@ function plainStrings(
   for (const name of names) {
     const value = record[name];
     if (typeof value !== 'string' || name === '__proto__') return false;
+    // NUL or a lone surrogate: Postgres would refuse the row after the answer (the schema names it).
+    if (textProblem(value) !== undefined || textProblem(name) !== undefined) return false;
     if (labelNames && !LABEL_NAME.test(name)) return false;
     if (name.length > LABEL_NAME_BYTES_SAFE && bytes(name) > ALERT_LIMITS.labelNameBytes) return false;
     if (value.length * 3 > maxValueBytes && bytes(value) > maxValueBytes) return false;

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 
+import { isoDateTime, STORABLE_LIMITS, storableString } from '@vigil/contracts';
 import { AnyApiKey, RequireScope } from '@vigil/platform';
 
 import { silenceStateAt, type Silence } from '../silences/silence';
@@ -23,23 +24,37 @@ import {
 } from '../silences/silence.service';
 import { filterParam, type QueryParams } from './query-params';
 
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 timestamp' });
+const timestamp = isoDateTime('must be an RFC 3339 timestamp');
+
+/**
+ * Limits of a silence's fields (Alertmanager has none): far above what amtool and people write, and
+ * small enough that matching, redacting and storing one stays cheap on every request that reads it.
+ */
+export const SILENCE_LIMITS = {
+  matchers: 64,
+  matcherNameChars: 256,
+  matcherValueChars: 2048,
+  createdByChars: 256,
+  commentChars: 16 * 1024,
+} as const;
 
 /** Alertmanager's postableSilence. */
 const postableSilenceSchema = z.object({
-  id: z.string().optional(),
-  matchers: z.array(
-    z.object({
-      name: z.string(),
-      value: z.string(),
-      isRegex: z.boolean(),
-      isEqual: z.boolean().default(true),
-    }),
-  ),
+  id: storableString(STORABLE_LIMITS.indexedTextChars).optional(),
+  matchers: z
+    .array(
+      z.object({
+        name: storableString(SILENCE_LIMITS.matcherNameChars),
+        value: storableString(SILENCE_LIMITS.matcherValueChars),
+        isRegex: z.boolean(),
+        isEqual: z.boolean().default(true),
+      }),
+    )
+    .max(SILENCE_LIMITS.matchers),
   startsAt: timestamp,
   endsAt: timestamp,
-  createdBy: z.string(),
-  comment: z.string(),
+  createdBy: storableString(SILENCE_LIMITS.createdByChars),
+  comment: storableString(SILENCE_LIMITS.commentChars),
 });
 
 /** Alertmanager's gettableSilence. */

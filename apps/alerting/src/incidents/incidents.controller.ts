@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 
+import { isoDateTimeSchema } from '@vigil/contracts';
 import { AnyApiKey, RequireScope } from '@vigil/platform';
 
 import type { Episode, HistoryEntry } from './episode.repository';
@@ -35,8 +36,8 @@ const historyQuerySchema = z.object({
     .enum(['fired', 'resolved', 'acknowledged', 'resolved_manually', 'false_positive', 'escalated'])
     .optional(),
   actor: z.string().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTimeSchema.optional(),
+  to: isoDateTimeSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -3,6 +3,7 @@ import {
   ALERT_RESOLVED_SUBJECT,
   alertEventV1Schema,
   decodeJson,
+  findUnstorable,
 } from '@vigil/contracts';
 
 import type { IncomingAlert } from '../alerts/alert';
@@ -26,6 +27,9 @@ export function translateAlertMessage(subject: string, data: Uint8Array, now: Da
   } catch (error) {
     return { ok: false, reason: 'not_json', detail: errorMessage(error) };
   }
+  // Before the schema, whose records would drop a `__proto__` key instead of refusing it.
+  const unstorable = findUnstorable(json, { maxDepth: 4, maxEntries: 1000 });
+  if (unstorable) return { ok: false, reason: 'schema', detail: `${unstorable.path}: ${unstorable.message}` };
   const parsed = alertEventV1Schema.safeParse(json);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

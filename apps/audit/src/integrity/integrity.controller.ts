@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 
+import { timeProblem } from '@vigil/contracts';
 import { Public, RequireScope } from '@vigil/platform';
 
 import { CheckpointService } from './checkpoint.service';
@@ -13,6 +14,8 @@ function instant(name: string, value: string | undefined): Date | undefined {
       details: { [name]: value },
     });
   }
+  const problem = timeProblem(ms);
+  if (problem) throw new BadRequestException({ message: `${name} ${problem}`, details: { [name]: value } });
   return new Date(ms);
 }
 
