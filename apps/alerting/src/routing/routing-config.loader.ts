@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 
+import { findUnstorable } from '@vigil/contracts';
 import { redact } from '@vigil/redaction';
 
 import {
@@ -182,7 +183,10 @@ export function parseRoutingConfig(
   if (doc.errors.length) {
     throw new RoutingConfigError(file, '', `is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   }
-  const parsed = fileSchema.safeParse(doc.toJS());
+  const json: unknown = doc.toJS();
+  const unstorable = findUnstorable(json);
+  if (unstorable) throw new RoutingConfigError(file, unstorable.path, unstorable.message);
+  const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new RoutingConfigError(file, pathOf(issue.path), issue.message);

@@ -80,6 +80,8 @@ describe('routing config', () => {
       'route: {receiver: y, group_wait: soon}\nreceivers: [{name: y}]',
       /route\.group_wait: must be a duration/,
     ],
+    ['route: {receiver: y}\nreceivers: [{name: "y\\0"}]', /receivers\[0\]\.name: must not contain U\+0000/],
+    ['route: {receiver: y}\nreceivers: [{name: "\\uD800"}]', /receivers\[0\]\.name: .*lone UTF-16 surrogate/],
     [
       'route: {receiver: y}\nreceivers: [{name: y}, {name: y}]',
       /receivers\[1\]\.name: receiver "y" is defined twice/,

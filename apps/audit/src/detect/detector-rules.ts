@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { severitySchema } from '@vigil/contracts';
+import { findUnstorable, severitySchema } from '@vigil/contracts';
 import { errorMessage } from '@vigil/platform';
 
 /** The rules file shipped with the service (apps/audit/detector-rules.yaml). */
@@ -76,6 +76,8 @@ export function loadDetectorRules(file: string): DetectorRule[] {
   } catch (error) {
     throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
   }
+  const unstorable = findUnstorable(document);
+  if (unstorable) throw new Error(`${file}: ${unstorable.path}: ${unstorable.message}`);
   const result = detectorRulesFileSchema.safeParse(document);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -111,6 +111,15 @@ describe('parseTargets', () => {
     ).toContain('targets[0] (name "web"): intervall_s: unknown field');
   });
 
+  it('rejects text Postgres cannot store (NUL, lone surrogates) with the field name', () => {
+    expect(problem('targets:\n  - name: "web\\0"\n    url: https://example.test/\n')).toContain(
+      'targets[0].name: must not contain U+0000',
+    );
+    expect(problem('targets:\n  - name: "\\uDC00"\n    url: https://example.test/\n')).toContain(
+      'targets[0].name: must be well-formed Unicode',
+    );
+  });
+
   it('rejects duplicate target names', () => {
     const message = problem(`targets:
   - name: web

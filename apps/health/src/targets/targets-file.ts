@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 
+import { findUnstorable } from '@vigil/contracts';
 import { ConfigError, errorMessage } from '@vigil/platform';
 
 import {
@@ -44,6 +45,8 @@ export function parseTargets(text: string, file: string): TargetDefinition[] {
     const message = errorMessage(error);
     return fail(`not valid YAML: ${message.split('\n')[0]}`);
   }
+  const unstorable = findUnstorable(document);
+  if (unstorable) return fail(`${unstorable.path}: ${unstorable.message}`);
   const top = targetsFileSchema.safeParse(document ?? {});
   if (!top.success) return fail(describeIssue(top.error.issues[0]));
 

@@ -4,6 +4,7 @@ import { validateCronExpression } from 'cron';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
+import { findUnstorable } from '@vigil/contracts';
 import { ConfigError } from '@vigil/platform';
 
 import { isTimeZone, type ReportingConfig } from '../config/reporting-config';
@@ -109,6 +110,8 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
         : 'unreadable';
     throw new ConfigError(VARIABLE, `${file}: ${message.split('\n')[0]}`);
   }
+  const unstorable = findUnstorable(raw);
+  if (unstorable) throw new ConfigError(VARIABLE, `${file}: ${unstorable.path}: ${unstorable.message}`);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
