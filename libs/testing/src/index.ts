@@ -22,3 +22,13 @@ export { type ParsedMail, type SmtpSink, startSmtpServer } from './smtp-sink';
 export { tempDir } from './temp-dir';
 export { GiveUp, waitFor, type WaitForOptions } from './wait-for';
 export { type RecordedRequest, startWebhookSink, type WebhookSink } from './webhook-sink';
+export { expectNoEventLoopBlock, measureEventLoopBlock } from './event-loop-block';
+export {
+  hostileJson,
+  hostileText,
+  hostileTime,
+  labelName,
+  mixedText,
+  ordinaryText,
+  withProtoKey,
+} from './hostile-input';
