@@ -6,8 +6,7 @@ import { Client } from 'pg';
 import type { AuditCliConfig } from '../config/cli-config';
 import { keyIdOf, parsePublicKey, signingKey } from '../integrity/checkpoint-signer';
 import { verifyChains, type VerifyReport } from '../integrity/chain-verifier';
-import { AuditChainStore } from '../storage/audit-chain.store';
-import { sqlFromPg } from '../storage/sql';
+import { chainSnapshotFromPg } from '../storage/chain-snapshot';
 import { errorMessage } from '@vigil/platform';
 
 export const VERIFY_USAGE =
@@ -47,7 +46,8 @@ export function describeReport(report: VerifyReport): string {
 }
 
 /**
- * Recomputes the chains straight from Postgres and checks the checkpoint signatures with a public key
+ * Recomputes the chains straight from Postgres (one read-only snapshot, so a live service may keep
+ * appending meanwhile) and checks the checkpoint signatures with a public key
  * the auditor trusts. Exit code: 0 intact, 1 tampered (first bad record printed), 2 usage or I/O error.
  */
 export async function runVerify(argv: readonly string[], config: AuditCliConfig, io: CliIo): Promise<number> {
@@ -70,10 +70,7 @@ export async function runVerify(argv: readonly string[], config: AuditCliConfig,
   const client = new Client({ connectionString: config.DATABASE_URL });
   try {
     await client.connect();
-    const report = await verifyChains(new AuditChainStore(sqlFromPg(client)), trustedKeys(config), {
-      from,
-      to,
-    });
+    const report = await verifyChains(chainSnapshotFromPg(client), trustedKeys(config), { from, to });
     io.out(json ? JSON.stringify(report, null, 2) : describeReport(report));
     return report.ok ? 0 : 1;
   } catch (error) {

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 
 import type { AuditChainStore, CheckpointRow } from '../storage/audit-chain.store';
+import type { ChainSnapshot } from '../storage/chain-snapshot';
 import { AUDIT_CATEGORIES, type AuditCategory } from './audit-category';
 import { checkpointSignatureValid } from './checkpoint-signer';
 import { GENESIS_HASH, indexedColumns, recordHash } from './hash-chain';
@@ -62,8 +63,23 @@ class ChainDefect extends Error {
  * checkpoint made before `from`) up to `to`: contiguous seq, prev_hash links, each hash, the indexed
  * columns against the hashed event, and every checkpoint's signature and hash. Stops at the first bad
  * record. A consistent rewrite of the whole chain is caught by the signed checkpoints it cannot forge.
+ *
+ * Everything is read in one snapshot: records appended while the walk runs would otherwise sit past
+ * the records it read but below the chain head it reads last, and look deleted.
  */
-export async function verifyChains(
+export function verifyChains(
+  snapshot: ChainSnapshot,
+  trustedKeys: ReadonlyMap<string, KeyObject>,
+  range: VerifyRange = {},
+): Promise<VerifyReport> {
+  return snapshot((store) => verifyChainsWithin(store, trustedKeys, range));
+}
+
+/**
+ * verifyChains over a store that already reads one snapshot (the checkpoint job reads the heads it
+ * signs in the same snapshot as the records it verifies).
+ */
+export async function verifyChainsWithin(
   store: AuditChainStore,
   trustedKeys: ReadonlyMap<string, KeyObject>,
   range: VerifyRange = {},

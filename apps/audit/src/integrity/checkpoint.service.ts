@@ -5,12 +5,19 @@ import { DataSource } from 'typeorm';
 import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
-import { AuditChainStore } from '../storage/audit-chain.store';
+import { AuditChainStore, type ChainHead } from '../storage/audit-chain.store';
+import { chainSnapshotFromDataSource, type ChainSnapshot } from '../storage/chain-snapshot';
 import { sqlFromDataSource } from '../storage/sql';
 import type { AuditCategory } from './audit-category';
 import { signCheckpoint, type CheckpointSigningKey } from './checkpoint-signer';
-import { verifyChains, type VerifyRange, type VerifyReport } from './chain-verifier';
+import { verifyChains, verifyChainsWithin, type VerifyRange, type VerifyReport } from './chain-verifier';
 import { CHECKPOINT_SIGNING_KEY, TRUSTED_CHECKPOINT_KEYS } from './signing-key.provider';
+
+/** Heads that moved since their newest checkpoint, and the verification of the records behind them. */
+interface CheckpointPlan {
+  pending: ChainHead[];
+  report: VerifyReport | null;
+}
 
 /**
  * Signs the chain heads on an interval, after re-verifying the records appended since the previous
@@ -20,7 +27,9 @@ import { CHECKPOINT_SIGNING_KEY, TRUSTED_CHECKPOINT_KEYS } from './signing-key.p
 @Injectable()
 export class CheckpointService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CheckpointService.name);
+  /** Writes checkpoints and reads single values; verification reads through `snapshot`. */
   private readonly store: AuditChainStore;
+  private readonly snapshot: ChainSnapshot;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -31,6 +40,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(TRUSTED_CHECKPOINT_KEYS) private readonly trustedKeys: ReadonlyMap<string, KeyObject>,
   ) {
     this.store = new AuditChainStore(sqlFromDataSource(dataSource));
+    this.snapshot = chainSnapshotFromDataSource(dataSource);
   }
 
   onApplicationBootstrap(): void {
@@ -48,23 +58,17 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   verify(range: VerifyRange): Promise<VerifyReport> {
-    return verifyChains(this.store, this.trustedKeys, range);
+    return verifyChains(this.snapshot, this.trustedKeys, range);
   }
 
-  /** Verifies what was appended since the newest checkpoint, then signs every head that moved. */
+  /**
+   * Verifies what was appended since the newest checkpoint, then signs every head that moved. The heads
+   * signed are read in the snapshot that verified the records up to them: a head read outside it could
+   * be ahead of the records verified, or the verification could see records beyond the head.
+   */
   async checkpointHeads(): Promise<number> {
-    const heads = await this.store.heads();
-    const pending: { category: AuditCategory; seq: number; hash: Buffer }[] = [];
-    let since: Date | undefined;
-    for (const head of heads) {
-      const latest = await this.store.latestCheckpoint(head.category);
-      if (latest && latest.seq >= head.seq) continue;
-      pending.push(head);
-      const created = latest ? new Date(latest.created_at) : new Date(0);
-      if (!since || created < since) since = created;
-    }
-    if (pending.length === 0) return 0;
-    const report = await this.verify({ from: since });
+    const { pending, report } = await this.snapshot((store) => this.planCheckpoint(store));
+    if (!report) return 0;
     if (!report.ok) {
       this.logger.error(
         { first_bad: report.first_bad },
@@ -81,6 +85,20 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
       'audit checkpoint signed',
     );
     return signed;
+  }
+
+  private async planCheckpoint(store: AuditChainStore): Promise<CheckpointPlan> {
+    const pending: ChainHead[] = [];
+    let since: Date | undefined;
+    for (const head of await store.heads()) {
+      const latest = await store.latestCheckpoint(head.category);
+      if (latest && latest.seq >= head.seq) continue;
+      pending.push(head);
+      const created = latest ? new Date(latest.created_at) : new Date(0);
+      if (!since || created < since) since = created;
+    }
+    if (pending.length === 0) return { pending, report: null };
+    return { pending, report: await verifyChainsWithin(store, this.trustedKeys, { from: since }) };
   }
 
   /** Signs and stores one checkpoint; false when the same one already exists. */
