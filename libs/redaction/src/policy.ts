@@ -13,7 +13,10 @@ export interface CustomRule {
 export interface RedactionLimits {
   /** Objects nested deeper become `[Truncated]` (default 32, at most `MAX_DEPTH_CEILING`: 256). */
   maxDepth: number;
-  /** Longer strings are cut and end with `…[Truncated n chars]` (default 1,000,000). */
+  /**
+   * The per-value budget: longer strings are cut and end with `…[Truncated n chars]`, and a secret that
+   * crosses the cut is dropped with the rest (default 1,000,000).
+   */
   maxStringLength: number;
   /** Longer arrays keep their first items and end with `[Truncated n items]` (default 10,000). */
   maxArrayLength: number;
