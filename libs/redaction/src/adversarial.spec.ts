@@ -6,6 +6,7 @@ import {
   REDACTED,
   redactError,
   redactErrorMessage,
+  redactHeaders,
   RedactionPolicyError,
   redactString,
   TRUNCATED,
@@ -218,6 +219,17 @@ describe('never throws', () => {
     expect(() => redactError(error)).not.toThrow();
     expect(redactErrorMessage(error)).toBe('[Unreadable]');
     expect(redactErrorMessage(hostile().trapped)).toEqual(expect.any(String));
+  });
+
+  it('headers that throw while read give the ones read so far', () => {
+    class ThrowingHeaders {
+      *[Symbol.iterator](): Generator<[string, string]> {
+        yield ['authorization', 'Bearer abc123def456'];
+        throw new Error('iterator');
+      }
+    }
+    const headers = new ThrowingHeaders();
+    expect(redactHeaders(headers)).toEqual({ authorization: REDACTED, '…': '[Unreadable]' });
   });
 
   it('any string, and any JSON text in one, gives a string (property)', () => {

@@ -388,13 +388,18 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
           ? text
           : [...(Array.isArray(existing) ? existing : [existing]), ...[text].flat()];
     };
-    if (Array.isArray(headers) && headers.every((item) => typeof item === 'string')) {
-      const raw = headers as readonly string[];
-      for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i], raw[i + 1]);
-    } else if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
-      for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
-    } else {
-      for (const [name, value] of Object.entries(headers as Record<string, unknown>)) add(name, value);
+    try {
+      if (Array.isArray(headers) && headers.every((item) => typeof item === 'string')) {
+        const raw = headers as readonly string[];
+        for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i], raw[i + 1]);
+      } else if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
+        for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
+      } else {
+        for (const [name, value] of Object.entries(headers as Record<string, unknown>)) add(name, value);
+      }
+    } catch {
+      // A throwing iterator or Proxy: the headers read so far, each already redacted.
+      out['…'] = UNREADABLE;
     }
     return out;
   };
