@@ -2,10 +2,6 @@ import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 
-// A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-// logfmt, YAML-ish (`key: `). Only this part is a regex: each start costs at most the 64 letters of a
-// key and the separator, and the value is read only after a sensitive key.
-const KEY_SEPARATOR = /(?<![\w.:-])([A-Za-z_][\w.-]{0,63})(\\{0,3}["']?[ \t]*[:=][ \t]*)/g;
 // The opening quote of a quoted value, escaped up to three times (JSON in JSON in JSON).
 const OPENING_QUOTE = /\\{0,3}["']/y;
 // A bare value runs up to whitespace, a quote or a separator of the formats above.
@@ -50,15 +46,20 @@ function bareValue(input: string, from: number): ValueSpan | undefined {
  * than a bounded number of starts.
  */
 export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
+  // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
+  // logfmt, YAML-ish (`key: `). Only this part is a regex: each start costs at most the 64 letters of
+  // a key and the separator, and the value is read only after a sensitive key. One per pass: its
+  // `lastIndex` is the pass's position.
+  const keySeparator = /(?<![\w.:-])([A-Za-z_][\w.-]{0,63})(\\{0,3}["']?[ \t]*[:=][ \t]*)/g;
   return (input) => {
     let out = '';
     let last = 0;
-    KEY_SEPARATOR.lastIndex = 0;
+    keySeparator.lastIndex = 0;
     let match: RegExpExecArray | null;
-    while ((match = KEY_SEPARATOR.exec(input)) !== null) {
+    while ((match = keySeparator.exec(input)) !== null) {
       const kind = keyKindOf(match[1]);
       if (kind === undefined) continue;
-      const from = KEY_SEPARATOR.lastIndex;
+      const from = keySeparator.lastIndex;
       const span = quotedValue(input, from) ?? bareValue(input, from);
       if (span === undefined || span.end === span.start) continue;
       const value = input.slice(span.start, span.end);
@@ -66,7 +67,7 @@ export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input:
       if (isMarker(value)) continue;
       out += input.slice(last, span.start) + replacer.keyed(kind, value);
       last = span.end;
-      KEY_SEPARATOR.lastIndex = span.next;
+      keySeparator.lastIndex = span.next;
     }
     return last === 0 ? input : out + input.slice(last);
   };
