@@ -11,9 +11,12 @@ export interface CustomRule {
 }
 
 export interface RedactionLimits {
-  /** Objects nested deeper become `[Truncated]` (default 32). */
+  /** Objects nested deeper become `[Truncated]` (default 32, at most `MAX_DEPTH_CEILING`: 256). */
   maxDepth: number;
-  /** Longer strings are cut and end with `…[Truncated n chars]` (default 1,000,000). */
+  /**
+   * The per-value budget: longer strings are cut and end with `…[Truncated n chars]`, and a secret that
+   * crosses the cut is dropped with the rest (default 1,000,000).
+   */
   maxStringLength: number;
   /** Longer arrays keep their first items and end with `[Truncated n items]` (default 10,000). */
   maxArrayLength: number;
@@ -22,6 +25,12 @@ export interface RedactionLimits {
   /** Objects and strings visited in one call; past it everything is `[Truncated]` (default 100,000). */
   maxNodes: number;
 }
+
+/**
+ * The deepest `maxDepth` a policy may set. Objects are copied by recursion, and JSON inside a string
+ * starts a new walk (up to 4 strings deep), so 5 × 256 levels is the deepest stack a call can build.
+ */
+export const MAX_DEPTH_CEILING = 256;
 
 export const DEFAULT_LIMITS: Readonly<RedactionLimits> = {
   maxDepth: MAX_DEPTH,
@@ -178,6 +187,11 @@ export function compilePolicy(policy: RedactionPolicy = {}): CompiledPolicy {
       if (value === undefined) continue;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
         fail(`limits.${field}`, `must be a positive integer (got ${JSON.stringify(value)})`);
+      if (field === 'maxDepth' && value > MAX_DEPTH_CEILING)
+        fail(
+          `limits.${field}`,
+          `must be at most ${MAX_DEPTH_CEILING} (got ${value}): deeper copies overflow the stack`,
+        );
       limits[field as keyof RedactionLimits] = value;
     }
   }

@@ -1,6 +1,6 @@
-import { CIRCULAR, TRUNCATED } from './markers';
+import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
-import { compileKeyMatcher } from './sensitive-keys';
+import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
@@ -46,11 +46,13 @@ type PlainObject = Record<string, unknown>;
 interface Walk {
   seen: Map<object, unknown>;
   nodes: number;
+  /** Whether a limit cut something: the input may then be too deep to encode for a comparison. */
+  truncated: boolean;
 }
 
 const ON_PATH = Symbol('on path');
 const UNREADABLE = '[Unreadable]';
-const newWalk = (): Walk => ({ seen: new Map(), nodes: 0 });
+const newWalk = (): Walk => ({ seen: new Map(), nodes: 0, truncated: false });
 const CACHE_LIMIT = 10_000;
 // Strings found clean are remembered (bounded): messages, enum values, user agents and paths repeat
 // across events. Short strings with digits (ids, amounts) are unique and would only churn the set.
@@ -60,6 +62,10 @@ const CACHED_LONG = 24;
 // Strings shorter than the shortest thing a detector finds ("a@b.io", "::ffff") are left alone.
 const SHORTEST_FINDING = 6;
 const MAX_JSON_NESTING = 4;
+// A string over `maxStringLength` is scanned this far past the cut as well, so a secret that crosses
+// the cut is seen whole; longer than any detector match of bounded length (an e-mail: ~640).
+const CUT_OVERLAP = 4096;
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 // Shapes no detector can match, so they skip the scan: UUIDs, hex ids and digests with a letter
 // (trace ids, SHAs; all-digit runs still go to the card check), and ISO-8601 timestamps. Picked by
 // length and one character first, so other strings pay two comparisons.
@@ -208,17 +214,42 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       return inner === parsed ? value : JSON.stringify(inner);
     }
     if (typeof parsed !== 'object' || parsed === null) return value;
-    const redacted = walk(parsed, 0, newWalk(), nesting + 1);
+    const state = newWalk();
+    const redacted = walk(parsed, 0, state, nesting + 1);
     const encoded = JSON.stringify(redacted);
+    // A cut copy differs anyway, and the input past the depth limit may be too deep to encode.
+    if (state.truncated) return encoded;
     return encoded === JSON.stringify(parsed) ? value : encoded;
   }
 
+  /**
+   * A detector cannot fail on text it was built for; should one ever throw (a custom rule, an engine
+   * limit), the whole value is withheld rather than passed on unscanned or failing the caller.
+   */
+  function scrubOrWithhold(value: string, nesting: number): string {
+    try {
+      return scrub(value, nesting);
+    } catch {
+      return REDACTED;
+    }
+  }
+
+  /**
+   * The per-value budget: at most `maxStringLength` characters are kept. The kept part is scrubbed on
+   * its own and together with `CUT_OVERLAP` characters past the cut; where the two differ, a secret
+   * crosses the cut (the kept part alone holds only a piece the detectors may not recognize), so the
+   * output stops before it. Whatever a budget cuts is dropped, never passed on unscanned.
+   */
   function scrubLimited(value: string, nesting: number): string {
-    if (value.length <= limits.maxStringLength) return scrub(value, nesting);
-    // Cut at a space near the limit so no half of a secret is left for the detectors to miss.
-    const space = value.lastIndexOf(' ', limits.maxStringLength);
-    const keep = space > 0 && space > limits.maxStringLength - 256 ? space : limits.maxStringLength;
-    return `${scrub(value.slice(0, keep), nesting)}…[Truncated ${value.length - keep} chars]`;
+    if (value.length <= limits.maxStringLength) return scrubOrWithhold(value, nesting);
+    let keep = limits.maxStringLength;
+    if (isHighSurrogate(value.charCodeAt(keep - 1))) keep--;
+    const head = scrubOrWithhold(value.slice(0, keep), nesting);
+    const wider = scrubOrWithhold(value.slice(0, keep + CUT_OVERLAP), nesting);
+    let same = 0;
+    while (same < head.length && head.charCodeAt(same) === wider.charCodeAt(same)) same++;
+    if (same > 0 && isHighSurrogate(head.charCodeAt(same - 1))) same--;
+    return `${head.slice(0, same)}…[Truncated ${value.length - keep} chars]`;
   }
 
   /** A key's scrubbed text (an e-mail may be a key) and the kind it names, cached per key. */
@@ -226,6 +257,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     let info = keyCache.get(key);
     if (info === undefined) {
       info = { scrubbed: scrubLimited(key, 0), kind: keyKindOf(key) };
+      if (key.length > CACHED_KEY_LENGTH) return info;
       if (keyCache.size >= CACHE_LIMIT) keyCache.clear();
       keyCache.set(key, info);
     }
@@ -252,8 +284,11 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       const key = keys[i];
       const info = keyInfo(key);
       const value = readProperty(source, key);
-      target[info.scrubbed] =
-        info.kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(info.kind, value);
+      setOwn(
+        target,
+        info.scrubbed,
+        info.kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(info.kind, value),
+      );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;
     return target;
@@ -271,7 +306,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
   function copyArray(value: readonly unknown[], depth: number, seen: Walk, nesting: number): unknown[] {
     const count = Math.min(value.length, limits.maxArrayLength);
     const copy = new Array<unknown>(count);
-    for (let i = 0; i < count; i++) copy[i] = walk(value[i], depth, seen, nesting);
+    for (let i = 0; i < count; i++) copy[i] = walk(readItem(value, i), depth, seen, nesting);
     if (value.length > count) copy.push(`[Truncated ${value.length - count} items]`);
     return copy;
   }
@@ -307,21 +342,31 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
 
   function walk(value: unknown, depth: number, seen: Walk, nesting: number): unknown {
     if (typeof value === 'string') {
-      if (++seen.nodes > limits.maxNodes) return TRUNCATED;
+      if (++seen.nodes > limits.maxNodes) return truncate(seen);
       return scrubLimited(value, nesting);
     }
     if (typeof value !== 'object' || value === null) return value;
     const prior = seen.seen.get(value);
     if (prior !== undefined) return prior === ON_PATH ? CIRCULAR : prior;
-    if (depth >= limits.maxDepth || ++seen.nodes > limits.maxNodes) return TRUNCATED;
+    if (depth >= limits.maxDepth || ++seen.nodes > limits.maxNodes) return truncate(seen);
     seen.seen.set(value, ON_PATH);
-    const copy = copyObject(value, depth + 1, seen, nesting);
+    let copy: unknown;
+    try {
+      copy = copyObject(value, depth + 1, seen, nesting);
+    } catch {
+      // A Proxy trap, a throwing iterator or `toString`: a logger never fails on its input.
+      copy = UNREADABLE;
+    }
     seen.seen.set(value, copy);
     return copy;
   }
 
   const redactError = (error: unknown): RedactedError => {
-    if (error instanceof Error) return copyError(error, 1, newWalk(), 0);
+    try {
+      if (error instanceof Error) return copyError(error, 1, newWalk(), 0);
+    } catch {
+      return { name: 'Error', message: UNREADABLE };
+    }
     return { name: 'Error', message: scrubLimited(typeof error === 'string' ? error : safeString(error), 0) };
   };
 
@@ -343,13 +388,18 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
           ? text
           : [...(Array.isArray(existing) ? existing : [existing]), ...[text].flat()];
     };
-    if (Array.isArray(headers) && headers.every((item) => typeof item === 'string')) {
-      const raw = headers as readonly string[];
-      for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i], raw[i + 1]);
-    } else if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
-      for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
-    } else {
-      for (const [name, value] of Object.entries(headers as Record<string, unknown>)) add(name, value);
+    try {
+      if (Array.isArray(headers) && headers.every((item) => typeof item === 'string')) {
+        const raw = headers as readonly string[];
+        for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i], raw[i + 1]);
+      } else if (Symbol.iterator in Object(headers) && !isPlainRecord(headers)) {
+        for (const [name, value] of headers as Iterable<readonly [string, string]>) add(name, value);
+      } else {
+        for (const [name, value] of Object.entries(headers as Record<string, unknown>)) add(name, value);
+      }
+    } catch {
+      // A throwing iterator or Proxy: the headers read so far, each already redacted.
+      out['…'] = UNREADABLE;
     }
     return out;
   };
@@ -358,27 +408,46 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     redact: <T>(value: T): T => walk(value, 0, newWalk(), 0) as T,
     redactString: (value: string): string => scrubLimited(value, 0),
     redactError,
-    redactErrorMessage: (error: unknown): string =>
-      scrubLimited(
-        error instanceof Error
-          ? String(error.message)
-          : typeof error === 'string'
-            ? error
-            : safeString(error),
-        0,
-      ),
+    redactErrorMessage: (error: unknown): string => scrubLimited(messageOf(error), 0),
     redactHeaders,
     redactFields(object, keep) {
       const seen = newWalk();
       const copy: PlainObject = {};
       for (const key of Object.keys(object)) {
-        const value = object[key];
-        copy[keep?.has(key) ? key : scrubKey(key)] = keep?.has(key) ? value : entry(key, value, 1, seen, 0);
+        const value = readProperty(object, key);
+        setOwn(
+          copy,
+          keep?.has(key) ? key : scrubKey(key),
+          keep?.has(key) ? value : entry(key, value, 1, seen, 0),
+        );
       }
       return copy;
     },
     isSensitiveKey: (key: string): boolean => keyKindOf(key) !== undefined,
   };
+}
+
+const truncate = (seen: Walk): string => {
+  seen.truncated = true;
+  return TRUNCATED;
+};
+
+/**
+ * An own property, also `__proto__`: assigning that key would set the copy's prototype and drop the
+ * field (JSON.parse makes it an ordinary own property, so a parsed payload may hold one).
+ */
+function setOwn(target: PlainObject, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+function readItem(source: readonly unknown[], index: number): unknown {
+  try {
+    return source[index];
+  } catch {
+    return UNREADABLE;
+  }
 }
 
 /** A property read that cannot throw (a getter or a Proxy may): a logger must never fail on its input. */
@@ -396,10 +465,24 @@ function isPlainRecord(value: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** The text of anything thrown; a throwing `message` getter or `toString` gives `[Unreadable]`. */
+function messageOf(error: unknown): string {
+  if (typeof error === 'string') return error;
+  try {
+    return error instanceof Error ? String(error.message) : safeString(error);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
 function safeString(value: unknown): string {
   try {
     return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return UNREADABLE;
+    }
   }
 }

@@ -99,18 +99,24 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.keys(DEFAULT_KEY
 
 /** Lower-case words of a key: `xApiKey` / `X-API-KEY` / `x_api key` → ['x', 'api', 'key']. */
 export function splitKeyWords(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0);
+  return (
+    key
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      // Before the last capital of an acronym (`APIKey` → `API Key`). Written as lookarounds: `([A-Z]+)([A-Z][a-z])`
+      // re-read a run of capitals from each of its letters, quadratic on a long all-capital key.
+      .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, ' ')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word.length > 0)
+  );
 }
 
 /** A phrase or key with separators removed: 'e-mail' and 'Email' are both 'email'. */
 export const compactKey = (phrase: string): string => splitKeyWords(phrase).join('');
 
 const CACHE_LIMIT = 10_000;
+// Longer keys are not remembered: they are unique (generated or hostile) and the cache would hold them.
+export const CACHED_KEY_LENGTH = 256;
 
 export interface KeyMatcherOptions {
   /** More phrases to treat as sensitive (same word matching as the defaults), with their kind. */
@@ -153,6 +159,7 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     let kind = cache.get(key);
     if (kind === undefined) {
       kind = decide(key);
+      if (key.length > CACHED_KEY_LENGTH) return kind ?? undefined;
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(key, kind);
     }

@@ -1,29 +1,43 @@
 import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
+import { keyValuePass } from './key-value-pass';
 import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
 
+interface DetectorBase {
+  /** The kinds this detector reports; it runs while any of them is enabled. */
+  kinds: readonly string[];
+  gate?: (input: string, facts: StringFacts) => boolean;
+  /** Built-in detectors: their bit in `builtInCandidates`, which decides for all of them at once. */
+  bit?: number;
+}
+
 /**
  * One pass over a string: `gate` is a cheap test that rules most strings out before `pattern` (global,
  * precompiled) runs; `replace` returns the replacement of a match, or `undefined` to keep it.
  */
-export interface Detector {
-  /** The kinds this detector reports; it runs while any of them is enabled. */
-  kinds: readonly string[];
-  gate?: (input: string, facts: StringFacts) => boolean;
+export interface PatternDetector extends DetectorBase {
   pattern: RegExp;
   replace(match: RegExpExecArray, input: string): string | undefined;
-  /** Built-in detectors: their bit in `builtInCandidates`, which decides for all of them at once. */
-  bit?: number;
-  /** A hand-written pass used instead of `pattern` (e.g. anchored on a separator character). */
-  run?: (input: string) => string;
+  run?: undefined;
 }
 
+/**
+ * A hand-written pass used where a regex would be super-linear on hostile text (it would re-read the
+ * same run of characters from every start position inside it): each character is read a bounded
+ * number of times.
+ */
+export interface PassDetector extends DetectorBase {
+  run: (input: string) => string;
+}
+
+export type Detector = PatternDetector | PassDetector;
+
 /** Applies `replace` to every match of a global regex; the input is returned as is when nothing changed. */
-export function scan(input: string, detector: Detector): string {
+export function scan(input: string, detector: PatternDetector): string {
   const { pattern } = detector;
   pattern.lastIndex = 0;
   let out = '';
@@ -112,8 +126,8 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   return bits;
 }
 
-/** What the e-mail pass finds, as one regex (documentation and custom use). */
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}/gi;
+// The e-mail pass finds what /[A-Za-z0-9._%+-]{1,64}(?:@|%40|%2540)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}/gi
+// would, from each separator outwards.
 const EMAIL_SEPARATOR = /@|%40|%2540/g;
 const EMAIL_DOMAIN = /(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}/y;
 
@@ -131,8 +145,8 @@ function isLocalPartChar(c: number): boolean {
 }
 
 /**
- * The same matches as `EMAIL`, found from each separator outwards instead of trying a 64-character
- * local part at every position of the string.
+ * E-mail addresses, found from each separator outwards instead of trying a 64-character local part
+ * at every position of the string.
  */
 function scrubEmails(input: string, replace: (text: string) => string): string {
   let out = '';
@@ -141,16 +155,61 @@ function scrubEmails(input: string, replace: (text: string) => string): string {
   let separator: RegExpExecArray | null;
   while ((separator = EMAIL_SEPARATOR.exec(input)) !== null) {
     const at = separator.index;
+    // The domain first: it fails at once on most text, and `%40%40…` would otherwise walk 64
+    // characters back from every separator.
+    EMAIL_DOMAIN.lastIndex = at + separator[0].length;
+    if (!EMAIL_DOMAIN.test(input)) continue;
+    const end = EMAIL_DOMAIN.lastIndex;
     let start = at;
     while (start > last && at - start < 64 && isLocalPartChar(input.charCodeAt(start - 1))) start--;
     if (start === at) continue;
-    EMAIL_DOMAIN.lastIndex = at + separator[0].length;
-    const domain = EMAIL_DOMAIN.exec(input);
-    if (domain === null) continue;
-    const end = EMAIL_DOMAIN.lastIndex;
     out += input.slice(last, start) + replace(input.slice(start, end));
     last = end;
     EMAIL_SEPARATOR.lastIndex = end;
+  }
+  return last === 0 ? input : out + input.slice(last);
+}
+
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+const isBase64UrlChar = (c: number): boolean => isWordChar(c) || c === 45;
+
+/** Index of the first character at or after `from` that is not base64url. */
+function base64UrlRunEnd(input: string, from: number): number {
+  let i = from;
+  while (i < input.length && isBase64UrlChar(input.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * JWTs: `eyJ` + 4 or more, `.`, 2 or more, `.`, any (base64url segments). As one regex this was
+ * quadratic: `-eyJa-eyJa-…` starts a match at every `eyJ` and each runs to the end of the same
+ * segment. Here a failed segment is skipped whole: every `eyJ` inside it ends at the same place.
+ */
+function scrubJwts(input: string, replace: (text: string) => string): string {
+  let out = '';
+  let last = 0;
+  let from = 0;
+  let at: number;
+  while ((at = input.indexOf('eyJ', from)) !== -1) {
+    if (at > 0 && isWordChar(input.charCodeAt(at - 1))) {
+      from = at + 1;
+      continue;
+    }
+    const header = base64UrlRunEnd(input, at + 3);
+    if (header - at < 7 || input.charCodeAt(header) !== 46) {
+      from = header;
+      continue;
+    }
+    const payload = base64UrlRunEnd(input, header + 1);
+    if (payload - header < 3 || input.charCodeAt(payload) !== 46) {
+      from = payload;
+      continue;
+    }
+    const end = base64UrlRunEnd(input, payload + 1);
+    out += input.slice(last, at) + replace(input.slice(at, end));
+    last = end;
+    from = end;
   }
   return last === 0 ? input : out + input.slice(last);
 }
@@ -160,20 +219,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
   const keyValue: Detector = {
     kinds: ['secret'],
     bit: Bit.KEY_VALUE,
-    // key, separator (JSON, escaped JSON, query, form, logfmt, YAML-ish), then a quoted or bare value.
-    pattern:
-      /(?<![\w.:-])([A-Za-z_][\w.-]{0,63})(\\{0,3}["']?[ \t]*[:=][ \t]*)(?:(\\{0,3}["'])([^\r\n]{0,4096}?)\3|([^\s"'&,;<>()[\]{}\\]{1,4096}))/g,
-    replace(m) {
-      const kind = keyKindOf(m[1]);
-      const value = m[4] ?? m[5];
-      if (kind === undefined || value === undefined || value === '' || isMarker(value)) {
-        // Not a sensitive key: keep scanning inside the value (a URL may hold `?token=`).
-        keyValue.pattern.lastIndex = m.index + m[1].length + m[2].length;
-        return undefined;
-      }
-      const replaced = replacer.keyed(kind, value);
-      return m[3] === undefined ? m[1] + m[2] + replaced : m[1] + m[2] + m[3] + replaced + m[3];
-    },
+    run: keyValuePass(keyKindOf, replacer),
   };
 
   return [
@@ -225,14 +271,11 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
     {
       kinds: ['jwt'],
       bit: Bit.JWT,
-      pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g,
-      replace: (m) => replacer.value('jwt', m[0]),
+      run: (input) => scrubJwts(input, (text) => replacer.value('jwt', text)),
     },
     {
       kinds: ['email'],
       bit: Bit.EMAIL,
-      pattern: EMAIL,
-      replace: (m) => replacer.value('email', m[0]),
       run: (input) => scrubEmails(input, (text) => replacer.value('email', text)),
     },
     {

@@ -1,0 +1,258 @@
+import fc from 'fast-check';
+
+import {
+  createRedactor,
+  redact,
+  REDACTED,
+  redactError,
+  redactErrorMessage,
+  redactHeaders,
+  RedactionPolicyError,
+  redactString,
+  TRUNCATED,
+} from './index';
+
+// The issue's rule is 100 ms per request at realistic sizes; a 1 MB value is past any realistic size
+// (and past the default `maxStringLength`), so 1 s is the generous bound that still tells linear
+// (tens to hundreds of ms here) from quadratic (seconds to hours on these inputs before the fix).
+const BOUND_MS = 1_000;
+const MB = 1 << 20;
+
+/**
+ * CPU time the process spent on `work`, which is synchronous: how long it holds the event loop on an
+ * idle machine. Not wall time: these machines are shared, and a neighbour's load would be counted.
+ */
+function cpuMs(work: () => void): number {
+  const before = process.cpuUsage();
+  work();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / 1_000;
+}
+
+const repeat = (unit: string, length: number): string =>
+  unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+
+describe('linear in its input: 1 MB of hostile text', () => {
+  const inputs: [string, () => string][] = [
+    ['key=value runs: a=a=a=…', () => repeat('a=', MB)],
+    ['key: value runs: a:a:a:…', () => repeat('a:', MB)],
+    ['URL-ish runs: http://u:p…', () => repeat('http://u:p', MB)],
+    ['JSON openers: {"a":{"a":…', () => repeat('{"a":', MB)],
+    ['quoted key=value: a="b" …', () => repeat('a="b" ', MB)],
+    ['unclosed escaped quotes', () => repeat('password=\\"', MB)],
+    ['no spaces at all', () => repeat('abcdefghij', MB)],
+    ['digits (card candidates)', () => repeat('4', MB)],
+    ['spaced digits (card and phone candidates)', () => repeat('4 ', MB)],
+    ['@ and . (e-mail candidates)', () => repeat('@.', MB)],
+    ['%40 separators', () => repeat('a%40', MB)],
+    ['base64 runs', () => repeat('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2Nzg5+/', MB)],
+    ['JWT starts inside one segment: -eyJa-eyJa…', () => repeat('-eyJa', MB)],
+    ['IBAN-ish groups', () => repeat('GB82 ', MB)],
+    ['capitals (key words split)', () => repeat('A', MB)],
+    ['10,000-deep nested JSON', () => '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000)],
+    ['10,000-deep nested JSON arrays', () => '['.repeat(10_000) + ']'.repeat(10_000)],
+  ];
+
+  it.each(inputs)('%s: redactString returns a string within the bound', (_name, make) => {
+    const input = make();
+    let output: unknown;
+    const spent = cpuMs(() => {
+      output = redactString(input);
+    });
+    expect(typeof output).toBe('string');
+    expect(spent).toBeLessThan(BOUND_MS);
+  });
+
+  it.each(inputs.filter(([name]) => /key=value|capitals|JWT/.test(name)))(
+    '%s: as an object key, redact returns within the bound',
+    (_name, make) => {
+      const input = make();
+      let output: unknown;
+      const spent = cpuMs(() => {
+        output = redact({ [input]: 'value', note: 'ok' });
+      });
+      expect(output).toEqual(expect.objectContaining({ note: 'ok' }));
+      expect(spent).toBeLessThan(BOUND_MS);
+    },
+  );
+});
+
+describe('nesting', () => {
+  it('a string holding 10,000 levels of JSON is cut at the depth limit and marked, never thrown', () => {
+    const input = '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000);
+    const output = redactString(input);
+    expect(output).toContain(TRUNCATED);
+    expect(output).not.toContain('x@y.io');
+    expect(() => JSON.parse(output) as unknown).not.toThrow();
+  });
+
+  it('a secret inside JSON inside a deep JSON string is still redacted', () => {
+    const input = JSON.stringify({ a: { b: JSON.stringify({ password: 'hunter2', note: 'x@y.io' }) } });
+    const output = redactString('['.repeat(5_000) + input + ']'.repeat(5_000));
+    expect(output).not.toContain('hunter2');
+    const shallow = redactString(input);
+    expect(shallow).not.toContain('hunter2');
+    expect(shallow).not.toContain('x@y.io');
+  });
+
+  it('a policy cannot set a depth limit that would overflow the stack', () => {
+    expect(() => createRedactor({ limits: { maxDepth: 100_000 } })).toThrow(RedactionPolicyError);
+    expect(() => createRedactor({ limits: { maxDepth: 256 } })).not.toThrow();
+  });
+});
+
+describe('the per-value budget never lets a secret through', () => {
+  const limit = 1_000;
+  const redactor = createRedactor({ limits: { maxStringLength: limit } });
+  // `secret` starts `before` characters ahead of the cut, so the cut falls inside it.
+  const across = (secret: string, before: number, filler = 'x'): string =>
+    filler.repeat(limit - before) + secret + ' tail '.repeat(50);
+
+  it.each([
+    ['a spaced card number', '4111 1111 1111 1111', '4111 1111', 9, ' '],
+    ['an e-mail address', 'john.doe@example.com', 'john.doe@exam', 13, '-'],
+    [
+      'a JWT',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIi',
+      29,
+      ' ',
+    ],
+    ['an IBAN', 'GB82 WEST 1234 5698 7654 32', 'GB82 WEST 1234', 14, '-'],
+  ])('%s that crosses the cut is dropped, not kept in part', (_name, secret, part, before, filler) => {
+    const output = redactor.redactString(across(secret, before, filler));
+    expect(output).not.toContain(part);
+    expect(output).toMatch(/…\[Truncated \d+ chars\]$/);
+  });
+
+  it('text before a secret that crosses the cut is kept, and the kept length stays within the limit', () => {
+    const output = redactor.redactString(across('4111 1111 1111 1111', 9, ' '));
+    expect(output.startsWith(' '.repeat(limit - 20))).toBe(true);
+    expect(output.indexOf('…[Truncated')).toBeLessThanOrEqual(limit);
+  });
+
+  it('a cut never leaves half a surrogate pair', () => {
+    const output = redactor.redactString('x'.repeat(limit - 1) + '😀'.repeat(10));
+    // encodeURIComponent throws on a lone surrogate.
+    expect(() => encodeURIComponent(output)).not.toThrow();
+  });
+
+  it('the value of a sensitive key is redacted whole, however long', () => {
+    expect(redactString(`token=${'a'.repeat(5_000)}b end`)).toBe(`token=${REDACTED} end`);
+  });
+
+  it('a quoted value with no closing quote is redacted to the end of its line', () => {
+    expect(redactString('x password="hunter2 rest\nnext line')).toBe(`x password="${REDACTED}\nnext line`);
+    expect(redactString(`{\\"token\\":\\"abc def`)).toBe(`{\\"token\\":\\"${REDACTED}`);
+  });
+});
+
+describe('never throws', () => {
+  const hostile = (): Record<string, unknown> => {
+    const cycle: Record<string, unknown> = { name: 'cycle' };
+    cycle.self = cycle;
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const getter = {};
+    Object.defineProperty(getter, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const sparse: unknown[] = [];
+    sparse.length = 1_000_000_000;
+    return {
+      cycle,
+      trapped: new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      ),
+      revoked: revocable.proxy,
+      getter,
+      sparse,
+      badJson: {
+        toJSON() {
+          throw new Error('toJSON');
+        },
+      },
+      lone: 'a \ud800 b \udc00 password=\u0000x',
+      nul: 'a\u0000b',
+    };
+  };
+
+  it('returns a copy for cycles, Proxy traps, revoked proxies, getters, huge arrays, lone surrogates, NUL', () => {
+    const output = redact(hostile());
+    expect(output).toMatchObject({
+      cycle: { name: 'cycle', self: '[Circular]' },
+      trapped: '[Unreadable]',
+      revoked: '[Unreadable]',
+      getter: { boom: '[Unreadable]' },
+      lone: `a \ud800 b \udc00 password=${REDACTED}`,
+      nul: 'a\u0000b',
+    });
+  });
+
+  it('keeps `__proto__` keys as own fields and leaves the copy an ordinary object', () => {
+    const input = JSON.parse('{"__proto__":{"password":"p","note":"x@y.io"},"b":1}') as object;
+    const output = redact(input);
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(JSON.stringify(output)).toBe(
+      '{"__proto__":{"password":"[REDACTED]","note":"[REDACTED:email]"},"b":1}',
+    );
+  });
+
+  it('errors with throwing getters and messages are reported, not thrown', () => {
+    const error = new Error('x');
+    Object.defineProperty(error, 'message', {
+      get() {
+        throw new Error('message');
+      },
+    });
+    expect(() => redactError(error)).not.toThrow();
+    expect(redactErrorMessage(error)).toBe('[Unreadable]');
+    expect(redactErrorMessage(hostile().trapped)).toEqual(expect.any(String));
+  });
+
+  it('headers that throw while read give the ones read so far', () => {
+    class ThrowingHeaders {
+      *[Symbol.iterator](): Generator<[string, string]> {
+        yield ['authorization', 'Bearer abc123def456'];
+        throw new Error('iterator');
+      }
+    }
+    const headers = new ThrowingHeaders();
+    expect(redactHeaders(headers)).toEqual({ authorization: REDACTED, '…': '[Unreadable]' });
+  });
+
+  it('any string, and any JSON text in one, gives a string (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.json().map((json) => `{"k":${json}}`),
+        ),
+        (input) => {
+          expect(typeof redactString(input)).toBe('string');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any JSON value gives a copy (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(() => redact(value)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
