@@ -11,12 +11,12 @@ import {
 } from './alerting-harness';
 
 /**
- * Nested quantifiers that a backtracking engine explores exponentially (polynomially here, of degree 6,
- * so that the old engine's failure costs seconds: the classic `(a+)+b` on 40 characters would block
- * it for hours) on values of 40+ 'a's with no 'b'.
+ * Nested quantifiers that a backtracking engine explores at length on values of 40+ 'a's with no 'b':
+ * polynomially here, of degree 7, so that the old engine's failure costs about a second per value even
+ * once V8 has compiled the pattern to native code (the classic `(a+)+b` would block it for hours).
  */
-const NESTED = '(a+){6}b';
-const LONG_A = (extra: number) => 'a'.repeat(42 + extra);
+const NESTED = '(a+){7}b';
+const LONG_A = (extra: number) => 'a'.repeat(46 + extra);
 /** A receiver whose name the nested pattern has to work through. */
 const RECEIVER = LONG_A(2);
 /** The issue's bound: no request may block the event loop for longer. */
@@ -37,6 +37,19 @@ async function longestBlockMs(work: () => Promise<void>): Promise<number> {
     histogram.disable();
   }
   return histogram.max / 1e6;
+}
+
+/**
+ * The longest block of the quietest of up to `tries` runs of `work`. A block the requests cause comes
+ * back on every run; a late timer because a loaded machine did not schedule this process does not,
+ * so one quiet run is enough to clear the requests.
+ */
+async function steadyBlockMs(work: () => Promise<void>, tries = 3): Promise<number> {
+  let quietest = Infinity;
+  for (let i = 0; i < tries && quietest >= MAX_BLOCK_MS; i++) {
+    quietest = Math.min(quietest, await longestBlockMs(work));
+  }
+  return quietest;
 }
 
 const json = async (res: Response): Promise<unknown> => {
@@ -91,8 +104,8 @@ receivers:
       .sort();
   };
 
-  it('measures a block: a 150 ms busy loop in the window is seen as over the bound', async () => {
-    const blocked = await longestBlockMs(async () => {
+  it('measures a block: a 150 ms busy loop on every run is seen as over the bound', async () => {
+    const blocked = await steadyBlockMs(async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const end = Date.now() + 150;
       while (Date.now() < end);
@@ -101,30 +114,33 @@ receivers:
   });
 
   it('keeps POST and GET of alerts under the bound while a nested-quantifier silence is in force', async () => {
-    let silenced: Response | undefined;
-    const blocked = await longestBlockMs(async () => {
-      silenced = await silence(NESTED);
+    const silenceIds: string[] = [];
+    const blocked = await steadyBlockMs(async () => {
+      const silenced = await silence(NESTED);
+      expect(silenced.status).toBe(200);
+      silenceIds.push(((await json(silenced)) as { silenceID: string }).silenceID);
       const posted = await postAlerts(h.base, [
         alert('Long1', LONG_A(0)),
         alert('Long2', LONG_A(1)),
-        alert('Long3', LONG_A(2)),
         alert('Muted', `${LONG_A(0)}b`),
       ]);
       expect(posted.status).toBe(200);
-      expect(await listed('')).toEqual(['Long1:active', 'Long2:active', 'Long3:active', 'Muted:suppressed']);
-      expect(await listed('silenced=false')).toEqual(['Long1:active', 'Long2:active', 'Long3:active']);
+      expect(await listed('')).toEqual(['Long1:active', 'Long2:active', 'Muted:suppressed']);
     });
-    expect(silenced?.status).toBe(200);
+    // The next tests measure their own regex alone.
+    for (const id of silenceIds) {
+      expect((await api(`${h.base}/api/v2/silence/${id}`, { method: 'DELETE' })).status).toBe(200);
+    }
     expect(blocked).toBeLessThan(MAX_BLOCK_MS);
   });
 
   it('keeps GET /api/v2/alerts?filter=label=~"…" under the bound', async () => {
-    await postAlerts(h.base, [alert('Filtered1', LONG_A(3)), alert('Filtered2', `${LONG_A(3)}b`)]);
+    await postAlerts(h.base, [alert('Filtered1', LONG_A(2)), alert('Filtered2', `${LONG_A(2)}b`)]);
     let matched: string[] = [];
-    const blocked = await longestBlockMs(async () => {
+    const blocked = await steadyBlockMs(async () => {
       matched = await listed(`filter=${encodeURIComponent(`payload=~"${NESTED}"`)}`);
     });
-    expect(matched).toEqual(['Filtered2:suppressed', 'Muted:suppressed']);
+    expect(matched).toEqual(['Filtered2:active', 'Muted:active']);
     expect(blocked).toBeLessThan(MAX_BLOCK_MS);
   });
 
@@ -132,13 +148,19 @@ receivers:
     let none: string[] = [];
     let all: string[] = [];
     let groups: unknown;
-    const blocked = await longestBlockMs(async () => {
+    const blocked = await steadyBlockMs(async () => {
       none = await listed(`receiver=${encodeURIComponent(NESTED)}`);
-      all = await listed(`receiver=${encodeURIComponent('(a+){6}')}&silenced=false`);
+      all = await listed(`receiver=${encodeURIComponent('(a+){7}')}`);
       groups = await json(await api(`${h.base}/api/v2/alerts/groups?receiver=${encodeURIComponent(NESTED)}`));
     });
     expect(none).toEqual([]);
-    expect(all).toEqual(['Filtered1:active', 'Long1:active', 'Long2:active', 'Long3:active']);
+    expect(all).toEqual([
+      'Filtered1:active',
+      'Filtered2:active',
+      'Long1:active',
+      'Long2:active',
+      'Muted:active',
+    ]);
     expect(groups).toEqual([]);
     expect(blocked).toBeLessThan(MAX_BLOCK_MS);
   });

@@ -20,6 +20,16 @@ async function longestBlockMs(work: () => Promise<unknown>): Promise<number> {
   return histogram.max / 1e6;
 }
 
+/**
+ * The quietest of up to three runs: a block the work causes comes back on every run, a late timer
+ * because a loaded machine did not schedule this process does not.
+ */
+async function steadyBlockMs(work: () => Promise<unknown>): Promise<number> {
+  let quietest = Infinity;
+  for (let i = 0; i < 3 && quietest >= 100; i++) quietest = Math.min(quietest, await longestBlockMs(work));
+  return quietest;
+}
+
 describe('SyntheticChecker (against a local HTTP server)', () => {
   let server: http.Server;
   let base: string;
@@ -121,7 +131,7 @@ describe('SyntheticChecker (against a local HTTP server)', () => {
 
   it('captures with RE2: nested quantifiers on a hostile body block the event loop under 100 ms', async () => {
     // Proof that the measure sees a block of that size.
-    const busy = await longestBlockMs(async () => {
+    const busy = await steadyBlockMs(async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const end = Date.now() + 150;
       while (Date.now() < end);
@@ -141,7 +151,7 @@ describe('SyntheticChecker (against a local HTTP server)', () => {
       'targets.yaml',
     ) as SyntheticTarget[];
     let result: unknown;
-    const blocked = await longestBlockMs(async () => {
+    const blocked = await steadyBlockMs(async () => {
       result = await checker.check(target);
     });
     expect(result).toMatchObject({ ok: false, error: 'step 1 (flood): nothing to capture as token' });
