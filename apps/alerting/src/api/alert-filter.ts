@@ -1,4 +1,7 @@
+import { BadRequestException } from '@nestjs/common';
+
 import type { AlertView } from '../alerts/alert-view';
+import { compileAnchoredRegex, RegexSyntaxError, type AnchoredRegex } from '../matchers/anchored-regex';
 import { matchesAll, type CompiledMatcher } from '../matchers/label-matcher';
 import { boolParam, filterParam, listParam, type QueryParams } from './query-params';
 
@@ -9,19 +12,12 @@ export interface AlertFilter {
   inhibited: boolean;
   matchers: CompiledMatcher[];
   /** A regular expression the receiver name must match, anchored. */
-  receiver: RegExp | null;
+  receiver: AnchoredRegex | null;
 }
 
 export function alertFilterOf(query: QueryParams): AlertFilter {
   const [receiver] = listParam(query, 'receiver');
-  let receiverRe: RegExp | null = null;
-  if (receiver) {
-    try {
-      receiverRe = new RegExp(`^(?:${receiver})$`, 'u');
-    } catch {
-      receiverRe = null;
-    }
-  }
+  const receiverRe = receiver ? receiverParam(receiver) : null;
   return {
     active: boolParam(query, 'active', true),
     silenced: boolParam(query, 'silenced', true),
@@ -29,6 +25,19 @@ export function alertFilterOf(query: QueryParams): AlertFilter {
     matchers: filterParam(query),
     receiver: receiverRe,
   };
+}
+
+/** The `receiver=` regex; one RE2 refuses is a 400, as in Alertmanager, not a filter silently dropped. */
+function receiverParam(pattern: string): AnchoredRegex {
+  try {
+    return compileAnchoredRegex(pattern);
+  } catch (error) {
+    if (!(error instanceof RegexSyntaxError)) throw error;
+    throw new BadRequestException({
+      message: `invalid receiver: ${error.message}`,
+      details: { receiver: pattern },
+    });
+  }
 }
 
 /**

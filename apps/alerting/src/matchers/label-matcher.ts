@@ -1,5 +1,5 @@
 import type { LabelSet } from '../alerts/alert';
-import { errorMessage } from '@vigil/platform';
+import { compileAnchoredRegex, RegexSyntaxError, type AnchoredRegex } from './anchored-regex';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -24,7 +24,7 @@ export class MatcherSyntaxError extends Error {
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Compiles a matcher; a regex that JavaScript cannot compile is a MatcherSyntaxError. */
+/** Compiles a matcher; a regex that RE2 refuses is a MatcherSyntaxError naming the matcher. */
 export function compileMatcher(matcher: LabelMatcher): CompiledMatcher {
   if (!NAME.test(matcher.name)) throw new MatcherSyntaxError(`invalid label name "${matcher.name}"`);
   switch (matcher.type) {
@@ -34,11 +34,14 @@ export function compileMatcher(matcher: LabelMatcher): CompiledMatcher {
       return { ...matcher, test: (value) => value !== matcher.value };
     case '=~':
     case '!~': {
-      let re: RegExp;
+      let re: AnchoredRegex;
       try {
-        re = new RegExp(`^(?:${matcher.value})$`, 'u');
+        re = compileAnchoredRegex(matcher.value);
       } catch (error) {
-        throw new MatcherSyntaxError(`invalid regular expression "${matcher.value}": ${errorMessage(error)}`);
+        if (!(error instanceof RegexSyntaxError)) throw error;
+        throw new MatcherSyntaxError(
+          `invalid regular expression in ${formatMatcher(matcher)}: ${error.message}`,
+        );
       }
       const negate = matcher.type === '!~';
       return { ...matcher, test: (value) => re.test(value) !== negate };

@@ -76,6 +76,19 @@ describe('routing config', () => {
       'route: {receiver: y, routes: [{matchers: ["a=~\\"(\\""]}]}\nreceivers: [{name: y}]',
       /route\.routes\[0\]\.matchers\[0\]: invalid regular expression/,
     ],
+    // RE2 syntax, as Alertmanager's: JavaScript's lookaround and backreferences are config errors.
+    [
+      'route: {receiver: y, routes: [{matchers: ["a=~\\"(?=x)x\\""]}]}\nreceivers: [{name: y}]',
+      /route\.routes\[0\]\.matchers\[0\]: invalid regular expression in a=~"\(\?=x\)x": .*Perl syntax/,
+    ],
+    [
+      'route: {receiver: y, routes: [{match_re: {svc: "(a)\\\\1"}}]}\nreceivers: [{name: y}]',
+      /route\.routes\[0\]\.match_re\.svc: invalid regular expression .*invalid escape sequence/,
+    ],
+    [
+      'route: {receiver: y}\nreceivers: [{name: y}]\ninhibit_rules: [{target_matchers: ["b=~\\"(?<=x)y\\""]}]',
+      /inhibit_rules\[0\]\.target_matchers\[0\]: invalid regular expression/,
+    ],
     [
       'route: {receiver: y, group_wait: soon}\nreceivers: [{name: y}]',
       /route\.group_wait: must be a duration/,

@@ -11,7 +11,7 @@ import {
   type CompiledMatcher,
   type LabelMatcher,
 } from '../matchers/label-matcher';
-import { SilenceMatcher, silenceStateAt, type Silence } from './silence';
+import { SilenceMatcherCache, silenceStateAt, type Silence, type SilenceMatcher } from './silence';
 import { SilenceRepository } from './silence.repository';
 
 export interface SilenceCommand {
@@ -41,6 +41,9 @@ const STATE_ORDER = { active: 0, pending: 1, expired: 2 } as const;
 export class SilenceService {
   private readonly logger = new Logger(SilenceService.name);
   private lastRead: { matcher: SilenceMatcher; signature: string } | null = null;
+  private readonly compiled = new SilenceMatcherCache();
+  /** Silences already logged as uncompilable, so each is logged once, not on every read. */
+  private readonly reportedUncompilable = new Set<string>();
 
   constructor(private readonly silences: SilenceRepository) {}
 
@@ -118,9 +121,21 @@ export class SilenceService {
   /** The silences in force now, ready to match alerts (read in `tx` when given). */
   async matcherAt(now = new Date(), tx?: Transaction): Promise<SilenceMatcher> {
     const { silences, signature } = await this.silences.active(now, tx);
-    const matcher = new SilenceMatcher(silences);
+    const matcher = this.compiled.matcherFor(silences);
+    this.reportUncompilable(matcher);
     this.lastRead = { matcher, signature };
     return matcher;
+  }
+
+  private reportUncompilable(matcher: SilenceMatcher): void {
+    for (const id of matcher.uncompilable) {
+      if (this.reportedUncompilable.has(id)) continue;
+      this.reportedUncompilable.add(id);
+      this.logger.warn(
+        { silence_id: id },
+        'silence mutes nothing: a matcher is not valid RE2; expire or recreate it',
+      );
+    }
   }
 
   /**

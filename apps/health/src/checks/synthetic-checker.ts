@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { RE2JS } from 're2js';
 
+import { compileCaptureRegex, firstGroup } from '../targets/capture-regex';
 import type { Capture, HttpTarget, SyntheticTarget } from '../targets/target-definition';
 import type { CheckResult } from './check-result';
 import { HttpChecker, type RawResponse } from './http-checker';
@@ -72,8 +74,20 @@ function substitute(step: HttpTarget, values: Record<string, string>, timeoutMs:
   };
 }
 
+/** Capture patterns compiled once per loaded target (they live as long as its definition). */
+const compiledCaptures = new WeakMap<{ regex: string }, RE2JS>();
+
+function captureRegexOf(capture: { regex: string }): RE2JS {
+  let re = compiledCaptures.get(capture);
+  if (!re) {
+    re = compileCaptureRegex(capture.regex);
+    compiledCaptures.set(capture, re);
+  }
+  return re;
+}
+
 function captured(response: RawResponse, capture: Capture): string | null {
-  if ('regex' in capture) return new RegExp(capture.regex).exec(response.body)?.[1] ?? null;
+  if ('regex' in capture) return firstGroup(captureRegexOf(capture), response.body);
   if ('header' in capture) {
     const value = response.headers[capture.header.toLowerCase()];
     return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);

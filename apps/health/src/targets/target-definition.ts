@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { CaptureRegexError, compileCaptureRegex } from './capture-regex';
+
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : otherwise),
@@ -8,11 +10,13 @@ const field = (otherwise: string) => ({
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** Target names become metric labels, NATS payload fields and primary keys: keep them plain. */
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-function isRegex(value: string): boolean {
+/** A zod check: the capture pattern compiles on RE2 with one group; the issue carries RE2's reason. */
+function checkCaptureRegex(value: string, ctx: z.RefinementCtx): void {
   try {
-    return new RegExp(`${value}|`).exec('')!.length === 2;
-  } catch {
-    return false;
+    compileCaptureRegex(value);
+  } catch (error) {
+    if (!(error instanceof CaptureRegexError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
   }
 }
 
@@ -90,7 +94,7 @@ const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 const captureSchema = z.union(
   [
     z.strictObject({
-      regex: z.string().min(1).refine(isRegex, 'must be a valid regular expression with one group'),
+      regex: z.string().min(1).superRefine(checkCaptureRegex),
     }),
     z.strictObject({ json_path: z.string().regex(JSON_PATH, 'must look like $.field.sub[0]') }),
     z.strictObject({ header: z.string().min(1) }),

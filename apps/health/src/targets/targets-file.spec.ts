@@ -222,6 +222,34 @@ describe('parseTargets', () => {
     ).toContain('targets[0] (name "flow"): steps[0].url: must be an http(s) URL');
   });
 
+  /** A synthetic target capturing `id` with `regex`, a YAML scalar. */
+  const withCapture = (regex: string) => `targets:
+  - name: flow
+    type: synthetic
+    steps:
+      - name: one
+        url: http://x.test/
+        capture:
+          id: { regex: ${regex} }
+`;
+
+  // Capture patterns are RE2 (linear time): what only a backtracking engine offers is a config error.
+  it.each([
+    ['a backreference', '(a)\\\\1', /must be a valid RE2 regular expression: .*invalid escape sequence/],
+    ['a lookahead', '(?=id)(\\\\d+)', /must be a valid RE2 regular expression: .*Perl syntax/],
+    ['no group', 'id=\\\\d+', /must have exactly one capturing group, not 0/],
+    ['two groups', '(id)=(\\\\d+)', /must have exactly one capturing group, not 2/],
+  ])('names the capture key of a capture regex with %s', (_, regex, message) => {
+    const error = problem(withCapture(`"${regex}"`));
+    expect(error).toContain('targets[0] (name "flow"): steps[0].capture.id.regex: ');
+    expect(error).toMatch(message);
+  });
+
+  it('accepts RE2 capture syntax: a named group (?P<id>...) is the one group', () => {
+    const [target] = parseTargets(withCapture(`'id=(?P<id>\\d+)'`), FILE);
+    expect(target).toMatchObject({ steps: [{ capture: { id: { regex: 'id=(?P<id>\\d+)' } } }] });
+  });
+
   it('accepts an empty list', () => {
     expect(parseTargets('targets: []\n', FILE)).toEqual([]);
   });
