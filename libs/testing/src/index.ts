@@ -22,7 +22,12 @@ export { type ParsedMail, type SmtpSink, startSmtpServer } from './smtp-sink';
 export { tempDir } from './temp-dir';
 export { GiveUp, waitFor, type WaitForOptions } from './wait-for';
 export { type RecordedRequest, startWebhookSink, type WebhookSink } from './webhook-sink';
-export { expectNoEventLoopBlock, measureEventLoopBlock } from './event-loop-block';
+export {
+  expectNoEventLoopBlock,
+  MAX_EVENT_LOOP_BLOCK_MS,
+  measureEventLoopBlock,
+  steadyEventLoopBlockMs,
+} from './event-loop-block';
 export {
   hostileJson,
   hostileText,

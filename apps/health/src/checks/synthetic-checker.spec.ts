@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+import { steadyEventLoopBlockMs } from '@vigil/testing';
 
 import { parseTargets } from '../targets/targets-file';
 import type { SyntheticTarget } from '../targets/target-definition';
@@ -9,26 +10,6 @@ import { SyntheticChecker } from './synthetic-checker';
 
 /** A body on which nested quantifiers backtrack: 40+ 'a's and no 'b'. */
 const FLOOD = 'a'.repeat(42);
-
-/** The longest event-loop block while `work` runs, in ms (the checker runs in this process). */
-async function longestBlockMs(work: () => Promise<unknown>): Promise<number> {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
-  await work();
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  histogram.disable();
-  return histogram.max / 1e6;
-}
-
-/**
- * The quietest of up to three runs: a block the work causes comes back on every run, a late timer
- * because a loaded machine did not schedule this process does not.
- */
-async function steadyBlockMs(work: () => Promise<unknown>): Promise<number> {
-  let quietest = Infinity;
-  for (let i = 0; i < 3 && quietest >= 100; i++) quietest = Math.min(quietest, await longestBlockMs(work));
-  return quietest;
-}
 
 describe('SyntheticChecker (against a local HTTP server)', () => {
   let server: http.Server;
@@ -131,7 +112,7 @@ describe('SyntheticChecker (against a local HTTP server)', () => {
 
   it('captures with RE2: nested quantifiers on a hostile body block the event loop under 100 ms', async () => {
     // Proof that the measure sees a block of that size.
-    const busy = await steadyBlockMs(async () => {
+    const busy = await steadyEventLoopBlockMs(async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       const end = Date.now() + 150;
       while (Date.now() < end);
@@ -151,7 +132,7 @@ describe('SyntheticChecker (against a local HTTP server)', () => {
       'targets.yaml',
     ) as SyntheticTarget[];
     let result: unknown;
-    const blocked = await steadyBlockMs(async () => {
+    const blocked = await steadyEventLoopBlockMs(async () => {
       result = await checker.check(target);
     });
     expect(result).toMatchObject({ ok: false, error: 'step 1 (flood): nothing to capture as token' });
