@@ -66,11 +66,12 @@ type PassOutcome =
  * writers' lock makes that one transaction at a time across replicas, in journal order. Readers call
  * `settled()` to see every alert accepted before they asked (read-your-writes).
  *
- * An entry that cannot be applied (Postgres refuses what it carries, or it does not decode) must not
- * hold up the ones behind it: when a pass fails for such a reason, its entries are retried in halves,
- * oldest first, until the one that fails alone is found; that one is moved to the quarantine table
- * with its error (logged and counted), and the rest is applied, still in journal order. A transient
- * failure (the database unreachable) leaves everything journalled for the next pass.
+ * An entry that cannot be applied must not hold up the ones behind it. One that does not decode, or
+ * carries text Postgres cannot store, is quarantined by the pass that takes it. When Postgres refuses
+ * a pass for what it carries (apply-failure.ts), its entries are retried in halves, oldest first,
+ * until the one that fails alone is found. Either way the entry is moved to the quarantine table with
+ * its error (logged and counted), and the rest is applied, still in journal order. A transient failure
+ * (the database unreachable) leaves everything journalled for the next pass.
  */
 @Injectable()
 export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
@@ -203,7 +204,8 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
         const outcome = await this.pass(sizes.pop() ?? BATCHES_PER_PASS, !isolating);
         if (outcome.kind === 'failed') {
           const older = Math.ceil(outcome.taken / 2);
-          sizes.push(outcome.taken - older, older);
+          if (outcome.taken > older) sizes.push(outcome.taken - older);
+          sizes.push(older);
           continue;
         }
         more = isolating || outcome.kind === 'quarantined' || outcome.full;
@@ -224,9 +226,10 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One transaction: takes (up to) the `limit` oldest entries and applies them. When it fails for a
-   * reason an entry may be the cause of, says how many entries it took, or quarantines the entry when
-   * it took only one; otherwise (a transient failure) throws.
+   * One transaction: takes (up to) the `limit` oldest entries, applies them, and flushes the groups
+   * due when `flush` (passes isolating a failing entry leave that to GroupNotifier's own pass). When it
+   * fails for a reason an entry may be the cause of, says how many entries it took, or quarantines the
+   * entry found to fail alone; otherwise (a transient failure) throws.
    */
   private async pass(limit: number, flush: boolean): Promise<PassOutcome> {
     let taken: TakenEntry[] = [];
@@ -257,19 +260,28 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
         return { full, applied: changes, queued, refused };
       });
       if (taken.length === 1) this.suspects.delete(taken[0].id);
-      for (const { entry, failure } of pass.refused) this.quarantined_(entry, failure);
+      for (const { entry, failure } of pass.refused) this.reportQuarantined(entry, failure);
       return { kind: 'applied', ...pass };
     } catch (error) {
-      return this.afterFailure(taken, error);
+      return this.afterFailure(taken, flush, error);
     } finally {
       this.applying--;
     }
   }
 
-  private async afterFailure(taken: readonly TakenEntry[], error: unknown): Promise<PassOutcome> {
+  /**
+   * After a pass failed: a transient failure is thrown; else the pass is to be retried in parts, or,
+   * when it applied one entry and no flush (which may fail for other groups' sake), that entry is the
+   * cause.
+   */
+  private async afterFailure(
+    taken: readonly TakenEntry[],
+    flushed: boolean,
+    error: unknown,
+  ): Promise<PassOutcome> {
     const kind = applyFailureKindOf(error);
     if (kind === 'transient' || taken.length === 0) throw error;
-    if (taken.length > 1) return { kind: 'failed', taken: taken.length };
+    if (taken.length > 1 || flushed) return { kind: 'failed', taken: taken.length };
     const [entry] = taken;
     if (kind === 'suspect') {
       const failures = (this.suspects.get(entry.id) ?? 0) + 1;
@@ -288,11 +300,11 @@ export class IntakeApplier implements OnApplicationBootstrap, OnModuleDestroy {
   private async quarantine(entry: TakenEntry, cause: unknown): Promise<void> {
     const failure = applyFailureOf(cause);
     // False: another replica quarantined it first (and told).
-    if (await this.journal.quarantine(entry.id, failure)) this.quarantined_(entry, failure);
+    if (await this.journal.quarantine(entry.id, failure)) this.reportQuarantined(entry, failure);
   }
 
   /** An entry was quarantined: logged and counted. */
-  private quarantined_(entry: TakenEntry, failure: ApplyFailure): void {
+  private reportQuarantined(entry: TakenEntry, failure: ApplyFailure): void {
     this.quarantined.inc({ reason: failure.reason });
     this.logger.error(
       {
