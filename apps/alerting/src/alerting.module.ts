@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometheus';
 
 import { PlatformModule } from '@vigil/platform';
 
@@ -29,7 +29,8 @@ import { IncidentService } from './incidents/incident.service';
 import { IncidentsController } from './incidents/incidents.controller';
 import { AlertIntake, ALERTS_RECEIVED } from './intake/alert-intake';
 import { AlertIntakeRepository } from './intake/alert-intake.repository';
-import { IntakeApplier } from './intake/intake-applier';
+import { IntakeApplier, JOURNAL_QUARANTINED } from './intake/intake-applier';
+import { JOURNAL_LAG_ENTRIES, JOURNAL_OLDEST_AGE, JournalHealth } from './intake/journal-health';
 import { NEW_GROUP_PATH, NewGroupFastPath } from './intake/new-group-fast-path';
 import { ALERTING_MIGRATIONS } from './migrations';
 import { RoutingConfigService } from './routing/routing-config.service';
@@ -68,6 +69,7 @@ export class AlertingModule {
         AlertIntakeRepository,
         AlertPipeline,
         IntakeApplier,
+        JournalHealth,
         NewGroupFastPath,
         AlertIntake,
         AlertService,
@@ -89,6 +91,19 @@ export class AlertingModule {
           name: NEW_GROUP_PATH,
           help: 'Lone requests of new alerts opening new groups written in one round trip (applied), or whose guess was wrong (fallback)',
           labelNames: ['result'],
+        }),
+        makeCounterProvider({
+          name: JOURNAL_QUARANTINED,
+          help: 'Intake journal entries quarantined because they cannot be applied, by reason (SQLSTATE, undecodable, repeated)',
+          labelNames: ['reason'],
+        }),
+        makeGaugeProvider({
+          name: JOURNAL_LAG_ENTRIES,
+          help: 'Accepted alert requests journalled and not yet applied (every replica reports the shared journal)',
+        }),
+        makeGaugeProvider({
+          name: JOURNAL_OLDEST_AGE,
+          help: 'How long the oldest journalled alert request has waited to be applied, in seconds (0 when none waits)',
         }),
         makeCounterProvider({
           name: NOTIFICATION_ATTEMPTS,

@@ -37,7 +37,12 @@ export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
 export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';
-export { DependencyMonitor, type DependencyCheck, type DependencyState } from './health/dependency-monitor';
+export {
+  DependencyMonitor,
+  type DependencyCheck,
+  type DependencyDetails,
+  type DependencyState,
+} from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';

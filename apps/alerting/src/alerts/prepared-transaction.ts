@@ -54,6 +54,11 @@ export class PreparedTransactions {
     const issued: Promise<unknown>[] = [];
     let committing: Promise<QueryResult> | null = null;
     let broken = false;
+    // pg's pool listens for a client's errors only while it is idle: a connection lost during the
+    // transaction would be an unhandled 'error' event (the process exits). Its statements fail with
+    // the error anyway; the client is discarded.
+    const lost = () => (broken = true);
+    client.on('error', lost);
     const stream = (client as unknown as { connection: { stream: Writable } }).connection.stream;
     let corked = false;
     let lastAnswerAt = 0;
@@ -110,6 +115,7 @@ export class PreparedTransactions {
       await throwFirstFailure(issued);
       throw error;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   }

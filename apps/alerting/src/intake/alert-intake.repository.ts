@@ -31,14 +31,33 @@ export interface JournalEntry {
   alertsJson: string;
 }
 
-export interface ClaimedIntakeBatch extends IntakeBatch {
+/** A journal row taken to be applied, its alerts still as journalled (decodeJournalAlerts). */
+export interface TakenEntry {
   id: number;
+  source: AlertSource;
+  receivedAt: Date;
+  count: number;
+  alertsJson: string;
+}
+
+/** Why an entry cannot be applied: the error's text, and a short reason (a metric label). */
+export interface ApplyFailure {
+  error: string;
+  reason: string;
+}
+
+/** The journal as a whole: what waits to be applied, and what was quarantined. */
+export interface JournalStats {
+  lagEntries: number;
+  oldestReceivedAt: Date | null;
+  quarantinedEntries: number;
 }
 
 interface IntakeRow {
   id: string;
   source: AlertSource;
   received_at: Date;
+  alert_count: number;
   alerts: string;
 }
 
@@ -78,7 +97,7 @@ export class AlertIntakeRepository {
    * round trip; batches another replica applied meanwhile are skipped (Postgres re-checks each row it
    * deletes), and later ones wait for the next pass.
    */
-  async takeOldest(tx: Transaction, limit: number, maxAlerts: number): Promise<ClaimedIntakeBatch[]> {
+  async takeOldest(tx: Transaction, limit: number, maxAlerts: number): Promise<TakenEntry[]> {
     if (![limit, maxAlerts].every((n) => Number.isSafeInteger(n) && n > 0)) {
       throw new RangeError('limit and maxAlerts must be positive integers');
     }
@@ -93,14 +112,15 @@ export class AlertIntakeRepository {
               FROM (SELECT id, alert_count FROM alert_intake ORDER BY id LIMIT ${limit}) oldest
           ) taken
            WHERE running - alert_count < ${maxAlerts})
-       RETURNING id, source, received_at, alerts`,
+       RETURNING id, source, received_at, alert_count, alerts`,
     );
     return rows
       .map((row) => ({
         id: Number(row.id),
         source: row.source,
         receivedAt: row.received_at,
-        alerts: JSON.parse(row.alerts) as IntakeAlert[],
+        count: row.alert_count,
+        alertsJson: row.alerts,
       }))
       .sort((a, b) => a.id - b.id);
   }
@@ -150,6 +170,56 @@ export class AlertIntakeRepository {
       ],
     );
     return Promise.all([locking, checking]);
+  }
+
+  /**
+   * Moves the entry `id` from the journal to alert_intake_quarantine with why it cannot be applied, in
+   * one statement (the row's text never leaves Postgres). Resolves to false when the entry is no longer
+   * journalled (another replica moved it).
+   */
+  async quarantine(id: number, failure: ApplyFailure): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH moved AS (DELETE FROM alert_intake WHERE id = $1 RETURNING *)
+       INSERT INTO alert_intake_quarantine (id, source, received_at, alert_count, alerts, error, reason)
+       SELECT id, source, received_at, alert_count, alerts, $2, $3 FROM moved
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [id, failure.error, failure.reason],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Quarantines entries taken in the caller's transaction (takeOldest already deleted them): committed
+   * with it, or not at all.
+   */
+  quarantineTaken(
+    tx: Transaction,
+    refused: readonly { entry: TakenEntry; failure: ApplyFailure }[],
+  ): Promise<unknown> {
+    return tx.query(
+      `INSERT INTO alert_intake_quarantine (id, source, received_at, alert_count, alerts, error, reason)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::integer[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        refused.map((r) => r.entry.id),
+        refused.map((r) => r.entry.source),
+        refused.map((r) => r.entry.receivedAt.toISOString()),
+        refused.map((r) => r.entry.count),
+        refused.map((r) => r.entry.alertsJson),
+        refused.map((r) => r.failure.error),
+        refused.map((r) => r.failure.reason),
+      ],
+    );
+  }
+
+  async stats(): Promise<JournalStats> {
+    const [row] = await this.dataSource.query<{ lag: number; oldest: Date | null; quarantined: number }[]>(
+      `SELECT (SELECT count(*)::int FROM alert_intake) AS lag,
+              (SELECT received_at FROM alert_intake ORDER BY id LIMIT 1) AS oldest,
+              (SELECT count(*)::int FROM alert_intake_quarantine) AS quarantined`,
+    );
+    return { lagEntries: row.lag, oldestReceivedAt: row.oldest, quarantinedEntries: row.quarantined };
   }
 
   /** The newest journalled batch still to apply; null when the journal is empty. */

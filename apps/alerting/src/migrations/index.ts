@@ -6,6 +6,7 @@ import { CreateEpisodesAndHistory1763900000005 } from './1763900000005-create-ep
 import { AddNotificationIntegration1763900000003 } from './1763900000003-add-notification-integration';
 import { CreateAlertIntake1763900000006 } from './1763900000006-create-alert-intake';
 import { CreateExpectFunction1763900000007 } from './1763900000007-create-expect-function';
+import { CreateAlertIntakeQuarantine1763900000008 } from './1763900000008-create-alert-intake-quarantine';
 
 /** Every migration of the alerting database, oldest first. */
 export const ALERTING_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALERTING_MIGRATIONS = [
   CreateEpisodesAndHistory1763900000005,
   CreateAlertIntake1763900000006,
   CreateExpectFunction1763900000007,
+  CreateAlertIntakeQuarantine1763900000008,
 ];

@@ -47,4 +47,21 @@ describe('DependencyMonitor', () => {
     await monitor.runAll();
     expect(monitor.failing()).toEqual([]);
   });
+
+  it('shows a component’s details as they are when the snapshot is taken, and only for that component', async () => {
+    const monitor = new DependencyMonitor(config);
+    let waiting = 3;
+    monitor.register({
+      name: 'queue',
+      critical: false,
+      run: () => Promise.resolve(),
+      details: () => ({ waiting }),
+    });
+    monitor.register({ name: 'postgres', run: () => Promise.resolve() });
+    await monitor.runAll();
+    waiting = 0;
+    const [queue, postgres] = monitor.snapshot();
+    expect(queue).toMatchObject({ name: 'queue', status: 'up', details: { waiting: 0 } });
+    expect(postgres).not.toHaveProperty('details');
+  });
 });

@@ -8,6 +8,9 @@ import { errorMessage } from '../errors/error-message';
 
 export type DependencyStatus = 'up' | 'down' | 'unknown';
 
+/** Figures a component shows beside its status in /health/detailed (e.g. a queue's length). */
+export type DependencyDetails = Record<string, number | string | boolean | null>;
+
 export interface DependencyCheck {
   /** Component name shown in probes, e.g. `nats`, `postgres`. */
   name: string;
@@ -16,6 +19,8 @@ export interface DependencyCheck {
   /** Whether readiness depends on it (default true). */
   critical?: boolean;
   timeoutMs?: number;
+  /** What it shows as `details` in /health/detailed, read when that is answered (keep it cheap). */
+  details?: () => DependencyDetails;
 }
 
 export interface DependencyState {
@@ -25,6 +30,7 @@ export interface DependencyState {
   response_time_ms: number | null;
   checked_at: string | null;
   last_error: string | null;
+  details?: DependencyDetails;
 }
 
 /**
@@ -35,7 +41,7 @@ export interface DependencyState {
 @Injectable()
 export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DependencyMonitor.name);
-  private readonly checks = new Map<string, Required<DependencyCheck>>();
+  private readonly checks = new Map<string, RegisteredCheck>();
   private readonly states = new Map<string, DependencyState>();
   private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -73,19 +79,22 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
   }
 
   snapshot(): DependencyState[] {
-    return [...this.states.values()].map((s) => ({ ...s }));
+    return [...this.states.values()].map((s) => {
+      const details = this.checks.get(s.name)?.details;
+      return details ? { ...s, details: details() } : { ...s };
+    });
   }
 
   /** Critical components that are not up (unknown counts as not up: readiness waits for a first pass). */
   failing(): DependencyState[] {
-    return this.snapshot().filter((s) => s.critical && s.status !== 'up');
+    return [...this.states.values()].filter((s) => s.critical && s.status !== 'up').map((s) => ({ ...s }));
   }
 
   async runAll(): Promise<void> {
     await Promise.all([...this.checks.values()].map((check) => this.runOne(check)));
   }
 
-  private async runOne(check: Required<DependencyCheck>): Promise<void> {
+  private async runOne(check: RegisteredCheck): Promise<void> {
     // A check still pending from an earlier pass (a hung dependency) is not stacked again;
     // its timeout already marked the component down.
     if (this.inFlight.has(check.name)) return;
@@ -124,6 +133,8 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     });
   }
 }
+
+type RegisteredCheck = Required<Omit<DependencyCheck, 'details'>> & Pick<DependencyCheck, 'details'>;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
