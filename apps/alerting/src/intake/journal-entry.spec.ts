@@ -37,22 +37,22 @@ describe('decodeJournalAlerts', () => {
     [
       'a lone surrogate in a label value',
       [alert({ labels: { alertname: 'A', v: 'x\ud800' } })],
-      /alerts\[0\]\.labels\.v holds a lone UTF-16 surrogate/,
+      /alerts\[0\]\.labels\.v must be well-formed Unicode/,
     ],
     [
       'a lone low surrogate in an annotation',
       [alert({ annotations: { d: '\udc00' } })],
-      /annotations\.d holds a lone UTF-16 surrogate/,
+      /annotations\.d must be well-formed Unicode/,
     ],
     [
       'NUL in a label name',
       [alert({ labels: { alertname: 'A', 'a\u0000': 'v' } })],
-      /a name in alerts\[0\]\.labels holds a NUL character/,
+      /a name in alerts\[0\]\.labels must not contain U\+0000/,
     ],
     [
       'NUL in the generatorURL',
       [alert({ generatorURL: 'http://x/\u0000' })],
-      /generatorURL holds a NUL character/,
+      /generatorURL must not contain U\+0000/,
     ],
   ])('refuses %s, naming the field', (_, value, reason) => {
     expect(decoding(value)).toThrow(JournalEntryError);

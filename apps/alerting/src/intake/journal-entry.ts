@@ -1,3 +1,5 @@
+import { textProblem } from '@vigil/contracts';
+
 import type { IntakeAlert } from './alert-intake.repository';
 
 /** A journal row that does not hold what AlertIntake writes: it can never be applied. */
@@ -7,11 +9,6 @@ export class JournalEntryError extends Error {
 
 const MAPS = ['labels', 'annotations'] as const;
 const OPTIONAL_TIMES = ['startsAt', 'endsAt'] as const;
-/** NUL or any UTF-16 surrogate: rare, so most text is cleared by this one quick test. */
-// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
-const NUL_OR_SURROGATE = /[\u0000\ud800-\udfff]/;
-/** A UTF-16 surrogate without its pair (with the u flag, a pair is one code point and does not match). */
-const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 /**
  * The alerts of a journal row (IntakeAlert[] as JSON), checked to be what AlertIntake writes and what
@@ -53,7 +50,7 @@ function problemOf(alert: unknown): string | null {
   const url = alert.generatorURL;
   if (url === undefined) return null;
   if (typeof url !== 'string') return '@.generatorURL is not a string';
-  return unstorable(url) ? unstorableProblem('@.generatorURL', url) : null;
+  return unstorableProblem('@.generatorURL', url);
 }
 
 function mapProblemOf(map: unknown, field: (typeof MAPS)[number]): string | null {
@@ -61,20 +58,17 @@ function mapProblemOf(map: unknown, field: (typeof MAPS)[number]): string | null
   for (const name in map) {
     const value = map[name];
     if (typeof value !== 'string') return `@.${field} is not a map of strings`;
-    if (unstorable(name)) return unstorableProblem(`a name in @.${field}`, name);
-    if (unstorable(value)) return unstorableProblem(`@.${field}.${name}`, value);
+    const problem =
+      unstorableProblem(`a name in @.${field}`, name) ?? unstorableProblem(`@.${field}.${name}`, value);
+    if (problem !== null) return problem;
   }
   return null;
 }
 
-/** Text Postgres stores in no text or jsonb value: with NUL, or a lone surrogate. */
-function unstorable(text: string): boolean {
-  return NUL_OR_SURROGATE.test(text) && (text.includes('\u0000') || LONE_SURROGATE.test(text));
-}
-
-function unstorableProblem(field: string, text: string): string {
-  const what = text.includes('\u0000') ? 'a NUL character' : 'a lone UTF-16 surrogate';
-  return `${field} holds ${what}, which Postgres cannot store`;
+/** Why Postgres cannot store `text` (libs/contracts' storable rules), naming `field`; null when it can. */
+function unstorableProblem(field: string, text: string): string | null {
+  const problem = textProblem(text);
+  return problem === undefined ? null : `${field} ${problem}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
