@@ -24,8 +24,8 @@ const decoder = new TextDecoder(); // not fatal: a prefix cut inside a character
 
 // Line breaks and other control characters (nats.js refuses CR/LF in a header, readers split on them),
 // Unicode line separators, and UTF-16 surrogates without their pair (not encodable as UTF-8).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_IN_HEADER =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `text` as a header value any NATS client accepts: one line, well-formed, at most `maxLength` long. */
