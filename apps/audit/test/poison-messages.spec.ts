@@ -111,7 +111,7 @@ describe('audit ingest: a poison message costs one message, never the pipeline',
   /** Good events around one poison payload in the middle; every message must be stored or dead-lettered. */
   async function expectOnlyThePoisonLost(poison: Uint8Array, reasons: RegExp): Promise<DeadLetter> {
     const good = Array.from({ length: 20 }, () => auditEvent());
-    const payloads = good.map((event) => encode(event));
+    const payloads: Uint8Array[] = good.map((event) => encode(event));
     payloads.splice(10, 0, poison);
     const seqs = await publishAll(payloads);
     await settled();

@@ -120,17 +120,14 @@ export class AuditIngestService {
       this.activity.record(event);
     }
     const conflicting = new Set(result.conflicts);
-    const settled = batch.map(({ msg, event }, index) => {
+    const letters: Promise<void>[] = [];
+    batch.forEach(({ msg, event }, index) => {
       if (!conflicting.has(index)) return msg.ack();
       this.conflicts.inc({ source: event.source });
-      return this.deadLetter(
-        msg,
-        'duplicate_conflict',
-        `id ${event.id} is already stored with different content; the first stored copy is kept`,
-        redelivery,
-      );
+      const detail = `id ${event.id} is already stored with different content; the first stored copy is kept`;
+      letters.push(this.deadLetter(msg, 'duplicate_conflict', detail, redelivery));
     });
-    await Promise.all(settled);
+    await Promise.all(letters);
     return result.appended;
   }
 
@@ -143,18 +140,15 @@ export class AuditIngestService {
     if (!isRefusedContent(error)) {
       // Not the messages' fault (connection lost, deadlock…): retried later, dead-lettered at the limit.
       this.logger.error(failure, 'audit batch not stored; retrying');
-      await Promise.all(
-        batch.map(({ msg }) =>
-          redelivery.isFinal(msg)
-            ? this.deadLetter(
-                msg,
-                'delivery_limit',
-                `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`,
-                redelivery,
-              )
-            : redelivery.retry(msg),
-        ),
-      );
+      const letters: Promise<void>[] = [];
+      for (const { msg } of batch) {
+        if (!redelivery.isFinal(msg)) redelivery.retry(msg);
+        else {
+          const detail = `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`;
+          letters.push(this.deadLetter(msg, 'delivery_limit', detail, redelivery));
+        }
+      }
+      await Promise.all(letters);
       return [];
     }
     if (batch.length === 1) {
