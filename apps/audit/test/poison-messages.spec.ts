@@ -136,6 +136,37 @@ describe('audit ingest: a poison message costs one message, never the pipeline',
     expect(letter.subject).toMatch(/^audit\.v1\.dlq\.(storage_refused|schema)$/);
   });
 
+  it('splits a batch Postgres refuses until each refused event is alone: only those are dead-lettered', async () => {
+    // Postgres refusing two given ids with a data exception, whatever the validator lets through.
+    const refused = [auditEvent(), auditEvent()];
+    await db.query(`CREATE FUNCTION refuse_test_ids() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id IN ('${refused[0].id}', '${refused[1].id}') THEN
+          RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER refuse_test_ids BEFORE INSERT ON audit_event_ids
+      FOR EACH ROW EXECUTE FUNCTION refuse_test_ids()`);
+    try {
+      const good = Array.from({ length: 30 }, () => auditEvent());
+      const events = [...good.slice(0, 5), refused[0], ...good.slice(5, 22), refused[1], ...good.slice(22)];
+      const seqs = await publishAll(events.map((event) => encode(event)));
+      await settled();
+
+      expect(await storedEvents(good.map((e) => e.id))).toHaveLength(good.length);
+      const letters = await deadLetters(seqs);
+      expect([...letters.keys()].sort((a, b) => a - b)).toEqual([seqs[5], seqs[23]]);
+      for (const letter of letters.values()) {
+        expect(letter.subject).toBe('audit.v1.dlq.storage_refused');
+        expect(letter.reason).toBe('storage_refused: SQLSTATE 22023: refused for the test');
+      }
+    } finally {
+      await db.query('DROP TRIGGER refuse_test_ids ON audit_event_ids');
+      await db.query('DROP FUNCTION refuse_test_ids()');
+    }
+  });
+
   it('an event whose redaction overflows the stack costs only that event', async () => {
     const depth = 7000; // a string of nested JSON arrays: the redactor parses and walks it recursively
     const poison = encode(auditEvent({ metadata: { note: `${'['.repeat(depth)}${']'.repeat(depth)}` } }));

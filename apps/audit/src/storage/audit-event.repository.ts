@@ -12,12 +12,8 @@ interface PreparedEvent {
   category: AuditCategory;
   /** The event's canonical JSON: what the chain hashes and what is stored as the event column. */
   canonical: string;
-}
-
-/** A prepared event with its position in the appended batch; `first` marks the batch's first copy of its id. */
-interface IndexedCopy extends PreparedEvent {
+  /** Its position in the appended batch. */
   index: number;
-  first?: boolean;
 }
 
 export interface AppendResult {
@@ -72,15 +68,14 @@ export class AuditEventRepository {
     clock: () => Date = () => new Date(),
   ): Promise<AppendResult> {
     const firsts: PreparedEvent[] = [];
-    const copies: IndexedCopy[] = [];
+    const laterCopies: PreparedEvent[] = [];
     const seen = new Set<string>();
     events.forEach((event, index) => {
-      const prepared = { event, category: categoryOf(event), canonical: canonicalJson(event) };
-      if (seen.has(event.id)) copies.push({ ...prepared, index });
+      const prepared = { event, category: categoryOf(event), canonical: canonicalJson(event), index };
+      if (seen.has(event.id)) laterCopies.push(prepared);
       else {
         seen.add(event.id);
         firsts.push(prepared);
-        copies.push({ ...prepared, index, first: true });
       }
     });
     if (firsts.length === 0) return { appended: [], conflicts: [] };
@@ -105,7 +100,7 @@ export class AuditEventRepository {
       const fresh = new Set(inserted.map((r) => r.id));
       const appended = await this.appendFresh(manager, firsts, fresh, receivedAt);
       // Every copy that was not stored just now: compared with the stored copy (possibly stored above).
-      const duplicates = copies.filter((c) => !(c.first && fresh.has(c.event.id)));
+      const duplicates = [...firsts.filter((c) => !fresh.has(c.event.id)), ...laterCopies];
       return { appended, conflicts: await this.conflicting(manager, duplicates) };
     });
   }
@@ -135,7 +130,7 @@ export class AuditEventRepository {
   }
 
   /** Input indexes of the copies whose content differs from the stored copy of their id. */
-  private async conflicting(manager: EntityManager, copies: readonly IndexedCopy[]): Promise<number[]> {
+  private async conflicting(manager: EntityManager, copies: readonly PreparedEvent[]): Promise<number[]> {
     if (copies.length === 0) return [];
     // A stored copy already dropped by retention cannot be compared: such a copy counts as a duplicate.
     const rows: { index: number }[] = await manager.query(
