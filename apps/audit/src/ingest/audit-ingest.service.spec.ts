@@ -5,6 +5,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import { auditEventSubject } from '@vigil/contracts';
 import { type NatsMessaging, Redelivery } from '@vigil/platform';
 
+import { auditEvent, encode } from '../../test/audit-factory';
 import type { AuditEventRepository } from '../storage/audit-event.repository';
 import type { ActivityMetrics } from './activity-metrics';
 import { AuditIngestService } from './audit-ingest.service';
@@ -12,18 +13,9 @@ import { AuditIngestService } from './audit-ingest.service';
 /** A delivered message with its settlement recorded. */
 function delivered(streamSequence: number, deliveryCount: number) {
   const settled: string[] = [];
-  const event = {
-    id: `00000000-0000-4000-8000-${String(streamSequence).padStart(12, '0')}`,
-    occurred_at: '2026-01-01T00:00:00Z',
-    source: 'shop',
-    actor: { type: 'admin', id: 'a-1' },
-    action: 'admin.profile.viewed',
-    resource: { type: 'user', id: '1' },
-    outcome: 'success',
-  };
   const msg = {
     subject: auditEventSubject('shop'),
-    data: new TextEncoder().encode(JSON.stringify(event)),
+    data: encode(auditEvent()),
     info: { stream: 'AUDIT', streamSequence, deliveryCount },
     ack: () => settled.push('ack'),
     nak: (delay?: number) => settled.push(`nak ${delay}`),

@@ -79,10 +79,7 @@ export class DurablePullConsumer {
     try {
       const info = await jsm.consumers.info(stream, durable);
       // Consumers created before the limit existed (or with another one) take it on this boot.
-      if (info.config.max_deliver !== max_deliver) {
-        await jsm.consumers.update(stream, durable, { max_deliver });
-        this.logger.log({ stream, durable, max_deliver }, 'consumer delivery limit updated');
-      }
+      if (info.config.max_deliver !== max_deliver) await this.updateLimit(stream, durable, max_deliver);
       return;
     } catch (error) {
       if (!/not found/i.test(String(error))) throw error;
@@ -99,6 +96,23 @@ export class DurablePullConsumer {
     } catch (error) {
       // Another replica created it between our info and add.
       if (!/already in use|already exists/i.test(String(error))) throw error;
+    }
+  }
+
+  /**
+   * Gives an existing consumer the delivery limit. A server refusing the update must not stop the
+   * service: the handler still settles each message on its last delivery, only the backstop is missing.
+   */
+  private async updateLimit(stream: string, durable: string, max_deliver: number): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    try {
+      await jsm.consumers.update(stream, durable, { max_deliver });
+      this.logger.log({ stream, durable, max_deliver }, 'consumer delivery limit updated');
+    } catch (error) {
+      this.logger.warn(
+        { stream, durable, error: errorMessage(error) },
+        'consumer delivery limit not updated',
+      );
     }
   }
 
