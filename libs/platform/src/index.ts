@@ -47,6 +47,13 @@ export { LifecycleState } from './health/lifecycle-state';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';
 export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/probe-responder';
+export {
+  DEAD_LETTER_HEADER_MAX,
+  deadLetterCopy,
+  headerSafe,
+  type DeadLetterCopy,
+  type DeadLetterInput,
+} from './nats/dead-letter';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
 export {
   DEFAULT_INBOX_PREFIX,
@@ -56,4 +63,10 @@ export {
 } from './nats/nats-connect-options';
 export { NatsMessaging, RpcError } from './nats/nats-messaging';
 export { NATS_CONNECTION } from './nats/nats.tokens';
+export {
+  DEFAULT_DELIVERY_POLICY,
+  Redelivery,
+  SERVER_DELIVERY_GRACE,
+  type DeliveryPolicy,
+} from './nats/redelivery';
 export { PlatformModule, type PlatformOptions } from './platform.module';

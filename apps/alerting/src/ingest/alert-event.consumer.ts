@@ -6,7 +6,9 @@ import {
   contextFromNatsHeaders,
   type DurablePullConsumer,
   errorMessage,
+  headerSafe,
   NatsMessaging,
+  type Redelivery,
   runWithContext,
   SERVICE_CONFIG,
 } from '@vigil/platform';
@@ -19,12 +21,15 @@ import { translateAlertMessage } from './alert-event.translator';
 export const ALERTING_INGEST_CONSUMER = 'alerting-ingest';
 const FETCH_BATCH = 100;
 const FETCH_EXPIRES_MS = 1000;
-const RETRY_DELAY_MS = 2000;
+/** Longest reason given with a terminated message (it lands in the server's advisory). */
+const TERM_REASON_MAX = 256;
 
 /**
  * Feeds `alerts.v1.fired` / `alerts.v1.resolved` into the same pipeline as the HTTP API, acking each
  * message after its alert is committed. Invalid messages are logged with the reason and dropped
- * (terminated, never redelivered). Survives NATS outages by retrying; stops pulling on shutdown.
+ * (terminated, never redelivered). A message that fails to apply is retried with the platform's backoff
+ * and terminated with its error on its last allowed delivery, so it never holds the stream up forever.
+ * Survives NATS outages by retrying; stops pulling on shutdown.
  */
 @Injectable()
 export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -49,9 +54,9 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
       },
       batch: FETCH_BATCH,
       expiresMs: FETCH_EXPIRES_MS,
-      handle: async (messages) => {
+      handle: async (messages, redelivery) => {
         for (const msg of messages)
-          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
+          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg, redelivery));
       },
     });
   }
@@ -64,7 +69,7 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
     return this.consumer.stop();
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  private async handle(msg: JsMsg, redelivery: Redelivery): Promise<void> {
     const result = translateAlertMessage(msg.subject, msg.data, new Date());
     if (!result.ok) {
       this.logger.warn(
@@ -76,22 +81,26 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
         },
         'alert event dropped',
       );
-      msg.term(`${result.reason}: ${result.detail}`.slice(0, 256));
+      msg.term(headerSafe(`${result.reason}: ${result.detail}`, TERM_REASON_MAX));
       return;
     }
     try {
       await this.alerts.receive([result.alert], 'nats');
       msg.ack();
     } catch (error) {
-      this.logger.error(
-        {
-          subject: msg.subject,
-          stream_seq: msg.info.streamSequence,
-          error: errorMessage(error),
-        },
-        'alert event not stored; will be redelivered',
-      );
-      msg.nak(RETRY_DELAY_MS);
+      const final = redelivery.isFinal(msg);
+      const fields = {
+        subject: msg.subject,
+        stream_seq: msg.info.streamSequence,
+        deliveries: msg.info.deliveryCount,
+        error: errorMessage(error),
+      };
+      if (!final) {
+        this.logger.error(fields, 'alert event not stored; will be redelivered');
+        return redelivery.retry(msg);
+      }
+      this.logger.error(fields, 'alert event not stored after its last delivery; dropped');
+      msg.term(headerSafe(`not stored: ${fields.error}`, TERM_REASON_MAX));
     }
   }
 }
