@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 
 import { auditEventSubject } from '@vigil/contracts';
-import { type NatsMessaging, Redelivery } from '@vigil/platform';
+import { type LifecycleState, type NatsMessaging, Redelivery } from '@vigil/platform';
 
 import { auditEvent, encode } from '../../test/audit-factory';
 import type { AuditEventRepository } from '../storage/audit-event.repository';
@@ -19,18 +19,33 @@ function delivered(streamSequence: number, deliveryCount: number) {
     info: { stream: 'AUDIT', streamSequence, deliveryCount },
     ack: () => settled.push('ack'),
     nak: (delay?: number) => settled.push(`nak ${delay}`),
+    working: () => settled.push('working'),
   } as unknown as JsMsg;
   return { msg, settled };
 }
 
-/** The service with a repository that always fails with `error`, and a recording dead-letter publisher. */
-function serviceFailingWith(error: Error) {
+/**
+ * The service with a repository whose appends fail with `error` (then succeed, after `failures` of
+ * them), whose reachability answers come from `reachable` (then true), and a recording dead-letter
+ * publisher.
+ */
+function serviceFailingWith(
+  error: Error,
+  { failures = Number.POSITIVE_INFINITY, reachable = [] as boolean[], draining = false } = {},
+) {
   const registry = new Registry();
   const counter = (name: string) =>
     new Counter({ name, help: 'x', labelNames: ['source', 'reason'], registers: [registry] });
   const histogram = (name: string) => new Histogram({ name, help: 'x', registers: [registry] });
   const deadLetters: string[] = [];
-  const repository = { appendBatch: () => Promise.reject(error) } as unknown as AuditEventRepository;
+  let failed = 0;
+  const repository = {
+    appendBatch: (events: unknown[]) =>
+      failed++ < failures
+        ? Promise.reject(error)
+        : Promise.resolve({ appended: events.map((event) => ({ event })), conflicts: [] }),
+    reachable: () => Promise.resolve(reachable.shift() ?? true),
+  } as unknown as AuditEventRepository;
   const messaging = {
     deadLetter: (subject: string, msg: JsMsg, reason: string) => {
       deadLetters.push(`${msg.info.streamSequence} ${subject} ${reason}`);
@@ -43,6 +58,7 @@ function serviceFailingWith(error: Error) {
     repository,
     messaging,
     activity,
+    { isDraining: draining } as LifecycleState,
     counter('ingested'),
     counter('rejected'),
     counter('conflicts'),
@@ -72,6 +88,24 @@ describe('AuditIngestService on storage failures', () => {
     expect(deadLetters).toEqual([
       '3 audit.v1.dlq.delivery_limit delivery_limit: not stored after 3 deliveries: Connection terminated unexpectedly',
     ]);
+  });
+
+  it('holds a batch while Postgres does not answer, then stores it: an outage dead-letters nothing', async () => {
+    const lost = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const { service, deadLetters } = serviceFailingWith(lost, { failures: 1, reachable: [false, false] });
+    const last = delivered(3, 3);
+    await service.handleBatch([last.msg], redelivery);
+    expect(last.settled).toEqual(['working', 'working', 'ack']);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('leaves a batch for redelivery, not the dead-letter queue, when the service stops during an outage', async () => {
+    const lost = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const { service, deadLetters } = serviceFailingWith(lost, { reachable: [false], draining: true });
+    const last = delivered(3, 3);
+    await service.handleBatch([last.msg], redelivery);
+    expect(last.settled).toEqual(['nak undefined']);
+    expect(deadLetters).toEqual([]);
   });
 
   it('splits a batch Postgres refuses down to single events, each dead-lettered with the SQLSTATE', async () => {

@@ -1,10 +1,12 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 
 import { auditDlqSubject, type AuditEventV1 } from '@vigil/contracts';
-import { errorMessage, NatsMessaging, Redelivery } from '@vigil/platform';
+import { errorMessage, LifecycleState, NatsMessaging, Redelivery } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import {
@@ -35,6 +37,14 @@ export type DeadLetterReason =
 /** Called with the events a batch newly stored (after commit); detectors subscribe here. */
 export type StoredEventsListener = (events: readonly AppendedEvent[]) => Promise<void>;
 
+/**
+ * Validating and redacting a batch yields to the event loop after this long, so a batch of large
+ * events never holds probes and other requests behind it for more than the service's 100 ms budget.
+ */
+const SLICE_MS = 20;
+/** While Postgres does not answer, a batch in hand is kept (not redelivered) and the database polled this often. */
+const OUTAGE_POLL_MS = 2000;
+
 interface Candidate {
   msg: JsMsg;
   event: AuditEventV1;
@@ -56,6 +66,7 @@ export class AuditIngestService {
     private readonly repository: AuditEventRepository,
     private readonly messaging: NatsMessaging,
     private readonly activity: ActivityMetrics,
+    private readonly lifecycle: LifecycleState,
     @InjectMetric(AUDIT_EVENTS_INGESTED) private readonly ingested: Counter<string>,
     @InjectMetric(AUDIT_EVENTS_REJECTED) private readonly rejected: Counter<string>,
     @InjectMetric(AUDIT_EVENTS_DUPLICATE_CONFLICTS) private readonly conflicts: Counter<string>,
@@ -72,7 +83,12 @@ export class AuditIngestService {
     this.batchSize.observe(messages.length);
     const accepted: Candidate[] = [];
     const rejections: Promise<void>[] = [];
+    let sliceStart = performance.now();
     for (const msg of messages) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
       const result = this.candidate(msg);
       if (result.ok) accepted.push({ msg, event: result.event });
       else rejections.push(this.deadLetter(msg, result.reason, result.detail, redelivery));
@@ -138,6 +154,13 @@ export class AuditIngestService {
   ): Promise<AppendedEvent[]> {
     const failure = { error: errorMessage(error), sqlstate: sqlState(error), batch: batch.length };
     if (!isRefusedContent(error)) {
+      const outage = await this.holdThroughOutage(batch, failure);
+      if (outage === 'over') return this.store(batch, redelivery);
+      if (outage === 'draining') {
+        // Redelivered to this or another replica once Postgres is back; not dead-lettered for an outage.
+        for (const { msg } of batch) msg.nak();
+        return [];
+      }
       // Not the messages' fault (connection lost, deadlock…): retried later, dead-lettered at the limit.
       this.logger.error(failure, 'audit batch not stored; retrying');
       const letters: Promise<void>[] = [];
@@ -160,6 +183,30 @@ export class AuditIngestService {
     const half = Math.ceil(batch.length / 2);
     const first = await this.store(batch.slice(0, half), redelivery);
     return [...first, ...(await this.store(batch.slice(half), redelivery))];
+  }
+
+  /**
+   * While Postgres does not answer at all, the failure is nobody's message: the batch is kept in hand
+   * (its ack deadline renewed, so it is neither redelivered nor counted against the delivery limit) and
+   * stored once Postgres is back (`over`), so an outage of any length dead-letters nothing. `answering`
+   * at once when Postgres answers (the failure was this batch's: retry it with the backoff); `draining`
+   * when the service stops meanwhile.
+   */
+  private async holdThroughOutage(
+    batch: readonly Candidate[],
+    failure: object,
+  ): Promise<'answering' | 'over' | 'draining'> {
+    if (await this.repository.reachable()) return 'answering';
+    this.logger.error(failure, 'Postgres unreachable: holding the audit batch until it is back');
+    while (!this.lifecycle.isDraining) {
+      for (const { msg } of batch) msg.working();
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_POLL_MS));
+      if (await this.repository.reachable()) {
+        this.logger.log({ batch: batch.length }, 'Postgres reachable again: storing the held audit batch');
+        return 'over';
+      }
+    }
+    return 'draining';
   }
 
   /**

@@ -226,6 +226,16 @@ export class AuditEventRepository {
   }
 
   /** Creates missing monthly partitions, each in its own short transaction (outside any batch). */
+  /** Whether Postgres answers a trivial query now (an outage, as opposed to a refused batch). */
+  async reachable(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async ensurePartitions(categories: readonly AuditCategory[], instants: readonly Date[]): Promise<void> {
     for (const category of categories) {
       for (const at of instants) {
