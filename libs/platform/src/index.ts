@@ -32,6 +32,7 @@ export {
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
+export { databaseReachable } from './database/database-reachable';
 export { type DatabaseOptions, typeormPoolSize } from './database/database.module';
 export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
@@ -55,6 +56,7 @@ export {
   type DeadLetterInput,
 } from './nats/dead-letter';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
+export { holdThroughOutage, type OutageHoldOptions, type OutageOutcome } from './nats/outage-hold';
 export {
   DEFAULT_INBOX_PREFIX,
   inboxPrefixOf,

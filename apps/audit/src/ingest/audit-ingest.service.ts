@@ -6,7 +6,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 
 import { auditDlqSubject, type AuditEventV1 } from '@vigil/contracts';
-import { errorMessage, LifecycleState, NatsMessaging, Redelivery } from '@vigil/platform';
+import { errorMessage, holdThroughOutage, LifecycleState, NatsMessaging, Redelivery } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import {
@@ -42,8 +42,6 @@ export type StoredEventsListener = (events: readonly AppendedEvent[]) => Promise
  * events never holds probes and other requests behind it for more than the service's 100 ms budget.
  */
 const SLICE_MS = 20;
-/** While Postgres does not answer, a batch in hand is kept (not redelivered) and the database polled this often. */
-const OUTAGE_POLL_MS = 2000;
 
 interface Candidate {
   msg: JsMsg;
@@ -154,7 +152,15 @@ export class AuditIngestService {
   ): Promise<AppendedEvent[]> {
     const failure = { error: errorMessage(error), sqlstate: sqlState(error), batch: batch.length };
     if (!isRefusedContent(error)) {
-      const outage = await this.holdThroughOutage(batch, failure);
+      const outage = await holdThroughOutage(
+        batch.map((c) => c.msg),
+        {
+          reachable: () => this.repository.reachable(),
+          draining: () => this.lifecycle.isDraining,
+          onHold: () =>
+            this.logger.error(failure, 'Postgres unreachable: holding the audit batch until it is back'),
+        },
+      );
       if (outage === 'over') return this.store(batch, redelivery);
       if (outage === 'draining') {
         // Redelivered to this or another replica once Postgres is back; not dead-lettered for an outage.
@@ -183,30 +189,6 @@ export class AuditIngestService {
     const half = Math.ceil(batch.length / 2);
     const first = await this.store(batch.slice(0, half), redelivery);
     return [...first, ...(await this.store(batch.slice(half), redelivery))];
-  }
-
-  /**
-   * While Postgres does not answer at all, the failure is nobody's message: the batch is kept in hand
-   * (its ack deadline renewed, so it is neither redelivered nor counted against the delivery limit) and
-   * stored once Postgres is back (`over`), so an outage of any length dead-letters nothing. `answering`
-   * at once when Postgres answers (the failure was this batch's: retry it with the backoff); `draining`
-   * when the service stops meanwhile.
-   */
-  private async holdThroughOutage(
-    batch: readonly Candidate[],
-    failure: object,
-  ): Promise<'answering' | 'over' | 'draining'> {
-    if (await this.repository.reachable()) return 'answering';
-    this.logger.error(failure, 'Postgres unreachable: holding the audit batch until it is back');
-    while (!this.lifecycle.isDraining) {
-      for (const { msg } of batch) msg.working();
-      await new Promise((resolve) => setTimeout(resolve, OUTAGE_POLL_MS));
-      if (await this.repository.reachable()) {
-        this.logger.log({ batch: batch.length }, 'Postgres reachable again: storing the held audit batch');
-        return 'over';
-      }
-    }
-    return 'draining';
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import type { AuditEventV1, SummaryRequestV1 } from '@vigil/contracts';
+import { databaseReachable } from '@vigil/platform';
 
 import { categoryOf, type AuditCategory } from '../integrity/audit-category';
 import { canonicalJson } from '../integrity/canonical-json';
@@ -227,13 +228,8 @@ export class AuditEventRepository {
 
   /** Creates missing monthly partitions, each in its own short transaction (outside any batch). */
   /** Whether Postgres answers a trivial query now (an outage, as opposed to a refused batch). */
-  async reachable(): Promise<boolean> {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  reachable(): Promise<boolean> {
+    return databaseReachable(this.dataSource);
   }
 
   async ensurePartitions(categories: readonly AuditCategory[], instants: readonly Date[]): Promise<void> {
