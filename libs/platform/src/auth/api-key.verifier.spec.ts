@@ -121,4 +121,30 @@ describe('ApiKeyVerifier', () => {
     await releasing;
     expect(await first).toBeNull();
   });
+
+  it('stops hashing for a client whose tokens keep failing, until its budget refills', async () => {
+    let now = 1_000_000;
+    const verifier = new ApiKeyVerifier([old], {
+      ...options,
+      clientFailureBurst: 3,
+      clientFailuresPerS: 0.5,
+      now: () => now,
+    });
+    for (let i = 0; i < 3; i++) expect(await verifier.verify(`guess-${i}`, '192.0.2.1')).toBeNull();
+    expect(scrypts).toHaveBeenCalledTimes(3);
+    await expect(verifier.verify('guess-3', '192.0.2.1')).rejects.toMatchObject({
+      name: 'VerifierBusyError',
+      retryAfterS: 2,
+    });
+    // Even its right key waits: which of its tokens is right is exactly what scrypt would tell.
+    await expect(verifier.verify('old-key-0123456789', '192.0.2.1')).rejects.toBeInstanceOf(
+      VerifierBusyError,
+    );
+    expect(scrypts).toHaveBeenCalledTimes(3);
+    // Other clients are hashed as before.
+    expect((await verifier.verify('old-key-0123456789', '192.0.2.2'))?.name).toBe('prometheus-2025');
+    now += 2000;
+    expect(await verifier.verify('guess-4', '192.0.2.1')).toBeNull();
+    expect(scrypts).toHaveBeenCalledTimes(5);
+  });
 });

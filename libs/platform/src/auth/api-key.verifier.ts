@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 import { apiKeyMatches, type ApiKeyHash } from './api-key-hash';
 import type { ApiKeyEntry } from './api-keys.config';
+import { TokenBuckets } from './token-bucket';
 
 export interface ApiKeyVerifierOptions {
   /** Verified tokens remembered (LRU). */
@@ -13,15 +15,24 @@ export interface ApiKeyVerifierOptions {
   concurrency?: number;
   maxWaiting?: number;
   maxWaitMs?: number;
+  /** Failed verifications (each a scrypt) one client may cause: a burst, then this many per second. */
+  clientFailureBurst?: number;
+  clientFailuresPerS?: number;
   now?: () => number;
   /** The scrypt comparison (tests count its calls). */
   matches?: (token: string, hash: ApiKeyHash) => Promise<boolean>;
 }
 
-/** Thrown when a token cannot be hashed soon enough: the caller answers 429, nothing is verified. */
+/**
+ * Thrown when a token cannot be hashed soon enough, or its client has failed too often: the caller
+ * answers 429 with Retry-After, nothing is verified.
+ */
 export class VerifierBusyError extends Error {
-  constructor() {
-    super('too many API key verifications in progress');
+  constructor(
+    message = 'too many API key verifications in progress',
+    readonly retryAfterS = 1,
+  ) {
+    super(message);
     this.name = 'VerifierBusyError';
   }
 }
@@ -49,9 +60,11 @@ interface Waiter {
  * that is what keeps a flood of made-up tokens from costing anything. Otherwise scrypt decides; the
  * stored hash is never weakened. Only the same wrong token seen again within `negativeTtlMs` is
  * answered from memory (a misconfigured client retrying a revoked key). scrypt runs on libuv's small
- * thread pool, so at most `concurrency` tokens are hashed at once and the others wait in a queue
+ * thread pool, so at most `concurrency` tokens (by default half the cores) are hashed at once and the others wait in a queue
  * bounded both in length (`maxWaiting`) and in time (`maxWaitMs`): a token that cannot start soon
- * is turned away (429) instead of hanging behind a flood.
+ * is turned away (429) instead of hanging behind a flood. A client (address) whose tokens failed
+ * `clientFailureBurst` times gets no more scrypt time than `clientFailuresPerS` (429 with the wait):
+ * one client's guessing cannot keep a core busy.
  */
 export class ApiKeyVerifier {
   private readonly verified = new Map<string, ApiKeyEntry>();
@@ -59,6 +72,9 @@ export class ApiKeyVerifier {
   /** First in, first admitted (a Set keeps insertion order and lets a timed-out waiter leave). */
   private readonly waiting = new Set<Waiter>();
   private running = 0;
+  private readonly clientFailures: TokenBuckets;
+  private readonly clientFailureBurst: number;
+  private readonly clientFailuresPerS: number;
   private readonly cacheSize: number;
   private readonly negativeTtlMs: number;
   private readonly negativeCacheSize: number;
@@ -75,10 +91,14 @@ export class ApiKeyVerifier {
     this.cacheSize = options.cacheSize ?? 1024;
     this.negativeTtlMs = options.negativeTtlMs ?? 60_000;
     this.negativeCacheSize = options.negativeCacheSize ?? 1024;
-    this.concurrency = options.concurrency ?? 2;
+    // Half the cores at most: hashing made-up tokens must leave CPU to the event loop.
+    this.concurrency = options.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2));
     this.maxWaiting = options.maxWaiting ?? 64;
     this.maxWaitMs = options.maxWaitMs ?? 100;
+    this.clientFailureBurst = options.clientFailureBurst ?? 10;
+    this.clientFailuresPerS = options.clientFailuresPerS ?? 1;
     this.now = options.now ?? Date.now;
+    this.clientFailures = new TokenBuckets(this.now);
     this.matches = options.matches ?? apiKeyMatches;
   }
 
@@ -86,8 +106,11 @@ export class ApiKeyVerifier {
     return this.keys.length > 0;
   }
 
-  /** The key `token` belongs to, or null. Throws VerifierBusyError when it cannot be hashed soon enough. */
-  async verify(token: string): Promise<ApiKeyEntry | null> {
+  /**
+   * The key `token` belongs to, or null. Throws VerifierBusyError when it cannot be hashed soon
+   * enough, or when `client` (its address) has used up its failed verifications.
+   */
+  async verify(token: string, client?: string): Promise<ApiKeyEntry | null> {
     if (this.keys.length === 0 || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     const digest = createHash('sha256').update(token, 'utf8').digest('base64');
     const known = this.verified.get(digest);
@@ -100,10 +123,25 @@ export class ApiKeyVerifier {
     if (candidates.length === 0) return null;
     const rejectedUntil = this.rejected.get(digest);
     if (rejectedUntil !== undefined && rejectedUntil > this.now()) return null;
+    this.checkClient(client);
     const found = await this.slot(() => this.scryptAll(token, candidates));
-    if (found) this.remember(this.verified, digest, found, this.cacheSize);
-    else this.remember(this.rejected, digest, this.now() + this.negativeTtlMs, this.negativeCacheSize);
+    if (found) {
+      this.remember(this.verified, digest, found, this.cacheSize);
+    } else {
+      this.remember(this.rejected, digest, this.now() + this.negativeTtlMs, this.negativeCacheSize);
+      if (client !== undefined)
+        this.clientFailures.take(client, this.clientFailuresPerS, this.clientFailureBurst);
+    }
     return found;
+  }
+
+  /** A client whose guesses keep failing gets no more scrypt time until its budget refills. */
+  private checkClient(client: string | undefined): void {
+    if (client === undefined) return;
+    const retryAfterS = this.clientFailures.peek(client, this.clientFailuresPerS, this.clientFailureBurst);
+    if (retryAfterS > 0) {
+      throw new VerifierBusyError('too many failed API key attempts from this client', retryAfterS);
+    }
   }
 
   private async scryptAll(token: string, candidates: readonly ApiKeyEntry[]): Promise<ApiKeyEntry | null> {

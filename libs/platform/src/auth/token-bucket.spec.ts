@@ -22,4 +22,15 @@ describe('TokenBuckets', () => {
     for (let i = 0; i < 50; i++) expect(buckets.take('fast', 100, 50)).toBe(0);
     expect(buckets.take('fast', 100, 50)).toBe(1);
   });
+
+  it('peeks without taking, and keeps no bucket for a name never taken from', () => {
+    let now = 0;
+    const buckets = new TokenBuckets(() => now);
+    expect(buckets.peek('never', 1, 2)).toBe(0);
+    expect([buckets.take('a', 1, 2), buckets.peek('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 0]);
+    expect(buckets.peek('a', 1, 2)).toBe(1);
+    expect(buckets.peek('a', 1, 2)).toBe(1);
+    now += 1000;
+    expect(buckets.peek('a', 1, 2)).toBe(0);
+  });
 });
