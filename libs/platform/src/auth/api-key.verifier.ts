@@ -123,25 +123,38 @@ export class ApiKeyVerifier {
     if (candidates.length === 0) return null;
     const rejectedUntil = this.rejected.get(digest);
     if (rejectedUntil !== undefined && rejectedUntil > this.now()) return null;
-    this.checkClient(client);
-    const found = await this.slot(() => this.scryptAll(token, candidates));
+    this.chargeClient(client);
+    let found: ApiKeyEntry | null;
+    try {
+      found = await this.slot(() => this.scryptAll(token, candidates));
+    } catch (error) {
+      this.refundClient(client);
+      throw error;
+    }
     if (found) {
+      this.refundClient(client);
       this.remember(this.verified, digest, found, this.cacheSize);
     } else {
       this.remember(this.rejected, digest, this.now() + this.negativeTtlMs, this.negativeCacheSize);
-      if (client !== undefined)
-        this.clientFailures.take(client, this.clientFailuresPerS, this.clientFailureBurst);
     }
     return found;
   }
 
-  /** A client whose guesses keep failing gets no more scrypt time until its budget refills. */
-  private checkClient(client: string | undefined): void {
+  /**
+   * Takes one of `client`'s failures before hashing (given back when its token proves right, or is
+   * not hashed after all), so that its guesses in flight at once cannot overdraw the budget. A
+   * client whose guesses keep failing gets no more scrypt time until the budget refills.
+   */
+  private chargeClient(client: string | undefined): void {
     if (client === undefined) return;
-    const retryAfterS = this.clientFailures.peek(client, this.clientFailuresPerS, this.clientFailureBurst);
+    const retryAfterS = this.clientFailures.take(client, this.clientFailuresPerS, this.clientFailureBurst);
     if (retryAfterS > 0) {
       throw new VerifierBusyError('too many failed API key attempts from this client', retryAfterS);
     }
+  }
+
+  private refundClient(client: string | undefined): void {
+    if (client !== undefined) this.clientFailures.refund(client, this.clientFailureBurst);
   }
 
   private async scryptAll(token: string, candidates: readonly ApiKeyEntry[]): Promise<ApiKeyEntry | null> {

@@ -23,14 +23,14 @@ describe('TokenBuckets', () => {
     expect(buckets.take('fast', 100, 50)).toBe(1);
   });
 
-  it('peeks without taking, and keeps no bucket for a name never taken from', () => {
-    let now = 0;
-    const buckets = new TokenBuckets(() => now);
-    expect(buckets.peek('never', 1, 2)).toBe(0);
-    expect([buckets.take('a', 1, 2), buckets.peek('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 0]);
-    expect(buckets.peek('a', 1, 2)).toBe(1);
-    expect(buckets.peek('a', 1, 2)).toBe(1);
-    now += 1000;
-    expect(buckets.peek('a', 1, 2)).toBe(0);
+  it('takes back a refunded token, never past the burst', () => {
+    const buckets = new TokenBuckets(() => 0);
+    expect([buckets.take('a', 1, 2), buckets.take('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 1]);
+    buckets.refund('a', 2);
+    expect(buckets.take('a', 1, 2)).toBe(0);
+    buckets.refund('a', 2);
+    buckets.refund('a', 2);
+    buckets.refund('a', 2);
+    expect([buckets.take('a', 1, 2), buckets.take('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 1]);
   });
 });

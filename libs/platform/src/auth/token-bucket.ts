@@ -18,14 +18,13 @@ export class TokenBuckets {
       bucket.tokens -= 1;
       return 0;
     }
-    return secondsUntilToken(bucket.tokens, ratePerSecond);
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond));
   }
 
-  /** What `take` would answer, without taking (and without keeping a bucket for a name never taken from). */
-  peek(name: string, ratePerSecond: number, burst: number): number {
-    if (!this.buckets.has(name)) return 0;
-    const { tokens } = this.refill(name, ratePerSecond, burst);
-    return tokens >= 1 ? 0 : secondsUntilToken(tokens, ratePerSecond);
+  /** Gives back a token taken for work that turned out not to count (never past `burst`). */
+  refund(name: string, burst: number): void {
+    const bucket = this.buckets.get(name);
+    if (bucket) bucket.tokens = Math.min(burst, bucket.tokens + 1);
   }
 
   private refill(name: string, ratePerSecond: number, burst: number): { tokens: number; at: number } {
@@ -38,8 +37,4 @@ export class TokenBuckets {
     if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
     return bucket;
   }
-}
-
-function secondsUntilToken(tokens: number, ratePerSecond: number): number {
-  return Math.max(1, Math.ceil((1 - tokens) / ratePerSecond));
 }
