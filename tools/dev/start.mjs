@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { bootstrap, fail, log, root } from './bootstrap.mjs';
+import { startBanner } from './start-banner.mjs';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--infra-only' && arg !== '--no-build');
@@ -20,6 +21,8 @@ const build = !infraOnly && !args.includes('--no-build');
 
 const DATA = path.join(root, '.data');
 const LOGS = path.join(DATA, 'logs');
+// The embedded Postgres' password, made on the first start (mode 0600); the banner names this file.
+const PASSWORD_FILE = path.join(DATA, 'postgres-password');
 const rel = (file) => path.relative(root, file);
 
 const PORTS = { nats: 4222, natsMonitor: 8222, postgres: 5433, smtp: 1025, mailUi: 1080, inbox: 3090 };
@@ -246,7 +249,7 @@ function checkPostgresCanReachRepo() {
 }
 
 function postgresPassword(dataDir) {
-  const file = path.join(DATA, 'postgres-password');
+  const file = PASSWORD_FILE;
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fail(
@@ -464,30 +467,15 @@ async function waitForServices(entries, timeoutMs) {
   }
 }
 
-function printTable(password) {
-  const rows = [];
-  if (!infraOnly) {
-    for (const s of SERVICES) {
-      const base = `http://127.0.0.1:${s.port}`;
-      rows.push([s.name, base, `${base}/health/detailed  ${base}/metrics`]);
-    }
-  }
-  rows.push(['mail inbox', `http://127.0.0.1:${PORTS.mailUi}`, `SMTP smtp://127.0.0.1:${PORTS.smtp}`]);
-  rows.push([
-    'webhook inbox',
-    `http://127.0.0.1:${PORTS.inbox}`,
-    'alerts are POSTed to /alerts; GET / lists them',
-  ]);
-  rows.push(['NATS', `nats://127.0.0.1:${PORTS.nats}`, `monitoring http://127.0.0.1:${PORTS.natsMonitor}`]);
-  rows.push([
-    'Postgres',
-    `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/postgres`,
-    `databases ${DATABASES.join(', ')}`,
-  ]);
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
+function printTable() {
+  const lines = startBanner({
+    services: infraOnly ? [] : SERVICES,
+    ports: PORTS,
+    databases: DATABASES,
+    passwordFile: rel(PASSWORD_FILE),
+  });
   console.log('');
-  for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+  for (const line of lines) console.log(line);
   console.log('');
   if (!infraOnly) log("API key for every route: -H 'authorization: Bearer vigil-dev-key' (development only)");
   log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
@@ -531,4 +519,4 @@ if (!infraOnly) {
   const entries = SERVICES.map((s) => startService(s, password));
   await waitForServices(entries, 90_000);
 }
-if (!shuttingDown) printTable(password);
+if (!shuttingDown) printTable();
