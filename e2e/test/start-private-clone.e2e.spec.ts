@@ -90,8 +90,8 @@ describe('npm start from a clone under a 0700 directory', () => {
     });
     await client.connect();
     try {
-      const { rows } = await client.query<{ dir: string }>('SHOW data_directory');
-      expect(rows[0].dir).toBe(home.dataDir);
+      const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+      expect(rows[0].data_directory).toBe(home.dataDir);
     } finally {
       await client.end();
     }
