@@ -83,7 +83,10 @@ const messages = (count) =>
     return { id: event.id, event, bytes: encoder.encode(JSON.stringify(event)) };
   });
 
-/** Publishes every message with at most IN_FLIGHT awaiting acks; calls onSent(id) as each is handed over. */
+/**
+ * Publishes every message with at most IN_FLIGHT awaiting acks; calls onSent(id) as each is handed over.
+ * @param {(id: string) => void} [onSent]
+ */
 async function publishAll(js, subject, batch, onSent = () => undefined) {
   let next = 0;
   const worker = async () => {
@@ -232,7 +235,7 @@ async function checkStored(db, port, published) {
   const res = await fetch(`http://127.0.0.1:${port}/audit/verify`, {
     headers: { authorization: `Bearer ${API_KEY.key}` },
   });
-  const report = await res.json();
+  const report = /** @type {{ ok: boolean, chains: { records_checked: number }[] }} */ (await res.json());
   check(
     res.ok && report.ok === true,
     `GET /audit/verify answered ${res.status}: ${JSON.stringify(report).slice(0, 300)}`,

@@ -23,13 +23,15 @@ import {
   log,
   SHIPPED_LOG_LEVEL,
   sized,
+  SMOKE,
   startDurablePostgres,
 } from '../shared.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 50;
 const DURATION_S = sized(10, 1);
-const WARMUP_S = sized(2, 1);
+/** Two seconds of load before each measurement (none in a smoke run, whose figures mean nothing). */
+const warmUp = (url) => (SMOKE ? Promise.resolve() : load(url, CONNECTIONS, 2));
 /** App traffic during the probe run: GET /api/status (Postgres-backed) at a steady rate. */
 const APP_TRAFFIC_CONNECTIONS = 10;
 const APP_TRAFFIC_RPS = Number(process.env.BENCH_APP_RPS ?? 200);
@@ -81,14 +83,14 @@ async function main() {
     // (b) bare node:http, then (a) bare NestJS: one at a time, each alone on the machine.
     const nodePort = await testing.freePort();
     const bareNode = await startChild(path.join(here, 'bare-node.mjs'), nodePort);
-    await load(`http://127.0.0.1:${nodePort}/`, CONNECTIONS, WARMUP_S); // warm-up
+    await warmUp(`http://127.0.0.1:${nodePort}/`);
     const node = summary(await load(`http://127.0.0.1:${nodePort}/`));
     await stopChild(bareNode);
     log(`bare node:http       rps=${node.rps} p99_ms=${node.p99}`);
 
     const nestPort = await testing.freePort();
     const bareNest = await startChild(path.join(here, 'bare-nest.mjs'), nestPort);
-    await load(`http://127.0.0.1:${nestPort}/constant`, CONNECTIONS, WARMUP_S);
+    await warmUp(`http://127.0.0.1:${nestPort}/constant`);
     const nest = summary(await load(`http://127.0.0.1:${nestPort}/constant`));
     await stopChild(bareNest);
     log(`bare NestJS route    rps=${nest.rps} p99_ms=${nest.p99}`);
@@ -124,7 +126,7 @@ async function main() {
     const appTraffic = () =>
       load(`http://127.0.0.1:${port}/api/status`, APP_TRAFFIC_CONNECTIONS, DURATION_S, APP_TRAFFIC_RPS);
     const measure = async (label, url) => {
-      await load(url, CONNECTIONS, WARMUP_S);
+      await warmUp(url);
       const [probe, app] = await Promise.all([load(url), appTraffic()]);
       const readiness = summary(probe);
       const traffic = summary(app);

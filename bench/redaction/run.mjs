@@ -75,6 +75,7 @@ const luhn = (digits) => {
   }
   return sum % 10 === 0;
 };
+/** @type {[RegExp, (match: string, ...groups: string[]) => string][]} */
 const NAIVE = [
   [
     /"(?:[^"]*(?:password|passwd|secret|token|api_?key|authorization|cookie|email|phone|ssn|card_?number|cvv|account_?number|bkash_?number|full_?name|date_?of_?birth|emergency_?contact|ip))"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[^,}\]]+)/gi,

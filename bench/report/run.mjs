@@ -282,12 +282,19 @@ async function startServices(testing, dir, cleanups) {
     await service.waitForReady(port, 60_000);
     return { port, databaseUrl };
   };
-  const [audit, alerting, health] = await Promise.all([
+  const [audit, alerting, health, reporting] = await Promise.all([
     start('audit', {}),
     start('alerting', { ALERT_WEBHOOK_URL: 'http://127.0.0.1:1/unused' }),
     start('health', { TARGETS_FILE: targetsFile }),
+    // SUMMARY_TIMEOUT_MS is left at its shipped default.
+    start('reporting', {
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      REPORT_RECIPIENTS: 'ops@example.com',
+      REPORT_SCHEDULE_ENABLED: 'false',
+      API_KEYS: JSON.stringify([{ name: 'bench', hash: API_KEY.hash, scopes: ['reports:run'] }]),
+    }),
   ]);
-  return { start, names, audit, alerting, health };
+  return { names, audit, alerting, health, reporting };
 }
 
 async function main() {
@@ -303,7 +310,7 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-report-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    const { start, names, audit, alerting, health } = await startServices(testing, dir, cleanups);
+    const { names, audit, alerting, health, reporting } = await startServices(testing, dir, cleanups);
     log(
       `seeding ${AUDIT_ROWS} audit rows, ${TARGETS} targets' checks and ${ALERTS} alerts for ${WEEK.label}`,
     );
@@ -312,13 +319,6 @@ async function main() {
     await seedAudit(audit.databaseUrl);
     log(`  seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);
 
-    // SUMMARY_TIMEOUT_MS is left at its shipped default.
-    const reporting = await start('reporting', {
-      SMTP_URL: 'smtp://127.0.0.1:1',
-      REPORT_RECIPIENTS: 'ops@example.com',
-      REPORT_SCHEDULE_ENABLED: 'false',
-      API_KEYS: JSON.stringify([{ name: 'bench', hash: API_KEY.hash, scopes: ['reports:run'] }]),
-    });
     const cold = await build(reporting.port);
     log(`  cold build: ${cold.seconds.toFixed(2)} s (${cold.kib} KiB of HTML)`);
 
