@@ -83,7 +83,7 @@ export function buildProjects(projects) {
     ['run-many', '-t', 'build', '-p', ...projects, '--output-style=static'],
     {
       cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 2, 2], // stdout carries only the result line
       env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     },
   );

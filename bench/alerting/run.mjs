@@ -10,9 +10,8 @@
 // (2) Latency: single alerts, each a new group (group_wait 0s), from POST to the webhook's arrival at a
 // local receiver, p50/p99: idle, with 2,000 live groups, and under load (8 senders posting 500 alerts/s
 // in the background to the system measured); three rounds of 300 per system and condition (100 under
-// load), alternating;
-// medians. A third system runs in the same rounds: the floor (floor-relay.mjs), a bare Node relay doing one
-// durable Postgres INSERT before the webhook. Goal: our p99 at most 1.5x the floor's, in every condition.
+// load), alternating; medians. A third system runs in the same rounds: the floor (floor-relay.mjs), a bare
+// Node relay doing one durable Postgres INSERT before the webhook. Goal: our p99 at most 1.5x the floor's, in every condition.
 // Everything on 127.0.0.1, free ports, bounded in count and time. Last line:
 //   bench=alerting processed_per_s=<x> accepted_per_s=<x> p99_ms=<x> loaded_p99_ms=<x> floor_p99_ms=<x>
 //     baseline_am_processed_per_s=<x> baseline_am_p99_ms=<x> ratio=<processed_per_s / Alertmanager's>
