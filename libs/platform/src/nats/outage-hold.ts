@@ -5,13 +5,13 @@ export type OutageOutcome = 'answering' | 'over' | 'draining';
 
 export interface OutageHoldOptions {
   /** Whether the store (Postgres) answers a trivial query now. */
-  reachable(): Promise<boolean>;
+  reachable: () => Promise<boolean>;
   /** Whether the service is shutting down (it must not wait for the store then). */
-  draining(): boolean;
+  draining: () => boolean;
   /** How often the store is asked again while it does not answer. */
   pollMs?: number;
   /** Told once when the hold starts. */
-  onHold?(): void;
+  onHold?: () => void;
 }
 
 /**
