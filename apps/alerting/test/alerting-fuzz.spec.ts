@@ -121,10 +121,10 @@ const reads: fc.Arbitrary<FuzzRequest> = fc.oneof(
       fc.array(matcherText, { maxLength: 2 }),
       optional(mixedText()),
     )
-    .map(([path, filters, receiver]) => {
+    .map(([path, filters, receiver]): FuzzRequest => {
       const query = filters.map((f) => `filter=${percentEncode(f)}`);
       if (receiver !== undefined) query.push(`receiver=${percentEncode(receiver)}`);
-      return { method: 'GET', path: `${path}?${query.join('&')}` } as FuzzRequest;
+      return { method: 'GET', path: `${path}?${query.join('&')}` };
     }),
   fc
     .record({
@@ -136,12 +136,12 @@ const reads: fc.Arbitrary<FuzzRequest> = fc.oneof(
       to: optional(hostileTime()),
       limit: optional(fc.oneof(fc.integer().map(String), mixedText())),
     })
-    .map((query) => {
+    .map((query): FuzzRequest => {
       const pairs = Object.entries(query).filter(([, value]) => value !== undefined);
       return {
         method: 'GET',
         path: `/alerts/history?${pairs.map(([k, v]) => `${k}=${percentEncode(String(v))}`).join('&')}`,
-      } as FuzzRequest;
+      };
     }),
   fc
     .tuple(fc.constantFrom<FuzzRequest['method']>('GET', 'DELETE'), mixedText())
