@@ -65,7 +65,12 @@ if (!/^[\x21-\x7e]+$/.test(key))
   fail('a key must be printable ASCII without spaces (it travels in a header)');
 
 const encoded = hashApiKey(key);
+// A key made here (vgl_ and 43 random characters) is named in API_KEYS by its first 12 characters: public,
+// they let the services refuse a token that matches no key's prefix without paying scrypt (48 of the key's
+// 256 random bits; the rest stays secret). A key of another shape read from stdin gets no prefix.
+const prefix = /^vgl_[A-Za-z0-9_-]{43}$/.test(key) ? key.slice(0, 12) : undefined;
 
 if (!fromStdin) process.stdout.write(`key:  ${key}\n`);
 process.stdout.write(`${fromStdin ? '' : 'hash: '}${encoded}\n`);
-if (name !== undefined) process.stdout.write(`${JSON.stringify({ name, hash: encoded, scopes })}\n`);
+if (name !== undefined)
+  process.stdout.write(`${JSON.stringify({ name, hash: encoded, scopes, ...(prefix ? { prefix } : {}) })}\n`);

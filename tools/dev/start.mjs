@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { bootstrap, fail, log, root } from './bootstrap.mjs';
+import { binariesPackageDir, postgresHome } from './postgres-home.mjs';
+import { startBanner } from './start-banner.mjs';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--infra-only' && arg !== '--no-build');
@@ -20,7 +22,10 @@ const build = !infraOnly && !args.includes('--no-build');
 
 const DATA = path.join(root, '.data');
 const LOGS = path.join(DATA, 'logs');
-const rel = (file) => path.relative(root, file);
+// The embedded Postgres' password, made on the first start (mode 0600); the banner names this file.
+const PASSWORD_FILE = path.join(DATA, 'postgres-password');
+/** A path inside the clone relative to it; one outside (the dev Postgres's data, as root) as it is. */
+const rel = (file) => (file.startsWith(root + path.sep) ? path.relative(root, file) : file);
 
 const PORTS = { nats: 4222, natsMonitor: 8222, postgres: 5433, smtp: 1025, mailUi: 1080, inbox: 3090 };
 // Development API keys (README walk-through), as scrypt hashes made by `pnpm vigil-keyhash`: `vigil-dev-key` holds
@@ -232,21 +237,8 @@ async function checkPorts() {
   }
 }
 
-/** As root, Postgres runs as the `postgres` user, which must be able to reach .data and node_modules. */
-function checkPostgresCanReachRepo() {
-  if (process.getuid?.() !== 0) return;
-  for (let dir = root; ; dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) {
-      fail(
-        `${dir} is not traversable by other users, so Postgres (run as user postgres) cannot reach ${rel(DATA)}: chmod o+x ${dir}, or clone the repository elsewhere`,
-      );
-    }
-    if (path.dirname(dir) === dir) return;
-  }
-}
-
 function postgresPassword(dataDir) {
-  const file = path.join(DATA, 'postgres-password');
+  const file = PASSWORD_FILE;
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fail(
@@ -334,10 +326,17 @@ function startNats() {
 const DATABASES = SERVICES.map((s) => `vigil_${s.name}`);
 
 function startPostgres(password) {
-  const dataDir = path.join(DATA, 'postgres');
+  const { dataDir, runtimeDir } = PG_HOME;
+  if (runtimeDir) {
+    log(
+      `${root} is out of reach of the postgres user: its binaries run from ${runtimeDir}, its data is in ${dataDir}`,
+    );
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  }
   const entry = startProcess('postgres', process.execPath, [path.join(root, 'tools/dev/postgres.mjs')], {
     ipc: true,
     env: {
+      ...(runtimeDir ? { VIGIL_PG_RUNTIME: runtimeDir } : {}),
       VIGIL_PG_DIR: dataDir,
       VIGIL_PG_PORT: String(PORTS.postgres),
       VIGIL_PG_PASSWORD: password,
@@ -464,30 +463,15 @@ async function waitForServices(entries, timeoutMs) {
   }
 }
 
-function printTable(password) {
-  const rows = [];
-  if (!infraOnly) {
-    for (const s of SERVICES) {
-      const base = `http://127.0.0.1:${s.port}`;
-      rows.push([s.name, base, `${base}/health/detailed  ${base}/metrics`]);
-    }
-  }
-  rows.push(['mail inbox', `http://127.0.0.1:${PORTS.mailUi}`, `SMTP smtp://127.0.0.1:${PORTS.smtp}`]);
-  rows.push([
-    'webhook inbox',
-    `http://127.0.0.1:${PORTS.inbox}`,
-    'alerts are POSTed to /alerts; GET / lists them',
-  ]);
-  rows.push(['NATS', `nats://127.0.0.1:${PORTS.nats}`, `monitoring http://127.0.0.1:${PORTS.natsMonitor}`]);
-  rows.push([
-    'Postgres',
-    `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/postgres`,
-    `databases ${DATABASES.join(', ')}`,
-  ]);
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
+function printTable() {
+  const lines = startBanner({
+    services: infraOnly ? [] : SERVICES,
+    ports: PORTS,
+    databases: DATABASES,
+    passwordFile: rel(PASSWORD_FILE),
+  });
   console.log('');
-  for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+  for (const line of lines) console.log(line);
   console.log('');
   if (!infraOnly) log("API key for every route: -H 'authorization: Bearer vigil-dev-key' (development only)");
   log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
@@ -514,9 +498,13 @@ if (!infraOnly) {
 
 fs.mkdirSync(LOGS, { recursive: true });
 fs.chmodSync(DATA, 0o755);
-checkPostgresCanReachRepo();
+const PG_HOME = postgresHome({
+  root,
+  runningAsRoot: process.getuid?.() === 0,
+  packageDir: binariesPackageDir(),
+});
 await checkPorts();
-const password = postgresPassword(path.join(DATA, 'postgres'));
+const password = postgresPassword(PG_HOME.dataDir);
 
 log(`starting NATS, Postgres, maildev and the webhook inbox (logs in ${rel(LOGS)}/)…`);
 try {
@@ -531,4 +519,4 @@ if (!infraOnly) {
   const entries = SERVICES.map((s) => startService(s, password));
   await waitForServices(entries, 90_000);
 }
-if (!shuttingDown) printTable(password);
+if (!shuttingDown) printTable();

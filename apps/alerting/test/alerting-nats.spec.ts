@@ -1,15 +1,17 @@
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 import {
   ALERT_FIRED_SUBJECT,
   ALERT_RESOLVED_SUBJECT,
+  ALERTING_DLQ_STREAM,
   ALERTING_SUMMARY_SUBJECT,
+  HEADER_DLQ_REASON,
   alertingSummaryReplyV1Schema,
 } from '@vigil/contracts';
 import { waitFor } from '@vigil/testing';
 
-import { about, bodyOf, postAlerts, sleep, startAlerting, type AlertingHarness } from './alerting-harness';
+import { about, bodyOf, postAlerts, startAlerting, type AlertingHarness } from './alerting-harness';
 
 const encode = (value: unknown) =>
   new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
@@ -54,7 +56,7 @@ describe('alerting over NATS (real nats-server JetStream, real Postgres)', () =>
     expect(bodyOf(resolved).alerts[0].fingerprint).toBe(bodyOf(firing).alerts[0].fingerprint);
   });
 
-  it('drops invalid messages and keeps consuming', async () => {
+  it('dead-letters invalid messages with their reason (ALERTING_DLQ) and keeps consuming', async () => {
     client.publish(ALERT_FIRED_SUBJECT, encode('{not json'));
     client.publish(
       ALERT_FIRED_SUBJECT,
@@ -62,10 +64,29 @@ describe('alerting over NATS (real nats-server JetStream, real Postgres)', () =>
         event('BadSeverity', { labels: { alertname: 'BadSeverity', severity: 'urgent', service: 'x' } }),
       ),
     );
+    client.publish(ALERT_FIRED_SUBJECT, encode(event('Lone', { annotations: { summary: 'x\ud800' } })));
     client.publish(ALERT_FIRED_SUBJECT, encode(event('AfterTheBadOnes')));
     await h.sink.waitForRequest(about('AfterTheBadOnes'));
-    await sleep(500);
     expect(h.sink.requests.filter(about('BadSeverity'))).toHaveLength(0);
+    const jsm = await jetstreamManager(client);
+    const reasons = await waitFor(
+      async () => {
+        const { state } = await jsm.streams.info(ALERTING_DLQ_STREAM.name);
+        if (state.messages < 3) return null;
+        const letters = await Promise.all(
+          [1, 2, 3].map((seq) => jsm.streams.getMessage(ALERTING_DLQ_STREAM.name, { seq })),
+        );
+        return letters.map((m) => `${m?.subject} ${m?.header.get(HEADER_DLQ_REASON)}`);
+      },
+      { timeoutMs: 10_000, description: 'three dead letters' },
+    );
+    expect(reasons).toEqual([
+      expect.stringMatching(/^alerting\.v1\.dlq\.not_json not_json: message payload is not valid JSON/),
+      expect.stringMatching(/^alerting\.v1\.dlq\.schema schema: labels\.severity/),
+      expect.stringMatching(
+        /^alerting\.v1\.dlq\.schema schema: annotations\.summary: must be well-formed Unicode/,
+      ),
+    ]);
   });
 
   it('answers alerting.v1.summary with alerts by severity and delivered / failed notification counts', async () => {

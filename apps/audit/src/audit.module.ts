@@ -5,6 +5,7 @@ import { PlatformModule } from '@vigil/platform';
 
 import type { AuditConfig } from './config/audit-config';
 import {
+  AUDIT_EVENTS_DUPLICATE_CONFLICTS,
   AUDIT_EVENTS_INGESTED,
   AUDIT_EVENTS_REJECTED,
   AUDIT_INGEST_BATCH_DURATION,
@@ -67,6 +68,11 @@ export class AuditModule {
           name: AUDIT_EVENTS_REJECTED,
           help: 'Audit events sent to AUDIT_DLQ, by reason',
           labelNames: ['reason'],
+        }),
+        makeCounterProvider({
+          name: AUDIT_EVENTS_DUPLICATE_CONFLICTS,
+          help: 'Audit events whose id was already stored with different content (sent to AUDIT_DLQ), by source',
+          labelNames: ['source'],
         }),
         makeCounterProvider({
           name: AUDIT_PRIVACY_EVENTS,

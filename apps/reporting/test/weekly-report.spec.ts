@@ -228,6 +228,42 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(withSubject(subject)).toHaveLength(1);
   });
 
+  it('refuses a body that is not JSON with 415 and an invalid JSON body with 400, and sends nothing', async () => {
+    const before = smtp.messages.length;
+    const period = { from: '2026-06-01T00:00:00Z', to: '2026-06-08T00:00:00Z' };
+    // ?force=true: were such a body ignored, the default week would be sent even though it already was.
+    const refused = [
+      { 'content-type': 'text/plain', body: JSON.stringify(period) },
+      { 'content-type': 'application/x-www-form-urlencoded', body: `from=${period.from}&to=${period.to}` },
+    ];
+    for (const { body, ...headers } of refused) {
+      const res = await fetch(`${base}/reports/weekly?force=true`, {
+        method: 'POST',
+        headers: { ...headers, ...bearer },
+        body,
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({
+        error: 'unsupported_media_type',
+        message: expect.stringContaining('must be application/json'),
+        details: { content_type: headers['content-type'] },
+      });
+    }
+    const invalid = await fetch(`${base}/reports/weekly?force=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer },
+      body: '{"from": ',
+    });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: 'bad_request' });
+
+    // An e-mail could have been sent in that time: the same period as JSON is sent at once.
+    const sent = await post(`${base}/reports/weekly`, period);
+    expect(sent.status).toBe(201);
+    await smtp.waitForMessage((m) => m.messageId === sent.body.message_id);
+    expect(smtp.messages.slice(before).map((m) => m.messageId)).toEqual([sent.body.message_id]);
+  });
+
   it('still sends the report when the health service does not answer, saying the section is unavailable', async () => {
     await responders.remove(HEALTH_SUMMARY_SUBJECT);
     const res = await post(`${base}/reports/weekly`, {

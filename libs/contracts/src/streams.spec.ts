@@ -15,11 +15,12 @@ function matches(pattern: string, subject: string): boolean {
 }
 
 describe('streams', () => {
-  it('defines AUDIT, AUDIT_DLQ, ALERTS and HEALTH', () => {
+  it('defines AUDIT, AUDIT_DLQ, ALERTS, ALERTING_DLQ and HEALTH', () => {
     expect(STREAMS.map((s) => [s.name, s.subjects])).toEqual([
       ['AUDIT', [AUDIT_EVENTS_WILDCARD]],
       ['AUDIT_DLQ', ['audit.v1.dlq.>']],
       ['ALERTS', ['alerts.v1.>']],
+      ['ALERTING_DLQ', ['alerting.v1.dlq.>']],
       ['HEALTH', [HEALTH_STATUS_SUBJECT]],
     ]);
     expect(AUDIT_INGEST_CONSUMER).toBe('audit-ingest');

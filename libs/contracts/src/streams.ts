@@ -22,12 +22,24 @@ export const AUDIT_INGEST_CONSUMER = 'audit-ingest';
 
 const REASON_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
-/** `audit.v1.dlq.<reason>`, e.g. `audit.v1.dlq.schema`; throws when `reason` is not a subject token. */
-export function auditDlqSubject(reason: string): string {
+export const ALERTING_DLQ_SUBJECT_PREFIX = 'alerting.v1.dlq.';
+export const ALERTING_DLQ_WILDCARD = 'alerting.v1.dlq.>';
+
+function dlqSubject(prefix: string, reason: string): string {
   if (!REASON_PATTERN.test(reason)) {
     throw new Error(`invalid DLQ reason "${reason}": expected 1-64 characters of [a-z0-9_-]`);
   }
-  return `${AUDIT_DLQ_SUBJECT_PREFIX}${reason}`;
+  return `${prefix}${reason}`;
+}
+
+/** `audit.v1.dlq.<reason>`, e.g. `audit.v1.dlq.schema`; throws when `reason` is not a subject token. */
+export function auditDlqSubject(reason: string): string {
+  return dlqSubject(AUDIT_DLQ_SUBJECT_PREFIX, reason);
+}
+
+/** `alerting.v1.dlq.<reason>`: alert events alerting refused or could not store (outside `alerts.v1.>`). */
+export function alertingDlqSubject(reason: string): string {
+  return dlqSubject(ALERTING_DLQ_SUBJECT_PREFIX, reason);
 }
 
 export const AUDIT_STREAM: StreamDefinition = {
@@ -58,6 +70,16 @@ export const ALERTS_STREAM: StreamDefinition = {
   max_age_ns: 7 * NS_PER_DAY,
 };
 
+export const ALERTING_DLQ_STREAM: StreamDefinition = {
+  name: 'ALERTING_DLQ',
+  subjects: [ALERTING_DLQ_WILDCARD],
+  description:
+    'Alert events alerting refused or could not store, with Vigil-Dlq-Reason and Vigil-Original-Subject headers',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 30 * NS_PER_DAY,
+};
+
 export const HEALTH_STREAM: StreamDefinition = {
   name: 'HEALTH',
   subjects: ['health.v1.status'],
@@ -71,5 +93,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   AUDIT_STREAM,
   AUDIT_DLQ_STREAM,
   ALERTS_STREAM,
+  ALERTING_DLQ_STREAM,
   HEALTH_STREAM,
 ];

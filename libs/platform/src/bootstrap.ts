@@ -75,7 +75,6 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   app.use(securityHeaders);
   installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
   app.use(rejectUnstorableInput);
-  installHeaderLimit(app.getHttpServer(), config.HTTP_MAX_HEADER_BYTES);
   // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
   interceptFastRoutes(
     app.getHttpServer(),
@@ -84,6 +83,8 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   );
   // Probes and /metrics are answered from cached state ahead of Express and Nest (probe-responder.ts).
   interceptProbes(app.getHttpServer(), app.get(ProbeResponder));
+  // Last, so that its checks of the head (field count, Host) come before every route, fast or not.
+  installHeaderLimit(app.getHttpServer(), config.HTTP_MAX_HEADER_BYTES);
   try {
     await app.listen(config.PORT, '0.0.0.0');
   } catch (error) {

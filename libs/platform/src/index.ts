@@ -32,6 +32,7 @@ export {
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
+export { databaseReachable } from './database/database-reachable';
 export { type DatabaseOptions, typeormPoolSize } from './database/database.module';
 export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
@@ -47,7 +48,15 @@ export { LifecycleState } from './health/lifecycle-state';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';
 export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/probe-responder';
+export {
+  DEAD_LETTER_HEADER_MAX,
+  deadLetterCopy,
+  headerSafe,
+  type DeadLetterCopy,
+  type DeadLetterInput,
+} from './nats/dead-letter';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
+export { holdThroughOutage, type OutageHoldOptions, type OutageOutcome } from './nats/outage-hold';
 export {
   DEFAULT_INBOX_PREFIX,
   inboxPrefixOf,
@@ -56,4 +65,10 @@ export {
 } from './nats/nats-connect-options';
 export { NatsMessaging, RpcError } from './nats/nats-messaging';
 export { NATS_CONNECTION } from './nats/nats.tokens';
+export {
+  DEFAULT_DELIVERY_POLICY,
+  Redelivery,
+  SERVER_DELIVERY_GRACE,
+  type DeliveryPolicy,
+} from './nats/redelivery';
 export { PlatformModule, type PlatformOptions } from './platform.module';

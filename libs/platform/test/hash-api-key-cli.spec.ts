@@ -19,7 +19,7 @@ describe('pnpm vigil-keyhash', () => {
     const hash = hashLine.replace(/^hash: +/, '');
     expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     const [entry] = apiKeysSchema.parse(JSON.stringify([JSON.parse(entryLine)]));
-    expect(entry).toMatchObject({ name: 'prometheus', scopes: ['alerts:write'] });
+    expect(entry).toMatchObject({ name: 'prometheus', scopes: ['alerts:write'], prefix: key.slice(0, 12) });
     expect(await apiKeyMatches(key, entry.hash)).toBe(true);
     expect(await apiKeyMatches(`${key}x`, entry.hash)).toBe(false);
   });

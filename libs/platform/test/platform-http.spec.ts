@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { connect } from 'node:net';
 
 import { hashApiKey, Public } from '../src';
 import { startTestService, testService, type TestServiceHandle } from './test-service';
@@ -15,6 +16,24 @@ class BoomController {
 const definition = testService('audit', { controllers: [BoomController] });
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
+
+/** Sends `head` as it is on a new connection and reads the answer until the server closes it. */
+function rawRequest(port: number, head: string): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(head));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const split = text.indexOf('\r\n\r\n');
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0),
+        headers: text.slice(0, split),
+        body: text.slice(split + 4),
+      });
+    });
+  });
+}
 
 describe('platform HTTP surface (real NATS + Postgres)', () => {
   let service: TestServiceHandle;
@@ -117,5 +136,41 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
     expect(body.error).toBe('internal_error');
     expect(body.details.error_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(body)).not.toContain('abc123');
+  });
+
+  it('answers an HTTP/1.1 request without a Host header with a JSON 400', async () => {
+    const answer = await rawRequest(service.port, 'GET /health HTTP/1.1\r\n\r\n');
+    expect(answer.status).toBe(400);
+    expect(answer.headers).toMatch(/\r\ncontent-type: application\/json/i);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'bad_request',
+      message: 'an HTTP/1.1 request needs a Host header',
+    });
+    // The same request with its Host is served.
+    expect(
+      (await rawRequest(service.port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status,
+    ).toBe(200);
+  });
+
+  it('refuses thousands of tiny header fields (well under HTTP_MAX_HEADER_BYTES) with a JSON 431', async () => {
+    const fields = 'x:\r\n'.repeat(2000);
+    for (const path of ['/health', '/health/liveness', '/nope']) {
+      const answer = await rawRequest(service.port, `GET ${path} HTTP/1.1\r\nHost: x\r\n${fields}\r\n`);
+      expect(answer.status).toBe(431);
+      expect(JSON.parse(answer.body)).toEqual({
+        error: 'request_header_fields_too_large',
+        message: 'request has more than 100 header fields',
+        details: { limit_fields: 100 },
+      });
+    }
+    const hundred = 'x:\r\n'.repeat(98); // with Host and Connection: 100 fields
+    expect(
+      (
+        await rawRequest(
+          service.port,
+          `GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${hundred}\r\n`,
+        )
+      ).status,
+    ).toBe(200);
   });
 });

@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 
-import { ALERTS_STREAM, ALERTS_WILDCARD } from '@vigil/contracts';
+import { alertingDlqSubject, ALERTS_STREAM, ALERTS_WILDCARD } from '@vigil/contracts';
 import {
   contextFromNatsHeaders,
   type DurablePullConsumer,
   errorMessage,
+  holdThroughOutage,
+  LifecycleState,
   NatsMessaging,
+  type Redelivery,
   runWithContext,
   SERVICE_CONFIG,
 } from '@vigil/platform';
 
+import { AlertRepository } from '../alerts/alert.repository';
 import { AlertService } from '../alerts/alert.service';
 import type { AlertingConfig } from '../config/alerting-config';
 import { translateAlertMessage } from './alert-event.translator';
@@ -19,12 +23,14 @@ import { translateAlertMessage } from './alert-event.translator';
 export const ALERTING_INGEST_CONSUMER = 'alerting-ingest';
 const FETCH_BATCH = 100;
 const FETCH_EXPIRES_MS = 1000;
-const RETRY_DELAY_MS = 2000;
 
 /**
  * Feeds `alerts.v1.fired` / `alerts.v1.resolved` into the same pipeline as the HTTP API, acking each
- * message after its alert is committed. Invalid messages are logged with the reason and dropped
- * (terminated, never redelivered). Survives NATS outages by retrying; stops pulling on shutdown.
+ * message after its alert is committed. Invalid messages go to ALERTING_DLQ with their reason
+ * (`alerting.v1.dlq.<reason>`). A message that fails to apply while Postgres answers is retried with the
+ * platform's backoff and dead-lettered on its last allowed delivery, so it never holds the stream up; while
+ * Postgres does not answer at all, it is held instead, so an outage drops nothing. Survives NATS outages
+ * by retrying; stops pulling on shutdown.
  */
 @Injectable()
 export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,8 +39,10 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(SERVICE_CONFIG) config: AlertingConfig,
-    messaging: NatsMessaging,
+    private readonly messaging: NatsMessaging,
     private readonly alerts: AlertService,
+    private readonly repository: AlertRepository,
+    private readonly lifecycle: LifecycleState,
   ) {
     this.consumer = messaging.pullConsumer({
       stream: ALERTS_STREAM.name,
@@ -49,9 +57,9 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
       },
       batch: FETCH_BATCH,
       expiresMs: FETCH_EXPIRES_MS,
-      handle: async (messages) => {
+      handle: async (messages, redelivery) => {
         for (const msg of messages)
-          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg));
+          await runWithContext(contextFromNatsHeaders(msg.headers), () => this.handle(msg, redelivery));
       },
     });
   }
@@ -64,34 +72,58 @@ export class AlertEventConsumer implements OnApplicationBootstrap, OnModuleDestr
     return this.consumer.stop();
   }
 
-  private async handle(msg: JsMsg): Promise<void> {
+  private async handle(msg: JsMsg, redelivery: Redelivery): Promise<void> {
     const result = translateAlertMessage(msg.subject, msg.data, new Date());
-    if (!result.ok) {
-      this.logger.warn(
-        {
-          subject: msg.subject,
-          reason: result.reason,
-          detail: result.detail,
-          stream_seq: msg.info.streamSequence,
-        },
-        'alert event dropped',
-      );
-      msg.term(`${result.reason}: ${result.detail}`.slice(0, 256));
-      return;
-    }
+    if (!result.ok) return this.deadLetter(msg, result.reason, result.detail, redelivery);
     try {
       await this.alerts.receive([result.alert], 'nats');
       msg.ack();
     } catch (error) {
-      this.logger.error(
-        {
-          subject: msg.subject,
-          stream_seq: msg.info.streamSequence,
-          error: errorMessage(error),
-        },
-        'alert event not stored; will be redelivered',
-      );
-      msg.nak(RETRY_DELAY_MS);
+      await this.applyFailed(msg, errorMessage(error), redelivery);
+    }
+  }
+
+  private async applyFailed(msg: JsMsg, error: string, redelivery: Redelivery): Promise<void> {
+    const fields = {
+      subject: msg.subject,
+      stream_seq: msg.info.streamSequence,
+      deliveries: msg.info.deliveryCount,
+      error,
+    };
+    const outage = await holdThroughOutage([msg], {
+      reachable: () => this.repository.reachable(),
+      draining: () => this.lifecycle.isDraining,
+      onHold: () =>
+        this.logger.error(fields, 'Postgres unreachable: holding the alert event until it is back'),
+    });
+    if (outage === 'over') return this.handle(msg, redelivery);
+    if (outage === 'draining') return msg.nak();
+    if (!redelivery.isFinal(msg)) {
+      this.logger.error(fields, 'alert event not stored; will be redelivered');
+      return redelivery.retry(msg);
+    }
+    await this.deadLetter(
+      msg,
+      'delivery_limit',
+      `not stored after ${fields.deliveries} deliveries: ${error}`,
+      redelivery,
+    );
+  }
+
+  /** To ALERTING_DLQ with its reason, then acked; when even that fails (NATS down), retried. */
+  private async deadLetter(
+    msg: JsMsg,
+    reason: string,
+    detail: string,
+    redelivery: Redelivery,
+  ): Promise<void> {
+    const fields = { subject: msg.subject, reason, detail, stream_seq: msg.info.streamSequence };
+    try {
+      await this.messaging.deadLetter(alertingDlqSubject(reason), msg, `${reason}: ${detail}`);
+      this.logger.warn(fields, 'alert event dead-lettered');
+    } catch (error) {
+      this.logger.error({ ...fields, error: errorMessage(error) }, 'dead-letter publish failed');
+      redelivery.retry(msg);
     }
   }
 }

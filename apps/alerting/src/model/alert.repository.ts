@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { SummaryRequestV1 } from '@vigil/contracts';
-import { SERVICE_CONFIG } from '@vigil/platform';
+import { databaseReachable, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AlertState, AlertStatus, LabelSet } from './alert';
 import type { AlertingConfig } from '../config/alerting-config';
@@ -53,6 +53,11 @@ export class AlertRepository implements OnModuleDestroy {
    */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.transactions.run(work);
+  }
+
+  /** Whether Postgres answers at all now (an outage, as opposed to a refused statement). */
+  reachable(): Promise<boolean> {
+    return databaseReachable(this.dataSource);
   }
 
   onModuleDestroy(): Promise<void> {

@@ -9,7 +9,8 @@ import { AuditIngestService } from './audit-ingest.service';
 /**
  * The durable pull consumer of AUDIT. Up to AUDIT_INGEST_CONCURRENCY batches are stored at once (the
  * next batch is validated and redacted while the previous one commits); appends to a chain stay
- * serialised by its head lock. The ingest service acks each message only after its commit.
+ * serialised by its head lock. The ingest service acks each message only after its commit, and on a
+ * message's last allowed delivery (the platform's default policy) dead-letters it instead of retrying.
  */
 @Injectable()
 export class AuditIngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,7 +28,7 @@ export class AuditIngestConsumer implements OnApplicationBootstrap, OnModuleDest
       batch: config.AUDIT_FETCH_BATCH,
       expiresMs: config.AUDIT_FETCH_EXPIRES_MS,
       concurrency: config.AUDIT_INGEST_CONCURRENCY,
-      handle: (messages) => ingest.handleBatch(messages),
+      handle: (messages, redelivery) => ingest.handleBatch(messages, redelivery),
     });
   }
 

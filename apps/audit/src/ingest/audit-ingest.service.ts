@@ -1,28 +1,59 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 
-import { auditDlqSubject, HEADER_DLQ_REASON, HEADER_DLQ_SUBJECT, type AuditEventV1 } from '@vigil/contracts';
-import { correlationHeaders, errorMessage, NatsMessaging } from '@vigil/platform';
+import { auditDlqSubject, type AuditEventV1 } from '@vigil/contracts';
+import { errorMessage, holdThroughOutage, LifecycleState, NatsMessaging, Redelivery } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
-import { AuditEventRepository, type AppendedEvent } from '../storage/audit-event.repository';
+import {
+  AuditEventRepository,
+  type AppendedEvent,
+  type AppendResult,
+} from '../storage/audit-event.repository';
 import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
+import { isRefusedContent, sqlState } from './storage-failure';
 
 export const AUDIT_EVENTS_INGESTED = 'audit_events_ingested_total';
 export const AUDIT_EVENTS_REJECTED = 'audit_events_rejected_total';
+export const AUDIT_EVENTS_DUPLICATE_CONFLICTS = 'audit_events_duplicate_conflicts_total';
 export const AUDIT_INGEST_BATCH_SIZE = 'audit_ingest_batch_size';
 export const AUDIT_INGEST_BATCH_DURATION = 'audit_ingest_batch_duration_seconds';
+
+/**
+ * Why a message went to AUDIT_DLQ (its subject token): the validator's reasons, or
+ * - unprocessable: validating or redacting it threw (e.g. a stack overflow on deep nesting);
+ * - storage_refused: Postgres refuses its content (SQLSTATE class 22 or 54…), found by splitting the batch;
+ * - delivery_limit: it could not be stored in its allowed deliveries (transient failures every time);
+ * - duplicate_conflict: its id is already stored with different content (the first stored copy wins).
+ */
+export type DeadLetterReason =
+  RejectionReason | 'unprocessable' | 'storage_refused' | 'delivery_limit' | 'duplicate_conflict';
 
 /** Called with the events a batch newly stored (after commit); detectors subscribe here. */
 export type StoredEventsListener = (events: readonly AppendedEvent[]) => Promise<void>;
 
 /**
+ * Validating and redacting a batch yields to the event loop after this long, so a batch of large
+ * events never holds probes and other requests behind it for more than the service's 100 ms budget.
+ */
+const SLICE_MS = 20;
+
+interface Candidate {
+  msg: JsMsg;
+  event: AuditEventV1;
+}
+
+/**
  * Decides what happens to a fetched batch: valid events are redacted and appended in one
  * transaction, then acked; rejected ones go to AUDIT_DLQ with their reason and original bytes.
- * Nothing is acked before it is safely stored somewhere.
+ * Nothing is acked before it is safely stored somewhere. A poison message costs only itself: a
+ * batch Postgres refuses is split until the refused message is alone and dead-lettered, so its
+ * neighbours commit; transient failures are retried with the consumer's backoff, up to its limit.
  */
 @Injectable()
 export class AuditIngestService {
@@ -33,8 +64,10 @@ export class AuditIngestService {
     private readonly repository: AuditEventRepository,
     private readonly messaging: NatsMessaging,
     private readonly activity: ActivityMetrics,
+    private readonly lifecycle: LifecycleState,
     @InjectMetric(AUDIT_EVENTS_INGESTED) private readonly ingested: Counter<string>,
     @InjectMetric(AUDIT_EVENTS_REJECTED) private readonly rejected: Counter<string>,
+    @InjectMetric(AUDIT_EVENTS_DUPLICATE_CONFLICTS) private readonly conflicts: Counter<string>,
     @InjectMetric(AUDIT_INGEST_BATCH_SIZE) private readonly batchSize: Histogram<string>,
     @InjectMetric(AUDIT_INGEST_BATCH_DURATION) private readonly batchDuration: Histogram<string>,
   ) {}
@@ -43,41 +76,28 @@ export class AuditIngestService {
     this.listeners.push(listener);
   }
 
-  async handleBatch(messages: readonly JsMsg[]): Promise<void> {
+  async handleBatch(messages: readonly JsMsg[], redelivery = new Redelivery()): Promise<void> {
     const endTimer = this.batchDuration.startTimer();
     this.batchSize.observe(messages.length);
-    const accepted: { msg: JsMsg; event: AuditEventV1 }[] = [];
+    const accepted: Candidate[] = [];
     const rejections: Promise<void>[] = [];
+    let sliceStart = performance.now();
     for (const msg of messages) {
-      const result = validateAuditMessage(msg.subject, msg.data);
-      if (result.ok) accepted.push({ msg, event: redact(result.event) });
-      else rejections.push(this.deadLetter(msg, result.reason, result.detail));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+      const result = this.candidate(msg);
+      if (result.ok) accepted.push({ msg, event: result.event });
+      else rejections.push(this.deadLetter(msg, result.reason, result.detail, redelivery));
     }
     await Promise.all(rejections);
-    if (accepted.length === 0) {
-      endTimer();
-      return;
-    }
-    let appended: AppendedEvent[];
-    try {
-      appended = await this.repository.appendBatch(accepted.map((a) => a.event));
-    } catch (error) {
-      // Not stored: leave the messages for redelivery after a short delay.
-      this.logger.error({ error: errorMessage(error), batch: accepted.length }, 'audit batch not stored');
-      for (const { msg } of accepted) msg.nak(2000);
-      endTimer();
-      return;
-    }
-    for (const { event } of appended) {
-      this.ingested.inc({ source: event.source });
-      this.activity.record(event);
-    }
-    for (const { msg } of accepted) msg.ack();
-    this.logger.debug(
-      { stored: appended.length, duplicates: accepted.length - appended.length, batch: messages.length },
-      'audit batch stored',
-    );
+    // The earliest published copy of an id comes first, whichever order the deliveries arrived in.
+    accepted.sort((a, b) => a.msg.info.streamSequence - b.msg.info.streamSequence);
+    const appended = accepted.length > 0 ? await this.store(accepted, redelivery) : [];
+    this.logger.debug({ stored: appended.length, batch: messages.length }, 'audit batch handled');
     endTimer();
+    if (appended.length === 0) return;
     for (const listener of this.listeners) {
       await listener(appended).catch((error: unknown) =>
         this.logger.error({ error: errorMessage(error) }, 'stored-events listener failed'),
@@ -85,24 +105,116 @@ export class AuditIngestService {
     }
   }
 
-  private async deadLetter(msg: JsMsg, reason: RejectionReason, detail: string): Promise<void> {
+  /** The redacted event of a message, or why it cannot be one (a throw costs only this message). */
+  private candidate(
+    msg: JsMsg,
+  ): { ok: true; event: AuditEventV1 } | { ok: false; reason: DeadLetterReason; detail: string } {
     try {
-      await this.messaging.js.publish(auditDlqSubject(reason), msg.data, {
-        msgID: `dlq-${msg.info.streamSequence}`,
-        headers: correlationHeaders({
-          [HEADER_DLQ_REASON]: `${reason}: ${detail}`.slice(0, 1024),
-          [HEADER_DLQ_SUBJECT]: msg.subject,
-        }),
-      });
+      const result = validateAuditMessage(msg.subject, msg.data);
+      return result.ok ? { ok: true, event: redact(result.event) } : result;
+    } catch (error) {
+      return { ok: false, reason: 'unprocessable', detail: errorMessage(error) };
+    }
+  }
+
+  /**
+   * Appends `batch` and settles every message in it. When Postgres refuses the content, the batch is
+   * split in halves (in publication order) until the refused message is alone; it is dead-lettered and
+   * the rest commit, at a cost of about 2·log2(n) transactions per poison message.
+   */
+  private async store(batch: readonly Candidate[], redelivery: Redelivery): Promise<AppendedEvent[]> {
+    let result: AppendResult;
+    try {
+      result = await this.repository.appendBatch(batch.map((c) => c.event));
+    } catch (error) {
+      return this.storeFailed(batch, error, redelivery);
+    }
+    for (const { event } of result.appended) {
+      this.ingested.inc({ source: event.source });
+      this.activity.record(event);
+    }
+    const conflicting = new Set(result.conflicts);
+    const letters: Promise<void>[] = [];
+    batch.forEach(({ msg, event }, index) => {
+      if (!conflicting.has(index)) return msg.ack();
+      this.conflicts.inc({ source: event.source });
+      const detail = `id ${event.id} is already stored with different content; the first stored copy is kept`;
+      letters.push(this.deadLetter(msg, 'duplicate_conflict', detail, redelivery));
+    });
+    await Promise.all(letters);
+    return result.appended;
+  }
+
+  private async storeFailed(
+    batch: readonly Candidate[],
+    error: unknown,
+    redelivery: Redelivery,
+  ): Promise<AppendedEvent[]> {
+    const failure = { error: errorMessage(error), sqlstate: sqlState(error), batch: batch.length };
+    if (!isRefusedContent(error)) {
+      const outage = await holdThroughOutage(
+        batch.map((c) => c.msg),
+        {
+          reachable: () => this.repository.reachable(),
+          draining: () => this.lifecycle.isDraining,
+          onHold: () =>
+            this.logger.error(failure, 'Postgres unreachable: holding the audit batch until it is back'),
+        },
+      );
+      if (outage === 'over') return this.store(batch, redelivery);
+      if (outage === 'draining') {
+        // Redelivered to this or another replica once Postgres is back; not dead-lettered for an outage.
+        for (const { msg } of batch) msg.nak();
+        return [];
+      }
+      // Not the messages' fault (connection lost, deadlock…): retried later, dead-lettered at the limit.
+      this.logger.error(failure, 'audit batch not stored; retrying');
+      const letters: Promise<void>[] = [];
+      for (const { msg } of batch) {
+        if (!redelivery.isFinal(msg)) redelivery.retry(msg);
+        else {
+          const detail = `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`;
+          letters.push(this.deadLetter(msg, 'delivery_limit', detail, redelivery));
+        }
+      }
+      await Promise.all(letters);
+      return [];
+    }
+    if (batch.length === 1) {
+      const reason = `${failure.sqlstate ? `SQLSTATE ${failure.sqlstate}: ` : ''}${failure.error}`;
+      await this.deadLetter(batch[0].msg, 'storage_refused', reason, redelivery);
+      return [];
+    }
+    this.logger.warn(failure, 'audit batch refused by Postgres; splitting it to isolate the refused event');
+    const half = Math.ceil(batch.length / 2);
+    const first = await this.store(batch.slice(0, half), redelivery);
+    return [...first, ...(await this.store(batch.slice(half), redelivery))];
+  }
+
+  /**
+   * Publishes the message to AUDIT_DLQ with its reason (the platform sanitises and bounds it) and acks
+   * it; when even that fails (NATS down), the message is retried with the backoff.
+   */
+  private async deadLetter(
+    msg: JsMsg,
+    reason: DeadLetterReason,
+    detail: string,
+    redelivery: Redelivery,
+  ): Promise<void> {
+    try {
+      const { truncated } = await this.messaging.deadLetter(
+        auditDlqSubject(reason),
+        msg,
+        `${reason}: ${detail}`,
+      );
       this.rejected.inc({ reason });
       this.logger.warn(
-        { reason, subject: msg.subject, stream_seq: msg.info.streamSequence },
+        { reason, subject: msg.subject, stream_seq: msg.info.streamSequence, truncated },
         'audit event rejected',
       );
-      msg.ack();
     } catch (error) {
       this.logger.error({ reason, error: errorMessage(error) }, 'dead-letter publish failed');
-      msg.nak(2000);
+      redelivery.retry(msg);
     }
   }
 }

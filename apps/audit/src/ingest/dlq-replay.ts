@@ -5,6 +5,7 @@ import {
   AUDIT_DLQ_STREAM,
   AUDIT_DLQ_SUBJECT_PREFIX,
   HEADER_DLQ_SUBJECT,
+  HEADER_DLQ_TRUNCATED,
   sourceFromAuditSubject,
 } from '@vigil/contracts';
 
@@ -28,7 +29,7 @@ export interface ReplayResult {
 /**
  * Moves AUDIT_DLQ messages back to their original subject on AUDIT (after the cause was fixed), each
  * deleted from the DLQ only after JetStream acked its republish. Replaying twice is harmless: the
- * audit service stores an event id once.
+ * audit service stores an event id once. Truncated copies (too large to dead-letter whole) are skipped.
  */
 export async function replayDlq(nc: NatsConnection, options: ReplayOptions): Promise<ReplayResult> {
   const jsm = await jetstreamManager(nc);
@@ -41,7 +42,8 @@ export async function replayDlq(nc: NatsConnection, options: ReplayOptions): Pro
     const msg = await jsm.streams.getMessage(AUDIT_DLQ_STREAM.name, { seq }).catch(() => null);
     if (!msg || (wanted && msg.subject !== wanted)) continue;
     const original = msg.header?.get(HEADER_DLQ_SUBJECT) ?? '';
-    if (!sourceFromAuditSubject(original)) {
+    // A truncated copy is not the event (its original is in AUDIT by reference): replaying it cannot help.
+    if (!sourceFromAuditSubject(original) || msg.header?.has(HEADER_DLQ_TRUNCATED)) {
       skipped += 1;
       continue;
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import type { AuditEventV1, SummaryRequestV1 } from '@vigil/contracts';
+import { databaseReachable } from '@vigil/platform';
 
 import { categoryOf, type AuditCategory } from '../integrity/audit-category';
 import { canonicalJson } from '../integrity/canonical-json';
@@ -12,6 +13,15 @@ interface PreparedEvent {
   category: AuditCategory;
   /** The event's canonical JSON: what the chain hashes and what is stored as the event column. */
   canonical: string;
+  /** Its position in the appended batch. */
+  index: number;
+}
+
+export interface AppendResult {
+  /** The events newly stored, in chain order. */
+  appended: AppendedEvent[];
+  /** Input indexes of later copies of an id whose content differs from its stored first copy. */
+  conflicts: number[];
 }
 
 export interface AppendedEvent {
@@ -44,26 +54,33 @@ export class AuditEventRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends the new events of a batch to their chains in one transaction and returns them; ids already
-   * stored (redeliveries, publisher retries) are skipped, which makes storage exactly-once. Appends to a
-   * chain are serialised by the row lock on its audit_chain_heads row, taken in category order.
+   * Appends the new events of a batch to their chains in one transaction. The first copy of an id wins:
+   * a later copy (in this batch, or of an id stored before) is not stored again, and is reported in
+   * `conflicts` when its content differs from the stored copy's (jsonb equality: key order and
+   * number spelling do not count). Appends to a chain are serialised by the row lock on its
+   * audit_chain_heads row, taken in category order.
    *
    * This is the ingest hot path, so it is raw parameterised SQL and keeps the lock short: each event's
    * canonical JSON is prepared before the transaction, and under the lock only the links are hashed and
-   * one statement writes the rows and moves the head.
+   * one statement writes the rows and moves the head. Copies cost one more statement, only when present.
    */
   async appendBatch(
     events: readonly AuditEventV1[],
     clock: () => Date = () => new Date(),
-  ): Promise<AppendedEvent[]> {
-    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    if (unique.length === 0) return [];
-    const prepared: PreparedEvent[] = unique.map((event) => ({
-      event,
-      category: categoryOf(event),
-      canonical: canonicalJson(event),
-    }));
-    const categories = [...new Set(prepared.map((c) => c.category))].sort();
+  ): Promise<AppendResult> {
+    const firsts: PreparedEvent[] = [];
+    const laterCopies: PreparedEvent[] = [];
+    const seen = new Set<string>();
+    events.forEach((event, index) => {
+      const prepared = { event, category: categoryOf(event), canonical: canonicalJson(event), index };
+      if (seen.has(event.id)) laterCopies.push(prepared);
+      else {
+        seen.add(event.id);
+        firsts.push(prepared);
+      }
+    });
+    if (firsts.length === 0) return { appended: [], conflicts: [] };
+    const categories = [...new Set(firsts.map((c) => c.category))].sort();
     // One received_at for the batch, taken before the chain lock so the ids insert can run outside it.
     const receivedAt = clock();
     const received_at = receivedAt.toISOString();
@@ -74,7 +91,7 @@ export class AuditEventRepository {
       // Ids already stored are skipped (exactly-once); sorted so that two writers inserting the same ids
       // wait on them in the same order. audit_event_ids keeps the row's partition key (category,
       // received_at), so GET /audit/events/:id needs no second uuid index on audit_events.
-      const sorted = [...prepared].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+      const sorted = [...firsts].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO audit_event_ids (id, category, received_at)
          SELECT id, category, $3::timestamptz FROM unnest($1::uuid[], $2::text[]) AS t(id, category)
@@ -82,25 +99,49 @@ export class AuditEventRepository {
         [sorted.map((c) => c.event.id), sorted.map((c) => c.category), received_at],
       );
       const fresh = new Set(inserted.map((r) => r.id));
-      const chains = categories.filter((category) =>
-        prepared.some((c) => c.category === category && fresh.has(c.event.id)),
-      );
-      if (chains.length === 0) return [];
-      // Lock the chains in category order (ORDER BY sorts before FOR UPDATE locks, so two writers never
-      // wait on each other crosswise). Only hashing and one statement per chain happen under the lock.
-      const heads: ChainHeadRow[] = await manager.query(
-        `SELECT category, seq, hash, received_at FROM audit_chain_heads WHERE category = ANY($1::text[])
-          ORDER BY category FOR UPDATE`,
-        [chains],
-      );
-      const appended: AppendedEvent[] = [];
-      for (const head of heads) {
-        const batch = prepared.filter((c) => c.category === head.category && fresh.has(c.event.id));
-        const stamp = await this.stampNotBeforeHeadMonth(manager, head, receivedAt, batch);
-        appended.push(...(await this.appendToChain(manager, head, batch, stamp)));
-      }
-      return appended;
+      const appended = await this.appendFresh(manager, firsts, fresh, receivedAt);
+      // Every copy that was not stored just now: compared with the stored copy (possibly stored above).
+      const duplicates = [...firsts.filter((c) => !fresh.has(c.event.id)), ...laterCopies];
+      return { appended, conflicts: await this.conflicting(manager, duplicates) };
     });
+  }
+
+  private async appendFresh(
+    manager: EntityManager,
+    prepared: readonly PreparedEvent[],
+    fresh: ReadonlySet<string>,
+    receivedAt: Date,
+  ): Promise<AppendedEvent[]> {
+    const chains = [...new Set(prepared.filter((c) => fresh.has(c.event.id)).map((c) => c.category))].sort();
+    if (chains.length === 0) return [];
+    // Lock the chains in category order (ORDER BY sorts before FOR UPDATE locks, so two writers never
+    // wait on each other crosswise). Only hashing and one statement per chain happen under the lock.
+    const heads: ChainHeadRow[] = await manager.query(
+      `SELECT category, seq, hash, received_at FROM audit_chain_heads WHERE category = ANY($1::text[])
+        ORDER BY category FOR UPDATE`,
+      [chains],
+    );
+    const appended: AppendedEvent[] = [];
+    for (const head of heads) {
+      const batch = prepared.filter((c) => c.category === head.category && fresh.has(c.event.id));
+      const stamp = await this.stampNotBeforeHeadMonth(manager, head, receivedAt, batch);
+      appended.push(...(await this.appendToChain(manager, head, batch, stamp)));
+    }
+    return appended;
+  }
+
+  /** Input indexes of the copies whose content differs from the stored copy of their id. */
+  private async conflicting(manager: EntityManager, copies: readonly PreparedEvent[]): Promise<number[]> {
+    if (copies.length === 0) return [];
+    // A stored copy already dropped by retention cannot be compared: such a copy counts as a duplicate.
+    const rows: { index: number }[] = await manager.query(
+      `SELECT c.index FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(id, event, index)
+         JOIN audit_event_ids AS i ON i.id = c.id
+         JOIN audit_events AS e ON e.category = i.category AND e.received_at = i.received_at AND e.id = c.id
+        WHERE e.event <> c.event::jsonb`,
+      [copies.map((c) => c.event.id), copies.map((c) => c.canonical), copies.map((c) => c.index)],
+    );
+    return rows.map((r) => Number(r.index)).sort((a, b) => a - b);
   }
 
   private async appendToChain(
@@ -186,6 +227,11 @@ export class AuditEventRepository {
   }
 
   /** Creates missing monthly partitions, each in its own short transaction (outside any batch). */
+  /** Whether Postgres answers a trivial query now (an outage, as opposed to a refused batch). */
+  reachable(): Promise<boolean> {
+    return databaseReachable(this.dataSource);
+  }
+
   async ensurePartitions(categories: readonly AuditCategory[], instants: readonly Date[]): Promise<void> {
     for (const category of categories) {
       for (const at of instants) {

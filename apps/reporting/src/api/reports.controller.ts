@@ -5,6 +5,7 @@ import {
   ConflictException,
   Controller,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   NotFoundException,
@@ -13,6 +14,7 @@ import {
   Query,
   Res,
   StreamableFile,
+  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 
 import { AnyApiKey, RequireScope } from '@vigil/platform';
@@ -23,7 +25,12 @@ import { ReportRunRepository, type ReportRun } from '../delivery/report-run.repo
 import { renderArchiveHtml } from '../report/report-email';
 import { parsePeriod, previousPeriod, type ReportPeriod } from '../report/report-period';
 import { ReportRunner, WEEKLY_REPORT, type ReportRunOutcome } from '../report/report-runner.service';
-import { periodOf, weeklyReportBodySchema } from './weekly-report.request';
+import {
+  periodOf,
+  unsupportedBodyType,
+  weeklyReportBodySchema,
+  type BodyHeaders,
+} from './weekly-report.request';
 
 const MAX_LIMIT = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,7 +59,14 @@ export class ReportsController {
   @Post('weekly')
   @HttpCode(HttpStatus.CREATED)
   @RequireScope('reports:run')
-  async sendWeekly(@Body() body: unknown, @Query('force') force?: string) {
+  async sendWeekly(@Body() body: unknown, @Headers() headers: BodyHeaders, @Query('force') force?: string) {
+    const unsupported = unsupportedBodyType(headers);
+    if (unsupported) {
+      throw new UnsupportedMediaTypeException({
+        message: unsupported,
+        details: { content_type: headers['content-type'] ?? null },
+      });
+    }
     const parsed = weeklyReportBodySchema.safeParse(body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

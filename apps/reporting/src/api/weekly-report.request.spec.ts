@@ -1,4 +1,4 @@
-import { periodOf, weeklyReportBodySchema } from './weekly-report.request';
+import { periodOf, unsupportedBodyType, weeklyReportBodySchema } from './weekly-report.request';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -36,5 +36,17 @@ describe('POST /reports/weekly body', () => {
       ok: false,
       message: expect.stringContaining('has not ended'),
     });
+  });
+
+  it('takes a JSON body or none, and names any other type', () => {
+    expect(unsupportedBodyType({})).toBeNull();
+    expect(unsupportedBodyType({ 'content-type': 'text/plain', 'content-length': '0' })).toBeNull();
+    expect(
+      unsupportedBodyType({ 'content-type': 'Application/JSON; charset=utf-8', 'content-length': '2' }),
+    ).toBeNull();
+    expect(unsupportedBodyType({ 'content-type': 'text/plain', 'content-length': '2' })).toContain(
+      'not text/plain',
+    );
+    expect(unsupportedBodyType({ 'transfer-encoding': 'chunked' })).toContain('no Content-Type');
   });
 });

@@ -18,6 +18,30 @@ export const weeklyReportBodySchema = z
 
 export type WeeklyReportBody = z.infer<typeof weeklyReportBodySchema>;
 
+/** The request headers that say whether a body came and what it is. */
+export interface BodyHeaders {
+  'content-type'?: string;
+  'content-length'?: string;
+  'transfer-encoding'?: string;
+}
+
+/**
+ * Why a request's body cannot be read as the JSON it must be, or null when it is JSON or there is
+ * none. The JSON parser skips any other type, which would leave the body empty and run (and send)
+ * the default week the caller never asked for.
+ */
+export function unsupportedBodyType(headers: BodyHeaders): string | null {
+  const length = headers['content-length'];
+  const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody) return null;
+  const type = headers['content-type'];
+  const mediaType = type?.split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/json') return null;
+  return type === undefined
+    ? 'the body has no Content-Type; send application/json (or no body for the previous week)'
+    : `the body must be application/json (or none for the previous week), not ${mediaType}`;
+}
+
 export type PeriodResult = { ok: true; period: ReportPeriod } | { ok: false; message: string };
 
 /**

@@ -7,6 +7,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  OnModuleDestroy,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -14,13 +15,13 @@ import { Reflector } from '@nestjs/core';
 import { AuditPublisher } from '../audit/audit-publisher';
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
+import { AccessDenials } from './access-denials';
 import { WRITE_SCOPES } from './api-scopes';
 import { ApiKeyVerifier, VerifierBusyError } from './api-key.verifier';
 import { OIDC_VERIFIER } from './auth.tokens';
 import { OidcTokenError, OidcVerifier, type Principal } from './oidc.verifier';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access';
 import { TokenBuckets } from './token-bucket';
-import { errorMessage } from '../errors/error-message';
 
 /** What the guard reads and writes of an HTTP request and response (Express has these). */
 export interface GuardedRequest {
@@ -46,27 +47,30 @@ const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
  * when OIDC is configured and the token is a JWT, verified against the issuer's JWKS (OidcVerifier):
  * 401 with `WWW-Authenticate: Bearer` when missing, unknown or invalid, 403 when it lacks the scope. Each
  * denial is published as an audit event `<service>.api.access_denied` (outcome denied; the actor is
- * the key's name, or "anonymous", never the key). Routes of write scopes are rate limited per key
+ * the key's name, or "anonymous", never the key; past a budget, as one summary with a count:
+ * AccessDenials). Routes of write scopes are rate limited per key
  * name (token bucket, per replica; API_WRITE_RATE_PER_S unless the key sets its own): 429 with
  * Retry-After.
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements CanActivate, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyGuard.name);
   private readonly buckets = new TokenBuckets();
   private readonly writeRatePerS: number;
   private readonly writeBurst: number;
+  private readonly denials: AccessDenials;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: ApiKeyVerifier,
-    private readonly audit: AuditPublisher,
+    audit: AuditPublisher,
     @Inject(OIDC_VERIFIER) private readonly oidc: OidcVerifier | null,
-    @Inject(SERVICE_IDENTITY) private readonly identity: ServiceIdentity,
+    @Inject(SERVICE_IDENTITY) identity: ServiceIdentity,
     @Inject(SERVICE_CONFIG) config: PlatformConfig,
   ) {
     this.writeRatePerS = config.API_WRITE_RATE_PER_S;
     this.writeBurst = config.API_WRITE_BURST;
+    this.denials = new AccessDenials(audit, identity.name);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -113,12 +117,15 @@ export class ApiKeyGuard implements CanActivate {
       }
     } else if (token !== undefined) {
       try {
-        key = await this.verifier.verify(token);
+        key = await this.verifier.verify(token, request.ip);
       } catch (error) {
         if (!(error instanceof VerifierBusyError)) throw error;
-        response.setHeader('Retry-After', '1');
+        response.setHeader('Retry-After', String(error.retryAfterS));
         throw new HttpException(
-          { message: 'too many API key checks in progress; retry shortly' },
+          {
+            message: `${error.message}; retry in ${error.retryAfterS} s`,
+            details: { retry_after_s: error.retryAfterS },
+          },
           HttpStatus.TOO_MANY_REQUESTS,
         );
       }
@@ -153,27 +160,12 @@ export class ApiKeyGuard implements CanActivate {
     );
   }
 
-  /** Logs the denial and publishes it to the audit trail; the response does not wait for NATS. */
+  /** Logs the denial and publishes it to the audit trail (AccessDenials); the response does not wait for NATS. */
   private deny(request: GuardedRequest, actor: string, reason: string): void {
-    const service = this.identity.name;
-    const route = `${request.method} ${request.path}`;
-    this.logger.warn({ actor, route, reason }, 'API access denied');
-    this.audit
-      .publish(
-        {
-          actor: { type: 'service', id: actor, ...(request.ip ? { ip: request.ip } : {}) },
-          action: `${service}.api.access_denied`,
-          resource: { type: `${service}_api`, id: route },
-          outcome: 'denied',
-          metadata: { reason },
-        },
-        { attempts: 3 },
-      )
-      .catch((error: unknown) =>
-        this.logger.error(
-          { error: errorMessage(error), reason },
-          'access denial not recorded in the audit trail',
-        ),
-      );
+    this.denials.record({ actor, ip: request.ip, route: `${request.method} ${request.path}`, reason });
+  }
+
+  onModuleDestroy(): void {
+    this.denials.flush();
   }
 }

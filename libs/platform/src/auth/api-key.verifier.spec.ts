@@ -2,10 +2,11 @@ import { apiKeyMatches, hashApiKey, parseApiKeyHash, type ApiKeyHash } from './a
 import { ApiKeyVerifier, VerifierBusyError } from './api-key.verifier';
 import type { ApiKeyEntry } from './api-keys.config';
 
-const entry = (name: string, key: string): ApiKeyEntry => ({
+const entry = (name: string, key: string, prefix?: string): ApiKeyEntry => ({
   name,
   hash: parseApiKeyHash(hashApiKey(key, { N: 1024 })),
   scopes: ['alerts:write'],
+  ...(prefix === undefined ? {} : { prefix }),
 });
 
 describe('ApiKeyVerifier', () => {
@@ -77,5 +78,73 @@ describe('ApiKeyVerifier', () => {
     expect(refused[0].reason).toBeInstanceOf(VerifierBusyError);
     // The slots were all handed back.
     expect(await verifier.verify('old-key-0123456789')).toMatchObject({ name: 'prometheus-2025' });
+  });
+
+  it("refuses a token that starts with no key's prefix without hashing it, and hashes a prefixed key only against its own entry", async () => {
+    const writer = entry('writer', 'vgl_AAAAAAAAwriter-secret', 'vgl_AAAAAAAA');
+    const reader = entry('reader', 'vgl_BBBBBBBBreader-secret', 'vgl_BBBBBBBB');
+    const verifier = new ApiKeyVerifier([writer, reader], options);
+    for (let i = 0; i < 100; i++) expect(await verifier.verify(`vgl_made-up-${i}`)).toBeNull();
+    expect(scrypts).not.toHaveBeenCalled();
+    expect((await verifier.verify('vgl_BBBBBBBBreader-secret'))?.name).toBe('reader');
+    expect(scrypts.mock.calls.map(([, hash]) => hash)).toEqual([reader.hash]);
+    // A token claiming a prefix still has to match that key's hash.
+    expect(await verifier.verify('vgl_AAAAAAAAguess')).toBeNull();
+    expect(scrypts.mock.calls.map(([, hash]) => hash)).toEqual([reader.hash, writer.hash]);
+  });
+
+  it('still hashes every token against keys configured without a prefix (older API_KEYS entries)', async () => {
+    const prefixed = entry('writer', 'vgl_AAAAAAAAwriter-secret', 'vgl_AAAAAAAA');
+    const verifier = new ApiKeyVerifier([prefixed, old], options);
+    expect((await verifier.verify('old-key-0123456789'))?.name).toBe('prometheus-2025');
+    expect(await verifier.verify('made-up-key')).toBeNull();
+    expect(scrypts.mock.calls.map(([, hash]) => hash)).toEqual([old.hash, old.hash]);
+  });
+
+  it('turns away a token that cannot start hashing within maxWaitMs instead of letting it wait', async () => {
+    let release = () => undefined as void;
+    const held = new Promise<boolean>((resolve) => (release = () => resolve(false)));
+    const verifier = new ApiKeyVerifier([old], { matches: () => held, concurrency: 1, maxWaitMs: 20 });
+    const first = verifier.verify('guess-1');
+    const second = verifier.verify('guess-2').then(
+      () => 'verified',
+      (error: unknown) => error,
+    );
+    // The first keeps its slot well past the second's wait.
+    const releasing = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        release();
+        resolve();
+      }, 500),
+    );
+    expect(await second).toBeInstanceOf(VerifierBusyError);
+    await releasing;
+    expect(await first).toBeNull();
+  });
+
+  it('stops hashing for a client whose tokens keep failing, until its budget refills', async () => {
+    let now = 1_000_000;
+    const verifier = new ApiKeyVerifier([old], {
+      ...options,
+      clientFailureBurst: 3,
+      clientFailuresPerS: 0.5,
+      now: () => now,
+    });
+    for (let i = 0; i < 3; i++) expect(await verifier.verify(`guess-${i}`, '192.0.2.1')).toBeNull();
+    expect(scrypts).toHaveBeenCalledTimes(3);
+    await expect(verifier.verify('guess-3', '192.0.2.1')).rejects.toMatchObject({
+      name: 'VerifierBusyError',
+      retryAfterS: 2,
+    });
+    // Even its right key waits: which of its tokens is right is exactly what scrypt would tell.
+    await expect(verifier.verify('old-key-0123456789', '192.0.2.1')).rejects.toBeInstanceOf(
+      VerifierBusyError,
+    );
+    expect(scrypts).toHaveBeenCalledTimes(3);
+    // Other clients are hashed as before.
+    expect((await verifier.verify('old-key-0123456789', '192.0.2.2'))?.name).toBe('prometheus-2025');
+    now += 2000;
+    expect(await verifier.verify('guess-4', '192.0.2.1')).toBeNull();
+    expect(scrypts).toHaveBeenCalledTimes(5);
   });
 });

@@ -5,12 +5,16 @@ import { API_SCOPES, type ApiScope } from './api-scopes';
 
 /**
  * One configured API key: its name (the actor in logs and audit events), scrypt hash, scopes and,
- * optionally, its own write rate limit (`write_rate_per_s` 0: none, e.g. for Prometheus).
+ * optionally, its own write rate limit (`write_rate_per_s` 0: none, e.g. for Prometheus) and its
+ * `prefix`: the key's first characters, a public identifier (`vgl_` and 8 random characters of a key
+ * `pnpm vigil-keyhash` made) that lets a token be checked against its own hash only, and a token
+ * matching no key's prefix be refused without hashing (ApiKeyVerifier).
  */
 export interface ApiKeyEntry {
   name: string;
   hash: ApiKeyHash;
   scopes: ApiScope[];
+  prefix?: string;
   write_rate_per_s?: number;
   write_burst?: number;
 }
@@ -27,6 +31,11 @@ const entrySchema = z.strictObject({
       return z.NEVER;
     }
   }),
+  // At most 16 characters: the rest of a 32-byte key stays secret (vgl_ + 8 characters reveal 48 of its 256 bits).
+  prefix: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,16}$/, 'prefix must be the first 8-16 characters of the key (printable ASCII)')
+    .optional(),
   scopes: z.array(z.enum(API_SCOPES, { error: `scopes must be among ${API_SCOPES.join(', ')}` })),
   write_rate_per_s: z.number({ error: 'write_rate_per_s must be a number' }).min(0).optional(),
   write_burst: z.number({ error: 'write_burst must be a whole number' }).int().min(1).optional(),

@@ -22,4 +22,15 @@ describe('TokenBuckets', () => {
     for (let i = 0; i < 50; i++) expect(buckets.take('fast', 100, 50)).toBe(0);
     expect(buckets.take('fast', 100, 50)).toBe(1);
   });
+
+  it('takes back a refunded token, never past the burst', () => {
+    const buckets = new TokenBuckets(() => 0);
+    expect([buckets.take('a', 1, 2), buckets.take('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 1]);
+    buckets.refund('a', 2);
+    expect(buckets.take('a', 1, 2)).toBe(0);
+    buckets.refund('a', 2);
+    buckets.refund('a', 2);
+    buckets.refund('a', 2);
+    expect([buckets.take('a', 1, 2), buckets.take('a', 1, 2), buckets.take('a', 1, 2)]).toEqual([0, 0, 1]);
+  });
 });

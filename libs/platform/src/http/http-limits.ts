@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -45,13 +45,28 @@ export function installBodyLimits(app: NestExpressApplication, limitBytes: numbe
 }
 
 /**
+ * Most header fields a request may carry (Apache's LimitRequestFields). Node's own cap
+ * (`maxHeadersCount`, 2000) silently drops the fields past it instead of refusing the request, and
+ * thousands of tiny fields fit in HTTP_MAX_HEADER_BYTES.
+ */
+export const MAX_HEADER_FIELDS = 100;
+
+/**
  * Request heads (request line and headers) up to `maxBytes` (Node's `maxHeaderSize`, read per
- * connection). A larger head is refused by Node's parser before any handler runs; the client gets a
- * 431 JSON body instead of Node's bare one.
+ * connection) and MAX_HEADER_FIELDS fields, and a Host header on every HTTP/1.1 request. A larger
+ * head is refused by Node's parser before any handler runs; the client gets a 431 JSON body instead
+ * of Node's bare one. The field count and the Host header are checked here, ahead of every other
+ * request listener (so install this last, after the fast routes and probes): Node's own Host check
+ * answers a bare 400 that no hook can replace, so it is off.
  */
 export function installHeaderLimit(server: Server, maxBytes: number): void {
-  // Node reads `server.maxHeaderSize` for each new connection (its typings omit the property).
-  Object.assign(server, { maxHeaderSize: maxBytes });
+  // Node reads these per connection or request (its typings omit `maxHeaderSize`). One field more
+  // than the limit is kept, so that a head over the limit can be told from one at it.
+  Object.assign(server, {
+    maxHeaderSize: maxBytes,
+    maxHeadersCount: MAX_HEADER_FIELDS + 1,
+    requireHostHeader: false,
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) {
       socket.destroy();
@@ -75,6 +90,48 @@ export function installHeaderLimit(server: Server, maxBytes: number): void {
         `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
     );
   });
+  const downstream = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = headRefusal(req);
+    if (refusal) {
+      refuse(res, refusal[0], refusal[1]);
+      return;
+    }
+    for (const listener of downstream) listener.call(server, req, res);
+  });
+}
+
+/** What is wrong with a head Node's parser accepted, as a status and body; null when nothing is. */
+function headRefusal(req: IncomingMessage): [number, ErrorBody] | null {
+  if (req.rawHeaders.length / 2 > MAX_HEADER_FIELDS) {
+    return [
+      431,
+      {
+        error: 'request_header_fields_too_large',
+        message: `request has more than ${MAX_HEADER_FIELDS} header fields`,
+        details: { limit_fields: MAX_HEADER_FIELDS },
+      },
+    ];
+  }
+  // HTTP/1.1 requires Host (RFC 9112, 3.2); HTTP/1.0 clients may leave it out.
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    return [400, { error: 'bad_request', message: 'an HTTP/1.1 request needs a Host header' }];
+  }
+  return null;
+}
+
+/** Answers before any routing and closes the connection (a body the request may carry is not read). */
+function refuse(res: ServerResponse, status: number, body: ErrorBody): void {
+  const text = JSON.stringify(body);
+  applySecurityHeaders(res);
+  res.shouldKeepAlive = false;
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    Connection: 'close',
+  });
+  res.end(text);
 }
 
 /**

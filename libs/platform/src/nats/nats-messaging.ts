@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JsMsg, type PubAck } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -9,12 +9,15 @@ import { HEADER_MSG_ID, rpcErrorSchema } from '@vigil/contracts';
 import { contextFromNatsHeaders, correlationHeaders } from '../context/nats-headers';
 import { runWithContext } from '../context/request-context';
 import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
+import { deadLetterCopy } from './dead-letter';
 import { DurablePullConsumer, type DurablePullConsumerOptions } from './durable-pull-consumer';
 import { NATS_CONNECTION } from './nats.tokens';
 import { errorMessage } from '../errors/error-message';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** nats-server's default max_payload, used only before the first INFO arrived. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 export class RpcError extends Error {
   constructor(
@@ -56,6 +59,20 @@ export class NatsMessaging implements OnApplicationShutdown {
       headers,
       ...(msgId ? { msgID: msgId } : {}),
     });
+  }
+
+  /**
+   * Publishes `msg` to the dead-letter `subject` with `reason` (sanitised and bounded: a reason never
+   * makes the publish fail) and acks it once JetStream stored the copy. A copy that would not fit the
+   * server's max_payload keeps the original's sha256, length and a prefix instead (see deadLetterCopy).
+   * Rejects when the copy could not be stored; the message is then left for the caller to settle.
+   */
+  async deadLetter(subject: string, msg: JsMsg, reason: string): Promise<{ truncated: boolean }> {
+    const maxPayload = this.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    const copy = deadLetterCopy({ subject, msg, reason }, maxPayload);
+    await this.js.publish(subject, copy.data, { msgID: copy.msgId, headers: copy.headers });
+    msg.ack();
+    return { truncated: copy.truncated };
   }
 
   async request<T>(subject: string, payload: unknown, reply: z.ZodType<T>, timeoutMs: number): Promise<T> {

@@ -1,0 +1,34 @@
+// The table `npm start` prints once everything is up (tools/dev/start.mjs). It names where each secret
+// lives instead of printing it: a terminal's scrollback, a screen share or a pasted log must not carry the
+// Postgres password.
+
+/**
+ * The banner's lines: one row per address, aligned in columns.
+ * @param {object} setup
+ * @param {{name: string, port: number}[]} setup.services the services started (none with --infra-only)
+ * @param {{nats: number, natsMonitor: number, postgres: number, smtp: number, mailUi: number, inbox: number}} setup.ports
+ * @param {string[]} setup.databases the Postgres databases, one per service
+ * @param {string} setup.passwordFile where the Postgres password is kept (a path relative to the repository)
+ * @returns {string[]}
+ */
+export function startBanner({ services, ports, databases, passwordFile }) {
+  const rows = services.map((s) => {
+    const base = `http://127.0.0.1:${s.port}`;
+    return [s.name, base, `${base}/health/detailed  ${base}/metrics`];
+  });
+  rows.push(['mail inbox', `http://127.0.0.1:${ports.mailUi}`, `SMTP smtp://127.0.0.1:${ports.smtp}`]);
+  rows.push([
+    'webhook inbox',
+    `http://127.0.0.1:${ports.inbox}`,
+    'alerts are POSTed to /alerts; GET / lists them',
+  ]);
+  rows.push(['NATS', `nats://127.0.0.1:${ports.nats}`, `monitoring http://127.0.0.1:${ports.natsMonitor}`]);
+  rows.push([
+    'Postgres',
+    `postgres://postgres@127.0.0.1:${ports.postgres}/postgres`,
+    `password in ${passwordFile}; databases ${databases.join(', ')}`,
+  ]);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+}
