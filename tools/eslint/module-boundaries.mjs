@@ -69,7 +69,7 @@ function folderProblem(file) {
   if (!owner || !has(owner, 'type:app')) return null;
   const folder = folderOf(owner, file);
   if (!folder) return null;
-  if (!owner.layers) return null; // until audit and reporting declare theirs
+  if (!owner.layers) return `${owner.name} declares no layers; add nx.layers to ${layersFile(owner)}`;
   if (!Object.hasOwn(owner.layers, folder))
     return `folder "${folder}" of ${owner.name} is not declared in nx.layers of ${layersFile(owner)}; declare the folders it may use`;
   if (owner.cycle) return `nx.layers of ${owner.name} declare a cycle: ${owner.cycle.join(' -> ')}`;
