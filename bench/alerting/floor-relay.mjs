@@ -18,35 +18,40 @@ await db.connect();
 await db.query('CREATE TABLE IF NOT EXISTS floor_outbox (id bigserial PRIMARY KEY, payload jsonb NOT NULL)');
 const agent = new http.Agent({ keepAlive: true });
 
+/** Stores the posted alerts (one durable INSERT), then posts those of phase "latency" to the webhook. */
+async function relay(body, res) {
+  try {
+    const alerts = JSON.parse(body);
+    const payload = JSON.stringify({ version: '4', status: 'firing', alerts });
+    await db.query({
+      name: 'outbox',
+      text: 'INSERT INTO floor_outbox (payload) VALUES ($1)',
+      values: [payload],
+    });
+    if (alerts.some((alert) => alert.labels?.phase === 'latency')) {
+      const hook = http.request(hookUrl, {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      });
+      hook.on('response', (answer) => answer.resume());
+      hook.on('error', () => undefined);
+      hook.end(payload);
+    }
+    res.writeHead(200).end();
+  } catch {
+    res.writeHead(500).end();
+  }
+}
+
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', async () => {
-    try {
-      const alerts = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const payload = JSON.stringify({ version: '4', status: 'firing', alerts });
-      await db.query({
-        name: 'outbox',
-        text: 'INSERT INTO floor_outbox (payload) VALUES ($1)',
-        values: [payload],
-      });
-      if (alerts.some((alert) => alert.labels?.phase === 'latency')) {
-        const hook = http.request(hookUrl, {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        });
-        hook.on('response', (answer) => answer.resume());
-        hook.on('error', () => undefined);
-        hook.end(payload);
-      }
-      res.writeHead(200).end();
-    } catch {
-      res.writeHead(500).end();
-    }
-  });
+  req.on('end', () => void relay(Buffer.concat(chunks).toString('utf8'), res));
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`${/** @type {import('node:net').AddressInfo} */ (server.address()).port}\n`),
+);
 process.on('SIGTERM', () => {
   server.close();
   db.end().finally(() => process.exit(0));

@@ -2,15 +2,17 @@
 // committed row) of the built audit service: events/s when publishing as fast as possible, and p50/p99
 // publish->committed latency at a fixed offered rate, side by side with two same-run ceilings of this
 // machine: (a) JetStream publish with acks alone (same messages, same publisher), (b) COPY of the same
-// rows into the same Postgres. Everything runs on 127.0.0.1 with free ports, bounded in count. Last line:
+// rows into the same Postgres. Postgres runs with production durability (fsync, synchronous_commit,
+// full_page_writes on), the service at the shipped log level (info). The run fails (no last line) when the
+// result is wrong: a stored count other than the events published, a chain GET /audit/verify does not verify,
+// or a planted personal value found in a stored row. Everything runs on 127.0.0.1 with free ports, bounded in
+// count. BENCH_SMOKE=1: tiny counts, same checks. Last line:
 //   bench=audit-ingest events_per_s=<x> p50_ms=<x> p99_ms=<x> baseline_js_publish_per_s=<x> baseline_copy_rows_per_s=<x> ratio=<events_per_s / js publish ceiling>
 // Knobs (for investigation only): BENCH_FETCH_BATCH, BENCH_FETCH_EXPIRES_MS, BENCH_INGEST_CONCURRENCY,
 // BENCH_PHASE_TIMEOUT_MS, BENCH_SERVICE_NODE_OPTIONS (e.g. --require a profiler),
 // BENCH_SKIP_BUILD=1 (run apps/audit/dist as it is, e.g. to compare two builds),
-// BENCH_DEBUG=1 (print the service's batch histograms), BENCH_SKIP_LATENCY=1.
+// BENCH_DEBUG=1 (print the service's batch histograms).
 import { createHash, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
@@ -18,15 +20,27 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import copyStreams from 'pg-copy-streams';
 
-import { buildProjects, log, median, percentile, root, runCleanups, sleep } from '../shared.mjs';
+import {
+  apiKey,
+  buildProjects,
+  check,
+  loadTesting,
+  log,
+  median,
+  percentile,
+  pg,
+  runCleanups,
+  SHIPPED_LOG_LEVEL,
+  sized,
+  sleep,
+  startDurablePostgres,
+} from '../shared.mjs';
 
-const { Client } = createRequire(path.join(root, 'libs/testing/package.json'))('pg');
-
-const THROUGHPUT_EVENTS = 30_000;
-const OFFERED_RATE = 2_000; // events/s for the latency phase
-const LATENCY_SECONDS = 10;
-const WARMUP_EVENTS = 2_000;
-const ROUNDS = 3; // throughput rounds, each interleaved with a ceiling (a) round; medians reported
+const THROUGHPUT_EVENTS = sized(30_000, 300);
+const OFFERED_RATE = sized(2_000, 200); // events/s for the latency phase
+const LATENCY_SECONDS = sized(10, 1);
+const WARMUP_EVENTS = sized(2_000, 100);
+const ROUNDS = sized(3, 1); // throughput rounds, each interleaved with a ceiling (a) round; medians reported
 const IN_FLIGHT = 512; // publishes awaiting their JetStream ack, for the service run and baseline (a)
 // The service's own defaults unless a knob overrides them (the bench measures what ships).
 const knobs = {
@@ -38,7 +52,11 @@ const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
 
 const encoder = new TextEncoder();
 
-/** A routine audit event (one chain), with an e-mail in metadata so redaction has work to do. */
+/** Personal values planted in every event; none may reach a stored row. */
+const PLANTED = ['jane@example.com', '4111 1111 1111 1111'];
+const API_KEY = apiKey();
+
+/** A routine audit event (one chain), with personal values in metadata so redaction has work to do. */
 function makeEvent(i) {
   const id = randomUUID();
   return {
@@ -52,8 +70,8 @@ function makeEvent(i) {
     metadata: {
       sku: `sku-${i % 50}`,
       amount: i % 1000,
-      contact_email: 'jane@example.com',
-      note: 'paid by card',
+      contact_email: PLANTED[0],
+      note: `paid by card ${PLANTED[1]}`,
     },
     request_id: `req-${i}`,
   };
@@ -65,7 +83,10 @@ const messages = (count) =>
     return { id: event.id, event, bytes: encoder.encode(JSON.stringify(event)) };
   });
 
-/** Publishes every message with at most IN_FLIGHT awaiting acks; calls onSent(id) as each is handed over. */
+/**
+ * Publishes every message with at most IN_FLIGHT awaiting acks; calls onSent(id) as each is handed over.
+ * @param {(id: string) => void} [onSent]
+ */
 async function publishAll(js, subject, batch, onSent = () => undefined) {
   let next = 0;
   const worker = async () => {
@@ -189,20 +210,56 @@ async function baselineCopy(db, batch) {
   return batch.length / seconds;
 }
 
+/**
+ * The result is right only if every published event is stored once, every chain verifies, and no planted
+ * personal value reached a row; otherwise the run fails.
+ */
+async function checkStored(db, port, published) {
+  const { rows } = await db.query(
+    `SELECT count(*) AS n, count(DISTINCT id) AS ids FROM audit_events WHERE source = 'bench'`,
+  );
+  check(
+    Number(rows[0].n) === published && Number(rows[0].ids) === published,
+    `stored ${rows[0].n} rows (${rows[0].ids} distinct ids) for ${published} events published`,
+  );
+  for (const value of PLANTED) {
+    const leaked = await db.query(
+      `SELECT count(*) AS n FROM audit_events WHERE strpos(audit_events::text, $1) > 0`,
+      [value],
+    );
+    check(
+      Number(leaked.rows[0].n) === 0,
+      `the planted value "${value}" reached ${leaked.rows[0].n} stored rows`,
+    );
+  }
+  const res = await fetch(`http://127.0.0.1:${port}/audit/verify`, {
+    headers: { authorization: `Bearer ${API_KEY.key}` },
+  });
+  const report = /** @type {{ ok: boolean, chains: { records_checked: number }[] }} */ (await res.json());
+  check(
+    res.ok && report.ok === true,
+    `GET /audit/verify answered ${res.status}: ${JSON.stringify(report).slice(0, 300)}`,
+  );
+  const checked = report.chains.reduce((sum, chain) => sum + chain.records_checked, 0);
+  log(
+    `checked: ${published} rows stored once, no planted value stored, GET /audit/verify ok over ${checked} records`,
+  );
+}
+
 async function main() {
   buildProjects(['@vigil/audit-service', '@vigil/testing']);
-  const testing = (await import(path.join(root, 'libs/testing/dist/index.js'))).default;
+  const testing = await loadTesting();
   const cleanups = [];
   let service;
   try {
     const nats = await testing.startNatsServer();
     cleanups.push(() => nats.stop());
-    const pg = await testing.startPostgres();
-    cleanups.push(() => pg.stop());
-    const databaseUrl = await pg.createDatabase();
+    const postgres = await startDurablePostgres(testing);
+    cleanups.push(() => postgres.stop());
+    const databaseUrl = await postgres.createDatabase();
     const nc = await connect({ servers: nats.url });
     cleanups.push(() => nc.close());
-    const db = new Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     cleanups.push(() => db.end());
 
@@ -213,8 +270,9 @@ async function main() {
         PORT: String(port),
         NATS_URL: nats.url,
         DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: SHIPPED_LOG_LEVEL,
         ENVIRONMENT: 'test',
+        API_KEYS: JSON.stringify([{ name: 'bench', hash: API_KEY.hash, scopes: ['audit:read'] }]),
         ...Object.fromEntries(Object.entries(knobs).filter(([, value]) => value !== undefined)),
         ...(process.env.BENCH_SERVICE_NODE_OPTIONS
           ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS }
@@ -281,7 +339,6 @@ async function main() {
           .join('\n'),
       );
     }
-    if (process.env.BENCH_SKIP_LATENCY) return;
 
     // Latency at a fixed offered rate: publish -> committed row, per event.
     const total = OFFERED_RATE * LATENCY_SECONDS;
@@ -310,9 +367,7 @@ async function main() {
       `latency at ${OFFERED_RATE} events/s offered for ${LATENCY_SECONDS} s: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
     );
 
-    const { rows } = await db.query(`SELECT count(*) AS n FROM audit_events WHERE category = 'routine'`);
-    const expected = WARMUP_EVENTS + ROUNDS * THROUGHPUT_EVENTS + total;
-    if (Number(rows[0].n) !== expected) throw new Error(`stored ${rows[0].n} rows, expected ${expected}`);
+    await checkStored(db, port, WARMUP_EVENTS + ROUNDS * THROUGHPUT_EVENTS + total);
 
     log('');
     log('                              value        ceiling (same run)');

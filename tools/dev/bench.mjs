@@ -1,4 +1,5 @@
 // `npm run bench <name>`: installs what is missing, then runs bench/<name>/run.mjs (extra arguments are passed on).
+// BENCH_SMOKE=1 (tiny counts, the check of the result only) installs no baseline: only what the services need.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -19,6 +20,6 @@ if (!name || !available.includes(name)) {
   );
 }
 
-await bootstrap('bench');
+await bootstrap(process.env.BENCH_SMOKE === '1' ? 'bench-smoke' : 'bench');
 process.on('SIGINT', () => undefined);
 process.exit(await run(process.execPath, [path.join(benchDir, name, 'run.mjs'), ...args]));

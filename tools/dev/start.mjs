@@ -100,7 +100,12 @@ function startProcess(name, command, commandArgs, { env = {}, ipc = false } = {}
   const child = spawn(command, commandArgs, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', fd, fd, ...(ipc ? ['ipc'] : [])],
+    stdio: /** @type {import('node:child_process').StdioOptions} */ ([
+      'ignore',
+      fd,
+      fd,
+      ...(ipc ? ['ipc'] : []),
+    ]),
     detached: true,
   });
   fs.closeSync(fd);
@@ -212,7 +217,9 @@ async function abort(message, entry) {
 function portTaken(port) {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', (err) => resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'));
+    server.once('error', (/** @type {NodeJS.ErrnoException} */ err) =>
+      resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'),
+    );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
   });
 }
@@ -350,7 +357,7 @@ function startPostgres(password) {
       : `reusing Postgres data in ${rel(dataDir)}`,
   );
   let state = 'starting';
-  entry.child.on('message', (message) => {
+  entry.child.on('message', (/** @type {{ ready?: boolean, error?: string }} */ message) => {
     if (message?.ready) state = 'ready';
     if (message?.error) state = 'failed';
   });

@@ -58,32 +58,36 @@ export function findUnstorable(
   limits: JsonShapeLimits = { maxDepth: Number.POSITIVE_INFINITY, maxEntries: Number.POSITIVE_INFINITY },
   rootPath = '',
 ): StorableProblem | undefined {
-  // Paths are built only for the problem found: the walk runs on every event of the ingest hot path.
-  const stack: WalkNode[] = [{ value, parent: undefined, key: rootPath, depth: 0 }];
+  const root: WalkNode = { value, parent: undefined, key: rootPath, depth: 0 };
+  const rootProblem = nodeProblem(value, 0, limits);
+  if (rootProblem) return { path: pathOf(root), message: rootProblem };
+  // Only containers are pushed, and paths are built only for the problem found: this runs on every
+  // event of the ingest hot path.
+  const stack: WalkNode[] = typeof value === 'object' && value !== null ? [root] : [];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    const problem = nodeProblem(node.value, node.depth, limits);
-    if (problem) return { path: pathOf(node), message: problem };
-    const container = node.value;
-    if (typeof container !== 'object' || container === null) continue;
-    if (Array.isArray(container)) {
-      for (let i = container.length - 1; i >= 0; i--) {
-        stack.push({ value: container[i] as unknown, parent: node, key: i, depth: node.depth + 1 });
+    const container = node.value as Record<string, unknown> | unknown[];
+    const isArray = Array.isArray(container);
+    const keys = isArray ? undefined : Object.keys(container);
+    const length = isArray ? container.length : keys!.length;
+    for (let i = 0; i < length; i++) {
+      const key = isArray ? i : keys![i];
+      if (typeof key === 'string') {
+        const keyProblem = key === '__proto__' ? 'the key __proto__ is not accepted' : textProblem(key);
+        if (keyProblem) return { path: childPath(node, shownKey(key)), message: `key ${keyProblem}` };
       }
-      continue;
-    }
-    for (const key of Object.keys(container)) {
-      const keyProblem = key === '__proto__' ? 'the key __proto__ is not accepted' : textProblem(key);
-      if (keyProblem) {
-        return {
-          path: pathOf({ value: undefined, parent: node, key: shownKey(key), depth: 0 }),
-          message: `key ${keyProblem}`,
-        };
+      const child = isArray ? container[i] : container[key as string];
+      const problem = nodeProblem(child, node.depth + 1, limits);
+      if (problem) return { path: childPath(node, key), message: problem };
+      if (typeof child === 'object' && child !== null) {
+        stack.push({ value: child, parent: node, key, depth: node.depth + 1 });
       }
-      const child = (container as Record<string, unknown>)[key];
-      stack.push({ value: child, parent: node, key, depth: node.depth + 1 });
     }
   }
   return undefined;
+}
+
+function childPath(parent: WalkNode, key: string | number): string {
+  return pathOf({ value: undefined, parent, key, depth: parent.depth + 1 });
 }
 
 interface WalkNode {

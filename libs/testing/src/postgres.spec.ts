@@ -35,4 +35,24 @@ describe('startPostgres', () => {
     }
     expect(fs.existsSync(pg.dataDir)).toBe(false);
   });
+
+  it.each([
+    [{}, 'off'],
+    [{ durable: true }, 'on'],
+  ])('runs with fsync, synchronous_commit and full_page_writes %p -> %s', async (options, expected) => {
+    const pg = await startPostgres(options);
+    try {
+      const client = new Client({ connectionString: pg.adminUrl });
+      await client.connect();
+      const settings: string[] = [];
+      for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) {
+        const { rows } = await client.query<{ value: string }>('SELECT current_setting($1) AS value', [name]);
+        settings.push(rows[0].value);
+      }
+      await client.end();
+      expect(settings).toEqual([expected, expected, expected]);
+    } finally {
+      await pg.stop();
+    }
+  });
 });

@@ -16,8 +16,13 @@ export interface PostgresOptions {
   dataDir?: string;
   /** Port on 127.0.0.1; a free one by default. */
   port?: number;
-  /** Keep the data dir on stop() (default false: it is deleted, and the server runs with fsync off). */
+  /** Keep the data dir on stop() (default false: it is deleted). */
   persistent?: boolean;
+  /**
+   * Run with production durability: fsync, synchronous_commit and full_page_writes on (default: as `persistent`).
+   * Tests throw their data away and keep them off for speed; benchmarks must pay what production pays.
+   */
+  durable?: boolean;
 }
 
 export interface PostgresHandle {
@@ -79,6 +84,7 @@ interface HelperMessage {
  */
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresHandle> {
   const persistent = options.persistent ?? false;
+  const durable = options.durable ?? persistent;
   let ownedParent: string | undefined;
   let dataDir: string;
   if (options.dataDir) {
@@ -104,7 +110,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   for (let attempt = 1; ; attempt++) {
     const initialise = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
     try {
-      child = await launchHelper({ dataDir, port, password, persistent, initialise }, log);
+      child = await launchHelper({ dataDir, port, password, persistent, durable, initialise }, log);
       break;
     } catch (err) {
       const bindFailure = /could not (bind|create any TCP\/IP sockets)/i.test(log.text());
@@ -149,6 +155,7 @@ interface LaunchOptions {
   port: number;
   password: string;
   persistent: boolean;
+  durable: boolean;
   initialise: boolean;
 }
 
@@ -172,7 +179,7 @@ async function launchHelper(launch: LaunchOptions, log: LineBuffer): Promise<Chi
       'unix_socket_directories=',
       '-c',
       'max_connections=300',
-      ...(launch.persistent
+      ...(launch.durable
         ? []
         : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],

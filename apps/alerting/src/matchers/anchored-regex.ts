@@ -40,5 +40,28 @@ export function compileAnchoredRegex(pattern: string): AnchoredRegex {
     );
   }
   // test(), not testExact(): like Go's MatchString on the wrapped pattern, `a)|(b` stays a search.
-  return { test: (value) => re.test(value) };
+  return { test: memoized((value) => re.test(value)) };
+}
+
+/** Label values a matcher remembers its answer for (they repeat: services, instances, severities). */
+const MEMO_ENTRIES = 1024;
+const MEMO_VALUE_CHARS = 256;
+
+/**
+ * RE2JS matches in linear time but costs about ten times JavaScript's RegExp on short values; a
+ * matcher sees the same few label values over and over, so short values' answers are kept (bounded,
+ * emptied when full).
+ */
+function memoized(test: (value: string) => boolean): (value: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (value) => {
+    if (value.length > MEMO_VALUE_CHARS) return test(value);
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = test(value);
+      if (answers.size >= MEMO_ENTRIES) answers.clear();
+      answers.set(value, answer);
+    }
+    return answer;
+  };
 }

@@ -101,6 +101,26 @@ describe('ApiKeyVerifier', () => {
     expect(scrypts.mock.calls.map(([, hash]) => hash)).toEqual([old.hash, old.hash]);
   });
 
+  it('hashes a key once for a burst of requests carrying it, however long the hash takes', async () => {
+    let release = () => undefined as void;
+    const slow = jest.fn(
+      (token: string, hash: ApiKeyHash) =>
+        new Promise<boolean>((resolve) => (release = () => resolve(apiKeyMatches(token, hash)))),
+    );
+    const verifier = new ApiKeyVerifier([old], {
+      matches: slow,
+      concurrency: 1,
+      maxWaitMs: 20,
+      clientFailureBurst: 1,
+    });
+    const burst = Array.from({ length: 8 }, () => verifier.verify('old-key-0123456789', '10.0.0.1'));
+    // Well past maxWaitMs: before, the seven others waited for a slot and were turned away (429).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    expect((await Promise.all(burst)).map((key) => key?.name)).toEqual(Array(8).fill('prometheus-2025'));
+    expect(slow).toHaveBeenCalledTimes(1);
+  });
+
   it('turns away a token that cannot start hashing within maxWaitMs instead of letting it wait', async () => {
     let release = () => undefined as void;
     const held = new Promise<boolean>((resolve) => (release = () => resolve(false)));

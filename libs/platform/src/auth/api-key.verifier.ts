@@ -69,6 +69,8 @@ interface Waiter {
 export class ApiKeyVerifier {
   private readonly verified = new Map<string, ApiKeyEntry>();
   private readonly rejected = new Map<string, number>();
+  /** Tokens being hashed now, by digest: the same token arriving meanwhile waits for that answer. */
+  private readonly hashing = new Map<string, Promise<ApiKeyEntry | null>>();
   /** First in, first admitted (a Set keeps insertion order and lets a timed-out waiter leave). */
   private readonly waiting = new Set<Waiter>();
   private running = 0;
@@ -123,6 +125,25 @@ export class ApiKeyVerifier {
     if (candidates.length === 0) return null;
     const rejectedUntil = this.rejected.get(digest);
     if (rejectedUntil !== undefined && rejectedUntil > this.now()) return null;
+    // A burst of requests with one key not yet verified (a client's first seconds, after a restart)
+    // hashes it once: the others neither queue for a slot nor spend their client's budget.
+    const pending = this.hashing.get(digest);
+    if (pending) return pending;
+    const answer = this.hash(token, digest, candidates, client);
+    this.hashing.set(digest, answer);
+    try {
+      return await answer;
+    } finally {
+      this.hashing.delete(digest);
+    }
+  }
+
+  private async hash(
+    token: string,
+    digest: string,
+    candidates: readonly ApiKeyEntry[],
+    client: string | undefined,
+  ): Promise<ApiKeyEntry | null> {
     this.chargeClient(client);
     let found: ApiKeyEntry | null;
     try {
