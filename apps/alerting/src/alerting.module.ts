@@ -4,10 +4,10 @@ import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometh
 import { PlatformModule } from '@vigil/platform';
 
 import { AlertExpiryJob } from './alerts/alert-expiry.job';
-import { AlertRepository } from './alerts/alert.repository';
-import { AlertPipeline } from './alerts/alert-pipeline';
+import { AlertRepository } from './model/alert.repository';
+import { AlertPipeline } from './intake/alert-pipeline';
 import { AlertService } from './alerts/alert.service';
-import { pipelinedPoolSize } from './alerts/prepared-transaction';
+import { pipelinedPoolSize } from './model/prepared-transaction';
 import { AlertsController } from './api/alerts.controller';
 import { PostAlertsRoute } from './api/post-alerts.route';
 import { SilencesController } from './api/silences.controller';
@@ -22,8 +22,8 @@ import { AlertGroupRepository } from './grouping/alert-group.repository';
 import { GroupMembership } from './grouping/group-membership';
 import { GroupNotifier } from './grouping/group-notifier';
 import { AuditPublisher } from './incidents/audit-publisher';
-import { EpisodeRecorder } from './incidents/episode-recorder';
-import { EpisodeRepository } from './incidents/episode.repository';
+import { EpisodeRecorder } from './episodes/episode-recorder';
+import { EpisodeRepository } from './episodes/episode.repository';
 import { EscalationService } from './incidents/escalation.service';
 import { IncidentService } from './incidents/incident.service';
 import { IncidentsController } from './incidents/incidents.controller';

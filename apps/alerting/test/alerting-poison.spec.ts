@@ -5,8 +5,8 @@ import { Client } from 'pg';
 import { hashApiKey } from '@vigil/platform';
 import { startWebhookSink, waitFor, type WebhookSink } from '@vigil/testing';
 
-import type { IncomingAlert } from '../src/alerts/alert';
-import { fingerprintOf } from '../src/alerts/fingerprint';
+import type { IncomingAlert } from '../src/model/alert';
+import { fingerprintOf } from '../src/model/fingerprint';
 import { AlertIntake } from '../src/intake/alert-intake';
 import {
   api,

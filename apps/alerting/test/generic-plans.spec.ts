@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 
-import { AlertRepository } from '../src/alerts/alert.repository';
-import type { Transaction } from '../src/alerts/prepared-transaction';
+import { AlertRepository } from '../src/model/alert.repository';
+import type { Transaction } from '../src/model/prepared-transaction';
 import { NotificationRepository } from '../src/delivery/notification.repository';
 import { AlertGroupRepository } from '../src/grouping/alert-group.repository';
-import { EpisodeRepository } from '../src/incidents/episode.repository';
+import { EpisodeRepository } from '../src/episodes/episode.repository';
 import { AlertIntakeRepository } from '../src/intake/alert-intake.repository';
 import { SilenceRepository } from '../src/silences/silence.repository';
 import { startAlerting, type AlertingHarness } from './alerting-harness';

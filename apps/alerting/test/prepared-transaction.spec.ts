@@ -5,11 +5,7 @@ import { testDatabaseUrl } from '@vigil/testing';
 
 import { typeormPoolSize } from '@vigil/platform';
 
-import {
-  pipelinedPoolSize,
-  PreparedTransactions,
-  type Transaction,
-} from '../src/alerts/prepared-transaction';
+import { pipelinedPoolSize, PreparedTransactions, type Transaction } from '../src/model/prepared-transaction';
 
 /**
  * The alert pipeline's transactions pipeline their statements (pg's pipeline mode): what a caller

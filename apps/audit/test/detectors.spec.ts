@@ -24,7 +24,7 @@ import {
   tempDir,
 } from '@vigil/testing';
 
-import { DEFAULT_RULES_FILE } from '../src/detect/detector-rules';
+import { DEFAULT_RULES_FILE } from '../src/config/detector-rules';
 import { auditService } from '../src/service';
 import { auditEvent, encode } from './audit-factory';
 

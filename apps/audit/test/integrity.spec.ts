@@ -9,11 +9,11 @@ import { auditEventSubject, type AuditEventV1 } from '@vigil/contracts';
 import { waitFor } from '@vigil/testing';
 
 import { runVerify } from '../src/cli/verify-command';
-import type { AuditCategory } from '../src/integrity/audit-category';
-import { checkpointMessage, keyIdOf } from '../src/integrity/checkpoint-signer';
+import type { AuditCategory } from '../src/model/audit-category';
+import { checkpointMessage, keyIdOf } from '../src/model/checkpoint-signer';
 import { CheckpointService } from '../src/integrity/checkpoint.service';
 import type { VerifyReport } from '../src/integrity/chain-verifier';
-import { recordHash } from '../src/integrity/hash-chain';
+import { recordHash } from '../src/model/hash-chain';
 import { auditEvent, encode, readerHeaders } from './audit-factory';
 import { startAudit, type AuditHarness } from './audit-harness';
 

@@ -9,7 +9,7 @@ import { auditEventSubject } from '@vigil/contracts';
 import { waitFor } from '@vigil/testing';
 
 import { runVerify } from '../src/cli/verify-command';
-import type { AuditCategory } from '../src/integrity/audit-category';
+import type { AuditCategory } from '../src/model/audit-category';
 import type { VerifyReport } from '../src/integrity/chain-verifier';
 import { CheckpointService } from '../src/integrity/checkpoint.service';
 import { auditEvent, encode, readerHeaders } from './audit-factory';

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@vigil/platform';
 
 import { StatusController } from './api/status.controller';
-import { CheckScheduler } from './checks/check-scheduler';
+import { CheckScheduler } from './scheduling/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
 import { PostgresChecker } from './checks/postgres-checker';
@@ -14,7 +14,7 @@ import { probeMetricProviders } from './checks/probe-metrics';
 import type { HealthConfig } from './config/health-config';
 import { CheckHistoryRepository } from './history/check-history.repository';
 import { RetentionJob } from './history/retention.job';
-import { replicaIdProvider } from './leases/replica-id';
+import { replicaIdProvider } from './config/replica-id';
 import { TargetLeaseRepository } from './leases/target-lease.repository';
 import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';

@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const dist = resolve(here, '..', 'dist');
 const { buildWeeklyReport } = require(join(dist, 'report', 'weekly-report.builder.js'));
 const { composeReportEmail, renderArchiveHtml } = require(join(dist, 'report', 'report-email.js'));
-const { customPeriod } = require(join(dist, 'report', 'report-period.js'));
+const { customPeriod } = require(join(dist, 'model', 'report-period.js'));
 
 const out = resolve(here, '..', '..', '..', '.data', 'reporting', 'sample');
 const DAY_MS = 86_400_000;

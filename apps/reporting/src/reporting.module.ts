@@ -13,7 +13,7 @@ import { ReportDelivery } from './delivery/report-delivery';
 import { ReportMailer } from './delivery/report-mailer';
 import { ReportRunRepository } from './delivery/report-run.repository';
 import { REPORTING_MIGRATIONS } from './migrations';
-import { REPORT_RUNS_TOTAL, ReportRunner } from './report/report-runner.service';
+import { REPORT_RUNS_TOTAL, ReportRunner } from './runner/report-runner.service';
 import { ReportDeliveryHealth } from './schedule/report-delivery.health';
 import { ReportScheduler } from './schedule/report-scheduler';
 import { PrometheusClient } from './sources/prometheus.client';

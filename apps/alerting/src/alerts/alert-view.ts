@@ -1,6 +1,6 @@
 import { inhibitedBy, matchRoutes, type Route, type RoutingConfig } from '../routing/routing-config';
 import type { SilenceMatcher } from '../silences/silence';
-import type { StoredAlert } from './alert.repository';
+import type { StoredAlert } from '../model/alert.repository';
 
 /** An alert with what the pipeline makes of it right now: who mutes it and where it goes. */
 export interface AlertView {

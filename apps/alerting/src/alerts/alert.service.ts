@@ -2,14 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { GroupMembership } from '../grouping/group-membership';
 import { GroupNotifier } from '../grouping/group-notifier';
-import { EpisodeRecorder } from '../incidents/episode-recorder';
+import { EpisodeRecorder } from '../episodes/episode-recorder';
 import { AlertIntake } from '../intake/alert-intake';
 import { IntakeApplier } from '../intake/intake-applier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { SilenceService } from '../silences/silence.service';
-import type { AlertSource, IncomingAlert, LabelSet } from './alert';
-import { expire, type AlertChange } from './alert-lifecycle';
-import { AlertRepository } from './alert.repository';
+import type { AlertSource, IncomingAlert, LabelSet } from '../model/alert';
+import { expire, type AlertChange } from '../model/alert-lifecycle';
+import { AlertRepository } from '../model/alert.repository';
 import { viewAlerts, type AlertView } from './alert-view';
 
 const EXPIRY_BATCH = 500;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { findUnstorable, isoDateTime, storableString, textProblem } from '@vigil/contracts';
 
-import type { IncomingAlert, LabelSet } from '../alerts/alert';
+import type { IncomingAlert, LabelSet } from '../model/alert';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Go's zero time, which Go clients send for "not set". */

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { SERVICE_CONFIG } from '@vigil/platform';
 
-import type { AlertState, LabelSet } from '../alerts/alert';
-import type { Transaction } from '../alerts/alert.repository';
+import type { AlertState, LabelSet } from '../model/alert';
+import type { Transaction } from '../model/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import type { Receiver } from '../routing/routing-config';
 import {

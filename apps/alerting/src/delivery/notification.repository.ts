@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 
 import type { SummaryRequestV1 } from '@vigil/contracts';
 
-import type { AlertStatus } from '../alerts/alert';
-import type { Transaction } from '../alerts/alert.repository';
+import type { AlertStatus } from '../model/alert';
+import type { Transaction } from '../model/alert.repository';
 import type { WebhookPayload } from './webhook-payload';
 
 export interface NewNotification {

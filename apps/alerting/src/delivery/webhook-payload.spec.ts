@@ -1,4 +1,4 @@
-import type { AlertState } from '../alerts/alert';
+import type { AlertState } from '../model/alert';
 import { buildWebhookPayload, groupKeyOf } from './webhook-payload';
 
 const alert = (overrides: Partial<AlertState> = {}): AlertState => ({

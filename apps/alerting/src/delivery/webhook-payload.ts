@@ -1,6 +1,6 @@
 import { redact } from '@vigil/redaction';
 
-import type { AlertState, AlertStatus, LabelSet } from '../alerts/alert';
+import type { AlertState, AlertStatus, LabelSet } from '../model/alert';
 
 /** One alert inside an Alertmanager webhook payload. */
 export interface WebhookAlert {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
-import type { AlertState, AlertStatus, LabelSet } from '../alerts/alert';
-import type { Transaction } from '../alerts/alert.repository';
+import type { AlertState, AlertStatus, LabelSet } from '../model/alert';
+import type { Transaction } from '../model/alert.repository';
 
 export interface GroupRef {
   groupKey: string;

@@ -1,4 +1,4 @@
-import type { AlertState } from '../alerts/alert';
+import type { AlertState } from '../model/alert';
 import type { GroupNotification } from '../delivery/notification-outbox';
 import { inhibitedBy, type RoutingConfig } from '../routing/routing-config';
 import type { SilenceMatcher } from '../silences/silence';

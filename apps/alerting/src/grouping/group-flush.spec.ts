@@ -1,4 +1,4 @@
-import type { AlertState } from '../alerts/alert';
+import type { AlertState } from '../model/alert';
 import { decideFlush, type FlushInput } from './group-flush';
 
 const alert = (fingerprint: string, status: 'firing' | 'resolved' = 'firing'): AlertState => ({

@@ -1,4 +1,4 @@
-import type { AlertState } from '../alerts/alert';
+import type { AlertState } from '../model/alert';
 
 /** What one flush of a group found: members that fire (and are not muted) and members resolved. */
 export interface FlushInput {

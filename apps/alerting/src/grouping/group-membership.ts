@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-import type { LabelSet } from '../alerts/alert';
-import type { AlertChange } from '../alerts/alert-lifecycle';
-import type { Transaction } from '../alerts/alert.repository';
+import type { LabelSet } from '../model/alert';
+import type { AlertChange } from '../model/alert-lifecycle';
+import type { Transaction } from '../model/alert.repository';
 import { groupKeyOf, groupLabelsOf, matchRoutes, type RoutingConfig } from '../routing/routing-config';
 import { AlertGroupRepository, type GroupRef, type GroupTimings } from './alert-group.repository';
 

@@ -3,8 +3,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import { CoalescingPoller } from '../scheduling/coalescing-poller';
-import type { AlertState } from '../alerts/alert';
-import { AlertRepository, type Transaction } from '../alerts/alert.repository';
+import type { AlertState } from '../model/alert';
+import { AlertRepository, type Transaction } from '../model/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationOutbox, type GroupNotification } from '../delivery/notification-outbox';
 import type { ClaimedNotification } from '../delivery/notification.repository';

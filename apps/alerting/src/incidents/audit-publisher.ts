@@ -4,7 +4,7 @@ import { auditEventSubject, auditEventV1Schema, type AuditEventV1 } from '@vigil
 import { errorMessage, NatsMessaging } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
-import { EpisodeRepository, type HistoryEntry } from './episode.repository';
+import { EpisodeRepository, type HistoryEntry } from '../episodes/episode.repository';
 
 const POLL_MS = 2000;
 const BATCH = 100;

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 
 import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertRepository } from '../model/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationOutbox } from '../delivery/notification-outbox';
 import { OutboxSender } from '../delivery/outbox.sender';
 import { RoutingConfigService } from '../routing/routing-config.service';
-import { EpisodeRecorder } from './episode-recorder';
-import { EpisodeRepository } from './episode.repository';
+import { EpisodeRecorder } from '../episodes/episode-recorder';
+import { EpisodeRepository } from '../episodes/episode.repository';
 
 const BATCH = 100;
 

@@ -3,9 +3,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
-import type { AlertState } from '../alerts/alert';
-import type { AlertChange } from '../alerts/alert-lifecycle';
-import { AlertRepository, type Transaction } from '../alerts/alert.repository';
+import type { AlertState } from '../model/alert';
+import type { AlertChange } from '../model/alert-lifecycle';
+import { AlertRepository, type Transaction } from '../model/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import { NotificationOutbox } from '../delivery/notification-outbox';
 import { OutboxSender } from '../delivery/outbox.sender';
@@ -15,8 +15,13 @@ import { GroupNotifier } from '../grouping/group-notifier';
 import { IntakeApplier } from '../intake/intake-applier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { AuditPublisher } from './audit-publisher';
-import { EpisodeRecorder, episodeKeyOf } from './episode-recorder';
-import { EpisodeRepository, type Episode, type HistoryEntry, type HistoryQuery } from './episode.repository';
+import { EpisodeRecorder, episodeKeyOf } from '../episodes/episode-recorder';
+import {
+  EpisodeRepository,
+  type Episode,
+  type HistoryEntry,
+  type HistoryQuery,
+} from '../episodes/episode.repository';
 
 export type IncidentAction = 'acknowledge' | 'resolve' | 'false_positive';
 

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { isoDateTimeSchema } from '@vigil/contracts';
 import { AnyApiKey, RequireScope } from '@vigil/platform';
 
-import type { Episode, HistoryEntry } from './episode.repository';
+import type { Episode, HistoryEntry } from '../episodes/episode.repository';
 import {
   AlertNotFiringError,
   AlertNotFoundError,

@@ -14,7 +14,7 @@ import {
   SERVICE_CONFIG,
 } from '@vigil/platform';
 
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertRepository } from '../model/alert.repository';
 import { AlertService } from '../alerts/alert.service';
 import type { AlertingConfig } from '../config/alerting-config';
 import { translateAlertMessage } from './alert-event.translator';

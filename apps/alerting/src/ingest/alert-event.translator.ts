@@ -6,7 +6,7 @@ import {
   findUnstorable,
 } from '@vigil/contracts';
 
-import type { IncomingAlert } from '../alerts/alert';
+import type { IncomingAlert } from '../model/alert';
 import { errorMessage } from '@vigil/platform';
 
 export type TranslationResult =

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { AlertSource, LabelSet } from '../alerts/alert';
-import { ALERT_WRITERS_LOCK, type Transaction } from '../alerts/alert.repository';
+import type { AlertSource, LabelSet } from '../model/alert';
+import { ALERT_WRITERS_LOCK, type Transaction } from '../model/alert.repository';
 import type { GroupRef } from '../grouping/alert-group.repository';
 import { SILENCES_IN_FORCE_SIGNATURE } from '../silences/silence.repository';
 

@@ -4,8 +4,8 @@ import type { Counter } from 'prom-client';
 
 import { redact } from '@vigil/redaction';
 
-import type { AlertSource, IncomingAlert } from '../alerts/alert';
-import { fingerprintOf } from '../alerts/fingerprint';
+import type { AlertSource, IncomingAlert } from '../model/alert';
+import { fingerprintOf } from '../model/fingerprint';
 import {
   AlertIntakeRepository,
   type IntakeAlert,

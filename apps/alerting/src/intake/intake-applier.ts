@@ -4,9 +4,9 @@ import type { Counter } from 'prom-client';
 
 import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
-import type { IncomingAlert } from '../alerts/alert';
-import { AlertPipeline, type AppliedAlert, type ReceivedAlert } from '../alerts/alert-pipeline';
-import { AlertRepository, type StoredAlert, type Transaction } from '../alerts/alert.repository';
+import type { IncomingAlert } from '../model/alert';
+import { AlertPipeline, type AppliedAlert, type ReceivedAlert } from './alert-pipeline';
+import { AlertRepository, type StoredAlert, type Transaction } from '../model/alert.repository';
 import type { AlertingConfig } from '../config/alerting-config';
 import type { ClaimedNotification } from '../delivery/notification.repository';
 import { OutboxSender } from '../delivery/outbox.sender';

@@ -1,4 +1,4 @@
-import type { LabelSet } from '../alerts/alert';
+import type { LabelSet } from '../model/alert';
 import { formatMatcher, matchesAll, type CompiledMatcher } from '../matchers/label-matcher';
 
 /** `group_by: ['...']`: every label is a group label (each distinct alert is its own group). */

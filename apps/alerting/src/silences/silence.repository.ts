@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { Transaction } from '../alerts/alert.repository';
+import type { Transaction } from '../model/alert.repository';
 import type { LabelMatcher } from '../matchers/label-matcher';
 import type { Silence } from './silence';
 

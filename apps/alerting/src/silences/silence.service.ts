@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import { redact } from '@vigil/redaction';
 
-import type { Transaction } from '../alerts/alert.repository';
+import type { Transaction } from '../model/alert.repository';
 
 import {
   compileMatcher,

@@ -1,4 +1,4 @@
-import type { LabelSet } from '../alerts/alert';
+import type { LabelSet } from '../model/alert';
 import {
   compileMatcher,
   formatMatcher,

@@ -8,9 +8,9 @@ import {
 } from '@vigil/contracts';
 import { NatsMessaging } from '@vigil/platform';
 
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertRepository } from '../model/alert.repository';
 import { NotificationRepository } from '../delivery/notification.repository';
-import { EpisodeRepository } from '../incidents/episode.repository';
+import { EpisodeRepository } from '../episodes/episode.repository';
 import { TopAlertsRepository } from './top-alerts.repository';
 
 const TOP_NOISY = 10;

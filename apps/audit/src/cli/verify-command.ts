@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 
 import type { AuditCliConfig } from '../config/cli-config';
-import { keyIdOf, parsePublicKey, signingKey } from '../integrity/checkpoint-signer';
+import { keyIdOf, parsePublicKey, signingKey } from '../model/checkpoint-signer';
 import { verifyChains, type VerifyReport } from '../integrity/chain-verifier';
 import { chainSnapshotFromPg } from '../storage/chain-snapshot';
 import { errorMessage } from '@vigil/platform';

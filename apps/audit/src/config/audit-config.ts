@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 import { errorMessage, platformConfigSchema } from '@vigil/platform';
 
-import { DEFAULT_RULES_FILE, loadDetectorRules } from '../detect/detector-rules';
-import { parsePrivateKey } from '../integrity/checkpoint-signer';
+import { DEFAULT_RULES_FILE, loadDetectorRules } from './detector-rules';
+import { parsePrivateKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
 
 const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];

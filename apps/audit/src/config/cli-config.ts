@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { ConfigError } from '@vigil/platform';
 
-import { parsePrivateKey, parsePublicKey } from '../integrity/checkpoint-signer';
+import { parsePrivateKey, parsePublicKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
 
 /** What the audit CLIs read: the database, the checkpoint key(s) and NATS (DLQ replay). */

@@ -8,8 +8,8 @@ import { NatsMessaging, SERVICE_CONFIG } from '@vigil/platform';
 import type { AuditConfig } from '../config/audit-config';
 import { AuditIngestService } from '../ingest/audit-ingest.service';
 import type { AppendedEvent } from '../storage/audit-event.repository';
-import { DetectionRepository } from '../storage/detection.repository';
-import { loadDetectorRules, type DetectorRule } from './detector-rules';
+import { DetectionRepository } from './detection.repository';
+import { loadDetectorRules, type DetectorRule } from '../config/detector-rules';
 import { alertOf, detect, detectAccessRate, type Detection } from './detectors';
 
 export const AUDIT_DETECTIONS = 'audit_detections_total';

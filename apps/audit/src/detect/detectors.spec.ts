@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { alertEventV1Schema, type AuditEventV1 } from '@vigil/contracts';
 import { tempDir } from '@vigil/testing';
 
-import { DEFAULT_RULES_FILE, loadDetectorRules, type DetectorRule } from './detector-rules';
+import { DEFAULT_RULES_FILE, loadDetectorRules, type DetectorRule } from '../config/detector-rules';
 import { alertOf, detect, detectAccessRate } from './detectors';
 
 const rules = loadDetectorRules(DEFAULT_RULES_FILE);

@@ -1,6 +1,6 @@
 import type { AlertEventV1, AuditEventV1, Severity } from '@vigil/contracts';
 
-import type { DetectorRule } from './detector-rules';
+import type { DetectorRule } from '../config/detector-rules';
 
 export interface Detection {
   rule: string;

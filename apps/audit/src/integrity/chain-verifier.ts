@@ -4,9 +4,9 @@ import type { KeyObject } from 'node:crypto';
 
 import type { AuditChainStore, CheckpointRow } from '../storage/audit-chain.store';
 import type { ChainSnapshot } from '../storage/chain-snapshot';
-import { AUDIT_CATEGORIES, type AuditCategory } from './audit-category';
-import { checkpointSignatureValid } from './checkpoint-signer';
-import { GENESIS_HASH, indexedColumns, recordHash } from './hash-chain';
+import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
+import { checkpointSignatureValid } from '../model/checkpoint-signer';
+import { GENESIS_HASH, indexedColumns, recordHash } from '../model/hash-chain';
 
 const PAGE = 2000;
 

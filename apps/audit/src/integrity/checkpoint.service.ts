@@ -8,8 +8,8 @@ import type { AuditConfig } from '../config/audit-config';
 import { AuditChainStore, type ChainHead } from '../storage/audit-chain.store';
 import { chainSnapshotFromDataSource, type ChainSnapshot } from '../storage/chain-snapshot';
 import { sqlFromDataSource } from '../storage/sql';
-import type { AuditCategory } from './audit-category';
-import { signCheckpoint, type CheckpointSigningKey } from './checkpoint-signer';
+import type { AuditCategory } from '../model/audit-category';
+import { signCheckpoint, type CheckpointSigningKey } from '../model/checkpoint-signer';
 import { verifyChains, verifyChainsWithin, type VerifyRange, type VerifyReport } from './chain-verifier';
 import { CHECKPOINT_SIGNING_KEY, TRUSTED_CHECKPOINT_KEYS } from './signing-key.provider';
 

@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
-import { signingKey, type CheckpointSigningKey } from './checkpoint-signer';
+import { signingKey, type CheckpointSigningKey } from '../model/checkpoint-signer';
 
 export const CHECKPOINT_SIGNING_KEY = Symbol('CHECKPOINT_SIGNING_KEY');
 export const TRUSTED_CHECKPOINT_KEYS = Symbol('TRUSTED_CHECKPOINT_KEYS');

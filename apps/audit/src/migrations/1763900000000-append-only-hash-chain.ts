@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import type { AuditEventV1 } from '@vigil/contracts';
 
-import { AUDIT_CATEGORIES, categoryOf } from '../integrity/audit-category';
-import { GENESIS_HASH, indexedColumns, recordHash } from '../integrity/hash-chain';
+import { AUDIT_CATEGORIES, categoryOf } from '../model/audit-category';
+import { GENESIS_HASH, indexedColumns, recordHash } from '../model/hash-chain';
 
 const LEGACY_CHUNK = 1000;
 

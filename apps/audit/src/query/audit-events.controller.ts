@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { RequireScope } from '@vigil/platform';
 
-import { AuditQueryRepository } from '../storage/audit-query.repository';
+import { AuditQueryRepository } from './audit-query.repository';
 import { auditQuerySchema, decodeCursor, encodeCursor } from './audit-query';
 
 function badRequest(error: z.ZodError, input: unknown): BadRequestException {

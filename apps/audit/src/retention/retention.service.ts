@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
-import { AUDIT_CATEGORIES, type AuditCategory } from '../integrity/audit-category';
+import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { CheckpointService } from '../integrity/checkpoint.service';
 import { RetentionRepository } from '../storage/retention.repository';
 

@@ -1,6 +1,6 @@
 import type { AuditEventV1 } from '@vigil/contracts';
 
-import type { AuditCategory } from '../integrity/audit-category';
+import type { AuditCategory } from '../model/audit-category';
 import type { Sql } from './sql';
 
 export interface ChainRow {

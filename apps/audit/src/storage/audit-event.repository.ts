@@ -4,9 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuditEventV1, SummaryRequestV1 } from '@vigil/contracts';
 import { databaseReachable } from '@vigil/platform';
 
-import { categoryOf, type AuditCategory } from '../integrity/audit-category';
-import { canonicalJson } from '../integrity/canonical-json';
-import { GENESIS_HASH, indexedColumns, linkHash } from '../integrity/hash-chain';
+import { categoryOf, type AuditCategory } from '../model/audit-category';
+import { canonicalJson } from '../model/canonical-json';
+import { GENESIS_HASH, indexedColumns, linkHash } from '../model/hash-chain';
 
 interface PreparedEvent {
   event: AuditEventV1;

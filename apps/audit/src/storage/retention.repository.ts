@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { AuditCategory } from '../integrity/audit-category';
+import type { AuditCategory } from '../model/audit-category';
 
 export interface MonthlyPartition {
   name: string;

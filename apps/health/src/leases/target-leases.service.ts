@@ -4,7 +4,7 @@ import { redactString } from '@vigil/redaction';
 
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
-import { REPLICA_ID } from './replica-id';
+import { REPLICA_ID } from '../config/replica-id';
 import { TargetLeaseRepository } from './target-lease.repository';
 import { errorMessage } from '@vigil/platform';
 

@@ -13,7 +13,7 @@ import { redactString } from '@vigil/redaction';
 import type { CheckResult } from '../checks/check-result';
 import { CheckHistoryRepository } from '../history/check-history.repository';
 import type { TargetDefinition } from '../targets/target-definition';
-import { REPLICA_ID } from '../leases/replica-id';
+import { REPLICA_ID } from '../config/replica-id';
 import { HEALTH_TARGETS } from '../targets/targets.tokens';
 import { applyCheck, initialTargetState, type TargetState, type Transition } from './target-state-machine';
 import { TargetStateRepository } from './target-state.repository';

@@ -23,8 +23,8 @@ import { PdfRenderer } from '../archive/pdf-renderer';
 import { ReportDefinitions, type ReportDefinition } from '../definitions/report-definitions';
 import { ReportRunRepository, type ReportRun } from '../delivery/report-run.repository';
 import { renderArchiveHtml } from '../report/report-email';
-import { parsePeriod, previousPeriod, type ReportPeriod } from '../report/report-period';
-import { ReportRunner, WEEKLY_REPORT, type ReportRunOutcome } from '../report/report-runner.service';
+import { parsePeriod, previousPeriod, type ReportPeriod } from '../model/report-period';
+import { ReportRunner, WEEKLY_REPORT, type ReportRunOutcome } from '../runner/report-runner.service';
 import {
   periodOf,
   unsupportedBodyType,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { isoDateTimeSchema } from '@vigil/contracts';
 
-import { customPeriod, previousIsoWeek, type ReportPeriod } from '../report/report-period';
+import { customPeriod, previousIsoWeek, type ReportPeriod } from '../model/report-period';
 
 /** Body of POST /reports/weekly: both bounds or neither (then the previous ISO week in the report's time zone). */
 export const weeklyReportBodySchema = z

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import { Resvg } from '@resvg/resvg-js';
 
-import type { ReportChart } from '../report/report-document';
+import type { ReportChart } from '../model/report-document';
 import { chartSvg } from './svg-chart';
 
 /**

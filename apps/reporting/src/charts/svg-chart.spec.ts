@@ -1,4 +1,4 @@
-import type { ReportChart } from '../report/report-document';
+import type { ReportChart } from '../model/report-document';
 import { renderChartPng } from './chart-renderer';
 import { chartSvg } from './svg-chart';
 

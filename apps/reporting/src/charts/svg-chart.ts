@@ -1,4 +1,4 @@
-import type { ReportChart } from '../report/report-document';
+import type { ReportChart } from '../model/report-document';
 
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 260;

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { ReportingConfig } from '../config/reporting-config';
-import type { ReportPeriod } from '../report/report-period';
+import type { ReportPeriod } from '../model/report-period';
 import { ReportRunRepository, type ReportRun, type ReportRunStatus } from './report-run.repository';
 
 export type ClaimResult =

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-import type { ReportDocument } from '../report/report-document';
+import type { ReportDocument } from '../model/report-document';
 
 export type ReportRunStatus = 'claimed' | 'sent' | 'failed';
 

@@ -1,4 +1,10 @@
-import type { ReportChart, ReportDocument, ReportFact, ReportSection, ReportTable } from './report-document';
+import type {
+  ReportChart,
+  ReportDocument,
+  ReportFact,
+  ReportSection,
+  ReportTable,
+} from '../model/report-document';
 
 /** Where an `<img>` finds a chart: `cid:<id>` in the e-mail, a data: URI in the archive. */
 export type ChartSource = (chart: ReportChart) => string;

@@ -1,7 +1,7 @@
 import { redactString } from '@vigil/redaction';
 
 import { renderChartPng } from '../charts/chart-renderer';
-import type { ReportChart, ReportDocument } from './report-document';
+import type { ReportChart, ReportDocument } from '../model/report-document';
 import { renderHtml } from './html-renderer';
 import { renderText } from './text-renderer';
 

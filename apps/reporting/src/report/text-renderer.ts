@@ -1,4 +1,4 @@
-import type { ReportDocument, ReportFact, ReportSection, ReportTable } from './report-document';
+import type { ReportDocument, ReportFact, ReportSection, ReportTable } from '../model/report-document';
 
 /** The plain-text part: aligned label/value lines and ASCII tables, readable in any client. */
 export function renderText(document: ReportDocument): string {

@@ -4,8 +4,14 @@ import { redact } from '@vigil/redaction';
 import type { SourceResult } from '../sources/source-result';
 import type { WeeklySources } from '../sources/summary.client';
 import type { TrafficSummary } from '../sources/traffic.source';
-import type { ReportChart, ReportDocument, ReportFact, ReportSection, ReportTable } from './report-document';
-import type { ReportPeriod } from './report-period';
+import type {
+  ReportChart,
+  ReportDocument,
+  ReportFact,
+  ReportSection,
+  ReportTable,
+} from '../model/report-document';
+import type { ReportPeriod } from '../model/report-period';
 
 /** Rows shown in a "top N" table; the rest are summed into one "other" row. */
 const TOP_ACTIONS = 10;

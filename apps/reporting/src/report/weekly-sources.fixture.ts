@@ -1,5 +1,5 @@
 import type { WeeklySources } from '../sources/summary.client';
-import { customPeriod } from './report-period';
+import { customPeriod } from '../model/report-period';
 
 const DAY_MS = 86_400_000;
 

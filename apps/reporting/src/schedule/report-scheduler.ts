@@ -8,8 +8,8 @@ import { redactString } from '@vigil/redaction';
 import type { ReportingConfig } from '../config/reporting-config';
 import { ReportDefinitions, type ReportDefinition } from '../definitions/report-definitions';
 import { ReportRunRepository } from '../delivery/report-run.repository';
-import { periodStarting, previousPeriod } from '../report/report-period';
-import { ReportRunner } from '../report/report-runner.service';
+import { periodStarting, previousPeriod } from '../model/report-period';
+import { ReportRunner } from '../runner/report-runner.service';
 
 const STALE_SWEEP_BATCH = 10;
 

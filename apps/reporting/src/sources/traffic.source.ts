@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@vigil/platform';
 
 import type { ReportingConfig } from '../config/reporting-config';
-import { daysOf, precedingPeriod, type ReportPeriod } from '../report/report-period';
+import { daysOf, precedingPeriod, type ReportPeriod } from '../model/report-period';
 import { PrometheusClient } from './prometheus.client';
 import type { SourceResult } from './source-result';
 import { describeFailure } from './summary.client';

@@ -3,10 +3,10 @@ import type { Gauge } from 'prom-client';
 import type { HealthConfig } from '../config/health-config';
 import type { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
-import type { CheckResult } from './check-result';
+import type { CheckResult } from '../checks/check-result';
 import { CheckScheduler } from './check-scheduler';
 import type { TargetLeases } from '../leases/target-leases.service';
-import type { TargetChecker } from './target-checker';
+import type { TargetChecker } from '../checks/target-checker';
 
 const gauge = { set: () => undefined } as unknown as Gauge<string>;
 

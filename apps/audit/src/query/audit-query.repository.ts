@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 
 import type { AuditEventV1 } from '@vigil/contracts';
 
-import type { AuditCategory } from '../integrity/audit-category';
-import type { AuditQuery, PageCursor } from '../query/audit-query';
+import type { AuditCategory } from '../model/audit-category';
+import type { AuditQuery, PageCursor } from './audit-query';
 
 export interface ListedAuditEvent {
   event: AuditEventV1;

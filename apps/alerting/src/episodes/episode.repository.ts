@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { LabelSet } from '../alerts/alert';
-import type { Transaction } from '../alerts/alert.repository';
+import type { LabelSet } from '../model/alert';
+import type { Transaction } from '../model/alert.repository';
 
 export type HistoryEvent =
   'fired' | 'resolved' | 'acknowledged' | 'resolved_manually' | 'false_positive' | 'escalated';

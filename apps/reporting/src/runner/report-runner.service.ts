@@ -12,10 +12,10 @@ import { ReportDelivery } from '../delivery/report-delivery';
 import { ReportRunRepository, type ReportRun } from '../delivery/report-run.repository';
 import { SummaryClient } from '../sources/summary.client';
 import { TrafficSource } from '../sources/traffic.source';
-import type { ReportDocument } from './report-document';
-import { composeReportEmail, renderArchiveHtml } from './report-email';
-import type { ReportPeriod } from './report-period';
-import { buildWeeklyReport } from './weekly-report.builder';
+import type { ReportDocument } from '../model/report-document';
+import { composeReportEmail, renderArchiveHtml } from '../report/report-email';
+import type { ReportPeriod } from '../model/report-period';
+import { buildWeeklyReport } from '../report/weekly-report.builder';
 
 export const WEEKLY_REPORT = 'weekly';
 export const REPORT_RUNS_TOTAL = 'report_runs_total';

@@ -10,14 +10,14 @@ import { TargetLeases } from '../leases/target-leases.service';
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import { HEALTH_TARGETS } from '../targets/targets.tokens';
-import { HTTP_PHASES } from './check-result';
+import { HTTP_PHASES } from '../checks/check-result';
 import {
   PROBE_DURATION_SECONDS,
   PROBE_HTTP_DURATION_SECONDS,
   PROBE_HTTP_STATUS_CODE,
   PROBE_SUCCESS,
-} from './probe-metrics';
-import { TargetChecker } from './target-checker';
+} from '../checks/probe-metrics';
+import { TargetChecker } from '../checks/target-checker';
 
 /** The first check of a target starts at a random point within this (or its interval, if shorter). */
 const MAX_START_SPREAD_MS = 5000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { Detection } from '../detect/detectors';
+import type { Detection } from './detectors';
 
 /** SQL of audit_detections and the access counts the rate rule needs; no rule lives here. */
 @Injectable()

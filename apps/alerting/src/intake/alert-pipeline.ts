@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import { GroupMembership } from '../grouping/group-membership';
-import { EpisodeRecorder } from '../incidents/episode-recorder';
+import { EpisodeRecorder } from '../episodes/episode-recorder';
 import type { RoutingConfig } from '../routing/routing-config';
-import type { AlertSource, AlertState, IncomingAlert } from './alert';
-import { applyIncoming, type AlertChange } from './alert-lifecycle';
-import { AlertRepository, type StoredAlert, type Transaction } from './alert.repository';
+import type { AlertSource, AlertState, IncomingAlert } from '../model/alert';
+import { applyIncoming, type AlertChange } from '../model/alert-lifecycle';
+import { AlertRepository, type StoredAlert, type Transaction } from '../model/alert.repository';
 
 /** An alert taken from the intake journal: fingerprinted and redacted when it was accepted. */
 export interface ReceivedAlert {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
-import type { AlertState } from '../alerts/alert';
-import type { AlertChange } from '../alerts/alert-lifecycle';
-import type { Transaction } from '../alerts/alert.repository';
+import type { AlertState } from '../model/alert';
+import type { AlertChange } from '../model/alert-lifecycle';
+import type { Transaction } from '../model/alert.repository';
 import { matchesAll } from '../matchers/label-matcher';
 import type { RoutingConfig } from '../routing/routing-config';
 import { EpisodeRepository, type HistoryEvent, type NewHistoryEntry } from './episode.repository';
