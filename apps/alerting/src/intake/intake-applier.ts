@@ -35,9 +35,12 @@ const SETTLE_TIMEOUT_MS = 10_000;
 const SETTLE_POLL_MS = 20;
 /**
  * While requests are being accepted, applying waits (up to this long) so that a burst is journalled
- * at full speed and then applied in a few large transactions; a lone request is applied at once.
+ * at full speed and then applied in a few large transactions; a lone request is applied at once. The
+ * bound is what an alert waits under steady load, when no quiet gap ever comes (Prometheus and the
+ * detectors posting all the time): at 1 s it held every alert 1 s there (bench/alerting loaded p50 1,037 ms;
+ * at 15 ms, 2 ms, with processed/s unchanged).
  */
-const MAX_DEFER_MS = 1000;
+const MAX_DEFER_MS = 15;
 const DEFER_STEP_MS = 5;
 /**
  * A burst is over once no request has been accepted for this long: with several clients in flight
