@@ -34,6 +34,7 @@ export { contextFrom, currentContext, runWithContext, type RequestContext } from
 export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
 export { databaseReachable } from './database/database-reachable';
 export { type DatabaseOptions, typeormPoolSize } from './database/database.module';
+export { isRefusedData, sqlState } from './database/refused-data';
 export { errorMessage } from './errors/error-message';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';

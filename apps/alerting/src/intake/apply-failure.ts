@@ -1,12 +1,14 @@
 import { DatabaseError } from 'pg';
 
+import { isRefusedData } from '@vigil/platform';
+
 import type { ApplyFailure } from './alert-intake.repository';
 import { JournalEntryError } from './journal-entry';
 
 /**
  * Why applying journal entries failed, as far as retrying is concerned:
  * - `permanent`: the entry itself is refused (Postgres data exceptions such as an invalid byte
- *   sequence or an untranslatable character, integrity violations, values past a limit such as the
+ *   sequence or an untranslatable character, not-null and check violations, values past a limit such as the
  *   index row size, or a row that does not decode): applying it again fails again.
  * - `suspect`: a deterministic JavaScript error (TypeError, RangeError...) raised while applying: most
  *   likely caused by the entry, but possibly a bug; an entry is quarantined after a few of these.
@@ -15,14 +17,9 @@ import { JournalEntryError } from './journal-entry';
  */
 export type ApplyFailureKind = 'permanent' | 'suspect' | 'transient';
 
-/** SQLSTATE classes raised by the data a statement carries: 21 cardinality, 22 data, 23 integrity, 54 limits. */
-const PERMANENT_CLASSES = new Set(['21', '22', '23', '54']);
-
 export function applyFailureKindOf(error: unknown): ApplyFailureKind {
-  if (error instanceof JournalEntryError) return 'permanent';
-  if (error instanceof DatabaseError) {
-    return PERMANENT_CLASSES.has((error.code ?? '').slice(0, 2)) ? 'permanent' : 'transient';
-  }
+  if (error instanceof JournalEntryError || isRefusedData(error)) return 'permanent';
+  if (error instanceof DatabaseError) return 'transient';
   if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
     return 'suspect';
   }
@@ -48,11 +45,8 @@ export function applyFailureOf(error: unknown): ApplyFailure {
   return { error: storable(String(error)), reason: 'repeated' };
 }
 
-/** A lone UTF-16 surrogate: Postgres stores no such character. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 function storable(text: string): string {
-  // Cut first: the cut may split a surrogate pair, which the cleaning then replaces.
+  // Cut first: the cut may split a surrogate pair, which toWellFormed then replaces with U+FFFD.
   const bounded = text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH)}…` : text;
-  return bounded.replace(LONE_SURROGATE, '\ufffd').replaceAll('\u0000', '\\u0000');
+  return bounded.toWellFormed().replaceAll('\u0000', '\\u0000');
 }

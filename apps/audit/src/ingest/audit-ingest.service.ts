@@ -6,7 +6,14 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 
 import { auditDlqSubject, type AuditEventV1 } from '@vigil/contracts';
-import { errorMessage, holdThroughOutage, LifecycleState, NatsMessaging, Redelivery } from '@vigil/platform';
+import {
+  errorMessage,
+  holdThroughOutage,
+  LifecycleState,
+  NatsMessaging,
+  Redelivery,
+  sqlState,
+} from '@vigil/platform';
 import { redact } from '@vigil/redaction';
 
 import {
@@ -16,7 +23,7 @@ import {
 } from '../storage/audit-event.repository';
 import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
-import { isRefusedContent, sqlState } from './storage-failure';
+import { isRefusedContent } from './storage-failure';
 
 export const AUDIT_EVENTS_INGESTED = 'audit_events_ingested_total';
 export const AUDIT_EVENTS_REJECTED = 'audit_events_rejected_total';

@@ -1,4 +1,6 @@
-import { isRefusedContent, sqlState } from './storage-failure';
+import { sqlState } from '@vigil/platform';
+
+import { isRefusedContent } from './storage-failure';
 
 /** A pg DatabaseError as TypeORM throws it (QueryFailedError keeps it as driverError). */
 const queryFailed = (code: string) => Object.assign(new Error('query failed'), { driverError: { code } });
