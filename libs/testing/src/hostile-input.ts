@@ -117,3 +117,29 @@ export function withProtoKey(json: Record<string, unknown>): string {
     ? '{"__proto__":{"polluted":true}}'
     : text.replace(/^\{/, '{"__proto__":{"polluted":true},');
 }
+
+/** `arbitrary`, or sometimes no value at all (an optional field left out). */
+export const optional = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.option(arbitrary, { nil: undefined });
+
+/**
+ * Throws unless `res` is what every intake owes hostile input: no 5xx, and a 4xx only with a JSON body
+ * `{error, message}`. Returns the body's text.
+ */
+export async function expectHandledAnswer(res: Response): Promise<string> {
+  const text = await res.text();
+  if (res.status >= 500) throw new Error(`answered ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status >= 400) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`answered ${res.status} without a JSON body: ${text.slice(0, 300)}`);
+    }
+    const { error, message } = (body ?? {}) as { error?: unknown; message?: unknown };
+    if (typeof error !== 'string' || typeof message !== 'string') {
+      throw new Error(`answered ${res.status} without {error, message}: ${text.slice(0, 300)}`);
+    }
+  }
+  return text;
+}

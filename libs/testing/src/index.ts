@@ -29,11 +29,13 @@ export {
   steadyEventLoopBlockMs,
 } from './event-loop-block';
 export {
+  expectHandledAnswer,
   hostileJson,
   hostileText,
   hostileTime,
   labelName,
   mixedText,
+  optional,
   ordinaryText,
   withProtoKey,
 } from './hostile-input';
