@@ -8,9 +8,9 @@ import type { ErrorBody } from '../errors/http-exception.filter';
  * Deepest JSON body any route reads. Deeper bodies are refused before a handler walks them (the alert,
  * silence and action bodies nest four levels; audit events sixteen).
  */
-export const MAX_BODY_DEPTH = 64;
+const MAX_BODY_DEPTH = 64;
 /** Keys of one object or items of one array in a body, query string or path. */
-export const MAX_ENTRIES = 10_000;
+const MAX_ENTRIES = 10_000;
 
 /**
  * Every request's path, query string and JSON body must hold only what Postgres and JavaScript keep
@@ -33,7 +33,7 @@ export function rejectUnstorableInput(req: Request, res: Response, next: NextFun
 }
 
 /** The first unstorable part of `req` (path, then query, then body), named as `path`, `query.x` or `body.x`. */
-export function unstorableRequestProblem(
+function unstorableRequestProblem(
   req: Pick<Request, 'path' | 'query' | 'body'>,
 ): StorableProblem | undefined {
   const path = decodedPathProblem(req.path);
