@@ -6,6 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 
+import { configureDefaultRedactor } from '@vigil/redaction';
+
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { SERVICE_CONFIG } from './config/config.tokens';
 import {
@@ -16,6 +18,7 @@ import {
   SERVICE_PORTS,
   type ServiceName,
 } from './config/platform-config';
+import { redactionPolicyOf } from './config/redaction-config';
 import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
 import { ManagementListener } from './health/management-listener';
@@ -44,6 +47,9 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   options: { logger?: boolean } = {},
 ): Promise<NestExpressApplication> {
   const config = loadConfig(definition.configSchema, env, SERVICE_PORTS[definition.name]);
+  // The service's redaction policy, for the whole process, before the logger and anything that logs
+  // exist (`redact`, `redactString` and the pino options all use the default redactor).
+  configureDefaultRedactor(redactionPolicyOf(config));
   // The management listener answers probes while Nest boots (startup 503, liveness 200).
   const management = config.MANAGEMENT_PORT
     ? new ManagementListener({

@@ -1,8 +1,22 @@
 import type { RedactionPolicy } from './policy';
 import { createRedactor, type HeaderInput, type RedactedError, type Redactor } from './redactor';
 
-/** The redactor with the documented defaults; what the functions below use without a policy. */
-export const defaultRedactor: Redactor = createRedactor();
+/**
+ * What the functions below (and `pinoRedaction` without a redactor) use: the documented defaults, or
+ * the service's policy once `configureDefaultRedactor` has run at boot.
+ */
+export let defaultRedactor: Redactor = createRedactor();
+
+/**
+ * Makes `policy` (from the service's configuration) the one every `redact`, `redactString`, ... call
+ * without a policy uses, for the whole process; `undefined` restores the documented defaults. Called
+ * once at boot, before the logger is built. A bad policy throws `RedactionPolicyError` and changes
+ * nothing. A call that passes its own policy (`redact(value, policy)`) uses that policy alone.
+ */
+export function configureDefaultRedactor(policy?: RedactionPolicy): Redactor {
+  defaultRedactor = createRedactor(policy);
+  return defaultRedactor;
+}
 
 /** @deprecated name kept for callers of the first version: a policy. */
 export type RedactOptions = RedactionPolicy;

@@ -28,3 +28,11 @@ export {
 } from './policy';
 export { createRedactor, type HeaderInput, type RedactedError, type Redactor } from './redactor';
 export { DEFAULT_KEY_RULES, DEFAULT_SENSITIVE_KEYS, splitKeyWords } from './sensitive-keys';
+// Policy from configuration, and `explain`.
+export { configureDefaultRedactor } from './default-redactor';
+export {
+  linearPatternProblem,
+  parseRedactionPolicy,
+  readRedactionPolicy,
+  type RedactionPolicyText,
+} from './policy-file';

@@ -71,6 +71,19 @@ export interface CompiledPolicy {
 /** A policy that cannot work; thrown by `createRedactor`, never at first use. */
 export class RedactionPolicyError extends Error {
   override readonly name = 'RedactionPolicyError';
+
+  constructor(
+    message: string,
+    /** The policy field at fault (`strategies.email`, `rules[0].pattern`), when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The error for `path` (a field of the policy) and what is wrong with it. */
+export function policyError(path: string, problem: string): RedactionPolicyError {
+  return new RedactionPolicyError(`invalid redaction policy: ${path} ${problem}`, path);
 }
 
 const KIND_NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -89,7 +102,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function fail(path: string, problem: string): never {
-  throw new RedactionPolicyError(`invalid redaction policy: ${path} ${problem}`);
+  throw policyError(path, problem);
 }
 
 function stringList(value: unknown, path: string): string[] {

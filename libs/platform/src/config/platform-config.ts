@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 import { apiKeysSchema } from '../auth/api-keys.config';
+import { ConfigError } from './config-error';
+import { redactionConfigShape, redactionPolicyOf } from './redaction-config';
+
+export { ConfigError } from './config-error';
 
 /** Default ports of the four services (ARCHITECTURE.md); k8s/ and the dev runner use the same table. */
 export const SERVICE_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 } as const;
@@ -108,19 +112,10 @@ export const platformConfigSchema = z.object({
   SHUTDOWN_DRAIN_MS: millis.default(0),
   /** Hard limit for the whole shutdown; past it the process exits 1. */
   SHUTDOWN_GRACE_MS: millis.min(1000).default(25000),
+  ...redactionConfigShape,
 });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema> & { PORT: number };
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`invalid configuration: ${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
 
 const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
 
@@ -164,6 +159,8 @@ export function loadConfig<S extends z.ZodType<z.infer<typeof platformConfigSche
       `is required when ENVIRONMENT is "${config.ENVIRONMENT}" (only development and test may run without API keys or OIDC_JWKS_URL)`,
     );
   }
+  // Checked here so that a bad policy stops boot like any other variable; the bootstrap applies it.
+  redactionPolicyOf(config);
   return { ...config, PORT: config.PORT ?? defaultPort };
 }
 
