@@ -36,3 +36,4 @@ export {
   readRedactionPolicy,
   type RedactionPolicyText,
 } from './policy-file';
+export type { Explanation, Finding } from './explain';

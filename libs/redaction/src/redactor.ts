@@ -1,3 +1,5 @@
+import { type Explanation, ExplainTrace } from './explain';
+import type { Strategy } from './entities';
 import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
@@ -35,6 +37,8 @@ export interface Redactor {
   redactFields(object: Record<string, unknown>, keep?: ReadonlySet<string>): Record<string, unknown>;
   /** Whether the value of `key` is replaced. */
   isSensitiveKey(key: string): boolean;
+  /** `redactString(text)` and, for each value it replaces, the rule, kind, strategy and span. */
+  explain(text: string): Explanation;
 }
 
 type PlainObject = Record<string, unknown>;
@@ -155,15 +159,21 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
   const compiled = compilePolicy(policy);
   const { limits } = compiled;
   const keyKindOf = compileKeyMatcher({ extraKeys: compiled.extraKeys, allowKeys: compiled.allowKeys });
-  const replacer = compileReplacer((kind) => compiled.strategies.get(kind) ?? 'remove', compiled.hashKey);
+  const strategyOf = (kind: string): Strategy => compiled.strategies.get(kind) ?? 'remove';
+  const replacer = compileReplacer(strategyOf, compiled.hashKey);
   const detectors: Detector[] = [
-    ...compiled.rules.map((rule) => customDetector(rule.kind, rule.pattern, replacer)),
+    ...compiled.rules.map((rule, i) => ({
+      ...customDetector(rule.kind, rule.pattern, replacer),
+      rule: `rules[${i}]`,
+    })),
     ...builtInDetectors(replacer, keyKindOf),
   ].filter((detector) => detector.kinds.some((kind) => !compiled.disabled.has(kind)));
   const hasCustomRules = compiled.rules.length > 0;
   const keyCache = new Map<string, { scrubbed: string; kind: string | undefined }>();
   // Strings known to hold nothing sensitive (only those: a finding is not worth keeping around).
   const valueCache = new Set<string>();
+  // Set only while `explain` runs: the scrub loop then reports each pass (one test per pass otherwise).
+  let trace: ExplainTrace | undefined;
 
   function scrub(value: string, nesting: number): string {
     if (value.length < SHORTEST_FINDING) return value;
@@ -189,7 +199,10 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
           : detector.gate && !detector.gate(out, facts)
       )
         continue;
+      const before = out;
+      if (trace !== undefined) trace.rule = detector.rule ?? detector.kinds.join('|');
       out = detector.run ? detector.run(out) : scan(out, detector);
+      if (trace !== undefined) trace.passed(before, out);
     }
     if (out === value && cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG))
       remember(value);
@@ -424,6 +437,19 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       return copy;
     },
     isSensitiveKey: (key: string): boolean => keyKindOf(key) !== undefined,
+    explain(text: string): Explanation {
+      const explaining = new ExplainTrace(text, strategyOf);
+      trace = explaining;
+      replacer.observe(explaining.observe);
+      try {
+        // Clean strings are cached as such; a finding is never cached, so nothing is skipped.
+        const output = scrubLimited(text, 0);
+        return { output, findings: explaining.findings.sort((x, y) => x.start - y.start) };
+      } finally {
+        trace = undefined;
+        replacer.observe(undefined);
+      }
+    },
   };
 }
 

@@ -45,10 +45,27 @@ export function mask(text: string): string | undefined {
   return `****${chars.slice(-4).join('')}`;
 }
 
+/** Told of each replacement while set: `text` is the value (a non-string keyed value as JSON). */
+export type ReplacementObserver = (kind: string, text: string, replacement: string) => void;
+
+/** The redactor's own replacer: `observe` is set only while `explain` runs, so other calls pay nothing. */
+export interface ObservedReplacer extends Replacer {
+  observe(observer: ReplacementObserver | undefined): void;
+}
+
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 export function compileReplacer(
   strategyOf: (kind: string) => Strategy,
   hashKey: Buffer | undefined,
-): Replacer {
+): ObservedReplacer {
   const hash = (kind: string, text: string): string => {
     // Validated at construction: a hash strategy always has a key.
     const digest = createHmac('sha256', hashKey as Buffer)
@@ -60,30 +77,46 @@ export function compileReplacer(
     return `[HASH:${kind}:${letters}]`;
   };
 
+  const value = (kind: string, text: string): string => {
+    switch (strategyOf(kind)) {
+      case 'remove':
+        // A URL keeps its shape: `scheme://user:[REDACTED]@host`.
+        return kind === 'url_password' ? REDACTED : removedMarker(kind);
+      case 'mask':
+        return mask(text) ?? removedMarker(kind);
+      case 'hash':
+        return hash(kind, text);
+    }
+  };
+
+  const keyed = (kind: string, value: unknown): string => {
+    const strategy = strategyOf(kind);
+    if (strategy === 'remove') return REDACTED;
+    const text =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'bigint'
+          ? String(value)
+          : undefined;
+    if (text === undefined || text.length === 0) return REDACTED;
+    if (strategy === 'mask') return mask(text) ?? REDACTED;
+    return hash(kind, text);
+  };
+
+  let observer: ReplacementObserver | undefined;
   return {
     value(kind, text) {
-      switch (strategyOf(kind)) {
-        case 'remove':
-          // A URL keeps its shape: `scheme://user:[REDACTED]@host`.
-          return kind === 'url_password' ? REDACTED : removedMarker(kind);
-        case 'mask':
-          return mask(text) ?? removedMarker(kind);
-        case 'hash':
-          return hash(kind, text);
-      }
+      const replacement = value(kind, text);
+      if (observer !== undefined) observer(kind, text, replacement);
+      return replacement;
     },
-    keyed(kind, value) {
-      const strategy = strategyOf(kind);
-      if (strategy === 'remove') return REDACTED;
-      const text =
-        typeof value === 'string'
-          ? value
-          : typeof value === 'number' || typeof value === 'bigint'
-            ? String(value)
-            : undefined;
-      if (text === undefined || text.length === 0) return REDACTED;
-      if (strategy === 'mask') return mask(text) ?? REDACTED;
-      return hash(kind, text);
+    keyed(kind, input) {
+      const replacement = keyed(kind, input);
+      if (observer !== undefined) observer(kind, textOf(input), replacement);
+      return replacement;
+    },
+    observe(next) {
+      observer = next;
     },
   };
 }

@@ -8,6 +8,8 @@ import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
 
 interface DetectorBase {
+  /** Its name in `explain` findings (`email`, `key-value`); without one, its kinds. */
+  rule?: string;
   /** The kinds this detector reports; it runs while any of them is enabled. */
   kinds: readonly string[];
   gate?: (input: string, facts: StringFacts) => boolean;
@@ -217,6 +219,7 @@ function scrubJwts(input: string, replace: (text: string) => string): string {
 /** The built-in detectors, in the order they run (most specific first). */
 export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Detector[] {
   const keyValue: Detector = {
+    rule: 'key-value',
     kinds: ['secret'],
     bit: Bit.KEY_VALUE,
     run: keyValuePass(keyKindOf, replacer),
@@ -224,6 +227,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
 
   return [
     {
+      rule: 'private-key',
       kinds: ['private_key'],
       bit: Bit.PRIVATE_KEY,
       pattern:
@@ -231,6 +235,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       replace: (m) => replacer.value('private_key', m[0]),
     },
     {
+      rule: 'auth-scheme',
       kinds: ['bearer_token', 'basic_auth'],
       bit: Bit.AUTH_SCHEME,
       pattern: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)(?![\w\-.~+/=:])/gi,
@@ -241,12 +246,14 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'url-password',
       kinds: ['url_password'],
       bit: Bit.URL_PASSWORD,
       pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,256}:)([^\s/?#@]{1,256})@/gi,
       replace: (m) => (isMarker(m[2]) ? undefined : `${m[1]}${replacer.value('url_password', m[2])}@`),
     },
     {
+      rule: 'provider-token',
       kinds: ['aws_access_key', 'github_token', 'slack_token', 'stripe_key'],
       bit: Bit.PROVIDER_TOKEN,
       pattern:
@@ -257,28 +264,33 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'aws-secret-key',
       kinds: ['aws_secret_key'],
       bit: Bit.AWS_SECRET,
       pattern: /((?:aws_?)?secret_?(?:access_?)?key)([\\"'\s:=]{1,8})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
       replace: (m) => m[1] + m[2] + replacer.value('aws_secret_key', m[3]),
     },
     {
+      rule: 'slack-webhook',
       kinds: ['slack_webhook'],
       bit: Bit.SLACK_WEBHOOK,
       pattern: /(hooks\.slack\.com\/services\/)([A-Za-z0-9_/-]{10,})/g,
       replace: (m) => m[1] + replacer.value('slack_webhook', m[2]),
     },
     {
+      rule: 'jwt',
       kinds: ['jwt'],
       bit: Bit.JWT,
       run: (input) => scrubJwts(input, (text) => replacer.value('jwt', text)),
     },
     {
+      rule: 'email',
       kinds: ['email'],
       bit: Bit.EMAIL,
       run: (input) => scrubEmails(input, (text) => replacer.value('email', text)),
     },
     {
+      rule: 'card',
       kinds: ['card'],
       bit: Bit.CARD,
       pattern: /(?<![\w.,+-])\d(?:[ -]?\d){12,18}(?!\w|[.,-]\d)/g,
@@ -289,18 +301,21 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'iban',
       kinds: ['iban'],
       bit: Bit.IBAN,
       pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
       replace: (m) => (ibanValid(m[0].replace(/ /g, '')) ? replacer.value('iban', m[0]) : undefined),
     },
     {
+      rule: 'ssn',
       kinds: ['ssn'],
       bit: Bit.SSN,
       pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g,
       replace: (m) => (ssnPossible(m[1], m[3], m[4]) ? replacer.value('ssn', m[0]) : undefined),
     },
     {
+      rule: 'ipv6',
       kinds: ['ipv6'],
       bit: Bit.IPV6,
       pattern:
@@ -312,6 +327,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'ipv4',
       kinds: ['ipv4'],
       bit: Bit.IPV4,
       pattern:
@@ -324,6 +340,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'phone',
       kinds: ['phone'],
       bit: Bit.PHONE,
       pattern:
@@ -339,6 +356,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       },
     },
     {
+      rule: 'header-line',
       kinds: ['secret'],
       bit: Bit.HEADER_LINE,
       pattern:
