@@ -11,6 +11,7 @@ import {
   redactString,
   TRUNCATED,
 } from './index';
+import { parseRedactionPolicy } from './policy-file';
 
 // The issue's rule is 100 ms per request at realistic sizes; a 1 MB value is past any realistic size
 // (and past the default `maxStringLength`), so 1 s is the generous bound that still tells linear
@@ -255,4 +256,41 @@ describe('never throws', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('explain and policy-file rules: 1 MB of hostile text', () => {
+  const policyRedactor = createRedactor(
+    parseRedactionPolicy({
+      text: JSON.stringify({
+        rules: [
+          { kind: 'ticket_ref', pattern: '(?<![\\w-])TKT-[0-9]{4,8}(?!\\d)' },
+          { kind: 'host_ref', pattern: '[a-z]{1,64}\\.(?:internal|corp)' },
+        ],
+      }),
+      source: 'adversarial',
+    }),
+  );
+  const inputs: [string, () => string][] = [
+    ['a finding every 7 characters (explain maps each one)', () => repeat('a@b.io ', MB)],
+    ['findings of two passes interleaved', () => repeat('a@b.io 203.0.113.5 ', MB)],
+    [
+      'JSON with 60,000 sensitive keys',
+      () => `[${repeat('{"password":"x"},', MB - 20).replace(/,[^,]*$/, '')}]`,
+    ],
+    ['letters for a bounded policy rule: aaaa…', () => repeat('a', MB)],
+    ['rule prefixes without digits: TKT-TKT-…', () => repeat('TKT-', MB)],
+  ];
+
+  it.each(inputs)(
+    '%s: explain, and redaction with the policy rules, each stay within the bound',
+    (_name, make) => {
+      const input = make();
+      let findings = -1;
+      expect(cpuMs(() => (findings = createRedactor().explain(input).findings.length))).toBeLessThan(
+        BOUND_MS,
+      );
+      expect(findings).toBeGreaterThanOrEqual(0);
+      expect(cpuMs(() => policyRedactor.redactString(input))).toBeLessThan(BOUND_MS);
+    },
+  );
 });

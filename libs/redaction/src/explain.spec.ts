@@ -108,4 +108,20 @@ describe('Redactor.explain', () => {
     expect(redactor.redactString(text)).toBe('mail [REDACTED:email]');
     expect(redactor.explain('no secrets here at all').findings).toEqual([]);
   });
+
+  it('reports each value once in a text over the length budget (scanned twice, past the cut)', () => {
+    const redactor = createRedactor({ limits: { maxStringLength: 60 } });
+    // g@h.io crosses the cut at 60: the output stops before it, and the finding says why.
+    const text = 'a@b.io c@d.io e@f.io ' + 'x'.repeat(36) + ' g@h.io and more text after the cut';
+    const { output, findings } = redactor.explain(text);
+    expect(output).toBe(redactor.redactString(text));
+    expect(output).toMatch(/ x{36} …\[Truncated \d+ chars\]$/);
+    expect(findings.map((f) => [f.start, f.text])).toEqual([
+      [0, 'a@b.io'],
+      [7, 'c@d.io'],
+      [14, 'e@f.io'],
+      [58, 'g@h.io'],
+    ]);
+    expectSpansHold(text, findings);
+  });
 });

@@ -48,6 +48,9 @@ interface Replacement {
   replacement: string;
 }
 
+/** Values of decoded JSON not found as written, after which no more are looked for. */
+const MAX_MISSES = 16;
+
 const commonPrefix = (a: string, aFrom: number, b: string, bFrom: number): number => {
   let n = 0;
   while (aFrom + n < a.length && bFrom + n < b.length && a.charCodeAt(aFrom + n) === b.charCodeAt(bFrom + n))
@@ -68,7 +71,9 @@ export class ExplainTrace {
   private current: string;
   private edits: Edit[] = [];
   private pending: Replacement[] = [];
-  private readonly seen = new Set<string>();
+  /** Where the next value of decoded JSON is looked for. */
+  private located = 0;
+  private misses = 0;
 
   constructor(
     private readonly original: string,
@@ -90,11 +95,20 @@ export class ExplainTrace {
     this.pending = [];
     this.rule = undefined;
     if (changes.length === 0) return;
+    // A string over the length budget is scanned from its start twice, the second time a little past
+    // the cut, which finds all the first scan did: its findings replace the first's.
+    if (before !== this.current && this.edits.length > 0 && this.original.startsWith(before)) {
+      this.edits = [];
+      this.findings.length = 0;
+    }
+    if (before !== this.current && this.edits.length === 0 && this.original.startsWith(before))
+      this.current = before;
     if (before !== this.current) {
       for (const change of changes) this.locate(change);
       return;
     }
     const made: Made[] = [];
+    const toOriginal = this.originalPositions();
     let b = 0;
     let a = 0;
     for (const change of changes) {
@@ -104,8 +118,8 @@ export class ExplainTrace {
         continue;
       }
       const end = start + change.text.length;
-      const originalStart = this.toOriginal(start, true);
-      const originalEnd = this.toOriginal(end, false);
+      const originalStart = toOriginal(start, true);
+      const originalEnd = toOriginal(end, false);
       const afterStart = a + start - b;
       const afterEnd = afterStart + change.replacement.length;
       this.add(change, originalStart, originalEnd);
@@ -129,53 +143,78 @@ export class ExplainTrace {
     return undefined;
   }
 
-  /** A position of the current text in the original; inside an earlier replacement, its start or end. */
-  private toOriginal(position: number, isStart: boolean): number {
+  /**
+   * Maps positions of the current text to the original: inside an earlier replacement, to its start or
+   * end. Positions must come in increasing order (one walk over the edits per pass).
+   */
+  private originalPositions(): (position: number, isStart: boolean) => number {
+    const edits = this.edits;
+    let next = 0;
     let shift = 0;
-    for (const edit of this.edits) {
-      if (position <= edit.start) break;
-      if (position < edit.end) return isStart ? edit.originalStart : edit.originalEnd;
-      shift = edit.originalEnd - edit.end;
-    }
-    return position + shift;
+    return (position, isStart) => {
+      while (next < edits.length && edits[next].end <= position) {
+        shift = edits[next].originalEnd - edits[next].end;
+        next++;
+      }
+      const edit = edits[next] as Edit | undefined;
+      if (edit !== undefined && edit.start < position) return isStart ? edit.originalStart : edit.originalEnd;
+      return position + shift;
+    };
   }
 
-  /** The earlier edits moved to the new text (or swallowed by a new one) and the new ones, in order. */
+  /** The new edits and the earlier ones moved to the new text (unless a new one covers them), in order. */
   private merge(made: Made[]): Edit[] {
-    const edits: Edit[] = made.map((m) => ({
-      start: m.afterStart,
-      end: m.afterEnd,
-      originalStart: m.originalStart,
-      originalEnd: m.originalEnd,
-    }));
+    const edits: Edit[] = [];
+    let next = 0;
+    let shift = 0;
     for (const old of this.edits) {
-      if (made.some((m) => old.start < m.end && m.start < old.end)) continue;
-      let shift = 0;
-      for (const m of made) if (m.end <= old.start) shift += m.afterEnd - m.afterStart - (m.end - m.start);
+      while (next < made.length && made[next].end <= old.start) {
+        const m = made[next++];
+        shift += m.afterEnd - m.afterStart - (m.end - m.start);
+        edits.push({
+          start: m.afterStart,
+          end: m.afterEnd,
+          originalStart: m.originalStart,
+          originalEnd: m.originalEnd,
+        });
+      }
+      const covering = made[next] as Made | undefined;
+      if (covering !== undefined && covering.start < old.end) continue;
       edits.push({ ...old, start: old.start + shift, end: old.end + shift });
     }
-    return edits.sort((x, y) => x.start - y.start);
+    for (const m of made.slice(next))
+      edits.push({
+        start: m.afterStart,
+        end: m.afterEnd,
+        originalStart: m.originalStart,
+        originalEnd: m.originalEnd,
+      });
+    return edits;
   }
 
-  /** A value from decoded JSON: its first occurrence as written (quoted first), or -1. */
+  /**
+   * A value from decoded JSON: its next occurrence as written (quoted first) after the last one found,
+   * or -1. Values are met in document order (objects keep their key order, but for integer-like keys),
+   * and each search starts where the last ended, so the whole text is read about once.
+   */
   private locate(change: Replacement): void {
     const escaped = JSON.stringify(change.text).slice(1, -1);
-    for (const written of [`"${escaped}"`, escaped, change.text]) {
-      const at = this.original.indexOf(written);
-      if (at === -1 || written === '""') continue;
+    for (const written of [`"${escaped}"`, escaped]) {
+      // A miss reads the rest of the text: after a few, the rest are not looked for (linear cost).
+      const at =
+        escaped === '' || this.misses >= MAX_MISSES ? -1 : this.original.indexOf(written, this.located);
+      if (at === -1) continue;
       const quoted = written.startsWith('"') ? 1 : 0;
+      this.located = at + written.length;
       this.add(change, at + quoted, at + written.length - quoted);
       return;
     }
+    this.misses++;
     this.add(change, -1, -1);
   }
 
   private add(change: Replacement, start: number, end: number): void {
-    // A string over the length budget is scanned twice (alone and with what follows the cut).
-    const key = `${change.rule}\u0000${start}\u0000${end}\u0000${change.text}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.findings.push({
+    const finding: Finding = {
       rule: change.rule,
       kind: change.kind,
       strategy: this.strategyOf(change.kind),
@@ -183,6 +222,7 @@ export class ExplainTrace {
       end,
       text: start === -1 ? change.text : this.original.slice(start, end),
       replacement: change.replacement,
-    });
+    };
+    this.findings.push(finding);
   }
 }
