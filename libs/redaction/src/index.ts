@@ -37,3 +37,5 @@ export {
   type RedactionPolicyText,
 } from './policy-file';
 export type { Explanation, Finding } from './explain';
+export { type CatalogEntry, CORE_ENTITY_DOCS, entityCatalog } from './entity-catalog';
+export type { EntityDoc } from './entity-docs';

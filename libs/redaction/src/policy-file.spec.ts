@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import {
   configureDefaultRedactor,
   createRedactor,
@@ -110,6 +113,18 @@ describe('parseRedactionPolicy', () => {
     expect(attempt).toThrow(RedactionPolicyError);
     expect(attempt).toThrow(message);
     expect(attempt).toThrow(/\(policy\.json\)$/);
+  });
+});
+
+describe('the README example policy', () => {
+  it('is a valid policy file that does what its comments say', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Policy from configuration'));
+    const text = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const redactor = createRedactor(parseRedactionPolicy({ text, source: 'README.md' }, HASH_KEY));
+    expect(redactor.redactString('ticket tkt-123456 for a@b.io from 203.0.113.5')).toMatch(
+      /^ticket \*\*\*\*3456 for \[HASH:email:[a-p]{16}\] from 203\.0\.113\.5$/,
+    );
   });
 });
 
