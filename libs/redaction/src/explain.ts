@@ -66,11 +66,14 @@ const commonPrefix = (a: string, aFrom: number, b: string, bFrom: number): numbe
  */
 export class ExplainTrace {
   readonly findings: Finding[] = [];
-  /** The detector running now; replacements outside a pass come from a JSON object's sensitive key. */
-  rule: string | undefined;
+  /**
+   * The passes running now, innermost last, each with the replacements it made so far: a pass may scrub
+   * a string of its own (a decoded payload) with passes of their own. Replacements outside any pass come
+   * from a JSON object's sensitive key.
+   */
+  private readonly passes: { rule: string; changes: Replacement[] }[] = [];
   private current: string;
   private edits: Edit[] = [];
-  private pending: Replacement[] = [];
   /** Where the next value of decoded JSON is looked for. */
   private located = 0;
   private misses = 0;
@@ -84,16 +87,20 @@ export class ExplainTrace {
 
   /** The replacer's observer. */
   readonly observe = (kind: string, text: string, replacement: string): void => {
-    const change = { rule: this.rule ?? 'key-name', kind, text, replacement };
-    if (this.rule === undefined) this.locate(change);
-    else this.pending.push(change);
+    const pass = this.passes.at(-1);
+    const change = { rule: pass?.rule ?? 'key-name', kind, text, replacement };
+    if (pass === undefined) this.locate(change);
+    else pass.changes.push(change);
   };
 
-  /** A detector turned `before` into `after`. */
+  /** The detector named `rule` starts a pass. */
+  begin(rule: string): void {
+    this.passes.push({ rule, changes: [] });
+  }
+
+  /** The pass begun last turned `before` into `after`. */
   passed(before: string, after: string): void {
-    const changes = this.pending;
-    this.pending = [];
-    this.rule = undefined;
+    const changes = this.passes.pop()?.changes ?? [];
     if (changes.length === 0) return;
     // A string over the length budget is scanned from its start twice, the second time a little past
     // the cut, which finds all the first scan did: its findings replace the first's.

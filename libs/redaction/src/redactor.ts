@@ -200,7 +200,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       )
         continue;
       const before = out;
-      if (trace !== undefined) trace.rule = detector.rule ?? detector.kinds.join('|');
+      if (trace !== undefined) trace.begin(detector.rule ?? detector.kinds.join('|'));
       out = detector.run ? detector.run(out) : scan(out, detector);
       if (trace !== undefined) trace.passed(before, out);
     }
