@@ -12,6 +12,7 @@ import {
   RedactionPolicyError,
   redactString,
 } from './index';
+import { literalGate, requiredLiteral } from './policy-file';
 
 const HASH_KEY = 'k'.repeat(32);
 const source = 'policy.json';
@@ -161,6 +162,39 @@ describe('linearPatternProblem', () => {
     ['{1,2}', /nothing to repeat/],
   ])('refuses %s', (pattern, problem) => {
     expect(linearPatternProblem(pattern)).toMatch(problem);
+  });
+});
+
+describe('requiredLiteral and the gate of a rule', () => {
+  it.each([
+    ['(?<![\\w-])TKT-[0-9]{4,8}(?!\\d)', 'TKT-'],
+    ['\\bEMP\\-\\d{6}\\b', 'EMP-'],
+    ['ab?cde', 'cde'],
+    ['x{2}yz', 'yz'],
+    ['(?:foo|bar)-id=\\d{1,9}', '-id='],
+    ['[a-z]{1,64}\\.(?:internal|corp)', '.'],
+    ['a+?bc', 'bc'],
+    ['\\u0041BC', 'BC'],
+  ])('%s needs %s', (pattern, literal) => {
+    expect(requiredLiteral(pattern)).toBe(literal);
+  });
+
+  it.each([['foo|bar'], ['\\d{4}'], ['[A-Z]{2}\\d{2}'], ['(TKT)']])('%s needs no literal', (pattern) => {
+    expect(requiredLiteral(pattern)).toBeUndefined();
+  });
+
+  it('rules strings out by the literal, also without case under the i flag, and never drops a match', () => {
+    const exact = literalGate(/TKT-\d{6}/);
+    expect(exact?.('see TKT-123456')).toBe(true);
+    expect(exact?.('see tkt-123456')).toBe(false);
+    const folded = literalGate(/TKT-\d{6}/i);
+    expect(folded?.('see tkt-123456')).toBe(true);
+    expect(folded?.('nothing here')).toBe(false);
+    expect(literalGate(/\d{6}/)).toBeUndefined();
+    const redactor = createRedactor({ rules: [{ kind: 'ticket_ref', pattern: /tkt-\d{6}/i }] });
+    expect(redactor.redactString('TKT-123456 and tKt-654321')).toBe(
+      '[REDACTED:ticket_ref] and [REDACTED:ticket_ref]',
+    );
   });
 });
 

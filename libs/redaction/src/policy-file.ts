@@ -133,6 +133,81 @@ export function linearPatternProblem(source: string): string | undefined {
   return stack.length === 1 ? undefined : 'has an unclosed (';
 }
 
+/** Index just past the group that opens at `i`, or `undefined` when it does not close. */
+function skipGroup(source: string, i: number): number | undefined {
+  let depth = 0;
+  let j = i;
+  while (j < source.length) {
+    const c = source[j];
+    const next = c === '\\' ? skipEscape(source, j) : c === '[' ? skipClass(source, j) : j + 1;
+    if (typeof next === 'string') return undefined;
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return next;
+    j = next;
+  }
+  return undefined;
+}
+
+const SPECIAL = new Set('\\^$.|?*+()[]{}');
+
+/**
+ * The longest run of literal characters every match of `source` contains (outside groups, classes and
+ * quantified atoms), or `undefined`: with it, a rule is ruled out for most strings by one `includes`
+ * instead of running its regex at every position.
+ */
+export function requiredLiteral(source: string): string | undefined {
+  let best = '';
+  let run = '';
+  const end = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    let literal: string | undefined;
+    let next: number;
+    if (c === '|') return undefined;
+    if (c === '\\') {
+      const after = skipEscape(source, i);
+      if (typeof after === 'string') return undefined;
+      literal = after === i + 2 && /[^\w\s]/.test(source[i + 1]) ? source[i + 1] : undefined;
+      next = after;
+    } else if (c === '[') {
+      const after = skipClass(source, i);
+      if (typeof after === 'string') return undefined;
+      next = after;
+    } else if (c === '(') {
+      const after = skipGroup(source, i);
+      if (after === undefined) return undefined;
+      next = after;
+    } else {
+      literal = SPECIAL.has(c) ? undefined : c;
+      next = i + 1;
+    }
+    // A quantified atom may be absent or repeated: it ends the run and is not part of it.
+    const quantified = QUANTIFIER.test(source.slice(next, next + 24));
+    if (literal === undefined || quantified) end();
+    else run += literal;
+    i = next;
+    if (quantified) i += QUANTIFIER.exec(source.slice(i, i + 24))?.[0].length ?? 0;
+  }
+  end();
+  return best === '' ? undefined : best;
+}
+
+/** A gate for a rule: whether `input` can hold a match, by the literal every match contains. */
+export function literalGate(pattern: RegExp): ((input: string) => boolean) | undefined {
+  const literal = requiredLiteral(pattern.source);
+  if (literal === undefined) return undefined;
+  if (!pattern.flags.includes('i')) return (input) => input.includes(literal);
+  const folded = new RegExp(
+    literal.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&'),
+    pattern.flags.includes('u') ? 'iu' : 'i',
+  );
+  return (input) => folded.test(input);
+}
+
 function parseRule(rule: unknown, i: number): CustomRule {
   const path = `rules[${i}]`;
   if (!isRecord(rule)) fail(path, 'must be { kind, pattern, flags?, strategy? }');

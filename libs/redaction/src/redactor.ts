@@ -2,6 +2,7 @@ import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
 import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
+import { literalGate } from './policy-file';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
@@ -165,6 +166,8 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     ...compiled.rules.map((rule, i) => ({
       ...customDetector(rule.kind, rule.pattern, replacer),
       rule: `rules[${i}]`,
+      // A rule runs on every string the built-ins' gates let through: its literal rules most out.
+      gate: literalGate(rule.pattern),
     })),
     ...builtInDetectors(replacer, keyKindOf),
   ].filter((detector) => detector.kinds.some((kind) => !compiled.disabled.has(kind)));
