@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import { entityCatalog, renderEntityTable } from './entity-catalog';
 import type { Explanation, Finding } from './explain';
 import { parseRedactionPolicy, readRedactionPolicy } from './policy-file';
 import { type RedactionPolicy, RedactionPolicyError } from './policy';
@@ -16,12 +17,16 @@ export interface CliIo {
 }
 
 export const USAGE = `usage: pnpm vigil-redaction explain [--policy FILE] [--json] ['<text>']
-  Shows what the redactor would replace in <text> (or stdin when no text is given), by which rule,
-  and the redacted output. Found values are shown by their first 2 characters and length only.
+       pnpm vigil-redaction entities [--json]
+  explain        what the redactor would replace in <text> (or stdin when no text is given), by which
+                 rule, and the redacted output; found values are shown by their first 2 characters
+                 and length only
   --policy FILE  a JSON policy file (the REDACTION_POLICY format); its hash key is REDACTION_HASH_KEY
                  or REDACTION_HASH_KEY_FILE from the environment, else a random key for this run
   --json         one JSON object: { output, findings: [{ rule, kind, strategy, start, end, preview,
                  length, replacement }] }
+  entities       every entity: kind, name, detection, guard, default strategy, surfaces, anchors
+                 (--json: the catalog as a JSON list)
 `;
 
 /** Usage errors and bad policies: exit 2 with one line. */
@@ -34,6 +39,7 @@ export function preview(text: string): string {
 }
 
 interface Options {
+  command: 'explain' | 'entities';
   policyFile: string | undefined;
   json: boolean;
   text: string | undefined;
@@ -41,9 +47,9 @@ interface Options {
 
 function parseArgs(args: readonly string[]): Options {
   const [command, ...rest] = args;
-  if (command !== 'explain')
+  if (command !== 'explain' && command !== 'entities')
     throw new CliError(command === undefined ? 'a command is required' : `unknown command ${command}`);
-  const options: Options = { policyFile: undefined, json: false, text: undefined };
+  const options: Options = { command, policyFile: undefined, json: false, text: undefined };
   const words: string[] = [];
   let optionsEnded = false;
   for (let i = 0; i < rest.length; i++) {
@@ -56,7 +62,10 @@ function parseArgs(args: readonly string[]): Options {
       if (options.policyFile === undefined) throw new CliError('--policy needs a file');
     } else throw new CliError(`unknown option ${arg}`);
   }
-  if (words.length > 0) options.text = words.join(' ');
+  if (words.length > 0) {
+    if (command === 'entities') throw new CliError('entities takes no text');
+    options.text = words.join(' ');
+  }
   return options;
 }
 
@@ -125,6 +134,10 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   try {
     const options = parseArgs(io.args);
+    if (options.command === 'entities') {
+      io.write(options.json ? `${JSON.stringify(entityCatalog())}\n` : `${renderEntityTable()}\n`);
+      return 0;
+    }
     const redactor = createRedactor(policyFrom(options.policyFile, io));
     const text = options.text ?? (await io.readStdin()).replace(/\r?\n$/, '');
     io.write(render(redactor.explain(text), options.json));

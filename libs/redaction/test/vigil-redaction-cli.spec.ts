@@ -131,4 +131,15 @@ describe('pnpm vigil-redaction explain', () => {
     expect(usage.stderr).toContain('unknown command explian');
     expect(usage.stderr).toContain('usage: pnpm vigil-redaction explain');
   });
+
+  it('entities prints the catalog, as the README table or as JSON', async () => {
+    const table = await cli(['entities']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^\| entity \(kind\) +\| how it is detected +\| guard/);
+    expect(table.stdout).toContain('| e-mail (`email`) ');
+    const json = await cli(['entities', '--json']);
+    const catalog = JSON.parse(json.stdout) as { kind: string; surfaces: string[] }[];
+    expect(catalog.find((entry) => entry.kind === 'email')?.surfaces).toEqual(['keys', 'text']);
+    expect((await cli(['entities', 'extra'])).code).toBe(2);
+  });
 });
