@@ -140,6 +140,7 @@ const METADATA_WORDS: ReadonlySet<string> = new Set([
   'last4',
   'env',
   'var',
+  'public',
 ]);
 
 /** Provider names in a secret's name, and the kind its value is reported as. */
@@ -179,8 +180,25 @@ interface NameVerdict {
   covered: boolean;
 }
 
+// Names without any of these letters hold no secret word: most names leave on this test.
+const SECRET_LETTERS = /pass|pwd|secret|token|cred|key/i;
+const VERDICT_CACHE_LIMIT = 10_000;
+// Verdicts per name (bounded): names repeat from line to line; `null` is "not secret".
+const verdicts = new Map<string, NameVerdict | null>();
+
 /** Whether a name holds a secret, from its words; `undefined` for names that only describe one. */
 export function secretName(name: string): NameVerdict | undefined {
+  if (!SECRET_LETTERS.test(name)) return undefined;
+  let verdict = verdicts.get(name);
+  if (verdict === undefined) {
+    verdict = judgeName(name) ?? null;
+    if (verdicts.size >= VERDICT_CACHE_LIMIT) verdicts.clear();
+    verdicts.set(name, verdict);
+  }
+  return verdict ?? undefined;
+}
+
+function judgeName(name: string): NameVerdict | undefined {
   const words = splitKeyWords(name);
   let found = -1;
   // For `<qualifier> key` names: the qualifier (`api` of `api_key`, also of one-word `APIKEY`).
@@ -262,10 +280,11 @@ function valueAt(input: string, from: number): ValueSpan | undefined {
   return { start: from, end: BARE_VALUE.lastIndex, quoted: false };
 }
 
-// A name, then an operator. Groups: 1 dashes of a flag, 2 name, 3 the closing quote (and `]`) of a
-// quoted name, 4 the operator. Every quantifier is bounded, so each start reads at most ~180 characters.
+// A name, then an operator: either a flag (group 1, `--name` then `=` or spaces), or a name (group 2),
+// the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4). Every quantifier
+// is bounded, so each start reads at most ~180 characters.
 const ASSIGNMENT =
-  /(?<![\w.$-])(--?)?([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.[\]|, ]{0,40}?[ \t]{0,4}=(?!=)|[:=](?!=)|,|[ \t](?=[ \t]{0,3}[^\s=:-]))[ \t]{0,4}/g;
+  /(?<![\w.$-])(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.[\]|, ]{0,40}?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
 
 /** Whether the operator and shape of an assignment are ones the `key=value` pass reads itself. */
 const plainOperator = (operator: string, closing: string | undefined): boolean =>
@@ -282,12 +301,11 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
     ASSIGNMENT.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = ASSIGNMENT.exec(input)) !== null) {
-      const [, dashes, name, closing, operator] = match;
-      const flag = dashes !== undefined;
-      // A space separates only a flag from its value; a comma only a getter's name from its default.
-      if (operator.trim() === '' && !flag) continue;
+      const [, flagName, name, closing, operator] = match;
+      const flag = flagName !== undefined;
+      // A comma separates only a getter's name from its default.
       if (operator === ',' && !getterBefore(input, match.index, closing)) continue;
-      const verdict = secretName(name);
+      const verdict = secretName(flag ? flagName : name);
       if (verdict === undefined) continue;
       // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's.
       if (verdict.covered && !flag && plainOperator(operator, closing)) continue;

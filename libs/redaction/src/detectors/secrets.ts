@@ -34,6 +34,26 @@ export const SecretBit = {
 // Words the keyword detectors need one of: a secret word, or the name of a connection-string field.
 const SECRET_HINT = /pass|pwd|secret|token|key|cred|sig=/i;
 
+// Every provider token holds a run of at least this many `[A-Za-z0-9_-]` characters (its body).
+const TOKEN_RUN = 16;
+
+/**
+ * Whether `s` has a run of `TOKEN_RUN` token characters: a loop over character codes, far cheaper
+ * than the prefix regex, which then runs only on the few strings that have one (words, paths,
+ * numbers and addresses do not).
+ */
+function hasTokenRun(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const tokenChar =
+      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+    if (!tokenChar) run = 0;
+    else if (++run >= TOKEN_RUN) return true;
+  }
+  return false;
+}
+
 /** Which secret detectors may find something in `s` (bits of `SecretBit`). */
 export function secretCandidates(s: string, f: StringFacts): number {
   const length = s.length;
@@ -42,7 +62,7 @@ export function secretCandidates(s: string, f: StringFacts): number {
     bits |= SecretBit.PRIVATE_KEY;
   if (f.at && f.colons > 0 && (s.includes('://') || s.includes('jdbc:oracle')))
     bits |= SecretBit.URL_PASSWORD;
-  if (length >= 20 && PROVIDER_PREFIX.test(s)) bits |= SecretBit.PROVIDER_TOKEN;
+  if (length >= 20 && hasTokenRun(s) && PROVIDER_PREFIX.test(s)) bits |= SecretBit.PROVIDER_TOKEN;
   if (length >= 8 && (f.keyValue || f.space) && SECRET_HINT.test(s)) bits |= SecretBit.KEYWORD;
   if (length >= 40 && s.includes('hook')) bits |= SecretBit.WEBHOOK;
   return bits;
@@ -61,8 +81,9 @@ export function secretDetectors(replacer: Replacer): Detector[] {
         /-{4,5} ?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}[\s\S]*?(?:-{4,5} ?END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}|$)|PuTTY-User-Key-File-\d: [\s\S]*?(?:Private-MAC: [0-9a-fA-F]{0,128}|$)/g,
       replace: (m) => replacer.value('private_key', m[0]),
     },
-    urlPasswordDetector(SecretBit.URL_PASSWORD, replacer),
+    // A token before the URL password it may be (`https://x-access-token:ghp_…@github.com`).
     providerTokens(replacer),
+    urlPasswordDetector(SecretBit.URL_PASSWORD, replacer),
     webhookUrls(replacer),
     {
       kinds: ['aws_secret_key'],
@@ -100,12 +121,24 @@ function providerTokens(replacer: Replacer): Detector {
     replace(m, input) {
       const kind = providerTokenKind(m);
       // Mailgun's `key-…` is the only format whose prefix says little: it needs the provider's name.
-      if (kind === 'mailgun_key' && !MAILGUN.test(input)) return undefined;
+      if (kind === 'mailgun_key' && !namesMailgun(input)) return undefined;
       return replacer.value(kind, m[0]);
     },
   };
 }
+
 const MAILGUN = /mailgun/i;
+// Whether the input names Mailgun, remembered for the input of the scan under way: a text of many
+// `key-…` runs is read once, not once per run.
+let mailgunInput: string | undefined;
+let mailgunNamed = false;
+function namesMailgun(input: string): boolean {
+  if (input !== mailgunInput) {
+    mailgunInput = input;
+    mailgunNamed = MAILGUN.test(input);
+  }
+  return mailgunNamed;
+}
 
 /** Webhook URLs whose path is the credential: the host and fixed path stay, the token goes. */
 function webhookUrls(replacer: Replacer): Detector {
