@@ -171,14 +171,26 @@ const NON_SECRET_VALUE = /^(?:true|false|null|none|nil|undefined|yes|no|on|off|\
 // Templates and references, not values: `${DB_PASSWORD}`, `{{ secret }}`, `%(password)s`, `<password>`.
 const PLACEHOLDER = /^(?:\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|%\(\w+\)s|<[^>]*>|(.)\1*)$/;
 
-/** What a name says about its value: the kind to report, and whether only a random-looking value counts. */
+/**
+ * How much a name says its value is a secret:
+ * - `strong`: it ends with a secret word (`db_password`): any value;
+ * - `weak`: the word is inside it or is a `<qualifier> key` (`DB_PASSWORD_PROD`, `DD_APP_KEY`): any
+ *   quoted value, a bare one only when it looks generated;
+ * - `generic`: only `<anything> key` (`ADAFRUIT_IO_KEY`, gitleaks generic-api-key): only a
+ *   high-entropy value (a cache key `user:1001` or an idempotency UUID is not one).
+ */
+type NameStrength = 'strong' | 'weak' | 'generic';
+
+/** What a name says about its value: the kind to report and how strongly it names a secret. */
 interface NameVerdict {
   kind: string;
-  /** The secret word is not at the end, or it is a weak `<x> key`: a bare value must look random. */
-  weak: boolean;
+  strength: NameStrength;
   /** The name ends with a phrase of the default key set, so the `key=value` pass reads `name=value`. */
   covered: boolean;
 }
+
+// One word that ends with a secret word: `PGPASSWORD`, `authtoken`, `clientsecret`.
+const CONCATENATED = /^[a-z0-9]{2,20}(?:password|passwd|secret|token)$/;
 
 // Names without any of these letters hold no secret word: most names leave on this test.
 const SECRET_LETTERS = /pass|pwd|secret|token|cred|key/i;
@@ -200,10 +212,12 @@ export function secretName(name: string): NameVerdict | undefined {
 
 function judgeName(name: string): NameVerdict | undefined {
   const words = splitKeyWords(name);
+  const last = words.length - 1;
   let found = -1;
   // For `<qualifier> key` names: the qualifier (`api` of `api_key`, also of one-word `APIKEY`).
   let qualifier: string | undefined;
-  for (let i = words.length - 1; i >= 0 && found < 0; i--) {
+  let concatenated = false;
+  for (let i = last; i >= 0 && found < 0; i--) {
     const word = words[i];
     if (SECRET_WORDS.has(word)) found = i;
     else if (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])) {
@@ -212,17 +226,49 @@ function judgeName(name: string): NameVerdict | undefined {
     } else if (word.endsWith('key') && KEY_QUALIFIERS.has(word.slice(0, -3))) {
       found = i;
       qualifier = word.slice(0, -3);
+    } else if (CONCATENATED.test(word)) {
+      found = i;
+      concatenated = true;
     }
   }
+  const generic = found < 0 && last > 0 && words[last] === 'key';
+  if (generic) found = last;
   if (found < 0) return undefined;
   for (let i = found + 1; i < words.length; i++) if (METADATA_WORDS.has(words[i])) return undefined;
   let kind = 'secret';
   for (const word of words) kind = PROVIDER_KINDS.get(word) ?? kind;
-  const atEnd = found === words.length - 1;
+  const atEnd = found === last;
   const covered =
     atEnd &&
+    !generic &&
+    !concatenated &&
     (qualifier === undefined ? COVERED_WORDS.has(words[found]) : COVERED_KEY_QUALIFIERS.has(qualifier));
-  return { kind, weak: qualifier !== undefined || !atEnd, covered };
+  const strength: NameStrength = generic ? 'generic' : qualifier !== undefined || !atEnd ? 'weak' : 'strong';
+  return { kind, strength, covered };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TOKEN_CHARS = /^[A-Za-z0-9+/=_.-]{16,256}$/;
+// gitleaks' generic-api-key threshold, in bits per character.
+const MIN_ENTROPY = 3.5;
+
+/**
+ * A generated value by gitleaks' measure: token characters only, 16 or more, Shannon entropy >= 3.5;
+ * and mixed case, or 24 or more without `/` and `.` (paths, file and host names are not keys).
+ */
+export function highEntropy(value: string): boolean {
+  if (!TOKEN_CHARS.test(value) || UUID.test(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value))
+    return false;
+  const mixedCase = /[a-z]/.test(value) && /[A-Z]/.test(value);
+  if (!mixedCase && (value.length < 24 || /[./]/.test(value))) return false;
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy >= MIN_ENTROPY;
 }
 
 /** Letters and digits of several kinds, long enough: a generated value rather than a word or a path. */
@@ -307,13 +353,25 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       if (operator === ',' && !getterBefore(input, match.index, closing)) continue;
       const verdict = secretName(flag ? flagName : name);
       if (verdict === undefined) continue;
-      // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's.
-      if (verdict.covered && !flag && plainOperator(operator, closing)) continue;
+      // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's (which
+      // does not read a name right after `:`, as in `.npmrc`'s `//registry/:_authToken=`).
+      if (
+        verdict.covered &&
+        !flag &&
+        plainOperator(operator, closing) &&
+        input.charCodeAt(match.index - 1) !== 58
+      )
+        continue;
       const span = valueAt(input, ASSIGNMENT.lastIndex);
       if (span === undefined || span.start < last) continue;
       const value = input.slice(span.start, span.end);
       if (keepsValue(value)) continue;
-      if (!span.quoted && verdict.weak && !looksRandom(value)) continue;
+      if (
+        verdict.strength === 'generic'
+          ? !highEntropy(value)
+          : !span.quoted && verdict.strength === 'weak' && !looksRandom(value)
+      )
+        continue;
       out += input.slice(last, span.start) + replacer.keyed(verdict.kind, value);
       last = span.end;
       ASSIGNMENT.lastIndex = span.end;

@@ -286,6 +286,16 @@ describe('framework secret settings and keyword assignments', () => {
     ],
     // a provider's name in the key: reported with its kind under a non-remove strategy
     ['DD_APP_KEY=0123456789abcdef0123456789abcdef01234567', `DD_APP_KEY=${REDACTED}`],
+    // gitleaks generic-api-key: any `<x> key` name, only with a high-entropy value
+    [`ADAFRUIT_IO_KEY=${fake(32)}`, `ADAFRUIT_IO_KEY=${REDACTED}`],
+    [`contentful_delivery_key: "${fake(43, `${ALNUM}_-`)}"`, `contentful_delivery_key: "${REDACTED}"`],
+    // one-word names and names the key pass does not read
+    ['PGPASSWORD=hunter2 psql -h db', `PGPASSWORD=${REDACTED} psql -h db`],
+    [
+      '//registry.npmjs.org/:_authToken=0b6c2a1e-3f4d-4c5b-9a8e-7d6c5b4a3f2e',
+      `//registry.npmjs.org/:_authToken=${REDACTED}`,
+    ],
+    [`secret_key_base: ${fake(128, HEX)}`, `secret_key_base: ${REDACTED}`],
   ])('%s', (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
@@ -294,6 +304,45 @@ describe('framework secret settings and keyword assignments', () => {
     const hashing = createRedactor({ strategies: { datadog_key: 'mask' } });
     expect(hashing.redactString('DATADOG_APPLICATION_KEY=0123456789abcdef0123456789abcdef01234567')).toBe(
       'DATADOG_APPLICATION_KEY=****4567',
+    );
+  });
+});
+
+describe('Kubernetes Secret manifests', () => {
+  it('removes every value under data and stringData, names and structure stay', () => {
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: shop-db',
+      'type: Opaque',
+      'data:',
+      '  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6czNjcjN0QGRiL3Nob3A=',
+      '  username: YXBw',
+      'stringData:',
+      '  config.yaml: |',
+      '    token: abc',
+      '    region: eu',
+      '  note: "plain"',
+      'immutable: true',
+    ].join('\n');
+    expect(redactString(manifest)).toBe(
+      [
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata:',
+        '  name: shop-db',
+        'type: Opaque',
+        'data:',
+        `  DATABASE_URL: ${REDACTED}`,
+        `  username: ${REDACTED}`,
+        'stringData:',
+        '  config.yaml: |',
+        `    ${REDACTED}`,
+        `    ${REDACTED}`,
+        `  note: ${REDACTED}`,
+        'immutable: true',
+      ].join('\n'),
     );
   });
 });
@@ -338,6 +387,11 @@ describe('look-alikes stay byte for byte', () => {
       'idempotency and cache keys',
       'idempotency_key=0b6c2a1e-3f4d-4c5b-9a8e-7d6c5b4a3f2e cache_key=user:1001',
     ],
+    [
+      'quoted cache and object keys',
+      'cache_key="user_profile_1001" object_key="uploads/2024/a.png" sort_key="created_at"',
+    ],
+    ['ConfigMap data', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  LOG_LEVEL: info\n  FEATURE_X: "on"'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [

@@ -1,9 +1,9 @@
-import { isMarker } from '../markers';
 import type { Replacer } from '../strategies';
 import type { StringFacts } from '../string-facts';
 import type { Detector } from '../value-detectors';
+import { dotnetAddDetector, kubernetesSecretValues } from './config-files';
 import { adoPasswordDetector, azureDetector, urlPasswordDetector } from './connection-strings';
-import { KEYWORD_KINDS, keywordAssignments, secretName } from './keyword-assignments';
+import { KEYWORD_KINDS, keywordAssignments } from './keyword-assignments';
 import {
   PROVIDER_PREFIX,
   PROVIDER_TOKEN_KINDS,
@@ -95,15 +95,8 @@ export function secretDetectors(replacer: Replacer): Detector[] {
     },
     azureDetector(SecretBit.KEYWORD, replacer),
     adoPasswordDetector(SecretBit.KEYWORD, replacer),
-    {
-      kinds: ['secret'],
-      bit: SecretBit.KEYWORD,
-      gate: (input) => input.includes('<add'),
-      // .NET `appSettings` and NuGet `packageSourceCredentials` (gitleaks nuget-config-password).
-      pattern: /(<add[ \t]+key=(["'])([^"'<>\r\n]{1,64})\2[ \t]+value=(["']))([^"'<>\r\n]{1,256})(?=\4)/g,
-      replace: (m) =>
-        secretName(m[3]) === undefined || isMarker(m[5]) ? undefined : m[1] + replacer.keyed('secret', m[5]),
-    },
+    dotnetAddDetector(SecretBit.KEYWORD, replacer),
+    { kinds: ['secret'], bit: SecretBit.KEYWORD, run: kubernetesSecretValues(replacer) },
     {
       kinds: KEYWORD_KINDS,
       bit: SecretBit.KEYWORD,
