@@ -310,40 +310,24 @@ describe('framework secret settings and keyword assignments', () => {
 
 describe('Kubernetes Secret manifests', () => {
   it('removes every value under data and stringData, names and structure stay', () => {
-    const manifest = [
-      'apiVersion: v1',
-      'kind: Secret',
-      'metadata:',
-      '  name: shop-db',
-      'type: Opaque',
-      'data:',
-      '  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6czNjcjN0QGRiL3Nob3A=',
-      '  username: YXBw',
-      'stringData:',
-      '  config.yaml: |',
-      '    token: abc',
-      '    region: eu',
-      '  note: "plain"',
-      'immutable: true',
-    ].join('\n');
-    expect(redactString(manifest)).toBe(
-      [
-        'apiVersion: v1',
-        'kind: Secret',
-        'metadata:',
-        '  name: shop-db',
-        'type: Opaque',
-        'data:',
-        `  DATABASE_URL: ${REDACTED}`,
-        `  username: ${REDACTED}`,
-        'stringData:',
-        '  config.yaml: |',
-        `    ${REDACTED}`,
-        `    ${REDACTED}`,
-        `  note: ${REDACTED}`,
-        'immutable: true',
-      ].join('\n'),
-    );
+    // Each line of the manifest and what it becomes.
+    const lines: [string, string][] = [
+      ['apiVersion: v1', 'apiVersion: v1'],
+      ['kind: Secret', 'kind: Secret'],
+      ['metadata:', 'metadata:'],
+      ['  name: shop-db', '  name: shop-db'],
+      ['data:', 'data:'],
+      ['  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6czNjcjN0QGRiL3Nob3A=', `  DATABASE_URL: ${REDACTED}`],
+      ['  username: YXBw', `  username: ${REDACTED}`],
+      ['stringData:', 'stringData:'],
+      ['  config.yaml: |', '  config.yaml: |'],
+      ['    token: abc', `    ${REDACTED}`],
+      ['    region: eu', `    ${REDACTED}`],
+      ['  note: "plain"', `  note: ${REDACTED}`],
+      ['immutable: true', 'immutable: true'],
+    ];
+    const manifest = lines.map(([line]) => line).join('\n');
+    expect(redactString(manifest)).toBe(lines.map(([, redacted]) => redacted).join('\n'));
   });
 });
 
