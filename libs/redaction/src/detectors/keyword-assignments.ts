@@ -24,7 +24,6 @@ const SECRET_WORDS: ReadonlySet<string> = new Set([
   'passphrase',
   'passcode',
   'secret',
-  'secrets',
   'token',
   'credential',
   'credentials',
@@ -140,6 +139,9 @@ const METADATA_WORDS: ReadonlySet<string> = new Set([
   'last4',
   'env',
   'var',
+  'variable',
+  'param',
+  'parameter',
   'public',
 ]);
 
@@ -189,8 +191,12 @@ interface NameVerdict {
   covered: boolean;
 }
 
-// One word that ends with a secret word: `PGPASSWORD`, `authtoken`, `clientsecret`.
-const CONCATENATED = /^[a-z0-9]{2,20}(?:password|passwd|secret|token)$/;
+// One word that is a known owner and a secret word: `PGPASSWORD`, `authtoken`, `clientsecret` (not any
+// word that ends in one: `jsonwebtoken` is a library).
+const CONCATENATED =
+  /^(?:pg|db|mysql|redis|mongo|amqp|ldap|smtp|auth|api|access|refresh|client|app|admin|root|user|master|bot|session|private|service|account)(?:password|passwd|pwd|secret|token)$/;
+// Names of public values: `public_key`, `publishable_key`, `publicToken`.
+const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
 
 // Names without any of these letters hold no secret word: most names leave on this test.
 const SECRET_LETTERS = /pass|pwd|secret|token|cred|key/i;
@@ -212,6 +218,7 @@ export function secretName(name: string): NameVerdict | undefined {
 
 function judgeName(name: string): NameVerdict | undefined {
   const words = splitKeyWords(name);
+  if (words.some((word) => PUBLIC_WORDS.has(word))) return undefined;
   const last = words.length - 1;
   let found = -1;
   // For `<qualifier> key` names: the qualifier (`api` of `api_key`, also of one-word `APIKEY`).
@@ -326,6 +333,16 @@ function valueAt(input: string, from: number): ValueSpan | undefined {
   return { start: from, end: BARE_VALUE.lastIndex, quoted: false };
 }
 
+const YAML_TAG = /![\w!:.\/-]{0,64}[ \t]{1,4}/y;
+
+/** A YAML tag and the value after it (`!!binary cGFzcw==`), as one span: the tag is not the secret. */
+function taggedValueAt(input: string, from: number): ValueSpan | undefined {
+  YAML_TAG.lastIndex = from;
+  if (!YAML_TAG.test(input)) return undefined;
+  const value = valueAt(input, YAML_TAG.lastIndex);
+  return value === undefined ? undefined : { start: from, end: value.end, quoted: value.quoted };
+}
+
 // A name, then an operator: either a flag (group 1, `--name` then `=` or spaces), or a name (group 2),
 // the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4). Every quantifier
 // is bounded, so each start reads at most ~180 characters.
@@ -353,17 +370,20 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       if (operator === ',' && !getterBefore(input, match.index, closing)) continue;
       const verdict = secretName(flag ? flagName : name);
       if (verdict === undefined) continue;
+      const tagged = input.charCodeAt(ASSIGNMENT.lastIndex) === 33; // `!`: a YAML tag
       // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's (which
-      // does not read a name right after `:`, as in `.npmrc`'s `//registry/:_authToken=`).
+      // does not read a name right after `:`, as in `.npmrc`'s `//registry/:_authToken=`, nor the
+      // value after a YAML tag: `password: !!binary cGFzcw==`).
       if (
         verdict.covered &&
         !flag &&
+        !tagged &&
         plainOperator(operator, closing) &&
         input.charCodeAt(match.index - 1) !== 58
       )
         continue;
-      const span = valueAt(input, ASSIGNMENT.lastIndex);
-      if (span === undefined || span.start < last) continue;
+      const span = tagged ? taggedValueAt(input, ASSIGNMENT.lastIndex) : valueAt(input, ASSIGNMENT.lastIndex);
+      if (span === undefined) continue;
       const value = input.slice(span.start, span.end);
       if (keepsValue(value)) continue;
       if (
@@ -380,10 +400,11 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
   };
 }
 
-// `getenv("NAME", "default")`, `environ.get('NAME', '…')`, `config.get("NAME", …)`, `setdefault(…)`.
-const GETTER = /(?:getenv|get|setdefault|env|fetch)\([ \t]{0,4}\\{0,3}["'`]$/;
+// `getenv("NAME", "default")`, `environ.get('NAME', '…')`, `config.get("NAME", …)`, `setdefault(…)`,
+// `GetEnvOrDefault("NAME", "…")`.
+const GETTER = /(?:get\w{0,24}|env\w{0,24}|\w{0,24}default|fetch)\([ \t]{0,4}\\{0,3}["'`]$/i;
 
 function getterBefore(input: string, nameStart: number, closing: string | undefined): boolean {
   if (closing === undefined || closing.endsWith(']')) return false;
-  return GETTER.test(input.slice(Math.max(0, nameStart - 24), nameStart));
+  return GETTER.test(input.slice(Math.max(0, nameStart - 40), nameStart));
 }

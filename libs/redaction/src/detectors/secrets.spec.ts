@@ -296,6 +296,14 @@ describe('framework secret settings and keyword assignments', () => {
       `//registry.npmjs.org/:_authToken=${REDACTED}`,
     ],
     [`secret_key_base: ${fake(128, HEX)}`, `secret_key_base: ${REDACTED}`],
+    // gitleaks generic-api-key's own positives
+    [
+      ' utils.GetEnvOrDefault("api_token", "dafa7817-e246-48f3-91a7-e87653d587b8")',
+      ` utils.GetEnvOrDefault("api_token", "${REDACTED}")`,
+    ],
+    ['todo_secret_do_not_commit = Zf3D0LXCM3EIMbgJpUNnkRtOfOueHz', `todo_secret_do_not_commit = ${REDACTED}`],
+    // a YAML tag is not the value (detect-secrets test_data/config.yaml)
+    ['low_entropy_binary_secret: !!binary MjNjcnh1IDJieXJpdXYy', `low_entropy_binary_secret: ${REDACTED}`],
   ])('%s', (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
@@ -376,6 +384,15 @@ describe('look-alikes stay byte for byte', () => {
       'cache_key="user_profile_1001" object_key="uploads/2024/a.png" sort_key="created_at"',
     ],
     ['ConfigMap data', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  LOG_LEVEL: info\n  FEATURE_X: "on"'],
+    // gitleaks generic-api-key's own false positives
+    ['a library name', 'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"'],
+    [
+      'a variable name',
+      "withCredentials([usernamePassword(credentialsId: 'ff083f76', passwordVariable: 'PASSWORD')])",
+    ],
+    ['a public key by name', 'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"'],
+    ['a vault name', 'keyVaultToStoreSecrets: cmp2-qat-1208358310'],
+    ['an accessor', '"accessor":"rA1wk0Y45YCufyfq",'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [
