@@ -333,7 +333,7 @@ function valueAt(input: string, from: number): ValueSpan | undefined {
   return { start: from, end: BARE_VALUE.lastIndex, quoted: false };
 }
 
-const YAML_TAG = /![\w!:.\/-]{0,64}[ \t]{1,4}/y;
+const YAML_TAG = /![\w!:./-]{0,64}[ \t]{1,4}/y;
 
 /** A YAML tag and the value after it (`!!binary cGFzcw==`), as one span: the tag is not the secret. */
 function taggedValueAt(input: string, from: number): ValueSpan | undefined {
