@@ -70,6 +70,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['annotations: a: bbbb… =', () => repeat(`a: ${'b'.repeat(39)} `, MB)],
     ['getter defaults: getenv("DB_PASSWORD", ', () => repeat('getenv("DB_PASSWORD", ', MB)],
     ['.NET add elements', () => repeat('<add key="password" value="', MB)],
+    ['Kubernetes Secret blocks', () => repeat('kind: Secret\ndata:\n  a: |\n    b\n', MB)],
+    ['generic keys with long values', () => repeat(`a_key="${'Ab1'.repeat(90)}" `, MB)],
     ['webhook paths', () => repeat('hooks.slack.com/services/discord.com/api/webhooks/1/', MB)],
     ['10,000-deep nested JSON', () => '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000)],
     ['10,000-deep nested JSON arrays', () => '['.repeat(10_000) + ']'.repeat(10_000)],
