@@ -140,6 +140,7 @@ const METADATA_WORDS: ReadonlySet<string> = new Set([
   'env',
   'var',
   'variable',
+  'stdin',
   'param',
   'parameter',
   'public',
@@ -386,10 +387,13 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       if (span === undefined) continue;
       const value = input.slice(span.start, span.end);
       if (keepsValue(value)) continue;
+      // In code (`:=`, `=>`, subscripts, getter defaults) a bare value is as often a variable as a
+      // secret: it counts only when it looks generated, as for a weak name.
+      const codeShape = !flag && !plainOperator(operator, closing);
       if (
         verdict.strength === 'generic'
           ? !highEntropy(value)
-          : !span.quoted && verdict.strength === 'weak' && !looksRandom(value)
+          : !span.quoted && (verdict.strength === 'weak' || codeShape) && !looksRandom(value)
       )
         continue;
       out += input.slice(last, span.start) + replacer.keyed(verdict.kind, value);

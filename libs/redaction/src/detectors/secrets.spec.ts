@@ -270,6 +270,11 @@ describe('framework secret settings and keyword assignments', () => {
     ['JWT_SECRET=supersecretjwt', `JWT_SECRET=${REDACTED}`],
     ['SIGNING_KEY: "abcd1234efgh"', `SIGNING_KEY: "${REDACTED}"`],
     ['DB_PASSWORD_PROD="prodpw123"', `DB_PASSWORD_PROD="${REDACTED}"`],
+    ['{\\"DB_PASSWORD_PROD\\":\\"prodpw123\\"}', `{\\"DB_PASSWORD_PROD\\":\\"${REDACTED}\\"}`],
+    [
+      "{'SECRET_KEY_FALLBACK': 'old-key-1', 'debug': True}",
+      `{'SECRET_KEY_FALLBACK': '${REDACTED}', 'debug': True}`,
+    ],
     ['export STRIPE_SECRET_KEY_LIVE=Kx82hsJq0aLp', `export STRIPE_SECRET_KEY_LIVE=${REDACTED}`],
     // getter defaults
     ['os.getenv("DB_PASSWORD", "fallbackpw123")', `os.getenv("DB_PASSWORD", "${REDACTED}")`],
@@ -395,6 +400,16 @@ describe('look-alikes stay byte for byte', () => {
     ['a public key by name', 'public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"'],
     ['a vault name', 'keyVaultToStoreSecrets: cmp2-qat-1208358310'],
     ['an accessor', '"accessor":"rA1wk0Y45YCufyfq",'],
+    [
+      'code: variables as values',
+      'kwargs.get("token", default_token); os.environ["API_TOKEN"] = api_token_value',
+    ],
+    [
+      'settings that name secrets',
+      "AUTH_PASSWORD_VALIDATORS = [{'NAME': 'django.contrib.auth.password_validation.X'}]",
+    ],
+    ['getattr defaults', 'getattr(settings, "SECRET_KEY", None) api_key_last4: "4242"'],
+    ['docker login', 'echo $T | docker login --password-stdin registry.example.com'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [
