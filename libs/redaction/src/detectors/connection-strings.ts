@@ -21,11 +21,14 @@ export function urlPasswordDetector(bit: number, replacer: Replacer): PatternDet
     pattern:
       /\b(?:([a-z][\w+.-]{0,31}:\/\/[^\s:/?#@[\]]{0,256}:)|(jdbc:oracle:[a-z0-9]{1,16}:[^\s/@:]{1,128}\/))([^\s/?#@]{1,256}(?:@[^\s/?#@]{1,256}){0,3})@/gi,
     replace(m) {
-      if (isMarker(m[3])) return undefined;
+      // Already removed, or masked by the program that wrote it (SQLAlchemy prints `app:***@db`).
+      if (isMarker(m[3]) || MASKED.test(m[3])) return undefined;
       return `${m[1] ?? m[2]}${replacer.value('url_password', m[3])}@`;
     },
   };
 }
+
+const MASKED = /^(?:\*+|x{3,}|X{3,})$/;
 
 /**
  * ADO.NET and ODBC (`Server=…;User Id=…;Password=my pass;`): the value runs to `;`, spaces included,

@@ -410,6 +410,7 @@ describe('look-alikes stay byte for byte', () => {
     ],
     ['getattr defaults', 'getattr(settings, "SECRET_KEY", None) api_key_last4: "4242"'],
     ['docker login', 'echo $T | docker login --password-stdin registry.example.com'],
+    ['masked URL passwords', 'Engine(postgresql://app:***@db:5432/shop) broker amqp://guest:xxxx@mq//'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [
