@@ -37,19 +37,29 @@ const SECRET_HINT = /pass|pwd|secret|token|key|cred|sig=/i;
 // Every provider token holds a run of at least this many `[A-Za-z0-9_-]` characters (its body).
 const TOKEN_RUN = 16;
 
+const isHexOrDash = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || c === 45;
+
 /**
- * Whether `s` has a run of `TOKEN_RUN` token characters: a loop over character codes, far cheaper
- * than the prefix regex, which then runs only on the few strings that have one (words, paths,
- * numbers and addresses do not).
+ * Whether `s` has a run of `TOKEN_RUN` token characters with one that is not a hex digit or `-`: a
+ * loop over character codes, far cheaper than the prefix regex, which then runs only on the few
+ * strings that have one. Words, paths, numbers and addresses have no such run; hex ids, digests,
+ * UUIDs and hex bearer tokens have one of hex digits only, which no prefix is made of.
  */
 function hasTokenRun(s: string): boolean {
   let run = 0;
+  let other = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const tokenChar =
-      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
-    if (!tokenChar) run = 0;
-    else if (++run >= TOKEN_RUN) return true;
+    if (isHexOrDash(c)) run++;
+    else if ((c >= 103 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+      run++;
+      other = true;
+    } else {
+      run = 0;
+      other = false;
+      continue;
+    }
+    if (other && run >= TOKEN_RUN) return true;
   }
   return false;
 }
