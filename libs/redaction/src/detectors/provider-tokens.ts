@@ -109,7 +109,7 @@ const WORD_TOKENS: readonly TokenRule[] = [
   // Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook
   // page, Firebase Cloud Messaging, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42,
   // Mapbox secret, MaxMind, Notion, Octopus Deploy, OpenShift, Perplexity, PlanetScale, Postman,
-  // Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Sendinblue, SettleMint, Shippo.
+  // Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Sendinblue, SettleMint, Shippo, Twitter (bearer tokens).
   {
     kind: 'provider_token',
     source: [
@@ -129,6 +129,8 @@ const WORD_TOKENS: readonly TokenRule[] = [
       'dt0c01\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}',
       'EZ[AT]K[A-Za-z0-9]{54}',
       'EAA[MC][A-Za-z0-9]{100,400}',
+      '\\d{15,16}(?:\\||%7C)[\\w-]{27,40}',
+      'A{22}[A-Za-z0-9%]{80,100}',
       'AAAA[\\w-]{7}:APA91b[\\w-]{100,300}',
       'FLWSECK(?:_TEST)?-[a-hA-H0-9]{12,32}(?:-X)?',
       'fo1_[\\w-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,1000}={0,3}',
@@ -172,7 +174,7 @@ const OTHER_TOKENS: readonly TokenRule[] = [
  * A superset: the combined regex decides.
  */
 export const PROVIDER_PREFIX =
-  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|AC[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
+  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|AC[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|\d\||\d%7C|A{22}|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
 
 /** The kinds of `PROVIDER_TOKENS`, in group order. */
 export const PROVIDER_TOKEN_KINDS: readonly string[] = [...WORD_TOKENS, ...OTHER_TOKENS].map(

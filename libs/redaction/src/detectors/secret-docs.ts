@@ -161,7 +161,7 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
   token(
     'provider_token',
     'other provider tokens',
-    "the rest of gitleaks' prefixed rules: 1Password, Adobe, age, Airtable, Alibaba, Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook, FCM, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42, Mapbox `sk.` (`pk.` is kept), MaxMind, Notion, Octopus, OpenShift, Perplexity, PlanetScale, Postman, Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Brevo, SettleMint, Shippo",
+    "the rest of gitleaks' prefixed rules: 1Password, Adobe, age, Airtable, Alibaba, Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook (page tokens, `<app id>|<secret>`), FCM, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42, Mapbox `sk.` (`pk.` is kept), MaxMind, Notion, Octopus, OpenShift, Perplexity, PlanetScale, Postman, Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Brevo, SettleMint, Shippo, Twitter bearer tokens (`A` × 22 …)",
   ),
   doc(
     'azure_storage_key',

@@ -117,6 +117,8 @@ const TOKENS: TokenRow[] = [
   ['provider_token', `sk.eyJ${fake(80, `${ALNUM}_-`)}.${fake(22, `${ALNUM}_-`)}`, 'mapbox secret $'],
   ['provider_token', `rubygems_${fake(48, HEX)}`, 'gem push with $'],
   ['provider_token', '4b1dbRdW3rOcB7xLthrM4BTBGK1qPLkHigpN1bXD6z', 'clickhouse cloud key $ rotated'],
+  ['provider_token', `1234567890123456|${fake(32, `${ALNUM}_-`)}`, 'graph api access_token_app $'],
+  ['provider_token', `${'A'.repeat(22)}${fake(90)}`, 'twitter client bearer $'],
 ];
 
 describe('provider tokens: found by their format inside a realistic line', () => {
@@ -207,6 +209,10 @@ describe('connection strings: only the password goes', () => {
       'mongodb+srv://admin:[REDACTED]@cluster0.ab1cd.mongodb.net/test?retryWrites=true',
     ],
     ['redis://:redispass@cache:6379/0', 'redis://:[REDACTED]@cache:6379/0'],
+    [
+      'SENTRY_DSN=https://0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210@sentry.example.com/42',
+      'SENTRY_DSN=https://0123456789abcdef0123456789abcdef:[REDACTED]@sentry.example.com/42',
+    ],
     ['rediss://default:tls-pass@cache:6380', 'rediss://default:[REDACTED]@cache:6380'],
     ['amqps://guest:guest1@mq:5671/%2F', 'amqps://guest:[REDACTED]@mq:5671/%2F'],
     [
