@@ -141,6 +141,22 @@ const METADATA_WORDS: ReadonlySet<string> = new Set([
   'var',
   'variable',
   'stdin',
+  // where a secret is kept or how it is fetched, not the secret: `secret_manager_arn`,
+  // `credential_process` (AWS config), `token_endpoint`
+  'arn',
+  'ref',
+  'reference',
+  'store',
+  'vault',
+  'provider',
+  'backend',
+  'manager',
+  'engine',
+  'scope',
+  'mount',
+  'process',
+  'method',
+  'helper',
   'param',
   'parameter',
   'public',
@@ -345,10 +361,11 @@ function taggedValueAt(input: string, from: number): ValueSpan | undefined {
 }
 
 // A name, then an operator: either a flag (group 1, `--name` then `=` or spaces), or a name (group 2),
-// the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4). Every quantifier
+// the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4). Not after `:`
+// (`arn:…:secret:db` is one value) but after `/:` (`.npmrc`'s `//registry/:_authToken=`). Every quantifier
 // is bounded, so each start reads at most ~180 characters.
 const ASSIGNMENT =
-  /(?<![\w.$-])(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.[\]|, ]{0,40}?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
+  /(?<![\w.$-]|[^/]:)(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.[\]|, ]{0,40}?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
 
 /** Whether the operator and shape of an assignment are ones the `key=value` pass reads itself. */
 const plainOperator = (operator: string, closing: string | undefined): boolean =>
@@ -374,13 +391,14 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       const tagged = input.charCodeAt(ASSIGNMENT.lastIndex) === 33; // `!`: a YAML tag
       // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's (which
       // does not read a name right after `:`, as in `.npmrc`'s `//registry/:_authToken=`, nor the
-      // value after a YAML tag: `password: !!binary cGFzcw==`).
+      // value after a YAML tag: `password: !!binary cGFzcw==`). After other `:` (`arn:…:secret:db`)
+      // a name is part of a value.
       if (
         verdict.covered &&
         !flag &&
         !tagged &&
         plainOperator(operator, closing) &&
-        input.charCodeAt(match.index - 1) !== 58
+        !input.startsWith('/:', match.index - 2)
       )
         continue;
       const span = tagged ? taggedValueAt(input, ASSIGNMENT.lastIndex) : valueAt(input, ASSIGNMENT.lastIndex);

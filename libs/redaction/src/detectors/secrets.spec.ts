@@ -417,6 +417,11 @@ describe('look-alikes stay byte for byte', () => {
     ['getattr defaults', 'getattr(settings, "SECRET_KEY", None) api_key_last4: "4242"'],
     ['docker login', 'echo $T | docker login --password-stdin registry.example.com'],
     ['masked URL passwords', 'Engine(postgresql://app:***@db:5432/shop) broker amqp://guest:xxxx@mq//'],
+    [
+      'where secrets are kept',
+      'secret_manager_arn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" credential_process = "/usr/bin/aws-vault exec prod"',
+    ],
+    ['OIDC metadata', 'token_endpoint_auth_method: "client_secret_post"'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [
