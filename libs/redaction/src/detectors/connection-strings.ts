@@ -33,14 +33,16 @@ const MASKED = /^(?:\*+|x{3,}|X{3,})$/;
 /**
  * ADO.NET and ODBC (`Server=…;User Id=…;Password=my pass;`): the value runs to `;`, spaces included,
  * which the `key=value` pass stops at. Only when it ends at `;`, a quote or the end, and holds no `=`:
- * libpq's `password=x sslmode=require` stays the `key=value` pass's.
+ * libpq's `password=x sslmode=require` stays the `key=value` pass's. Only as a field (after `;`, a
+ * quote or the start) of a string that has another connection field: code such as
+ * `password = randomBytes(16).toString('hex');` is not one.
  */
 export function adoPasswordDetector(bit: number, replacer: Replacer): PatternDetector {
   return {
     kinds: ['secret'],
     bit,
-    gate: (input) => input.includes(';') && ADO_PASSWORD_NEAR.test(input),
-    pattern: /(?<![\w-])(password|pwd)([ \t]*=[ \t]*)([^;"'\r\n=]{1,256})(?=;|["'\r\n]|$)/gi,
+    gate: (input) => input.includes(';') && ADO_PASSWORD_NEAR.test(input) && ADO_FIELD.test(input),
+    pattern: /(?<=(?:^|[;"'])[ \t]{0,4})(password|pwd)([ \t]*=[ \t]*)([^;"'\r\n=]{1,256})(?=;|["'\r\n]|$)/gi,
     replace(m) {
       const value = m[3].trim();
       if (value.length === 0 || isMarker(value)) return undefined;
@@ -49,6 +51,8 @@ export function adoPasswordDetector(bit: number, replacer: Replacer): PatternDet
   };
 }
 const ADO_PASSWORD_NEAR = /password|pwd/i;
+// A field every connection string of this form has besides its password.
+const ADO_FIELD = /(?:server|data source|host|database|initial catalog|driver|dsn|uid|user id)[ \t]*=/i;
 
 /**
  * Azure: the storage account key of a connection string (detect-secrets azure_storage_key.py,

@@ -186,7 +186,10 @@ const PROVIDER_KINDS: ReadonlyMap<string, string> = new Map([
 /** Every kind `keywordAssignments` may report. */
 export const KEYWORD_KINDS: readonly string[] = ['secret', ...new Set(PROVIDER_KINDS.values())];
 
-const NON_SECRET_VALUE = /^(?:true|false|null|none|nil|undefined|yes|no|on|off|\d{1,4})$/i;
+// Values that are no secret, and words of code that stand where a value would (`pass = await …`,
+// `pass: string`).
+const NON_SECRET_VALUE =
+  /^(?:true|false|null|none|nil|undefined|yes|no|on|off|\d{1,4}|await|new|typeof|this|self|string|number|boolean|bool|str|int|bytes|any|unknown|void)$/i;
 // Templates and references, not values: `${DB_PASSWORD}`, `{{ secret }}`, `%(password)s`, `<password>`.
 const PLACEHOLDER = /^(?:\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|%\(\w+\)s|<[^>]*>|(.)\1*)$/;
 
@@ -212,6 +215,8 @@ interface NameVerdict {
 // word that ends in one: `jsonwebtoken` is a library).
 const CONCATENATED =
   /^(?:pg|db|mysql|redis|mongo|amqp|ldap|smtp|auth|api|access|refresh|client|app|admin|root|user|master|bot|session|private|service|account)(?:password|passwd|pwd|secret|token)$/;
+// Secret words that are also ordinary words of code (`const pass = await …`): weak even at the end.
+const AMBIGUOUS_WORDS: ReadonlySet<string> = new Set(['pass', 'creds', 'credential']);
 // Names of public values: `public_key`, `publishable_key`, `publicToken`.
 const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
 
@@ -267,7 +272,11 @@ function judgeName(name: string): NameVerdict | undefined {
     !generic &&
     !concatenated &&
     (qualifier === undefined ? COVERED_WORDS.has(words[found]) : COVERED_KEY_QUALIFIERS.has(qualifier));
-  const strength: NameStrength = generic ? 'generic' : qualifier !== undefined || !atEnd ? 'weak' : 'strong';
+  const strength: NameStrength = generic
+    ? 'generic'
+    : qualifier !== undefined || !atEnd || AMBIGUOUS_WORDS.has(words[found])
+      ? 'weak'
+      : 'strong';
   return { kind, strength, covered };
 }
 
@@ -365,7 +374,7 @@ function taggedValueAt(input: string, from: number): ValueSpan | undefined {
 // (`arn:…:secret:db` is one value) but after `/:` (`.npmrc`'s `//registry/:_authToken=`). Every quantifier
 // is bounded, so each start reads at most ~180 characters.
 const ASSIGNMENT =
-  /(?<![\w.$-]|[^/]:)(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.[\]|, ]{0,40}?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
+  /(?<![\w.$-]|[^/]:)(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.|]{0,40}(?:\[[\w.|, ]{0,40}\])?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
 
 /** Whether the operator and shape of an assignment are ones the `key=value` pass reads itself. */
 const plainOperator = (operator: string, closing: string | undefined): boolean =>

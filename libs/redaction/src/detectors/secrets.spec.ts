@@ -288,6 +288,7 @@ describe('framework secret settings and keyword assignments', () => {
     // other languages' operators
     ['password := "gopass123"', `password :${REDACTED} "${REDACTED}"`],
     ["'password' => 'phppass123'", `'password' => '${REDACTED}'`],
+    ["connect({ user: 'billing', pass: 'nats-pw-1' })", `connect({ user: 'billing', pass: '${REDACTED}' })`],
     ['API_TOKEN ?= tok_live_991', `API_TOKEN ?= ${REDACTED}`],
     ['password: str = "annotated123"', `password: ${REDACTED} = "${REDACTED}"`],
     // flags and config files
@@ -422,6 +423,14 @@ describe('look-alikes stay byte for byte', () => {
       'secret_manager_arn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" credential_process = "/usr/bin/aws-vault exec prod"',
     ],
     ['OIDC metadata', 'token_endpoint_auth_method: "client_secret_post"'],
+    // code met in stack traces and frames
+    ['a variable named pass', 'const pass = await this.flushClaimed(tx, claim, now);'],
+    [
+      'type annotations',
+      "auth: { user: string; pass: string } | null; async (token: string, method = 'POST') => {}",
+    ],
+    ['a generated password in code', "const password = randomBytes(16).toString('hex');"],
+    ['a URL template', 'smtp://[user:pass@]host:port (STARTTLS when offered)'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
     [
