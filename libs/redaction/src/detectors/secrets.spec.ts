@@ -429,7 +429,6 @@ describe('look-alikes stay byte for byte', () => {
       'type annotations',
       "auth: { user: string; pass: string } | null; async (token: string, method = 'POST') => {}",
     ],
-    ['a generated password in code', "const password = randomBytes(16).toString('hex');"],
     ['a URL template', 'smtp://[user:pass@]host:port (STARTTLS when offered)'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
     ['AWS region and ARN', 'AWS_REGION=us-east-1 arn:aws:iam::123456789012:role/Deploy'],
