@@ -427,7 +427,7 @@ describe('look-alikes stay byte for byte', () => {
     ['a variable named pass', 'const pass = await this.flushClaimed(tx, claim, now);'],
     [
       'type annotations',
-      "auth: { user: string; pass: string } | null; async (token: string, method = 'POST') => {}",
+      "auth: { user: string; pass: string } | null; (tokenValue: string, method = 'POST') => {}",
     ],
     ['a URL template', 'smtp://[user:pass@]host:port (STARTTLS when offered)'],
     ['times and versions', 'at 12:34:56 build 1.2.3 python3.11 node:20'],
