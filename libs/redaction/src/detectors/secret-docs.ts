@@ -185,11 +185,4 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
     'the host stays',
     GITLEAKS,
   ),
-  doc(
-    'secret',
-    'secret by assignment',
-    'key: a secret word anywhere in a name (password, passwd, pwd, pass, passphrase, secret, token, credential(s), creds, `<api|auth|client|app|license|…> key`) in assignments the key pass cannot read: `app.config[\'SECRET_KEY\'] = …`, `getenv("DB_PASSWORD", "…")`, `:=`, `=>`, `?=`, `name: str = …`, `--password …`, `<add key="Password" value="…"/>`, `DB_PASSWORD_PROD=…`; ADO.NET/ODBC `Password=…;` with spaces',
-    'names ending in a describing word are kept (`password_changed_at`, `token_type`, `secret_name`, `api_key_id`); true/false/null, numbers, placeholders (`${X}`, `{{ x }}`, `<x>`) kept; a bare value of a weak name must look generated',
-    BOTH,
-  ),
 ];

@@ -460,7 +460,8 @@ describe('secret detectors: markers and documentation', () => {
     const known = new Set<string>([...VALUE_KINDS, 'secret']);
     for (const kind of documented) expect(known.has(kind)).toBe(true);
     const reported = secretDetectors(compileReplacer(() => 'remove', undefined)).flatMap((d) => d.kinds);
-    expect(reported.filter((kind) => !documented.has(kind))).toEqual([]);
+    // `secret` is the key-name entity, documented with the key phrases it shares with these detectors.
+    expect(reported.filter((kind) => kind !== 'secret' && !documented.has(kind))).toEqual([]);
     for (const [kind] of TOKENS) expect(reported).toContain(kind);
   });
 });
