@@ -197,9 +197,8 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     let out = value;
     for (const detector of detectors) {
       if (
-        detector.bit !== undefined
-          ? (candidates & detector.bit) === 0
-          : detector.gate && !detector.gate(out, facts)
+        (detector.bit !== undefined && (candidates & detector.bit) === 0) ||
+        (detector.gate !== undefined && !detector.gate(out, facts))
       )
         continue;
       const before = out;

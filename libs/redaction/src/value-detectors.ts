@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
+import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
 import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
@@ -12,6 +13,7 @@ interface DetectorBase {
   rule?: string;
   /** The kinds this detector reports; it runs while any of them is enabled. */
   kinds: readonly string[];
+  /** A cheap test that rules most strings out; with `bit`, a second test after the bit's. */
   gate?: (input: string, facts: StringFacts) => boolean;
   /** Built-in detectors: their bit in `builtInCandidates`, which decides for all of them at once. */
   bit?: number;
@@ -61,10 +63,7 @@ export function scan(input: string, detector: PatternDetector): string {
 const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
 const BEARER_OR_BASIC = /bearer|basic/i;
-const AWS_SECRET_NEAR = /secret_?access|aws_?secret/i;
 const CREDENTIAL_HEADER = /authorization|cookie|api-key/i;
-const PROVIDER_PREFIX =
-  /A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|k_test_|whsec_/;
 
 // Four dotted numbers right after one of these words are a version, not an address.
 const VERSION_BEFORE = /(?:\bv|version|ver|release|build|rev)[\s:=]*$/i;
@@ -78,14 +77,9 @@ function bearerLike(token: string): boolean {
   return /\d/.test(token) || (token.length >= 24 && /[a-z]/.test(token) && /[A-Z]/.test(token));
 }
 
-/** One bit per built-in detector. */
+/** One bit per built-in detector; bits 0 and 2–5 are the secret detectors' (`SecretBit`). */
 const Bit = {
-  PRIVATE_KEY: 1 << 0,
   AUTH_SCHEME: 1 << 1,
-  URL_PASSWORD: 1 << 2,
-  PROVIDER_TOKEN: 1 << 3,
-  AWS_SECRET: 1 << 4,
-  SLACK_WEBHOOK: 1 << 5,
   JWT: 1 << 6,
   EMAIL: 1 << 7,
   CARD: 1 << 8,
@@ -105,14 +99,8 @@ const Bit = {
  */
 export function builtInCandidates(s: string, f: StringFacts): number {
   const length = s.length;
-  let bits = 0;
-  if (f.upper >= 10 && s.includes('-----BEGIN')) bits |= Bit.PRIVATE_KEY;
+  let bits = secretCandidates(s, f);
   if (f.space && length >= 14 && BEARER_OR_BASIC.test(s)) bits |= Bit.AUTH_SCHEME;
-  if (f.at && f.colons > 0 && s.includes('://')) bits |= Bit.URL_PASSWORD;
-  if (length >= 20 && (f.underscore || f.upper >= 4 ? PROVIDER_PREFIX.test(s) : s.includes('xox')))
-    bits |= Bit.PROVIDER_TOKEN;
-  if (length >= 50 && AWS_SECRET_NEAR.test(s)) bits |= Bit.AWS_SECRET;
-  if (length >= 40 && s.includes('hooks.slack.com')) bits |= Bit.SLACK_WEBHOOK;
   if (f.upper > 0 && length >= 30 && s.includes('eyJ')) bits |= Bit.JWT;
   if (f.at || (f.percent && (s.includes('%40') || s.includes('%2540')))) bits |= Bit.EMAIL;
   if (f.digitGroup >= 13) bits |= Bit.CARD;
@@ -226,14 +214,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
   };
 
   return [
-    {
-      rule: 'private-key',
-      kinds: ['private_key'],
-      bit: Bit.PRIVATE_KEY,
-      pattern:
-        /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-      replace: (m) => replacer.value('private_key', m[0]),
-    },
+    ...secretDetectors(replacer),
     {
       rule: 'auth-scheme',
       kinds: ['bearer_token', 'basic_auth'],
@@ -244,38 +225,6 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         if (basic ? !basicCredentials(m[3]) : !bearerLike(m[3])) return undefined;
         return m[1] + m[2] + replacer.value(basic ? 'basic_auth' : 'bearer_token', m[3]);
       },
-    },
-    {
-      rule: 'url-password',
-      kinds: ['url_password'],
-      bit: Bit.URL_PASSWORD,
-      pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@]{0,256}:)([^\s/?#@]{1,256})@/gi,
-      replace: (m) => (isMarker(m[2]) ? undefined : `${m[1]}${replacer.value('url_password', m[2])}@`),
-    },
-    {
-      rule: 'provider-token',
-      kinds: ['aws_access_key', 'github_token', 'slack_token', 'stripe_key'],
-      bit: Bit.PROVIDER_TOKEN,
-      pattern:
-        /\b(?:(A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)[A-Z0-9]{16})|(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})|(xox[abposr]-[A-Za-z0-9-]{10,250})|((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,250}|whsec_[A-Za-z0-9]{20,250}))\b/g,
-      replace(m) {
-        const kind = m[1] ? 'aws_access_key' : m[2] ? 'github_token' : m[3] ? 'slack_token' : 'stripe_key';
-        return replacer.value(kind, m[0]);
-      },
-    },
-    {
-      rule: 'aws-secret-key',
-      kinds: ['aws_secret_key'],
-      bit: Bit.AWS_SECRET,
-      pattern: /((?:aws_?)?secret_?(?:access_?)?key)([\\"'\s:=]{1,8})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
-      replace: (m) => m[1] + m[2] + replacer.value('aws_secret_key', m[3]),
-    },
-    {
-      rule: 'slack-webhook',
-      kinds: ['slack_webhook'],
-      bit: Bit.SLACK_WEBHOOK,
-      pattern: /(hooks\.slack\.com\/services\/)([A-Za-z0-9_/-]{10,})/g,
-      replace: (m) => m[1] + replacer.value('slack_webhook', m[2]),
     },
     {
       rule: 'jwt',
