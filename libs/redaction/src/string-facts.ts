@@ -19,6 +19,10 @@ export interface StringFacts {
   capitalsThenDigits: boolean;
   /** A `:` or `=` after a letter, `_` or a quote (spaces skipped): `key=value` or `"key":` candidates. */
   keyValue: boolean;
+  /** A decimal digit outside ASCII (Bengali ০-৯, Devanagari, Arabic-Indic, fullwidth): the digit detectors run on a folded copy. */
+  otherDigits: boolean;
+  /** Any character past ASCII (Bengali names and context words). */
+  nonAscii: boolean;
 }
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
@@ -37,7 +41,19 @@ const facts: StringFacts = {
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
+  otherDigits: false,
+  nonAscii: false,
 };
+
+// Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
+const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
+
+/** ASCII value of a non-ASCII decimal digit (each of these scripts has ten in a row), or -1. */
+export function otherDigitValue(c: number): number {
+  if (c < 0x660) return -1;
+  for (const zero of OTHER_ZEROS) if (c >= zero && c <= zero + 9) return c - zero;
+  return -1;
+}
 
 export function factsOf(input: string): StringFacts {
   let at = false;
@@ -54,6 +70,8 @@ export function factsOf(input: string): StringFacts {
   let dottedDigits = 0;
   let capitalsThenDigits = false;
   let keyValue = false;
+  let otherDigits = false;
+  let nonAscii = false;
   // Whether the last character that is not a space could end a key (letter, `_`, quote).
   let keyEnd = false;
   let previousDigit = false;
@@ -136,6 +154,10 @@ export function factsOf(input: string): StringFacts {
         keyEnd = false;
         break;
       default:
+        if (c >= 128) {
+          nonAscii = true;
+          if (!otherDigits && c >= 0x660) otherDigits = otherDigitValue(c) >= 0;
+        }
         group = 0;
         dots = 0;
         keyEnd = false;
@@ -154,5 +176,7 @@ export function factsOf(input: string): StringFacts {
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;
+  facts.otherDigits = otherDigits;
+  facts.nonAscii = nonAscii;
   return facts;
 }

@@ -1,0 +1,86 @@
+import type { Replacer } from '../strategies';
+import type { PatternDetector } from '../value-detectors';
+
+/**
+ * A number right after a word that names it is taken even without a checksum, as Presidio's context
+ * words raise a weak pattern to a finding (us_bank_recognizer, us_passport_recognizer, …). Each word
+ * says the kind and how many digits (or characters, for letter-and-digit ids) its numbers have.
+ */
+interface ContextRule {
+  words: string;
+  kind: string;
+  /** Digits for an all-digit value, characters for one with letters. */
+  min: number;
+  max: number;
+  /** Whether a value with letters (`A1234567`, `EB0123456`) is one. */
+  letters: boolean;
+}
+
+const RULES: ContextRule[] = [
+  { words: String.raw`ssn|social security(?: number| no\.?)?`, kind: 'ssn', min: 9, max: 9, letters: false },
+  { words: 'itin', kind: 'us_itin', min: 9, max: 9, letters: false },
+  { words: 'passport', kind: 'passport', min: 6, max: 10, letters: true },
+  {
+    words: String.raw`driver'?s? licen[cs]e|driving licen[cs]e|dl ?(?:no\.?|number|#)`,
+    kind: 'driver_license',
+    min: 5,
+    max: 20,
+    letters: true,
+  },
+  {
+    words: String.raw`bank account|account|acct|a/c|rocket|dbbl|রকেট|ব্যাংক হিসাব|হিসাব নম্বর`,
+    kind: 'account_number',
+    min: 8,
+    max: 18,
+    letters: false,
+  },
+  {
+    // Bangladesh NID (10, 13 or 17 digits; 17 = birth year + 13), birth registration (17), voter ids,
+    // tax ids: no public checksum, so the word decides.
+    words: String.raw`nid|national id(?:entity)?(?: card)?|smart card|জাতীয় পরিচয়পত্র|এনআইডি|birth registration|brn|জন্ম নিবন্ধন|voter id|epic|tax id|tin|tax number|ein|pesel`,
+    kind: 'national_id',
+    min: 6,
+    max: 20,
+    letters: true,
+  },
+  { words: 'aadhaa?r|uidai|आधार', kind: 'in_aadhaar', min: 12, max: 12, letters: false },
+  { words: 'nhs', kind: 'uk_nhs', min: 10, max: 10, letters: false },
+  { words: 'tfn|tax file', kind: 'au_tfn', min: 8, max: 9, letters: false },
+  { words: 'abn', kind: 'au_abn', min: 11, max: 11, letters: false },
+  { words: 'acn', kind: 'au_acn', min: 9, max: 9, letters: false },
+  { words: 'medicare', kind: 'au_medicare', min: 10, max: 11, letters: false },
+  { words: 'bkash|nagad|upay|বিকাশ|নগদ', kind: 'phone', min: 10, max: 13, letters: false },
+];
+
+/** Which rule a matched word belongs to: the same alternatives, each anchored on its own. */
+const RULE_TESTS = RULES.map((rule) => new RegExp(`^(?:${rule.words})$`, 'iu'));
+
+const CONTEXT_NUMBER = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])(` +
+    RULES.map((rule) => rule.words).join('|') +
+    String.raw`)(?!\p{L})((?:\s*(?:no\.?|number|num|nr|#|id|নম্বর|নং))?\s*[:=#-]?\s*(?:is\s+)?["']?)(\d{1,6}(?:[ -]\d{1,6}){1,5}|[A-Z]{0,3}\d[\dA-Z]{3,18})(?![\p{L}\p{N}_-])`,
+  'giu',
+);
+
+function fits(rule: ContextRule, value: string): boolean {
+  const digits = value.replace(/\D/g, '').length;
+  const compact = value.replace(/[ -]/g, '');
+  if (digits === compact.length) return digits >= rule.min && digits <= rule.max;
+  return rule.letters && compact.length >= rule.min && compact.length <= rule.max && digits >= 4;
+}
+
+export const CONTEXT_NUMBER_KINDS = [...new Set(RULES.map((rule) => rule.kind))];
+
+export function contextNumberDetector(replacer: Replacer): PatternDetector {
+  return {
+    kinds: CONTEXT_NUMBER_KINDS,
+    gate: (_input, f) => f.digitGroup >= 5,
+    pattern: CONTEXT_NUMBER,
+    replace(m) {
+      const index = RULE_TESTS.findIndex((test) => test.test(m[1]));
+      const rule = RULES[index];
+      if (rule === undefined || !fits(rule, m[3])) return undefined;
+      return m[1] + m[2] + replacer.value(rule.kind, m[3]);
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import type { Replacer } from '../strategies';
+import type { PatternDetector } from '../value-detectors';
+
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const DATE = [
+  String.raw`\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})`,
+  String.raw`\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}`,
+  String.raw`\d{1,2}(?:st|nd|rd|th)?[ \-](?:of )?${MONTH}[ \-,]{1,2}\d{4}`,
+  String.raw`${MONTH} \d{1,2}(?:st|nd|rd|th)?,? \d{4}`,
+].join('|');
+
+/**
+ * A date right after a birth word (Presidio's DateRecognizer finds every date; only a birth date is
+ * personal, so the word is required): `born 12/03/1990`, `DOB: 1990-03-12`, `জন্ম তারিখ: ১২/০৩/১৯৯০`.
+ */
+const BIRTH_DATE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])((?:born(?: on)?|d\.?o\.?b\.?|date of birth|birth ?date|birthday|geburtsdatum|geboren(?: am)?|née? le|date de naissance|fecha de nacimiento|data de nascimento|জন্ম ?তারিখ|জন্মদিন|জন্ম)["']?\s{0,3}(?:[:=\-]|is)?\s{0,3}["']?)(${DATE})(?![\p{N}])`,
+  'giu',
+);
+
+export function birthDateDetector(replacer: Replacer): PatternDetector {
+  return {
+    kinds: ['date_of_birth'],
+    gate: (_input, f) => f.digits >= 4 && (f.space || f.colons > 0 || f.keyValue),
+    pattern: BIRTH_DATE,
+    replace: (m) => m[1] + replacer.value('date_of_birth', m[2]),
+  };
+}
+
+// A capitalised name word (`Rahim`, `O'Brien`, `Jean-Luc`); all capitals after `Name:` (`RAHIM UDDIN`).
+const WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:['’\-]\p{Lu}?\p{Ll}{1,20})?`;
+const WORDS = (min: number, max: number): string =>
+  String.raw`${WORD}(?:[ \t]${WORD}){${min - 1},${max - 1}}`;
+const CAPS = String.raw`\p{Lu}{2,20}(?: \p{Lu}{2,20}){1,3}`;
+const BENGALI = String.raw`[\u0980-\u09ff]{2,20}(?: [\u0980-\u09ff]{2,20}){0,3}`;
+
+/**
+ * Where the structure of the text says a person is named (no model guesses from capitals alone):
+ * each alternative is a prefix group, kept, and a name group, replaced.
+ */
+const PERSON_SHAPES: [prefix: string, name: string][] = [
+  // Salutations: `Dear Rahim Uddin,` `Hi Nusrat,`
+  [String.raw`(?<!\p{L})(?:Dear|Hi|Hello)[ \t]+`, String.raw`${WORDS(1, 4)}(?=[ \t]*[,!:\n])`],
+  // Titles: `Mr. Karim`, `Dr Farhana Akter`, `Md. Rahim Uddin`, `Mst. Ayesha`
+  [String.raw`(?<!\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Md|Mst|Mohammad|Sheikh)\.?[ \t]+`, WORDS(1, 4)],
+  // Fields: `Name: Rahim Uddin`, `Account holder: RAHIM UDDIN`
+  [
+    String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather'?s [Nn]ame|[Mm]other'?s [Nn]ame|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|Name)[ \t]*[:=][ \t]*["']?`,
+    String.raw`${WORDS(1, 4)}|${CAPS}`,
+  ],
+  // A role word then two or more name words: `customer Nusrat Jahan`
+  [
+    String.raw`(?<![\p{L}_])(?:customer|client|patient|applicant|employee|member|beneficiary|recipient|sender|cardholder|account holder|nominee|passenger|guest|borrower|depositor|user)[ \t]+`,
+    WORDS(2, 4),
+  ],
+  // An address's display name: `From: Rahim Uddin <rahim@…>`, `"Nusrat Jahan" <…>`
+  [String.raw`(?<!\p{L})(?:From|To|Cc|Reply-To|Sender):[ \t]*"?`, String.raw`${WORDS(1, 4)}(?="?[ \t]*<)`],
+  // Signatures: `signed by Rahim Uddin`, `Regards,\nNusrat Jahan`
+  [
+    String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is)[ \t]+`,
+    WORDS(1, 4),
+  ],
+  [
+    String.raw`(?<!\p{L})(?:Regards|Best regards|Kind regards|Sincerely|Thanks|Thank you|Cheers|Yours truly),?[ \t]*\r?\n[ \t]*`,
+    String.raw`${WORDS(1, 4)}(?![ \t]*\p{L})`,
+  ],
+  // Bengali: `নাম: রহিম উদ্দিন`, `জনাব করিম`
+  [String.raw`(?:নাম|পিতার নাম|মাতার নাম|জনাব|মোঃ|মোছাঃ)[ \t]*[:：]?[ \t]*`, BENGALI],
+];
+
+const PERSON = new RegExp(PERSON_SHAPES.map(([prefix, name]) => `(${prefix})(${name})`).join('|'), 'gu');
+
+// Capitalised words that follow these cues without being a name: `Dear Customer,` `Name: Default`,
+// `customer Support Team`, `From: Google Cloud <…>` (a sender that is a product stays).
+const NOT_NAMES = new Set([
+  'sir',
+  'madam',
+  'customer',
+  'customers',
+  'user',
+  'users',
+  'team',
+  'all',
+  'colleague',
+  'colleagues',
+  'friend',
+  'friends',
+  'member',
+  'members',
+  'valued',
+  'support',
+  'service',
+  'services',
+  'admin',
+  'administrator',
+  'manager',
+  'hiring',
+  'there',
+  'everyone',
+  'world',
+  'account',
+  'accounts',
+  'profile',
+  'settings',
+  'portal',
+  'app',
+  'api',
+  'order',
+  'orders',
+  'payment',
+  'payments',
+  'success',
+  'error',
+  'failed',
+  'not',
+  'found',
+  'default',
+  'unknown',
+  'none',
+  'null',
+  'test',
+  'demo',
+  'example',
+  'sample',
+  'system',
+  'bot',
+  'noreply',
+  'no',
+  'reply',
+  'notifications',
+  'notification',
+  'billing',
+  'sales',
+  'info',
+  'security',
+  'alerts',
+  'alert',
+  'cloud',
+  'google',
+  'microsoft',
+  'amazon',
+  'github',
+  'slack',
+  'stripe',
+  'bkash',
+  'nagad',
+  'rocket',
+  'bank',
+  'limited',
+  'ltd',
+  'inc',
+  'company',
+  'group',
+  'online',
+  'mobile',
+  'web',
+  'id',
+  'name',
+  'type',
+  'status',
+  'new',
+  'old',
+  'update',
+  'updated',
+  'created',
+  'deleted',
+  'care',
+  'desk',
+  'help',
+  'helpdesk',
+  'operations',
+  'ops',
+  'office',
+  'department',
+]);
+
+function personName(m: RegExpExecArray): [prefix: string, name: string] | undefined {
+  for (let group = 1; group < m.length; group += 2) {
+    const name = m[group + 1];
+    if (name === undefined) continue;
+    const words = name.toLowerCase().split(/[ \t]+/);
+    if (words.some((word) => NOT_NAMES.has(word))) return undefined;
+    return [m[group], name];
+  }
+  return undefined;
+}
+
+export function personNameDetector(replacer: Replacer): PatternDetector {
+  return {
+    kinds: ['name'],
+    gate: (_input, f) => (f.upper > 0 && f.space) || f.nonAscii,
+    pattern: PERSON,
+    replace(m) {
+      const found = personName(m);
+      return found === undefined ? undefined : found[0] + replacer.value('name', found[1]);
+    },
+  };
+}
