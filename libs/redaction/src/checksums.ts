@@ -134,13 +134,6 @@ export function itFiscalCodeValid(code: string): boolean {
 
 const validDay = (day: number, month: number): boolean => month >= 1 && month <= 12 && day >= 1 && day <= 31;
 
-/** Polish PESEL: YYMMDD (month + 20·century), weights 1379137913, check digit, a real month and day. */
-export function peselValid(digits: string): boolean {
-  const month = Number(digits.slice(2, 4)) % 20;
-  if (!validDay(Number(digits.slice(4, 6)), month)) return false;
-  return (10 - (weightedSum(digits, [1, 3, 7, 9, 1, 3, 7, 9, 1, 3]) % 10)) % 10 === digitAt(digits, 10);
-}
-
 /** Finnish HETU `DDMMYY-NNNC`: check = table[DDMMYYNNN mod 31], a real month and day. */
 export function hetuValid(code: string): boolean {
   if (!validDay(Number(code.slice(0, 2)), Number(code.slice(2, 4)))) return false;
@@ -161,18 +154,19 @@ const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).d
 
 /** Bitcoin P2PKH/P2SH address: base58 of 25 bytes, version 0x00 or 0x05, double-SHA-256 checksum. */
 export function base58CheckValid(address: string): boolean {
-  let value = 0n;
-  for (let i = 0; i < address.length; i++) {
-    const digit = BASE58.indexOf(address[i]);
-    if (digit < 0) return false;
-    value = value * 58n + BigInt(digit);
-  }
+  // Base 58 to 256 on a byte array (schoolbook), cheaper than BigInt for 25 bytes.
   const bytes = new Uint8Array(25);
-  for (let i = 24; i >= 0; i--) {
-    bytes[i] = Number(value & 0xffn);
-    value >>= 8n;
+  for (let i = 0; i < address.length; i++) {
+    let carry = BASE58.indexOf(address[i]);
+    if (carry < 0) return false;
+    for (let j = 24; j >= 0; j--) {
+      carry += bytes[j] * 58;
+      bytes[j] = carry & 0xff;
+      carry >>= 8;
+    }
+    if (carry !== 0) return false;
   }
-  if (value !== 0n || (bytes[0] !== 0x00 && bytes[0] !== 0x05)) return false;
+  if (bytes[0] !== 0x00 && bytes[0] !== 0x05) return false;
   const check = sha256(sha256(bytes.subarray(0, 21)));
   return check.subarray(0, 4).equals(bytes.subarray(21));
 }

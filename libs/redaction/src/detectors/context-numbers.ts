@@ -58,7 +58,7 @@ const RULE_TESTS = RULES.map((rule) => new RegExp(`^(?:${rule.words})$`, 'iu'));
 const CONTEXT_NUMBER = new RegExp(
   String.raw`(?<![\p{L}\p{N}_])(` +
     RULES.map((rule) => rule.words).join('|') +
-    String.raw`)(?!\p{L})((?:\s*(?:no\.?|number|num|nr|#|id|নম্বর|নং))?\s*[:=#-]?\s*(?:is\s+)?["']?)(\d{1,6}(?:[ -]\d{1,6}){1,5}|[A-Z]{0,3}\d[\dA-Z]{3,18})(?![\p{L}\p{N}_-])`,
+    String.raw`)(?!\p{L})((?:\s*(?:no\.?|number|num|nr|#|id|নম্বর|নং))?\s*[:=#-]?\s*(?:is\s+)?["']?)(\d{1,6}(?:[ -]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
   'giu',
 );
 

@@ -1,6 +1,6 @@
 import { base58CheckValid, bech32Valid, eip55Valid } from '../checksums';
 import type { Replacer } from '../strategies';
-import type { PatternDetector } from '../value-detectors';
+import { type PassDetector, scan } from '../value-detectors';
 import { textBefore } from './context';
 
 /**
@@ -23,11 +23,22 @@ function walletValid(m: RegExpExecArray, input: string): boolean {
   return mixed ? eip55Valid(hex) : WALLET_BEFORE.test(textBefore(input, m.index, 32));
 }
 
-export function cryptoWalletDetector(replacer: Replacer): PatternDetector {
+// Checksums cost a few microseconds each; past this many in one string (only hostile text has so
+// many address-shaped runs) the rest are removed unchecked, which errs on the side of privacy.
+const CHECKS_PER_STRING = 1_000;
+
+export function cryptoWalletDetector(replacer: Replacer): PassDetector {
   return {
     kinds: ['crypto_wallet'],
     gate: (input, f) => input.length >= 26 && (f.upper >= 3 || input.includes('0x') || input.includes('bc1')),
-    pattern: WALLET,
-    replace: (m, input) => (walletValid(m, input) ? replacer.value('crypto_wallet', m[0]) : undefined),
+    run(input) {
+      let budget = CHECKS_PER_STRING;
+      return scan(input, {
+        kinds: ['crypto_wallet'],
+        pattern: WALLET,
+        replace: (m, text) =>
+          budget-- <= 0 || walletValid(m, text) ? replacer.value('crypto_wallet', m[0]) : undefined,
+      });
+    },
   };
 }

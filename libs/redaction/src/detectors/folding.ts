@@ -5,15 +5,13 @@ const OTHER_DIGIT = /[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\u09e6-\u09ef\uff10
 
 /** The same string with every non-ASCII decimal digit as its ASCII digit: same length, same indexes. */
 export function foldDigits(input: string): string {
-  let out = '';
-  let last = 0;
+  const codes = new Uint16Array(input.length);
   for (let i = 0; i < input.length; i++) {
-    const value = otherDigitValue(input.charCodeAt(i));
-    if (value < 0) continue;
-    out += input.slice(last, i) + String.fromCharCode(48 + value);
-    last = i + 1;
+    const c = input.charCodeAt(i);
+    const value = c < 0x660 ? -1 : otherDigitValue(c);
+    codes[i] = value < 0 ? c : 48 + value;
   }
-  return out + input.slice(last);
+  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('utf16le');
 }
 
 /**
