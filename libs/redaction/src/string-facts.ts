@@ -13,6 +13,8 @@ export interface StringFacts {
   upper: number;
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
+  /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
+  digitRun: number;
   /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
   dottedDigits: number;
   /** Two capitals then two digits somewhere: IBAN candidates. */
@@ -38,6 +40,7 @@ const facts: StringFacts = {
   digits: 0,
   upper: 0,
   digitGroup: 0,
+  digitRun: 0,
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
@@ -66,6 +69,8 @@ export function factsOf(input: string): StringFacts {
   let upper = 0;
   let group = 0;
   let digitGroup = 0;
+  let run = 0;
+  let digitRun = 0;
   let dots = 0;
   let dottedDigits = 0;
   let capitalsThenDigits = false;
@@ -88,6 +93,8 @@ export function factsOf(input: string): StringFacts {
     if (c >= 48 && c <= 57) {
       digits++;
       if (++group > digitGroup) digitGroup = group;
+      run = previousDigit ? run + 1 : 1;
+      if (run > digitRun) digitRun = run;
       if (previousDigit && !capitalsThenDigits && i >= 3) {
         capitalsThenDigits = isUpper(input.charCodeAt(i - 2)) && isUpper(input.charCodeAt(i - 3));
       }
@@ -173,6 +180,7 @@ export function factsOf(input: string): StringFacts {
   facts.digits = digits;
   facts.upper = upper;
   facts.digitGroup = digitGroup;
+  facts.digitRun = digitRun;
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;

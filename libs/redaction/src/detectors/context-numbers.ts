@@ -74,7 +74,8 @@ export const CONTEXT_NUMBER_KINDS = [...new Set(RULES.map((rule) => rule.kind))]
 export function contextNumberDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: CONTEXT_NUMBER_KINDS,
-    gate: (_input, f) => f.digitGroup >= 5,
+    // A word of 2+ letters, a separator and 5+ digits: a bare number (an id, an amount) is ruled out.
+    gate: (input, f) => f.digitGroup >= 5 && input.length >= f.digitGroup + 3,
     pattern: CONTEXT_NUMBER,
     replace(m) {
       const index = RULE_TESTS.findIndex((test) => test.test(m[1]));

@@ -1,4 +1,7 @@
+import { VALUE_KINDS } from '../entities';
 import { createRedactor, redactString } from '../index';
+import { IDENTITY_ENTITY_DOCS, identityDetectors } from './identity';
+import { compileReplacer } from '../strategies';
 
 const marker = (kind: string): string => `[REDACTED:${kind}]`;
 
@@ -181,5 +184,21 @@ describe('identity detectors under a policy', () => {
     expect(redactor.redactString('Dear Rahim Uddin, call 01712345678')).toBe(
       `Dear Rahim Uddin, call ${marker('phone')}`,
     );
+  });
+});
+
+describe('identity entity documentation', () => {
+  const documented = new Set(IDENTITY_ENTITY_DOCS.map((doc) => doc.kind));
+
+  it('documents every kind the identity detectors report, once', () => {
+    const reported = identityDetectors(compileReplacer(() => 'remove', undefined)).flatMap((d) => [
+      ...d.kinds,
+    ]);
+    for (const kind of reported) expect([kind, documented.has(kind)]).toEqual([kind, true]);
+    expect(documented.size).toBe(IDENTITY_ENTITY_DOCS.length);
+  });
+
+  it('lists only kinds a policy can name', () => {
+    for (const kind of documented) expect(VALUE_KINDS).toContain(kind);
   });
 });

@@ -5,7 +5,7 @@ import { contextNumberDetector } from './context-numbers';
 import { cryptoWalletDetector } from './crypto-wallets';
 import { foldingDigits } from './folding';
 import { structuredIdDetector } from './national-ids';
-import { birthDateDetector, personNameDetector } from './people';
+import { BIRTH_WORD, birthDateDetector, personNameDetector } from './people';
 import { phoneDetector } from './phones';
 
 export { IDENTITY_ENTITY_DOCS } from './identity-docs';
@@ -15,15 +15,14 @@ export { IDENTITY_ENTITY_DOCS } from './identity-docs';
  * none of them can match skips them all (`builtInCandidates` sets one bit from this).
  */
 export const identityCandidate = (s: string, f: StringFacts): boolean =>
-  f.digitGroup >= 5 ||
-  f.otherDigits ||
+  f.digitGroup >= 7 ||
+  (f.digitGroup >= 5 && s.length >= f.digitGroup + 3) ||
+  (f.upper >= 2 && f.space) ||
   f.nonAscii ||
-  (f.upper > 0 && f.space) ||
-  (s.length >= 26 && (f.upper >= 3 || f.digits >= 6)) ||
+  (s.length >= 26 && (f.upper >= 3 || s.includes('0x') || s.includes('bc1'))) ||
+  (f.upper >= 5 && f.digits >= 4) ||
+  // `born 1/3/90` has no run of 5 digits and may have no capital.
   (f.digits >= 4 && BIRTH_WORD.test(s));
-
-// `born 1/3/90` has no run of 5 digits and may have no capital.
-const BIRTH_WORD = /born|birth|dob|geb|naci|nasc|née/i;
 
 /** Personal data detectors: national ids, phone numbers, wallets, birth dates and names, in that order. */
 export function identityDetectors(replacer: Replacer): Detector[] {

@@ -102,7 +102,14 @@ export const STRUCTURED_ID_KINDS = [
 export function structuredIdDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: STRUCTURED_ID_KINDS,
-    gate: (_input, f) => f.digitGroup >= 6 || (f.upper >= 5 && f.digits >= 4),
+    // The shortest of these ids has 9 characters. Those with letters have a capital and a run of 6+
+    // digits (PAN and the fiscal code: 4+ digits among 5+ capitals); the digit-only ones are grouped
+    // (`2345 6789 0124`), so a plain run (`+8801712345678`, an id) rules them out.
+    gate: (input, f) =>
+      input.length >= 9 &&
+      (f.upper > 0
+        ? f.digitGroup >= 6 || (f.upper >= 5 && f.digits >= 4)
+        : f.digitGroup >= 9 && f.digitGroup > f.digitRun),
     pattern: STRUCTURED,
     replace(m, input) {
       for (const [group, check, digitsOnly] of STRUCTURED_CHECKS) {

@@ -18,10 +18,13 @@ const BIRTH_DATE = new RegExp(
   'giu',
 );
 
+/** Whether a birth word may be in `input`: a cheap test before `BIRTH_DATE` (which also needs a date). */
+export const BIRTH_WORD = /born|birth|dob|d\.o\.b|geb|naci|nasc|née|naissance|জন্ম/i;
+
 export function birthDateDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: ['date_of_birth'],
-    gate: (_input, f) => f.digits >= 4 && (f.space || f.colons > 0 || f.keyValue),
+    gate: (input, f) => f.digits >= 4 && BIRTH_WORD.test(input),
     pattern: BIRTH_DATE,
     replace: (m) => m[1] + replacer.value('date_of_birth', m[2]),
   };
@@ -188,7 +191,8 @@ function personName(m: RegExpExecArray): [prefix: string, name: string] | undefi
 export function personNameDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: ['name'],
-    gate: (_input, f) => (f.upper > 0 && f.space) || f.nonAscii,
+    // Every cue but a few one-word ones (`signed by Farhana`) brings two capitals.
+    gate: (_input, f) => (f.upper >= 2 && f.space) || f.nonAscii,
     pattern: PERSON,
     replace(m) {
       const found = personName(m);

@@ -10,6 +10,7 @@ import { notPersonalBefore, phoneBefore } from './context';
 const PHONE_CANDIDATE =
   /(?<![\w+\-/.,(])(?:\(\+?\d{1,5}\)[ .-]?|\+ ?)?\d[\d \-./()]{4,20}\d(?![\w\-/]|[.,]\d)/g;
 
+const E164_COMPACT = /^\+[1-9]\d{7,14}$/;
 const LOOSE_SEPARATORS = /[ \-./()]{3}/;
 // `+100.50` is a signed amount, not a number to call.
 const SIGNED_AMOUNT = /^\+\d+\.\d{1,2}$/;
@@ -34,6 +35,7 @@ function trunkGroups(text: string, digits: string): boolean {
 
 /** Whether the candidate at `index` is a phone number, from its shape and the words before it. */
 export function isPhone(text: string, input: string, index: number): boolean {
+  if (E164_COMPACT.test(text)) return true; // the common case in logs, decided at once
   const digits = digitsOf(text);
   const n = digits.length;
   if (n < 7 || n > 15 || LOOSE_SEPARATORS.test(text)) return false;
