@@ -28,7 +28,7 @@ const RULES: ContextRule[] = [
     letters: true,
   },
   {
-    words: String.raw`bank account|account|acct|a/c|rocket|dbbl|রকেট|ব্যাংক হিসাব|হিসাব নম্বর`,
+    words: String.raw`bank account|account|acct|a/c|wallet|mobile banking|mfs|rocket|dbbl|রকেট|ব্যাংক হিসাব|হিসাব নম্বর`,
     kind: 'account_number',
     min: 8,
     max: 18,
@@ -43,6 +43,8 @@ const RULES: ContextRule[] = [
     max: 20,
     letters: true,
   },
+  // US ABA routing number (Presidio's aba_routing_recognizer takes it with these words).
+  { words: 'routing(?: number)?|aba|rtn', kind: 'account_number', min: 9, max: 9, letters: false },
   { words: 'aadhaa?r|uidai|आधार', kind: 'in_aadhaar', min: 12, max: 12, letters: false },
   { words: 'nhs', kind: 'uk_nhs', min: 10, max: 10, letters: false },
   { words: 'tfn|tax file', kind: 'au_tfn', min: 8, max: 9, letters: false },

@@ -68,6 +68,8 @@ const POSITIVES: [kind: string, template: string][] = [
   ['account_number', 'bank account «12345678901» frozen'],
   ['account_number', 'a/c: «0011223344556»'],
   ['account_number', 'Rocket «017123456789» credited'],
+  ['account_number', 'wallet «017123456789»'],
+  ['account_number', 'routing number «021000021»'],
   ['national_id', 'NID: «19902612345678901»'],
   ['national_id', 'NID «1234567890»'],
   ['national_id', 'nid no: «1234567890123»'],
@@ -87,6 +89,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['date_of_birth', 'date of birth: «12 March 1990»'],
   ['date_of_birth', 'Birthday «March 12, 1990»'],
   ['date_of_birth', 'জন্ম তারিখ: «১২/০৩/১৯৯০»'],
+  ['date_of_birth', 'birth_date=«1990-03-12»'],
   ['date_of_birth', 'profile {"dob": "«1990-03-12»"} saved'],
   // person names where the structure says so
   ['name', 'Dear «Rahim Uddin»,\nYour order shipped.'],
@@ -99,6 +102,11 @@ const POSITIVES: [kind: string, template: string][] = [
   ['name', 'signed by «Farhana Akter»'],
   ['name', 'Regards,\n«Nusrat Jahan»'],
   ['name', 'নাম: «রহিম উদ্দিন»'],
+  ['name', "User(name='«Rahim Uddin»', id=7)"],
+  ['name', 'Customer «Nusrat Jahan» paid'],
+  ['name', 'Hello «Rahim Uddin»'],
+  ['name', 'Thanks,\n«Rahim»'],
+  ['name', 'Dr. «Farhana Akter» (Cardiology)'],
 ];
 
 describe('identity detectors: each entity is found in realistic text', () => {
@@ -144,6 +152,13 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['role words followed by lower-case words', 'customer paid with card, user signed in'],
   ['role word with one capitalised word', 'user Alice logged in'],
   ['a title without a name', 'Dr. who? mr. smith in lower case'],
+  ['class names after role words', 'UserProfile Updated by Admin; UserDetailView Settings'],
+  ['a one-word sender', 'From: Alertmanager <alerts>'],
+  ['lower-case and product names after name=', 'name: checkout-service, name="Order Service"'],
+  ['a team sign-off', 'Thanks,\nThe Team'],
+  ['a salutation to a role', 'Dear Sir/Madam,'],
+  ['a Bengali name cue before digits', 'নাম: ১২৩'],
+  ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
 ];
 

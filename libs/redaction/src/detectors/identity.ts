@@ -17,7 +17,7 @@ export { IDENTITY_ENTITY_DOCS } from './identity-docs';
 export const identityCandidate = (s: string, f: StringFacts): boolean =>
   f.digitGroup >= 7 ||
   (f.digitGroup >= 5 && s.length >= f.digitGroup + 3) ||
-  (f.upper >= 2 && f.space) ||
+  (f.upper >= 2 && (f.space || s.includes('\n'))) ||
   f.nonAscii ||
   (s.length >= 26 && (f.upper >= 3 || s.includes('0x') || s.includes('bc1'))) ||
   (f.upper >= 5 && f.digits >= 4) ||

@@ -14,7 +14,7 @@ const DATE = [
  * personal, so the word is required): `born 12/03/1990`, `DOB: 1990-03-12`, `জন্ম তারিখ: ১২/০৩/১৯৯০`.
  */
 const BIRTH_DATE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_])((?:born(?: on)?|d\.?o\.?b\.?|date of birth|birth ?date|birthday|geburtsdatum|geboren(?: am)?|née? le|date de naissance|fecha de nacimiento|data de nascimento|জন্ম ?তারিখ|জন্মদিন|জন্ম)["']?\s{0,3}(?:[:=\-]|is)?\s{0,3}["']?)(${DATE})(?![\p{N}])`,
+  String.raw`(?<![\p{L}\p{N}_])((?:born(?: on)?|d\.?o\.?b\.?|date[ _]of[ _]birth|birth[ _]?date|birthday|geburtsdatum|geboren(?: am)?|née? le|date de naissance|fecha de nacimiento|data de nascimento|জন্ম ?তারিখ|জন্মদিন|জন্ম)(?!\p{L})["']?\s{0,3}(?:[:=\-]|is)?\s{0,3}["']?)(${DATE})(?![\p{N}])`,
   'giu',
 );
 
@@ -31,11 +31,13 @@ export function birthDateDetector(replacer: Replacer): PatternDetector {
 }
 
 // A capitalised name word (`Rahim`, `O'Brien`, `Jean-Luc`); all capitals after `Name:` (`RAHIM UDDIN`).
-const WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:['’\-]\p{Lu}?\p{Ll}{1,20})?`;
+const WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:['’\-]\p{Lu}?\p{Ll}{1,20})?(?![\p{L}\p{N}_])`;
 const WORDS = (min: number, max: number): string =>
   String.raw`${WORD}(?:[ \t]${WORD}){${min - 1},${max - 1}}`;
 const CAPS = String.raw`\p{Lu}{2,20}(?: \p{Lu}{2,20}){1,3}`;
-const BENGALI = String.raw`[\u0980-\u09ff]{2,20}(?: [\u0980-\u09ff]{2,20}){0,3}`;
+// Bengali letters and signs, not its digits (০-৯ are U+09E6–U+09EF).
+const BENGALI_WORD = String.raw`[\u0980-\u09e5\u09f0-\u09ff]{2,20}`;
+const BENGALI = String.raw`${BENGALI_WORD}(?: ${BENGALI_WORD}){0,3}`;
 
 /**
  * Where the structure of the text says a person is named (no model guesses from capitals alone):
@@ -43,7 +45,7 @@ const BENGALI = String.raw`[\u0980-\u09ff]{2,20}(?: [\u0980-\u09ff]{2,20}){0,3}`
  */
 const PERSON_SHAPES: [prefix: string, name: string][] = [
   // Salutations: `Dear Rahim Uddin,` `Hi Nusrat,`
-  [String.raw`(?<!\p{L})(?:Dear|Hi|Hello)[ \t]+`, String.raw`${WORDS(1, 4)}(?=[ \t]*[,!:\n])`],
+  [String.raw`(?<!\p{L})(?:Dear|Hi|Hello)[ \t]+`, String.raw`${WORDS(1, 4)}(?=[ \t]*(?:[,!:\n]|$))`],
   // Titles: `Mr. Karim`, `Dr Farhana Akter`, `Md. Rahim Uddin`, `Mst. Ayesha`
   [String.raw`(?<!\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Md|Mst|Mohammad|Sheikh)\.?[ \t]+`, WORDS(1, 4)],
   // Fields: `Name: Rahim Uddin`, `Account holder: RAHIM UDDIN`
@@ -51,13 +53,14 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
     String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather'?s [Nn]ame|[Mm]other'?s [Nn]ame|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|Name)[ \t]*[:=][ \t]*["']?`,
     String.raw`${WORDS(1, 4)}|${CAPS}`,
   ],
-  // A role word then two or more name words: `customer Nusrat Jahan`
+  // A role word (or a lower-case `name=` as in a Python repr) then two or more name words:
+  // `customer Nusrat Jahan`, `User(name='Rahim Uddin')`
   [
-    String.raw`(?<![\p{L}_])(?:customer|client|patient|applicant|employee|member|beneficiary|recipient|sender|cardholder|account holder|nominee|passenger|guest|borrower|depositor|user)[ \t]+`,
+    String.raw`(?<![\p{L}_])(?:[Cc]ustomer|[Cc]lient|[Pp]atient|[Aa]pplicant|[Ee]mployee|[Mm]ember|[Bb]eneficiary|[Rr]ecipient|[Ss]ender|[Cc]ardholder|[Aa]ccount holder|[Nn]ominee|[Pp]assenger|[Gg]uest|[Bb]orrower|[Dd]epositor|[Uu]ser)[ \t]+|name[ \t]*[:=][ \t]*["']?`,
     WORDS(2, 4),
   ],
-  // An address's display name: `From: Rahim Uddin <rahim@…>`, `"Nusrat Jahan" <…>`
-  [String.raw`(?<!\p{L})(?:From|To|Cc|Reply-To|Sender):[ \t]*"?`, String.raw`${WORDS(1, 4)}(?="?[ \t]*<)`],
+  // An address's display name of two or more words (one word is mostly a product): `From: Rahim Uddin <…>`
+  [String.raw`(?<!\p{L})(?:From|To|Cc|Reply-To|Sender):[ \t]*"?`, String.raw`${WORDS(2, 4)}(?="?[ \t]*<)`],
   // Signatures: `signed by Rahim Uddin`, `Regards,\nNusrat Jahan`
   [
     String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is)[ \t]+`,
@@ -192,7 +195,7 @@ export function personNameDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: ['name'],
     // Every cue but a few one-word ones (`signed by Farhana`) brings two capitals.
-    gate: (_input, f) => (f.upper >= 2 && f.space) || f.nonAscii,
+    gate: (input, f) => (f.upper >= 2 && (f.space || input.includes('\n'))) || f.nonAscii,
     pattern: PERSON,
     replace(m) {
       const found = personName(m);
