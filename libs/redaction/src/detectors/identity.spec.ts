@@ -107,6 +107,9 @@ const POSITIVES: [kind: string, template: string][] = [
   ['name', 'Hello «Rahim Uddin»'],
   ['name', 'Thanks,\n«Rahim»'],
   ['name', 'Dr. «Farhana Akter» (Cardiology)'],
+  ['name', 'Name: «MD. RAHIM UDDIN» | Father: «Abdul Karim»'],
+  ['name', "frame locals: {'customer_name': '«Rahim Uddin»', 'id': 7}"],
+  ['name', 'Signed by: «Karim Ahmed»'],
 ];
 
 describe('identity detectors: each entity is found in realistic text', () => {
@@ -155,6 +158,8 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['class names after role words', 'UserProfile Updated by Admin; UserDetailView Settings'],
   ['a one-word sender', 'From: Alertmanager <alerts>'],
   ['lower-case and product names after name=', 'name: checkout-service, name="Order Service"'],
+  ['a product name field', "{'product_name': 'Green Tea', 'service_name': 'Order Service'}"],
+  ['capitals that name a service', 'Name: ORDER SERVICE'],
   ['a team sign-off', 'Thanks,\nThe Team'],
   ['a salutation to a role', 'Dear Sir/Madam,'],
   ['a Bengali name cue before digits', 'নাম: ১২৩'],

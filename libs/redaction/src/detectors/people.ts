@@ -34,7 +34,7 @@ export function birthDateDetector(replacer: Replacer): PatternDetector {
 const WORD = String.raw`\p{Lu}\p{Ll}{1,20}(?:['’\-]\p{Lu}?\p{Ll}{1,20})?(?![\p{L}\p{N}_])`;
 const WORDS = (min: number, max: number): string =>
   String.raw`${WORD}(?:[ \t]${WORD}){${min - 1},${max - 1}}`;
-const CAPS = String.raw`\p{Lu}{2,20}(?: \p{Lu}{2,20}){1,3}`;
+const CAPS = String.raw`\p{Lu}{2,20}\.?(?: \p{Lu}{2,20}){1,3}(?![\p{L}\p{N}_])`;
 // Bengali letters and signs, not its digits (০-৯ are U+09E6–U+09EF).
 const BENGALI_WORD = String.raw`[\u0980-\u09e5\u09f0-\u09ff]{2,20}`;
 const BENGALI = String.raw`${BENGALI_WORD}(?: ${BENGALI_WORD}){0,3}`;
@@ -50,20 +50,20 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
   [String.raw`(?<!\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Md|Mst|Mohammad|Sheikh)\.?[ \t]+`, WORDS(1, 4)],
   // Fields: `Name: Rahim Uddin`, `Account holder: RAHIM UDDIN`
   [
-    String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather'?s [Nn]ame|[Mm]other'?s [Nn]ame|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|Name)[ \t]*[:=][ \t]*["']?`,
+    String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather(?:'?s [Nn]ame)?|[Mm]other(?:'?s [Nn]ame)?|[Hh]usband(?:'?s [Nn]ame)?|[Gg]uardian(?: [Nn]ame)?|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|Name)[ \t]*[:=][ \t]*["']?`,
     String.raw`${WORDS(1, 4)}|${CAPS}`,
   ],
-  // A role word (or a lower-case `name=` as in a Python repr) then two or more name words:
-  // `customer Nusrat Jahan`, `User(name='Rahim Uddin')`
+  // A role word, or a person's `name` field in code (`name=`, `customer_name': '`), then two or more
+  // name words: `customer Nusrat Jahan`, `User(name='Rahim Uddin')`, `{'customer_name': 'Rahim Uddin'}`
   [
-    String.raw`(?<![\p{L}_])(?:[Cc]ustomer|[Cc]lient|[Pp]atient|[Aa]pplicant|[Ee]mployee|[Mm]ember|[Bb]eneficiary|[Rr]ecipient|[Ss]ender|[Cc]ardholder|[Aa]ccount holder|[Nn]ominee|[Pp]assenger|[Gg]uest|[Bb]orrower|[Dd]epositor|[Uu]ser)[ \t]+|name[ \t]*[:=][ \t]*["']?`,
+    String.raw`(?<![\p{L}_])(?:[Cc]ustomer|[Cc]lient|[Pp]atient|[Aa]pplicant|[Ee]mployee|[Mm]ember|[Bb]eneficiary|[Rr]ecipient|[Ss]ender|[Cc]ardholder|[Aa]ccount holder|[Nn]ominee|[Pp]assenger|[Gg]uest|[Bb]orrower|[Dd]epositor|[Uu]ser)[ \t]+|(?<![\p{L}\p{N}_])(?:(?:customer|client|user|full|first|last|legal|real|holder|account|contact|sender|receiver|recipient|beneficiary|patient|employee|member|father|mother|spouse|nominee|card_?holder|display)_?)?name["']?[ \t]*[:=][ \t]*["']?`,
     WORDS(2, 4),
   ],
   // An address's display name of two or more words (one word is mostly a product): `From: Rahim Uddin <…>`
   [String.raw`(?<!\p{L})(?:From|To|Cc|Reply-To|Sender):[ \t]*"?`, String.raw`${WORDS(2, 4)}(?="?[ \t]*<)`],
   // Signatures: `signed by Rahim Uddin`, `Regards,\nNusrat Jahan`
   [
-    String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is)[ \t]+`,
+    String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is):?[ \t]+`,
     WORDS(1, 4),
   ],
   [
