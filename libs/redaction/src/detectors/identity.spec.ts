@@ -39,6 +39,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['phone', 'AU «(02) 9876 5432» or «0412 345 678»'],
   ['phone', 'CA toll-free «1-800-555-0199»'],
   ['phone', 'dial «0044 20 7946 0958»'],
+  ['phone', 'GET /users/«01712345678»/orders 200'],
   // national ids with a checksum or check letter
   ['sg_nric', 'NRIC «S1234567D» verified'],
   ['sg_nric', 'FIN «F1234567N»'],
@@ -132,6 +133,10 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['dates and times', 'from 2025-01-06 10:30 to 12-03-1990, 12.03.1990, 06/01/2025'],
   ['dates not of birth', 'released 2024-01-02, created 12/03/1990, expires March 12, 2030'],
   ['counts', 'counts 1000 2000 3000, ids 001 002 003'],
+  [
+    'paths and dates split by slashes',
+    'GET /api/v2/users/12345/orders/1234567890?limit=50, /files/2024/01/06/r.pdf',
+  ],
   ['prices and amounts', 'total 1,234,567.89 BDT, balance 12 345 678, +100.50'],
   ['versions', 'node 20.19.0, v1.2.3.4, 10.0.19045.3803'],
   ['IP-looking and dotted numbers', 'build 2025.01.06.1234'],

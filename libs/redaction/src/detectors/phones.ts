@@ -5,10 +5,11 @@ import { notPersonalBefore, phoneBefore } from './context';
 /**
  * A run of digits and phone separators, with an optional `+`, `(+880)` or `(020)` in front; which runs
  * are phone numbers is decided in `isPhone` (a regex for every national plan would be slow and wrong).
- * Bounded: at most 28 characters from each start, and a start never follows a digit or letter.
+ * Bounded: at most 28 characters from each start, and a start never follows a digit or letter. A URL
+ * path segment may be one (`/users/01712345678/orders`); a date's next part (`12/03/1990`) may not.
  */
 const PHONE_CANDIDATE =
-  /(?<![\w+\-/.,(])(?:\(\+?\d{1,5}\)[ .-]?|\+ ?)?\d[\d \-./()]{4,20}\d(?![\w\-/]|[.,]\d)/g;
+  /(?<![\w+\-.,(]|\d\/)(?:\(\+?\d{1,5}\)[ .-]?|\+ ?)?\d[\d \-./()]{4,20}\d(?![\w-]|[.,/]\d)/g;
 
 const E164_COMPACT = /^\+[1-9]\d{7,14}$/;
 const LOOSE_SEPARATORS = /[ \-./()]{3}/;
