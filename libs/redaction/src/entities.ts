@@ -39,6 +39,7 @@ export const VALUE_KINDS = [
   'it_fiscal_code',
   'fi_hetu',
   'kr_rrn',
+  'medical_license',
   'date_of_birth',
   'name',
 ] as const;

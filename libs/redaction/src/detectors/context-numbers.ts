@@ -19,9 +19,15 @@ interface ContextRule {
 const RULES: ContextRule[] = [
   { words: String.raw`ssn|social security(?: number| no\.?)?`, kind: 'ssn', min: 9, max: 9, letters: false },
   { words: 'itin', kind: 'us_itin', min: 9, max: 9, letters: false },
-  { words: 'passport', kind: 'passport', min: 6, max: 10, letters: true },
   {
-    words: String.raw`driver'?s? licen[cs]e|driving licen[cs]e|dl ?(?:no\.?|number|#)`,
+    words: 'passport|reisepass|passaporto|pasaporte|passeport|পাসপোর্ট',
+    kind: 'passport',
+    min: 6,
+    max: 10,
+    letters: true,
+  },
+  {
+    words: String.raw`driver'?s? licen[cs]e|driving licen[cs]e|dl ?(?:no\.?|number|#)|führerschein|patente|permis de conduire|licencia de conducir|ড্রাইভিং লাইসেন্স`,
     kind: 'driver_license',
     min: 5,
     max: 20,
@@ -36,11 +42,20 @@ const RULES: ContextRule[] = [
   },
   {
     // Bangladesh NID (10, 13 or 17 digits; 17 = birth year + 13), birth registration (17), voter ids,
-    // tax ids: no public checksum, so the word decides.
-    words: String.raw`nid|national id(?:entity)?(?: card)?|smart card|জাতীয় পরিচয়পত্র|এনআইডি|birth registration|brn|জন্ম নিবন্ধন|voter id|epic|tax id|tin|tax number|ein|pesel`,
+    // tax ids, and the ids of other countries Presidio knows by their words (PESEL, Thai id, CPF, …):
+    // without a public checksum (or with one that is not checked here), the word decides.
+    words: String.raw`nid|national id(?:entity)?(?: card)?|smart card|জাতীয় পরিচয়পত্র|এনআইডি|birth registration|brn|জন্ম নিবন্ধন|voter id|epic ?(?:no\.?|number|#)|tax id|tin|tax number|ein|pesel|nin|cnic|nic|thai id|personalausweis|steuer-?id|nir|insee|cpf|carta d'identit[aà]`,
     kind: 'national_id',
     min: 6,
     max: 20,
+    letters: true,
+  },
+  // US DEA number (Presidio's medical_license_recognizer), by its words.
+  {
+    words: String.raw`dea(?: number| no\.?)?|medical licen[cs]e`,
+    kind: 'medical_license',
+    min: 9,
+    max: 9,
     letters: true,
   },
   // US ABA routing number (Presidio's aba_routing_recognizer takes it with these words).
@@ -60,13 +75,13 @@ const RULE_TESTS = RULES.map((rule) => new RegExp(`^(?:${rule.words})$`, 'iu'));
 const CONTEXT_NUMBER = new RegExp(
   String.raw`(?<![\p{L}\p{N}_])(` +
     RULES.map((rule) => rule.words).join('|') +
-    String.raw`)(?!\p{L})((?:\s*(?:no\.?|number|num|nr|#|id|নম্বর|নং))?\s*[:=#-]?\s*(?:is\s+)?["']?)(\d{1,6}(?:[ -]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
+    String.raw`)(?!\p{L})((?:\s*(?:no\.?|number|num|nr|#|id|নম্বর|নং))?\s*[:=#-]?\s*(?:is\s+)?["']?)(\d{1,6}(?:[ .-]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
   'giu',
 );
 
 function fits(rule: ContextRule, value: string): boolean {
   const digits = value.replace(/\D/g, '').length;
-  const compact = value.replace(/[ -]/g, '');
+  const compact = value.replace(/[ .-]/g, '');
   if (digits === compact.length) return digits >= rule.min && digits <= rule.max;
   return rule.letters && compact.length >= rule.min && compact.length <= rule.max && digits >= 4;
 }
@@ -76,8 +91,10 @@ export const CONTEXT_NUMBER_KINDS = [...new Set(RULES.map((rule) => rule.kind))]
 export function contextNumberDetector(replacer: Replacer): PatternDetector {
   return {
     kinds: CONTEXT_NUMBER_KINDS,
-    // A word of 2+ letters, a separator and 5+ digits: a bare number (an id, an amount) is ruled out.
-    gate: (input, f) => f.digitGroup >= 5 && input.length >= f.digitGroup + 3,
+    // A word of 2+ letters, a separator and 5+ digits in a row (or 4+ among capitals: `C01X00T47`);
+    // a bare number (an id, an amount) is ruled out.
+    gate: (input, f) =>
+      (f.digitGroup >= 5 && input.length >= f.digitGroup + 3) || (f.digits >= 4 && f.upper >= 2 && f.space),
     pattern: CONTEXT_NUMBER,
     replace(m) {
       const index = RULE_TESTS.findIndex((test) => test.test(m[1]));

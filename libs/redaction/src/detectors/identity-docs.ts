@@ -61,9 +61,16 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'national_id',
     'national id (Bangladesh NID and others by context)',
-    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids, PESEL after their words',
+    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids and the ids of other countries after their words (PESEL, CPF, CNIC, NIN, Thai id, Personalausweis, NIR)',
     'the word: NIDs carry no public checksum and 17 digits are also timestamps',
     PV,
+  ),
+  doc(
+    'medical_license',
+    'US DEA / medical licence number',
+    '2 letters and 7 digits after `dea` / `medical license`',
+    'the word',
+    P,
   ),
   doc('uk_nhs', 'UK NHS number', '`943 476 5919` (3-3-4); 10 digits after `nhs`', 'mod 11 check digit', P),
   doc(

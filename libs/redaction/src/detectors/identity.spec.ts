@@ -78,6 +78,12 @@ const POSITIVES: [kind: string, template: string][] = [
   ['national_id', 'জাতীয় পরিচয়পত্র নং «১২৩৪৫৬৭৮৯০»'],
   ['national_id', 'জন্ম নিবন্ধন: «20051234567890123»'],
   ['national_id', 'PESEL «44051401359»'],
+  ['national_id', 'CPF «123.456.789-09»'],
+  ['national_id', 'CNIC «12345-1234567-1»'],
+  ['national_id', 'EPIC no «ABC1234567»'],
+  ['passport', 'Reisepass «C01X00T47»'],
+  ['driver_license', 'Führerschein «B072RRE2I55»'],
+  ['medical_license', 'DEA number «AB1234563»'],
   // crypto wallets
   ['crypto_wallet', 'btc «1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2»'],
   ['crypto_wallet', 'p2sh «3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy»'],
@@ -146,6 +152,7 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['KR-shaped with an impossible date', '901301-1234567'],
   ['ITIN-shaped with a bad group', '912-45-1234'],
   ['short numbers after context words', 'NID 1990, passport 12, account 1234'],
+  ['a Jira epic and a network card', 'epic 12345678 closed; nic 00:1a:2b:3c:4d:5e up; tin 1.2.3'],
   [
     'transaction hash and git SHA',
     'tx 0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b sha 9fceb02d0ae598e95dc970b74767f19372d61af8',
