@@ -51,6 +51,10 @@ const facts: StringFacts = {
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
 const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
 
+/** Any of those digits. */
+const range = (zero: number): string => `${String.fromCharCode(zero)}-${String.fromCharCode(zero + 9)}`;
+export const OTHER_DIGIT = new RegExp(`[${OTHER_ZEROS.map(range).join('')}]`);
+
 /** ASCII value of a non-ASCII decimal digit (each of these scripts has ten in a row), or -1. */
 export function otherDigitValue(c: number): number {
   if (c < 0x660) return -1;

@@ -24,7 +24,10 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   // `born 1/3/90` has no run of 5 digits and may have no capital.
   (f.digits >= 4 && BIRTH_WORD.test(s));
 
-/** Personal data detectors: national ids, phone numbers, wallets, birth dates and names, in that order. */
+/**
+ * Personal data detectors, most specific first: wallets, ids with a checksum, numbers named by a word,
+ * phone numbers, birth dates, names. The digit detectors also read Bengali and other digits.
+ */
 export function identityDetectors(replacer: Replacer): Detector[] {
   return [
     cryptoWalletDetector(replacer),
