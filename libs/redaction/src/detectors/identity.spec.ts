@@ -173,6 +173,10 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a product name field', "{'product_name': 'Green Tea', 'service_name': 'Order Service'}"],
   ['capitals that name a service', 'Name: ORDER SERVICE'],
   ['a team sign-off', 'Thanks,\nThe Team'],
+  [
+    'interface words after role words',
+    'User Agent String parsed; Client Credentials Grant; Guest Checkout Flow',
+  ],
   ['a salutation to a role', 'Dear Sir/Madam,'],
   ['a Bengali name cue before digits', 'নাম: ১২৩'],
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],

@@ -77,108 +77,26 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
 const PERSON = new RegExp(PERSON_SHAPES.map(([prefix, name]) => `(${prefix})(${name})`).join('|'), 'gu');
 
 // Capitalised words that follow these cues without being a name: `Dear Customer,` `Name: Default`,
-// `customer Support Team`, `From: Google Cloud <…>` (a sender that is a product stays).
-const NOT_NAMES = new Set([
-  'sir',
-  'madam',
-  'customer',
-  'customers',
-  'user',
-  'users',
-  'team',
-  'all',
-  'colleague',
-  'colleagues',
-  'friend',
-  'friends',
-  'member',
-  'members',
-  'valued',
-  'support',
-  'service',
-  'services',
-  'admin',
-  'administrator',
-  'manager',
-  'hiring',
-  'there',
-  'everyone',
-  'world',
-  'account',
-  'accounts',
-  'profile',
-  'settings',
-  'portal',
-  'app',
-  'api',
-  'order',
-  'orders',
-  'payment',
-  'payments',
-  'success',
-  'error',
-  'failed',
-  'not',
-  'found',
-  'default',
-  'unknown',
-  'none',
-  'null',
-  'test',
-  'demo',
-  'example',
-  'sample',
-  'system',
-  'bot',
-  'noreply',
-  'no',
-  'reply',
-  'notifications',
-  'notification',
-  'billing',
-  'sales',
-  'info',
-  'security',
-  'alerts',
-  'alert',
-  'cloud',
-  'google',
-  'microsoft',
-  'amazon',
-  'github',
-  'slack',
-  'stripe',
-  'bkash',
-  'nagad',
-  'rocket',
-  'bank',
-  'limited',
-  'ltd',
-  'inc',
-  'company',
-  'group',
-  'online',
-  'mobile',
-  'web',
-  'id',
-  'name',
-  'type',
-  'status',
-  'new',
-  'old',
-  'update',
-  'updated',
-  'created',
-  'deleted',
-  'care',
-  'desk',
-  'help',
-  'helpdesk',
-  'operations',
-  'ops',
-  'office',
-  'department',
-]);
+// `customer Support Team`, `User Agent String`, `Client Credentials Grant`.
+const NOT_NAMES = new Set(
+  `
+sir madam customer customers user users team all colleague colleagues friend friends member members
+valued support service services admin administrator manager hiring there everyone world account
+accounts profile settings portal app api order orders payment payments success error failed not
+found default unknown none null test demo example sample system bot noreply no reply notifications
+notification billing sales info security alerts alert cloud google microsoft amazon github slack
+stripe bkash nagad rocket bank limited ltd inc company group online mobile web id name type status
+new old update updated created deleted care desk help helpdesk operations ops office department
+agent interface experience journey story guide manual data input role roles permission permissions
+session sessions management model details list search lookup registration login logout dashboard
+view page form request requests feedback review reviews number email phone address credentials grant
+secret token certificate library side version application sdk code checkout flow policy framework
+since segment cohort tier level plan premium gold silver free trial record records excel word teams
+store shop cart wallet card cards invoice report reports event events job
+`
+    .trim()
+    .split(/\s+/),
+);
 
 function personName(m: RegExpExecArray): [prefix: string, name: string] | undefined {
   for (let group = 1; group < m.length; group += 2) {
