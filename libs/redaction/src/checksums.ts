@@ -87,17 +87,9 @@ export function nhsValid(digits: string): boolean {
   return (check === 11 ? 0 : check) === digitAt(digits, 9);
 }
 
-/** AU tax file number: 9 digits, weighted sum divisible by 11. */
-export const tfnValid = (digits: string): boolean =>
-  weightedSum(digits, [1, 4, 3, 7, 5, 8, 6, 9, 10]) % 11 === 0;
-
 /** AU business number: 11 digits, first digit minus 1, weighted sum divisible by 89. */
 export const abnValid = (digits: string): boolean =>
   digits[0] !== '0' && (weightedSum(digits, [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19]) - 10) % 89 === 0;
-
-/** AU company number: 9 digits, check = (10 − weighted sum of 8 mod 10) mod 10. */
-export const acnValid = (digits: string): boolean =>
-  (10 - (weightedSum(digits, [8, 7, 6, 5, 4, 3, 2, 1]) % 10)) % 10 === digitAt(digits, 8);
 
 /** AU Medicare card: first digit 2–6, 9th digit = weighted sum of the first 8 mod 10. */
 export const medicareValid = (digits: string): boolean =>

@@ -104,12 +104,12 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'au_tfn',
     'Australia tax file number',
-    '`123 456 782`; 9 digits after `tfn`',
-    'mod 11 weighted check',
+    '9 digits (grouped or not) after `tfn` / `tax file number`',
+    'the word: 3-3-3 groups are as often amounts, and 1 in 11 passes the mod 11 check',
     P,
   ),
   doc('au_abn', 'Australia business number', '`51 824 753 556`; 11 digits after `abn`', 'mod 89 check', P),
-  doc('au_acn', 'Australia company number', '`004 085 616`; 9 digits after `acn`', 'check digit', P),
+  doc('au_acn', 'Australia company number', '9 digits (grouped or not) after `acn`', 'the word', P),
   doc(
     'au_medicare',
     'Australia Medicare number',

@@ -1,6 +1,5 @@
 import {
   abnValid,
-  acnValid,
   hetuValid,
   itFiscalCodeValid,
   krRrnValid,
@@ -8,7 +7,6 @@ import {
   nhsValid,
   nifLetter,
   nricValid,
-  tfnValid,
   verhoeffValid,
 } from '../checksums';
 import type { Replacer } from '../strategies';
@@ -35,7 +33,6 @@ const STRUCTURED = new RegExp(
     String.raw`(?<![\w-])([2-9]\d{3}([ -])\d{4}\11\d{4})(?![\w-])`, // IN Aadhaar, grouped 4-4-4
     String.raw`(?<![\w-])(?<!\+\d{1,3} )(\d{3} \d{3} \d{4})(?![\w-])`, // UK NHS (not `+1 415 555 2671`), grouped 3-3-4 with spaces
     String.raw`(?<![\w-])(\d{2} \d{3} \d{3} \d{3})(?![\w-])`, // AU ABN
-    String.raw`(?<![\w-])(\d{3} \d{3} \d{3})(?![\w-])`, // AU TFN or ACN
     String.raw`(?<![\w-])([2-6]\d{3} \d{5} \d)(?![\w-])`, // AU Medicare
   ].join('|'),
   'g',
@@ -50,11 +47,6 @@ function spanishId(text: string): string | undefined {
   const number = (NIE_PREFIX[compact[0]] ?? compact[0]) + compact.slice(1, -1);
   if (nifLetter(Number(number)) !== compact.slice(-1)) return undefined;
   return compact[0] in NIE_PREFIX ? 'es_nie' : 'es_nif';
-}
-
-function ausNineDigits(text: string): string | undefined {
-  const digits = digitsOf(text);
-  return tfnValid(digits) ? 'au_tfn' : acnValid(digits) ? 'au_acn' : undefined;
 }
 
 const when =
@@ -77,8 +69,7 @@ const STRUCTURED_CHECKS: [group: number, check: Check, reference: boolean][] = [
   [10, when('in_aadhaar', onDigits(verhoeffValid)), true],
   [12, when('uk_nhs', onDigits(nhsValid)), true],
   [13, when('au_abn', onDigits(abnValid)), true],
-  [14, ausNineDigits, true],
-  [15, when('au_medicare', onDigits(medicareValid)), true],
+  [14, when('au_medicare', onDigits(medicareValid)), true],
 ];
 
 export const STRUCTURED_ID_KINDS = [
@@ -94,8 +85,6 @@ export const STRUCTURED_ID_KINDS = [
   'in_aadhaar',
   'uk_nhs',
   'au_abn',
-  'au_tfn',
-  'au_acn',
   'au_medicare',
 ] as const;
 
@@ -115,9 +104,9 @@ export function structuredIdDetector(replacer: Replacer): PatternDetector {
       for (const [group, check, digitsOnly] of STRUCTURED_CHECKS) {
         const text = m[group];
         if (text === undefined) continue;
-        // A number made only of digits is an order or ticket number when one of those words says so,
-        // and a phone number after a phone word (the phone detector takes it).
-        if (digitsOnly && (notPersonalBefore(input, m.index) || phoneBefore(input, m.index)))
+        // An id after order/invoice/ticket/… belongs to that word (`invoice INVCA2024B`); a number made
+        // only of digits after a phone word is left to the phone detector.
+        if (notPersonalBefore(input, m.index) || (digitsOnly && phoneBefore(input, m.index)))
           return undefined;
         const kind = check(text);
         return kind === undefined ? undefined : replacer.value(kind, m[0]);
