@@ -185,6 +185,24 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
 ];
 
+describe('identity detectors: masked and hashed output is left alone by a second pass', () => {
+  const kinds = [...new Set(POSITIVES.map(([kind]) => kind))];
+  const masking = createRedactor({ strategies: Object.fromEntries(kinds.map((kind) => [kind, 'mask'])) });
+  const hashing = createRedactor({
+    strategies: Object.fromEntries(kinds.map((kind) => [kind, 'hash'])),
+    hashKey: 'k'.repeat(32),
+  });
+
+  it.each(POSITIVES)('%s: %p', (kind, template) => {
+    const [input] = planted(kind, template);
+    for (const redactor of [masking, hashing]) {
+      const once = redactor.redactString(input);
+      expect(once).not.toBe(input);
+      expect(redactor.redactString(once)).toBe(once);
+    }
+  });
+});
+
 describe('identity detectors: look-alikes are kept byte for byte', () => {
   it.each(LOOK_ALIKES)('%s: %p', (_what, input) => {
     expect(redactString(input)).toBe(input);
