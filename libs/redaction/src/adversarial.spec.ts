@@ -68,6 +68,9 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ],
     ['birth words: born 1 born 1 …', () => repeat('born 1', MB)],
     ['id-shaped: 123456-123456-…', () => repeat('123456-', MB)],
+    ['a context word, a million spaces, no number', () => `nid${' '.repeat(MB)}x 1234567`],
+    ['a name cue, a million tabs, no name', () => `Name${'\t'.repeat(MB)}: x Rahim`],
+    ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     ['10,000-deep nested JSON', () => '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000)],
     ['10,000-deep nested JSON arrays', () => '['.repeat(10_000) + ']'.repeat(10_000)],
   ];
