@@ -25,14 +25,15 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   (f.digits >= 4 && BIRTH_WORD.test(s));
 
 /**
- * Personal data detectors, most specific first: wallets, ids with a checksum, numbers named by a word,
+ * Personal data detectors, most specific first: wallets, numbers named by a word, ids with a checksum,
  * phone numbers, birth dates, names. The digit detectors also read Bengali and other digits.
  */
 export function identityDetectors(replacer: Replacer): Detector[] {
   return [
     cryptoWalletDetector(replacer),
-    foldingDigits(structuredIdDetector(replacer)),
+    // A word before a number names it best (`NID: 943 476 5919` is not an NHS number).
     foldingDigits(contextNumberDetector(replacer)),
+    foldingDigits(structuredIdDetector(replacer)),
     foldingDigits(phoneDetector(replacer)),
     foldingDigits(birthDateDetector(replacer)),
     personNameDetector(replacer),

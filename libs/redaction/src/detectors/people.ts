@@ -72,6 +72,8 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
   ],
   // Bengali: `নাম: রহিম উদ্দিন`, `জনাব করিম`
   [String.raw`(?:নাম|পিতার নাম|মাতার নাম|জনাব|মোঃ|মোছাঃ)[ \t]*[:：]?[ \t]*`, BENGALI],
+  // `পিতা: আব্দুল করিম` (father), mother, husband, wife: common words, so only as a field with a colon
+  [String.raw`(?:পিতা|মাতা|স্বামী|স্ত্রী)[ \t]*[:：][ \t]*`, BENGALI],
 ];
 
 const PERSON = new RegExp(PERSON_SHAPES.map(([prefix, name]) => `(${prefix})(${name})`).join('|'), 'gu');
