@@ -1,5 +1,6 @@
 import { KEY_KINDS, VALUE_KINDS } from './entities';
 import type { EntityDoc } from './entity-docs';
+import { IDENTITY_ENTITY_DOCS } from './detectors/identity';
 import { SECRET_ENTITY_DOCS } from './detectors/secrets';
 
 /**
@@ -215,7 +216,11 @@ export const CORE_ENTITY_DOCS: readonly EntityDoc[] = [
  * Families that document their entities in their own module (`SECRET_ENTITY_DOCS` of
  * src/detectors/secrets.ts, `IDENTITY_ENTITY_DOCS` of src/detectors/identity.ts) are added here.
  */
-const ENTITY_DOC_LISTS: readonly (readonly EntityDoc[])[] = [CORE_ENTITY_DOCS, SECRET_ENTITY_DOCS];
+const ENTITY_DOC_LISTS: readonly (readonly EntityDoc[])[] = [
+  CORE_ENTITY_DOCS,
+  SECRET_ENTITY_DOCS,
+  IDENTITY_ENTITY_DOCS,
+];
 
 const KEY_KIND_SET: ReadonlySet<string> = new Set(KEY_KINDS);
 const VALUE_KIND_SET: ReadonlySet<string> = new Set(VALUE_KINDS);

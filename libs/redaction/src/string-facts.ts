@@ -13,12 +13,18 @@ export interface StringFacts {
   upper: number;
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
+  /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
+  digitRun: number;
   /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
   dottedDigits: number;
   /** Two capitals then two digits somewhere: IBAN candidates. */
   capitalsThenDigits: boolean;
   /** A `:` or `=` after a letter, `_` or a quote (spaces skipped): `key=value` or `"key":` candidates. */
   keyValue: boolean;
+  /** A decimal digit outside ASCII (Bengali ০-৯, Devanagari, Arabic-Indic, fullwidth): the digit detectors run on a folded copy. */
+  otherDigits: boolean;
+  /** Any character past ASCII (Bengali names and context words). */
+  nonAscii: boolean;
 }
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
@@ -34,10 +40,27 @@ const facts: StringFacts = {
   digits: 0,
   upper: 0,
   digitGroup: 0,
+  digitRun: 0,
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
+  otherDigits: false,
+  nonAscii: false,
 };
+
+// Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
+const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
+
+/** Any of those digits. */
+const range = (zero: number): string => `${String.fromCharCode(zero)}-${String.fromCharCode(zero + 9)}`;
+export const OTHER_DIGIT = new RegExp(`[${OTHER_ZEROS.map(range).join('')}]`);
+
+/** ASCII value of a non-ASCII decimal digit (each of these scripts has ten in a row), or -1. */
+export function otherDigitValue(c: number): number {
+  if (c < 0x660) return -1;
+  for (const zero of OTHER_ZEROS) if (c >= zero && c <= zero + 9) return c - zero;
+  return -1;
+}
 
 export function factsOf(input: string): StringFacts {
   let at = false;
@@ -50,10 +73,14 @@ export function factsOf(input: string): StringFacts {
   let upper = 0;
   let group = 0;
   let digitGroup = 0;
+  let run = 0;
+  let digitRun = 0;
   let dots = 0;
   let dottedDigits = 0;
   let capitalsThenDigits = false;
   let keyValue = false;
+  let otherDigits = false;
+  let nonAscii = false;
   // Whether the last character that is not a space could end a key (letter, `_`, quote).
   let keyEnd = false;
   let previousDigit = false;
@@ -70,6 +97,8 @@ export function factsOf(input: string): StringFacts {
     if (c >= 48 && c <= 57) {
       digits++;
       if (++group > digitGroup) digitGroup = group;
+      run = previousDigit ? run + 1 : 1;
+      if (run > digitRun) digitRun = run;
       if (previousDigit && !capitalsThenDigits && i >= 3) {
         capitalsThenDigits = isUpper(input.charCodeAt(i - 2)) && isUpper(input.charCodeAt(i - 3));
       }
@@ -136,6 +165,10 @@ export function factsOf(input: string): StringFacts {
         keyEnd = false;
         break;
       default:
+        if (c >= 128) {
+          nonAscii = true;
+          if (!otherDigits && c >= 0x660) otherDigits = otherDigitValue(c) >= 0;
+        }
         group = 0;
         dots = 0;
         keyEnd = false;
@@ -151,8 +184,11 @@ export function factsOf(input: string): StringFacts {
   facts.digits = digits;
   facts.upper = upper;
   facts.digitGroup = digitGroup;
+  facts.digitRun = digitRun;
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;
+  facts.otherDigits = otherDigits;
+  facts.nonAscii = nonAscii;
   return facts;
 }

@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
+import { identityCandidate, identityDetectors } from './detectors/identity';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
 import { isMarker } from './markers';
@@ -87,7 +88,7 @@ const Bit = {
   SSN: 1 << 10,
   IPV6: 1 << 11,
   IPV4: 1 << 12,
-  PHONE: 1 << 13,
+  IDENTITY: 1 << 13,
   HEADER_LINE: 1 << 14,
   KEY_VALUE: 1 << 15,
 } as const;
@@ -108,7 +109,7 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   if (f.digitGroup >= 9) bits |= Bit.SSN;
   if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
   if (f.dottedDigits >= 3) bits |= Bit.IPV4;
-  if (f.digitGroup >= 10 || (f.plus && f.digitGroup >= 8)) bits |= Bit.PHONE;
+  if (identityCandidate(s, f)) bits |= Bit.IDENTITY;
   if (f.keyValue) {
     bits |= Bit.KEY_VALUE;
     if (f.colons > 0 && CREDENTIAL_HEADER.test(s)) bits |= Bit.HEADER_LINE;
@@ -288,22 +289,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         return replacer.value('ipv4', ip);
       },
     },
-    {
-      rule: 'phone',
-      kinds: ['phone'],
-      bit: Bit.PHONE,
-      pattern:
-        /(?<![\w+])\+[1-9][\d \-().]{6,20}\d(?!\w)|(?<![\w.+\-/])(?:\(\d{3}\) ?\d{3}[-. ]\d{4}|\d{3}([-. ])\d{3}\1\d{4}|01[3-9]\d{2}[- ]?\d{6}|0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4})(?![\w\-/]|[.,]\d)/g,
-      replace(m) {
-        const text = m[0];
-        if (text.startsWith('+')) {
-          const digits = digitsOf(text).length;
-          if (digits < 8 || digits > 15 || /^\+\d+\.\d{1,2}$/.test(text) || /[ \-().]{3}/.test(text))
-            return undefined;
-        }
-        return replacer.value('phone', text);
-      },
-    },
+    ...identityDetectors(replacer),
     {
       rule: 'header-line',
       kinds: ['secret'],

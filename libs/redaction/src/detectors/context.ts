@@ -1,0 +1,26 @@
+/**
+ * Context words, after Presidio's `LemmaContextAwareEnhancer`: a word just before a number decides
+ * what it is when its shape alone cannot (a bare digit run is a phone, an id or an order number).
+ */
+
+/** How far before a match context words are looked for (Presidio looks 5 tokens back). */
+const WINDOW = 40;
+
+export const textBefore = (input: string, index: number, window = WINDOW): string =>
+  input.slice(Math.max(0, index - window), index);
+
+// `order 017…`, `invoice no. 0123 456 789`, `tracking #: …`, `version 2 0 1`: the number belongs to the word.
+const NOT_PERSONAL_BEFORE =
+  /(?<![a-z])(?:order|invoice|inv|tracking|track|ticket|ref|reference|version|ver|build|release|txn|trx|trxid|transaction|shipment|awb|sku|po|receipt|booking|pnr|batch|job|case|incident|serial|model|part|item|product|isbn|port|pid|request|req|session|trace|span|build|commit|row|page|offset|count|total|amount|balance|price|qty|quantity|code|otp)\s*(?:no\.?|number|num|nr|id|code|#)?\s*[#:=.-]?\s*["']?$/i;
+
+/** Whether a word just before `index` says the number there is a reference, not a person's. */
+export const notPersonalBefore = (input: string, index: number): boolean =>
+  NOT_PERSONAL_BEFORE.test(textBefore(input, index, 32));
+
+// Phone context (Presidio's PhoneRecognizer CONTEXT plus Bengali, German, French, Portuguese, wallets).
+const PHONE_BEFORE =
+  /(?<!\p{L})(?:phone|tel|telephone|mobile|mob|cell|cellphone|whatsapp|viber|msisdn|fax|sms|contact|call me|reach me|hotline|landline|handy|telefon|téléphone|portable|celular|telefone|bkash|nagad|rocket|upay|ফোন|মোবাইল|নম্বর|নাম্বার|বিকাশ|নগদ|রকেট)(?!\p{L})[^\n]{0,16}$/iu;
+
+/** Whether a phone word comes shortly before `index`. */
+export const phoneBefore = (input: string, index: number): boolean =>
+  PHONE_BEFORE.test(textBefore(input, index, 32));
