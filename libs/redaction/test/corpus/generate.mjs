@@ -1,0 +1,58 @@
+// Writes test/corpus/cases/<category>.json from the templates in categories/*.mjs. Deterministic: every category
+// reseeds the value generator from its own name, so the committed JSON is reproduced byte for byte and editing one
+// category leaves the other files unchanged. Categories captured from real framework output
+// (capture/capture.py) are written by that script and are not touched here.
+// Usage: node libs/redaction/test/corpus/generate.mjs
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { entityCategories } from './categories/entities.mjs';
+import { negativeCategories } from './categories/negatives.mjs';
+import { secretCategories } from './categories/secrets.mjs';
+import { surfaceCategories } from './categories/surfaces.mjs';
+import { reseed } from './values.mjs';
+
+const dir = path.join(path.dirname(path.resolve(process.argv[1])), 'cases');
+
+/**
+ * A category's cases: positives (something sensitive, usually with harmless neighbours to keep) and hard
+ * negatives (only values to keep), each list cycling through its templates with fresh values, until `count`.
+ */
+function build(name, spec) {
+  reseed(name);
+  const cases = [];
+  const count = spec.count ?? 20;
+  // Every template is used at least once, whatever `count` says.
+  const negatives = Math.max(spec.neg.length, spec.neg.length === 0 ? 0 : Math.round(count * (spec.negShare ?? 0.5)));
+  const positives = Math.max(spec.pos.length, count - negatives);
+  for (let i = 0; i < positives; i++) cases.push(spec.pos[i % spec.pos.length]());
+  for (let i = 0; i < negatives; i++) {
+    const made = spec.neg[i % spec.neg.length]();
+    if (made.sensitive.length > 0) throw new Error(`${name}: a hard negative with sensitive values`);
+    cases.push(made);
+  }
+  return {
+    category: name,
+    surface: spec.surface,
+    anchor: spec.anchor,
+    cases: cases.map((c, i) => {
+      for (const s of c.sensitive)
+        for (const k of c.keep)
+          if (k.includes(s) || s.includes(k)) throw new Error(`${name}-${i}: keep "${k}" overlaps sensitive "${s}"`);
+      const text = typeof c.input === 'string' ? c.input : JSON.stringify(c.input);
+      for (const v of [...c.sensitive, ...c.keep])
+        if (!text.includes(v) && !(typeof c.input !== 'string' && JSON.stringify(c.input).includes(JSON.stringify(v).slice(1, -1))))
+          throw new Error(`${name}-${i}: "${v}" is not in the input`);
+      return { id: `${name}-${String(i + 1).padStart(3, '0')}`, input: c.input, sensitive: c.sensitive, keep: c.keep };
+    }),
+  };
+}
+
+const all = { ...entityCategories, ...secretCategories, ...surfaceCategories, ...negativeCategories };
+let total = 0;
+for (const [name, spec] of Object.entries(all)) {
+  const file = build(name, spec);
+  total += file.cases.length;
+  fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(file, null, 1)}\n`);
+}
+console.log(`wrote ${Object.keys(all).length} categories, ${total} cases to ${dir}`);
