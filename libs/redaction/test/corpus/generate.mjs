@@ -1,7 +1,7 @@
 // Writes test/corpus/cases/<category>.json from the templates in categories/*.mjs. Deterministic: every category
 // reseeds the value generator from its own name, so the committed JSON is reproduced byte for byte and editing one
 // category leaves the other files unchanged. Categories captured from real framework output
-// (capture/capture.py) are written by that script and are not touched here.
+// (capture/capture.py) are written by that script and only reformatted here: run the capture first, then this.
 // Usage: node libs/redaction/test/corpus/generate.mjs
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,10 @@ function build(name, spec) {
   const cases = [];
   const count = spec.count ?? 20;
   // Every template is used at least once, whatever `count` says.
-  const negatives = Math.max(spec.neg.length, spec.neg.length === 0 ? 0 : Math.round(count * (spec.negShare ?? 0.5)));
+  const negatives = Math.max(
+    spec.neg.length,
+    spec.neg.length === 0 ? 0 : Math.round(count * (spec.negShare ?? 0.5)),
+  );
   const positives = Math.max(spec.pos.length, count - negatives);
   for (let i = 0; i < positives; i++) cases.push(spec.pos[i % spec.pos.length]());
   for (let i = 0; i < negatives; i++) {
@@ -38,14 +41,33 @@ function build(name, spec) {
     cases: cases.map((c, i) => {
       for (const s of c.sensitive)
         for (const k of c.keep)
-          if (k.includes(s) || s.includes(k)) throw new Error(`${name}-${i}: keep "${k}" overlaps sensitive "${s}"`);
+          if (k.includes(s) || s.includes(k))
+            throw new Error(`${name}-${i}: keep "${k}" overlaps sensitive "${s}"`);
       const text = typeof c.input === 'string' ? c.input : JSON.stringify(c.input);
       for (const v of [...c.sensitive, ...c.keep])
-        if (!text.includes(v) && !(typeof c.input !== 'string' && JSON.stringify(c.input).includes(JSON.stringify(v).slice(1, -1))))
+        if (
+          !text.includes(v) &&
+          !(typeof c.input !== 'string' && JSON.stringify(c.input).includes(JSON.stringify(v).slice(1, -1)))
+        )
           throw new Error(`${name}-${i}: "${v}" is not in the input`);
-      return { id: `${name}-${String(i + 1).padStart(3, '0')}`, input: c.input, sensitive: c.sensitive, keep: c.keep };
+      return {
+        id: `${name}-${String(i + 1).padStart(3, '0')}`,
+        input: c.input,
+        sensitive: c.sensitive,
+        keep: c.keep,
+      };
     }),
   };
+}
+
+/** Formats every case file (also those capture/capture.py wrote) the way `prettier --check` wants them. */
+async function formatCases() {
+  const prettier = await import('prettier');
+  const options = { ...(await prettier.resolveConfig(path.join(dir, 'x.json'))), parser: 'json' };
+  for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.json'))) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, await prettier.format(fs.readFileSync(file, 'utf8'), options));
+  }
 }
 
 const all = { ...entityCategories, ...secretCategories, ...surfaceCategories, ...negativeCategories };
@@ -55,4 +77,5 @@ for (const [name, spec] of Object.entries(all)) {
   total += file.cases.length;
   fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(file, null, 1)}\n`);
 }
+await formatCases();
 console.log(`wrote ${Object.keys(all).length} categories, ${total} cases to ${dir}`);

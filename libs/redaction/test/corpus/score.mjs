@@ -8,8 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * @typedef {string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }} JsonValue
- * @typedef {{ id: string, category: string, surface: string, input: JsonValue, sensitive: string[], keep: string[] }} CorpusCase
+ * @typedef {{ id: string, category: string, surface: string, input: unknown, sensitive: string[], keep: string[] }} CorpusCase
  * @typedef {{ category: string, surface: string, anchor: string, cases: Omit<CorpusCase, 'category' | 'surface'>[] }} CategoryFile
  * @typedef {{ id: string, category: string, missed: string[], destroyed: string[], output: string }} CaseFailure
  * @typedef {{ category: string, cases: number, sensitive: number, leaked: number, keep: number, destroyed: number, recall: number, keepRate: number }} CategoryScore
@@ -67,7 +66,9 @@ export function visibleText(value) {
     else if (typeof item === 'number' || typeof item === 'bigint') parts.push(String(item));
     else if (item !== null && typeof item === 'object' && !seen.has(item)) {
       seen.add(item);
-      const entries = Array.isArray(item) ? item.map((v) => /** @type {[string | null, unknown]} */ ([null, v])) : Object.entries(item);
+      const entries = Array.isArray(item)
+        ? item.map((v) => /** @type {[string | null, unknown]} */ ([null, v]))
+        : Object.entries(item);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         stack.push(child);
@@ -117,7 +118,13 @@ export function scoreCorpus(cases, redact) {
       text = visibleText(redact(structuredClone(entry.input)));
     } catch (error) {
       text = null;
-      failures.push({ id: entry.id, category: entry.category, missed: [], destroyed: [...entry.keep], output: `threw: ${String(error)}` });
+      failures.push({
+        id: entry.id,
+        category: entry.category,
+        missed: [],
+        destroyed: [...entry.keep],
+        output: `threw: ${String(error)}`,
+      });
     }
     const missed = text === null ? [] : entry.sensitive.filter((value) => text.includes(value));
     const destroyed = text === null ? [...entry.keep] : entry.keep.filter((value) => !text.includes(value));
@@ -166,8 +173,10 @@ export function formatFailures(failures, maxOutput = 600) {
     .map((f) => {
       const output = f.output.length > maxOutput ? `${f.output.slice(0, maxOutput)}…` : f.output;
       const lines = [`${f.id} (${f.category})`];
-      if (f.missed.length > 0) lines.push(`  leaked:    ${f.missed.map((v) => JSON.stringify(v)).join(', ')}`);
-      if (f.destroyed.length > 0) lines.push(`  destroyed: ${f.destroyed.map((v) => JSON.stringify(v)).join(', ')}`);
+      if (f.missed.length > 0)
+        lines.push(`  leaked:    ${f.missed.map((v) => JSON.stringify(v)).join(', ')}`);
+      if (f.destroyed.length > 0)
+        lines.push(`  destroyed: ${f.destroyed.map((v) => JSON.stringify(v)).join(', ')}`);
       lines.push(`  output:    ${JSON.stringify(output)}`);
       return lines.join('\n');
     })
@@ -194,7 +203,8 @@ async function main() {
   const library = await import(pathToFileURL(path.join(dist, 'index.js')).href);
   const redact = library.redact ?? library.default.redact;
   const score = scoreCorpus(loadCorpus(defaultCasesDir()), redact);
-  if (args.includes('--failures') && score.failures.length > 0) console.log(`${formatFailures(score.failures)}\n`);
+  if (args.includes('--failures') && score.failures.length > 0)
+    console.log(`${formatFailures(score.failures)}\n`);
   console.log(formatTable(score));
   console.log(`overall recall=${pct(score.overall.recall)} keep=${pct(score.overall.keepRate)}`);
 }

@@ -58,7 +58,9 @@ const CARD_PREFIXES = [
 ];
 /** A card number that passes Luhn; `prefix` picks a network. */
 export function card(prefix) {
-  const [head, length] = prefix ? (CARD_PREFIXES.find(([p]) => p === prefix) ?? [prefix, 16]) : pick(CARD_PREFIXES);
+  const [head, length] = prefix
+    ? (CARD_PREFIXES.find(([p]) => p === prefix) ?? [prefix, 16])
+    : pick(CARD_PREFIXES);
   const body = head + digits(length - head.length - 1);
   return body + luhnDigit(body);
 }
@@ -81,12 +83,34 @@ function mod97(text) {
   }
   return rest;
 }
-const IBAN_SHAPES = { DE: 'n18', GB: 'a4n14', FR: 'n10a11n2', ES: 'n20', NL: 'a4n10', IT: 'a1n10a12', BE: 'n12', CH: 'n17', PL: 'n24', SE: 'n20', IE: 'a4n14', AT: 'n16', PT: 'n21', SA: 'n18', AE: 'n19', PK: 'a4n16' };
+const IBAN_SHAPES = {
+  DE: 'n18',
+  GB: 'a4n14',
+  FR: 'n10a11n2',
+  ES: 'n20',
+  NL: 'a4n10',
+  IT: 'a1n10a12',
+  BE: 'n12',
+  CH: 'n17',
+  PL: 'n24',
+  SE: 'n20',
+  IE: 'a4n14',
+  AT: 'n16',
+  PT: 'n21',
+  SA: 'n18',
+  AE: 'n19',
+  PK: 'a4n16',
+};
 /** A valid IBAN of `country` (ISO 13616 mod 97 check digits), electronic form. */
 export function iban(country = pick(Object.keys(IBAN_SHAPES))) {
   let bban = '';
   for (const [, kind, n] of IBAN_SHAPES[country].matchAll(/([an])(\d+)/g))
-    bban += kind === 'a' ? (country === 'IT' && n === '12' ? upperAlnum(12) : letters(Number(n))) : digits(Number(n));
+    bban +=
+      kind === 'a'
+        ? country === 'IT' && n === '12'
+          ? upperAlnum(12)
+          : letters(Number(n))
+        : digits(Number(n));
   const check = 98 - mod97(`${bban}${country}00`);
   return `${country}${String(check).padStart(2, '0')}${bban}`;
 }
@@ -125,17 +149,12 @@ export function itin(sep = '-') {
   const group = pick([int(50, 65), int(70, 88), int(90, 92), int(94, 99)]);
   return `9${digits(2)}${sep}${group}${sep}${digits(4).replace(/^0000$/, '1234')}`;
 }
-const VD = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-];
-const VP = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-];
+// The Verhoeff multiplication table, as published.
+// prettier-ignore
+const VD = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6], [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1], [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]];
+// The Verhoeff permutation table, as published.
+// prettier-ignore
+const VP = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2], [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1], [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]];
 const VINV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
 /** Aadhaar: 12 digits, first 2-9, Verhoeff check digit. */
 export function aadhaar() {
@@ -177,7 +196,44 @@ export function nif(kind = 'dni') {
   const n = digits(7);
   return head + n + letter(Number(String('XYZ'.indexOf(head)) + n));
 }
-const CF_ODD = { 0: 1, 1: 0, 2: 5, 3: 7, 4: 9, 5: 13, 6: 15, 7: 17, 8: 19, 9: 21, A: 1, B: 0, C: 5, D: 7, E: 9, F: 13, G: 15, H: 17, I: 19, J: 21, K: 2, L: 4, M: 18, N: 20, O: 11, P: 3, Q: 6, R: 8, S: 12, T: 14, U: 16, V: 10, W: 22, X: 25, Y: 24, Z: 23 };
+const CF_ODD = {
+  0: 1,
+  1: 0,
+  2: 5,
+  3: 7,
+  4: 9,
+  5: 13,
+  6: 15,
+  7: 17,
+  8: 19,
+  9: 21,
+  A: 1,
+  B: 0,
+  C: 5,
+  D: 7,
+  E: 9,
+  F: 13,
+  G: 15,
+  H: 17,
+  I: 19,
+  J: 21,
+  K: 2,
+  L: 4,
+  M: 18,
+  N: 20,
+  O: 11,
+  P: 3,
+  Q: 6,
+  R: 8,
+  S: 12,
+  T: 14,
+  U: 16,
+  V: 10,
+  W: 22,
+  X: 25,
+  Y: 24,
+  Z: 23,
+};
 /** Italian codice fiscale with its check character. */
 export function fiscalCode() {
   const body = `${letters(6)}${digits(2)}${pick([...'ABCDEHLMPRST'])}${String(int(1, 71)).padStart(2, '0')}${letters(1)}${digits(3)}`;
@@ -237,7 +293,11 @@ export function btcBech32() {
   }
   if (bits > 0) five.push((acc << (5 - bits)) & 31);
   const hrp = 'bc';
-  const expanded = [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31)];
+  const expanded = [
+    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
+    0,
+    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
+  ];
   const mod = polymod([...expanded, ...five, 0, 0, 0, 0, 0, 0]) ^ 1;
   const checksum = Array.from({ length: 6 }, (_, i) => (mod >>> (5 * (5 - i))) & 31);
   return `${hrp}1${[...five, ...checksum].map((v) => BECH[v]).join('')}`;
@@ -252,8 +312,65 @@ const BD_OPERATORS = ['13', '14', '15', '16', '17', '18', '19'];
 /** A Bangladeshi mobile number, national form 01XXXXXXXXX. */
 export const bdMobile = () => `01${pick(BD_OPERATORS).slice(1)}${digits(8)}`;
 
-export const FIRST = ['Rahim', 'Karim', 'Nusrat', 'Tanvir', 'Farhana', 'Ayesha', 'Sakib', 'Mitu', 'Jannatul', 'Mahmudul', 'Sharmin', 'Rafiq', 'Olivia', 'Liam', 'Priya', 'Arjun', 'Chen', 'Mei', 'Lucas', 'Sofia', 'Hannah', 'Mateo', 'Amelia', 'Noah', 'Isabella', 'Yusuf', 'Fatema', 'Imran', 'Tahmina', 'Shuvo'];
-export const LAST = ['Uddin', 'Hossain', 'Rahman', 'Chowdhury', 'Akter', 'Islam', 'Begum', 'Sarker', 'Haque', 'Talukder', 'Smith', 'Johnson', 'Okafor', 'Sharma', 'Patel', 'Nguyen', 'Garcia', 'Rossi', 'Müller', 'Tanaka', 'Kowalski', 'Fernández', 'Siddiqui', 'Mahmud', 'Bhuiyan'];
+export const FIRST = [
+  'Rahim',
+  'Karim',
+  'Nusrat',
+  'Tanvir',
+  'Farhana',
+  'Ayesha',
+  'Sakib',
+  'Mitu',
+  'Jannatul',
+  'Mahmudul',
+  'Sharmin',
+  'Rafiq',
+  'Olivia',
+  'Liam',
+  'Priya',
+  'Arjun',
+  'Chen',
+  'Mei',
+  'Lucas',
+  'Sofia',
+  'Hannah',
+  'Mateo',
+  'Amelia',
+  'Noah',
+  'Isabella',
+  'Yusuf',
+  'Fatema',
+  'Imran',
+  'Tahmina',
+  'Shuvo',
+];
+export const LAST = [
+  'Uddin',
+  'Hossain',
+  'Rahman',
+  'Chowdhury',
+  'Akter',
+  'Islam',
+  'Begum',
+  'Sarker',
+  'Haque',
+  'Talukder',
+  'Smith',
+  'Johnson',
+  'Okafor',
+  'Sharma',
+  'Patel',
+  'Nguyen',
+  'Garcia',
+  'Rossi',
+  'Müller',
+  'Tanaka',
+  'Kowalski',
+  'Fernández',
+  'Siddiqui',
+  'Mahmud',
+  'Bhuiyan',
+];
 const used = new Set();
 /** A first and last name pair not used before in this run (values must be distinctive for substring checks). */
 export function person() {
@@ -266,12 +383,28 @@ export function person() {
     if (used.size > 700) used.clear();
   }
 }
-const DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'proton.me', 'example.com', 'mail.ru', 'icloud.com', 'bracu.ac.bd', 'company.co.uk', 'gmx.de'];
+const DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'outlook.com',
+  'proton.me',
+  'example.com',
+  'mail.ru',
+  'icloud.com',
+  'bracu.ac.bd',
+  'company.co.uk',
+  'gmx.de',
+];
 /** A distinctive e-mail address (a name and a number). */
 export const email = (name = person()) =>
-  `${name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').replace(' ', pick(['.', '_', '']))}${int(10, 999)}@${pick(DOMAINS)}`;
+  `${name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z ]/g, '')
+    .replace(' ', pick(['.', '_', '']))}${int(10, 999)}@${pick(DOMAINS)}`;
 /** Public-looking IPv4 from documentation and ordinary ranges (never loopback or 0.0.0.0). */
-export const ipv4 = () => `${pick([203, 198, 192, 103, 37, 81, 45, 172, 10, 100])}.${int(1, 254)}.${int(1, 254)}.${int(2, 254)}`;
+export const ipv4 = () =>
+  `${pick([203, 198, 192, 103, 37, 81, 45, 172, 10, 100])}.${int(1, 254)}.${int(1, 254)}.${int(2, 254)}`;
 export const ipv6 = () => `2001:db8:${hex(4)}:${hex(3)}1::${hex(2)}${int(1, 9)}`;
 /** An ISO timestamp in 2024–2026. */
 export const isoTime = () =>
@@ -281,11 +414,13 @@ export const epochMs = () => `${epoch()}${digits(3)}`;
 export const sha1 = () => hex(40);
 export const traceId = () => hex(32);
 export const spanId = () => hex(16);
-export const password = () => `${pick(['Tr0ub4dor', 'Sunfl0wer', 'Dhaka', 'P@ssw0rd', 'Monsoon', 'Kolkata', 'hunter', 'Zebra'])}${pick(['!', '#', '$', '&', '_', '%'])}${int(100, 9999)}${letters(2).toLowerCase()}`;
+export const password = () =>
+  `${pick(['Tr0ub4dor', 'Sunfl0wer', 'Dhaka', 'P@ssw0rd', 'Monsoon', 'Kolkata', 'hunter', 'Zebra'])}${pick(['!', '#', '$', '&', '_', '%'])}${int(100, 9999)}${letters(2).toLowerCase()}`;
 export const orderNo = () => `ORD-${int(2024, 2026)}-${digits(6)}`;
 export const invoiceNo = () => `INV-${digits(8)}`;
 export const price = () => `${int(1, 4999)}.${String(int(0, 99)).padStart(2, '0')}`;
-export const dateOnly = (y0 = 2024, y1 = 2026) => `${int(y0, y1)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
+export const dateOnly = (y0 = 2024, y1 = 2026) =>
+  `${int(y0, y1)}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`;
 export const version = () => `${int(1, 9)}.${int(0, 30)}.${int(0, 40)}`;
 /** An ISBN-13 with its check digit. */
 export function isbn13() {
