@@ -70,6 +70,35 @@ async function formatCases() {
   }
 }
 
+/** Rewrites the README's category table and totals from the case files, so the README never drifts. */
+async function updateReadme() {
+  const prettier = await import('prettier');
+  const readme = path.join(dir, '..', 'README.md');
+  const files = fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort();
+  let cases = 0;
+  let negatives = 0;
+  const cell = (text) => text.replace(/\|/g, '/');
+  const rows = files.map((name) => {
+    const file = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    const hard = file.cases.filter((entry) => entry.sensitive.length === 0).length;
+    cases += file.cases.length;
+    negatives += hard;
+    return `| \`${file.category}\` | ${file.cases.length} | ${hard} | ${cell(file.surface)} | ${cell(file.anchor)} |`;
+  });
+  let text = fs.readFileSync(readme, 'utf8');
+  text = text.slice(0, text.indexOf('| category |'));
+  text += `| category | cases | hard negatives | surface | anchor |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+  text = text.replace(
+    /\d+ categories, [\d,]+ cases, \d+ %/,
+    `${files.length} categories, ${cases.toLocaleString('en-US')} cases, ${Math.round((100 * negatives) / cases)} %`,
+  );
+  const options = { ...(await prettier.resolveConfig(readme)), parser: 'markdown' };
+  fs.writeFileSync(readme, await prettier.format(text, options));
+}
+
 const all = { ...entityCategories, ...secretCategories, ...surfaceCategories, ...negativeCategories };
 let total = 0;
 for (const [name, spec] of Object.entries(all)) {
@@ -78,4 +107,5 @@ for (const [name, spec] of Object.entries(all)) {
   fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(file, null, 1)}\n`);
 }
 await formatCases();
+await updateReadme();
 console.log(`wrote ${Object.keys(all).length} categories, ${total} cases to ${dir}`);

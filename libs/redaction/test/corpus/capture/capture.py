@@ -113,7 +113,8 @@ settings.configure(
     ALLOWED_HOSTS=["*"],
     MIDDLEWARE=[],
     INSTALLED_APPS=["django.contrib.contenttypes"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "PASSWORD": "Padma#db2026"}},
+    STRIPE_PUBLISHABLE_KEY="pk_live_" + alnum(24),
     LOGGING_CONFIG=None,
     USE_TZ=True,
 )
@@ -286,6 +287,12 @@ for positive, group in ((True, POSITIVE), (False, NEGATIVE)):
         errors = [i for i, l in enumerate(lines) if l.startswith("ERROR django.request")]
         request_error = "\n".join(lines[errors[0]: errors[1]] if len(errors) > 1 else lines[: next((i for i, l in enumerate(lines) if l.startswith("DEBUG django.db")), len(lines))])
         add("django-logging", request_error[:2500], secret, keep[:1] + ["Internal Server Error: /checkout/", "PaymentDeclined"])
+
+# Django's own cleansing of settings (SECRET_KEY, DATABASES PASSWORD, anything named like *KEY*): already
+# starred, a second scrubber must leave the page as it is.
+settings_lines = [line for line in text.splitlines() if re.match(r"(SECRET_KEY|DATABASES|DEBUG|ALLOWED_HOSTS|STRIPE_PUBLISHABLE_KEY|USE_TZ) = ", line)]
+add("django-debug-text", "Settings:\nUsing settings module \n" + "\n".join(settings_lines), [],
+    ["SECRET_KEY = '********************'", "'PASSWORD': '********************'", "ALLOWED_HOSTS = ['*']", "USE_TZ = True"])
 
 # ---------------------------------------------------------------- structlog
 

@@ -1051,10 +1051,10 @@ export const entityCategories = {
       },
     ],
   },
-  'sg-au-es-it-ids': {
+  'sg-nric': {
     surface: 'JSON, text',
-    anchor: 'Presidio SgFinRecognizer, AuTfnRecognizer, EsNifRecognizer, ItFiscalCodeRecognizer',
-    count: 24,
+    anchor: 'Presidio SgFinRecognizer (NRIC/FIN with check letter)',
+    count: 14,
     pos: [
       () => {
         const v = nric();
@@ -1065,6 +1065,54 @@ export const entityCategories = {
         return c(`Singpass login for ${v} succeeded`, [v], ['Singpass']);
       },
       () => {
+        const v = nric();
+        return c({ fin: v, pass_type: 'EP' }, [v], ['EP']);
+      },
+      () => {
+        const v = nric();
+        return c(`NRIC No.: ${v}\nClinic: Raffles Medical`, [v], ['Clinic: Raffles Medical']);
+      },
+      () => {
+        const v = nric();
+        return c({ applicant: { id_type: 'NRIC', id_number: v.toLowerCase() } }, [v.toLowerCase()], ['NRIC']);
+      },
+      () => {
+        const v = nric();
+        return c(`myinfo: uinfin=${v} retrieved`, [v], ['retrieved']);
+      },
+      () => {
+        const v = nric();
+        return c({ message: `duplicate registration for ${v}`, code: 'E409' }, [v], ['E409']);
+      },
+    ],
+    neg: [
+      () => c({ flight: 'SQ321', seat: '42K' }, [], ['SQ321', '42K']),
+      () => {
+        const v = `S${digits(7)}`;
+        return c(`sku ${v}`, [], [v]);
+      },
+      () => {
+        const v = `UEN ${digits(9)}${letters(1)}`;
+        return c(v, [], [v]);
+      },
+      () => c({ iso_country: 'SGP', currency: 'SGD', gst: 9 }, [], ['SGP', 'SGD']),
+      () => {
+        const v = `Singapore ${digits(6)}`;
+        return c({ postal: v }, [], [v]);
+      },
+      () => {
+        const v = `T${digits(4)}`;
+        return c({ terminal_gate: v }, [], [v]);
+      },
+      () => c('NRIC field masked as S****567D per PDPA', [], ['S****567D']),
+    ],
+  },
+  'au-tfn': {
+    surface: 'JSON, text',
+    anchor: 'Presidio AuTfnRecognizer (weighted mod 11)',
+    count: 14,
+    pos: [
+      () => {
         const v = tfn();
         const s = `${v.slice(0, 3)} ${v.slice(3, 6)} ${v.slice(6)}`;
         return c(`TFN ${s} lodged with ATO`, [s], ['ATO']);
@@ -1074,6 +1122,58 @@ export const entityCategories = {
         return c({ tax_file_number: v }, [v], []);
       },
       () => {
+        const v = tfn();
+        return c(`payg summary tfn=${v}`, [v], []);
+      },
+      () => {
+        const v = tfn();
+        const s = `${v.slice(0, 3)}-${v.slice(3, 6)}-${v.slice(6)}`;
+        return c({ employee: { tfn: s, super_fund: 'AustralianSuper' } }, [s], ['AustralianSuper']);
+      },
+      () => {
+        const v = tfn();
+        return c(`Tax file number: ${v}`, [v], []);
+      },
+      () => {
+        const v = tfn();
+        return c({ onboarding: { step: 'tax', taxFileNumber: v } }, [v], ['tax']);
+      },
+      () => {
+        const v = tfn();
+        return c(`STP event for employee 4412 (TFN ${v}) accepted`, [v], ['accepted']);
+      },
+    ],
+    neg: [
+      () => {
+        const v = `${digits(2)} ${digits(3)} ${digits(3)} ${digits(3)}`;
+        return c({ abn: v, entity: 'Pty Ltd' }, [], [v]);
+      },
+      () => {
+        const v = `${digits(9)}`;
+        return c({ asx_order: v }, [], [v]);
+      },
+      () => {
+        const v = `BSB ${digits(3)}-${digits(3)}`;
+        return c(v, [], [v]);
+      },
+      () => {
+        const v = `ACN ${digits(3)} ${digits(3)} ${digits(3)}`;
+        return c(v, [], [v]);
+      },
+      () => c({ state: 'NSW', postcode: '2000' }, [], ['NSW', '2000']),
+      () => {
+        const v = `${digits(3)} ${digits(3)} ${digits(3)}`;
+        return c(`consignment ${v} with Australia Post`, [], [v]);
+      },
+      () => c('TFN declaration form received, number not quoted', [], ['TFN declaration form received']),
+    ],
+  },
+  'es-nif': {
+    surface: 'JSON, text',
+    anchor: 'Presidio EsNifRecognizer (DNI and NIE with mod 23 letter)',
+    count: 14,
+    pos: [
+      () => {
         const v = nif();
         return c({ dni: v, pais: 'ES' }, [v], []);
       },
@@ -1081,6 +1181,58 @@ export const entityCategories = {
         const v = nif('nie');
         return c(`NIE ${v} pendiente de verificar`, [v], ['pendiente de verificar']);
       },
+      () => {
+        const v = nif();
+        return c(`NIF: ${v}`, [v], []);
+      },
+      () => {
+        const v = nif();
+        const s = `${v.slice(0, 8)}-${v.slice(8)}`;
+        return c({ cliente: { documento: s } }, [s], []);
+      },
+      () => {
+        const v = nif('nie');
+        return c({ nie: v, permiso: 'residencia' }, [v], ['residencia']);
+      },
+      () => {
+        const v = nif();
+        return c(`factura emitida a DNI ${v}`, [v], ['factura emitida']);
+      },
+      () => {
+        const v = nif();
+        return c({ message: `el documento ${v} ya está registrado` }, [v], ['ya está registrado']);
+      },
+    ],
+    neg: [
+      () => {
+        const v = `B${digits(8)}`;
+        return c({ cif_empresa: v }, [], [v]);
+      },
+      () => {
+        const v = `ES-${digits(2)}-MAD`;
+        return c({ region: v }, [], [v]);
+      },
+      () => {
+        const v = `${digits(5)}`;
+        return c({ codigo_postal: v, ciudad: 'Madrid' }, [], [v, 'Madrid']);
+      },
+      () => {
+        const v = `PED-${digits(8)}`;
+        return c(`pedido ${v} enviado`, [], [v]);
+      },
+      () => {
+        const v = `${digits(4)} ${letters(3)}`;
+        return c({ matricula_flota: `furgoneta ${v}` }, [], [v]);
+      },
+      () => c({ iva: '21%', moneda: 'EUR' }, [], ['21%']),
+      () => c('DNI no aportado por el cliente', [], ['DNI no aportado por el cliente']),
+    ],
+  },
+  'it-fiscal-code': {
+    surface: 'JSON, text',
+    anchor: 'Presidio ItFiscalCodeRecognizer (16 characters with check character)',
+    count: 14,
+    pos: [
       () => {
         const v = fiscalCode();
         return c({ codice_fiscale: v }, [v], []);
@@ -1090,62 +1242,50 @@ export const entityCategories = {
         return c(`fattura intestata a CF ${v}`, [v], ['fattura intestata']);
       },
       () => {
-        const v = nif();
-        return c(`NIF: ${v}`, [v], []);
-      },
-      () => {
-        const v = nric();
-        return c({ fin: v }, [v], []);
-      },
-      () => {
-        const v = tfn();
-        return c(`payg summary tfn=${v}`, [v], []);
-      },
-      () => {
         const v = fiscalCode();
         return c(`Codice Fiscale: ${v}`, [v], []);
       },
+      () => {
+        const v = fiscalCode();
+        return c({ paziente: { cf: v, reparto: 'cardiologia' } }, [v], ['cardiologia']);
+      },
+      () => {
+        const v = fiscalCode();
+        return c(`SPID login ${v.toLowerCase()} ok`, [v.toLowerCase()], ['SPID login']);
+      },
+      () => {
+        const v = fiscalCode();
+        return c(
+          { message: `codice fiscale ${v} non valido per la data`, field: 'cf' },
+          [v],
+          ['non valido per la data'],
+        );
+      },
+      () => {
+        const v = fiscalCode();
+        return c(`tessera sanitaria ${v} scadenza 2029-04-30`, [v], ['scadenza 2029-04-30']);
+      },
     ],
     neg: [
-      () => c({ flight: 'SQ321', seat: '42K' }, [], ['SQ321', '42K']),
-      () => {
-        const v = `${digits(2)} ${digits(3)} ${digits(3)} ${digits(3)}`;
-        return c({ abn: v, entity: 'Pty Ltd' }, [], [v]);
-      },
-      () => {
-        const v = `B${digits(8)}`;
-        return c({ cif_empresa: v }, [], [v]);
-      },
       () => {
         const v = `IT${digits(11)}`;
         return c({ partita_iva: v }, [], [v]);
       },
-      () => {
-        const v = `S${digits(7)}`;
-        return c(`sku ${v}`, [], [v]);
-      },
-      () => {
-        const v = `${digits(9)}`;
-        return c({ asx_order: v }, [], [v]);
-      },
       () => c('modello 730 inviato, nessun codice fiscale allegato', [], ['modello 730 inviato']),
       () => {
-        const v = `UEN ${digits(9)}${letters(1)}`;
-        return c(v, [], [v]);
+        const v = `ORD${letters(3)}${digits(10)}`;
+        return c({ ordine: v }, [], [v]);
       },
       () => {
-        const v = `BSB ${digits(3)}-${digits(3)}`;
-        return c(v, [], [v]);
+        const v = `${digits(5)}`;
+        return c({ cap: v, citta: 'Milano' }, [], [v, 'Milano']);
       },
       () => {
-        const v = `ES-${digits(2)}-MAD`;
-        return c({ region: v }, [], [v]);
+        const v = `IT60X0542811101000000${digits(6)}`.slice(0, 16);
+        return c({ riferimento_bonifico: `RIF-${v.slice(4)}` }, [], [`RIF-${v.slice(4)}`]);
       },
-      () => {
-        const v = `M${digits(7)}`;
-        return c({ postcode_box: v }, [], [v]);
-      },
-      () => c({ iso_country: 'SGP', currency: 'SGD', gst: 9 }, [], ['SGP', 'SGD']),
+      () => c({ regione: 'Lombardia', provincia: 'MI' }, [], ['Lombardia']),
+      () => c('PEC inviata a protocollo@pec.comune.example.it', [], ['PEC inviata']),
     ],
   },
   'crypto-wallets': {
