@@ -70,6 +70,32 @@ export function notCard(length = 16) {
   const right = Number(luhnDigit(body));
   return body + String((right + int(1, 9)) % 10);
 }
+/** `text` with its last digit changed when the digits pass Luhn: a long id that is not a card number. */
+export function nonLuhn(text) {
+  const d = text.replace(/\D/g, '');
+  if (luhnDigit(d.slice(0, -1)) !== d.at(-1)) return text;
+  return text.slice(0, -1) + String((Number(text.at(-1)) + 1) % 10);
+}
+/** A 10-digit number that fails the NHS mod 11 check (an invoice number, not an NHS number). */
+export function notNhs() {
+  for (;;) {
+    const value = String(int(1, 9)) + digits(9);
+    let sum = 0;
+    for (let i = 0; i < 9; i++) sum += Number(value[i]) * (10 - i);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== Number(value[9])) return value;
+  }
+}
+/** A 9-digit number that fails the TFN check. */
+export function notTfn() {
+  const weights = [1, 4, 3, 7, 5, 8, 6, 9, 10];
+  for (;;) {
+    const value = String(int(1, 9)) + digits(8);
+    let sum = 0;
+    for (let i = 0; i < 9; i++) sum += Number(value[i]) * weights[i];
+    if (sum % 11 !== 0) return value;
+  }
+}
 export const groupCard = (number, sep = ' ') =>
   number.length === 15
     ? `${number.slice(0, 4)}${sep}${number.slice(4, 10)}${sep}${number.slice(10)}`

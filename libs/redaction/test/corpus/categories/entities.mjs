@@ -29,7 +29,10 @@ import {
   nhs,
   nif,
   nino,
+  nonLuhn,
   notCard,
+  notNhs,
+  notTfn,
   nric,
   orderNo,
   pan,
@@ -178,7 +181,7 @@ export const entityCategories = {
       },
       () => {
         const n = notCard(15);
-        return c(`IMEI ${n} registered to device`, [], [n]);
+        return c(`warranty serial ${n} registered`, [], [n]);
       },
       () => {
         const n = groupCard(notCard(16));
@@ -743,11 +746,11 @@ export const entityCategories = {
         return c({ order_id: v, status: 'paid' }, [], [v]);
       },
       () => {
-        const v = `${int(1, 9)}${digits(12)}`;
+        const v = nonLuhn(`${int(1, 9)}${digits(12)}`);
         return c(`kafka offset ${v} committed`, [], [v]);
       },
       () => {
-        const v = `${int(1, 9)}${digits(16)}`;
+        const v = nonLuhn(`${int(1, 9)}${digits(16)}`);
         return c({ snowflake_id: v }, [], [v]);
       },
       () => {
@@ -759,7 +762,7 @@ export const entityCategories = {
         return c({ bytes_sent: Number(v) }, [], [v]);
       },
       () => {
-        const v = `${int(1, 9)}${digits(12)}`;
+        const v = nonLuhn(`${int(1, 9)}${digits(12)}`);
         return c(`Discord message id ${v}`, [], [v]);
       },
       () => {
@@ -967,7 +970,7 @@ export const entityCategories = {
     ],
     neg: [
       () => {
-        const v = `${int(1, 3)}${digits(9)}`;
+        const v = notNhs();
         return c({ invoice_number: v }, [], [v]);
       },
       () => c({ postcode_area: 'SW1A', form: 'P60' }, [], ['SW1A', 'P60']),
@@ -1149,7 +1152,7 @@ export const entityCategories = {
         return c({ abn: v, entity: 'Pty Ltd' }, [], [v]);
       },
       () => {
-        const v = `${digits(9)}`;
+        const v = notTfn();
         return c({ asx_order: v }, [], [v]);
       },
       () => {
@@ -1162,7 +1165,8 @@ export const entityCategories = {
       },
       () => c({ state: 'NSW', postcode: '2000' }, [], ['NSW', '2000']),
       () => {
-        const v = `${digits(3)} ${digits(3)} ${digits(3)}`;
+        const t = notTfn();
+        const v = `${t.slice(0, 3)} ${t.slice(3, 6)} ${t.slice(6)}`;
         return c(`consignment ${v} with Australia Post`, [], [v]);
       },
       () => c('TFN declaration form received, number not quoted', [], ['TFN declaration form received']),

@@ -4,6 +4,7 @@ import {
   alnum,
   b64chars,
   dateOnly,
+  nonLuhn,
   digits,
   epoch,
   epochMs,
@@ -243,7 +244,7 @@ export const negativeCategories = {
         return [{ batch_code: v }, [v]];
       },
       () => {
-        const v = `${int(1, 9)}${digits(15)}`;
+        const v = nonLuhn(`${int(1, 9)}${digits(15)}`);
         return [{ snowflake: v }, [v]];
       },
       () => {
@@ -251,11 +252,13 @@ export const negativeCategories = {
         return [`listening on port ${v}`, [v]];
       },
       () => {
-        const v = `${int(1, 9)}${digits(11)}`;
+        const v = nonLuhn(`${int(1, 9)}${digits(11)}`);
         return [`kafka offset ${v}`, [v]];
       },
       () => {
-        const v = `${int(2024, 2026)}${String(int(1, 12)).padStart(2, '0')}${String(int(1, 28)).padStart(2, '0')}${digits(6)}`;
+        const v = nonLuhn(
+          `${int(2024, 2026)}${String(int(1, 12)).padStart(2, '0')}${String(int(1, 28)).padStart(2, '0')}${digits(6)}`,
+        );
         return [{ batch: v }, [v]];
       },
     ]),
