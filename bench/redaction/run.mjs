@@ -5,12 +5,16 @@
 // median of its slices, so a burst of load hits all three alike.
 // No Postgres and no service: the library runs in this process. The run fails (no last line) when ours leaves
 // any planted value in its output. BENCH_SMOKE=1: a small corpus and short slices, same check.
-// Usage: node bench/redaction/run.mjs [--objects 2000] [--ms 250] [--rounds 12]
+// Then the public corpus (libs/redaction/test/corpus) is scored with our redactor: one line per category, and
+// corpus_recall / corpus_keep in the last line. Below 0.99 / 0.99 the run fails without that line, unless the gate
+// is off (--no-corpus-gate or BENCH_CORPUS_GATE=0) while detectors are still landing.
+// Usage: node bench/redaction/run.mjs [--objects 2000] [--ms 250] [--rounds 12] [--no-corpus-gate]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { formatTable, loadCorpus, scoreCorpus } from '../../libs/redaction/test/corpus/score.mjs';
 import { check, log, SMOKE, sized } from '../shared.mjs';
 import { buildCorpus, planted } from './corpus.mjs';
 
@@ -21,8 +25,12 @@ const { values } = parseArgs({
     objects: { type: 'string', default: sized('2000', '300') },
     ms: { type: 'string', default: sized('250', '20') },
     rounds: { type: 'string', default: sized('12', '2') },
+    'no-corpus-gate': { type: 'boolean', default: false },
   },
 });
+const CORPUS_GATE = !values['no-corpus-gate'] && process.env.BENCH_CORPUS_GATE !== '0';
+const MIN_CORPUS_RECALL = 0.99;
+const MIN_CORPUS_KEEP = 0.99;
 const OBJECTS = Math.min(Number(values.objects), 100_000);
 const MS = Math.min(Number(values.ms), 5_000);
 const ROUNDS = Math.min(Number(values.rounds), 50);
@@ -182,9 +190,24 @@ for (const [name] of contenders) {
   );
 }
 
+// The public corpus: recall (sensitive values gone) and keep (harmless values intact), per category and overall.
+const corpusScore = scoreCorpus(loadCorpus(path.join(root, 'libs/redaction/test/corpus/cases')), (input) =>
+  redactor.redact(input),
+);
+console.log(formatTable(corpusScore));
+const { recall: corpusRecall, keepRate: corpusKeep } = corpusScore.overall;
+if (CORPUS_GATE && (corpusRecall < MIN_CORPUS_RECALL || corpusKeep < MIN_CORPUS_KEEP)) {
+  log(
+    `bench redaction failed: public corpus recall=${corpusRecall.toFixed(3)} keep=${corpusKeep.toFixed(3)} ` +
+      `(want >= ${MIN_CORPUS_RECALL} / ${MIN_CORPUS_KEEP}; --no-corpus-gate or BENCH_CORPUS_GATE=0 reports without failing)`,
+  );
+  process.exit(1);
+}
+
 const fixed = (x) => x.toFixed(2);
 console.log(
   `bench=redaction mb_per_s=${fixed(best.vigil.mbPerS)} objects_per_s=${Math.round(best.vigil.objectsPerS)} ` +
     `baseline_fast_redact_mb_per_s=${fixed(best.fast_redact.mbPerS)} baseline_naive_mb_per_s=${fixed(best.naive.mbPerS)} ` +
-    `ratio=${fixed(best.vigil.mbPerS / best.fast_redact.mbPerS)}`,
+    `ratio=${fixed(best.vigil.mbPerS / best.fast_redact.mbPerS)} ` +
+    `corpus_recall=${corpusRecall.toFixed(3)} corpus_keep=${corpusKeep.toFixed(3)}`,
 );
