@@ -18,6 +18,7 @@ export const VALUE_KINDS = [
   'slack_token',
   'slack_webhook',
   'stripe_key',
+  'user_path',
 ] as const;
 
 /** Entities found by key name (object keys, `key=value` and `"key":"value"` inside strings). */

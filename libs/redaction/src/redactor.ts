@@ -1,8 +1,10 @@
 import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
+import { replaceSpans } from './key-value-pass';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
+import { cookieSpans, isCookieKey } from './surfaces/cookies';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
 /** An Error as it may leave the process: a plain object with scrubbed strings. */
@@ -266,9 +268,22 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
 
   const scrubKey = (key: string): string => keyInfo(key).scrubbed;
 
+  /**
+   * The value of a sensitive key. A Cookie or Set-Cookie header (a string, or a list of them) loses
+   * only its sensitive cookies; the rest is scrubbed like any string.
+   */
+  function keyedValue(key: string, kind: string, value: unknown): unknown {
+    if (!isCookieKey(key)) return replacer.keyed(kind, value);
+    const cookies = (text: string): string =>
+      scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);
+    if (typeof value === 'string') return cookies(value);
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map(cookies);
+    return replacer.keyed(kind, value);
+  }
+
   const entry = (key: string, value: unknown, depth: number, seen: Walk, nesting: number): unknown => {
     const { kind } = keyInfo(key);
-    return kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(kind, value);
+    return kind === undefined ? walk(value, depth, seen, nesting) : keyedValue(key, kind, value);
   };
 
   function copyProps(
@@ -287,7 +302,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       setOwn(
         target,
         info.scrubbed,
-        info.kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(info.kind, value),
+        info.kind === undefined ? walk(value, depth, seen, nesting) : keyedValue(key, info.kind, value),
       );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;
@@ -379,7 +394,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
         typeof item === 'string' || typeof item === 'number' ? String(item) : safeString(item),
       );
       let text: string | string[];
-      if (kind !== undefined) text = replacer.keyed(kind, texts.join(', '));
+      if (kind !== undefined && isCookieKey(name))
+        text = keyedValue(name, kind, Array.isArray(value) ? texts : texts[0]) as string | string[];
+      else if (kind !== undefined) text = replacer.keyed(kind, texts.join(', '));
       else if (Array.isArray(value)) text = texts.map((item) => scrubLimited(item, 0));
       else text = scrubLimited(texts[0], 0);
       const existing = out[name];

@@ -109,6 +109,7 @@ export function factsOf(input: string): StringFacts {
         break;
       case 58: // :
       case 61: // =
+      case 0xff1a: // full-width colon (`密码：…`)
         if (c === 58) colons++;
         if (keyEnd) keyValue = true;
         group = 0;
@@ -138,7 +139,8 @@ export function factsOf(input: string): StringFacts {
       default:
         group = 0;
         dots = 0;
-        keyEnd = false;
+        // A letter of another script may end a key (`contraseña=`, `пароль:`, `密码：`).
+        keyEnd = c > 127;
     }
     previousDigit = false;
   }

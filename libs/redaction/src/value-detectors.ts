@@ -6,6 +6,9 @@ import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
+import { userPathPass } from './surfaces/command-line';
+import { headerLinePass } from './surfaces/header-line';
+import { mayHoldSurface, surfacePass } from './surfaces/surface-pass';
 
 interface DetectorBase {
   /** The kinds this detector reports; it runs while any of them is enabled. */
@@ -60,7 +63,7 @@ const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
 const BEARER_OR_BASIC = /bearer|basic/i;
 const AWS_SECRET_NEAR = /secret_?access|aws_?secret/i;
-const CREDENTIAL_HEADER = /authorization|cookie|api-key/i;
+const CREDENTIAL_HEADER = /authorization|cookie|api-key|auth-token/i;
 const PROVIDER_PREFIX =
   /A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA)|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|k_test_|whsec_/;
 
@@ -94,6 +97,8 @@ const Bit = {
   PHONE: 1 << 13,
   HEADER_LINE: 1 << 14,
   KEY_VALUE: 1 << 15,
+  // Surfaces beyond key=value (SQL values, HTML cells, encoded text, curl, home paths): one bit for all.
+  SURFACES: 1 << 20,
 } as const;
 
 /**
@@ -119,6 +124,7 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
   if (f.dottedDigits >= 3) bits |= Bit.IPV4;
   if (f.digitGroup >= 10 || (f.plus && f.digitGroup >= 8)) bits |= Bit.PHONE;
+  if (mayHoldSurface(s, f)) bits |= Bit.SURFACES;
   if (f.keyValue) {
     bits |= Bit.KEY_VALUE;
     if (f.colons > 0 && CREDENTIAL_HEADER.test(s)) bits |= Bit.HEADER_LINE;
@@ -338,13 +344,9 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         return replacer.value('phone', text);
       },
     },
-    {
-      kinds: ['secret'],
-      bit: Bit.HEADER_LINE,
-      pattern:
-        /(?<![\w-])((?:proxy-)?authorization|(?:set-)?cookie|x-api-key)([ \t]*:[ \t]*)(?!\\{0,3}["'])([^\r\n]+)/gi,
-      replace: (m) => (isMarker(m[3]) ? undefined : m[1] + m[2] + replacer.keyed('secret', m[3].trimEnd())),
-    },
+    { kinds: ['secret'], bit: Bit.SURFACES, run: surfacePass(keyKindOf, replacer) },
+    { kinds: ['user_path'], bit: Bit.SURFACES, run: userPathPass(replacer) },
+    { kinds: ['secret'], bit: Bit.HEADER_LINE, run: headerLinePass(replacer) },
     keyValue,
   ];
 }

@@ -1,0 +1,37 @@
+import { isMarker } from '../markers';
+import type { Replacer } from '../strategies';
+
+// curl's `-u user:password` / `--user=user:password` / `--proxy-user`, wget's `--password=`: the
+// password goes, the user name and the rest of the command stay.
+const USER_OPTION =
+  /(?<![^\s'"])(-u|-U|--user|--proxy-user)([ \t]+|=)(['"]?)([^\s:'"]{1,256}):([^\s'"/][^\s'"]{0,255})/g;
+
+export function curlUserPass(replacer: Replacer): (input: string) => string {
+  return (input) =>
+    input.replace(
+      USER_OPTION,
+      (whole, option: string, gap: string, quote: string, user: string, password: string) =>
+        isMarker(password) ? whole : `${option}${gap}${quote}${user}:${replacer.keyed('secret', password)}`,
+    );
+}
+
+export const mayHoldUserOption = (s: string): boolean =>
+  s.includes(' -u') || s.includes(' -U') || s.includes('--user') || s.includes('--proxy-user');
+
+// Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
+// `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.
+const USER_PATH = /(\/home\/|\/Users\/|[A-Za-z]:(?:\\\\|\\|\/)Users(?:\\\\|\\|\/))([^/\\\s:*?"'<>|]{1,64})/g;
+const NO_PERSON = new Set(['Shared', 'Public', 'Default', 'All Users', 'Default User']);
+
+export function userPathPass(replacer: Replacer): (input: string) => string {
+  return (input) =>
+    !mayHoldUserPath(input)
+      ? input
+      : input.replace(USER_PATH, (whole, prefix: string, user: string) =>
+          isMarker(user) || user.startsWith('[') || NO_PERSON.has(user)
+            ? whole
+            : `${prefix}${replacer.value('user_path', user)}`,
+        );
+}
+
+export const mayHoldUserPath = (s: string): boolean => s.includes('/home/') || s.includes('Users');

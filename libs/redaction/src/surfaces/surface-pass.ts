@@ -1,0 +1,64 @@
+import { keyValueSpans, replaceSpans } from '../key-value-pass';
+import type { KeyMatcher } from '../sensitive-keys';
+import type { Replacer } from '../strategies';
+import type { StringFacts } from '../string-facts';
+import { curlUserPass, mayHoldUserOption, mayHoldUserPath } from './command-line';
+import type { SecretSpan } from './cookies';
+import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
+import { htmlCellSpans } from './html-cells';
+import { sqlValueSpans } from './sql-values';
+
+// URL-encoded separators and quotes (`password%3Dhunter2`, `%22password%22%3A%22…%22`).
+const URL_ENCODED_SEPARATOR = /%(?:3[ADad]|2[27])/;
+const HTML_QUOTE_ENTITY = /&(?:#x27|#39|quot|#34);/;
+const mayHoldSql = (s: string): boolean =>
+  s.includes('INSERT') ||
+  s.includes('insert') ||
+  s.includes('args=') ||
+  s.includes('params=') ||
+  s.includes('parameters:');
+
+/**
+ * Whether any surface pass may find something in `s`: a few substring tests, run only on strings the
+ * facts do not rule out (a `%`, an `&`, a `<`, a `/` or `\`, an `=`, a space).
+ */
+export function mayHoldSurface(s: string, f: StringFacts): boolean {
+  if (s.length < 8) return false;
+  if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
+  if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
+  if (s.includes('</td>')) return true;
+  if (f.space && (mayHoldSql(s) || mayHoldUserOption(s))) return true;
+  return mayHoldUserPath(s);
+}
+
+/** Spans found in a decoded view, in the coordinates of the encoded input. */
+const mapped = (view: DecodedView, spans: readonly SecretSpan[]): SecretSpan[] =>
+  spans.map((span) => ({ start: view.origin[span.start], end: view.origin[span.end], kind: span.kind }));
+
+/**
+ * Where secrets hide in text beyond plain `key=value`: SQL with literal values and printed parameters,
+ * HTML tables of names and values (Django's debug page), HTML-escaped and URL-encoded key-value text,
+ * and curl's `-u user:password`. (User names in home directory paths are `userPathPass`, a detector of
+ * its own so that a policy can turn it off.)
+ */
+export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
+  const sql = sqlValueSpans(keyKindOf);
+  const cells = htmlCellSpans(keyKindOf);
+  const keyValues = keyValueSpans(keyKindOf);
+  const curl = curlUserPass(replacer);
+  return (input) => {
+    let out = input;
+    if (mayHoldSql(out)) out = replaceSpans(out, sql(out), replacer);
+    if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
+    if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
+      const view = htmlDecodedView(out);
+      out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
+    }
+    if (out.includes('%') && URL_ENCODED_SEPARATOR.test(out)) {
+      const view = urlDecodedView(out);
+      out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
+    }
+    if (mayHoldUserOption(out)) out = curl(out);
+    return out;
+  };
+}
