@@ -191,7 +191,7 @@ describe('Python repr', () => {
 });
 
 describe("Django's debug page", () => {
-  const html = fixture('django-3.2-debug-500.html');
+  const html = fixture('django-3.2-debug-500.html.txt');
   const text = fixture('django-3.2-debug-500.txt');
 
   it('removes values whose name sits in the cell before (POST, COOKIES, META, locals)', () => {
