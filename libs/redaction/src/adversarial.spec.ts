@@ -76,6 +76,18 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['home directories', () => repeat('/home/', MB)],
     ['Windows user directories', () => repeat('C:\\Users\\', MB)],
     ['masked-looking values', () => repeat('pin=XXXX-', MB)],
+    [
+      'one base64 run of text holding secrets',
+      () => Buffer.from(repeat('password=hunter2&', MB)).toString('base64'),
+    ],
+    [
+      'many base64 runs of text',
+      () => repeat(`${Buffer.from('{"pin":"1234","x":1}').toString('base64')} `, MB),
+    ],
+    [
+      'base64 of base64 of text',
+      () => Buffer.from(Buffer.from(repeat('token=a ', MB >> 2)).toString('base64')).toString('base64'),
+    ],
     ['10,000-deep nested JSON', () => '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000)],
     ['10,000-deep nested JSON arrays', () => '['.repeat(10_000) + ']'.repeat(10_000)],
   ];

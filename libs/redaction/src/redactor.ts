@@ -4,6 +4,7 @@ import { replaceSpans } from './key-value-pass';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
+import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
 import { cookieSpans, isCookieKey } from './surfaces/cookies';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
@@ -64,6 +65,7 @@ const CACHED_LONG = 24;
 // Strings shorter than the shortest thing a detector finds ("a@b.io", "::ffff") are left alone.
 const SHORTEST_FINDING = 6;
 const MAX_JSON_NESTING = 4;
+const MAX_BASE64_NESTING = 2;
 // A string over `maxStringLength` is scanned this far past the cut as well, so a secret that crosses
 // the cut is seen whole; longer than any detector match of bounded length (an e-mail: ~640).
 const CUT_OVERLAP = 4096;
@@ -179,7 +181,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     // Facts of the input: a replacement only adds markers, which no gate needs.
     const facts = factsOf(value);
     const candidates = builtInCandidates(value, facts);
-    if (candidates === 0 && !hasCustomRules) {
+    // Base64 runs of text are decoded and scrubbed (2 levels at most: a run inside a decoded run).
+    const encoded = nesting < MAX_BASE64_NESTING && mayHoldBase64(value, facts);
+    if (candidates === 0 && !hasCustomRules && !encoded) {
       if (cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG)) remember(value);
       return value;
     }
@@ -193,6 +197,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
         continue;
       out = detector.run ? detector.run(out) : scan(out, detector);
     }
+    if (encoded) out = scrubBase64Runs(out, (text) => scrub(text, nesting + 1));
     if (out === value && cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG))
       remember(value);
     return out;

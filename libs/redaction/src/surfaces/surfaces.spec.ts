@@ -409,3 +409,65 @@ describe('masked values are left alone', () => {
     expect(redactString('password=XXXXhunter2')).toBe(`password=${R}`);
   });
 });
+
+describe('base64 and base64url payloads', () => {
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+  const b64url = (text: string): string => Buffer.from(text).toString('base64url');
+  const decodedRuns = (text: string): string[] =>
+    (text.match(/[A-Za-z0-9+/_-]{20,}=*/g) ?? []).map((run) => Buffer.from(run, 'base64').toString());
+
+  it.each([
+    [
+      'JSON, standard alphabet, padded',
+      `payload=${b64('{"password":"hunter2","user":"bob"}')}`,
+      '{"password":"[REDACTED]","user":"bob"}',
+    ],
+    [
+      'JSON, base64url, unpadded',
+      `token ${b64url('{"email":"rahim@example.com","n":1}')}`,
+      '{"email":"[REDACTED]","n":1}',
+    ],
+    [
+      'a form without padding',
+      `body=${b64('password=hunter2&next=/').replace(/=+$/, '')}`,
+      'password=[REDACTED]&next=/',
+    ],
+  ])('%s: decoded, scrubbed, encoded again', (_what, input, decoded) => {
+    const out = redactString(input);
+    expect(out).not.toBe(input);
+    expect(decodedRuns(out)).toContain(decoded);
+    expect(redactString(out)).toBe(out);
+  });
+
+  it('keeps the alphabet and padding of the run', () => {
+    // `?>~` encode to `/` and `+` in the standard alphabet: base64url must stay base64url.
+    const url = redactString(`t=${b64url('{"token":"a?b>c~~~~~~","note":"??>>~~"}')}`);
+    expect(url.slice(2)).not.toMatch(/[+/=]/);
+    expect(decodedRuns(url)[0]).toContain('[REDACTED]');
+    const padded = redactString(`t=${b64('{"pin":"1234"}')}`);
+    expect(padded.endsWith('=')).toBe(b64('{"pin":"[REDACTED]"}').endsWith('='));
+  });
+
+  it('decodes a second level, not a third', () => {
+    const secret = '{"password":"x1"}';
+    expect(decodedRuns(decodedRuns(redactString(`n ${b64(`outer ${b64(secret)}`)}`))[0]).join()).toContain(
+      '[REDACTED]',
+    );
+    const third = `n ${b64(`a ${b64(`b ${b64(secret)}`)}`)}`;
+    expect(redactString(third)).toBe(third);
+  });
+
+  it.each([
+    [
+      'an image',
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    ],
+    ['a digest', 'sha256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
+    ['a random token', 'id=Zx9aQw8ErT7yU6iO5pA4sD3fG2hJ1kL0'],
+    ['harmless text', `msg ${b64('hello world, nothing to see here')}`],
+    ['a camel-case identifier', 'HelloWorldThisIsALongCamelCaseIdentifier'],
+    ['a short run', `x=${b64('pin=1')}`],
+  ])('keeps %s', (_what, input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
