@@ -59,6 +59,19 @@ function skipSpaces(input: string, from: number): number {
   return i;
 }
 
+// A bare value of letters only: a word of a sentence when its key has several words.
+const WORD = /^\p{L}+$/u;
+
+/**
+ * A bare value, except a lone word after a key of several words: `Invalid account number: must be 10
+ * digits` is a sentence, `mot de passe: hunter2` and `date of birth: 1990-01-02` are not.
+ */
+function proseSafeBareValue(input: string, from: number, key: string): ValueSpan | undefined {
+  const span = bareValue(input, from);
+  if (span === undefined || !key.includes(' ') || !WORD.test(input.slice(span.start, span.end))) return span;
+  return { ...span, end: span.start };
+}
+
 /**
  * The quoted items of a list value (`['hunter2']`, `["a", "b"]`, Django's QueryDict and
  * MultiValueDict reprs); `undefined` when the list holds something else (numbers, objects).
@@ -124,10 +137,11 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         keySeparator.lastIndex = Math.max(from, quoted?.next ?? end);
         continue;
       }
+      const quoted = quotedValue(input, from);
       const values =
         input.charCodeAt(from) === 91 // [
           ? listValues(input, from)
-          : [quotedValue(input, from) ?? bareValue(input, from)];
+          : [quoted ?? proseSafeBareValue(input, from, match[1])];
       let next = from;
       for (const span of values ?? []) {
         if (span === undefined) continue;

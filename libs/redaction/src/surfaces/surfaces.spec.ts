@@ -9,7 +9,9 @@ import {
   redactHeaders,
   redactString,
   splitKeyWords,
+  VALUE_KINDS,
 } from '../index';
+import { SURFACE_ENTITY_DOCS } from './surface-docs';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../test/fixtures', name), 'utf8');
 const R = REDACTED;
@@ -469,5 +471,37 @@ describe('base64 and base64url payloads', () => {
     ['a short run', `x=${b64('pin=1')}`],
   ])('keeps %s', (_what, input) => {
     expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('keys of several words in sentences', () => {
+  it('a lone word after a phrase of several words is prose, a value with a digit or a quote is not', () => {
+    expect(redactString('Invalid account number: must be 10 digits')).toBe(
+      'Invalid account number: must be 10 digits',
+    );
+    expect(redactString('date of birth: 1990-01-02, card number: 4111-xx')).toBe(
+      `date of birth: ${R}, card number: ${R}`,
+    );
+    expect(redactString("mot de passe: 'geheim'")).toBe(`mot de passe: '${R}'`);
+    expect(redactString('password: geheim')).toBe(`password: ${R}`);
+  });
+});
+
+describe('SQL parameters as SQLAlchemy prints them', () => {
+  it('maps positional parameters to the columns of the statement', () => {
+    expect(
+      redactString(
+        "[SQL: INSERT INTO users (email, password, name) VALUES (?, ?, ?)] [parameters: ('r1', 'pw1', 'Ann')]",
+      ),
+    ).toBe(
+      `[SQL: INSERT INTO users (email, password, name) VALUES (?, ?, ?)] [parameters: ('${R}', '${R}', 'Ann')]`,
+    );
+  });
+});
+
+describe('entity docs', () => {
+  it('documents every entity the surface passes add', () => {
+    expect(SURFACE_ENTITY_DOCS.map((doc) => doc.kind)).toEqual(['user_path']);
+    expect(VALUE_KINDS).toContain('user_path');
   });
 });
