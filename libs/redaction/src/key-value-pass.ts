@@ -59,6 +59,40 @@ function skipSpaces(input: string, from: number): number {
   return i;
 }
 
+// Word characters of a key: ASCII word characters, `.` and `-`, and the letters and marks of other
+// scripts by block (Latin-1 to Greek/Cyrillic/Arabic/Indic up to U+1FFF, zero-width joiners, kana,
+// CJK, Hangul). Punctuation blocks (U+2000–U+2BFF, U+3000–U+303F, full-width forms) are left out.
+const OTHER_SCRIPTS = '\\u00C0-\\u1FFF\\u200C\\u200D\\u3040-\\u9FFF\\uAC00-\\uD7FF';
+const KEY_CHARS = `\\w.\\-${OTHER_SCRIPTS}`;
+const isLetterOfKey = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c === 95 ||
+  (c >= 0xc0 && c <= 0x1fff) ||
+  (c >= 0x3040 && c <= 0x9fff) ||
+  (c >= 0xac00 && c <= 0xd7ff);
+// Words a key phrase may have before its last word (`fecha de nacimiento` has 2).
+const MAX_WORDS_BEFORE = 3;
+const MAX_WORD = 32;
+
+/**
+ * The start of up to 3 words of letters, each after one space or tab, that come right before
+ * `keyStart` (`date of` before `birth`); `keyStart` itself when there are none. Bounded: at most
+ * 3 × 33 characters are read back.
+ */
+function wordsBefore(input: string, keyStart: number): number {
+  let start = keyStart;
+  for (let words = 0; words < MAX_WORDS_BEFORE; words++) {
+    const space = input.charCodeAt(start - 1);
+    if (space !== 32 && space !== 9) break;
+    let i = start - 1;
+    while (i > 0 && start - 1 - i < MAX_WORD && isLetterOfKey(input.charCodeAt(i - 1))) i--;
+    if (i === start - 1) break;
+    start = i;
+  }
+  return start;
+}
+
 // A bare value of letters only: a word of a sentence when its key has several words.
 const WORD = /^\p{L}+$/u;
 
@@ -116,21 +150,32 @@ function cookieLineEnd(input: string, keyStart: number, from: number): number {
  */
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-  // logfmt, YAML-ish (`key: `), full-width colon. A key is letters of any script, up to 4 words
-  // (`date of birth: …`). Only this part is a regex: each start costs at most the bounded letters of a
-  // key and the separator, and the value is read only after a sensitive key. One per pass: its
-  // `lastIndex` is the pass's position.
-  const keySeparator =
-    /(?<![\p{L}\p{M}\p{N}_.:-])([\p{L}_][\p{L}\p{M}\p{N}_.-]{0,63}(?:[ \t][\p{L}\p{M}\p{N}_.-]{1,32}){0,3})(\\{0,3}["']?[ \t]*[:=\uff1a][ \t]*)/gu;
+  // logfmt, YAML-ish (`key: `), full-width colon. Only this part is a regex: each start costs at most
+  // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
+  // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
+  // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
+  // character); `splitKeyWords` decides what a word is.
+  const keySeparator = new RegExp(
+    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}["']?[ \\t]*[:=\\uff1a][ \\t]*)`,
+    'g',
+  );
   return (input) => {
     const spans: SecretSpan[] = [];
     keySeparator.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = keySeparator.exec(input)) !== null) {
-      const kind = keyKindOf(match[1]);
-      if (kind === undefined) continue;
+      let key = match[1];
+      let kind = keyKindOf(key);
+      if (kind === undefined) {
+        // A phrase of several words ending in this one (`date of birth: …`, `mot de passe : …`).
+        const phraseStart = wordsBefore(input, match.index);
+        if (phraseStart === match.index) continue;
+        key = input.slice(phraseStart, match.index + key.length);
+        kind = keyKindOf(key);
+        if (kind === undefined) continue;
+      }
       const from = keySeparator.lastIndex;
-      if (isCookieKey(match[1])) {
+      if (isCookieKey(key)) {
         const quoted = quotedValue(input, from);
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
         spans.push(...cookieSpans(input, quoted?.start ?? from, end, keyKindOf));
@@ -141,7 +186,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
       const values =
         input.charCodeAt(from) === 91 // [
           ? listValues(input, from)
-          : [quoted ?? proseSafeBareValue(input, from, match[1])];
+          : [quoted ?? proseSafeBareValue(input, from, key)];
       let next = from;
       for (const span of values ?? []) {
         if (span === undefined) continue;

@@ -182,7 +182,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     const facts = factsOf(value);
     const candidates = builtInCandidates(value, facts);
     // Base64 runs of text are decoded and scrubbed (2 levels at most: a run inside a decoded run).
-    const encoded = nesting < MAX_BASE64_NESTING && mayHoldBase64(value, facts);
+    const encoded = nesting < MAX_BASE64_NESTING && mayHoldBase64(facts);
     if (candidates === 0 && !hasCustomRules && !encoded) {
       if (cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG)) remember(value);
       return value;

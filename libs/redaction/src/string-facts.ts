@@ -19,6 +19,8 @@ export interface StringFacts {
   capitalsThenDigits: boolean;
   /** A `:` or `=` after a letter, `_` or a quote (spaces skipped): `key=value` or `"key":` candidates. */
   keyValue: boolean;
+  /** Longest run of base64 and base64url characters (letters, digits, `+/-_`): encoded payload candidates. */
+  base64Run: number;
 }
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
@@ -37,6 +39,7 @@ const facts: StringFacts = {
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
+  base64Run: 0,
 };
 
 export function factsOf(input: string): StringFacts {
@@ -57,6 +60,8 @@ export function factsOf(input: string): StringFacts {
   // Whether the last character that is not a space could end a key (letter, `_`, quote).
   let keyEnd = false;
   let previousDigit = false;
+  let base64Run = 0;
+  let runStart = 0;
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c >= 97 && c <= 122) {
@@ -84,6 +89,11 @@ export function factsOf(input: string): StringFacts {
       keyEnd = true;
       previousDigit = false;
       continue;
+    }
+    // Letters and digits continue a base64 run without a test (they `continue` above).
+    if (c !== 43 && c !== 45 && c !== 47 && c !== 95) {
+      if (i - runStart > base64Run) base64Run = i - runStart;
+      runStart = i + 1;
     }
     switch (c) {
       case 32: // space
@@ -156,5 +166,6 @@ export function factsOf(input: string): StringFacts {
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;
+  facts.base64Run = Math.max(base64Run, input.length - runStart);
   return facts;
 }

@@ -17,9 +17,9 @@ B64[95] = 63; // _ (base64url)
 
 const sextet = (c: number): number => (c < 128 ? B64[c] : -1);
 
-/** Whether `value` may hold a base64 run of text: long enough, with a capital (encoded text has them). */
-export const mayHoldBase64 = (value: string, facts: StringFacts): boolean =>
-  value.length >= MIN_BASE64_RUN && facts.upper > 0;
+/** Whether `value` may hold a base64 run of text: a long enough run, and a capital (encoded text has them). */
+export const mayHoldBase64 = (facts: StringFacts): boolean =>
+  facts.base64Run >= MIN_BASE64_RUN && facts.upper > 0;
 
 /** Whether the first bytes encoded at `[start, start + PREFIX_CHARS)` can begin UTF-8 text. */
 function textPrefix(input: string, start: number): boolean {

@@ -15,8 +15,8 @@ export function curlUserPass(replacer: Replacer): (input: string) => string {
     );
 }
 
-export const mayHoldUserOption = (s: string): boolean =>
-  s.includes(' -u') || s.includes(' -U') || s.includes('--user') || s.includes('--proxy-user');
+const USER_OPTION_START = /\s-(?:[uU]|-user|-proxy-user)[\s=]/;
+export const mayHoldUserOption = (s: string): boolean => s.includes(' -') && USER_OPTION_START.test(s);
 
 // Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
 // `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.

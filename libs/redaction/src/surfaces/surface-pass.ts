@@ -11,23 +11,24 @@ import { sqlValueSpans } from './sql-values';
 // URL-encoded separators and quotes (`password%3Dhunter2`, `%22password%22%3A%22…%22`).
 const URL_ENCODED_SEPARATOR = /%(?:3[ADad]|2[27])/;
 const HTML_QUOTE_ENTITY = /&(?:#x27|#39|quot|#34);/;
-const mayHoldSql = (s: string): boolean =>
-  s.includes('INSERT') ||
-  s.includes('insert') ||
-  s.includes('args=') ||
-  s.includes('params=') ||
-  s.includes('parameters:');
+const PARAMETERS = (s: string): boolean =>
+  s.includes('args=') || s.includes('params=') || s.includes('parameters:');
+const hasSql = (s: string): boolean => s.includes('INSERT') || s.includes('insert') || PARAMETERS(s);
+/** SQL with values or printed parameters; the facts first (an upper-case INSERT has 6 capitals). */
+const mayHoldSql = (s: string, f: StringFacts): boolean =>
+  (f.upper >= 6 && s.includes('INSERT')) || s.includes('insert') || (f.keyValue && PARAMETERS(s));
 
 /**
- * Whether any surface pass may find something in `s`: a few substring tests, run only on strings the
- * facts do not rule out (a `%`, an `&`, a `<`, a `/` or `\`, an `=`, a space).
+ * Whether any surface pass may find something in `s`: the facts first, then one substring test per
+ * surface (a `%` before URL-encoded separators, an `&` before HTML entities, a space before SQL and
+ * command lines), so an ordinary log line pays a few `includes`.
  */
 export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (s.length < 8) return false;
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
   if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
   if (s.includes('</td>')) return true;
-  if (f.space && (mayHoldSql(s) || mayHoldUserOption(s))) return true;
+  if (f.space && (mayHoldSql(s, f) || mayHoldUserOption(s))) return true;
   return mayHoldUserPath(s);
 }
 
@@ -48,7 +49,7 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
   const curl = curlUserPass(replacer);
   return (input) => {
     let out = input;
-    if (mayHoldSql(out)) out = replaceSpans(out, sql(out), replacer);
+    if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);
