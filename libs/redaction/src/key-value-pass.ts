@@ -60,9 +60,9 @@ function skipSpaces(input: string, from: number): number {
 }
 
 // Word characters of a key: ASCII word characters, `.` and `-`, and the letters and marks of other
-// scripts by block (Latin-1 to Greek/Cyrillic/Arabic/Indic up to U+1FFF, zero-width joiners, kana,
+// scripts by block (Latin-1 to Greek/Cyrillic/Arabic/Indic up to U+1FFF, kana,
 // CJK, Hangul). Punctuation blocks (U+2000–U+2BFF, U+3000–U+303F, full-width forms) are left out.
-const OTHER_SCRIPTS = '\\u00C0-\\u1FFF\\u200C\\u200D\\u3040-\\u9FFF\\uAC00-\\uD7FF';
+const OTHER_SCRIPTS = '\\u00C0-\\u1FFF\\u3040-\\u9FFF\\uAC00-\\uD7FF';
 const KEY_CHARS = `\\w.\\-${OTHER_SCRIPTS}`;
 const isLetterOfKey = (c: number): boolean =>
   (c >= 97 && c <= 122) ||
