@@ -1,11 +1,11 @@
-import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
+import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { replaceSpans } from './key-value-pass';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
 import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
-import { cookieSpans, isCookieKey } from './surfaces/cookies';
+import { cookieSpans, isCookieKey, sensitiveCookie } from './surfaces/cookies';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
 /** An Error as it may leave the process: a plain object with scrubbed strings. */
@@ -275,20 +275,41 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
 
   /**
    * The value of a sensitive key. A Cookie or Set-Cookie header (a string, or a list of them) loses
-   * only its sensitive cookies; the rest is scrubbed like any string.
+   * only its sensitive cookies, and so does a map of cookies (`request.COOKIES`, Sentry's
+   * `request.cookies`); the rest is scrubbed like any value (`walkRest`).
    */
-  function keyedValue(key: string, kind: string, value: unknown): unknown {
+  function keyedValue(
+    key: string,
+    kind: string,
+    value: unknown,
+    walkRest?: (item: unknown) => unknown,
+  ): unknown {
     if (!isCookieKey(key)) return replacer.keyed(kind, value);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);
     if (typeof value === 'string') return cookies(value);
     if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map(cookies);
+    if (walkRest !== undefined && isPlainRecord(value)) {
+      const copy: PlainObject = {};
+      for (const name of Object.keys(value as PlainObject).slice(0, limits.maxKeys)) {
+        const item = readProperty(value as PlainObject, name);
+        const sensitive = typeof item !== 'string' || sensitiveCookie(name, item, keyKindOf);
+        setOwn(
+          copy,
+          scrubKey(name),
+          sensitive && !isMarker(String(item)) ? replacer.keyed(kind, item) : walkRest(item),
+        );
+      }
+      return copy;
+    }
     return replacer.keyed(kind, value);
   }
 
   const entry = (key: string, value: unknown, depth: number, seen: Walk, nesting: number): unknown => {
     const { kind } = keyInfo(key);
-    return kind === undefined ? walk(value, depth, seen, nesting) : keyedValue(key, kind, value);
+    return kind === undefined
+      ? walk(value, depth, seen, nesting)
+      : keyedValue(key, kind, value, (item) => walk(item, depth, seen, nesting));
   };
 
   function copyProps(
@@ -307,7 +328,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       setOwn(
         target,
         info.scrubbed,
-        info.kind === undefined ? walk(value, depth, seen, nesting) : keyedValue(key, info.kind, value),
+        info.kind === undefined
+          ? walk(value, depth, seen, nesting)
+          : keyedValue(key, info.kind, value, (item) => walk(item, depth, seen, nesting)),
       );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;

@@ -345,8 +345,12 @@ describe('cookies lose only their sensitive cookies', () => {
     ).toEqual({
       META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: R },
     });
-    // Not a header string: the whole value goes, as for any sensitive key.
-    expect(redact({ cookies: { sessionid: 'a' } })).toEqual({ cookies: R });
+    // A map of cookies (Django's request.COOKIES, Sentry's request.cookies) loses its sensitive ones.
+    expect(redact({ cookies: { sessionid: 'a', theme: 'dark', _app_session: 's', n: 1 } })).toEqual({
+      cookies: { sessionid: R, theme: 'dark', _app_session: R, n: R },
+    });
+    // Anything else under a cookie key goes whole, as for any sensitive key.
+    expect(redact({ cookie: 42 })).toEqual({ cookie: R });
   });
 });
 
