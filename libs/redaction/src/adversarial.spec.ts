@@ -68,6 +68,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['placeholders then args', () => repeat('password = %s AND ', MB) + 'args=(1)'],
     ['args openers', () => repeat('args=(', MB)],
     ['name and value cells', () => repeat('<td>password</td><td>', MB)],
+    ['header cells and closing tags', () => repeat('<th>PIN:</th><td></b> ', MB)],
+    ['labels with closing tags', () => repeat('<b>OTP:</b> <span>', MB)],
     ['cells never closed', () => '<td>password</td><td class="code"><pre>' + repeat('&#x27;', MB)],
     ['HTML-escaped keys', () => repeat('&#x27;password&#x27;: ', MB)],
     ['URL-encoded keys', () => repeat('%22password%22%3A', MB)],

@@ -93,6 +93,17 @@ function wordsBefore(input: string, keyStart: number): number {
   return start;
 }
 
+// The markup between a label and its value in HTML e-mails and pages: `<b>OTP:</b> 123456`,
+// `<th>PIN:</th><td>1234</td>`, `<dt>Password:</dt><dd>…</dd>`.
+const CLOSING_TAG =
+  /<\/(?:b|strong|span|em|i|label|th|td|dt)>[ \t]*(?:<(?:td|dd|span|code)(?:[ \t][^<>]{0,64})?>[ \t]*)?/y;
+
+function afterClosingTag(input: string, from: number): number {
+  if (input.charCodeAt(from) !== 60) return from; // <
+  CLOSING_TAG.lastIndex = from;
+  return CLOSING_TAG.test(input) ? CLOSING_TAG.lastIndex : from;
+}
+
 // A bare value of letters only: a word of a sentence when its key has several words.
 const WORD = /^\p{L}+$/u;
 
@@ -174,7 +185,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         kind = keyKindOf(key);
         if (kind === undefined) continue;
       }
-      const from = keySeparator.lastIndex;
+      const from = afterClosingTag(input, keySeparator.lastIndex);
       if (isCookieKey(key)) {
         const quoted = quotedValue(input, from);
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);

@@ -8,8 +8,9 @@ import { isMaskedValue } from './masked';
 // <td class="code"><pre>&#x27;hunter2&#x27;</pre></td>` for POST, COOKIES, META, settings and frame
 // locals), admin change lists, HTML e-mails. The name cell is bounded, so is the space between.
 const NAME_THEN_VALUE_CELL =
-  /<td(?:[ \t][^<>]{0,64})?>[ \t\r\n]{0,64}([^<>]{1,128}?)[ \t\r\n]{0,64}<\/td>[ \t\r\n]{0,256}<td(?:[ \t][^<>]{0,64})?>(?:<pre>)?/g;
+  /<t([dh])(?:[ \t][^<>]{0,64})?>[ \t\r\n]{0,64}([^<>]{1,128}?)[ \t\r\n]{0,64}<\/t\1>[ \t\r\n]{0,256}<td(?:[ \t][^<>]{0,64})?>(?:<pre>)?/g;
 const CELL_END = /<\/pre>|<\/td>/g;
+const TRAILING_COLON = /[ \t]*[:：]$/;
 // One layer of quoting around a printed value: `'…'` as Python repr, HTML-escaped or not.
 const QUOTED = /^(&#x27;|&#39;|&quot;|['"])([\s\S]*)\1$/;
 
@@ -32,7 +33,7 @@ export function htmlCellSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     let cellEnd = -1;
     let match: RegExpExecArray | null;
     while ((match = NAME_THEN_VALUE_CELL.exec(input)) !== null) {
-      const name = htmlDecodedView(match[1]).text;
+      const name = htmlDecodedView(match[2]).text.replace(TRAILING_COLON, '');
       const kind = keyKindOf(name);
       if (kind === undefined) continue;
       const from = NAME_THEN_VALUE_CELL.lastIndex;

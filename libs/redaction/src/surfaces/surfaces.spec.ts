@@ -512,3 +512,26 @@ describe('entity docs', () => {
     expect(VALUE_KINDS).toContain('user_path');
   });
 });
+
+describe('HTML e-mails and pages', () => {
+  it.each([
+    ['<p><b>OTP:</b> 123456</p>', `<p><b>OTP:</b> ${R}</p>`],
+    ['<tr><th>PIN:</th><td>1234</td></tr>', `<tr><th>PIN:</th><td>${R}</td></tr>`],
+    [
+      '<tr><th>Password</th><td class="v">hunter2</td></tr>',
+      `<tr><th>Password</th><td class="v">${R}</td></tr>`,
+    ],
+    ['<dt>Password:</dt><dd>hunter2</dd>', `<dt>Password:</dt><dd>${R}</dd>`],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+    expect(redactString(expected)).toBe(expected);
+  });
+
+  it.each([
+    '<p><b>Order:</b> 123456</p>',
+    '<tr><th>Name</th><td>Rahim</td></tr>',
+    '<b>Token:</b><br>expired',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
