@@ -66,6 +66,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['INSERT tuples', () => 'INSERT INTO t (password, b) VALUES ' + repeat("('a', 1), ", MB)],
     ['INSERT with an unclosed quote', () => "INSERT INTO t (pin) VALUES ('" + repeat("''", MB)],
     ['placeholders then args', () => repeat('password = %s AND ', MB) + 'args=(1)'],
+    ['constraint error openers', () => repeat('Key (email)=(', MB)],
+    ['duplicate entries never closed', () => repeat("Duplicate entry '", MB)],
     ['args openers', () => repeat('args=(', MB)],
     ['name and value cells', () => repeat('<td>password</td><td>', MB)],
     ['header cells and closing tags', () => repeat('<th>PIN:</th><td></b> ', MB)],

@@ -168,3 +168,47 @@ function argsAfter(input: string, from: number): { items: Item[]; at: number } |
   if (!ARGS.test(input)) return undefined;
   return { items: tupleItems(input, ARGS.lastIndex).items, at };
 }
+
+// Constraint errors that print a row's values: Postgres `DETAIL:  Key (email)=(a@b.io) already
+// exists.` (columns and values joined by ", ") and MySQL `Duplicate entry 'a@b.io' for key
+// 'users.email'`.
+// Bounded, without a lazy scan: a value holding a parenthesis is not matched (rare in unique keys).
+const POSTGRES_KEY = /\bKey \(([^()\n]{1,512})\)=\(([^()\n]{0,1024})\)/g;
+const MYSQL_DUPLICATE = /\bDuplicate entry '([^'\n]{0,2048})' for key '([^'\n]{1,256})'/g;
+
+export const mayHoldConstraintError = (s: string): boolean =>
+  s.includes('Key (') || s.includes('Duplicate entry');
+
+/** Values of sensitive columns printed by a constraint error (Postgres DETAIL, MySQL duplicate entry). */
+export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
+  const kindOfColumn = (column: string): string | undefined =>
+    keyKindOf(column.trim().replace(QUOTES, '').split('.').pop() ?? '');
+  return (input) => {
+    const spans: SecretSpan[] = [];
+    for (const match of input.matchAll(POSTGRES_KEY)) {
+      const columns = match[1].split(', ');
+      const valuesStart = match.index + match[0].indexOf(')=(') + 3;
+      const values = match[2].split(', ');
+      if (columns.length !== values.length) {
+        // Values hold ", " themselves: the whole tuple goes when any column is sensitive.
+        const kind = columns.map(kindOfColumn).find((k) => k !== undefined);
+        if (kind !== undefined) spans.push({ start: valuesStart, end: valuesStart + match[2].length, kind });
+        continue;
+      }
+      let at = valuesStart;
+      columns.forEach((column, i) => {
+        const kind = kindOfColumn(column);
+        if (kind !== undefined && values[i].length > 0)
+          spans.push({ start: at, end: at + values[i].length, kind });
+        at += values[i].length + 2;
+      });
+    }
+    for (const match of input.matchAll(MYSQL_DUPLICATE)) {
+      const kind = kindOfColumn(match[2]);
+      const start = match.index + "Duplicate entry '".length;
+      if (kind !== undefined && match[1].length > 0)
+        spans.push({ start, end: start + match[1].length, kind });
+    }
+    return spans.sort((a, b) => a.start - b.start);
+  };
+}

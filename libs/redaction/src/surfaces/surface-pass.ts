@@ -6,7 +6,7 @@ import { curlUserPass, mayHoldUserOption, mayHoldUserPath } from './command-line
 import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
-import { sqlValueSpans } from './sql-values';
+import { constraintValueSpans, mayHoldConstraintError, sqlValueSpans } from './sql-values';
 
 // URL-encoded separators and quotes (`password%3Dhunter2`, `%22password%22%3A%22…%22`).
 const URL_ENCODED_SEPARATOR = /%(?:3[ADad]|2[27])/;
@@ -18,6 +18,9 @@ const hasSql = (s: string): boolean => s.includes('INSERT') || s.includes('inser
 const mayHoldSql = (s: string, f: StringFacts): boolean =>
   (f.upper >= 6 && s.includes('INSERT')) || s.includes('insert') || (f.keyValue && PARAMETERS(s));
 
+const mayHoldSqlOrError = (s: string, f: StringFacts): boolean =>
+  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s));
+
 /**
  * Whether any surface pass may find something in `s`: the facts first, then one substring test per
  * surface (a `%` before URL-encoded separators, an `&` before HTML entities, a space before SQL and
@@ -28,7 +31,7 @@ export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
   if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
   if (s.includes('</td>')) return true;
-  if (f.space && (mayHoldSql(s, f) || mayHoldUserOption(s))) return true;
+  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldUserOption(s))) return true;
   return mayHoldUserPath(s);
 }
 
@@ -44,12 +47,14 @@ const mapped = (view: DecodedView, spans: readonly SecretSpan[]): SecretSpan[] =
  */
 export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
   const sql = sqlValueSpans(keyKindOf);
+  const constraint = constraintValueSpans(keyKindOf);
   const cells = htmlCellSpans(keyKindOf);
   const keyValues = keyValueSpans(keyKindOf);
   const curl = curlUserPass(replacer);
   return (input) => {
     let out = input;
     if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
+    if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);

@@ -529,3 +529,28 @@ describe('HTML e-mails and pages', () => {
     expect(redactString(input)).toBe(input);
   });
 });
+
+describe('constraint errors that print values', () => {
+  it.each([
+    [
+      'DETAIL:  Key (email)=(rahim@example.com) already exists.',
+      `DETAIL:  Key (email)=(${R}) already exists.`,
+    ],
+    [
+      'DETAIL:  Key (tenant_id, phone)=(7, 01712345678) already exists.',
+      `DETAIL:  Key (tenant_id, phone)=(7, ${R}) already exists.`,
+    ],
+    [
+      "(1062, \"Duplicate entry 'rahim@example.com' for key 'users.email'\")",
+      `(1062, "Duplicate entry '${R}' for key 'users.email'")`,
+    ],
+  ])('%s', scrubsTo);
+
+  it.each([
+    'DETAIL:  Key (order_id)=(1001) already exists.',
+    "Duplicate entry '42' for key 'PRIMARY'",
+    'DETAIL:  Key (sku)=(A-1) is not present in table "products".',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
