@@ -15,6 +15,12 @@ const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
 const MAX_ITEMS = 10_000;
 const QUOTES = /^["`[]|["`\]]$/g;
 
+/** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
+const columnKind =
+  (keyKindOf: KeyMatcher) =>
+  (column: string): string | undefined =>
+    keyKindOf(column.trim().replace(QUOTES, '').split('.').pop() ?? '');
+
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
 function skipSpaces(input: string, from: number): number {
@@ -94,8 +100,7 @@ function tupleItems(input: string, open: number): { items: Item[]; end: number }
  * name decides, by the same key phrases as everywhere: `password_hash` goes, `name` stays.
  */
 export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
-  const kindOfColumn = (column: string): string | undefined =>
-    keyKindOf(column.trim().replace(QUOTES, '').split('.').pop() ?? '');
+  const kindOfColumn = columnKind(keyKindOf);
 
   return (input) => {
     const spans: SecretSpan[] = [];
@@ -181,8 +186,7 @@ export const mayHoldConstraintError = (s: string): boolean =>
 
 /** Values of sensitive columns printed by a constraint error (Postgres DETAIL, MySQL duplicate entry). */
 export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
-  const kindOfColumn = (column: string): string | undefined =>
-    keyKindOf(column.trim().replace(QUOTES, '').split('.').pop() ?? '');
+  const kindOfColumn = columnKind(keyKindOf);
   return (input) => {
     const spans: SecretSpan[] = [];
     for (const match of input.matchAll(POSTGRES_KEY)) {
