@@ -20,7 +20,10 @@ export const mayHoldUserOption = (s: string): boolean => s.includes(' -') && USE
 
 // Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
 // `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.
-const USER_PATH = /(\/home\/|\/Users\/|[A-Za-z]:(?:\\\\|\\|\/)Users(?:\\\\|\\|\/))([^/\\\s:*?"'<>|]{1,64})/g;
+// Not after a host or a word (`example.com/home/products`, `/api/v1/Users/42` are URL paths).
+const USER_PATH =
+  /(?<![\w.-])(\/home\/|\/Users\/|[A-Za-z]:(?:\\\\|\\|\/)Users(?:\\\\|\\|\/))([^/\\\s:*?"'<>|]{1,64})/g;
+const DIGITS = /^\d+$/;
 const NO_PERSON = new Set(['Shared', 'Public', 'Default', 'All Users', 'Default User']);
 
 export function userPathPass(replacer: Replacer): (input: string) => string {
@@ -28,7 +31,7 @@ export function userPathPass(replacer: Replacer): (input: string) => string {
     !mayHoldUserPath(input)
       ? input
       : input.replace(USER_PATH, (whole, prefix: string, user: string) =>
-          isMarker(user) || user.startsWith('[') || NO_PERSON.has(user)
+          isMarker(user) || user.startsWith('[') || NO_PERSON.has(user) || DIGITS.test(user)
             ? whole
             : `${prefix}${replacer.value('user_path', user)}`,
         );

@@ -19,7 +19,9 @@ function valueSpan(content: string, at: number, kind: string): SecretSpan | unde
   const quoted = QUOTED.exec(content);
   const inner = quoted === null ? content : quoted[2];
   const start = at + (quoted === null ? 0 : quoted[1].length);
-  if (inner.trim().length === 0 || isMarker(inner) || isMaskedValue(inner)) return undefined;
+  // Markup in the cell is a link or a form (`<a href="…">Change</a>`), not a printed value.
+  if (inner.trim().length === 0 || inner.includes('<') || isMarker(inner) || isMaskedValue(inner))
+    return undefined;
   return { start, end: start + inner.length, kind };
 }
 
