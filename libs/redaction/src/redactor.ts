@@ -6,6 +6,7 @@ import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
 import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
 import { cookieSpans, isCookieKey, sensitiveCookie } from './surfaces/cookies';
+import { isMaskedValue } from './surfaces/masked';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
 /** An Error as it may leave the process: a plain object with scrubbed strings. */
@@ -284,6 +285,8 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     value: unknown,
     walkRest?: (item: unknown) => unknown,
   ): unknown {
+    // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`): nothing left to remove.
+    if (typeof value === 'string' && isMaskedValue(value)) return value;
     if (!isCookieKey(key)) return replacer.keyed(kind, value);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);

@@ -1,3 +1,8 @@
+const ONLY_STARS = /^\*+$/;
+// What other scrubbers write in place of a value: Sentry's `[Filtered]`, Rails' `[FILTERED]`,
+// `<redacted>`, `[hidden]`: nothing is left to remove.
+const OTHER_SCRUBBERS = /^[[<](?:filtered|redacted|hidden|masked|removed|secret)[\]>]$/i;
+
 /**
  * Whether a value was already masked by whoever wrote it (`****1111`, `XXXX-XXXX-XXXX-1111`,
  * `********`, `•••• 4242`): at least 4 mask characters, separators, then at most 4 kept characters.
@@ -5,7 +10,8 @@
  * digits a support person needs.
  */
 export function isMaskedValue(value: string): boolean {
-  if (value.length < 4 || value.length > 64) return false;
+  if (value.length < 4 || value.length > 64) return value.length === 3 && ONLY_STARS.test(value);
+  if (value.charCodeAt(0) === 91 || value.charCodeAt(0) === 60) return OTHER_SCRUBBERS.test(value); // [ <
   let masks = 0;
   let i = 0;
   for (; i < value.length; i++) {

@@ -405,10 +405,17 @@ describe('masked values are left alone', () => {
     'card_number=****1111',
     'card_number=XXXX-XXXX-XXXX-1111',
     'password=********',
+    "password='***'",
     'pin: ••••',
     "{'card': 'xxxx xxxx xxxx 4242'}",
+    '{"password": "[Filtered]", "token": "[FILTERED]", "secret": "<redacted>"}',
   ])('%s', (input) => {
     expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects too', () => {
+    const masked = { password: '********', card_number: 'XXXX-XXXX-XXXX-1111', token: '[Filtered]' };
+    expect(redact(masked)).toEqual(masked);
   });
 
   it('a value that only starts like a mask is not one', () => {
