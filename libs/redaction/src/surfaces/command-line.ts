@@ -4,7 +4,7 @@ import type { Replacer } from '../strategies';
 // curl's `-u user:password` / `--user=user:password` / `--proxy-user`, wget's `--password=`: the
 // password goes, the user name and the rest of the command stay.
 const USER_OPTION =
-  /(?<![^\s'"])(-u|-U|--user|--proxy-user)([ \t]+|=)(['"]?)([^\s:'"]{1,256}):([^\s'"/][^\s'"]{0,255})/g;
+  /(?<![^\s'"])(-u|-U|--user|--proxy-user)([ \t]+|=)(['"]?)([^\s:'"<>]{1,256}):([^\s'"/<>][^\s'"<>]{0,255})/g;
 
 export function curlUserPass(replacer: Replacer): (input: string) => string {
   return (input) =>

@@ -1,4 +1,3 @@
-import { isMarker } from '../markers';
 import type { KeyMatcher } from '../sensitive-keys';
 import { cookieSpans, isCookieKey, type SecretSpan } from './cookies';
 import { htmlDecodedView } from './decoded-view';
@@ -10,6 +9,7 @@ import { isMaskedValue } from './masked';
 const NAME_THEN_VALUE_CELL =
   /<t([dh])(?:[ \t][^<>]{0,64})?>[ \t\r\n]{0,64}([^<>]{1,128}?)[ \t\r\n]{0,64}<\/t\1>[ \t\r\n]{0,256}<td(?:[ \t][^<>]{0,64})?>(?:<pre>)?/g;
 const CELL_END = /<\/pre>|<\/td>/g;
+const HAS_MARKER = /\[REDACTED|\[HASH:|\*{4}/;
 const TRAILING_COLON = /[ \t]*[:：]$/;
 // One layer of quoting around a printed value: `'…'` as Python repr, HTML-escaped or not.
 const QUOTED = /^(&#x27;|&#39;|&quot;|['"])([\s\S]*)\1$/;
@@ -19,8 +19,9 @@ function valueSpan(content: string, at: number, kind: string): SecretSpan | unde
   const quoted = QUOTED.exec(content);
   const inner = quoted === null ? content : quoted[2];
   const start = at + (quoted === null ? 0 : quoted[1].length);
-  // Markup in the cell is a link or a form (`<a href="…">Change</a>`), not a printed value.
-  if (inner.trim().length === 0 || inner.includes('<') || isMarker(inner) || isMaskedValue(inner))
+  // Markup in the cell is a link or a form (`<a href="…">Change</a>`), not a printed value; a marker
+  // in it means a pass already took what it held.
+  if (inner.trim().length === 0 || inner.includes('<') || HAS_MARKER.test(inner) || isMaskedValue(inner))
     return undefined;
   return { start, end: start + inner.length, kind };
 }
@@ -47,10 +48,12 @@ export function htmlCellSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const view = htmlDecodedView(input.slice(from, cellEnd));
         for (const span of cookieSpans(view.text, 0, view.text.length, keyKindOf))
           spans.push({ start: from + view.origin[span.start], end: from + view.origin[span.end], kind });
-      } else {
-        const span = valueSpan(input.slice(from, cellEnd), from, kind);
-        if (span !== undefined) spans.push(span);
+        NAME_THEN_VALUE_CELL.lastIndex = Math.max(from, cellEnd);
+        continue;
       }
+      const span = valueSpan(input.slice(from, cellEnd), from, kind);
+      if (span === undefined) continue; // the rows inside a cell of markup are read on their own
+      spans.push(span);
       NAME_THEN_VALUE_CELL.lastIndex = Math.max(from, cellEnd);
     }
     return spans;

@@ -52,7 +52,8 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
   const keyValues = keyValueSpans(keyKindOf);
   const curl = curlUserPass(replacer);
   return (input) => {
-    let out = input;
+    // curl first: its `user:password` may run into text the other passes read as keys.
+    let out = mayHoldUserOption(input) ? curl(input) : input;
     if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
     if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
@@ -64,7 +65,6 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
       const view = urlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
     }
-    if (mayHoldUserOption(out)) out = curl(out);
     return out;
   };
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -559,5 +560,55 @@ describe('constraint errors that print values', () => {
     'DETAIL:  Key (sku)=(A-1) is not present in table "products".',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('every surface pass is idempotent', () => {
+  const fragments = [
+    'password=',
+    'pin: ',
+    'Cookie: ',
+    'Set-Cookie: ',
+    'sessionid=abc123',
+    'theme=dark',
+    '; ',
+    ' ',
+    '\n',
+    '%3D',
+    '%22',
+    '%22token%22%3A%22',
+    '+',
+    '&#x27;',
+    '<td>pin</td><td>',
+    '</td>',
+    '<b>OTP:</b> ',
+    '1234',
+    'hunter2',
+    "'",
+    '"',
+    '[',
+    ']',
+    ', ',
+    'INSERT INTO t (pin, name) VALUES (',
+    ')',
+    '; args=(',
+    ' -u a:b',
+    '/home/rahim/',
+    'C:\\Users\\x\\',
+    'Authorization: Bearer t0k3n',
+    Buffer.from('{"pin":"1234","n":"x"}').toString('base64'),
+    'XXXX-1111',
+    'পাসওয়ার্ড: ',
+    'mot de passe: ',
+    'Key (email)=(a)',
+  ];
+  it('redacting the output again changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => {
+        const once = redactString(parts.join(''));
+        expect(redactString(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
