@@ -76,6 +76,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['HTML-escaped keys', () => repeat('&#x27;password&#x27;: ', MB)],
     ['URL-encoded keys', () => repeat('%22password%22%3A', MB)],
     ['URL-encoded separators', () => repeat('a%3Db+', MB)],
+    ['long options named by key phrases', () => repeat(' --password --token=', MB)],
     ['curl user options', () => repeat(' -u a:', MB)],
     ['home directories', () => repeat('/home/', MB)],
     ['Windows user directories', () => repeat('C:\\Users\\', MB)],

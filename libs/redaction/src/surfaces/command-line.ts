@@ -1,22 +1,36 @@
 import { isMarker } from '../markers';
+import type { KeyMatcher } from '../sensitive-keys';
 import type { Replacer } from '../strategies';
 
-// curl's `-u user:password` / `--user=user:password` / `--proxy-user`, wget's `--password=`: the
-// password goes, the user name and the rest of the command stay.
+// curl's `-u user:password` / `--user=user:password` / `--proxy-user`: the password goes, the user
+// name and the rest of the command stay.
 const USER_OPTION =
   /(?<![^\s'"])(-u|-U|--user|--proxy-user)([ \t]+|=)(['"]?)([^\s:'"<>]{1,256}):([^\s'"/<>][^\s'"<>]{0,255})/g;
 
-export function curlUserPass(replacer: Replacer): (input: string) => string {
+// A long option named by a key phrase, with its value after `=` or a space: `mysqldump
+// --password=…`, `psql --db-password …`, `cli --api-key "…"`, `--token …` (a value never starts
+// with `-`: `--token --verbose` has none).
+const SENSITIVE_OPTION = /(?<![^\s'"])--([A-Za-z][\w-]{0,63})([ \t]+|=)(['"]?)([^\s'"<>-][^\s'"<>]{0,255})/g;
+
+/** Credentials in command lines: curl's `-u user:password` and long options named by a key phrase. */
+export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
   return (input) =>
-    input.replace(
-      USER_OPTION,
-      (whole, option: string, gap: string, quote: string, user: string, password: string) =>
-        isMarker(password) ? whole : `${option}${gap}${quote}${user}:${replacer.keyed('secret', password)}`,
-    );
+    input
+      .replace(
+        USER_OPTION,
+        (whole, option: string, gap: string, quote: string, user: string, password: string) =>
+          isMarker(password) ? whole : `${option}${gap}${quote}${user}:${replacer.keyed('secret', password)}`,
+      )
+      .replace(SENSITIVE_OPTION, (whole, name: string, gap: string, quote: string, value: string) => {
+        const kind = keyKindOf(name);
+        return kind === undefined || isMarker(value)
+          ? whole
+          : `--${name}${gap}${quote}${replacer.keyed(kind, value)}`;
+      });
 }
 
-const USER_OPTION_START = /\s-(?:[uU]|-user|-proxy-user)[\s=]/;
-export const mayHoldUserOption = (s: string): boolean => s.includes(' -') && USER_OPTION_START.test(s);
+const OPTION_START = /(?:^|\s)-(?:[uU]|-)/;
+export const mayHoldUserOption = (s: string): boolean => s.includes('-') && OPTION_START.test(s);
 
 // Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
 // `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.

@@ -2,7 +2,7 @@ import { keyValueSpans, replaceSpans } from '../key-value-pass';
 import type { KeyMatcher } from '../sensitive-keys';
 import type { Replacer } from '../strategies';
 import type { StringFacts } from '../string-facts';
-import { curlUserPass, mayHoldUserOption, mayHoldUserPath } from './command-line';
+import { commandLinePass, mayHoldUserOption, mayHoldUserPath } from './command-line';
 import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
@@ -50,7 +50,7 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
   const constraint = constraintValueSpans(keyKindOf);
   const cells = htmlCellSpans(keyKindOf);
   const keyValues = keyValueSpans(keyKindOf);
-  const curl = curlUserPass(replacer);
+  const curl = commandLinePass(keyKindOf, replacer);
   return (input) => {
     // curl first: its `user:password` may run into text the other passes read as keys.
     let out = mayHoldUserOption(input) ? curl(input) : input;

@@ -369,14 +369,25 @@ describe('command lines', () => {
       `curl --user=admin:${R} -H "X-Api-Key: ${R}" https://x.io`,
     );
     expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: ${R} status=401`);
+    expect(redactString('mysqldump --user=app --password=s3cret --host db shop')).toBe(
+      `mysqldump --user=app --password=${R} --host db shop`,
+    );
+    expect(redactString('cli --api-key "k-123" --token t1 --verbose')).toBe(
+      `cli --api-key "${R}" --token ${R} --verbose`,
+    );
   });
 
-  it.each(['curl -u https://x.io', 'tar -uf a.tar b', 'ps -u root', 'git log --user-agent x', 'x-user: bob'])(
-    'keeps %s',
-    (input) => {
-      expect(redactString(input)).toBe(input);
-    },
-  );
+  it.each([
+    'curl -u https://x.io',
+    'tar -uf a.tar b',
+    'ps -u root',
+    'git log --user-agent x',
+    'x-user: bob',
+    'cli --token --verbose',
+    'pytest --max-tokens 5 --author ann',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
 });
 
 describe("Relay's @userpath", () => {
