@@ -30,7 +30,7 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
 }
 
 const OPTION_START = /(?:^|\s)-(?:[uU]|-)/;
-export const mayHoldUserOption = (s: string): boolean => s.includes('-') && OPTION_START.test(s);
+export const mayHoldCommandOption = (s: string): boolean => s.includes('-') && OPTION_START.test(s);
 
 // Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
 // `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.
