@@ -77,7 +77,8 @@ function tupleItems(input: string, open: number): { items: Item[]; end: number }
         else if (d === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (d === 44 && depth === 0) break;
+        } else if (depth === 0 && (d === 44 || isSpace(d)))
+          break; // a bare value has no space outside ( )
         else if (d === 39 || d === 34) i = quotedEnd(input, i) - 1;
       }
       let end = i;
