@@ -77,6 +77,7 @@ export const VALUE_KINDS = [
   'medical_license',
   'date_of_birth',
   'name',
+  'user_path',
 ] as const;
 
 /** Entities found by key name (object keys, `key=value` and `"key":"value"` inside strings). */

@@ -2,6 +2,7 @@ import { KEY_KINDS, VALUE_KINDS } from './entities';
 import type { EntityDoc } from './entity-docs';
 import { IDENTITY_ENTITY_DOCS } from './detectors/identity';
 import { SECRET_ENTITY_DOCS } from './detectors/secrets';
+import { SURFACE_ENTITY_DOCS } from './surfaces/surface-docs';
 
 /**
  * The entities of the first detectors (src/value-detectors.ts, the key phrases of src/sensitive-keys.ts).
@@ -214,12 +215,13 @@ export const CORE_ENTITY_DOCS: readonly EntityDoc[] = [
 /**
  * Every detector family's list, in order: a later list's entry for a kind replaces an earlier one's.
  * Families that document their entities in their own module (`SECRET_ENTITY_DOCS` of
- * src/detectors/secrets.ts, `IDENTITY_ENTITY_DOCS` of src/detectors/identity.ts) are added here.
+ * src/detectors/secrets.ts, `IDENTITY_ENTITY_DOCS` of src/detectors/identity.ts, `SURFACE_ENTITY_DOCS` of src/surfaces/surface-docs.ts) are added here.
  */
 const ENTITY_DOC_LISTS: readonly (readonly EntityDoc[])[] = [
   CORE_ENTITY_DOCS,
   SECRET_ENTITY_DOCS,
   IDENTITY_ENTITY_DOCS,
+  SURFACE_ENTITY_DOCS,
 ];
 
 const KEY_KIND_SET: ReadonlySet<string> = new Set(KEY_KINDS);

@@ -50,12 +50,12 @@ describe('Redactor.explain', () => {
     expectSpansHold(text, findings);
   });
 
-  it('names header lines, URL passwords and provider tokens', () => {
+  it('names a cookie value, URL passwords and provider tokens', () => {
     const text =
       'Cookie: sid=s3cr3t; theme=dark\ndb postgres://app:hunter22@db:5432/x key ghp_' + 'a'.repeat(36);
     const { findings } = explain(text);
     expect(findings.map((f) => [f.rule, f.kind])).toEqual([
-      ['header-line', 'secret'],
+      ['key-value', 'secret'],
       ['url-password', 'url_password'],
       ['provider-token', 'github_token'],
     ]);

@@ -37,7 +37,7 @@ describe('redactHeaders', () => {
       redactHeaders({
         Authorization: 'Bearer abc123',
         cookie: 'sid=1',
-        'set-cookie': ['a=1', 'b=2'],
+        'set-cookie': ['a=1; Path=/', 'remember_token=r9; HttpOnly'],
         'x-api-key': 'k',
         referer: 'https://shop.example/?email=a%40b.io',
         'content-length': 12,
@@ -45,8 +45,9 @@ describe('redactHeaders', () => {
       }),
     ).toEqual({
       Authorization: REDACTED,
-      cookie: REDACTED,
-      'set-cookie': REDACTED,
+      // Only the sensitive cookies go: attributes and harmless cookies stay.
+      cookie: `sid=${REDACTED}`,
+      'set-cookie': ['a=1; Path=/', `remember_token=${REDACTED}; HttpOnly`],
       'x-api-key': REDACTED,
       referer: 'https://shop.example/?email=[REDACTED:email]',
       'content-length': '12',

@@ -1,11 +1,16 @@
 import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
+import { cookieSpans, isCookieKey, type SecretSpan } from './surfaces/cookies';
+import { isMaskedValue, isPlaceholder } from './surfaces/masked';
 
-// The opening quote of a quoted value, escaped up to three times (JSON in JSON in JSON).
-const OPENING_QUOTE = /\\{0,3}["']/y;
+// The opening quote of a quoted value, escaped up to three times (JSON in JSON in JSON), after a
+// Python string prefix (`b'…'` bytes, `u'…'`, `r'…'`).
+const OPENING_QUOTE = /[bBuUrR]?(\\{0,3}["'])/y;
 // A bare value runs up to whitespace, a quote or a separator of the formats above.
 const BARE_VALUE = /[^\s"'&,;<>()[\]{}\\]+/y;
+// Up to this many items of a list value are read (`'password': ['hunter2']` in a Django QueryDict).
+const MAX_LIST_ITEMS = 64;
 
 /** Where a value lies in the input: `[start, end)`, and where scanning goes on after it. */
 interface ValueSpan {
@@ -22,8 +27,8 @@ function quotedValue(input: string, from: number): ValueSpan | undefined {
   OPENING_QUOTE.lastIndex = from;
   const opening = OPENING_QUOTE.exec(input);
   if (opening === null) return undefined;
-  const quote = opening[0];
-  const start = from + quote.length;
+  const quote = opening[1];
+  const start = from + opening[0].length;
   let i = start;
   for (; i < input.length; i++) {
     const c = input.charCodeAt(i);
@@ -33,42 +38,198 @@ function quotedValue(input: string, from: number): ValueSpan | undefined {
   return { start, end: i, next: i };
 }
 
+/**
+ * A bare value up to a separator. One followed by `(` or `[` is code, not a value (`password =
+ * request.POST['password']`, `token = get_token()` in a traceback's source lines): it is skipped.
+ */
 function bareValue(input: string, from: number): ValueSpan | undefined {
   BARE_VALUE.lastIndex = from;
   if (!BARE_VALUE.test(input)) return undefined;
-  return { start: from, end: BARE_VALUE.lastIndex, next: BARE_VALUE.lastIndex };
+  const end = BARE_VALUE.lastIndex;
+  const next = input.charCodeAt(end);
+  if (next === 40 || next === 91) return { start: from, end: from, next: end };
+  return { start: from, end, next: end };
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9;
+
+function skipSpaces(input: string, from: number): number {
+  let i = from;
+  while (i < input.length && isSpace(input.charCodeAt(i))) i++;
+  return i;
+}
+
+// Word characters of a key: ASCII word characters, `.` and `-`, and the letters and marks of other
+// scripts by block (Latin-1 to Greek/Cyrillic/Arabic/Indic up to U+1FFF, kana,
+// CJK, Hangul). Punctuation blocks (U+2000–U+2BFF, U+3000–U+303F, full-width forms) are left out.
+const OTHER_SCRIPTS = '\\u00C0-\\u1FFF\\u3040-\\u9FFF\\uAC00-\\uD7FF';
+const KEY_CHARS = `\\w.\\-${OTHER_SCRIPTS}`;
+const isLetterOfKey = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c === 95 ||
+  (c >= 0xc0 && c <= 0x1fff) ||
+  (c >= 0x3040 && c <= 0x9fff) ||
+  (c >= 0xac00 && c <= 0xd7ff);
+// Words a key phrase may have before its last word (`fecha de nacimiento` has 2).
+const MAX_WORDS_BEFORE = 3;
+const MAX_WORD = 32;
+
+/**
+ * The start of up to 3 words of letters, each after one space or tab, that come right before
+ * `keyStart` (`date of` before `birth`); `keyStart` itself when there are none. Bounded: at most
+ * 3 × 33 characters are read back.
+ */
+function wordsBefore(input: string, keyStart: number): number {
+  let start = keyStart;
+  for (let words = 0; words < MAX_WORDS_BEFORE; words++) {
+    const space = input.charCodeAt(start - 1);
+    if (space !== 32 && space !== 9) break;
+    let i = start - 1;
+    while (i > 0 && start - 1 - i < MAX_WORD && isLetterOfKey(input.charCodeAt(i - 1))) i--;
+    if (i === start - 1) break;
+    start = i;
+  }
+  return start;
+}
+
+// The markup between a label and its value in HTML e-mails and pages: `<b>OTP:</b> 123456`,
+// `<th>PIN:</th><td>1234</td>`, `<dt>Password:</dt><dd>…</dd>`.
+const CLOSING_TAG =
+  /<\/(?:b|strong|span|em|i|label|th|td|dt)>[ \t]*(?:<(?:td|dd|span|code)(?:[ \t][^<>]{0,64})?>[ \t]*)?/y;
+
+function afterClosingTag(input: string, from: number): number {
+  if (input.charCodeAt(from) !== 60) return from; // <
+  CLOSING_TAG.lastIndex = from;
+  return CLOSING_TAG.test(input) ? CLOSING_TAG.lastIndex : from;
+}
+
+// A bare value of letters only: a word of a sentence when its key has several words.
+const WORD = /^\p{L}+$/u;
+
+/**
+ * A bare value, except a lone word after a key of several words: `Invalid account number: must be 10
+ * digits` is a sentence, `mot de passe: hunter2` and `date of birth: 1990-01-02` are not.
+ */
+function proseSafeBareValue(input: string, from: number, key: string): ValueSpan | undefined {
+  const span = bareValue(input, from);
+  if (span === undefined || !key.includes(' ') || !WORD.test(input.slice(span.start, span.end))) return span;
+  return { ...span, end: span.start };
+}
+
+/**
+ * The quoted items of a list value (`['hunter2']`, `["a", "b"]`, Django's QueryDict and
+ * MultiValueDict reprs); `undefined` when the list holds something else (numbers, objects).
+ */
+function listValues(input: string, from: number): ValueSpan[] | undefined {
+  const items: ValueSpan[] = [];
+  let i = from + 1;
+  while (items.length < MAX_LIST_ITEMS) {
+    const item = quotedValue(input, skipSpaces(input, i));
+    if (item === undefined || item.next === item.end) return undefined;
+    items.push(item);
+    i = skipSpaces(input, item.next);
+    const c = input.charCodeAt(i);
+    if (c === 93) {
+      items[items.length - 1] = { ...item, next: i + 1 }; // ]
+      return items;
+    }
+    if (c !== 44) return undefined; // ,
+    i++;
+  }
+  return items;
+}
+
+/** The end of a Cookie header value written bare: its line, or the quote that opened its name. */
+function cookieLineEnd(input: string, keyStart: number, from: number): number {
+  const before = input.charCodeAt(keyStart - 1);
+  const quote = before === 39 || before === 34 ? String.fromCharCode(before) : undefined;
+  let i = from;
+  for (; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 10 || c === 13 || (quote !== undefined && c === before)) break;
+  }
+  return i;
 }
 
 /**
  * Values of sensitive keys written inside text (`?token=…&`, `api_key=…`, `{\"password\":\"…\"}`,
- * `password: …`). Linear: scanning resumes after the separator of a key that is not sensitive (a URL
- * value may hold `?token=`) and after the value of one that is, so no character is read from more
- * than a bounded number of starts.
+ * `password: …`, `'password': ['…']`, `Passwort: …`, `mot de passe : …`, `密码：…`), as spans in order.
+ * Linear: scanning resumes after the separator of a key that is not sensitive (a URL value may hold
+ * `?token=`) and after the value of one that is, so no character is read from more than a bounded
+ * number of starts.
  */
-export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
+export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-  // logfmt, YAML-ish (`key: `). Only this part is a regex: each start costs at most the 64 letters of
-  // a key and the separator, and the value is read only after a sensitive key. One per pass: its
-  // `lastIndex` is the pass's position.
-  const keySeparator = /(?<![\w.:-])([A-Za-z_][\w.-]{0,63})(\\{0,3}["']?[ \t]*[:=][ \t]*)/g;
+  // logfmt, YAML-ish (`key: `), full-width colon. Only this part is a regex: each start costs at most
+  // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
+  // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
+  // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
+  // character); `splitKeyWords` decides what a word is.
+  const keySeparator = new RegExp(
+    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}["']?[ \\t]*[:=\\uff1a][ \\t]*)`,
+    'g',
+  );
   return (input) => {
-    let out = '';
-    let last = 0;
+    const spans: SecretSpan[] = [];
     keySeparator.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = keySeparator.exec(input)) !== null) {
-      const kind = keyKindOf(match[1]);
-      if (kind === undefined) continue;
-      const from = keySeparator.lastIndex;
-      const span = quotedValue(input, from) ?? bareValue(input, from);
-      if (span === undefined || span.end === span.start) continue;
-      const value = input.slice(span.start, span.end);
-      // Already the output of a strategy: a second pass changes nothing.
-      if (isMarker(value)) continue;
-      out += input.slice(last, span.start) + replacer.keyed(kind, value);
-      last = span.end;
-      keySeparator.lastIndex = span.next;
+      let key = match[1];
+      let kind = keyKindOf(key);
+      if (kind === undefined) {
+        // A phrase of several words ending in this one (`date of birth: …`, `mot de passe : …`).
+        const phraseStart = wordsBefore(input, match.index);
+        if (phraseStart === match.index) continue;
+        key = input.slice(phraseStart, match.index + key.length);
+        kind = keyKindOf(key);
+        if (kind === undefined) continue;
+      }
+      const from = afterClosingTag(input, keySeparator.lastIndex);
+      if (isCookieKey(key)) {
+        const quoted = quotedValue(input, from);
+        const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
+        spans.push(...cookieSpans(input, quoted?.start ?? from, end, keyKindOf));
+        keySeparator.lastIndex = Math.max(from, quoted?.next ?? end);
+        continue;
+      }
+      const quoted = quotedValue(input, from);
+      const values =
+        input.charCodeAt(from) === 91 // [
+          ? listValues(input, from)
+          : [quoted ?? proseSafeBareValue(input, from, key)];
+      let next = from;
+      for (const span of values ?? []) {
+        if (span === undefined) continue;
+        next = span.next;
+        const value = input.slice(span.start, span.end);
+        // Already the output of a strategy (a second pass changes nothing), masked by its writer, or
+        // a placeholder of a SQL statement whose parameters are printed after it.
+        if (span.end === span.start || isMarker(value) || isMaskedValue(value) || isPlaceholder(value))
+          continue;
+        spans.push({ start: span.start, end: span.end, kind });
+      }
+      keySeparator.lastIndex = next;
     }
-    return last === 0 ? input : out + input.slice(last);
+    return spans;
   };
+}
+
+/** Replaces each span with the keyed replacement of its kind; the input as is when there is none. */
+export function replaceSpans(input: string, spans: readonly SecretSpan[], replacer: Replacer): string {
+  if (spans.length === 0) return input;
+  let out = '';
+  let last = 0;
+  for (const span of spans) {
+    if (span.start < last) continue;
+    out += input.slice(last, span.start) + replacer.keyed(span.kind, input.slice(span.start, span.end));
+    last = span.end;
+  }
+  return out + input.slice(last);
+}
+
+/** Values of sensitive keys written inside text, replaced (see `keyValueSpans`). */
+export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
+  const find = keyValueSpans(keyKindOf);
+  return (input) => replaceSpans(input, find(input), replacer);
 }

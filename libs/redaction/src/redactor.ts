@@ -1,11 +1,15 @@
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
-import { CIRCULAR, REDACTED, TRUNCATED } from './markers';
+import { replaceSpans } from './key-value-pass';
+import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { literalGate } from './policy-file';
 import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
+import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
+import { cookieSpans, isCookieKey, sensitiveCookie } from './surfaces/cookies';
+import { isMaskedValue } from './surfaces/masked';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
 /** An Error as it may leave the process: a plain object with scrubbed strings. */
@@ -67,6 +71,7 @@ const CACHED_LONG = 24;
 // Strings shorter than the shortest thing a detector finds ("a@b.io", "::ffff") are left alone.
 const SHORTEST_FINDING = 6;
 const MAX_JSON_NESTING = 4;
+const MAX_BASE64_NESTING = 2;
 // A string over `maxStringLength` is scanned this far past the cut as well, so a secret that crosses
 // the cut is seen whole; longer than any detector match of bounded length (an e-mail: ~640).
 const CUT_OVERLAP = 4096;
@@ -190,7 +195,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     // Facts of the input: a replacement only adds markers, which no gate needs.
     const facts = factsOf(value);
     const candidates = builtInCandidates(value, facts);
-    if (candidates === 0 && !hasCustomRules) {
+    // Base64 runs of text are decoded and scrubbed (2 levels at most: a run inside a decoded run).
+    const encoded = nesting < MAX_BASE64_NESTING && mayHoldBase64(facts);
+    if (candidates === 0 && !hasCustomRules && !encoded) {
       if (cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG)) remember(value);
       return value;
     }
@@ -206,6 +213,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       out = detector.run ? detector.run(out) : scan(out, detector);
       if (trace !== undefined) trace.passed(before, out);
     }
+    if (encoded) out = scrubBase64Runs(out, (text) => scrub(text, nesting + 1));
     if (out === value && cacheable && (facts.digits < CACHED_DIGITS || value.length >= CACHED_LONG))
       remember(value);
     return out;
@@ -281,9 +289,45 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
 
   const scrubKey = (key: string): string => keyInfo(key).scrubbed;
 
+  /**
+   * The value of a sensitive key. A Cookie or Set-Cookie header (a string, or a list of them) loses
+   * only its sensitive cookies, and so does a map of cookies (`request.COOKIES`, Sentry's
+   * `request.cookies`); the rest is scrubbed like any value (`walkRest`).
+   */
+  function keyedValue(
+    key: string,
+    kind: string,
+    value: unknown,
+    walkRest?: (item: unknown) => unknown,
+  ): unknown {
+    // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`): nothing left to remove.
+    if (typeof value === 'string' && isMaskedValue(value)) return value;
+    if (!isCookieKey(key)) return replacer.keyed(kind, value);
+    const cookies = (text: string): string =>
+      scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);
+    if (typeof value === 'string') return cookies(value);
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map(cookies);
+    if (walkRest !== undefined && isPlainRecord(value)) {
+      const copy: PlainObject = {};
+      for (const name of Object.keys(value as PlainObject).slice(0, limits.maxKeys)) {
+        const item = readProperty(value as PlainObject, name);
+        const sensitive = typeof item !== 'string' || sensitiveCookie(name, item, keyKindOf);
+        setOwn(
+          copy,
+          scrubKey(name),
+          sensitive && !isMarker(String(item)) ? replacer.keyed(kind, item) : walkRest(item),
+        );
+      }
+      return copy;
+    }
+    return replacer.keyed(kind, value);
+  }
+
   const entry = (key: string, value: unknown, depth: number, seen: Walk, nesting: number): unknown => {
     const { kind } = keyInfo(key);
-    return kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(kind, value);
+    return kind === undefined
+      ? walk(value, depth, seen, nesting)
+      : keyedValue(key, kind, value, (item) => walk(item, depth, seen, nesting));
   };
 
   function copyProps(
@@ -302,7 +346,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       setOwn(
         target,
         info.scrubbed,
-        info.kind === undefined ? walk(value, depth, seen, nesting) : replacer.keyed(info.kind, value),
+        info.kind === undefined
+          ? walk(value, depth, seen, nesting)
+          : keyedValue(key, info.kind, value, (item) => walk(item, depth, seen, nesting)),
       );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;
@@ -394,7 +440,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
         typeof item === 'string' || typeof item === 'number' ? String(item) : safeString(item),
       );
       let text: string | string[];
-      if (kind !== undefined) text = replacer.keyed(kind, texts.join(', '));
+      if (kind !== undefined && isCookieKey(name))
+        text = keyedValue(name, kind, Array.isArray(value) ? texts : texts[0]) as string | string[];
+      else if (kind !== undefined) text = replacer.keyed(kind, texts.join(', '));
       else if (Array.isArray(value)) text = texts.map((item) => scrubLimited(item, 0));
       else text = scrubLimited(texts[0], 0);
       const existing = out[name];

@@ -1,4 +1,5 @@
 import type { KeyKind } from './entities';
+import { MULTILINGUAL_KEY_RULES } from './surfaces/multilingual-keys';
 
 /**
  * Sensitive key phrases and the entity each one names. A key is split into lower-case words
@@ -7,9 +8,44 @@ import type { KeyKind } from './entities';
  * `password_changed_at` (ends with "at"), `token_type` and `max_tokens` do not.
  */
 export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
-  // credentials
+  // credentials (with Sentry Relay's default `@password` fields: password, secret, passwd, api_key,
+  // apikey, auth, credentials, mysql_pwd, privatekey, private_key, token, session id; and the Django
+  // form fields that hold one: password1/password2 (a trailing number is ignored), old_password, ...)
   password: 'secret',
   'password hash': 'secret',
+  'password confirm': 'secret',
+  'password confirmation': 'secret',
+  'password again': 'secret',
+  'password repeat': 'secret',
+  // `pass` alone is a test count (`pass=10 fail=2`): only where it names a password.
+  'db pass': 'secret',
+  'user pass': 'secret',
+  'admin pass': 'secret',
+  'root pass': 'secret',
+  'smtp pass': 'secret',
+  'mail pass': 'secret',
+  'email pass': 'secret',
+  'host pass': 'secret',
+  'redis pass': 'secret',
+  'mysql pass': 'secret',
+  'postgres pass': 'secret',
+  'ftp pass': 'secret',
+  'login pass': 'secret',
+  pw: 'secret',
+  credential: 'secret',
+  'client secret': 'secret',
+  'csrf token': 'secret',
+  'xsrf token': 'secret',
+  'csrf middleware token': 'secret',
+  'remember token': 'secret',
+  'session key': 'secret',
+  'connect sid': 'secret',
+  phpsessid: 'secret',
+  jsessionid: 'secret',
+  'auth key': 'secret',
+  'master key': 'secret',
+  'secret access key': 'secret',
+  'mysql pwd': 'secret',
   passphrase: 'secret',
   passwd: 'secret',
   pwd: 'secret',
@@ -92,21 +128,35 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   dob: 'date_of_birth',
   'emergency contact': 'emergency_contact',
   'emergency contact name': 'emergency_contact',
+  ...MULTILINGUAL_KEY_RULES,
 };
 
 /** The default phrases (every key of `DEFAULT_KEY_RULES`). */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.keys(DEFAULT_KEY_RULES);
 
-/** Lower-case words of a key: `xApiKey` / `X-API-KEY` / `x_api key` → ['x', 'api', 'key']. */
+// Scripts written without spaces between words: each character is a word, so a compound key
+// (`用户密码`, "user password") still ends with its phrase (`密码`).
+const UNSPACED_CHARACTER = /([\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}])/gu;
+// Zero-width joiners inside Indic words are spelling, not separators.
+const JOINERS = /[\u200c\u200d]/g;
+
+/**
+ * Lower-case words of a key: `xApiKey` / `X-API-KEY` / `x_api key` → ['x', 'api', 'key']. Letters,
+ * marks and digits of every script make words (`contraseña`, `পাসওয়ার্ড`, `Passwort`), after NFC
+ * normalization so precomposed and decomposed spellings are the same key.
+ */
 export function splitKeyWords(key: string): string[] {
   return (
     key
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .normalize('NFC')
+      .replace(JOINERS, '')
+      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
       // Before the last capital of an acronym (`APIKey` → `API Key`). Written as lookarounds: `([A-Z]+)([A-Z][a-z])`
       // re-read a run of capitals from each of its letters, quadratic on a long all-capital key.
-      .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, ' ')
+      .replace(/(?<=\p{Lu})(?=\p{Lu}\p{Ll})/gu, ' ')
+      .replace(UNSPACED_CHARACTER, ' $1 ')
       .toLowerCase()
-      .split(/[^a-z0-9]+/)
+      .split(/[^\p{L}\p{M}\p{N}]+/u)
       .filter((word) => word.length > 0)
   );
 }
@@ -115,6 +165,8 @@ export function splitKeyWords(key: string): string[] {
 export const compactKey = (phrase: string): string => splitKeyWords(phrase).join('');
 
 const CACHE_LIMIT = 10_000;
+// A word ending in up to 3 digits: the letters before them (empty for a number alone).
+const TRAILING_NUMBER = /^(\p{L}*)\p{N}{1,3}$/u;
 // Longer keys are not remembered: they are unique (generated or hostile) and the cache would hold them.
 export const CACHED_KEY_LENGTH = 256;
 
@@ -142,9 +194,7 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
   const longest = Math.max(0, ...[...phrases.keys()].map((p) => p.length));
   const cache = new Map<string, string | null>();
 
-  const decide = (key: string): string | null => {
-    const words = splitKeyWords(key);
-    if (allowed.has(words.join(''))) return null;
+  const endsWithPhrase = (words: readonly string[]): string | null => {
     let suffix = '';
     for (let i = words.length - 1; i >= 0; i--) {
       suffix = words[i] + suffix;
@@ -153,6 +203,19 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
       if (kind !== undefined) return kind;
     }
     return null;
+  };
+
+  const decide = (key: string): string | null => {
+    const words = splitKeyWords(key);
+    if (words.length === 0 || allowed.has(words.join(''))) return null;
+    const kind = endsWithPhrase(words);
+    if (kind !== null) return kind;
+    // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
+    // without its number (`cvv2` is a phrase of its own and was matched above).
+    const last = words[words.length - 1];
+    const stem = TRAILING_NUMBER.exec(last)?.[1];
+    if (stem === undefined) return null;
+    return endsWithPhrase(stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem]);
   };
 
   return (key: string): string | undefined => {

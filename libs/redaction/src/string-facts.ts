@@ -25,6 +25,8 @@ export interface StringFacts {
   otherDigits: boolean;
   /** Any character past ASCII (Bengali names and context words). */
   nonAscii: boolean;
+  /** Longest run of base64 and base64url characters (letters, digits, `+/-_`): encoded payload candidates. */
+  base64Run: number;
 }
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
@@ -46,6 +48,7 @@ const facts: StringFacts = {
   keyValue: false,
   otherDigits: false,
   nonAscii: false,
+  base64Run: 0,
 };
 
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
@@ -84,6 +87,8 @@ export function factsOf(input: string): StringFacts {
   // Whether the last character that is not a space could end a key (letter, `_`, quote).
   let keyEnd = false;
   let previousDigit = false;
+  let base64Run = 0;
+  let runStart = 0;
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c >= 97 && c <= 122) {
@@ -114,6 +119,11 @@ export function factsOf(input: string): StringFacts {
       previousDigit = false;
       continue;
     }
+    // Letters and digits continue a base64 run without a test (they `continue` above).
+    if (c !== 43 && c !== 45 && c !== 47 && c !== 95) {
+      if (i - runStart > base64Run) base64Run = i - runStart;
+      runStart = i + 1;
+    }
     switch (c) {
       case 32: // space
       case 9: // tab: `key = value`, the character before the spaces counts
@@ -138,6 +148,7 @@ export function factsOf(input: string): StringFacts {
         break;
       case 58: // :
       case 61: // =
+      case 0xff1a: // full-width colon (`密码：…`)
         if (c === 58) colons++;
         if (keyEnd) keyValue = true;
         group = 0;
@@ -171,7 +182,8 @@ export function factsOf(input: string): StringFacts {
         }
         group = 0;
         dots = 0;
-        keyEnd = false;
+        // A letter of another script may end a key (`contraseña=`, `пароль:`, `密码：`).
+        keyEnd = c > 127;
     }
     previousDigit = false;
   }
@@ -190,5 +202,6 @@ export function factsOf(input: string): StringFacts {
   facts.keyValue = keyValue;
   facts.otherDigits = otherDigits;
   facts.nonAscii = nonAscii;
+  facts.base64Run = Math.max(base64Run, input.length - runStart);
   return facts;
 }

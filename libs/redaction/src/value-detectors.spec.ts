@@ -130,7 +130,7 @@ describe('sensitive keys inside strings', () => {
     [
       'header list',
       'Host: a\r\nCookie: sid=abc123; theme=dark\r\nAccept: */*',
-      'Host: a\r\nCookie: [REDACTED]\r\nAccept: */*',
+      'Host: a\r\nCookie: sid=[REDACTED]; theme=dark\r\nAccept: */*',
     ],
     ['header line', 'x-api-key: abcd1234efgh', 'x-api-key: [REDACTED]'],
     ['JSON in free text', 'body {"otp":"123456","ok":true}', 'body {"otp":"[REDACTED]","ok":true}'],

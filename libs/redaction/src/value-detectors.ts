@@ -8,6 +8,9 @@ import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
+import { userPathPass } from './surfaces/command-line';
+import { headerLinePass } from './surfaces/header-line';
+import { mayHoldSurface, surfacePass } from './surfaces/surface-pass';
 
 interface DetectorBase {
   /** Its name in `explain` findings (`email`, `key-value`); without one, its kinds. */
@@ -64,7 +67,7 @@ export function scan(input: string, detector: PatternDetector): string {
 const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
 const BEARER_OR_BASIC = /bearer|basic/i;
-const CREDENTIAL_HEADER = /authorization|cookie|api-key/i;
+const CREDENTIAL_HEADER = /authorization|cookie|api-key|auth-token/i;
 
 // Four dotted numbers right after one of these words are a version, not an address.
 const VERSION_BEFORE = /(?:\bv|version|ver|release|build|rev)[\s:=]*$/i;
@@ -91,6 +94,8 @@ const Bit = {
   IDENTITY: 1 << 13,
   HEADER_LINE: 1 << 14,
   KEY_VALUE: 1 << 15,
+  // Surfaces beyond key=value (SQL values, HTML cells, encoded text, curl, home paths): one bit for all.
+  SURFACES: 1 << 20,
 } as const;
 
 /**
@@ -110,6 +115,7 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
   if (f.dottedDigits >= 3) bits |= Bit.IPV4;
   if (identityCandidate(s, f)) bits |= Bit.IDENTITY;
+  if (mayHoldSurface(s, f)) bits |= Bit.SURFACES;
   if (f.keyValue) {
     bits |= Bit.KEY_VALUE;
     if (f.colons > 0 && CREDENTIAL_HEADER.test(s)) bits |= Bit.HEADER_LINE;
@@ -291,13 +297,13 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
     },
     ...identityDetectors(replacer),
     {
-      rule: 'header-line',
+      rule: 'surfaces',
       kinds: ['secret'],
-      bit: Bit.HEADER_LINE,
-      pattern:
-        /(?<![\w-])((?:proxy-)?authorization|(?:set-)?cookie|x-api-key)([ \t]*:[ \t]*)(?!\\{0,3}["'])([^\r\n]+)/gi,
-      replace: (m) => (isMarker(m[3]) ? undefined : m[1] + m[2] + replacer.keyed('secret', m[3].trimEnd())),
+      bit: Bit.SURFACES,
+      run: surfacePass(keyKindOf, replacer),
     },
+    { rule: 'user-path', kinds: ['user_path'], bit: Bit.SURFACES, run: userPathPass(replacer) },
+    { rule: 'header-line', kinds: ['secret'], bit: Bit.HEADER_LINE, run: headerLinePass(replacer) },
     keyValue,
   ];
 }

@@ -1,0 +1,38 @@
+const ONLY_STARS = /^\*+$/;
+// What other scrubbers write in place of a value: Sentry's `[Filtered]`, Rails' `[FILTERED]`,
+// `<redacted>`, `[hidden]`: nothing is left to remove.
+const OTHER_SCRUBBERS = /^[[<](?:filtered|redacted|hidden|masked|removed|secret)[\]>]$/i;
+
+/**
+ * Whether a value was already masked by whoever wrote it (`****1111`, `XXXX-XXXX-XXXX-1111`,
+ * `********`, `•••• 4242`): at least 4 mask characters, separators, then at most 4 kept characters.
+ * Such a value is left alone: it holds nothing more to remove, and redacting it would hide the last
+ * digits a support person needs.
+ */
+export function isMaskedValue(value: string): boolean {
+  if (value.length < 4 || value.length > 64) return value.length === 3 && ONLY_STARS.test(value);
+  if (value.charCodeAt(0) === 91 || value.charCodeAt(0) === 60) return OTHER_SCRUBBERS.test(value); // [ <
+  let masks = 0;
+  let i = 0;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 42 || c === 88 || c === 120 || c === 0x2022 || c === 35)
+      masks++; // * X x • #
+    else if (c !== 45 && c !== 32) break; // - and space separate groups
+  }
+  if (masks < 4) return false;
+  const kept = value.length - i;
+  if (kept > 4) return false;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum) return false;
+  }
+  return true;
+}
+
+// A placeholder where a driver or ORM will bind the value (`%s`, `?`, `$1`, `%(email)s`, `:1`): the
+// text holds no value, so there is nothing to replace (its value is in the printed parameters).
+const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4}|%\([\w.]{1,64}\)s)$/;
+
+export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value);

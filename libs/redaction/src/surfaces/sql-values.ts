@@ -1,0 +1,219 @@
+import type { KeyMatcher } from '../sensitive-keys';
+import type { SecretSpan } from './cookies';
+
+// `INSERT INTO t (c1, c2, …) VALUES`: the column list decides what each position of a tuple holds.
+const INSERT_HEAD =
+  /\binsert[ \t\r\n]+(?:ignore[ \t\r\n]+)?into[ \t\r\n]+[^\s(]{1,128}[ \t\r\n]*\(([^()]{1,4096})\)[ \t\r\n]*values[ \t\r\n]*/giy;
+const INSERT_WORD = /\binsert\b/gi;
+// The parameters printed after a statement: Django's `; args=(…)`, `params=(…)`, SQLAlchemy's
+// `[parameters: (…)]`.
+const ARGS = /(?:\bargs|\bparams|\bparameters)[ \t]*[=:][ \t]*(?=[([])/gy;
+// A column compared with a placeholder or a literal: `"users"."email" = %s`, `password = ?`.
+const COMPARED_COLUMN = /([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=|\blike|\bilike)[ \t]*$/iu;
+const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4})$/;
+const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
+const MAX_ITEMS = 10_000;
+const QUOTES = /^["`[]|["`\]]$/g;
+
+/** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
+const columnKind =
+  (keyKindOf: KeyMatcher) =>
+  (column: string): string | undefined =>
+    keyKindOf(column.trim().replace(QUOTES, '').split('.').pop() ?? '');
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+function skipSpaces(input: string, from: number): number {
+  let i = from;
+  while (i < input.length && isSpace(input.charCodeAt(i))) i++;
+  return i;
+}
+
+/** One item of a tuple: where its text lies, and whether it is a quoted string (span inside quotes). */
+interface Item {
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+/** A quoted SQL or Python string from its opening quote: the end, after the closing one. */
+function quotedEnd(input: string, from: number): number {
+  const quote = input.charCodeAt(from);
+  let i = from + 1;
+  while (i < input.length) {
+    const c = input.charCodeAt(i);
+    if (c === 92)
+      i += 2; // backslash escape
+    else if (c === quote) {
+      if (input.charCodeAt(i + 1) !== quote) return i + 1;
+      i += 2; // '' inside a SQL string
+    } else i++;
+  }
+  return input.length;
+}
+
+/**
+ * The items of a parenthesized tuple starting at `open` (`(`): quoted strings, numbers, NULL, calls
+ * such as `now()` or `datetime.date(1990, 1, 2)`. Returns the items and the index after `)`.
+ */
+function tupleItems(input: string, open: number): { items: Item[]; end: number } {
+  const items: Item[] = [];
+  let i = open + 1;
+  while (i < input.length && items.length < MAX_ITEMS) {
+    i = skipSpaces(input, i);
+    const c = input.charCodeAt(i);
+    if (c === 41) return { items, end: i + 1 }; // ) of an empty tuple or after a trailing comma
+    const start = i;
+    const prefixed = (c === 98 || c === 66 || c === 117 || c === 69) && input.charCodeAt(i + 1) === 39; // b'' u'' E''
+    if (c === 39 || c === 34 || prefixed) {
+      const opening = prefixed ? i + 1 : i;
+      i = quotedEnd(input, opening);
+      items.push({ start: opening + 1, end: i - 1, quoted: true });
+    } else {
+      let depth = 0;
+      for (; i < input.length; i++) {
+        const d = input.charCodeAt(i);
+        if (d === 40) depth++;
+        else if (d === 41) {
+          if (depth === 0) break;
+          depth--;
+        } else if (depth === 0 && (d === 44 || isSpace(d)))
+          break; // a bare value has no space outside ( )
+        else if (d === 39 || d === 34) i = quotedEnd(input, i) - 1;
+      }
+      let end = i;
+      while (end > start && isSpace(input.charCodeAt(end - 1))) end--;
+      items.push({ start, end, quoted: false });
+    }
+    i = skipSpaces(input, i);
+    const next = input.charCodeAt(i);
+    if (next === 41) return { items, end: i + 1 };
+    if (next !== 44) return { items, end: i };
+    i++;
+  }
+  return { items, end: i };
+}
+
+/**
+ * Values of sensitive columns in SQL written with its values (`INSERT INTO users (email, password)
+ * VALUES ('…', '…'), (…)`), and in the parameters a driver or Django printed after a statement with
+ * placeholders (`… VALUES (%s, %s); args=('…', '…')`, `WHERE "email" = %s; args=('…',)`). A column's
+ * name decides, by the same key phrases as everywhere: `password_hash` goes, `name` stays.
+ */
+export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
+  const kindOfColumn = columnKind(keyKindOf);
+
+  return (input) => {
+    const spans: SecretSpan[] = [];
+    // Placeholders in the order they appear and the column each stands for.
+    const placeholderKinds: (string | undefined)[] = [];
+    let from = 0;
+    let statementStart = 0;
+    INSERT_WORD.lastIndex = 0;
+    let word: RegExpExecArray | null;
+    while ((word = INSERT_WORD.exec(input)) !== null) {
+      INSERT_HEAD.lastIndex = word.index;
+      const head = INSERT_HEAD.exec(input);
+      if (head === null) continue;
+      statementStart = word.index;
+      const kinds = head[1].split(',').map(kindOfColumn);
+      let i = INSERT_HEAD.lastIndex;
+      while (input.charCodeAt(i) === 40) {
+        const tuple = tupleItems(input, i);
+        tuple.items.forEach((item, position) => {
+          const text = input.slice(item.start, item.end);
+          if (PLACEHOLDER.test(text)) placeholderKinds.push(kinds[position]);
+          else {
+            const kind = kinds[position];
+            if (kind !== undefined && item.end > item.start && (item.quoted || !KEPT_WORDS.test(text)))
+              spans.push({ start: item.start, end: item.end, kind });
+          }
+        });
+        i = skipSpaces(input, tuple.end);
+        if (input.charCodeAt(i) !== 44) break;
+        i = skipSpaces(input, i + 1);
+      }
+      from = i;
+      INSERT_WORD.lastIndex = Math.max(i, word.index + 1);
+    }
+    const args = argsAfter(input, from);
+    if (args === undefined) return spans;
+    // Placeholders outside an INSERT's tuples: the column they are compared with or assigned to.
+    const kinds =
+      placeholderKinds.length > 0 ? placeholderKinds : comparedPlaceholders(input, statementStart, args.at);
+    args.items.forEach((item, position) => {
+      const kind = kinds[position];
+      if (
+        kind !== undefined &&
+        item.end > item.start &&
+        (item.quoted || !KEPT_WORDS.test(input.slice(item.start, item.end)))
+      )
+        spans.push({ start: item.start, end: item.end, kind });
+    });
+    return spans.sort((a, b) => a.start - b.start);
+
+    function comparedPlaceholders(text: string, start: number, end: number): (string | undefined)[] {
+      const found: (string | undefined)[] = [];
+      const placeholders = /%s|\?|\$\d{1,4}/g;
+      placeholders.lastIndex = start;
+      let p: RegExpExecArray | null;
+      while ((p = placeholders.exec(text)) !== null && p.index < end && found.length < MAX_ITEMS) {
+        const column = COMPARED_COLUMN.exec(text.slice(Math.max(start, p.index - 80), p.index));
+        found.push(column === null ? undefined : kindOfColumn(column[1]));
+      }
+      return found;
+    }
+  };
+}
+
+/** The tuple of parameters printed after a statement, if any: its items and where it starts. */
+function argsAfter(input: string, from: number): { items: Item[]; at: number } | undefined {
+  const at = input.search(/\b(?:args|params|parameters)[ \t]*[=:][ \t]*[([]/);
+  if (at === -1 || at < from) return undefined;
+  ARGS.lastIndex = at;
+  if (!ARGS.test(input)) return undefined;
+  return { items: tupleItems(input, ARGS.lastIndex).items, at };
+}
+
+// Constraint errors that print a row's values: Postgres `DETAIL:  Key (email)=(a@b.io) already
+// exists.` (columns and values joined by ", ") and MySQL `Duplicate entry 'a@b.io' for key
+// 'users.email'`.
+// Bounded, without a lazy scan: a value holding a parenthesis is not matched (rare in unique keys).
+const POSTGRES_KEY = /\bKey \(([^()\n]{1,512})\)=\(([^()\n]{0,1024})\)/g;
+const MYSQL_DUPLICATE = /\bDuplicate entry '([^'\n]{0,2048})' for key '([^'\n]{1,256})'/g;
+
+export const mayHoldConstraintError = (s: string): boolean =>
+  s.includes('Key (') || s.includes('Duplicate entry');
+
+/** Values of sensitive columns printed by a constraint error (Postgres DETAIL, MySQL duplicate entry). */
+export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
+  const kindOfColumn = columnKind(keyKindOf);
+  return (input) => {
+    const spans: SecretSpan[] = [];
+    for (const match of input.matchAll(POSTGRES_KEY)) {
+      const columns = match[1].split(', ');
+      const valuesStart = match.index + match[0].indexOf(')=(') + 3;
+      const values = match[2].split(', ');
+      if (columns.length !== values.length) {
+        // Values hold ", " themselves: the whole tuple goes when any column is sensitive.
+        const kind = columns.map(kindOfColumn).find((k) => k !== undefined);
+        if (kind !== undefined) spans.push({ start: valuesStart, end: valuesStart + match[2].length, kind });
+        continue;
+      }
+      let at = valuesStart;
+      columns.forEach((column, i) => {
+        const kind = kindOfColumn(column);
+        if (kind !== undefined && values[i].length > 0)
+          spans.push({ start: at, end: at + values[i].length, kind });
+        at += values[i].length + 2;
+      });
+    }
+    for (const match of input.matchAll(MYSQL_DUPLICATE)) {
+      const kind = kindOfColumn(match[2]);
+      const start = match.index + "Duplicate entry '".length;
+      if (kind !== undefined && match[1].length > 0)
+        spans.push({ start, end: start + match[1].length, kind });
+    }
+    return spans.sort((a, b) => a.start - b.start);
+  };
+}

@@ -1,0 +1,628 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  createRedactor,
+  isSensitiveKey,
+  redact,
+  REDACTED,
+  redactHeaders,
+  redactString,
+  splitKeyWords,
+  VALUE_KINDS,
+} from '../index';
+import { SURFACE_ENTITY_DOCS } from './surface-docs';
+
+const fixture = (name: string): string => readFileSync(join(__dirname, '../../test/fixtures', name), 'utf8');
+const R = REDACTED;
+
+/** `input` scrubs to `expected`, and scrubbing that again changes nothing. */
+function scrubsTo(input: string, expected: string): void {
+  expect(redactString(input)).toBe(expected);
+  expect(redactString(expected)).toBe(expected);
+}
+
+describe('key names: Relay and Django fields', () => {
+  it.each([
+    'password',
+    'secret',
+    'passwd',
+    'api_key',
+    'apikey',
+    'auth',
+    'credentials',
+    'credential',
+    'mysql_pwd',
+    'privatekey',
+    'private_key',
+    'token',
+    'password1',
+    'password2',
+    'new_password1',
+    'new_password2',
+    'old_password',
+    'passwordConfirm',
+    'password_confirmation',
+    'csrfmiddlewaretoken',
+    'csrftoken',
+    'XSRF-TOKEN',
+    'sessionid',
+    'session_key',
+    'connect.sid',
+    'PHPSESSID',
+    'JSESSIONID',
+    'client_secret',
+    'x-auth-token',
+    'remember_token',
+    'DB_PASS',
+    'EMAIL_HOST_PASS',
+    'db_pw',
+    'HTTP_COOKIE',
+    'HTTP_AUTHORIZATION',
+  ])('%s is sensitive', (key) => {
+    expect(isSensitiveKey(key)).toBe(true);
+  });
+
+  it.each([
+    'password_changed_at',
+    'token_type',
+    'max_tokens',
+    'author',
+    'secret_name',
+    'api_key_id',
+    'client_id',
+    'public_key',
+    'password_hint',
+    'passenger',
+    'bypass',
+    'compass',
+    'pass_count',
+    'pass',
+    'boarding_pass',
+    'auth0_domain',
+    'CSRF_COOKIE_NAME',
+    'SESSION_COOKIE_NAME',
+    'v2',
+    '2',
+  ])('%s is not', (key) => {
+    expect(isSensitiveKey(key)).toBe(false);
+  });
+});
+
+describe('key names in other languages', () => {
+  it('splits keys of every script into words, CJK per character', () => {
+    expect(splitKeyWords('contraseña')).toEqual(['contraseña']);
+    expect(splitKeyWords('contraseñaNueva')).toEqual(['contraseña', 'nueva']);
+    expect(splitKeyWords('mot_de_passe')).toEqual(['mot', 'de', 'passe']);
+    expect(splitKeyWords('用户密码')).toEqual(['用', '户', '密', '码']);
+    expect(splitKeyWords('পাসওয়ার্ড')).toEqual(['পাসওয়ার্ড']);
+    // Decomposed ñ (n + combining tilde) is the same key as the precomposed one.
+    expect(splitKeyWords('contrasen\u0303a')).toEqual(['contraseña']);
+  });
+
+  it.each([
+    ['contraseña', 'es'],
+    ['fecha_de_nacimiento', 'es'],
+    ['numero_de_cuenta', 'es'],
+    ['senha', 'pt'],
+    ['data_nascimento', 'pt'],
+    ['cpf', 'pt'],
+    ['mot de passe', 'fr'],
+    ['date_de_naissance', 'fr'],
+    ['Passwort', 'de'],
+    ['Kennwort', 'de'],
+    ['Geburtsdatum', 'de'],
+    ['Telefonnummer', 'de'],
+    ['codice_fiscale', 'it'],
+    ['data_di_nascita', 'it'],
+    ['wachtwoord', 'nl'],
+    ['hasło', 'pl'],
+    ['numer_telefonu', 'pl'],
+    ['пароль', 'ru'],
+    ['номер телефона', 'ru'],
+    ['дата_рождения', 'ru'],
+    ['şifre', 'tr'],
+    ['doğum_tarihi', 'tr'],
+    ['كلمة المرور', 'ar'],
+    ['رقم الهاتف', 'ar'],
+    ['पासवर्ड', 'hi'],
+    ['मोबाइल नंबर', 'hi'],
+    ['পাসওয়ার্ড', 'bn'],
+    ['পিন', 'bn'],
+    ['মোবাইল নম্বর', 'bn'],
+    ['জাতীয় পরিচয়পত্র', 'bn'],
+    ['জন্ম তারিখ', 'bn'],
+    ['密码', 'zh'],
+    ['用户密码', 'zh'],
+    ['手机号', 'zh'],
+    ['身份证号', 'zh'],
+    ['パスワード', 'ja'],
+    ['生年月日', 'ja'],
+    ['비밀번호', 'ko'],
+    ['주민등록번호', 'ko'],
+  ])('%s (%s) is sensitive', (key) => {
+    expect(isSensitiveKey(key)).toBe(true);
+  });
+
+  it.each(['密码提示', 'nombre', 'Benutzername', 'имя', 'নাম', 'ユーザー名', 'portable'])(
+    '%s is not',
+    (key) => {
+      expect(isSensitiveKey(key)).toBe(false);
+    },
+  );
+
+  it('finds them as keys inside text, also with a full-width colon', () => {
+    expect(redactString('contraseña=hunter2 Passwort: geheim123 পাসওয়ার্ড=abc123 nombre=Ana')).toBe(
+      `contraseña=${R} Passwort: ${R} পাসওয়ার্ড=${R} nombre=Ana`,
+    );
+    expect(redactString('密码：abc123 用户名：rahim')).toBe(`密码：${R} 用户名：rahim`);
+    expect(redactString('пароль: qwerty имя: Иван')).toBe(`пароль: ${R} имя: Иван`);
+    expect(redactString('mot de passe: hunter2 date of birth: 1990-01-02 mode: test')).toBe(
+      `mot de passe: ${R} date of birth: [REDACTED:date_of_birth] mode: test`,
+    );
+    expect(redact({ জন্ম_তারিখ: '1990-01-02', নাম: 'রহিম' })).toEqual({ জন্ম_তারিখ: R, নাম: 'রহিম' });
+  });
+});
+
+describe('Python repr', () => {
+  it.each([
+    ["{'password': 'hunter2', 'user': 'bob'}", `{'password': '${R}', 'user': 'bob'}`],
+    [
+      "User(name='x', password='y', token_type='bearer')",
+      `User(name='x', password='${R}', token_type='bearer')`,
+    ],
+    [
+      "<QueryDict: {'password': ['hunter2'], 'next': ['/']}>",
+      `<QueryDict: {'password': ['${R}'], 'next': ['/']}>`,
+    ],
+    [
+      "<MultiValueDict: {'pin': ['1234', '5678'], 'tags': ['a', 'b']}>",
+      `<MultiValueDict: {'pin': ['${R}', '${R}'], 'tags': ['a', 'b']}>`,
+    ],
+    ['body {"otp": ["123456"], "ids": [1, 2]}', `body {"otp": ["${R}"], "ids": [1, 2]}`],
+    ["{'api_key': b'k-123', 'body': b'ok'}", `{'api_key': b'${R}', 'body': b'ok'}`],
+    ["b'password=hunter2&next=/'", `b'password=${R}&next=/'`],
+    [
+      "<Customer: Customer object (5)> {'email': 'x', 'secret_name': 'prod'}",
+      `<Customer: Customer object (5)> {'email': '${R}', 'secret_name': 'prod'}`,
+    ],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it.each([
+    "{'token_type': 'bearer', 'max_tokens': 100, 'author': 'ann'}",
+    "Config(secret_name='db', password_changed_at='2024-01-01')",
+    "<QueryDict: {'next': ['/'], 'q': ['shoes']}>",
+    "    password = request.POST['password']",
+    'token = get_token(request)',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe("Django's debug page", () => {
+  const html = fixture('django-3.2-debug-500.html.txt');
+  const text = fixture('django-3.2-debug-500.txt');
+
+  it('removes values whose name sits in the cell before (POST, COOKIES, META, locals)', () => {
+    const out = redactString(html);
+    for (const secret of [
+      'hunter2',
+      '4111 1111 1111 1111',
+      'Zx9aQw8ErT7yU6iO5pA4sD3fG2hJ1kL0',
+      'k2j3h4g5f6d7s8a9',
+      'abcdefghijklmnop',
+    ])
+      expect(out).not.toContain(secret);
+    expect(out).toContain(
+      `<td>password</td>\n                    <td class="code"><pre>&#x27;${R}&#x27;</pre></td>`,
+    );
+    // Harmless rows and the cookie that is not a credential stay; Django's own mask stays as it was.
+    expect(out).toContain('<td class="code"><pre>&#x27;rahim&#x27;</pre></td>');
+    expect(out).toContain('theme=dark');
+    expect(out).toContain('<td class="code"><pre>&#x27;dark&#x27;</pre></td>');
+    expect(out).toContain('&#x27;********************&#x27;');
+    expect(out).toContain('&lt;WSGIRequest: POST &#x27;/pay&#x27;&gt;');
+    expect(out).toContain('&#x27;multipart/form-data; boundary=BoUnDaRyStRiNg&#x27;');
+    expect(redactString(out)).toBe(out);
+  });
+
+  it('removes them from the text page', () => {
+    const out = redactString(text);
+    expect(out).toContain(`password = '${R}'`);
+    expect(out).toContain(`csrftoken = '${R}'`);
+    expect(out).toContain(`HTTP_COOKIE = 'csrftoken=${R}; sessionid=${R}; theme=dark'`);
+    expect(out).toContain(`HTTP_AUTHORIZATION = '${R}'`);
+    expect(out).toContain("username = 'rahim'");
+    expect(out).toContain("theme = 'dark'");
+    expect(redactString(out)).toBe(out);
+  });
+
+  it('reads HTML-escaped dict reprs', () => {
+    expect(
+      redactString('<pre>{&#x27;password&#x27;: &#x27;hunter2&#x27;, &#x27;next&#x27;: &#x27;/&#x27;}</pre>'),
+    ).toBe(`<pre>{&#x27;password&#x27;: &#x27;${R}&#x27;, &#x27;next&#x27;: &#x27;/&#x27;}</pre>`);
+    expect(redactString('<td>note</td><td>&quot;token&quot;: &quot;t-1&quot;</td>')).toBe(
+      `<td>note</td><td>&quot;token&quot;: &quot;${R}&quot;</td>`,
+    );
+  });
+
+  it('keeps tables of harmless names', () => {
+    const table =
+      '<tr><td>username</td><td class="code"><pre>&#x27;rahim&#x27;</pre></td></tr><tr><td>token_type</td><td>bearer</td></tr>';
+    expect(redactString(table)).toBe(table);
+  });
+});
+
+describe('SQL with values', () => {
+  it.each([
+    ["UPDATE users SET password = 'hunter2' WHERE id = 5", `UPDATE users SET password = '${R}' WHERE id = 5`],
+    [
+      "INSERT INTO users (email, phone, password_hash, name) VALUES ('x1', 'p1', 'pbkdf2$x', 'Ann'), ('x2', 'p2', 'h2', 'Bob')",
+      `INSERT INTO users (email, phone, password_hash, name) VALUES ('${R}', '${R}', '${R}', 'Ann'), ('${R}', '${R}', '${R}', 'Bob')`,
+    ],
+    [
+      "INSERT INTO `users` (`id`, `pin`, `note`) VALUES (1, 4321, 'it''s ok')",
+      `INSERT INTO \`users\` (\`id\`, \`pin\`, \`note\`) VALUES (1, ${R}, 'it''s ok')`,
+    ],
+    [
+      '(0.001) INSERT INTO "auth_user" ("password", "last_login", "username") VALUES (%s, %s, %s) RETURNING "auth_user"."id"; args=(\'pbkdf2_sha256$260000$abc\', None, \'rahim\')',
+      `(0.001) INSERT INTO "auth_user" ("password", "last_login", "username") VALUES (%s, %s, %s) RETURNING "auth_user"."id"; args=('${R}', None, 'rahim')`,
+    ],
+    [
+      '(0.000) UPDATE "users" SET "password" = %s, "name" = %s WHERE "users"."id" = %s; args=(\'s3cret\', \'Bob\', 5)',
+      `(0.000) UPDATE "users" SET "password" = %s, "name" = %s WHERE "users"."id" = %s; args=('${R}', 'Bob', 5)`,
+    ],
+    [
+      "SELECT * FROM users WHERE email = %s AND status = %s; params=('x', 'active')",
+      `SELECT * FROM users WHERE email = %s AND status = %s; params=('${R}', 'active')`,
+    ],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it.each([
+    "INSERT INTO orders (id, total, currency, status) VALUES (1, 12.50, 'BDT', 'paid')",
+    'SELECT id FROM users WHERE id = %s; args=(5,)',
+    "INSERT INTO t (password_changed_at, token_type) VALUES ('2024-01-01', 'bearer')",
+    'insert into nothing',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('URL-encoded text', () => {
+  it.each([
+    ['password%3Dhunter2&next=%2F', `password%3D${R}&next=%2F`],
+    [
+      'data=%7B%22password%22%3A%22hunter2%22%2C%22user%22%3A%22bob%22%7D',
+      `data=%7B%22password%22%3A%22${R}%22%2C%22user%22%3A%22bob%22%7D`,
+    ],
+    ['body=user%3Dbob%26pin%3D1234', `body=user%3Dbob%26pin%3D${R}`],
+    ['q=hello+world&password=a+b', `q=hello+world&password=${R}`],
+  ])('%s', scrubsTo);
+
+  it.each([
+    'next=%2Fhome%3Fpage%3D2',
+    'q=token_type%3Dbearer',
+    '%22author%22%3A%22ann%22',
+    'price=10%25+off',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('cookies lose only their sensitive cookies', () => {
+  it.each([
+    ['Cookie: theme=dark; sessionid=abc123def; lang=en', `Cookie: theme=dark; sessionid=${R}; lang=en`],
+    [
+      'Set-Cookie: sessionid=abc123; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly; SameSite=Lax; Domain=x.io; Max-Age=3600',
+      `Set-Cookie: sessionid=${R}; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly; SameSite=Lax; Domain=x.io; Max-Age=3600`,
+    ],
+    [
+      'cookie: _ga=GA1.2.1234567.1612345678; _myapp_session=s1; XSRF-TOKEN=x1',
+      `cookie: _ga=GA1.2.1234567.1612345678; _myapp_session=${R}; XSRF-TOKEN=${R}`,
+    ],
+    ['Cookie: prefs=a8Fk2LmQ9zX4vB7nC1dE5gH3jK6', `Cookie: prefs=${R}`],
+    ["{'Cookie': 'lang=bn; csrftoken=abc'}", `{'Cookie': 'lang=bn; csrftoken=${R}'}`],
+  ])('%s', scrubsTo);
+
+  it('keeps a cookie header of harmless cookies as it is', () => {
+    const line = 'Cookie: theme=dark; lang=en; _ga=GA1.2.1234567.1612345678; consent=yes';
+    expect(redactString(line)).toBe(line);
+  });
+
+  it('in header maps of any casing, lists and objects', () => {
+    expect(
+      redactHeaders({
+        COOKIE: 'theme=dark; sessionid=abc',
+        'Set-Cookie': ['lang=en; Path=/', 'csrftoken=z; HttpOnly'],
+      }),
+    ).toEqual({
+      COOKIE: `theme=dark; sessionid=${R}`,
+      'Set-Cookie': ['lang=en; Path=/', `csrftoken=${R}; HttpOnly`],
+    });
+    expect(
+      redact({ META: { HTTP_COOKIE: 'csrftoken=a; django_language=en', HTTP_AUTHORIZATION: 'Basic x' } }),
+    ).toEqual({
+      META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: R },
+    });
+    // A map of cookies (Django's request.COOKIES, Sentry's request.cookies) loses its sensitive ones.
+    expect(redact({ cookies: { sessionid: 'a', theme: 'dark', _app_session: 's', n: 1 } })).toEqual({
+      cookies: { sessionid: R, theme: 'dark', _app_session: R, n: R },
+    });
+    // Anything else under a cookie key goes whole, as for any sensitive key.
+    expect(redact({ cookie: 42 })).toEqual({ cookie: R });
+  });
+});
+
+describe('command lines', () => {
+  it('a curl line loses only its credentials', () => {
+    expect(
+      redactString(
+        "curl -H 'Authorization: Bearer abcdef123456' -u rahim:s3cr3t --data 'password=hunter2' https://x.io/login",
+      ),
+    ).toBe(`curl -H 'Authorization: ${R}' -u rahim:${R} --data 'password=${R}' https://x.io/login`);
+    expect(redactString('curl --user=admin:pw123 -H "X-Api-Key: k-1" https://x.io')).toBe(
+      `curl --user=admin:${R} -H "X-Api-Key: ${R}" https://x.io`,
+    );
+    expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: ${R} status=401`);
+    expect(redactString('mysqldump --user=app --password=s3cret --host db shop')).toBe(
+      `mysqldump --user=app --password=${R} --host db shop`,
+    );
+    expect(redactString('cli --api-key "k-123" --token t1 --verbose')).toBe(
+      `cli --api-key "${R}" --token ${R} --verbose`,
+    );
+  });
+
+  it.each([
+    'curl -u https://x.io',
+    'tar -uf a.tar b',
+    'ps -u root',
+    'git log --user-agent x',
+    'x-user: bob',
+    'cli --token --verbose',
+    'pytest --max-tokens 5 --author ann',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe("Relay's @userpath", () => {
+  it.each([
+    ['File "/home/rahim/app/views.py", line 3', 'File "/home/[REDACTED:user_path]/app/views.py", line 3'],
+    ['/Users/rahim/Library/Logs', '/Users/[REDACTED:user_path]/Library/Logs'],
+    ['C:\\Users\\rahim\\AppData\\x.log', 'C:\\Users\\[REDACTED:user_path]\\AppData\\x.log'],
+    ['{"path":"C:\\\\Users\\\\karim\\\\x"}', '{"path":"C:\\\\Users\\\\[REDACTED:user_path]\\\\x"}'],
+  ])('%s', scrubsTo);
+
+  it.each([
+    '/Users/Shared/cache',
+    '/usr/lib/python3/dist-packages/django/views/debug.py',
+    '/homepage/x',
+    'Users list',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('can be turned off', () => {
+    expect(createRedactor({ disabled: ['user_path'] }).redactString('/home/rahim/x')).toBe('/home/rahim/x');
+  });
+});
+
+describe('masked values are left alone', () => {
+  it.each([
+    'card_number=****1111',
+    'card_number=XXXX-XXXX-XXXX-1111',
+    'password=********',
+    "password='***'",
+    'pin: ••••',
+    "{'card': 'xxxx xxxx xxxx 4242'}",
+    '{"password": "[Filtered]", "token": "[FILTERED]", "secret": "<redacted>"}',
+  ])('%s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects too', () => {
+    const masked = { password: '********', card_number: 'XXXX-XXXX-XXXX-1111', token: '[Filtered]' };
+    expect(redact(masked)).toEqual(masked);
+  });
+
+  it('a value that only starts like a mask is not one', () => {
+    expect(redactString('password=XXXXhunter2')).toBe(`password=${R}`);
+  });
+});
+
+describe('base64 and base64url payloads', () => {
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+  const b64url = (text: string): string => Buffer.from(text).toString('base64url');
+  const decodedRuns = (text: string): string[] =>
+    (text.match(/[A-Za-z0-9+/_-]{20,}=*/g) ?? []).map((run) => Buffer.from(run, 'base64').toString());
+
+  it.each([
+    [
+      'JSON, standard alphabet, padded',
+      `payload=${b64('{"password":"hunter2","user":"bob"}')}`,
+      '{"password":"[REDACTED]","user":"bob"}',
+    ],
+    [
+      'JSON, base64url, unpadded',
+      `token ${b64url('{"email":"rahim@example.com","n":1}')}`,
+      '{"email":"[REDACTED]","n":1}',
+    ],
+    [
+      'a form without padding',
+      `body=${b64('password=hunter2&next=/').replace(/=+$/, '')}`,
+      'password=[REDACTED]&next=/',
+    ],
+  ])('%s: decoded, scrubbed, encoded again', (_what, input, decoded) => {
+    const out = redactString(input);
+    expect(out).not.toBe(input);
+    expect(decodedRuns(out)).toContain(decoded);
+    expect(redactString(out)).toBe(out);
+  });
+
+  it('keeps the alphabet and padding of the run', () => {
+    // `?>~` encode to `/` and `+` in the standard alphabet: base64url must stay base64url.
+    const url = redactString(`t=${b64url('{"token":"a?b>c~~~~~~","note":"??>>~~"}')}`);
+    expect(url.slice(2)).not.toMatch(/[+/=]/);
+    expect(decodedRuns(url)[0]).toContain('[REDACTED]');
+    const padded = redactString(`t=${b64('{"pin":"1234"}')}`);
+    expect(padded.endsWith('=')).toBe(b64('{"pin":"[REDACTED]"}').endsWith('='));
+  });
+
+  it('decodes a second level, not a third', () => {
+    const secret = '{"password":"x1"}';
+    expect(decodedRuns(decodedRuns(redactString(`n ${b64(`outer ${b64(secret)}`)}`))[0]).join()).toContain(
+      '[REDACTED]',
+    );
+    const third = `n ${b64(`a ${b64(`b ${b64(secret)}`)}`)}`;
+    expect(redactString(third)).toBe(third);
+  });
+
+  it.each([
+    [
+      'an image',
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    ],
+    ['a digest', 'sha256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='],
+    ['a random token', 'id=Zx9aQw8ErT7yU6iO5pA4sD3fG2hJ1kL0'],
+    ['harmless text', `msg ${b64('hello world, nothing to see here')}`],
+    ['a camel-case identifier', 'HelloWorldThisIsALongCamelCaseIdentifier'],
+    ['a short run', `x=${b64('pin=1')}`],
+  ])('keeps %s', (_what, input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('keys of several words in sentences', () => {
+  it('a lone word after a phrase of several words is prose, a value with a digit or a quote is not', () => {
+    expect(redactString('Invalid account number: must be 10 digits')).toBe(
+      'Invalid account number: must be 10 digits',
+    );
+    expect(redactString('date of birth: 1990-01-02, card number: 4111-xx')).toBe(
+      `date of birth: [REDACTED:date_of_birth], card number: ${R}`,
+    );
+    expect(redactString("mot de passe: 'geheim'")).toBe(`mot de passe: '${R}'`);
+    expect(redactString('password: geheim')).toBe(`password: ${R}`);
+  });
+});
+
+describe('SQL parameters as SQLAlchemy prints them', () => {
+  it('maps positional parameters to the columns of the statement', () => {
+    expect(
+      redactString(
+        "[SQL: INSERT INTO users (email, password, name) VALUES (?, ?, ?)] [parameters: ('r1', 'pw1', 'Ann')]",
+      ),
+    ).toBe(
+      `[SQL: INSERT INTO users (email, password, name) VALUES (?, ?, ?)] [parameters: ('${R}', '${R}', 'Ann')]`,
+    );
+  });
+});
+
+describe('entity docs', () => {
+  it('documents every entity the surface passes add', () => {
+    expect(SURFACE_ENTITY_DOCS.map((doc) => doc.kind)).toEqual(['user_path']);
+    expect(VALUE_KINDS).toContain('user_path');
+  });
+});
+
+describe('HTML e-mails and pages', () => {
+  it.each([
+    ['<p><b>OTP:</b> 123456</p>', `<p><b>OTP:</b> ${R}</p>`],
+    ['<tr><th>PIN:</th><td>1234</td></tr>', `<tr><th>PIN:</th><td>${R}</td></tr>`],
+    [
+      '<tr><th>Password</th><td class="v">hunter2</td></tr>',
+      `<tr><th>Password</th><td class="v">${R}</td></tr>`,
+    ],
+    ['<dt>Password:</dt><dd>hunter2</dd>', `<dt>Password:</dt><dd>${R}</dd>`],
+  ])('%s', scrubsTo);
+
+  it.each([
+    '<p><b>Order:</b> 123456</p>',
+    '<tr><th>Name</th><td>Rahim</td></tr>',
+    '<b>Token:</b><br>expired',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('constraint errors that print values', () => {
+  it.each([
+    [
+      'DETAIL:  Key (email)=(rahim@example.com) already exists.',
+      `DETAIL:  Key (email)=(${R}) already exists.`,
+    ],
+    [
+      'DETAIL:  Key (tenant_id, phone)=(7, 01712345678) already exists.',
+      `DETAIL:  Key (tenant_id, phone)=(7, ${R}) already exists.`,
+    ],
+    [
+      "(1062, \"Duplicate entry 'rahim@example.com' for key 'users.email'\")",
+      `(1062, "Duplicate entry '${R}' for key 'users.email'")`,
+    ],
+  ])('%s', scrubsTo);
+
+  it.each([
+    'DETAIL:  Key (order_id)=(1001) already exists.',
+    "Duplicate entry '42' for key 'PRIMARY'",
+    'DETAIL:  Key (sku)=(A-1) is not present in table "products".',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('every surface pass is idempotent', () => {
+  const fragments = [
+    'password=',
+    'pin: ',
+    'Cookie: ',
+    'Set-Cookie: ',
+    'sessionid=abc123',
+    'theme=dark',
+    '; ',
+    ' ',
+    '\n',
+    '%3D',
+    '%22',
+    '%22token%22%3A%22',
+    '+',
+    '&#x27;',
+    '<td>pin</td><td>',
+    '</td>',
+    '<b>OTP:</b> ',
+    '1234',
+    'hunter2',
+    "'",
+    '"',
+    '[',
+    ']',
+    ', ',
+    'INSERT INTO t (pin, name) VALUES (',
+    ')',
+    '; args=(',
+    ' -u a:b',
+    '/home/rahim/',
+    'C:\\Users\\x\\',
+    'Authorization: Bearer t0k3n',
+    Buffer.from('{"pin":"1234","n":"x"}').toString('base64'),
+    'XXXX-1111',
+    'পাসওয়ার্ড: ',
+    'mot de passe: ',
+    'Key (email)=(a)',
+  ];
+  // Fragments are joined by a space, as the words of a log line are. Glued without one (`hunter2Authorization:
+  // Bearer …`), a bare value swallows the next header's name and the Bearer and key-value passes
+  // disagree between runs: a known limit of reading keys out of free text.
+  it('redacting the output again changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => {
+        const once = redactString(parts.join(' '));
+        expect(redactString(once)).toBe(once);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
