@@ -63,6 +63,8 @@ const ON_PATH = Symbol('on path');
 const UNREADABLE = '[Unreadable]';
 const newWalk = (): Walk => ({ seen: new Map(), nodes: 0, truncated: false });
 const CACHE_LIMIT = 10_000;
+// Distinct sets of candidate bits seen in practice are a few dozen; hostile text cannot grow the map past this.
+const PLAN_LIMIT = 1_024;
 // Strings found clean are remembered (bounded): messages, enum values, user agents and paths repeat
 // across events. Short strings with digits (ids, amounts) are unique and would only churn the set.
 const CACHED_LENGTH = 128;
@@ -177,6 +179,18 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     ...builtInDetectors(replacer, keyKindOf),
   ].filter((detector) => detector.kinds.some((kind) => !compiled.disabled.has(kind)));
   const hasCustomRules = compiled.rules.length > 0;
+  // The detectors a set of candidate bits lets run, in order, remembered per set: a string then loops
+  // over the few detectors it may hold, not over every detector's bit (there are a few dozen).
+  const plans = new Map<number, Detector[]>();
+  const planFor = (candidates: number): Detector[] => {
+    let plan = plans.get(candidates);
+    if (plan === undefined) {
+      plan = detectors.filter((detector) => detector.bit === undefined || (candidates & detector.bit) !== 0);
+      if (plans.size >= PLAN_LIMIT) plans.clear();
+      plans.set(candidates, plan);
+    }
+    return plan;
+  };
   const keyCache = new Map<string, { scrubbed: string; kind: string | undefined }>();
   // Strings known to hold nothing sensitive (only those: a finding is not worth keeping around).
   const valueCache = new Set<string>();
@@ -202,12 +216,10 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       return value;
     }
     let out = value;
-    for (const detector of detectors) {
-      if (
-        (detector.bit !== undefined && (candidates & detector.bit) === 0) ||
-        (detector.gate !== undefined && !detector.gate(out, facts))
-      )
-        continue;
+    const plan = planFor(candidates);
+    for (let i = 0; i < plan.length; i++) {
+      const detector = plan[i];
+      if (detector.gate !== undefined && !detector.gate(out, facts)) continue;
       const before = out;
       if (trace !== undefined) trace.begin(detector.rule ?? detector.kinds.join('|'));
       out = detector.run ? detector.run(out) : scan(out, detector);

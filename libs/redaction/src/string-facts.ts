@@ -11,6 +11,8 @@ export interface StringFacts {
   colons: number;
   digits: number;
   upper: number;
+  /** a–z letters: context words (`nid`, `born`, `account`) need some. */
+  lower: number;
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
   /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
@@ -41,6 +43,7 @@ const facts: StringFacts = {
   colons: 0,
   digits: 0,
   upper: 0,
+  lower: 0,
   digitGroup: 0,
   digitRun: 0,
   dottedDigits: 0,
@@ -74,6 +77,7 @@ export function factsOf(input: string): StringFacts {
   let colons = 0;
   let digits = 0;
   let upper = 0;
+  let lower = 0;
   let group = 0;
   let digitGroup = 0;
   let run = 0;
@@ -93,6 +97,7 @@ export function factsOf(input: string): StringFacts {
     const c = input.charCodeAt(i);
     if (c >= 97 && c <= 122) {
       // a–z, the common case
+      lower++;
       group = 0;
       dots = 0;
       keyEnd = true;
@@ -195,6 +200,7 @@ export function factsOf(input: string): StringFacts {
   facts.colons = colons;
   facts.digits = digits;
   facts.upper = upper;
+  facts.lower = lower;
   facts.digitGroup = digitGroup;
   facts.digitRun = digitRun;
   facts.dottedDigits = dottedDigits;

@@ -97,7 +97,8 @@ export function contextNumberDetector(replacer: Replacer): PatternDetector {
     // A word of 2+ letters, a separator and 5+ digits in a row (or 4+ among capitals: `C01X00T47`);
     // a bare number (an id, an amount) is ruled out.
     gate: (input, f) =>
-      (f.digitGroup >= 5 && input.length >= f.digitGroup + 3) || (f.digits >= 4 && f.upper >= 2 && f.space),
+      (f.lower + f.upper >= 2 || f.nonAscii) &&
+      ((f.digitGroup >= 5 && input.length >= f.digitGroup + 3) || (f.digits >= 4 && f.upper >= 2 && f.space)),
     pattern: CONTEXT_NUMBER,
     replace(m) {
       const index = RULE_TESTS.findIndex((test) => test.test(m[1]));

@@ -22,7 +22,7 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   (s.length >= 26 && (f.upper >= 3 || s.includes('0x') || s.includes('bc1'))) ||
   (f.upper >= 5 && f.digits >= 4) ||
   // `born 1/3/90` has no run of 5 digits and may have no capital.
-  (f.digits >= 4 && BIRTH_WORD.test(s));
+  (f.digits >= 4 && f.lower + f.upper >= 3 && BIRTH_WORD.test(s));
 
 /**
  * Personal data detectors, most specific first: wallets, numbers named by a word, ids with a checksum,

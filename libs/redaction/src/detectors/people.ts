@@ -25,7 +25,8 @@ export function birthDateDetector(replacer: Replacer): PatternDetector {
   return {
     rule: 'date-of-birth',
     kinds: ['date_of_birth'],
-    gate: (input, f) => f.digits >= 4 && BIRTH_WORD.test(input),
+    // A birth word has 3+ letters (`dob`, `born`, `জন্ম` counts as non-ASCII): bare numbers skip the regex.
+    gate: (input, f) => f.digits >= 4 && (f.lower + f.upper >= 3 || f.nonAscii) && BIRTH_WORD.test(input),
     pattern: BIRTH_DATE,
     replace: (m) => m[1] + replacer.value('date_of_birth', m[2]),
   };

@@ -72,7 +72,8 @@ export function secretCandidates(s: string, f: StringFacts): number {
     bits |= SecretBit.PRIVATE_KEY;
   if (f.at && f.colons > 0 && (s.includes('://') || s.includes('jdbc:oracle')))
     bits |= SecretBit.URL_PASSWORD;
-  if (length >= 20 && hasTokenRun(s) && PROVIDER_PREFIX.test(s)) bits |= SecretBit.PROVIDER_TOKEN;
+  if (length >= 20 && f.base64Run >= TOKEN_RUN && hasTokenRun(s) && PROVIDER_PREFIX.test(s))
+    bits |= SecretBit.PROVIDER_TOKEN;
   if (length >= 8 && (f.keyValue || f.space) && SECRET_HINT.test(s)) bits |= SecretBit.KEYWORD;
   if (length >= 40 && s.includes('hook')) bits |= SecretBit.WEBHOOK;
   return bits;
