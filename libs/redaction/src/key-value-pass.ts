@@ -1,3 +1,4 @@
+import { isFilePath } from './detectors/path-values';
 import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
@@ -9,6 +10,8 @@ import { isMaskedValue, isPlaceholder } from './surfaces/masked';
 const OPENING_QUOTE = /[bBuUrR]?(\\{0,3}["'])/y;
 // A bare value runs up to whitespace, a quote or a separator of the formats above.
 const BARE_VALUE = /[^\s"'&,;<>()[\]{}\\]+/y;
+// Literals of JSON, Python, YAML and JavaScript that stand for "no value" or a flag.
+const NO_VALUE = /^(?:true|false|null|none|nil|undefined)$/i;
 // Up to this many items of a list value are read (`'password': ['hunter2']` in a Django QueryDict).
 const MAX_LIST_ITEMS = 64;
 
@@ -203,9 +206,17 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (span === undefined) continue;
         next = span.next;
         const value = input.slice(span.start, span.end);
-        // Already the output of a strategy (a second pass changes nothing), masked by its writer, or
-        // a placeholder of a SQL statement whose parameters are printed after it.
-        if (span.end === span.start || isMarker(value) || isMaskedValue(value) || isPlaceholder(value))
+        // Already the output of a strategy (a second pass changes nothing), masked by its writer, a
+        // placeholder of a SQL statement whose parameters are printed after it, or a bare literal
+        // (`always-auth=false`, `token=None`) or a file's path: no secret is written that way.
+        if (
+          span.end === span.start ||
+          isMarker(value) ||
+          isMaskedValue(value) ||
+          isPlaceholder(value) ||
+          (quoted === undefined && NO_VALUE.test(value)) ||
+          isFilePath(value)
+        )
           continue;
         spans.push({ start: span.start, end: span.end, kind });
       }

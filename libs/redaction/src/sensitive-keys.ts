@@ -83,6 +83,16 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   cvv2: 'secret',
   cvc: 'secret',
   'security code': 'secret',
+  // vendors' names for their keys: Laravel `APP_KEY`, Datadog `application_key`, New Relic
+  // `license_key`, LaunchDarkly `sdk_key`; Rails `secret_key_base`; the id of a GCP service-account
+  // key (`private_key_id`: with the file's other fields it names the key to use, and it is only ever
+  // written next to the key itself)
+  'app key': 'secret',
+  'application key': 'secret',
+  'license key': 'secret',
+  'sdk key': 'secret',
+  'secret key base': 'secret',
+  'private key id': 'secret',
   // identity documents
   ssn: 'national_id',
   'social security number': 'national_id',
@@ -165,6 +175,8 @@ export function splitKeyWords(key: string): string[] {
 export const compactKey = (phrase: string): string => splitKeyWords(phrase).join('');
 
 const CACHE_LIMIT = 10_000;
+// Words after a phrase that say "the number of" it (`nid no`, `passport nr`).
+const NUMBER_WORDS: ReadonlySet<string> = new Set(['number', 'no', 'num', 'nr', 'nbr']);
 // A word ending in up to 3 digits: the letters before them (empty for a number alone).
 const TRAILING_NUMBER = /^(\p{L}*)\p{N}{1,3}$/u;
 // Longer keys are not remembered: they are unique (generated or hostile) and the cache would hold them.
@@ -213,6 +225,12 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];
+    // `nid_number`, `nidNo`, `passport_no`: the number of an identity or contact phrase is that value.
+    // Not of a secret's phrase: a `token_number` is a queue ticket.
+    if (NUMBER_WORDS.has(last) && words.length > 1) {
+      const named = endsWithPhrase(words.slice(0, -1));
+      if (named !== null && named !== 'secret') return named;
+    }
     const stem = TRAILING_NUMBER.exec(last)?.[1];
     if (stem === undefined) return null;
     return endsWithPhrase(stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem]);

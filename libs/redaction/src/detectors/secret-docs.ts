@@ -103,7 +103,12 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
     '`GOCSPX-…`, `ya29.…` (client ids `….apps.googleusercontent.com` are kept)',
   ),
   token('sendgrid_key', 'SendGrid API key', '`SG.` + 22 + `.` + 43', BOTH),
-  token('twilio_key', 'Twilio API key / account SID', '`SK` or `AC` + 32 hex', BOTH),
+  token(
+    'twilio_key',
+    'Twilio API key',
+    '`SK` + 32 hex (account SIDs `AC…` name the account and are kept)',
+    BOTH,
+  ),
   token(
     'mailgun_key',
     'Mailgun API key',
@@ -135,8 +140,8 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
   token('linear_key', 'Linear API key', '`lin_api_…`, `lin_oauth_…`'),
   token(
     'atlassian_token',
-    'Atlassian API token',
-    '`ATATT3…`; keys named `JIRA_…`, `CONFLUENCE_…`, `ATLASSIAN_…`',
+    'Atlassian API token / Bitbucket app password',
+    '`ATATT3…`, `ATBB` + 32; keys named `JIRA_…`, `CONFLUENCE_…`, `ATLASSIAN_…`',
   ),
   token(
     'new_relic_key',

@@ -56,7 +56,6 @@ const TOKENS: TokenRow[] = [
   ['google_oauth_token', `ya29.a0${fake(120, `${ALNUM}_-`)}`, 'calling with access $ expired'],
   ['sendgrid_key', `SG.${fake(22, `${ALNUM}_-`)}.${fake(43, `${ALNUM}_-`)}`, 'SendGridAPIClient($)'],
   ['twilio_key', `SK${fake(32, HEX)}`, 'twilio Client($, secret)'],
-  ['twilio_key', `AC${fake(32, HEX, 5)}`, 'POST /2010-04-01/Accounts/$/Messages.json 401'],
   [
     'mailgun_key',
     `key-${fake(32, HEX)}`,
@@ -111,6 +110,9 @@ const TOKENS: TokenRow[] = [
   ],
   ['azure_client_secret', `abc8Q~${fake(34, `${ALNUM}_.~-`)}`, 'ClientSecretCredential(tenant, client, "$")'],
   ['provider_token', `AGE-SECRET-KEY-1${fake(58, 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L')}`, 'age identity $'],
+  // written outside the bech32 alphabet (copies in docs and tests): the prefix decides
+  ['provider_token', `AGE-SECRET-KEY-1${fake(58, 'ABIO1Z0123456789')}`, '# created: 2026-01-02\n$'],
+  ['atlassian_token', `ATBB${fake(32)}`, 'bitbucket app password $'],
   ['provider_token', `pplx-${fake(48)}`, 'perplexity $'],
   ['provider_token', `PMAK-${fake(24, HEX)}-${fake(34, HEX)}`, 'postman --api-key $'],
   ['provider_token', `dp.pt.${fake(43)}`, 'doppler $'],
@@ -203,6 +205,11 @@ describe('connection strings: only the password goes', () => {
     ],
     ['postgres://app:p@ss@w0rd@db:5432/shop', 'postgres://app:[REDACTED]@db:5432/shop'],
     ['mysql://root:rootpw@127.0.0.1:3306/app', 'mysql://root:[REDACTED]@127.0.0.1:3306/app'],
+    // a `#` written unencoded in a password is part of it, not a fragment
+    [
+      'connection to mysql+pymysql://root:Tr0ub4dor#4703@mysql:3306/app failed',
+      'connection to mysql+pymysql://root:[REDACTED]@mysql:3306/app failed',
+    ],
     ['mariadb+mariadbconnector://u:pw123@maria/app', 'mariadb+mariadbconnector://u:[REDACTED]@maria/app'],
     [
       'mongodb+srv://admin:p%40ss@cluster0.ab1cd.mongodb.net/test?retryWrites=true',
@@ -316,6 +323,17 @@ describe('framework secret settings and keyword assignments', () => {
       ` utils.GetEnvOrDefault("api_token", "${REDACTED}")`,
     ],
     ['todo_secret_do_not_commit = Zf3D0LXCM3EIMbgJpUNnkRtOfOueHz', `todo_secret_do_not_commit = ${REDACTED}`],
+    // a password word and a quoted value: a driver's error, SQL
+    [
+      `FATAL:  password authentication failed for user "shop" (password 'Sunfl0wer#3066')`,
+      `FATAL:  password authentication failed for user "shop" (password '${REDACTED}')`,
+    ],
+    [
+      "ALTER USER reporting WITH PASSWORD 'Monsoon%6794';",
+      `ALTER USER reporting WITH PASSWORD '${REDACTED}';`,
+    ],
+    // .npmrc's `_auth` (base64 of user:password) after a registry
+    [`//npm.pkg.github.com/:_auth=${fake(40)}`, `//npm.pkg.github.com/:_auth=${REDACTED}`],
     // a YAML tag is not the value (detect-secrets test_data/config.yaml)
     ['low_entropy_binary_secret: !!binary MjNjcnh1IDJieXJpdXYy', `low_entropy_binary_secret: ${REDACTED}`],
   ])('%s', (input, expected) => {
@@ -327,6 +345,78 @@ describe('framework secret settings and keyword assignments', () => {
     expect(hashing.redactString('DATADOG_APPLICATION_KEY=0123456789abcdef0123456789abcdef01234567')).toBe(
       'DATADOG_APPLICATION_KEY=****4567',
     );
+  });
+});
+
+describe('values of sensitive keys that are no secret', () => {
+  it.each([
+    // a literal is kept only when bare: quoted, it is a string like any other
+    ['password="null" token=\'None\'', `password="${REDACTED}" token='${REDACTED}'`],
+    // a path needs a directory and a file name with an extension
+    ['token=/abc credentials=/run/secrets/db', `token=${REDACTED} credentials=${REDACTED}`],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('keeps a file path under a credential key in an object, and removes other values', () => {
+    expect(
+      redact({
+        credentials: '/var/secrets/google/key.json',
+        private_key: '~/.ssh/id_ed25519.pem',
+        token: 'abc',
+      }),
+    ).toEqual({
+      credentials: '/var/secrets/google/key.json',
+      private_key: '~/.ssh/id_ed25519.pem',
+      token: REDACTED,
+    });
+  });
+});
+
+describe("Django's database log: a statement with its values, then its args", () => {
+  it('removes the args of sensitive columns by position, as in the statement', () => {
+    const sql =
+      "INSERT INTO customer (email, nid, order_no) VALUES ('a@b.io', '1228062923', 'ORD-2026-848595'); args=['a@b.io', '1228062923', 'ORD-2026-848595']";
+    expect(redactString(`DEBUG django.db.backends (0.000) ${sql}`)).toBe(
+      "DEBUG django.db.backends (0.000) INSERT INTO customer (email, nid, order_no) VALUES ('[REDACTED]', '[REDACTED]', 'ORD-2026-848595'); args=['[REDACTED]', '[REDACTED]', 'ORD-2026-848595']",
+    );
+  });
+
+  it('does not guess positions when the args do not match the tuple (a value computed by SQL)', () => {
+    const sql =
+      "INSERT INTO orders (created_at, pin, order_no) VALUES (now(), '4821', 'ORD-7'); args=['ORD-7', 4821]";
+    expect(redactString(sql)).toBe(
+      "INSERT INTO orders (created_at, pin, order_no) VALUES (now(), '[REDACTED]', 'ORD-7'); args=['ORD-7', 4821]",
+    );
+  });
+});
+
+describe('key names of vendor and framework secrets', () => {
+  it.each(['app_key', 'APPLICATION_KEY', 'licenseKey', 'sdk-key', 'secret_key_base', 'private_key_id'])(
+    '%s is a secret',
+    (key) => {
+      expect(redact({ [key]: 'a1b2c3d4e5f6' })).toEqual({ [key]: REDACTED });
+    },
+  );
+
+  it.each(['app_key_id', 'license_key_url', 'sdk_version', 'app_name', 'key_id'])('%s is kept', (key) => {
+    expect(redact({ [key]: 'a1b2c3d4e5f6' })).toEqual({ [key]: 'a1b2c3d4e5f6' });
+  });
+
+  it('the number of an identity or contact field is that field; the number of a secret is not', () => {
+    const redactor = createRedactor({ strategies: { national_id: 'mask', phone: 'mask' } });
+    expect(
+      redactor.redact({ nid_number: '4302322514', nidNo: '1488673177', phone_no: '01712345678' }),
+    ).toEqual({
+      nid_number: '****2514',
+      nidNo: '****3177',
+      phone_no: '****5678',
+    });
+    expect(redact({ token_number: 'A-42', order_no: 'ORD-1', number: 7 })).toEqual({
+      token_number: 'A-42',
+      order_no: 'ORD-1',
+      number: 7,
+    });
   });
 });
 
@@ -417,6 +507,22 @@ describe('look-alikes stay byte for byte', () => {
     ],
     ['getattr defaults', 'getattr(settings, "SECRET_KEY", None) api_key_last4: "4242"'],
     ['docker login', 'echo $T | docker login --password-stdin registry.example.com'],
+    [
+      'Twilio account SID (names the account)',
+      `POST /2010-04-01/Accounts/AC${fake(32, HEX, 5)}/Messages.json 401`,
+    ],
+    ['too short for a Bitbucket app password', `build ATBB${fake(20)} queued`],
+    ['a URL fragment after a port', 'see https://docs.example.com:8443/setup#install for details'],
+    ['a secret named, not given', "Error: secret 'shop-db' not found; token 'default' missing"],
+    [
+      'npm settings about auth',
+      'always-auth=false\nAUTH_USER_MODEL = "accounts.User"\nOAuth author: docs-team',
+    ],
+    ['literals as values', 'token=None password: null always-auth=true api_key=undefined'],
+    [
+      'file paths as values of credential keys',
+      'GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json {"private_key": "C:\\\\certs\\\\app.key"}',
+    ],
     ['masked URL passwords', 'Engine(postgresql://app:***@db:5432/shop) broker amqp://guest:xxxx@mq//'],
     [
       'where secrets are kept',
