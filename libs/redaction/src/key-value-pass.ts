@@ -10,8 +10,6 @@ import { isMaskedValue, isPlaceholder } from './surfaces/masked';
 const OPENING_QUOTE = /[bBuUrR]?(\\{0,3}["'])/y;
 // A bare value runs up to whitespace, a quote or a separator of the formats above.
 const BARE_VALUE = /[^\s"'&,;<>()[\]{}\\]+/y;
-// Literals of JSON, Python, YAML and JavaScript that stand for "no value" or a flag.
-const NO_VALUE = /^(?:true|false|null|none|nil|undefined)$/i;
 // Up to this many items of a list value are read (`'password': ['hunter2']` in a Django QueryDict).
 const MAX_LIST_ITEMS = 64;
 
@@ -206,17 +204,9 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (span === undefined) continue;
         next = span.next;
         const value = input.slice(span.start, span.end);
-        // Already the output of a strategy (a second pass changes nothing), masked by its writer, a
-        // placeholder of a SQL statement whose parameters are printed after it, or a bare literal
-        // (`always-auth=false`, `token=None`) or a file's path: no secret is written that way.
-        if (
-          span.end === span.start ||
-          isMarker(value) ||
-          isMaskedValue(value) ||
-          isPlaceholder(value) ||
-          (quoted === undefined && NO_VALUE.test(value)) ||
-          isFilePath(value)
-        )
+        // Already the output of a strategy (a second pass changes nothing), masked by its writer, or
+        // a placeholder of a SQL statement whose parameters are printed after it.
+        if (span.end === span.start || isMarker(value) || isMaskedValue(value) || isPlaceholder(value))
           continue;
         spans.push({ start: span.start, end: span.end, kind });
       }
@@ -239,8 +229,16 @@ export function replaceSpans(input: string, spans: readonly SecretSpan[], replac
   return out + input.slice(last);
 }
 
-/** Values of sensitive keys written inside text, replaced (see `keyValueSpans`). */
+/**
+ * Values of sensitive keys written inside text, replaced (see `keyValueSpans`). A value that is a
+ * file's path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`) says where a credential
+ * is kept, not what it is: it stays.
+ */
 export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
   const find = keyValueSpans(keyKindOf);
-  return (input) => replaceSpans(input, find(input), replacer);
+  const notAPath = (input: string) => (span: SecretSpan) => !isFilePath(input.slice(span.start, span.end));
+  return (input) => {
+    const spans = find(input);
+    return replaceSpans(input, spans.length === 0 ? spans : spans.filter(notAPath(input)), replacer);
+  };
 }

@@ -1,4 +1,3 @@
-import { isFilePath } from './detectors/path-values';
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
 import { replaceSpans } from './key-value-pass';
@@ -302,7 +301,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     walkRest?: (item: unknown) => unknown,
   ): unknown {
     // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`): nothing left to remove.
-    if (typeof value === 'string' && (isMaskedValue(value) || isFilePath(value))) return value;
+    if (typeof value === 'string' && isMaskedValue(value)) return value;
     if (!isCookieKey(key)) return replacer.keyed(kind, value);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);

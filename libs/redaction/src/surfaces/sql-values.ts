@@ -107,8 +107,6 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     const spans: SecretSpan[] = [];
     // Placeholders in the order they appear and the column each stands for.
     const placeholderKinds: (string | undefined)[] = [];
-    // Every position of the tuples: Django prints the statement with its values and `args=` after it.
-    const tupleKinds: (string | undefined)[] = [];
     let from = 0;
     let statementStart = 0;
     INSERT_WORD.lastIndex = 0;
@@ -124,7 +122,6 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const tuple = tupleItems(input, i);
         tuple.items.forEach((item, position) => {
           const text = input.slice(item.start, item.end);
-          tupleKinds.push(kinds[position]);
           if (PLACEHOLDER.test(text)) placeholderKinds.push(kinds[position]);
           else {
             const kind = kinds[position];
@@ -143,11 +140,7 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     if (args === undefined) return spans;
     // Placeholders outside an INSERT's tuples: the column they are compared with or assigned to.
     const kinds =
-      placeholderKinds.length > 0
-        ? placeholderKinds
-        : tupleKinds.length === args.items.length
-          ? tupleKinds
-          : comparedPlaceholders(input, statementStart, args.at);
+      placeholderKinds.length > 0 ? placeholderKinds : comparedPlaceholders(input, statementStart, args.at);
     args.items.forEach((item, position) => {
       const kind = kinds[position];
       if (
