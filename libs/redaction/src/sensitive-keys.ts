@@ -225,10 +225,14 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];
-    // `nid_number`, `nidNo`, `passport_no`: the number of an identity or contact phrase is that value.
-    // Not of a secret's phrase: a `token_number` is a queue ticket.
+    // `card_no`, `mobileNo`: the short forms of a `… number` phrase. `nid_number`, `passport_no`: the
+    // number of an identity or contact phrase is that value; not of a secret's (a `token_number` is a
+    // queue ticket).
     if (NUMBER_WORDS.has(last) && words.length > 1) {
-      const named = endsWithPhrase(words.slice(0, -1));
+      const rest = words.slice(0, -1);
+      const spelled = endsWithPhrase([...rest, 'number']);
+      if (spelled !== null) return spelled;
+      const named = endsWithPhrase(rest);
       if (named !== null && named !== 'secret') return named;
     }
     const stem = TRAILING_NUMBER.exec(last)?.[1];

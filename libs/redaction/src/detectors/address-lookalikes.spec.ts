@@ -30,6 +30,21 @@ describe('addresses next to those shapes are still removed', () => {
     ['a mailto link', 'href="mailto:rahim.uddin@example.com"', `href="mailto:${EMAIL}"`],
     ['before a colon and a space', 'rahim@example.com: bounced', `${EMAIL}: bounced`],
     ['before a colon and a port-less word', 'reply to rahim@example.com:thanks', `reply to ${EMAIL}:thanks`],
+    [
+      'an address as the user of a URL',
+      'smtp://alerts@shop.example.com@smtp.example.net:587',
+      `smtp://${EMAIL}@smtp.example.net:587`,
+    ],
+    [
+      'an encoded address as the user of a URL',
+      'smtp://alerts%40shop.example.com:@smtp.example.net',
+      `smtp://${EMAIL}:@smtp.example.net`,
+    ],
+    [
+      'a student id address in brackets',
+      'To: Student <student.2019331045@sust.edu>',
+      `To: Student <${EMAIL}>`,
+    ],
     ['a digit-heavy address outside brackets', 'user 8801712345678901@example.com', `user ${EMAIL}`],
   ])('%s', (_name, input, expected) => {
     expect(redactString(input)).toBe(expected);
