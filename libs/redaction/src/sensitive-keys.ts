@@ -175,8 +175,6 @@ export function splitKeyWords(key: string): string[] {
 export const compactKey = (phrase: string): string => splitKeyWords(phrase).join('');
 
 const CACHE_LIMIT = 10_000;
-// Words after a phrase that say "the number of" it (`nid no`, `passport nr`).
-const NUMBER_WORDS: ReadonlySet<string> = new Set(['number', 'no', 'num', 'nr', 'nbr']);
 // A word ending in up to 3 digits: the letters before them (empty for a number alone).
 const TRAILING_NUMBER = /^(\p{L}*)\p{N}{1,3}$/u;
 // Longer keys are not remembered: they are unique (generated or hostile) and the cache would hold them.
@@ -225,16 +223,6 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];
-    // `card_no`, `mobileNo`: the short forms of a `… number` phrase. `nid_number`, `passport_no`: the
-    // number of an identity or contact phrase is that value; not of a secret's (a `token_number` is a
-    // queue ticket).
-    if (NUMBER_WORDS.has(last) && words.length > 1) {
-      const rest = words.slice(0, -1);
-      const spelled = endsWithPhrase([...rest, 'number']);
-      if (spelled !== null) return spelled;
-      const named = endsWithPhrase(rest);
-      if (named !== null && named !== 'secret') return named;
-    }
     const stem = TRAILING_NUMBER.exec(last)?.[1];
     if (stem === undefined) return null;
     return endsWithPhrase(stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem]);
