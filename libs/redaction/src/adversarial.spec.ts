@@ -76,6 +76,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['webhook paths', () => repeat('hooks.slack.com/services/discord.com/api/webhooks/1/', MB)],
     ['password words before quotes: password password …', () => repeat("password '", MB)],
     ['auth names before operators: _auth=_auth=…', () => repeat('/:_auth=', MB)],
+    ['CircleCI-like prefixes: CCIPAT_aaaa…_', () => repeat(`CCIPAT_${'a'.repeat(22)}_`, MB)],
     ['scp-like remotes: a@b.cc:dd a@b.cc:dd …', () => repeat('a@b.cc:dd', MB)],
     [
       'URL users and Message-IDs: ://a@b.cc <1234567890123456@b.cc>',

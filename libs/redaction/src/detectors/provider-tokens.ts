@@ -108,7 +108,7 @@ const WORD_TOKENS: readonly TokenRule[] = [
   // Django's generated development key (`startproject` writes it into settings.py)
   { kind: 'django_secret_key', source: 'django-insecure-[a-z0-9!@#$%^&*()_=+-]{30,80}' },
   // The long tail of gitleaks' prefixed rules, one kind: 1Password, Adobe, age, Airtable, Alibaba,
-  // Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook
+  // Artifactory, Bedrock, CircleCI, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook
   // page, Firebase Cloud Messaging, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42,
   // Mapbox secret, MaxMind, Notion, Octopus Deploy, OpenShift, Perplexity, PlanetScale, Postman,
   // Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Sendinblue, SettleMint, Shippo, Twitter (bearer tokens).
@@ -126,6 +126,8 @@ const WORD_TOKENS: readonly TokenRule[] = [
       'ABSK[A-Za-z0-9+/]{109,269}={0,2}',
       '4b1d[A-Za-z0-9]{38}',
       'CLOJARS_[A-Za-z0-9]{60}',
+      // CircleCI personal API tokens (GitLab secret detection's CircleCI rule)
+      'CCIPAT_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}',
       'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
       'dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}',
       'duffel_(?:test|live)_[\\w=-]{43}',
@@ -163,8 +165,9 @@ const WORD_TOKENS: readonly TokenRule[] = [
 
 /** Formats with their own boundaries. */
 const OTHER_TOKENS: readonly TokenRule[] = [
-  // gitleaks telegram-bot-api-token, detect-secrets telegram_token.py: also inside `/bot<token>/` URLs
-  { kind: 'telegram_bot_token', source: '(?<!\\d)\\d{8,10}:A[\\w-]{34}(?![\\w-])' },
+  // gitleaks telegram-bot-api-token, detect-secrets telegram_token.py: also inside `/bot<token>/` URLs;
+  // one character shorter too, as in Telegram's own documentation example
+  { kind: 'telegram_bot_token', source: '(?<!\\d)\\d{8,10}:A[\\w-]{33,34}(?![\\w-])' },
   // gitleaks azure-ad-client-secret (`…8Q~…`)
   {
     kind: 'azure_client_secret',
@@ -177,7 +180,7 @@ const OTHER_TOKENS: readonly TokenRule[] = [
  * A superset: the combined regex decides.
  */
 export const PROVIDER_PREFIX =
-  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|\d\||\d%7C|A{22}|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|ATBB|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
+  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|\d\||\d%7C|A{22}|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|ATBB|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|CCIPAT_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
 
 /** The kinds of `PROVIDER_TOKENS`, in group order. */
 export const PROVIDER_TOKEN_KINDS: readonly string[] = [...WORD_TOKENS, ...OTHER_TOKENS].map(

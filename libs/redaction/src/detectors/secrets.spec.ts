@@ -113,6 +113,13 @@ const TOKENS: TokenRow[] = [
   // written outside the bech32 alphabet (copies in docs and tests): the prefix decides
   ['provider_token', `AGE-SECRET-KEY-1${fake(58, 'ABIO1Z0123456789')}`, '# created: 2026-01-02\n$'],
   ['atlassian_token', `ATBB${fake(32)}`, 'bitbucket app password $'],
+  ['provider_token', `CCIPAT_${fake(22)}_${fake(40, HEX)}`, 'circleci --token $ follow'],
+  // Telegram's documentation example is one character shorter than live tokens
+  [
+    'telegram_bot_token',
+    '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+    'GET https://api.telegram.org/bot$/getMe',
+  ],
   ['provider_token', `pplx-${fake(48)}`, 'perplexity $'],
   ['provider_token', `PMAK-${fake(24, HEX)}-${fake(34, HEX)}`, 'postman --api-key $'],
   ['provider_token', `dp.pt.${fake(43)}`, 'doppler $'],
@@ -472,6 +479,8 @@ describe('look-alikes stay byte for byte', () => {
       `POST /2010-04-01/Accounts/AC${fake(32, HEX, 5)}/Messages.json 401`,
     ],
     ['too short for a Bitbucket app password', `build ATBB${fake(20)} queued`],
+    ['a ratio and a word, not a Telegram token', 'ratio 12345678:A' + 'b'.repeat(20) + ' done'],
+    ['HMAC signatures of a body', `X-Hub-Signature-256: sha256=${fake(64, HEX)}`],
     ['a URL fragment after a port', 'see https://docs.example.com:8443/setup#install for details'],
     ['a secret named, not given', "Error: secret 'shop-db' not found; token 'default' missing"],
     ['npm settings about auth', 'AUTH_USER_MODEL = "accounts.User"\nOAuth author: docs-team'],
