@@ -74,6 +74,16 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['Kubernetes Secret blocks', () => repeat('kind: Secret\ndata:\n  a: |\n    b\n', MB)],
     ['generic keys with long values', () => repeat(`a_key="${'Ab1'.repeat(90)}" `, MB)],
     ['webhook paths', () => repeat('hooks.slack.com/services/discord.com/api/webhooks/1/', MB)],
+    ['password words before quotes: password password …', () => repeat("password '", MB)],
+    ['auth names before operators: _auth=_auth=…', () => repeat('/:_auth=', MB)],
+    ['CircleCI-like prefixes: CCIPAT_aaaa…_', () => repeat(`CCIPAT_${'a'.repeat(22)}_`, MB)],
+    ['scp-like remotes: a@b.cc:dd a@b.cc:dd …', () => repeat('a@b.cc:dd', MB)],
+    [
+      'URL users and Message-IDs: ://a@b.cc <1234567890123456@b.cc>',
+      () => repeat('://a@b.cc <1234567890123456@b.cc>', MB),
+    ],
+    ['file-path values of sensitive keys', () => repeat(`token=/${'a/'.repeat(20)}b.json `, MB)],
+    ['a file-path value of 1 MB', () => `credentials=/${repeat('a/', MB)}b.json`],
     // personal-data detectors (src/detectors/)
     ['Bengali phone numbers (folded-digit pass)', () => repeat('০১৭১২৩৪৫৬৭৮ ', MB)],
     ['one run of Bengali digits', () => repeat('০', MB)],

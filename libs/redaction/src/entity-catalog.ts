@@ -13,9 +13,9 @@ export const CORE_ENTITY_DOCS: readonly EntityDoc[] = [
     kind: 'secret',
     name: 'secret',
     detection:
-      'key: password, passphrase, passwd, pwd, passcode, secret, token (access/refresh/id/session/auth), session id, api key, access key, private/signing/encryption key, authorization, auth, credentials, cookie(s), set-cookie, otp, totp, one-time code/password, verification/mfa code, pin, cvv, cvv2, cvc, security code; header lines `Authorization:`, `Cookie:`, `Set-Cookie:`, `x-api-key:` to the end of the line',
+      'key: password, passphrase, passwd, pwd, passcode, secret, token (access/refresh/id/session/auth), session id, api key, access key, private/signing/encryption key, app/application/license/sdk key, secret key base, private key id, authorization, auth, credentials, cookie(s), set-cookie, otp, totp, one-time code/password, verification/mfa code, pin, cvv, cvv2, cvc, security code; header lines `Authorization:`, `Cookie:`, `Set-Cookie:`, `x-api-key:` to the end of the line',
     guard:
-      'whole words of the key: `author`, `max_tokens`, `token_type`, `password_changed_at`, `secret_name` are kept',
+      'whole words of the key: `author`, `max_tokens`, `token_type`, `password_changed_at`, `secret_name` are kept; bare `true`/`false`/`null`/`None` and file paths (`/var/secrets/key.json`) are not secrets',
     strategy: 'remove',
     anchors: ['relay', 'detect-secrets'],
   },
@@ -59,7 +59,8 @@ export const CORE_ENTITY_DOCS: readonly EntityDoc[] = [
     kind: 'email',
     name: 'e-mail',
     detection: 'key: email (address); value: `local@domain.tld`, also `%40` and twice-encoded `%2540`',
-    guard: 'needs a dotted domain with a letter TLD (`user@localhost`, `zod@4.6.7` are kept)',
+    guard:
+      'needs a dotted domain with a letter TLD (`user@localhost`, `zod@4.6.7` are kept); URL users (Sentry DSN keys), scp remotes (`git@github.com:org/repo.git`) and Message-IDs (`<uuid@host>`) are kept',
     strategy: 'remove',
     anchors: ['presidio', 'relay'],
   },

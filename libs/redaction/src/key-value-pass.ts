@@ -1,3 +1,4 @@
+import { isFilePath } from './detectors/path-values';
 import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
@@ -228,8 +229,16 @@ export function replaceSpans(input: string, spans: readonly SecretSpan[], replac
   return out + input.slice(last);
 }
 
-/** Values of sensitive keys written inside text, replaced (see `keyValueSpans`). */
+/**
+ * Values of sensitive keys written inside text, replaced (see `keyValueSpans`). A value that is a
+ * file's path (`GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json`) says where a credential
+ * is kept, not what it is: it stays.
+ */
 export function keyValuePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
   const find = keyValueSpans(keyKindOf);
-  return (input) => replaceSpans(input, find(input), replacer);
+  const notAPath = (input: string) => (span: SecretSpan) => !isFilePath(input.slice(span.start, span.end));
+  return (input) => {
+    const spans = find(input);
+    return replaceSpans(input, spans.length === 0 ? spans : spans.filter(notAPath(input)), replacer);
+  };
 }

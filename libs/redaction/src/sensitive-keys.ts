@@ -83,6 +83,16 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   cvv2: 'secret',
   cvc: 'secret',
   'security code': 'secret',
+  // vendors' names for their keys: Laravel `APP_KEY`, Datadog `application_key`, New Relic
+  // `license_key`, LaunchDarkly `sdk_key`; Rails `secret_key_base`; the id of a GCP service-account
+  // key (`private_key_id`: with the file's other fields it names the key to use, and it is only ever
+  // written next to the key itself)
+  'app key': 'secret',
+  'application key': 'secret',
+  'license key': 'secret',
+  'sdk key': 'secret',
+  'secret key base': 'secret',
+  'private key id': 'secret',
   // identity documents
   ssn: 'national_id',
   'social security number': 'national_id',

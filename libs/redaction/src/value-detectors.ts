@@ -1,10 +1,10 @@
 import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
+import { notAnAddress } from './detectors/address-lookalikes';
 import { identityCandidate, identityDetectors } from './detectors/identity';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
-import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
@@ -159,7 +159,7 @@ function scrubEmails(input: string, replace: (text: string) => string): string {
     const end = EMAIL_DOMAIN.lastIndex;
     let start = at;
     while (start > last && at - start < 64 && isLocalPartChar(input.charCodeAt(start - 1))) start--;
-    if (start === at) continue;
+    if (start === at || notAnAddress(input, start, at, end)) continue;
     out += input.slice(last, start) + replace(input.slice(start, end));
     last = end;
     EMAIL_SEPARATOR.lastIndex = end;

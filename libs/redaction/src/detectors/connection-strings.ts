@@ -11,7 +11,8 @@ import type { PatternDetector } from '../value-detectors';
  * `scheme://user:password@host` for every driver (`postgresql+psycopg2`, `mongodb+srv`, `rediss`,
  * `amqps`, `mssql+pyodbc`, `clickhouse`, `jdbc:mysql`, ...) and Oracle's thin form
  * `jdbc:oracle:thin:user/password@host`. A password may hold `@` (unencoded, as people write them):
- * it runs to the last `@` of the authority (at most three more), which `/`, `?`, `#` end. A user has
+ * it runs to the last `@` of the authority (at most three more), which `/` and `?` end; `#` is
+ * taken as part of it (`root:Tr0ub4dor#1@db`: unencoded, as people write them). A user has
  * no `[`: `https://[REDACTED:github_token]@host` is a marker, not `user:password`.
  */
 export function urlPasswordDetector(bit: number, replacer: Replacer): PatternDetector {
@@ -20,7 +21,7 @@ export function urlPasswordDetector(bit: number, replacer: Replacer): PatternDet
     kinds: ['url_password'],
     bit,
     pattern:
-      /\b(?:([a-z][\w+.-]{0,31}:\/\/[^\s:/?#@[\]]{0,256}:)|(jdbc:oracle:[a-z0-9]{1,16}:[^\s/@:]{1,128}\/))([^\s/?#@]{1,256}(?:@[^\s/?#@]{1,256}){0,3})@/gi,
+      /\b(?:([a-z][\w+.-]{0,31}:\/\/[^\s:/?#@[\]]{0,256}:)|(jdbc:oracle:[a-z0-9]{1,16}:[^\s/@:]{1,128}\/))([^\s/?@]{1,256}(?:@[^\s/?@]{1,256}){0,3})@/gi,
     replace(m) {
       // Already removed, or masked by the program that wrote it (SQLAlchemy prints `app:***@db`).
       if (isMarker(m[3]) || MASKED.test(m[3])) return undefined;

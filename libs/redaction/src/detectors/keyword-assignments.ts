@@ -1,6 +1,7 @@
 import { isMarker } from '../markers';
 import { splitKeyWords } from '../sensitive-keys';
 import type { Replacer } from '../strategies';
+import { isFilePath } from './path-values';
 
 /**
  * detect-secrets' KeywordDetector (`detect_secrets/plugins/keyword.py`: a secret-ish word in the name,
@@ -59,6 +60,7 @@ const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
 
 // The last words of names the default key set (sensitive-keys.ts) already names.
 const COVERED_WORDS: ReadonlySet<string> = new Set([
+  'auth',
   'password',
   'passwd',
   'pwd',
@@ -68,6 +70,8 @@ const COVERED_WORDS: ReadonlySet<string> = new Set([
   'token',
   'credentials',
 ]);
+// `app`, `application`, `license` and `sdk` keys are default phrases too, but this pass reads them
+// first: a provider's name in them gives the kind (`DATADOG_APPLICATION_KEY`).
 const COVERED_KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'api',
   'access',
@@ -76,6 +80,9 @@ const COVERED_KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'encryption',
   'secret',
 ]);
+// A secret word only as the last word of a name: `.npmrc`'s `_auth=…` holds credentials, while
+// `AUTH_USER_MODEL` and `auth_domain` only name things about authentication.
+const LAST_WORDS: ReadonlySet<string> = new Set(['auth']);
 
 /**
  * Words after the secret word that make the name describe the secret rather than hold it:
@@ -216,12 +223,12 @@ interface NameVerdict {
 const CONCATENATED =
   /^(?:pg|db|mysql|redis|mongo|amqp|ldap|smtp|auth|api|access|refresh|client|app|admin|root|user|master|bot|session|private|service|account)(?:password|passwd|pwd|secret|token)$/;
 // Secret words that are also ordinary words of code (`const pass = await …`): weak even at the end.
-const AMBIGUOUS_WORDS: ReadonlySet<string> = new Set(['pass', 'creds', 'credential']);
+const AMBIGUOUS_WORDS: ReadonlySet<string> = new Set(['pass', 'creds', 'credential', 'auth']);
 // Names of public values: `public_key`, `publishable_key`, `publicToken`.
 const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
 
 // Names without any of these letters hold no secret word: most names leave on this test.
-const SECRET_LETTERS = /pass|pwd|secret|token|cred|key/i;
+const SECRET_LETTERS = /pass|pwd|secret|token|cred|key|auth/i;
 const VERDICT_CACHE_LIMIT = 10_000;
 // Verdicts per name (bounded): names repeat from line to line; `null` is "not secret".
 const verdicts = new Map<string, NameVerdict | null>();
@@ -248,7 +255,7 @@ function judgeName(name: string): NameVerdict | undefined {
   let concatenated = false;
   for (let i = last; i >= 0 && found < 0; i--) {
     const word = words[i];
-    if (SECRET_WORDS.has(word)) found = i;
+    if (SECRET_WORDS.has(word) || (i === last && LAST_WORDS.has(word))) found = i;
     else if (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])) {
       found = i;
       qualifier = words[i - 1];
@@ -323,7 +330,11 @@ export function looksRandom(value: string): boolean {
 function keepsValue(value: string): boolean {
   const trimmed = value.trim();
   return (
-    trimmed.length === 0 || isMarker(trimmed) || NON_SECRET_VALUE.test(trimmed) || PLACEHOLDER.test(trimmed)
+    trimmed.length === 0 ||
+    isMarker(trimmed) ||
+    NON_SECRET_VALUE.test(trimmed) ||
+    PLACEHOLDER.test(trimmed) ||
+    isFilePath(trimmed)
   );
 }
 
@@ -370,11 +381,15 @@ function taggedValueAt(input: string, from: number): ValueSpan | undefined {
 }
 
 // A name, then an operator: either a flag (group 1, `--name` then `=` or spaces), or a name (group 2),
-// the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4). Not after `:`
+// the closing quote (and `]`) of a quoted name (group 3) and an operator (group 4), which is empty for
+// a name and a quoted value with only spaces between (`password 'x'`). Not after `:`
 // (`arn:…:secret:db` is one value) but after `/:` (`.npmrc`'s `//registry/:_authToken=`). Every quantifier
 // is bounded, so each start reads at most ~180 characters.
 const ASSIGNMENT =
-  /(?<![\w.$-]|[^/]:)(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.|]{0,40}(?:\[[\w.|, ]{0,40}\])?[ \t]{0,4}=(?!=)|[:=](?!=)|,))[ \t]{0,4}/g;
+  /(?<![\w.$-]|[^/]:)(?:--?([A-Za-z_][\w.-]{0,63})(?:=|[ \t]{1,4}(?=[^\s=:-]))|([A-Za-z_][\w.-]{0,63})(\\{0,3}["'`]\]?|\])?[ \t]{0,4}(:=|=>|\?=|:[ \t]{0,4}[A-Za-z_][\w.|]{0,40}(?:\[[\w.|, ]{0,40}\])?[ \t]{0,4}=(?!=)|[:=](?!=)|,|(?<=[ \t])(?=\\{0,3}["'])))[ \t]{0,4}/g;
+
+// A name that ends with a password word.
+const PASSWORD_WORD = /(?:pass(?:word|wd|phrase)|pwd)$/i;
 
 /** Whether the operator and shape of an assignment are ones the `key=value` pass reads itself. */
 const plainOperator = (operator: string, closing: string | undefined): boolean =>
@@ -382,7 +397,7 @@ const plainOperator = (operator: string, closing: string | undefined): boolean =
 
 /**
  * Replaces the values of secret names in the assignment shapes above. Linear: after each name the
- * scan goes on past the operator (or past the value it replaced), as in the `key=value` pass.
+ * scan goes on past the operator, or past the value it read (replaced, or bare and kept).
  */
 export function keywordAssignments(replacer: Replacer): (input: string) => string {
   return (input) => {
@@ -397,6 +412,9 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       if (operator === ',' && !getterBefore(input, match.index, closing)) continue;
       const verdict = secretName(flag ? flagName : name);
       if (verdict === undefined) continue;
+      // A word and a quoted value (`(password 'x')` in a driver's error, SQL's `WITH PASSWORD 'x'`):
+      // only after a password itself; `secret 'db-creds' not found` names a secret.
+      if (operator === '' && !(verdict.strength === 'strong' && PASSWORD_WORD.test(name))) continue;
       const tagged = input.charCodeAt(ASSIGNMENT.lastIndex) === 33; // `!`: a YAML tag
       // Plain `name=value` and `name: value` of a default key name are the `key=value` pass's (which
       // does not read a name right after `:`, as in `.npmrc`'s `//registry/:_authToken=`, nor the
@@ -413,16 +431,20 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       const span = tagged ? taggedValueAt(input, ASSIGNMENT.lastIndex) : valueAt(input, ASSIGNMENT.lastIndex);
       if (span === undefined) continue;
       const value = input.slice(span.start, span.end);
-      if (keepsValue(value)) continue;
       // In code (`:=`, `=>`, subscripts, getter defaults) a bare value is as often a variable as a
       // secret: it counts only when it looks generated, as for a weak name.
       const codeShape = !flag && !plainOperator(operator, closing);
-      if (
-        verdict.strength === 'generic'
+      const kept =
+        keepsValue(value) ||
+        (verdict.strength === 'generic'
           ? !highEntropy(value)
-          : !span.quoted && (verdict.strength === 'weak' || codeShape) && !looksRandom(value)
-      )
+          : !span.quoted && (verdict.strength === 'weak' || codeShape) && !looksRandom(value));
+      if (kept) {
+        // A bare value kept is not read again from the names inside it (`/:_auth=/:_auth=…` would
+        // re-read up to 256 characters from each): the scan goes on after it.
+        if (!span.quoted) ASSIGNMENT.lastIndex = span.end;
         continue;
+      }
       out += input.slice(last, span.start) + replacer.keyed(verdict.kind, value);
       last = span.end;
       ASSIGNMENT.lastIndex = span.end;

@@ -53,8 +53,9 @@ const WORD_TOKENS: readonly TokenRule[] = [
   { kind: 'google_oauth_token', source: 'GOCSPX-[\\w-]{24,40}|ya29\\.[\\w-]{20,2048}' },
   // gitleaks sendgrid-api-token; detect-secrets sendgrid.py
   { kind: 'sendgrid_key', source: 'SG\\.[\\w-]{22}\\.[\\w-]{43}' },
-  // gitleaks twilio-api-key; detect-secrets twilio.py (account SIDs `AC…` too)
-  { kind: 'twilio_key', source: '(?:SK|AC)[0-9a-f]{32}' },
+  // gitleaks twilio-api-key. Not detect-secrets' account SIDs (`AC…`): an account SID names the account
+  // (it is in every webhook body and API path, like a user name) and is no credential by itself.
+  { kind: 'twilio_key', source: 'SK[0-9a-f]{32}' },
   // detect-secrets mailchimp.py; gitleaks mailchimp-api-key (32 hex and the data centre)
   { kind: 'mailchimp_key', source: '[0-9a-f]{32}-us\\d{1,2}' },
   // gitleaks mailgun-private-api-token (reported only when the text names Mailgun: `key-` says little)
@@ -89,8 +90,9 @@ const WORD_TOKENS: readonly TokenRule[] = [
   { kind: 'databricks_token', source: 'dapi[a-f0-9]{32}(?:-\\d)?' },
   // gitleaks linear-api-key (and OAuth tokens)
   { kind: 'linear_key', source: 'lin_(?:api|oauth)_[A-Za-z0-9]{40,64}' },
-  // gitleaks atlassian-api-token (the `ATATT3` form)
-  { kind: 'atlassian_token', source: 'ATATT3[\\w=-]{150,250}' },
+  // gitleaks atlassian-api-token (the `ATATT3` form); Bitbucket app passwords (`ATBB` + 32, Nosey
+  // Parker np.bitbucket.1)
+  { kind: 'atlassian_token', source: 'ATATT3[\\w=-]{150,250}|ATBB[A-Za-z0-9]{32}' },
   // gitleaks new-relic-user-api-key, -insert-key, -browser-api-token; license keys end in `NRAL`
   { kind: 'new_relic_key', source: 'NR(?:AK|II|JS|RA)-[A-Za-z0-9-]{19,40}|[0-9a-f]{36}NRAL' },
   // gitleaks sentry-user-token, sentry-org-token
@@ -106,7 +108,7 @@ const WORD_TOKENS: readonly TokenRule[] = [
   // Django's generated development key (`startproject` writes it into settings.py)
   { kind: 'django_secret_key', source: 'django-insecure-[a-z0-9!@#$%^&*()_=+-]{30,80}' },
   // The long tail of gitleaks' prefixed rules, one kind: 1Password, Adobe, age, Airtable, Alibaba,
-  // Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook
+  // Artifactory, Bedrock, CircleCI, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook
   // page, Firebase Cloud Messaging, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42,
   // Mapbox secret, MaxMind, Notion, Octopus Deploy, OpenShift, Perplexity, PlanetScale, Postman,
   // Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Sendinblue, SettleMint, Shippo, Twitter (bearer tokens).
@@ -116,13 +118,16 @@ const WORD_TOKENS: readonly TokenRule[] = [
       'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}',
       'ops_eyJ[A-Za-z0-9+/]{250,4000}={0,3}',
       'p8e-[A-Za-z0-9]{32}',
-      'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
+      // age: the prefix says it all; the body is bech32, read as any capitals and digits
+      'AGE-SECRET-KEY-1[A-Z0-9]{58}',
       'pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}',
       'LTAI[A-Za-z0-9]{20}',
       'AKCp[A-Za-z0-9]{60,80}',
       'ABSK[A-Za-z0-9+/]{109,269}={0,2}',
       '4b1d[A-Za-z0-9]{38}',
       'CLOJARS_[A-Za-z0-9]{60}',
+      // CircleCI personal API tokens (GitLab secret detection's CircleCI rule)
+      'CCIPAT_[A-Za-z0-9]{22}_[a-fA-F0-9]{40}',
       'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}',
       'dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}',
       'duffel_(?:test|live)_[\\w=-]{43}',
@@ -160,8 +165,9 @@ const WORD_TOKENS: readonly TokenRule[] = [
 
 /** Formats with their own boundaries. */
 const OTHER_TOKENS: readonly TokenRule[] = [
-  // gitleaks telegram-bot-api-token, detect-secrets telegram_token.py: also inside `/bot<token>/` URLs
-  { kind: 'telegram_bot_token', source: '(?<!\\d)\\d{8,10}:A[\\w-]{34}(?![\\w-])' },
+  // gitleaks telegram-bot-api-token, detect-secrets telegram_token.py: also inside `/bot<token>/` URLs;
+  // one character shorter too, as in Telegram's own documentation example
+  { kind: 'telegram_bot_token', source: '(?<!\\d)\\d{8,10}:A[\\w-]{33,34}(?![\\w-])' },
   // gitleaks azure-ad-client-secret (`…8Q~…`)
   {
     kind: 'azure_client_secret',
@@ -174,7 +180,7 @@ const OTHER_TOKENS: readonly TokenRule[] = [
  * A superset: the combined regex decides.
  */
 export const PROVIDER_PREFIX =
-  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|AC[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|\d\||\d%7C|A{22}|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
+  /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[pousr]_|github_pat_|gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas|ffct)-|GR1348941|xox|xapp-|k_live_|k_test_|k_prod_|whsec_|sk-|AIza|GOCSPX-|ya29\.|SG\.|SK[0-9a-f]{4}|-us\d|key-|npm_|pypi-|dckr_|HRKU-|do[opr]_v1_|shp(?:at|ca|pa|ss)_|EAA|\d\||\d%7C|A{22}|sq0|access_token\$|[MNO][\w-]{23,25}\.|hv[sb]\.|atlasv1|dapi|lin_|ATATT3|ATBB|NR(?:AK|II|JS|RA)-|NRAL|sntry|hf_|api_org_|eyJrIjoi|gl[cs]a?_|django-insecure-|A3-|ops_|p8e-|AGE-SECRET|pat[A-Za-z0-9]{14}\.|LTAI|AKCp|ABSK|4b1d|CLOJARS_|CCIPAT_|v1\.0-|dp\.|duffel_|dt0c01|EZ[AT]K|APA91b|FLWSECK|f[om][12]|fio-u-|[ps]at\.|ico-|s-s4t2|sk\.eyJ|_mmk|ntn_|API-|sha256~|pplx-|pscale_|PMAK-|pnu_|pul-|rdme_|rubygems_|tk-us-|xkeysib-|sm_[aps]at_|shippo_|\d:A|\dQ~/;
 
 /** The kinds of `PROVIDER_TOKENS`, in group order. */
 export const PROVIDER_TOKEN_KINDS: readonly string[] = [...WORD_TOKENS, ...OTHER_TOKENS].map(

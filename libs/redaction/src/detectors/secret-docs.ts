@@ -103,7 +103,12 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
     '`GOCSPX-…`, `ya29.…` (client ids `….apps.googleusercontent.com` are kept)',
   ),
   token('sendgrid_key', 'SendGrid API key', '`SG.` + 22 + `.` + 43', BOTH),
-  token('twilio_key', 'Twilio API key / account SID', '`SK` or `AC` + 32 hex', BOTH),
+  token(
+    'twilio_key',
+    'Twilio API key',
+    '`SK` + 32 hex (account SIDs `AC…` name the account and are kept)',
+    BOTH,
+  ),
   token(
     'mailgun_key',
     'Mailgun API key',
@@ -127,7 +132,7 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
   token(
     'telegram_bot_token',
     'Telegram bot token',
-    '8–10 digits `:` `A` + 34 (also inside `/bot<token>/` URLs)',
+    '8–10 digits `:` `A` + 33 or 34 (also inside `/bot<token>/` URLs)',
     BOTH,
   ),
   token('hashicorp_token', 'Vault / Terraform Cloud token', '`hvs.…`, `hvb.…`, `<14>.atlasv1.…`'),
@@ -135,8 +140,8 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
   token('linear_key', 'Linear API key', '`lin_api_…`, `lin_oauth_…`'),
   token(
     'atlassian_token',
-    'Atlassian API token',
-    '`ATATT3…`; keys named `JIRA_…`, `CONFLUENCE_…`, `ATLASSIAN_…`',
+    'Atlassian API token / Bitbucket app password',
+    '`ATATT3…`, `ATBB` + 32; keys named `JIRA_…`, `CONFLUENCE_…`, `ATLASSIAN_…`',
   ),
   token(
     'new_relic_key',
@@ -161,7 +166,7 @@ export const SECRET_ENTITY_DOCS: readonly EntityDoc[] = [
   token(
     'provider_token',
     'other provider tokens',
-    "the rest of gitleaks' prefixed rules: 1Password, Adobe, age, Airtable, Alibaba, Artifactory, Bedrock, ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook (page tokens, `<app id>|<secret>`), FCM, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42, Mapbox `sk.` (`pk.` is kept), MaxMind, Notion, Octopus, OpenShift, Perplexity, PlanetScale, Postman, Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Brevo, SettleMint, Shippo, Twitter bearer tokens (`A` × 22 …)",
+    "the rest of gitleaks' prefixed rules: 1Password, Adobe, age, Airtable, Alibaba, Artifactory, Bedrock, CircleCI (`CCIPAT_`), ClickHouse Cloud, Clojars, Cloudflare origin CA, Doppler, Duffel, Dynatrace, EasyPost, Facebook (page tokens, `<app id>|<secret>`), FCM, Flutterwave, Fly.io, Frame.io, Harness, Infracost, Intra42, Mapbox `sk.` (`pk.` is kept), MaxMind, Notion, Octopus, OpenShift, Perplexity, PlanetScale, Postman, Prefect, Pulumi, ReadMe, RubyGems, Scalingo, Brevo, SettleMint, Shippo, Twitter bearer tokens (`A` × 22 …)",
   ),
   doc(
     'azure_storage_key',

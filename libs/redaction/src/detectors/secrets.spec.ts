@@ -56,7 +56,6 @@ const TOKENS: TokenRow[] = [
   ['google_oauth_token', `ya29.a0${fake(120, `${ALNUM}_-`)}`, 'calling with access $ expired'],
   ['sendgrid_key', `SG.${fake(22, `${ALNUM}_-`)}.${fake(43, `${ALNUM}_-`)}`, 'SendGridAPIClient($)'],
   ['twilio_key', `SK${fake(32, HEX)}`, 'twilio Client($, secret)'],
-  ['twilio_key', `AC${fake(32, HEX, 5)}`, 'POST /2010-04-01/Accounts/$/Messages.json 401'],
   [
     'mailgun_key',
     `key-${fake(32, HEX)}`,
@@ -111,6 +110,16 @@ const TOKENS: TokenRow[] = [
   ],
   ['azure_client_secret', `abc8Q~${fake(34, `${ALNUM}_.~-`)}`, 'ClientSecretCredential(tenant, client, "$")'],
   ['provider_token', `AGE-SECRET-KEY-1${fake(58, 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L')}`, 'age identity $'],
+  // written outside the bech32 alphabet (copies in docs and tests): the prefix decides
+  ['provider_token', `AGE-SECRET-KEY-1${fake(58, 'ABIO1Z0123456789')}`, '# created: 2026-01-02\n$'],
+  ['atlassian_token', `ATBB${fake(32)}`, 'bitbucket app password $'],
+  ['provider_token', `CCIPAT_${fake(22)}_${fake(40, HEX)}`, 'circleci --token $ follow'],
+  // Telegram's documentation example is one character shorter than live tokens
+  [
+    'telegram_bot_token',
+    '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+    'GET https://api.telegram.org/bot$/getMe',
+  ],
   ['provider_token', `pplx-${fake(48)}`, 'perplexity $'],
   ['provider_token', `PMAK-${fake(24, HEX)}-${fake(34, HEX)}`, 'postman --api-key $'],
   ['provider_token', `dp.pt.${fake(43)}`, 'doppler $'],
@@ -203,6 +212,11 @@ describe('connection strings: only the password goes', () => {
     ],
     ['postgres://app:p@ss@w0rd@db:5432/shop', 'postgres://app:[REDACTED]@db:5432/shop'],
     ['mysql://root:rootpw@127.0.0.1:3306/app', 'mysql://root:[REDACTED]@127.0.0.1:3306/app'],
+    // a `#` written unencoded in a password is part of it, not a fragment
+    [
+      'connection to mysql+pymysql://root:Tr0ub4dor#4703@mysql:3306/app failed',
+      'connection to mysql+pymysql://root:[REDACTED]@mysql:3306/app failed',
+    ],
     ['mariadb+mariadbconnector://u:pw123@maria/app', 'mariadb+mariadbconnector://u:[REDACTED]@maria/app'],
     [
       'mongodb+srv://admin:p%40ss@cluster0.ab1cd.mongodb.net/test?retryWrites=true',
@@ -316,6 +330,17 @@ describe('framework secret settings and keyword assignments', () => {
       ` utils.GetEnvOrDefault("api_token", "${REDACTED}")`,
     ],
     ['todo_secret_do_not_commit = Zf3D0LXCM3EIMbgJpUNnkRtOfOueHz', `todo_secret_do_not_commit = ${REDACTED}`],
+    // a password word and a quoted value: a driver's error, SQL
+    [
+      `FATAL:  password authentication failed for user "shop" (password 'Sunfl0wer#3066')`,
+      `FATAL:  password authentication failed for user "shop" (password '${REDACTED}')`,
+    ],
+    [
+      "ALTER USER reporting WITH PASSWORD 'Monsoon%6794';",
+      `ALTER USER reporting WITH PASSWORD '${REDACTED}';`,
+    ],
+    // .npmrc's `_auth` (base64 of user:password) after a registry
+    [`//npm.pkg.github.com/:_auth=${fake(40)}`, `//npm.pkg.github.com/:_auth=${REDACTED}`],
     // a YAML tag is not the value (detect-secrets test_data/config.yaml)
     ['low_entropy_binary_secret: !!binary MjNjcnh1IDJieXJpdXYy', `low_entropy_binary_secret: ${REDACTED}`],
   ])('%s', (input, expected) => {
@@ -327,6 +352,38 @@ describe('framework secret settings and keyword assignments', () => {
     expect(hashing.redactString('DATADOG_APPLICATION_KEY=0123456789abcdef0123456789abcdef01234567')).toBe(
       'DATADOG_APPLICATION_KEY=****4567',
     );
+  });
+});
+
+describe('file paths as values of sensitive keys', () => {
+  it.each([
+    ['GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json'],
+    ['ssl: private_key=~/.ssh/id_ed25519.pem token_store=./conf/tokens.yaml'],
+    ['settings: {"credentials": "C:\\\\keys\\\\sa.json"}'],
+  ])('%s stays', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it.each([
+    // a path needs a directory and a file name with an extension
+    ['token=/abc credentials=/run/secrets/db', `token=${REDACTED} credentials=${REDACTED}`],
+    // relative without `./`: as likely a value with slashes
+    ['password=a1/b2/c3.txt', `password=${REDACTED}`],
+  ])('%s loses its values', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+});
+
+describe('key names of vendor and framework secrets', () => {
+  it.each(['app_key', 'APPLICATION_KEY', 'licenseKey', 'sdk-key', 'secret_key_base', 'private_key_id'])(
+    '%s is a secret',
+    (key) => {
+      expect(redact({ [key]: 'a1b2c3d4e5f6' })).toEqual({ [key]: REDACTED });
+    },
+  );
+
+  it.each(['app_key_id', 'license_key_url', 'sdk_version', 'app_name', 'key_id'])('%s is kept', (key) => {
+    expect(redact({ [key]: 'a1b2c3d4e5f6' })).toEqual({ [key]: 'a1b2c3d4e5f6' });
   });
 });
 
@@ -417,6 +474,20 @@ describe('look-alikes stay byte for byte', () => {
     ],
     ['getattr defaults', 'getattr(settings, "SECRET_KEY", None) api_key_last4: "4242"'],
     ['docker login', 'echo $T | docker login --password-stdin registry.example.com'],
+    [
+      'Twilio account SID (names the account)',
+      `POST /2010-04-01/Accounts/AC${fake(32, HEX, 5)}/Messages.json 401`,
+    ],
+    ['too short for a Bitbucket app password', `build ATBB${fake(20)} queued`],
+    ['a ratio and a word, not a Telegram token', 'ratio 12345678:A' + 'b'.repeat(20) + ' done'],
+    ['HMAC signatures of a body', `X-Hub-Signature-256: sha256=${fake(64, HEX)}`],
+    ['a URL fragment after a port', 'see https://docs.example.com:8443/setup#install for details'],
+    ['a secret named, not given', "Error: secret 'shop-db' not found; token 'default' missing"],
+    ['npm settings about auth', 'AUTH_USER_MODEL = "accounts.User"\nOAuth author: docs-team'],
+    [
+      'file paths as values of credential keys',
+      'GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/google/key.json {"private_key": "C:\\\\certs\\\\app.key"}',
+    ],
     ['masked URL passwords', 'Engine(postgresql://app:***@db:5432/shop) broker amqp://guest:xxxx@mq//'],
     [
       'where secrets are kept',

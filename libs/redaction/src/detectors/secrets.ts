@@ -31,8 +31,9 @@ export const SecretBit = {
   WEBHOOK: 1 << 5,
 } as const;
 
-// Words the keyword detectors need one of: a secret word, or the name of a connection-string field.
-const SECRET_HINT = /pass|pwd|secret|token|key|cred|sig=/i;
+// Words the keyword detectors need one of: a secret word, or the name of a connection-string field;
+// `auth` only as the end of a name before its operator (`_auth=`), not in `author` or `OAuth`.
+const SECRET_HINT = /pass|pwd|secret|token|key|cred|sig=|auth\W{0,4}[:=]/i;
 
 // Every provider token holds a run of at least this many `[A-Za-z0-9_-]` characters (its body).
 const TOKEN_RUN = 16;
