@@ -94,6 +94,12 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['birth words: born 1 born 1 …', () => repeat('born 1', MB)],
     ['id-shaped: 123456-123456-…', () => repeat('123456-', MB)],
     ['a context word, a million spaces, no number', () => `nid${' '.repeat(MB)}x 1234567`],
+    ['lower-case id shapes: t1234567a t1234567a …', () => repeat('t1234567a ', MB)],
+    ['lower-case fiscal-code shapes', () => repeat('rssmra85t10a562x ', MB)],
+    ['one-time code words: otp otp …', () => repeat('otp 1 ', MB)],
+    ['message-id headers full of addresses', () => 'Message-ID: ' + repeat('<a@b.cc>', MB)],
+    ['addresses in angle brackets on one long line', () => repeat('x <a@b.cc> ', MB)],
+    ['signature delimiters: --\nAa Bb …', () => repeat('--\nAa Bb ', MB)],
     ['a name cue, a million tabs, no name', () => `Name${'\t'.repeat(MB)}: x Rahim`],
     ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     // Surfaces (src/surfaces): each pass on text built to make it re-read or backtrack.

@@ -80,6 +80,32 @@ describe('isSensitiveKey', () => {
     'walletAccountNumber',
     'wallet_number',
     'iban',
+    // identity numbers named with their number word, wallet accounts, named persons
+    'tax_file_number',
+    'taxFileNumber',
+    'tfn',
+    'nid_number',
+    'nidNo',
+    'nid_no',
+    'nhs_number',
+    'ni_number',
+    'aadhaar_number',
+    'panNumber',
+    'id_number',
+    'documentNumber',
+    'nric',
+    'codice_fiscale',
+    'bkash_account',
+    'nagad_account',
+    'rocket_account',
+    'rocketAccount',
+    'wallet_address',
+    'customer_name',
+    'cardholder_name',
+    'cardholderName',
+    'beneficiary_name',
+    'father_name',
+    'pin_code',
   ])('%s is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
@@ -112,6 +138,19 @@ describe('isSensitiveKey', () => {
     'occurred_at',
     'key',
     'cache_key',
+    // look-alikes of the identity, wallet and name phrases
+    'account',
+    'account_type',
+    'account_id',
+    'display_name',
+    'client_name',
+    'service_name',
+    'plan_name',
+    'number',
+    'nid_verified',
+    'tfn_declared',
+    'pincode',
+    'wallet_level',
     '',
   ])('%p is not sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(false);
@@ -338,10 +377,10 @@ describe('redact', () => {
 
 describe('options', () => {
   it('extraKeys adds phrases matched like the defaults', () => {
-    const input = { tax_id: 'T-1', taxIdNumber: 'T-2', user_tax_id: 'T-3', tax: 1 };
+    const input = { tax_id: 'T-1', taxIdCountry: 'T-2', user_tax_id: 'T-3', tax: 1 };
     expect(redact(input, { extraKeys: ['tax id'] })).toEqual({
       tax_id: REDACTED,
-      taxIdNumber: 'T-2',
+      taxIdCountry: 'T-2',
       user_tax_id: REDACTED,
       tax: 1,
     });

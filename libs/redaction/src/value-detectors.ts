@@ -2,9 +2,9 @@ import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
 import { identityCandidate, identityDetectors } from './detectors/identity';
+import { messageIdHeaderTest } from './detectors/message-ids';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
-import { isMarker } from './markers';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import type { StringFacts } from './string-facts';
@@ -148,6 +148,7 @@ function isLocalPartChar(c: number): boolean {
 function scrubEmails(input: string, replace: (text: string) => string): string {
   let out = '';
   let last = 0;
+  const inMessageIdHeader = messageIdHeaderTest(input);
   EMAIL_SEPARATOR.lastIndex = 0;
   let separator: RegExpExecArray | null;
   while ((separator = EMAIL_SEPARATOR.exec(input)) !== null) {
@@ -159,7 +160,7 @@ function scrubEmails(input: string, replace: (text: string) => string): string {
     const end = EMAIL_DOMAIN.lastIndex;
     let start = at;
     while (start > last && at - start < 64 && isLocalPartChar(input.charCodeAt(start - 1))) start--;
-    if (start === at) continue;
+    if (start === at || inMessageIdHeader(start)) continue;
     out += input.slice(last, start) + replace(input.slice(start, end));
     last = end;
     EMAIL_SEPARATOR.lastIndex = end;

@@ -1,5 +1,5 @@
 import { VALUE_KINDS } from '../entities';
-import { createRedactor, redactString } from '../index';
+import { createRedactor, redact, REDACTED, redactString } from '../index';
 import { IDENTITY_ENTITY_DOCS, identityDetectors } from './identity';
 import { compileReplacer } from '../strategies';
 
@@ -60,6 +60,15 @@ const POSITIVES: [kind: string, template: string][] = [
   ['au_tfn', 'TFN «123 456 782»'],
   ['au_abn', 'ABN «51 824 753 556»'],
   ['au_acn', 'ACN «004 085 616»'],
+  // lower-case ids with a check letter, as typed
+  ['sg_nric', 'Singpass login for «s1234567d» ok'],
+  ['it_fiscal_code', 'SPID login «rssmra85t10a562s» ok'],
+  // one-time codes named by their words
+  ['one_time_code', 'Your one-time code is «971924». It expires in 10 minutes.'],
+  ['one_time_code', 'OTP: «4821»'],
+  ['one_time_code', 'verification code «55102934»'],
+  // an id word joined to its number word by an underscore
+  ['national_id', 'nid_no «7271735916» matched'],
   ['au_medicare', 'Medicare «2123 45670 1»'],
   // numbers that only a context word makes personal (Presidio's context words)
   ['ssn', 'SSN: «123456789»'],
@@ -91,6 +100,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['crypto_wallet', 'segwit «bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq»'],
   ['crypto_wallet', 'pay «0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed» now'],
   ['crypto_wallet', 'withdraw to «0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359»'],
+  ['crypto_wallet', '«0xd6e91a2e1d9e71f1a50ac4c68763da23b46c2e0a»'],
   // dates of birth
   ['date_of_birth', 'born «12/03/1990» in Dhaka'],
   ['date_of_birth', 'DOB: «1990-03-12»'],
@@ -119,6 +129,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['name', 'Name: «MD. RAHIM UDDIN» | Father: «Abdul Karim»'],
   ['name', "frame locals: {'customer_name': '«Rahim Uddin»', 'id': 7}"],
   ['name', 'Signed by: «Karim Ahmed»'],
+  ['name', 'please call back.\n\n-- \n«Amelia Kowalski»\nSupport desk'],
 ];
 
 describe('identity detectors: each entity is found in realistic text', () => {
@@ -185,6 +196,17 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a Bengali name cue before digits', 'নাম: ১২৩'],
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
+  ['ACN and ABN failing their checks', 'ACN 719 421 837, ABN 87 973 643 560'],
+  ['a US ZIP+4', 'ship to 02614-6587 by Friday'],
+  ['lower-case id shapes failing their checks', 'ref t1234567a, code rssmra85t10a562x'],
+  ['other codes', 'status code 404123, error code 500123, OTP attempts 3, OTP sent'],
+  ['an all-lower hex address inside other text', 'topic 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed!'],
+  ['a signature that is a team', 'bye\n--\nThe Shop Team\nSupport Desk'],
+  ['a product name in a repr', "Product(sku='SHOE-42', name='Runner Pro')"],
+  [
+    'message ids that look like addresses',
+    'Message-ID: <5ab064ad-4731@mail.shop.example.com>\nIn-Reply-To: <a1.b2@mail.example.com>',
+  ],
 ];
 
 describe('identity detectors: masked and hashed output is left alone by a second pass', () => {
@@ -258,5 +280,50 @@ describe('identity entity documentation', () => {
 
   it('lists only kinds a policy can name', () => {
     for (const kind of documented) expect(VALUE_KINDS).toContain(kind);
+  });
+});
+
+describe('identity fields of a record: sensitive by their value or by a sibling field', () => {
+  it('a `name` beside a person field (e-mail, phone, role, city) is a name', () => {
+    expect(redact({ name: 'Arjun Tanaka', role: 'rider' })).toEqual({ name: REDACTED, role: 'rider' });
+    expect(redact({ recipient: { name: 'HANNAH AKTER', city: 'Sylhet' } })).toEqual({
+      recipient: { name: REDACTED, city: 'Sylhet' },
+    });
+  });
+
+  it('a `name` in another record, or a non-name beside a person field, is kept', () => {
+    const product = { name: 'Galaxy Note', price: 10 };
+    expect(redact(product)).toEqual(product);
+    const service = { name: 'Order Service', role: 'ops' };
+    expect(redact(service)).toEqual(service);
+    const lower = { name: 'checkout-service', role: 'worker' };
+    expect(redact(lower)).toEqual(lower);
+  });
+
+  it('a `number` whose sibling type names an identity document is that id', () => {
+    expect(redact({ type: 'NID', number: '2493792731194' })).toEqual({ type: 'NID', number: REDACTED });
+    expect(redact({ id_type: 'passport', value: 'EB0123456' })).toEqual({
+      id_type: 'passport',
+      value: REDACTED,
+    });
+  });
+
+  it('a `number` beside another type, or not shaped as the id, is kept', () => {
+    const order = { type: 'order', number: '2493792731194' };
+    expect(redact(order)).toEqual(order);
+    const short = { type: 'NID', number: '12' };
+    expect(redact(short)).toEqual(short);
+  });
+
+  it('a `uid` holding an Aadhaar number (12 digits, Verhoeff) is one; other uids are kept', () => {
+    expect(redact({ uid: '234567890124' })).toEqual({ uid: REDACTED });
+    expect(redact({ uid: '234567890123' })).toEqual({ uid: '234567890123' });
+    expect(redact({ uid: 1000 })).toEqual({ uid: 1000 });
+  });
+
+  it('postal codes stay: `pincode` (India) and ZIP+4', () => {
+    const address = { pincode: '467342', zip: '02614-6587' };
+    expect(redact(address)).toEqual(address);
+    expect(redact({ pin_code: '4821' })).toEqual({ pin_code: REDACTED });
   });
 });

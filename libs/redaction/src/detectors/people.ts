@@ -71,6 +71,8 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
     String.raw`(?<!\p{L})(?:Regards|Best regards|Kind regards|Sincerely|Thanks|Thank you|Cheers|Yours truly),?[ \t]*\r?\n[ \t]*`,
     String.raw`${WORDS(1, 4)}(?![ \t]*\p{L})`,
   ],
+  // A mail signature after its delimiter line (`-- `, RFC 3676 §4.3): `--\nAmelia Kowalski\nMobile: …`
+  [String.raw`(?<![^\n])--[ \t]?\r?\n[ \t]*`, String.raw`${WORDS(2, 4)}(?=[ \t]*(?:\r?\n|$))`],
   // Bengali: `নাম: রহিম উদ্দিন`, `জনাব করিম`
   [String.raw`(?:নাম|পিতার নাম|মাতার নাম|জনাব|মোঃ|মোছাঃ)[ \t]*[:：]?[ \t]*`, BENGALI],
   // `পিতা: আব্দুল করিম` (father), mother, husband, wife: common words, so only as a field with a colon
@@ -96,6 +98,7 @@ view page form request requests feedback review reviews number email phone addre
 secret token certificate library side version application sdk code checkout flow policy framework
 since segment cohort tier level plan premium gold silver free trial record records excel word teams
 store shop cart wallet card cards invoice report reports event events job
+pro plus max mini ultra lite edition series kit pack bundle
 `
     .trim()
     .split(/\s+/),
@@ -110,6 +113,18 @@ function personName(m: RegExpExecArray): [prefix: string, name: string] | undefi
     return [m[group], name];
   }
   return undefined;
+}
+
+// A whole value shaped as a person's name: two to four capitalised words, or capitals (`TANVIR SARKER`).
+const NAME_VALUE = new RegExp(String.raw`^(?:${WORDS(2, 4)}|${CAPS})$`, 'u');
+
+/** Whether a field's whole value reads as a person's name (none of its words a common non-name). */
+export function personNameValue(value: string): boolean {
+  if (value.length > 80 || !NAME_VALUE.test(value)) return false;
+  return !value
+    .toLowerCase()
+    .split(/[ \t]+/)
+    .some((word) => NOT_NAMES.has(word.replace(/\.$/, '')));
 }
 
 export function personNameDetector(replacer: Replacer): PatternDetector {
