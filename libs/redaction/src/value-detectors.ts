@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
 import { identityCandidate, identityDetectors } from './detectors/identity';
+import { foldingDigits } from './detectors/folding';
 import { messageIdHeaderTest } from './detectors/message-ids';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
@@ -109,9 +110,10 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   if (f.space && length >= 14 && BEARER_OR_BASIC.test(s)) bits |= Bit.AUTH_SCHEME;
   if (f.upper > 0 && length >= 30 && s.includes('eyJ')) bits |= Bit.JWT;
   if (f.at || (f.percent && (s.includes('%40') || s.includes('%2540')))) bits |= Bit.EMAIL;
-  if (f.digitGroup >= 13) bits |= Bit.CARD;
-  if (f.capitalsThenDigits && f.digits >= 10 && length >= 15) bits |= Bit.IBAN;
-  if (f.digitGroup >= 9) bits |= Bit.SSN;
+  // Bengali and other digits are not counted in the facts: card, IBAN and SSN then run on a folded copy.
+  if (f.digitGroup >= 13 || f.otherDigits) bits |= Bit.CARD;
+  if (f.otherDigits ? f.upper >= 2 : f.capitalsThenDigits && f.digits >= 10 && length >= 15) bits |= Bit.IBAN;
+  if (f.digitGroup >= 9 || f.otherDigits) bits |= Bit.SSN;
   if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
   if (f.dottedDigits >= 3) bits |= Bit.IPV4;
   if (identityCandidate(s, f)) bits |= Bit.IDENTITY;
@@ -246,7 +248,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       bit: Bit.EMAIL,
       run: (input) => scrubEmails(input, (text) => replacer.value('email', text)),
     },
-    {
+    foldingDigits({
       rule: 'card',
       kinds: ['card'],
       bit: Bit.CARD,
@@ -256,21 +258,21 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         if (digits.length < 13 || digits.length > 19 || digits[0] < '2' || digits[0] > '6') return undefined;
         return luhnValid(digits) ? replacer.value('card', m[0]) : undefined;
       },
-    },
-    {
+    }),
+    foldingDigits({
       rule: 'iban',
       kinds: ['iban'],
       bit: Bit.IBAN,
       pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
       replace: (m) => (ibanValid(m[0].replace(/ /g, '')) ? replacer.value('iban', m[0]) : undefined),
-    },
-    {
+    }),
+    foldingDigits({
       rule: 'ssn',
       kinds: ['ssn'],
       bit: Bit.SSN,
       pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g,
       replace: (m) => (ssnPossible(m[1], m[3], m[4]) ? replacer.value('ssn', m[0]) : undefined),
-    },
+    }),
     {
       rule: 'ipv6',
       kinds: ['ipv6'],

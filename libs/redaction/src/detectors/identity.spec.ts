@@ -67,6 +67,10 @@ const POSITIVES: [kind: string, template: string][] = [
   ['one_time_code', 'Your one-time code is «971924». It expires in 10 minutes.'],
   ['one_time_code', 'OTP: «4821»'],
   ['one_time_code', 'verification code «55102934»'],
+  // card, SSN and IBAN written in Bengali digits
+  ['card', 'কার্ড «৪১১১ ১১১১ ১১১১ ১১১১» দিয়ে'],
+  ['ssn', 'ssn «১২৩-৪৫-৬৭৮৯» on file'],
+  ['iban', 'IBAN «GB৮২ WEST ১২৩৪ ৫৬৯৮ ৭৬৫৪ ৩২»'],
   // an id word joined to its number word by an underscore
   ['national_id', 'nid_no «7271735916» matched'],
   ['au_medicare', 'Medicare «2123 45670 1»'],
@@ -257,6 +261,20 @@ describe('identity detectors under a policy', () => {
     const bengali = redactor.redactString('০১৭১২৩৪৫৬৭৮');
     expect(bengali).toMatch(/^\[HASH:phone:[a-p]{16}\]$/);
     expect(redactor.redactString('01712345678')).toBe(bengali);
+  });
+
+  it('hash makes grouped and ungrouped ids, and Bengali and ASCII digits, the same token', () => {
+    const redactor = createRedactor({
+      strategies: { in_aadhaar: 'hash', national_id: 'hash', sg_nric: 'hash' },
+      hashKey: 'k'.repeat(32),
+    });
+    const grouped = redactor.redactString('aadhaar 2345 6789 0124');
+    expect(grouped).toMatch(/^aadhaar \[HASH:in_aadhaar:[a-p]{16}\]$/);
+    expect(redactor.redactString('aadhaar 2345-6789-0124')).toBe(grouped);
+    expect(redactor.redactString('aadhaar 234567890124')).toBe(grouped);
+    const ascii = redactor.redact({ nid_number: '1234567890' });
+    expect(redactor.redact({ nid_number: '১২৩৪ ৫৬৭ ৮৯০' })).toEqual(ascii);
+    expect(redactor.redactString('login s1234567d')).toBe(redactor.redactString('login S1234567D'));
   });
 
   it('names can be turned off on their own', () => {
