@@ -100,6 +100,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['message-id headers full of addresses', () => 'Message-ID: ' + repeat('<a@b.cc>', MB)],
     ['addresses in angle brackets on one long line', () => repeat('x <a@b.cc> ', MB)],
     ['signature delimiters: --\nAa Bb …', () => repeat('--\nAa Bb ', MB)],
+    ['link words without tokens: /reset/a/reset/a …', () => repeat('/reset/a', MB)],
+    ['link words with long segments', () => repeat(`/verify/${'a1'.repeat(40)}/`, MB)],
     ['a name cue, a million tabs, no name', () => `Name${'\t'.repeat(MB)}: x Rahim`],
     ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     // Surfaces (src/surfaces): each pass on text built to make it re-read or backtrack.

@@ -106,6 +106,8 @@ describe('isSensitiveKey', () => {
     'beneficiary_name',
     'father_name',
     'pin_code',
+    // a phrase and the verb of a sentence: `Your temporary password is: …`
+    'temporary password is',
   ])('%s is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
@@ -151,6 +153,8 @@ describe('isSensitiveKey', () => {
     'tfn_declared',
     'pincode',
     'wallet_level',
+    'status is',
+    'is',
     '',
   ])('%p is not sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(false);

@@ -237,6 +237,7 @@ export const compactKey = (phrase: string): string => splitKeyWords(phrase).join
 // Keys written as one word that spell a phrase without naming it: `pincode` is an Indian postal code
 // (India Post's spelling), while `pin_code` and `pinCode` hold a PIN.
 const NOT_PHRASES = new Set(['pincode']);
+const PROSE_VERBS = new Set(['is', 'was', 'are']);
 
 const CACHE_LIMIT = 10_000;
 // A word ending in up to 3 digits: the letters before them (empty for a number alone).
@@ -283,6 +284,8 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     const words = splitKeyWords(key);
     if (words.length === 0 || allowed.has(words.join('')) || NOT_PHRASES.has(words[words.length - 1]))
       return null;
+    // Prose puts a verb between the phrase and its value: `Your temporary password is: Zebra!31`.
+    if (words.length > 1 && PROSE_VERBS.has(words[words.length - 1])) words.pop();
     const kind = endsWithPhrase(words);
     if (kind !== null) return kind;
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase

@@ -161,4 +161,11 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
     'the word; other codes (status, error, order) are kept',
     ['relay', 'vigil'],
   ),
+  doc(
+    'link_token',
+    'one-time link token',
+    'a path segment of 20+ URL-safe characters after reset, verify, confirm, activate, magic-link, invite (`/reset/<uid>/<token>/`, Django password reset)',
+    'letters and digits both; page names (`/verify/email-sent`) kept; the rest of the URL stays',
+    ['vigil'],
+  ),
 ];

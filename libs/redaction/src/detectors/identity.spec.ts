@@ -67,6 +67,13 @@ const POSITIVES: [kind: string, template: string][] = [
   ['one_time_code', 'Your one-time code is «971924». It expires in 10 minutes.'],
   ['one_time_code', 'OTP: «4821»'],
   ['one_time_code', 'verification code «55102934»'],
+  // one-time link tokens in a path
+  [
+    'link_token',
+    'Click https://shop.example.com/reset/«XpNOKrTyeXEZS3Vsc5OrT7mbmehSYgSIeERPi7VXaR7»/ to choose',
+  ],
+  ['link_token', 'https://app.example.com/reset/MjQ/«c3x4ab-1234567890abcdef12345678»/'],
+  ['link_token', 'verify at /verify-email/«Zk29aXwP0qLm3nB7vC1xR8tY»'],
   // card, SSN and IBAN written in Bengali digits
   ['card', 'কার্ড «৪১১১ ১১১১ ১১১১ ১১১১» দিয়ে'],
   ['ssn', 'ssn «১২৩-৪৫-৬৭৮৯» on file'],
@@ -200,6 +207,8 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a Bengali name cue before digits', 'নাম: ১২৩'],
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
+  ['page names and other paths', '/verify/email-confirmation-sent-page /invite/accepted'],
+  ['a digest in a path not after a link word', 'GET /api/v2/orders/8f14e45fceea167a5a36dedd4bea2543'],
   ['ACN and ABN failing their checks', 'ACN 719 421 837, ABN 87 973 643 560'],
   ['a US ZIP+4', 'ship to 02614-6587 by Friday'],
   ['lower-case id shapes failing their checks', 'ref t1234567a, code rssmra85t10a562x'],

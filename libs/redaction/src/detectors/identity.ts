@@ -4,6 +4,7 @@ import type { Detector } from '../value-detectors';
 import { contextNumberDetector } from './context-numbers';
 import { cryptoWalletDetector } from './crypto-wallets';
 import { foldingDigits } from './folding';
+import { linkTokenDetector } from './link-tokens';
 import { lowerCaseIdDetector, structuredIdDetector } from './national-ids';
 import { BIRTH_WORD, birthDateDetector, personNameDetector } from './people';
 import { phoneDetector } from './phones';
@@ -23,6 +24,8 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   (f.upper >= 5 && f.digits >= 4) ||
   // a lower-case NRIC or fiscal code (`t2825862z`) has 7 digits and may have no capital
   (f.digits >= 7 && s.length >= 9) ||
+  // a one-time link's token in a path
+  (f.base64Run >= 20 && s.includes('/')) ||
   // `born 1/3/90` has no run of 5 digits and may have no capital.
   (f.digits >= 4 && BIRTH_WORD.test(s));
 
@@ -40,5 +43,6 @@ export function identityDetectors(replacer: Replacer): Detector[] {
     foldingDigits(phoneDetector(replacer)),
     foldingDigits(birthDateDetector(replacer)),
     personNameDetector(replacer),
+    linkTokenDetector(replacer),
   ];
 }
