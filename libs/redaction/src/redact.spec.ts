@@ -92,7 +92,6 @@ describe('isSensitiveKey', () => {
     'aadhaar_number',
     'panNumber',
     'id_number',
-    'documentNumber',
     'nric',
     'codice_fiscale',
     'bkash_account',
@@ -108,6 +107,18 @@ describe('isSensitiveKey', () => {
     'pin_code',
     // a phrase and the verb of a sentence: `Your temporary password is: …`
     'temporary password is',
+    // an id, account or phone phrase and a number word
+    'passport_no',
+    'phone_no',
+    'tin_nr',
+    'nid_num',
+    'account_no',
+    'card_no',
+    'rocket_no',
+    'tax_file_no',
+    'voter_id',
+    'driving_licence',
+    'account_holder',
   ])('%s is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
@@ -154,6 +165,13 @@ describe('isSensitiveKey', () => {
     'pincode',
     'wallet_level',
     'status is',
+    'order_no',
+    'invoice_number',
+    'build_number',
+    'page_no',
+    'email_no',
+    'holder',
+    'tax_file',
     'is',
     '',
   ])('%p is not sensitive', (key) => {

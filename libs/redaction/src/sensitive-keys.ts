@@ -103,9 +103,15 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'id no': 'national_id',
   'id card number': 'national_id',
   'identity number': 'national_id',
-  'document number': 'national_id',
   'birth registration number': 'national_id',
   'tax file number': 'national_id',
+  'tax file no': 'national_id',
+  'voter id': 'national_id',
+  'driving licence': 'national_id',
+  'driving license': 'national_id',
+  'driver license': 'national_id',
+  'drivers license': 'national_id',
+  'driver licence': 'national_id',
   tfn: 'national_id',
   'nhs number': 'national_id',
   'nhs no': 'national_id',
@@ -131,6 +137,7 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'card number': 'card',
   'credit card': 'card',
   'debit card': 'card',
+  'card no': 'card',
   'account number': 'account_number',
   'bank account': 'account_number',
   'wallet number': 'account_number',
@@ -141,6 +148,10 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   nagad: 'account_number',
   'nagad number': 'account_number',
   'rocket number': 'account_number',
+  'rocket no': 'account_number',
+  'account no': 'account_number',
+  'acct no': 'account_number',
+  'wallet no': 'account_number',
   // A wallet provider's account (`bkash_account`, `rocketAccount`); `account` alone, `account_type` and
   // `account_id` are not.
   'bkash account': 'account_number',
@@ -192,6 +203,9 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'spouse name': 'name',
   'guardian name': 'name',
   'contact name': 'name',
+  'account holder': 'name',
+  'card holder': 'name',
+  cardholder: 'name',
   'date of birth': 'date_of_birth',
   'birth date': 'date_of_birth',
   birthday: 'date_of_birth',
@@ -238,6 +252,9 @@ export const compactKey = (phrase: string): string => splitKeyWords(phrase).join
 // (India Post's spelling), while `pin_code` and `pinCode` hold a PIN.
 const NOT_PHRASES = new Set(['pincode']);
 const PROSE_VERBS = new Set(['is', 'was', 'are']);
+// `passport_no`, `phone_num`, `tin_nr`, `rocket_account_number`: an id or account phrase and a number word.
+const NUMBER_WORDS = new Set(['no', 'num', 'nr', 'number']);
+const NUMBERED_KINDS = new Set(['national_id', 'account_number', 'card', 'phone']);
 
 const CACHE_LIMIT = 10_000;
 // A word ending in up to 3 digits: the letters before them (empty for a number alone).
@@ -288,6 +305,10 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     if (words.length > 1 && PROSE_VERBS.has(words[words.length - 1])) words.pop();
     const kind = endsWithPhrase(words);
     if (kind !== null) return kind;
+    if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) {
+      const numbered = endsWithPhrase(words.slice(0, -1));
+      if (numbered !== null && NUMBERED_KINDS.has(numbered)) return numbered;
+    }
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];

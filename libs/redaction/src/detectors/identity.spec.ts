@@ -208,6 +208,7 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
   ['page names and other paths', '/verify/email-confirmation-sent-page /invite/accepted'],
+  ['a slug with a date after a link word', '/verify/2024-01-02-release-notes'],
   ['a digest in a path not after a link word', 'GET /api/v2/orders/8f14e45fceea167a5a36dedd4bea2543'],
   ['ACN and ABN failing their checks', 'ACN 719 421 837, ABN 87 973 643 560'],
   ['a US ZIP+4', 'ship to 02614-6587 by Friday'],
@@ -325,6 +326,8 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
     expect(redact(service)).toEqual(service);
     const lower = { name: 'checkout-service', role: 'worker' };
     expect(redact(lower)).toEqual(lower);
+    const branch = { name: 'Dhaka North', city: 'Dhaka' };
+    expect(redact(branch)).toEqual(branch);
   });
 
   it('a `number` whose sibling type names an identity document is that id', () => {
@@ -340,6 +343,12 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
     expect(redact(order)).toEqual(order);
     const short = { type: 'NID', number: '12' };
     expect(redact(short)).toEqual(short);
+    const invoice = { document_type: 'invoice', document_number: 'INV-2024-0001' };
+    expect(redact(invoice)).toEqual(invoice);
+    expect(redact({ document_type: 'NID', document_number: '1234567890123' })).toEqual({
+      document_type: 'NID',
+      document_number: REDACTED,
+    });
   });
 
   it('a `uid` holding an Aadhaar number (12 digits, Verhoeff) is one; other uids are kept', () => {

@@ -98,7 +98,9 @@ view page form request requests feedback review reviews number email phone addre
 secret token certificate library side version application sdk code checkout flow policy framework
 since segment cohort tier level plan premium gold silver free trial record records excel word teams
 store shop cart wallet card cards invoice report reports event events job
-pro plus max mini ultra lite edition series kit pack bundle
+pro plus max mini ultra lite edition series kit pack bundle platinum bronze diamond basic standard
+business enterprise north south east west central city town road street avenue branch hub warehouse
+zone district division market bazar plaza tower park square mall station airport
 `
     .trim()
     .split(/\s+/),

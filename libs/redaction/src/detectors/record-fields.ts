@@ -82,6 +82,11 @@ const RULES: ReadonlyMap<string, FieldRule> = new Map([
   ['number', documentNumber],
   ['no', documentNumber],
   ['value', documentNumber],
+  // `document_number` is also an invoice's or a contract's: an id only beside an id document type.
+  ['documentnumber', documentNumber],
+  ['documentno', documentNumber],
+  ['docnumber', documentNumber],
+  ['docno', documentNumber],
   ['uid', aadhaarUid],
 ]);
 
