@@ -117,6 +117,7 @@ describe('isSensitiveKey', () => {
     'rocket_no',
     'tax_file_no',
     'voter_id',
+    'birth_reg_no',
     'driving_licence',
     'account_holder',
   ])('%s is sensitive', (key) => {

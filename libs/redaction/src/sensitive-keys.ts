@@ -104,6 +104,8 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'id card number': 'national_id',
   'identity number': 'national_id',
   'birth registration number': 'national_id',
+  'birth registration': 'national_id',
+  'birth reg': 'national_id',
   'tax file number': 'national_id',
   'tax file no': 'national_id',
   'voter id': 'national_id',

@@ -120,6 +120,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['date_of_birth', 'জন্ম তারিখ: «১২/০৩/১৯৯০»'],
   ['date_of_birth', 'birth_date=«1990-03-12»'],
   ['date_of_birth', 'profile {"dob": "«1990-03-12»"} saved'],
+  ['date_of_birth', 'Profile(user_id=91, date_of_birth=«datetime.date(1984, 1, 26)»)'],
   // person names where the structure says so
   ['name', 'Dear «Rahim Uddin»,\nYour order shipped.'],
   ['name', 'Hi «Nusrat», welcome'],
@@ -141,6 +142,11 @@ const POSITIVES: [kind: string, template: string][] = [
   ['name', "frame locals: {'customer_name': '«Rahim Uddin»', 'id': 7}"],
   ['name', 'Signed by: «Karim Ahmed»'],
   ['name', 'please call back.\n\n-- \n«Amelia Kowalski»\nSupport desk'],
+  ['name', 'Best,\n«Rahim Uddin»'],
+  ['name', 'Thanks & regards,\n«Nusrat Jahan»\nSenior Engineer'],
+  ['name', 'Subject: Welcome, «Rahim Uddin»!'],
+  ['name', 'Recipient: «Nusrat Jahan», Name on card: «RAHIM UDDIN»'],
+  ['name', 'ticket assigned to «Rahim Uddin» by the bot'],
 ];
 
 describe('identity detectors: each entity is found in realistic text', () => {
@@ -206,6 +212,7 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a salutation to a role', 'Dear Sir/Madam,'],
   ['a Bengali name cue before digits', 'নাম: ১২৩'],
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
+  ['a repr date that is not a birth date', 'Order(created=datetime.date(2024, 1, 26))'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
   ['page names and other paths', '/verify/email-confirmation-sent-page /invite/accepted'],
   ['a slug with a date after a link word', '/verify/2024-01-02-release-notes'],
@@ -216,6 +223,12 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['other codes', 'status code 404123, error code 500123, OTP attempts 3, OTP sent'],
   ['an all-lower hex address inside other text', 'topic 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed!'],
   ['a signature that is a team', 'bye\n--\nThe Shop Team\nSupport Desk'],
+  ['greetings and sign-offs without a person', 'Welcome, Guest! Welcome back, Admin.\nBest,\nThe Shop Team'],
+  [
+    'who did it, when it is a system',
+    'created by Data Pipeline, paid by Credit Card, requested by Mobile App',
+  ],
+  ['a reply attribution without a name', 'On Mon, 1 Jan 2024, Support Team <help> wrote:'],
   ['a product name in a repr', "Product(sku='SHOE-42', name='Runner Pro')"],
   [
     'message ids that look like addresses',
@@ -248,6 +261,12 @@ describe('identity detectors: look-alikes are kept byte for byte', () => {
 });
 
 describe('identity detectors: a name and an address side by side', () => {
+  it("a quoted reply's attribution loses the name and the address", () => {
+    expect(redactString('On Mon, 1 Jan 2024 at 10:00, Rahim Uddin <rahim@example.com> wrote:')).toBe(
+      `On Mon, 1 Jan 2024 at 10:00, ${marker('name')} <${marker('email')}> wrote:`,
+    );
+  });
+
   it('an e-mail header keeps its shape: display name and address each become a marker', () => {
     expect(redactString('From: Rahim Uddin <rahim@example.com>')).toBe(
       `From: ${marker('name')} <${marker('email')}>`,
