@@ -120,6 +120,9 @@ describe('isSensitiveKey', () => {
     'birth_reg_no',
     'driving_licence',
     'account_holder',
+    'nachname',
+    'apellidos',
+    'পিতার নাম',
   ])('%s is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
@@ -173,6 +176,8 @@ describe('isSensitiveKey', () => {
     'email_no',
     'holder',
     'tax_file',
+    'nombre',
+    'nom',
     'is',
     '',
   ])('%p is not sensitive', (key) => {

@@ -338,6 +338,14 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
     });
   });
 
+  it('a one-word or Bengali `name` beside a contact field is a name; beside a city or role it needs two words', () => {
+    expect(redact({ name: 'Rahim', email: 'x' })).toEqual({ name: REDACTED, email: REDACTED });
+    expect(redact({ নাম: 'রহিম উদ্দিন', mobile: 'x' })).toEqual({ নাম: REDACTED, mobile: 'x' });
+    expect(redact({ nombre: 'Juan Pérez', phone: 'x' })).toEqual({ nombre: REDACTED, phone: REDACTED });
+    const city = { name: 'Sylhet', city: 'Sylhet' };
+    expect(redact(city)).toEqual(city);
+  });
+
   it('a `name` in another record, or a non-name beside a person field, is kept', () => {
     const product = { name: 'Galaxy Note', price: 10 };
     expect(redact(product)).toEqual(product);

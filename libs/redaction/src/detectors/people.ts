@@ -131,16 +131,18 @@ function personName(m: RegExpExecArray): [prefix: string, name: string] | undefi
   return undefined;
 }
 
-// A whole value shaped as a person's name: two to four capitalised words, or capitals (`TANVIR SARKER`).
-const NAME_VALUE = new RegExp(String.raw`^(?:${WORDS(2, 4)}|${CAPS})$`, 'u');
+// A whole value shaped as a person's name: one to four capitalised words, capitals (`TANVIR SARKER`),
+// or Bengali words (`রহিম উদ্দিন`).
+const NAME_VALUE = new RegExp(String.raw`^(?:${WORDS(1, 4)}|${CAPS}|${BENGALI})$`, 'u');
 
-/** Whether a field's whole value reads as a person's name (none of its words a common non-name). */
-export function personNameValue(value: string): boolean {
-  if (value.length > 80 || !NAME_VALUE.test(value)) return false;
-  return !value
-    .toLowerCase()
-    .split(/[ \t]+/)
-    .some((word) => NOT_NAMES.has(word.replace(/\.$/, '')));
+/**
+ * How many words a field's whole value has when it reads as a person's name (none of its words a
+ * common non-name), or 0.
+ */
+export function personNameValue(value: string): number {
+  if (value.length > 80 || !NAME_VALUE.test(value)) return 0;
+  const words = value.toLowerCase().split(/[ \t]+/);
+  return words.some((word) => NOT_NAMES.has(word.replace(/\.$/, ''))) ? 0 : words.length;
 }
 
 export function personNameDetector(replacer: Replacer): PatternDetector {

@@ -11,23 +11,31 @@ import { personNameValue } from './people';
  */
 export type FieldRule = (value: unknown, record: object) => string | undefined;
 
-/** Fields that describe a person: a record holding one of these and a `name` names a person. */
-const PERSON_FIELDS = new Set([
+/**
+ * Fields that describe a person: a record holding one of these and a `name` names a person. Contact
+ * and identity fields make even a one-word name one (`{"name": "Rahim", "email": …}`); the weaker ones
+ * (a city, a role) need two words (`{"name": "Arjun Tanaka", "role": "rider"}`).
+ */
+const CONTACT_FIELDS = new Set([
   'email',
   'emailaddress',
   'phone',
   'phonenumber',
   'mobile',
   'msisdn',
+  'gender',
+  'dob',
+  'dateofbirth',
+  'nid',
+]);
+const PERSON_FIELDS = new Set([
+  ...CONTACT_FIELDS,
   'address',
   'city',
   'role',
   'relation',
   'relationship',
-  'gender',
   'age',
-  'dob',
-  'dateofbirth',
   'nationality',
   'occupation',
 ]);
@@ -55,8 +63,11 @@ function readField(record: object, key: string): unknown {
 }
 
 const personName: FieldRule = (value, record) => {
-  if (typeof value !== 'string' || !personNameValue(value)) return undefined;
-  for (const key of Object.keys(record)) if (PERSON_FIELDS.has(compactKey(key))) return 'name';
+  if (typeof value !== 'string') return undefined;
+  const words = personNameValue(value);
+  if (words === 0) return undefined;
+  const fields = words > 1 ? PERSON_FIELDS : CONTACT_FIELDS;
+  for (const key of Object.keys(record)) if (fields.has(compactKey(key))) return 'name';
   return undefined;
 };
 
@@ -79,6 +90,10 @@ const aadhaarUid: FieldRule = (value) => {
 
 const RULES: ReadonlyMap<string, FieldRule> = new Map([
   ['name', personName],
+  ['nombre', personName],
+  ['nom', personName],
+  ['nome', personName],
+  ['নাম', personName],
   ['number', documentNumber],
   ['no', documentNumber],
   ['value', documentNumber],
