@@ -99,6 +99,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['one-time code words: otp otp …', () => repeat('otp 1 ', MB)],
     ['message-id headers full of addresses', () => 'Message-ID: ' + repeat('<a@b.cc>', MB)],
     ['addresses in angle brackets on one long line', () => repeat('x <a@b.cc> ', MB)],
+    ['id prefixes before addresses: <a=a=a=…a@b.cc', () => 'References: <' + repeat('a=', MB) + 'a@b.cc>'],
     ['signature delimiters: --\nAa Bb …', () => repeat('--\nAa Bb ', MB)],
     ['link words without tokens: /reset/a/reset/a …', () => repeat('/reset/a', MB)],
     ['reply attributions never closed: , Aa Bb <', () => repeat(', Aa Bb <x', MB)],

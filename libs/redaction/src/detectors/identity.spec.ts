@@ -232,7 +232,7 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a product name in a repr', "Product(sku='SHOE-42', name='Runner Pro')"],
   [
     'message ids that look like addresses',
-    'Message-ID: <5ab064ad-4731@mail.shop.example.com>\nIn-Reply-To: <a1.b2@mail.example.com>',
+    'Message-ID: <5ab064ad-4731@mail.shop.example.com>\nIn-Reply-To: <a1.b2@mail.example.com>\nReferences: <CAF1=abc123@mail.gmail.com> <CAF2=de+f4@mail.gmail.com>',
   ],
 ];
 

@@ -5,6 +5,21 @@
 const ID_HEADER =
   /[ \t]*(?:message-id|in-reply-to|references|content-id|resent-message-id|x-message-id)[ \t]*:/iy;
 
+// How far back the `<` of an id may be: ids put other characters before the address-shaped part
+// (Gmail's `<CAF1=abc+x@mail.gmail.com>`), never more than this many.
+const ID_PREFIX = 128;
+
+/** Whether `<` opens the run of non-space characters that `start` is in (within `ID_PREFIX`). */
+function inAngleBrackets(input: string, start: number): boolean {
+  const stop = Math.max(0, start - ID_PREFIX);
+  for (let i = start - 1; i >= stop; i--) {
+    const c = input.charCodeAt(i);
+    if (c === 60) return true; // <
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 62) return false; // space, tab, newline, >
+  }
+  return false;
+}
+
 /**
  * A test of whether the address-shaped text at `start` sits in `<…>` on a Message-ID-like header line.
  * Asked with increasing `start` (the e-mail pass goes left to right), it reads each character once in
@@ -17,7 +32,7 @@ export function messageIdHeaderTest(input: string): (start: number) => boolean {
   let known = false;
   let idLine = false;
   return (start) => {
-    if (start === 0 || input.charCodeAt(start - 1) !== 60) return false; // not after `<`
+    if (!inAngleBrackets(input, start)) return false;
     if (lineEnd === -2) lineEnd = input.indexOf('\n', lineStart);
     while (lineEnd !== -1 && lineEnd < start) {
       lineStart = lineEnd + 1;
