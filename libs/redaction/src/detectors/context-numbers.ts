@@ -110,7 +110,12 @@ function fits(rule: ContextRule, value: string): boolean {
  */
 export function namedNumberKind(word: string, value: string): string | undefined {
   if (word.length > 40 || value.length > 40) return undefined;
-  const index = RULE_TESTS.findIndex((test) => test.test(word.trim()));
+  // A type written as an identifier (`NATIONAL_ID`, `nid-card`, `passport_number`) names the same id.
+  const name = word
+    .trim()
+    .replace(/[_-]+/g, ' ')
+    .replace(/ (?:card|number|no)$/i, '');
+  const index = RULE_TESTS.findIndex((test) => test.test(name));
   const rule = RULES[index];
   return rule !== undefined && fits(rule, value.trim()) ? rule.kind : undefined;
 }

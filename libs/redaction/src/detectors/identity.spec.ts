@@ -363,6 +363,14 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
       id_type: 'passport',
       value: REDACTED,
     });
+    expect(redact({ type: 'NATIONAL_ID', number: '2493792731194' })).toEqual({
+      type: 'NATIONAL_ID',
+      number: REDACTED,
+    });
+    expect(redact({ docType: 'nid-card', no: '2493792731194' })).toEqual({
+      docType: 'nid-card',
+      no: REDACTED,
+    });
   });
 
   it('a `number` beside another type, or not shaped as the id, is kept', () => {
