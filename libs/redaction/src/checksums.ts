@@ -91,6 +91,10 @@ export function nhsValid(digits: string): boolean {
 export const abnValid = (digits: string): boolean =>
   digits[0] !== '0' && (weightedSum(digits, [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19]) - 10) % 89 === 0;
 
+/** AU company number (Presidio's AuAcnRecognizer): 9 digits, weights 8…1, check = (10 − sum mod 10) mod 10. */
+export const acnValid = (digits: string): boolean =>
+  (10 - (weightedSum(digits, [8, 7, 6, 5, 4, 3, 2, 1]) % 10)) % 10 === digitAt(digits, 8);
+
 /** AU Medicare card: first digit 2–6, 9th digit = weighted sum of the first 8 mod 10. */
 export const medicareValid = (digits: string): boolean =>
   digits[0] >= '2' &&

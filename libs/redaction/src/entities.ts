@@ -78,6 +78,9 @@ export const VALUE_KINDS = [
   'date_of_birth',
   'name',
   'user_path',
+  // one-time codes in messages (src/detectors/context-numbers.ts)
+  'one_time_code',
+  'link_token',
 ] as const;
 
 /** Entities found by key name (object keys, `key=value` and `"key":"value"` inside strings). */

@@ -80,6 +80,49 @@ describe('isSensitiveKey', () => {
     'walletAccountNumber',
     'wallet_number',
     'iban',
+    // identity numbers named with their number word, wallet accounts, named persons
+    'tax_file_number',
+    'taxFileNumber',
+    'tfn',
+    'nid_number',
+    'nidNo',
+    'nid_no',
+    'nhs_number',
+    'ni_number',
+    'aadhaar_number',
+    'panNumber',
+    'id_number',
+    'nric',
+    'codice_fiscale',
+    'bkash_account',
+    'nagad_account',
+    'rocket_account',
+    'rocketAccount',
+    'wallet_address',
+    'customer_name',
+    'cardholder_name',
+    'cardholderName',
+    'beneficiary_name',
+    'father_name',
+    'pin_code',
+    // a phrase and the verb of a sentence: `Your temporary password is: …`
+    'temporary password is',
+    // an id, account or phone phrase and a number word
+    'passport_no',
+    'phone_no',
+    'tin_nr',
+    'nid_num',
+    'account_no',
+    'card_no',
+    'rocket_no',
+    'tax_file_no',
+    'voter_id',
+    'birth_reg_no',
+    'driving_licence',
+    'account_holder',
+    'nachname',
+    'apellidos',
+    'পিতার নাম',
   ])('%s is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
@@ -112,6 +155,30 @@ describe('isSensitiveKey', () => {
     'occurred_at',
     'key',
     'cache_key',
+    // look-alikes of the identity, wallet and name phrases
+    'account',
+    'account_type',
+    'account_id',
+    'display_name',
+    'client_name',
+    'service_name',
+    'plan_name',
+    'number',
+    'nid_verified',
+    'tfn_declared',
+    'pincode',
+    'wallet_level',
+    'status is',
+    'order_no',
+    'invoice_number',
+    'build_number',
+    'page_no',
+    'email_no',
+    'holder',
+    'tax_file',
+    'nombre',
+    'nom',
+    'is',
     '',
   ])('%p is not sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(false);
@@ -338,10 +405,10 @@ describe('redact', () => {
 
 describe('options', () => {
   it('extraKeys adds phrases matched like the defaults', () => {
-    const input = { tax_id: 'T-1', taxIdNumber: 'T-2', user_tax_id: 'T-3', tax: 1 };
+    const input = { tax_id: 'T-1', taxIdCountry: 'T-2', user_tax_id: 'T-3', tax: 1 };
     expect(redact(input, { extraKeys: ['tax id'] })).toEqual({
       tax_id: REDACTED,
-      taxIdNumber: 'T-2',
+      taxIdCountry: 'T-2',
       user_tax_id: REDACTED,
       tax: 1,
     });

@@ -1,3 +1,4 @@
+import { type FieldRule, fieldRuleOf } from './detectors/record-fields';
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
 import { replaceSpans } from './key-value-pass';
@@ -47,6 +48,12 @@ export interface Redactor {
 }
 
 type PlainObject = Record<string, unknown>;
+
+interface KeyInfo {
+  scrubbed: string;
+  kind: string | undefined;
+  field: FieldRule | undefined;
+}
 
 /**
  * Per call: each object seen maps to `ON_PATH` while it is being copied (seeing it again is a cycle)
@@ -191,7 +198,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     }
     return plan;
   };
-  const keyCache = new Map<string, { scrubbed: string; kind: string | undefined }>();
+  const keyCache = new Map<string, KeyInfo>();
   // Strings known to hold nothing sensitive (only those: a finding is not worth keeping around).
   const valueCache = new Set<string>();
   // Set only while `explain` runs: the scrub loop then reports each pass (one test per pass otherwise).
@@ -287,11 +294,16 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     return `${head.slice(0, same)}…[Truncated ${value.length - keep} chars]`;
   }
 
-  /** A key's scrubbed text (an e-mail may be a key) and the kind it names, cached per key. */
-  function keyInfo(key: string): { scrubbed: string; kind: string | undefined } {
+  /** A key's scrubbed text (an e-mail may be a key), the kind it names and its field rule, cached per key. */
+  function keyInfo(key: string): KeyInfo {
     let info = keyCache.get(key);
     if (info === undefined) {
-      info = { scrubbed: scrubLimited(key, 0), kind: keyKindOf(key) };
+      const kind = keyKindOf(key);
+      info = {
+        scrubbed: scrubLimited(key, 0),
+        kind,
+        field: kind === undefined ? fieldRuleOf(key) : undefined,
+      };
       if (key.length > CACHED_KEY_LENGTH) return info;
       if (keyCache.size >= CACHE_LIMIT) keyCache.clear();
       keyCache.set(key, info);
@@ -355,12 +367,14 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       const key = keys[i];
       const info = keyInfo(key);
       const value = readProperty(source, key);
+      // A field sensitive by its value or record (`name` beside `email`, `number` beside `type: NID`).
+      const kind = info.kind ?? info.field?.(value, source);
       setOwn(
         target,
         info.scrubbed,
-        info.kind === undefined
+        kind === undefined
           ? walk(value, depth, seen, nesting)
-          : keyedValue(key, info.kind, value, (item) => walk(item, depth, seen, nesting)),
+          : keyedValue(key, kind, value, (item) => walk(item, depth, seen, nesting)),
       );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;

@@ -104,10 +104,52 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   nid: 'national_id',
   passport: 'national_id',
   'passport number': 'national_id',
+  // An id named with its number word (`nid_number`, `nidNo`, `nhs_number`, `ni_number`): the word alone
+  // (`number`, `no`) is not sensitive, so each id spells its own.
+  'nid number': 'national_id',
+  'nid no': 'national_id',
+  'national id no': 'national_id',
+  'id number': 'national_id',
+  'id no': 'national_id',
+  'id card number': 'national_id',
+  'identity number': 'national_id',
+  'birth registration number': 'national_id',
+  'birth registration': 'national_id',
+  'birth reg': 'national_id',
+  'tax file number': 'national_id',
+  'tax file no': 'national_id',
+  'voter id': 'national_id',
+  'driving licence': 'national_id',
+  'driving license': 'national_id',
+  'driver license': 'national_id',
+  'drivers license': 'national_id',
+  'driver licence': 'national_id',
+  tfn: 'national_id',
+  'nhs number': 'national_id',
+  'nhs no': 'national_id',
+  'ni number': 'national_id',
+  nino: 'national_id',
+  'national insurance number': 'national_id',
+  aadhaar: 'national_id',
+  'aadhaar number': 'national_id',
+  'aadhaar no': 'national_id',
+  aadhar: 'national_id',
+  'aadhar number': 'national_id',
+  'pan number': 'national_id',
+  'pan no': 'national_id',
+  nric: 'national_id',
+  uinfin: 'national_id',
+  'nric number': 'national_id',
+  'fin number': 'national_id',
+  'codice fiscale': 'national_id',
+  'fiscal code': 'national_id',
+  'itin number': 'national_id',
+  'ssn number': 'national_id',
   // payment and accounts
   'card number': 'card',
   'credit card': 'card',
   'debit card': 'card',
+  'card no': 'card',
   'account number': 'account_number',
   'bank account': 'account_number',
   'wallet number': 'account_number',
@@ -118,6 +160,19 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   nagad: 'account_number',
   'nagad number': 'account_number',
   'rocket number': 'account_number',
+  'rocket no': 'account_number',
+  'account no': 'account_number',
+  'acct no': 'account_number',
+  'wallet no': 'account_number',
+  // A wallet provider's account (`bkash_account`, `rocketAccount`); `account` alone, `account_type` and
+  // `account_id` are not.
+  'bkash account': 'account_number',
+  'nagad account': 'account_number',
+  'rocket account': 'account_number',
+  'upay account': 'account_number',
+  'bkash wallet': 'account_number',
+  'nagad wallet': 'account_number',
+  'wallet address': 'account_number',
   // contact and person
   phone: 'phone',
   'phone number': 'phone',
@@ -132,6 +187,54 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'first name': 'name',
   'last name': 'name',
   surname: 'name',
+  'middle name': 'name',
+  'given name': 'name',
+  'family name': 'name',
+  'maiden name': 'name',
+  // A named person's name (`customer_name`, `cardholderName`); `name`, `display_name`, `username`,
+  // `plan_name` and `service_name` name other things too and stay.
+  'customer name': 'name',
+  'cardholder name': 'name',
+  'card holder name': 'name',
+  'account holder name': 'name',
+  'holder name': 'name',
+  'beneficiary name': 'name',
+  'recipient name': 'name',
+  'receiver name': 'name',
+  'sender name': 'name',
+  'payer name': 'name',
+  'payee name': 'name',
+  'nominee name': 'name',
+  'patient name': 'name',
+  'employee name': 'name',
+  'applicant name': 'name',
+  'father name': 'name',
+  'fathers name': 'name',
+  'mother name': 'name',
+  'mothers name': 'name',
+  'spouse name': 'name',
+  'guardian name': 'name',
+  'contact name': 'name',
+  // the same fields in our users' and other common languages (the ambiguous `nombre`, `nom`, `নাম` are
+  // decided by their record: src/detectors/record-fields.ts)
+  'nombre completo': 'name',
+  apellido: 'name',
+  apellidos: 'name',
+  vorname: 'name',
+  nachname: 'name',
+  familienname: 'name',
+  prénom: 'name',
+  prenom: 'name',
+  'nom de famille': 'name',
+  cognome: 'name',
+  'nome completo': 'name',
+  sobrenome: 'name',
+  'পুরো নাম': 'name',
+  'পিতার নাম': 'name',
+  'মাতার নাম': 'name',
+  'account holder': 'name',
+  'card holder': 'name',
+  cardholder: 'name',
   'date of birth': 'date_of_birth',
   'birth date': 'date_of_birth',
   birthday: 'date_of_birth',
@@ -173,6 +276,14 @@ export function splitKeyWords(key: string): string[] {
 
 /** A phrase or key with separators removed: 'e-mail' and 'Email' are both 'email'. */
 export const compactKey = (phrase: string): string => splitKeyWords(phrase).join('');
+
+// Keys written as one word that spell a phrase without naming it: `pincode` is an Indian postal code
+// (India Post's spelling), while `pin_code` and `pinCode` hold a PIN.
+const NOT_PHRASES = new Set(['pincode']);
+const PROSE_VERBS = new Set(['is', 'was', 'are']);
+// `passport_no`, `phone_num`, `tin_nr`, `rocket_account_number`: an id or account phrase and a number word.
+const NUMBER_WORDS = new Set(['no', 'num', 'nr', 'number']);
+const NUMBERED_KINDS = new Set(['national_id', 'account_number', 'card', 'phone']);
 
 const CACHE_LIMIT = 10_000;
 // A word ending in up to 3 digits: the letters before them (empty for a number alone).
@@ -217,9 +328,16 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
 
   const decide = (key: string): string | null => {
     const words = splitKeyWords(key);
-    if (words.length === 0 || allowed.has(words.join(''))) return null;
+    if (words.length === 0 || allowed.has(words.join('')) || NOT_PHRASES.has(words[words.length - 1]))
+      return null;
+    // Prose puts a verb between the phrase and its value: `Your temporary password is: Zebra!31`.
+    if (words.length > 1 && PROSE_VERBS.has(words[words.length - 1])) words.pop();
     const kind = endsWithPhrase(words);
     if (kind !== null) return kind;
+    if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) {
+      const numbered = endsWithPhrase(words.slice(0, -1));
+      if (numbered !== null && NUMBERED_KINDS.has(numbered)) return numbered;
+    }
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 
+import { foldDigits } from './detectors/folding';
 import type { Strategy } from './entities';
 import { REDACTED, removedMarker } from './markers';
 
@@ -15,19 +16,43 @@ const ALPHANUMERIC = /[A-Za-z0-9]/g;
 // Hex digits spelled as letters a–p: a digest made only of letters never looks like a number.
 const LETTERS = 'abcdefghijklmnop';
 
+// Numbers and ids whose separators and letter case are only how they were written (`2345 6789 0124`,
+// `2345-6789-0124` and `234567890124` are one Aadhaar number; `t2825862z` is `T2825862Z`).
+const GROUPED_KINDS: ReadonlySet<string> = new Set([
+  'phone',
+  'card',
+  'iban',
+  'ssn',
+  'account_number',
+  'national_id',
+  'passport',
+  'driver_license',
+  'us_itin',
+  'uk_nhs',
+  'uk_nino',
+  'in_pan',
+  'in_aadhaar',
+  'sg_nric',
+  'au_tfn',
+  'au_abn',
+  'au_acn',
+  'au_medicare',
+  'es_nif',
+  'es_nie',
+  'it_fiscal_code',
+  'kr_rrn',
+  'medical_license',
+  'one_time_code',
+]);
+
 function normalized(kind: string, text: string): string {
-  switch (kind) {
-    case 'email':
-      return decodeURIComponentSafe(text).toLowerCase();
-    case 'phone':
-    case 'card':
-    case 'iban':
-    case 'ssn':
-    case 'account_number':
-      return text.replace(/[^A-Za-z0-9+]/g, '').toUpperCase();
-    default:
-      return text;
-  }
+  if (kind === 'email') return decodeURIComponentSafe(text).toLowerCase();
+  // Bengali (and other) digits read as ASCII: `০১৭১২৩৪৫৬৭৮` is the same phone as `01712345678`.
+  if (GROUPED_KINDS.has(kind))
+    return foldDigits(text)
+      .replace(/[^A-Za-z0-9+]/g, '')
+      .toUpperCase();
+  return text;
 }
 
 function decodeURIComponentSafe(text: string): string {

@@ -3,6 +3,8 @@ import { isIPv6 } from 'node:net';
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
 import { notAnAddress } from './detectors/address-lookalikes';
 import { identityCandidate, identityDetectors } from './detectors/identity';
+import { foldingDigits } from './detectors/folding';
+import { messageIdHeaderTest } from './detectors/message-ids';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
 import { keyValuePass } from './key-value-pass';
 import type { KeyMatcher } from './sensitive-keys';
@@ -109,9 +111,10 @@ export function builtInCandidates(s: string, f: StringFacts): number {
   if (f.space && length >= 14 && BEARER_OR_BASIC.test(s)) bits |= Bit.AUTH_SCHEME;
   if (f.upper > 0 && length >= 30 && s.includes('eyJ')) bits |= Bit.JWT;
   if (f.at || (f.percent && (s.includes('%40') || s.includes('%2540')))) bits |= Bit.EMAIL;
-  if (f.digitGroup >= 13) bits |= Bit.CARD;
-  if (f.capitalsThenDigits && f.digits >= 10 && length >= 15) bits |= Bit.IBAN;
-  if (f.digitGroup >= 9) bits |= Bit.SSN;
+  // Bengali and other digits are not counted in the facts: card, IBAN and SSN then run on a folded copy.
+  if (f.digitGroup >= 13 || f.otherDigits) bits |= Bit.CARD;
+  if (f.otherDigits ? f.upper >= 2 : f.capitalsThenDigits && f.digits >= 10 && length >= 15) bits |= Bit.IBAN;
+  if (f.digitGroup >= 9 || f.otherDigits) bits |= Bit.SSN;
   if (f.colons >= 7 || (f.colons >= 2 && s.includes('::'))) bits |= Bit.IPV6;
   if (f.dottedDigits >= 3) bits |= Bit.IPV4;
   if (identityCandidate(s, f)) bits |= Bit.IDENTITY;
@@ -148,6 +151,7 @@ function isLocalPartChar(c: number): boolean {
 function scrubEmails(input: string, replace: (text: string) => string): string {
   let out = '';
   let last = 0;
+  const inMessageIdHeader = messageIdHeaderTest(input);
   EMAIL_SEPARATOR.lastIndex = 0;
   let separator: RegExpExecArray | null;
   while ((separator = EMAIL_SEPARATOR.exec(input)) !== null) {
@@ -159,7 +163,7 @@ function scrubEmails(input: string, replace: (text: string) => string): string {
     const end = EMAIL_DOMAIN.lastIndex;
     let start = at;
     while (start > last && at - start < 64 && isLocalPartChar(input.charCodeAt(start - 1))) start--;
-    if (start === at || notAnAddress(input, start, at, end)) continue;
+    if (start === at || inMessageIdHeader(start) || notAnAddress(input, start, at, end)) continue;
     out += input.slice(last, start) + replace(input.slice(start, end));
     last = end;
     EMAIL_SEPARATOR.lastIndex = end;
@@ -245,7 +249,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       bit: Bit.EMAIL,
       run: (input) => scrubEmails(input, (text) => replacer.value('email', text)),
     },
-    {
+    foldingDigits({
       rule: 'card',
       kinds: ['card'],
       bit: Bit.CARD,
@@ -255,21 +259,21 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         if (digits.length < 13 || digits.length > 19 || digits[0] < '2' || digits[0] > '6') return undefined;
         return luhnValid(digits) ? replacer.value('card', m[0]) : undefined;
       },
-    },
-    {
+    }),
+    foldingDigits({
       rule: 'iban',
       kinds: ['iban'],
       bit: Bit.IBAN,
       pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
       replace: (m) => (ibanValid(m[0].replace(/ /g, '')) ? replacer.value('iban', m[0]) : undefined),
-    },
-    {
+    }),
+    foldingDigits({
       rule: 'ssn',
       kinds: ['ssn'],
       bit: Bit.SSN,
       pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])/g,
       replace: (m) => (ssnPossible(m[1], m[3], m[4]) ? replacer.value('ssn', m[0]) : undefined),
-    },
+    }),
     {
       rule: 'ipv6',
       kinds: ['ipv6'],

@@ -1,5 +1,6 @@
 import {
   abnValid,
+  acnValid,
   base58CheckValid,
   bech32Valid,
   eip55Valid,
@@ -19,6 +20,7 @@ const CASES: [name: string, valid: (text: string) => boolean, good: string[], ba
   ['Verhoeff', verhoeffValid, ['2363', '234567890124'], ['2364', '234567890123']],
   ['NHS mod 11', nhsValid, ['9434765919', '4010232137'], ['9434765918', '4010232138']],
   ['AU ABN', abnValid, ['51824753556', '53004085616'], ['51824753557', '01824753556']],
+  ['AU ACN', acnValid, ['004085616', '000000019'], ['004085617', '719421837']],
   ['AU Medicare', medicareValid, ['2123456701'], ['2123456711', '1123456701']],
   [
     'SG NRIC/FIN',

@@ -1,3 +1,4 @@
+import { abnValid, acnValid } from '../checksums';
 import type { Replacer } from '../strategies';
 import type { PatternDetector } from '../value-detectors';
 
@@ -14,6 +15,11 @@ interface ContextRule {
   max: number;
   /** Whether a value with letters (`A1234567`, `EB0123456`) is one. */
   letters: boolean;
+  /**
+   * The check a number must pass, for public company numbers (ABN, ACN): as in Presidio, a failing
+   * one after the word is some other number (a personal id is taken on the word alone).
+   */
+  valid?: (digits: string) => boolean;
 }
 
 const RULES: ContextRule[] = [
@@ -63,10 +69,19 @@ const RULES: ContextRule[] = [
   { words: 'aadhaa?r|uidai|आधार', kind: 'in_aadhaar', min: 12, max: 12, letters: false },
   { words: 'nhs', kind: 'uk_nhs', min: 10, max: 10, letters: false },
   { words: 'tfn|tax file', kind: 'au_tfn', min: 8, max: 9, letters: false },
-  { words: 'abn', kind: 'au_abn', min: 11, max: 11, letters: false },
-  { words: 'acn', kind: 'au_acn', min: 9, max: 9, letters: false },
+  { words: 'abn', kind: 'au_abn', min: 11, max: 11, letters: false, valid: abnValid },
+  { words: 'acn', kind: 'au_acn', min: 9, max: 9, letters: false, valid: acnValid },
   { words: 'medicare', kind: 'au_medicare', min: 10, max: 11, letters: false },
   { words: 'bkash|nagad|upay|বিকাশ|নগদ', kind: 'phone', min: 10, max: 13, letters: false },
+  // A one-time code in a message (`Your one-time code is 971924`, `OTP: 4821`): Sentry Relay and
+  // detect-secrets take it by its field name; in prose the words before it name it.
+  {
+    words: String.raw`one[- ]time (?:code|password|passcode|pin)|otp|verification code|security code|login code|sign[- ]in code|confirmation code|authentication code|2fa code|ওটিপি|ভেরিফিকেশন কোড`,
+    kind: 'one_time_code',
+    min: 4,
+    max: 8,
+    letters: false,
+  },
 ];
 
 /** Which rule a matched word belongs to: the same alternatives, each anchored on its own. */
@@ -77,15 +92,32 @@ const RULE_TESTS = RULES.map((rule) => new RegExp(`^(?:${rule.words})$`, 'iu'));
 const CONTEXT_NUMBER = new RegExp(
   String.raw`(?<![\p{L}\p{N}_])(` +
     RULES.map((rule) => rule.words).join('|') +
-    String.raw`)(?!\p{L})((?:[ \t]{0,3}(?:no\.?|number|num|nr|#|id|নম্বর|নং))?[ \t]{0,3}[:=#-]?[ \t]{0,3}(?:is[ \t]{1,3})?["']?)(\d{1,6}(?:[ .-]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
+    String.raw`)(?!\p{L})((?:[ \t_]{0,3}(?:no\.?|number|num|nr|#|id|নম্বর|নং))?[ \t]{0,3}[:=#-]?[ \t]{0,3}(?:is[ \t]{1,3})?["']?)(\d{1,6}(?:[ .-]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
   'giu',
 );
 
 function fits(rule: ContextRule, value: string): boolean {
   const digits = value.replace(/\D/g, '').length;
   const compact = value.replace(/[ .-]/g, '');
-  if (digits === compact.length) return digits >= rule.min && digits <= rule.max;
+  if (digits === compact.length)
+    return digits >= rule.min && digits <= rule.max && (rule.valid === undefined || rule.valid(compact));
   return rule.letters && compact.length >= rule.min && compact.length <= rule.max && digits >= 4;
+}
+
+/**
+ * The kind of `value` when a word names it (`NID`, `passport`, `Aadhaar`) and it has that id's shape:
+ * for records that give the word and the number in separate fields (`{"type": "NID", "number": "…"}`).
+ */
+export function namedNumberKind(word: string, value: string): string | undefined {
+  if (word.length > 40 || value.length > 40) return undefined;
+  // A type written as an identifier (`NATIONAL_ID`, `nid-card`, `passport_number`) names the same id.
+  const name = word
+    .trim()
+    .replace(/[_-]+/g, ' ')
+    .replace(/ (?:card|number|no)$/i, '');
+  const index = RULE_TESTS.findIndex((test) => test.test(name));
+  const rule = RULES[index];
+  return rule !== undefined && fits(rule, value.trim()) ? rule.kind : undefined;
 }
 
 export const CONTEXT_NUMBER_KINDS = [...new Set(RULES.map((rule) => rule.kind))];

@@ -11,7 +11,8 @@ import { textBefore } from './context';
 const WALLET =
   /(?<![\w/])(?:([13][1-9A-HJ-NP-Za-km-z]{25,34})|(bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71})|0x([0-9a-fA-F]{40}))(?![\w/])/g;
 
-// An all-lower (or all-upper) hex address carries no checksum: a word before it decides (Presidio's context).
+// An all-lower (or all-upper) hex address carries no checksum: a word before it decides (Presidio's context),
+// or nothing around it: a value that is only an address (`{"from": "0x…"}`) is a field holding one.
 const WALLET_BEFORE =
   /(?<![a-z])(?:wallet|address|addr|eth|ether|ethereum|erc-?20|usdt|recipient|sender|beneficiary|payout|withdraw(?:al)?|deposit|send|sent|transfer(?:red)?|to|from|account)\b[^\n]{0,20}$/i;
 
@@ -20,7 +21,8 @@ function walletValid(m: RegExpExecArray, input: string): boolean {
   if (m[2] !== undefined) return bech32Valid(m[2]);
   const hex = m[3];
   const mixed = /[a-f]/.test(hex) && /[A-F]/.test(hex);
-  return mixed ? eip55Valid(hex) : WALLET_BEFORE.test(textBefore(input, m.index, 32));
+  if (mixed) return eip55Valid(hex);
+  return m[0].length === input.length || WALLET_BEFORE.test(textBefore(input, m.index, 32));
 }
 
 // Checksums cost a few microseconds each; past this many in one string (only hostile text has so

@@ -38,12 +38,16 @@ function scanFolding(input: string, detector: PatternDetector): string {
   return last === 0 ? input : out + input.slice(last);
 }
 
-/** A digit detector that also reads non-ASCII digits (its own gate cannot see them, so it passes them). */
+/**
+ * A digit detector that also reads non-ASCII digits (its own gate cannot see them, so it passes them;
+ * a built-in's candidate bit is kept, and set for such strings by `builtInCandidates`).
+ */
 export function foldingDigits(detector: PatternDetector): PassDetector {
   const gate = detector.gate;
   return {
     rule: detector.rule,
     kinds: detector.kinds,
+    bit: detector.bit,
     gate: (input, facts) => facts.otherDigits || gate === undefined || gate(input, facts),
     run: (input) => scanFolding(input, detector),
   };

@@ -25,7 +25,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
     'crypto_wallet',
     'crypto wallet address',
     'Bitcoin `1…`/`3…` base58check, `bc1…` bech32/bech32m; Ethereum `0x` + 40 hex',
-    'base58check and bech32 checksums; EIP-55 mixed case, or a wallet word (wallet, address, eth, send, to, from) for an all-lower address; tx hashes (`0x` + 64) and git SHAs kept',
+    'base58check and bech32 checksums; EIP-55 mixed case, or for an all-lower address a wallet word (wallet, address, eth, send, to, from) or the address being the whole value; tx hashes (`0x` + 64) and git SHAs kept',
     PV,
   ),
   doc(
@@ -109,7 +109,13 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
     P,
   ),
   doc('au_abn', 'Australia business number', '`51 824 753 556`; 11 digits after `abn`', 'mod 89 check', P),
-  doc('au_acn', 'Australia company number', '9 digits (grouped or not) after `acn`', 'the word', P),
+  doc(
+    'au_acn',
+    'Australia company number',
+    '9 digits (grouped or not) after `acn`',
+    'the word and the ACN check digit (weights 8…1)',
+    P,
+  ),
   doc(
     'au_medicare',
     'Australia Medicare number',
@@ -147,5 +153,19 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
     'where the structure names a person: `Dear Rahim Uddin,`, `Name: …`, `Mr./Mrs./Dr./Md. …`, `customer Nusrat Jahan`, `From: Rahim Uddin <…>`, `signed by …`, sign-offs, `নাম: …`',
     'capitalised words only, and a list of words that follow these cues without being names (Customer, Support, Team, Admin, …)',
     PV,
+  ),
+  doc(
+    'one_time_code',
+    'one-time code',
+    '4–8 digits after a one-time-code word (one-time code, OTP, verification code, login code, ওটিপি), `is` and `:` allowed between',
+    'the word; other codes (status, error, order) are kept',
+    ['relay', 'vigil'],
+  ),
+  doc(
+    'link_token',
+    'one-time link token',
+    'a path segment of 20+ URL-safe characters after reset, verify, confirm, activate, magic-link, invite (`/reset/<uid>/<token>/`, Django password reset)',
+    'letters and digits both; page names (`/verify/email-sent`) kept; the rest of the URL stays',
+    ['vigil'],
   ),
 ];

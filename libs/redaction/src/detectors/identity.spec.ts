@@ -1,5 +1,5 @@
 import { VALUE_KINDS } from '../entities';
-import { createRedactor, redactString } from '../index';
+import { createRedactor, redact, REDACTED, redactString } from '../index';
 import { IDENTITY_ENTITY_DOCS, identityDetectors } from './identity';
 import { compileReplacer } from '../strategies';
 
@@ -60,6 +60,26 @@ const POSITIVES: [kind: string, template: string][] = [
   ['au_tfn', 'TFN «123 456 782»'],
   ['au_abn', 'ABN «51 824 753 556»'],
   ['au_acn', 'ACN «004 085 616»'],
+  // lower-case ids with a check letter, as typed
+  ['sg_nric', 'Singpass login for «s1234567d» ok'],
+  ['it_fiscal_code', 'SPID login «rssmra85t10a562s» ok'],
+  // one-time codes named by their words
+  ['one_time_code', 'Your one-time code is «971924». It expires in 10 minutes.'],
+  ['one_time_code', 'OTP: «4821»'],
+  ['one_time_code', 'verification code «55102934»'],
+  // one-time link tokens in a path
+  [
+    'link_token',
+    'Click https://shop.example.com/reset/«XpNOKrTyeXEZS3Vsc5OrT7mbmehSYgSIeERPi7VXaR7»/ to choose',
+  ],
+  ['link_token', 'https://app.example.com/reset/MjQ/«c3x4ab-1234567890abcdef12345678»/'],
+  ['link_token', 'verify at /verify-email/«Zk29aXwP0qLm3nB7vC1xR8tY»'],
+  // card, SSN and IBAN written in Bengali digits
+  ['card', 'কার্ড «৪১১১ ১১১১ ১১১১ ১১১১» দিয়ে'],
+  ['ssn', 'ssn «১২৩-৪৫-৬৭৮৯» on file'],
+  ['iban', 'IBAN «GB৮২ WEST ১২৩৪ ৫৬৯৮ ৭৬৫৪ ৩২»'],
+  // an id word joined to its number word by an underscore
+  ['national_id', 'nid_no «7271735916» matched'],
   ['au_medicare', 'Medicare «2123 45670 1»'],
   // numbers that only a context word makes personal (Presidio's context words)
   ['ssn', 'SSN: «123456789»'],
@@ -91,6 +111,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['crypto_wallet', 'segwit «bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq»'],
   ['crypto_wallet', 'pay «0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed» now'],
   ['crypto_wallet', 'withdraw to «0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359»'],
+  ['crypto_wallet', '«0xd6e91a2e1d9e71f1a50ac4c68763da23b46c2e0a»'],
   // dates of birth
   ['date_of_birth', 'born «12/03/1990» in Dhaka'],
   ['date_of_birth', 'DOB: «1990-03-12»'],
@@ -99,6 +120,7 @@ const POSITIVES: [kind: string, template: string][] = [
   ['date_of_birth', 'জন্ম তারিখ: «১২/০৩/১৯৯০»'],
   ['date_of_birth', 'birth_date=«1990-03-12»'],
   ['date_of_birth', 'profile {"dob": "«1990-03-12»"} saved'],
+  ['date_of_birth', 'Profile(user_id=91, date_of_birth=«datetime.date(1984, 1, 26)»)'],
   // person names where the structure says so
   ['name', 'Dear «Rahim Uddin»,\nYour order shipped.'],
   ['name', 'Hi «Nusrat», welcome'],
@@ -119,6 +141,12 @@ const POSITIVES: [kind: string, template: string][] = [
   ['name', 'Name: «MD. RAHIM UDDIN» | Father: «Abdul Karim»'],
   ['name', "frame locals: {'customer_name': '«Rahim Uddin»', 'id': 7}"],
   ['name', 'Signed by: «Karim Ahmed»'],
+  ['name', 'please call back.\n\n-- \n«Amelia Kowalski»\nSupport desk'],
+  ['name', 'Best,\n«Rahim Uddin»'],
+  ['name', 'Thanks & regards,\n«Nusrat Jahan»\nSenior Engineer'],
+  ['name', 'Subject: Welcome, «Rahim Uddin»!'],
+  ['name', 'Recipient: «Nusrat Jahan», Name on card: «RAHIM UDDIN»'],
+  ['name', 'ticket assigned to «Rahim Uddin» by the bot'],
 ];
 
 describe('identity detectors: each entity is found in realistic text', () => {
@@ -184,7 +212,28 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a salutation to a role', 'Dear Sir/Madam,'],
   ['a Bengali name cue before digits', 'নাম: ১২৩'],
   ['a date after a word that starts like a birth word', 'doberman 12/03/1990'],
+  ['a repr date that is not a birth date', 'Order(created=datetime.date(2024, 1, 26))'],
   ['Bengali digits that are a price', 'মূল্য ১২৩ টাকা'],
+  ['page names and other paths', '/verify/email-confirmation-sent-page /invite/accepted'],
+  ['a slug with a date after a link word', '/verify/2024-01-02-release-notes'],
+  ['a digest in a path not after a link word', 'GET /api/v2/orders/8f14e45fceea167a5a36dedd4bea2543'],
+  ['ACN and ABN failing their checks', 'ACN 719 421 837, ABN 87 973 643 560'],
+  ['a US ZIP+4', 'ship to 02614-6587 by Friday'],
+  ['lower-case id shapes failing their checks', 'ref t1234567a, code rssmra85t10a562x'],
+  ['other codes', 'status code 404123, error code 500123, OTP attempts 3, OTP sent'],
+  ['an all-lower hex address inside other text', 'topic 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed!'],
+  ['a signature that is a team', 'bye\n--\nThe Shop Team\nSupport Desk'],
+  ['greetings and sign-offs without a person', 'Welcome, Guest! Welcome back, Admin.\nBest,\nThe Shop Team'],
+  [
+    'who did it, when it is a system',
+    'created by Data Pipeline, paid by Credit Card, requested by Mobile App',
+  ],
+  ['a reply attribution without a name', 'On Mon, 1 Jan 2024, Support Team <help> wrote:'],
+  ['a product name in a repr', "Product(sku='SHOE-42', name='Runner Pro')"],
+  [
+    'message ids that look like addresses',
+    'Message-ID: <5ab064ad-4731@mail.shop.example.com>\nIn-Reply-To: <a1.b2@mail.example.com>\nReferences: <CAF1=abc123@mail.gmail.com> <CAF2=de+f4@mail.gmail.com>',
+  ],
 ];
 
 describe('identity detectors: masked and hashed output is left alone by a second pass', () => {
@@ -212,6 +261,12 @@ describe('identity detectors: look-alikes are kept byte for byte', () => {
 });
 
 describe('identity detectors: a name and an address side by side', () => {
+  it("a quoted reply's attribution loses the name and the address", () => {
+    expect(redactString('On Mon, 1 Jan 2024 at 10:00, Rahim Uddin <rahim@example.com> wrote:')).toBe(
+      `On Mon, 1 Jan 2024 at 10:00, ${marker('name')} <${marker('email')}> wrote:`,
+    );
+  });
+
   it('an e-mail header keeps its shape: display name and address each become a marker', () => {
     expect(redactString('From: Rahim Uddin <rahim@example.com>')).toBe(
       `From: ${marker('name')} <${marker('email')}>`,
@@ -237,6 +292,20 @@ describe('identity detectors under a policy', () => {
     expect(redactor.redactString('01712345678')).toBe(bengali);
   });
 
+  it('hash makes grouped and ungrouped ids, and Bengali and ASCII digits, the same token', () => {
+    const redactor = createRedactor({
+      strategies: { in_aadhaar: 'hash', national_id: 'hash', sg_nric: 'hash' },
+      hashKey: 'k'.repeat(32),
+    });
+    const grouped = redactor.redactString('aadhaar 2345 6789 0124');
+    expect(grouped).toMatch(/^aadhaar \[HASH:in_aadhaar:[a-p]{16}\]$/);
+    expect(redactor.redactString('aadhaar 2345-6789-0124')).toBe(grouped);
+    expect(redactor.redactString('aadhaar 234567890124')).toBe(grouped);
+    const ascii = redactor.redact({ nid_number: '1234567890' });
+    expect(redactor.redact({ nid_number: '১২৩৪ ৫৬৭ ৮৯০' })).toEqual(ascii);
+    expect(redactor.redactString('login s1234567d')).toBe(redactor.redactString('login S1234567D'));
+  });
+
   it('names can be turned off on their own', () => {
     const redactor = createRedactor({ disabled: ['name'] });
     expect(redactor.redactString('Dear Rahim Uddin, call 01712345678')).toBe(
@@ -258,5 +327,74 @@ describe('identity entity documentation', () => {
 
   it('lists only kinds a policy can name', () => {
     for (const kind of documented) expect(VALUE_KINDS).toContain(kind);
+  });
+});
+
+describe('identity fields of a record: sensitive by their value or by a sibling field', () => {
+  it('a `name` beside a person field (e-mail, phone, role, city) is a name', () => {
+    expect(redact({ name: 'Arjun Tanaka', role: 'rider' })).toEqual({ name: REDACTED, role: 'rider' });
+    expect(redact({ recipient: { name: 'HANNAH AKTER', city: 'Sylhet' } })).toEqual({
+      recipient: { name: REDACTED, city: 'Sylhet' },
+    });
+  });
+
+  it('a one-word or Bengali `name` beside a contact field is a name; beside a city or role it needs two words', () => {
+    expect(redact({ name: 'Rahim', email: 'x' })).toEqual({ name: REDACTED, email: REDACTED });
+    expect(redact({ নাম: 'রহিম উদ্দিন', mobile: 'x' })).toEqual({ নাম: REDACTED, mobile: 'x' });
+    expect(redact({ nombre: 'Juan Pérez', phone: 'x' })).toEqual({ nombre: REDACTED, phone: REDACTED });
+    const city = { name: 'Sylhet', city: 'Sylhet' };
+    expect(redact(city)).toEqual(city);
+  });
+
+  it('a `name` in another record, or a non-name beside a person field, is kept', () => {
+    const product = { name: 'Galaxy Note', price: 10 };
+    expect(redact(product)).toEqual(product);
+    const service = { name: 'Order Service', role: 'ops' };
+    expect(redact(service)).toEqual(service);
+    const lower = { name: 'checkout-service', role: 'worker' };
+    expect(redact(lower)).toEqual(lower);
+    const branch = { name: 'Dhaka North', city: 'Dhaka' };
+    expect(redact(branch)).toEqual(branch);
+  });
+
+  it('a `number` whose sibling type names an identity document is that id', () => {
+    expect(redact({ type: 'NID', number: '2493792731194' })).toEqual({ type: 'NID', number: REDACTED });
+    expect(redact({ id_type: 'passport', value: 'EB0123456' })).toEqual({
+      id_type: 'passport',
+      value: REDACTED,
+    });
+    expect(redact({ type: 'NATIONAL_ID', number: '2493792731194' })).toEqual({
+      type: 'NATIONAL_ID',
+      number: REDACTED,
+    });
+    expect(redact({ docType: 'nid-card', no: '2493792731194' })).toEqual({
+      docType: 'nid-card',
+      no: REDACTED,
+    });
+  });
+
+  it('a `number` beside another type, or not shaped as the id, is kept', () => {
+    const order = { type: 'order', number: '2493792731194' };
+    expect(redact(order)).toEqual(order);
+    const short = { type: 'NID', number: '12' };
+    expect(redact(short)).toEqual(short);
+    const invoice = { document_type: 'invoice', document_number: 'INV-2024-0001' };
+    expect(redact(invoice)).toEqual(invoice);
+    expect(redact({ document_type: 'NID', document_number: '1234567890123' })).toEqual({
+      document_type: 'NID',
+      document_number: REDACTED,
+    });
+  });
+
+  it('a `uid` holding an Aadhaar number (12 digits, Verhoeff) is one; other uids are kept', () => {
+    expect(redact({ uid: '234567890124' })).toEqual({ uid: REDACTED });
+    expect(redact({ uid: '234567890123' })).toEqual({ uid: '234567890123' });
+    expect(redact({ uid: 1000 })).toEqual({ uid: 1000 });
+  });
+
+  it('postal codes stay: `pincode` (India) and ZIP+4', () => {
+    const address = { pincode: '467342', zip: '02614-6587' };
+    expect(redact(address)).toEqual(address);
+    expect(redact({ pin_code: '4821' })).toEqual({ pin_code: REDACTED });
   });
 });

@@ -4,7 +4,8 @@ import type { Detector } from '../value-detectors';
 import { contextNumberDetector } from './context-numbers';
 import { cryptoWalletDetector } from './crypto-wallets';
 import { foldingDigits } from './folding';
-import { structuredIdDetector } from './national-ids';
+import { linkTokenDetector } from './link-tokens';
+import { lowerCaseIdDetector, structuredIdDetector } from './national-ids';
 import { BIRTH_WORD, birthDateDetector, personNameDetector } from './people';
 import { phoneDetector } from './phones';
 
@@ -21,6 +22,10 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   f.nonAscii ||
   (s.length >= 26 && (f.upper >= 3 || s.includes('0x') || s.includes('bc1'))) ||
   (f.upper >= 5 && f.digits >= 4) ||
+  // a lower-case NRIC or fiscal code (`t2825862z`) has 7 digits and may have no capital
+  (f.digits >= 7 && s.length >= 9) ||
+  // a one-time link's token in a path
+  (f.base64Run >= 20 && s.includes('/')) ||
   // `born 1/3/90` has no run of 5 digits and may have no capital.
   (f.digits >= 4 && f.lower + f.upper >= 3 && BIRTH_WORD.test(s));
 
@@ -34,8 +39,10 @@ export function identityDetectors(replacer: Replacer): Detector[] {
     // A word before a number names it best (`NID: 943 476 5919` is not an NHS number).
     foldingDigits(contextNumberDetector(replacer)),
     foldingDigits(structuredIdDetector(replacer)),
+    lowerCaseIdDetector(replacer),
     foldingDigits(phoneDetector(replacer)),
     foldingDigits(birthDateDetector(replacer)),
     personNameDetector(replacer),
+    linkTokenDetector(replacer),
   ];
 }

@@ -116,3 +116,27 @@ export function structuredIdDetector(replacer: Replacer): PatternDetector {
     },
   };
 }
+
+/**
+ * The ids with letters whose check letter makes them safe to take in lower case too, as people type
+ * them (`t2825862z`, `rssmra85t10a562s`): SG NRIC/FIN and the IT codice fiscale, checked upper-cased.
+ * Other ids (NINO, PAN) have no check character and stay upper-case only.
+ */
+const LOWER_CASE_ID =
+  /\b(?:([stfgm]\d{7}[a-z])|([a-z]{6}[\dlmnp-v]{2}[a-ehlmpr-t][\dlmnp-v]{2}[a-z][\dlmnp-v]{3}[a-z]))\b/g;
+
+export function lowerCaseIdDetector(replacer: Replacer): PatternDetector {
+  return {
+    rule: 'national-id',
+    kinds: ['sg_nric', 'it_fiscal_code'],
+    // Both have 7 digits (the fiscal code's may be letters only in the rare omocodia form).
+    gate: (input, f) => f.digits >= 7 && input.length >= 9,
+    pattern: LOWER_CASE_ID,
+    replace(m, input) {
+      if (notPersonalBefore(input, m.index)) return undefined;
+      const upper = m[0].toUpperCase();
+      if (m[1] !== undefined) return nricValid(upper) ? replacer.value('sg_nric', m[0]) : undefined;
+      return itFiscalCodeValid(upper) ? replacer.value('it_fiscal_code', m[0]) : undefined;
+    },
+  };
+}

@@ -7,6 +7,8 @@ const DATE = [
   String.raw`\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}`,
   String.raw`\d{1,2}(?:st|nd|rd|th)?[ \-](?:of )?${MONTH}[ \-,]{1,2}\d{4}`,
   String.raw`${MONTH} \d{1,2}(?:st|nd|rd|th)?,? \d{4}`,
+  // Python's repr of a date field: `dob=datetime.date(1990, 3, 12)`
+  String.raw`(?:datetime\.)?date\(\d{4}, ?\d{1,2}, ?\d{1,2}\)`,
 ].join('|');
 
 /**
@@ -47,12 +49,17 @@ const BENGALI = String.raw`${BENGALI_WORD}(?: ${BENGALI_WORD}){0,3}`;
  */
 const PERSON_SHAPES: [prefix: string, name: string][] = [
   // Salutations: `Dear Rahim Uddin,` `Hi Nusrat,`
-  [String.raw`(?<!\p{L})(?:Dear|Hi|Hello)[ \t]+`, String.raw`${WORDS(1, 4)}(?=[ \t]*(?:[,!:\n]|$))`],
+  [String.raw`(?<!\p{L})(?:Dear|Hi|Hello|Hey)[ \t]+`, String.raw`${WORDS(1, 4)}(?=[ \t]*(?:[,!:\n]|$))`],
+  // Greetings with a comma: `Welcome, Rahim Uddin!` `Congratulations, Nusrat.`
+  [
+    String.raw`(?<!\p{L})(?:Welcome(?: back)?|Congratulations|Congrats),[ \t]*`,
+    String.raw`${WORDS(1, 4)}(?=[ \t]*(?:[,!.:\n]|$))`,
+  ],
   // Titles: `Mr. Karim`, `Dr Farhana Akter`, `Md. Rahim Uddin`, `Mst. Ayesha`
   [String.raw`(?<!\p{L})(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Md|Mst|Mohammad|Sheikh)\.?[ \t]+`, WORDS(1, 4)],
   // Fields: `Name: Rahim Uddin`, `Account holder: RAHIM UDDIN`
   [
-    String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather(?:'?s [Nn]ame)?|[Mm]other(?:'?s [Nn]ame)?|[Hh]usband(?:'?s [Nn]ame)?|[Gg]uardian(?: [Nn]ame)?|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|Name)[ \t]*[:=][ \t]*["']?`,
+    String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather(?:'?s [Nn]ame)?|[Mm]other(?:'?s [Nn]ame)?|[Hh]usband(?:'?s [Nn]ame)?|[Gg]uardian(?: [Nn]ame)?|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|[Rr]ecipient(?: [Nn]ame)?|[Rr]eceiver(?: [Nn]ame)?|[Ss]ender(?: [Nn]ame)?|[Pp]ayee(?: [Nn]ame)?|[Pp]ayer(?: [Nn]ame)?|[Cc]onsignee|[Aa]pplicant(?: [Nn]ame)?|[Cc]ontact (?:[Pp]erson|[Nn]ame)|[Nn]ame on [Cc]ard|[Aa]ttn\.?|Name)[ \t]*[:=][ \t]*["']?`,
     String.raw`${WORDS(1, 4)}|${CAPS}`,
   ],
   // A role word, or a person's `name` field in code (`name=`, `customer_name': '`), then two or more
@@ -68,10 +75,19 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
     String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is):?[ \t]+`,
     WORDS(1, 4),
   ],
+  // Who did something, two or more name words: `ordered by Nusrat Jahan`, `assigned to Rahim Uddin`
   [
-    String.raw`(?<!\p{L})(?:Regards|Best regards|Kind regards|Sincerely|Thanks|Thank you|Cheers|Yours truly),?[ \t]*\r?\n[ \t]*`,
+    String.raw`(?<!\p{L})(?:[Ss]ent by|[Oo]rdered by|[Rr]equested by|[Cc]reated by|[Rr]eported by|[Pp]aid by|[Pp]laced by|[Bb]ooked by|[Aa]ssigned to|[Oo]n behalf of)[ \t]+`,
+    WORDS(2, 4),
+  ],
+  // A quoted reply's attribution: `On Mon, 1 Jan 2024 at 10:00, Rahim Uddin <rahim@…> wrote:`
+  [String.raw`,[ \t]*`, String.raw`${WORDS(2, 4)}(?=[ \t]*<[^<>\n]{1,254}>[ \t]*wrote:)`],
+  [
+    String.raw`(?<!\p{L})(?:Regards|Best regards|Kind regards|Warm regards|Warmest regards|Thanks (?:&|and) regards|Best|Best wishes|Many thanks|With thanks|Sincerely|Yours sincerely|Yours faithfully|Respectfully|Thanks|Thank you|Cheers|Yours truly),?[ \t]*\r?\n[ \t]*`,
     String.raw`${WORDS(1, 4)}(?![ \t]*\p{L})`,
   ],
+  // A mail signature after its delimiter line (`-- `, RFC 3676 §4.3): `--\nAmelia Kowalski\nMobile: …`
+  [String.raw`(?<![^\n])--[ \t]?\r?\n[ \t]*`, String.raw`${WORDS(2, 4)}(?=[ \t]*(?:\r?\n|$))`],
   // Bengali: `নাম: রহিম উদ্দিন`, `জনাব করিম`
   [String.raw`(?:নাম|পিতার নাম|মাতার নাম|জনাব|মোঃ|মোছাঃ)[ \t]*[:：]?[ \t]*`, BENGALI],
   // `পিতা: আব্দুল করিম` (father), mother, husband, wife: common words, so only as a field with a colon
@@ -97,6 +113,9 @@ view page form request requests feedback review reviews number email phone addre
 secret token certificate library side version application sdk code checkout flow policy framework
 since segment cohort tier level plan premium gold silver free trial record records excel word teams
 store shop cart wallet card cards invoice report reports event events job
+pro plus max mini ultra lite edition series kit pack bundle platinum bronze diamond basic standard
+guest aboard home business enterprise north south east west central city town road street avenue branch hub warehouse
+zone district division market bazar plaza tower park square mall station airport
 `
     .trim()
     .split(/\s+/),
@@ -111,6 +130,20 @@ function personName(m: RegExpExecArray): [prefix: string, name: string] | undefi
     return [m[group], name];
   }
   return undefined;
+}
+
+// A whole value shaped as a person's name: one to four capitalised words, capitals (`TANVIR SARKER`),
+// or Bengali words (`রহিম উদ্দিন`).
+const NAME_VALUE = new RegExp(String.raw`^(?:${WORDS(1, 4)}|${CAPS}|${BENGALI})$`, 'u');
+
+/**
+ * How many words a field's whole value has when it reads as a person's name (none of its words a
+ * common non-name), or 0.
+ */
+export function personNameValue(value: string): number {
+  if (value.length > 80 || !NAME_VALUE.test(value)) return 0;
+  const words = value.toLowerCase().split(/[ \t]+/);
+  return words.some((word) => NOT_NAMES.has(word.replace(/\.$/, ''))) ? 0 : words.length;
 }
 
 export function personNameDetector(replacer: Replacer): PatternDetector {

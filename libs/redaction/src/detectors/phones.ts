@@ -24,6 +24,8 @@ const AREA_SLASH = /^0\d{1,4}\/\d{5,9}$/;
 // Bangladesh mobile: 01[3-9] and 8 digits, or 880 in place of the trunk 0 (any separators).
 const BD_MOBILE = /^(?:880|0)1[3-9]\d{8}$/;
 const AREA_IN_PARENS = /^\(\d{2,5}\) ?\d/;
+// A US ZIP+4 (`02614-6587`) is no phone number's grouping; only a phone word before it says otherwise.
+const ZIP_PLUS_4 = /^\d{5}-\d{4}$/;
 
 const digitsOf = (text: string): string => text.replace(/\D/g, '');
 
@@ -42,6 +44,7 @@ export function isPhone(text: string, input: string, index: number): boolean {
   if (n < 7 || n > 15 || LOOSE_SEPARATORS.test(text)) return false;
   if (text.startsWith('+') || text.startsWith('(+')) return n >= 8 && !SIGNED_AMOUNT.test(text);
   if (DATE_LIKE.test(text) || notPersonalBefore(input, index)) return false;
+  if (ZIP_PLUS_4.test(text)) return phoneBefore(input, index);
   if (BD_MOBILE.test(digits)) return !text.includes('.') || NANP.test(text);
   if (text.includes('/')) return AREA_SLASH.test(text);
   if (text.includes('.')) return NANP.test(text) || FRENCH.test(text);
