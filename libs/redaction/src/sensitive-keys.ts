@@ -17,7 +17,8 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'password confirmation': 'secret',
   'password again': 'secret',
   'password repeat': 'secret',
-  // `pass` alone is a test count (`pass=10 fail=2`): only where it names a password.
+  // `pass` names a password alone (`WHOLE_KEY_RULES`) and where an owner comes before it; not at the end
+  // of other words (`boarding_pass`).
   'db pass': 'secret',
   'user pass': 'secret',
   'admin pass': 'secret',
@@ -131,6 +132,12 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   ...MULTILINGUAL_KEY_RULES,
 };
 
+/**
+ * Keys sensitive only as a whole (numbered copies included). `pass` is a password in `{"user": …,
+ * "pass": …}` and a count in `pass=10 fail=2`: a number under it is kept (`isCountOfPassed`).
+ */
+export const WHOLE_KEY_RULES: Readonly<Record<string, KeyKind>> = { pass: 'secret' };
+
 /** The default phrases (every key of `DEFAULT_KEY_RULES`). */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.keys(DEFAULT_KEY_RULES);
 
@@ -194,6 +201,12 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
   const longest = Math.max(0, ...[...phrases.keys()].map((p) => p.length));
   const cache = new Map<string, string | null>();
 
+  const whole = new Map<string, string>(
+    Object.entries(WHOLE_KEY_RULES).filter(([phrase]) => !allowed.has(compactKey(phrase))),
+  );
+  const wholeKey = (words: readonly string[]): string | null =>
+    words.length === 1 ? (whole.get(words[0]) ?? null) : null;
+
   const endsWithPhrase = (words: readonly string[]): string | null => {
     let suffix = '';
     for (let i = words.length - 1; i >= 0; i--) {
@@ -208,14 +221,15 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
   const decide = (key: string): string | null => {
     const words = splitKeyWords(key);
     if (words.length === 0 || allowed.has(words.join(''))) return null;
-    const kind = endsWithPhrase(words);
+    const kind = endsWithPhrase(words) ?? wholeKey(words);
     if (kind !== null) return kind;
     // Numbered copies of a field (Django's `password1`/`password2`, `new_password_2`): the phrase
     // without its number (`cvv2` is a phrase of its own and was matched above).
     const last = words[words.length - 1];
     const stem = TRAILING_NUMBER.exec(last)?.[1];
     if (stem === undefined) return null;
-    return endsWithPhrase(stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem]);
+    const unnumbered = stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem];
+    return endsWithPhrase(unnumbered) ?? wholeKey(unnumbered);
   };
 
   return (key: string): string | undefined => {
@@ -228,4 +242,15 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     }
     return kind ?? undefined;
   };
+}
+
+const COUNT = /^\d{1,4}$/;
+
+/**
+ * Whether `value` under `key` is a count of passed tests rather than a password: a number (in text,
+ * up to 4 digits) under `pass`.
+ */
+export function isCountOfPassed(key: string, value: unknown): boolean {
+  const count = typeof value === 'number' || (typeof value === 'string' && COUNT.test(value));
+  return count && compactKey(key) === 'pass';
 }

@@ -1,5 +1,7 @@
+import { isMarker } from '../markers';
 import type { KeyMatcher } from '../sensitive-keys';
 import type { SecretSpan } from './cookies';
+import { isMaskedValue } from './masked';
 
 // `INSERT INTO t (c1, c2, …) VALUES`: the column list decides what each position of a tuple holds.
 const INSERT_HEAD =
@@ -77,8 +79,8 @@ function tupleItems(input: string, open: number): { items: Item[]; end: number }
         else if (d === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (depth === 0 && (d === 44 || isSpace(d)))
-          break; // a bare value has no space outside ( )
+        } else if (depth === 0 && (d === 44 || d === 93 || isSpace(d)))
+          break; // a bare value has no space outside ( ), and `]` closes a printed list
         else if (d === 39 || d === 34) i = quotedEnd(input, i) - 1;
       }
       let end = i;
@@ -105,8 +107,11 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
 
   return (input) => {
     const spans: SecretSpan[] = [];
-    // Placeholders in the order they appear and the column each stands for.
+    // Placeholders in the order they appear and the column each stands for; and the column of every
+    // value of the tuples (Django's sqlite and MySQL backends print the statement with its values
+    // in place and the same values again as `args=[…]`).
     const placeholderKinds: (string | undefined)[] = [];
+    const valueKinds: (string | undefined)[] = [];
     let from = 0;
     let statementStart = 0;
     INSERT_WORD.lastIndex = 0;
@@ -122,6 +127,7 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const tuple = tupleItems(input, i);
         tuple.items.forEach((item, position) => {
           const text = input.slice(item.start, item.end);
+          valueKinds.push(kinds[position]);
           if (PLACEHOLDER.test(text)) placeholderKinds.push(kinds[position]);
           else {
             const kind = kinds[position];
@@ -139,8 +145,13 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     const args = argsAfter(input, from);
     if (args === undefined) return spans;
     // Placeholders outside an INSERT's tuples: the column they are compared with or assigned to.
+    // Without placeholders, parameters that match the values one for one are those values.
     const kinds =
-      placeholderKinds.length > 0 ? placeholderKinds : comparedPlaceholders(input, statementStart, args.at);
+      placeholderKinds.length > 0
+        ? placeholderKinds
+        : valueKinds.length === args.items.length
+          ? valueKinds
+          : comparedPlaceholders(input, statementStart, args.at);
     args.items.forEach((item, position) => {
       const kind = kinds[position];
       if (
@@ -216,4 +227,25 @@ export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => 
     }
     return spans.sort((a, b) => a.start - b.start);
   };
+}
+
+// A password given to the database as a literal: Postgres `ALTER USER u WITH [ENCRYPTED] PASSWORD
+// '…'`, MySQL `IDENTIFIED [WITH plugin] BY '…'`, and a driver's error quoting it (`(password '…')`).
+// Only a quoted literal: `PASSWORD NULL`, `password reset` and `password_hash = …` are not one.
+const PASSWORD_LITERAL =
+  /\b(?:password|identified[ \t]+(?:with[ \t]+[\w-]{1,64}[ \t]+)?by)[ \t]+(['"])([^'"\n]{1,256})\1/gi;
+
+export const mayHoldPasswordLiteral = (s: string): boolean =>
+  s.includes('ssword ') || s.includes('SSWORD ') || s.includes('dentified ') || s.includes('DENTIFIED ');
+
+/** Password literals of SQL statements and driver errors (see `PASSWORD_LITERAL`). */
+export function passwordLiteralSpans(input: string): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  for (const match of input.matchAll(PASSWORD_LITERAL)) {
+    const value = match[2];
+    if (isMarker(value) || isMaskedValue(value)) continue;
+    const start = match.index + match[0].length - value.length - 1;
+    spans.push({ start, end: start + value.length, kind: 'secret' });
+  }
+  return spans;
 }

@@ -6,7 +6,13 @@ import { commandLinePass, mayHoldCommandOption, mayHoldUserPath } from './comman
 import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
-import { constraintValueSpans, mayHoldConstraintError, sqlValueSpans } from './sql-values';
+import {
+  constraintValueSpans,
+  mayHoldConstraintError,
+  mayHoldPasswordLiteral,
+  passwordLiteralSpans,
+  sqlValueSpans,
+} from './sql-values';
 
 // URL-encoded separators and quotes (`password%3Dhunter2`, `%22password%22%3A%22…%22`).
 const URL_ENCODED_SEPARATOR = /%(?:3[ADad]|2[27])/;
@@ -19,7 +25,7 @@ const mayHoldSql = (s: string, f: StringFacts): boolean =>
   (f.upper >= 6 && s.includes('INSERT')) || s.includes('insert') || (f.keyValue && printsParameters(s));
 
 const mayHoldSqlOrError = (s: string, f: StringFacts): boolean =>
-  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s));
+  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s)) || mayHoldPasswordLiteral(s);
 
 /**
  * Whether any surface pass may find something in `s`: the facts first, then one substring test per
@@ -56,6 +62,7 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
     let out = mayHoldCommandOption(input) ? commandLine(input) : input;
     if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
     if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
+    if (mayHoldPasswordLiteral(out)) out = replaceSpans(out, passwordLiteralSpans(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);
