@@ -128,6 +128,17 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['home directories', () => repeat('/home/', MB)],
     ['Windows user directories', () => repeat('C:\\Users\\', MB)],
     ['masked-looking values', () => repeat('pin=XXXX-', MB)],
+    ['password literals never closed', () => repeat("PASSWORD 'a", MB)],
+    ['IDENTIFIED WITH without BY', () => repeat('IDENTIFIED WITH x ', MB)],
+    [
+      'literal INSERT then a long args list',
+      () => 'INSERT INTO t (pin) VALUES (1); args=[' + repeat('1, ', MB),
+    ],
+    ['authorization-code keys with long values', () => repeat(`?code=${'a1'.repeat(300)}`, MB)],
+    ['value calls never closed', () => repeat('dob=datetime.date(1, ', MB)],
+    ['auth schemes with long tokens and no end', () => repeat(`auth=Bearer ${'a'.repeat(5000)}=`, MB)],
+    ['braced variables never closed', () => repeat('token=${{ a', MB)],
+    ['hash arrows without values', () => repeat("'password' => ", MB)],
     [
       'one base64 run of text holding secrets',
       () => Buffer.from(repeat('password=hunter2&', MB)).toString('base64'),

@@ -48,7 +48,9 @@ const BRACED_VARIABLE = /\$\{\{?[ \t]*[\w.]{1,64}[ \t]*\}?\}/y;
 const AUTH_KEY = /auth/i;
 // The schemes of an `Authorization` value (`Bearer <token>`): the value is the scheme and its token.
 const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|hmac)$/i;
-const SCHEME_TOKEN = /[ \t][^\s"'<>]{1,4096}/y;
+// The token: RFC 7235's token68 up to a space, a quote or a separator (`auth=basic mode=x` has none),
+// or a variable that holds it (`Bearer $TOKEN`, `Bearer ${TOKEN}`).
+const SCHEME_TOKEN = /[ \t](?:\$\{?)?[\w.~+/-]{1,4096}\}?={0,2}(?=$|[\s"'<>,;&])/y;
 
 /**
  * A bare value up to a separator. One followed by `(` or `[` is code, not a value (`password =
@@ -186,7 +188,8 @@ function cookieLineEnd(input: string, keyStart: number, from: number): number {
 // An OAuth 2 authorization code in a redirect's query (`/callback?code=…&state=…`, RFC 6749 4.1.2):
 // a credential until it is exchanged. Only a generated-looking value of 16+ characters with a letter
 // and a digit: `?code=404`, `?code=SUMMER24` and `?code=ERR_TIMEOUT` are other codes.
-const AUTHORIZATION_CODE = /(?=[\w./~+-]{0,511}\d)(?=[\w./~+-]{0,511}[A-Za-z])[\w./~+-]{16,512}(?=$|[&#\s"'])/y;
+const AUTHORIZATION_CODE =
+  /(?=[\w./~+-]{0,511}\d)(?=[\w./~+-]{0,511}[A-Za-z])[\w./~+-]{16,512}(?=$|[&#\s"'])/y;
 
 function isAuthorizationCode(input: string, keyStart: number, valueStart: number): boolean {
   const before = input.charCodeAt(keyStart - 1);
@@ -194,6 +197,8 @@ function isAuthorizationCode(input: string, keyStart: number, valueStart: number
   AUTHORIZATION_CODE.lastIndex = valueStart;
   return AUTHORIZATION_CODE.test(input);
 }
+
+const PASS_KEY = /^pass\d{0,3}$/i;
 
 /**
  * Already the output of a strategy (a second pass changes nothing), masked by its writer, a
@@ -265,6 +270,8 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
       if (!list && quoted === undefined && match[2].includes('=>')) continue;
       const values = list ? listValues(input, from) : [quoted ?? proseSafeBareValue(input, from, key)];
       const bare = !list && quoted === undefined;
+      // `pass` is also a word of code (`const pass = await …`, `pass: string`): bare only in `pass=…`.
+      if (bare && match[2] !== '=' && PASS_KEY.test(key)) continue;
       let next = from;
       for (const span of values ?? []) {
         if (span === undefined) continue;

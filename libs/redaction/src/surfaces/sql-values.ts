@@ -17,6 +17,10 @@ const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
 const MAX_ITEMS = 10_000;
 const QUOTES = /^["`[]|["`\]]$/g;
 
+/** Whether an item holds a value to remove: not empty, `NULL` or a flag, nor already a marker. */
+const holdsValue = (item: Item, text: string): boolean =>
+  item.end > item.start && (item.quoted || !KEPT_WORDS.test(text)) && !isMarker(text);
+
 /** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
 const columnKind =
   (keyKindOf: KeyMatcher) =>
@@ -79,7 +83,7 @@ function tupleItems(input: string, open: number): { items: Item[]; end: number }
         else if (d === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (depth === 0 && (d === 44 || d === 93 || isSpace(d)))
+        } else if (depth === 0 && (d === 44 || (d === 93 && c !== 91) || isSpace(d)))
           break; // a bare value has no space outside ( ), and `]` closes a printed list
         else if (d === 39 || d === 34) i = quotedEnd(input, i) - 1;
       }
@@ -131,7 +135,7 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
           if (PLACEHOLDER.test(text)) placeholderKinds.push(kinds[position]);
           else {
             const kind = kinds[position];
-            if (kind !== undefined && item.end > item.start && (item.quoted || !KEPT_WORDS.test(text)))
+            if (kind !== undefined && holdsValue(item, text))
               spans.push({ start: item.start, end: item.end, kind });
           }
         });
@@ -154,11 +158,7 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
           : comparedPlaceholders(input, statementStart, args.at);
     args.items.forEach((item, position) => {
       const kind = kinds[position];
-      if (
-        kind !== undefined &&
-        item.end > item.start &&
-        (item.quoted || !KEPT_WORDS.test(input.slice(item.start, item.end)))
-      )
+      if (kind !== undefined && holdsValue(item, input.slice(item.start, item.end)))
         spans.push({ start: item.start, end: item.end, kind });
     });
     return spans.sort((a, b) => a.start - b.start);

@@ -78,7 +78,6 @@ describe('key names: Relay and Django fields', () => {
     'bypass',
     'compass',
     'pass_count',
-    'pass',
     'boarding_pass',
     'auth0_domain',
     'CSRF_COOKIE_NAME',
@@ -141,16 +140,38 @@ describe('key names in other languages', () => {
     ['生年月日', 'ja'],
     ['비밀번호', 'ko'],
     ['주민등록번호', 'ko'],
+    ['mật khẩu', 'vi'],
+    ['mat_khau', 'vi'],
+    ['số điện thoại', 'vi'],
+    ['kata_sandi', 'id'],
+    ['tanggal_lahir', 'id'],
+    ['lösenord', 'sv'],
+    ['salasana', 'fi'],
+    ['heslo', 'cs'],
+    ['jelszó', 'hu'],
+    ['κωδικός πρόσβασης', 'el'],
+    ['סיסמה', 'he'],
+    ['رمز عبور', 'fa'],
+    ['รหัสผ่าน', 'th'],
+    ['密碼', 'zh-Hant'],
   ])('%s (%s) is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['密码提示', 'nombre', 'Benutzername', 'имя', 'নাম', 'ユーザー名', 'portable'])(
-    '%s is not',
-    (key) => {
-      expect(isSensitiveKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    '密码提示',
+    'nombre',
+    'Benutzername',
+    'имя',
+    'নাম',
+    'ユーザー名',
+    'portable',
+    'tên đăng nhập',
+    'κωδικός προϊόντος',
+    'nama_pengguna',
+  ])('%s is not', (key) => {
+    expect(isSensitiveKey(key)).toBe(false);
+  });
 
   it('finds them as keys inside text, also with a full-width colon', () => {
     expect(redactString('contraseña=hunter2 Passwort: geheim123 পাসওয়ার্ড=abc123 nombre=Ana')).toBe(
@@ -569,6 +590,168 @@ describe('constraint errors that print values', () => {
     'DETAIL:  Key (order_id)=(1001) already exists.',
     "Duplicate entry '42' for key 'PRIMARY'",
     'DETAIL:  Key (sku)=(A-1) is not present in table "products".',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('SQL: parameters printed after a statement with its values', () => {
+  it('maps the parameters to the columns one for one', () => {
+    scrubsTo(
+      "(0.000) INSERT INTO customer (email, nid, order_no) VALUES ('a@b.io', '1228062923', 'ORD-1'); args=['a@b.io', '1228062923', 'ORD-1']",
+      `(0.000) INSERT INTO customer (email, nid, order_no) VALUES ('[REDACTED:email]', '${R}', 'ORD-1'); args=['[REDACTED:email]', '${R}', 'ORD-1']`,
+    );
+    scrubsTo(
+      "INSERT INTO t (pin, note) VALUES ('1234', 'x'), ('5678', None); args=['1234', 'x', '5678', None]",
+      `INSERT INTO t (pin, note) VALUES ('${R}', 'x'), ('${R}', None); args=['${R}', 'x', '${R}', None]`,
+    );
+  });
+
+  it('keeps parameters that do not match the values one for one, and harmless columns', () => {
+    const input = "INSERT INTO t (pin_hint, note) VALUES ('1234', 'x'); args=['1234', 'x']";
+    expect(redactString(input)).toBe(input);
+    expect(redactString("INSERT INTO t (pin, note) VALUES (%s, 'x'); args=['1234']")).toBe(
+      `INSERT INTO t (pin, note) VALUES (%s, 'x'); args=['${R}']`,
+    );
+  });
+});
+
+describe('SQL and driver password literals', () => {
+  it.each([
+    ["ALTER USER reporting WITH PASSWORD 'Monsoon%6794yt';", `ALTER USER reporting WITH PASSWORD '${R}';`],
+    ["ALTER ROLE app WITH ENCRYPTED PASSWORD 'md5abc';", `ALTER ROLE app WITH ENCRYPTED PASSWORD '${R}';`],
+    [`CREATE USER 'app'@'%' IDENTIFIED BY "S3cret!";`, `CREATE USER 'app'@'%' IDENTIFIED BY "${R}";`],
+    [
+      "CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY 'S3cret!'",
+      `CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY '${R}'`,
+    ],
+    [
+      `FATAL:  password authentication failed for user "shop" (password 'Sunfl0wer#3066yc')`,
+      `FATAL:  password authentication failed for user "shop" (password '${R}')`,
+    ],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'ALTER USER app WITH PASSWORD NULL',
+    "password reset requested for user 'bob'",
+    "ALTER USER app PASSWORD '********'",
+    "IDENTIFIED WITH caching_sha2_password AS '$A$005$…'",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('assignment and hash separators', () => {
+  it.each([
+    ['password := "gopass123"', `password := "${R}"`],
+    ["{'password' => 'hunter2', 'user' => 'bob'}", `{'password' => '${R}', 'user' => 'bob'}`],
+    ['"api_key" => "k-123"', `"api_key" => "${R}"`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each(['token := os.Getenv("TOKEN")', 'token => token.trim()', 'x := 5', "'user' => 'bob'"])(
+    'keeps %s',
+    (input) => {
+      expect(redactString(input)).toBe(input);
+    },
+  );
+});
+
+describe('values that hold no secret', () => {
+  it.each([
+    "Credentials(access_key_id='AK', token=None)",
+    'always-auth=false',
+    'otp_required=true',
+    'DB_PASSWORD=${DB_PASSWORD}',
+    'token=$TOKEN',
+    'api_key: "{{ api_key }}"',
+    'token: ${{ secrets.GITHUB_TOKEN }}',
+    'set API_KEY=%API_KEY%',
+    'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/me',
+    'Authorization=Bearer ${API_TOKEN} next',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('keeps variables under sensitive keys in objects', () => {
+    expect(redact({ password: '${DB_PASSWORD}', token: '$TOKEN' })).toEqual({
+      password: '${DB_PASSWORD}',
+      token: '$TOKEN',
+    });
+  });
+
+  it.each([
+    ["token='None'", `token='${R}'`],
+    ['password=Nonesuch1', `password=${R}`],
+    ['password=$ecret1', `password=${R}`],
+    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: ${R}" x`],
+    ['password: "hunter2 ${X}"', `password: "${R}"`],
+  ])('removes look-alikes of them: %s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('pass as a whole key', () => {
+  it('is a password with a value, a count with a number', () => {
+    expect(isSensitiveKey('pass')).toBe(true);
+    expect(isSensitiveKey('PASS')).toBe(true);
+    expect(redact({ user: 'ayesha', pass: 'Sunfl0wer' })).toEqual({ user: 'ayesha', pass: R });
+    expect(redact({ args: ['{"user":"ayesha","pass":"Sunfl0wer"}'] })).toEqual({
+      args: [`{"user":"ayesha","pass":"${R}"}`],
+    });
+    scrubsTo('user=bob pass=hunter2', `user=bob pass=${R}`);
+    expect(redact({ pass: 10, fail: 2 })).toEqual({ pass: 10, fail: 2 });
+  });
+
+  it.each(['pass=10 fail=2', 'const pass = await this.flush();', 'auth: { user: string; pass: string }'])(
+    'keeps %s',
+    (input) => {
+      expect(redactString(input)).toBe(input);
+    },
+  );
+});
+
+describe('Python repr values made by a call', () => {
+  it.each([
+    [
+      "Profile(user_id=91, date_of_birth=datetime.date(1984, 1, 26), city='Rajshahi')",
+      `Profile(user_id=91, date_of_birth=${R}, city='Rajshahi')`,
+    ],
+    ["Card(pin=Decimal('1234'), note='x')", `Card(pin=${R}, note='x')`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'Order(created=datetime.date(2024, 1, 2))',
+    'token = get_token(request)',
+    'pin = compute_pin(user)',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('authorization values written after a key', () => {
+  it.each([
+    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: ${R}`],
+    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=${R} next=1`],
+  ])('take the scheme and its token: %s', (input, expected) => scrubsTo(input, expected));
+
+  it('take nothing past the token', () => {
+    expect(redactString('auth=basic mode=x')).toBe(`auth=${R} mode=x`);
+  });
+});
+
+describe('OAuth authorization codes in a query', () => {
+  it.each([
+    [
+      'GET /oauth/callback?code=GoNM8kYg-ywHtFb-aLIh737OJ9ZjUFqrnC9gW6Hp&state=xyz123 302',
+      `GET /oauth/callback?code=${R}&state=xyz123 302`,
+    ],
+    ['https://x/cb?code=4/0AX4XfWh-abc123def456&scope=email', `https://x/cb?code=${R}&scope=email`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    '/err?code=404&x=1',
+    '/checkout?code=SUMMER2024',
+    '/x?code=ERR_CONNECTION_TIMEOUT_REACHED',
+    'exit code=137 after 12345678901234567890 ms',
+    '/x?country_code=BD&zip_code=1207ABCDEFGHIJKL1',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
