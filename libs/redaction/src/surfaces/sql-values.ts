@@ -13,13 +13,18 @@ const ARGS = /(?:\bargs|\bparams|\bparameters)[ \t]*[=:][ \t]*(?=[([])/gy;
 // A column compared with a placeholder or a literal: `"users"."email" = %s`, `password = ?`.
 const COMPARED_COLUMN = /([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=|\blike|\bilike)[ \t]*$/iu;
 const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4})$/;
+const HAS_MARKER = /\[(?:REDACTED|HASH:)|\*{4}/;
 const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
 const MAX_ITEMS = 10_000;
 const QUOTES = /^["`[]|["`\]]$/g;
 
-/** Whether an item holds a value to remove: not empty, `NULL` or a flag, nor already a marker. */
+/**
+ * Whether an item holds a value to remove: not empty, `NULL` or a flag, nor already a marker (a bare
+ * item that holds one was cut by another pass: `password=[REDACTED]`).
+ */
 const holdsValue = (item: Item, text: string): boolean =>
-  item.end > item.start && (item.quoted || !KEPT_WORDS.test(text)) && !isMarker(text);
+  item.end > item.start &&
+  (item.quoted ? !isMarker(text) : !KEPT_WORDS.test(text) && !HAS_MARKER.test(text));
 
 /** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
 const columnKind =

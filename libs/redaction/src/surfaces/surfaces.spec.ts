@@ -732,6 +732,11 @@ describe('authorization values written after a key', () => {
     ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=${R} next=1`],
   ])('take the scheme and its token: %s', (input, expected) => scrubsTo(input, expected));
 
+  it('leave a token glued to a key whose value went as it was (a second pass sees the same)', () => {
+    scrubsTo('Bearer t0k3n.token=abc123', `Bearer t0k3n.token=${R}`);
+    scrubsTo('sent Bearer abc.DEF-123_456~xyz', 'sent Bearer [REDACTED:bearer_token]');
+  });
+
   it('take nothing past the token', () => {
     expect(redactString('auth=basic mode=x')).toBe(`auth=${R} mode=x`);
   });
@@ -796,13 +801,26 @@ describe('every surface pass is idempotent', () => {
     'mot de passe: ',
     'Key (email)=(a)',
   ];
-  // Fragments are joined by a space, as the words of a log line are. Glued without one (`hunter2Authorization:
-  // Bearer …`), a bare value swallows the next header's name and the Bearer and key-value passes
-  // disagree between runs: a known limit of reading keys out of free text.
+  // Fragments are joined by a space, as the words of a log line are.
   it('redacting the output again changes nothing', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => {
         const once = redactString(parts.join(' '));
+        expect(redactString(once)).toBe(once);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  // Glued without a space (`hunter2Authorization: Bearer …`, `t0k3nsessionid=…`), a value runs into the
+  // next key. A Bearer token glued to a marker is read as the token before it was replaced. Still a
+  // known limit: a Cookie header or an SQL head swallowed by a value reads differently once the value
+  // is a marker, so those fragments are left out here.
+  it('redacting the output of glued fragments again changes nothing', () => {
+    const unswallowed = fragments.filter((fragment) => !/Cookie|INSERT|args=/.test(fragment));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...unswallowed), { maxLength: 12 }), (parts) => {
+        const once = redactString(parts.join(''));
         expect(redactString(once)).toBe(once);
       }),
       { numRuns: 1000 },
