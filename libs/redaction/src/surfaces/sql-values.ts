@@ -23,8 +23,7 @@ const QUOTES = /^["`[]|["`\]]$/g;
  * item that holds one was cut by another pass: `password=[REDACTED]`).
  */
 const holdsValue = (item: Item, text: string): boolean =>
-  item.end > item.start &&
-  (item.quoted ? !isMarker(text) : !KEPT_WORDS.test(text) && !HAS_MARKER.test(text));
+  item.end > item.start && (item.quoted ? !isMarker(text) : !KEPT_WORDS.test(text) && !HAS_MARKER.test(text));
 
 /** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
 const columnKind =
