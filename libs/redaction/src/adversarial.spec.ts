@@ -139,6 +139,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['auth schemes with long tokens and no end', () => repeat(`auth=Bearer ${'a'.repeat(5000)}=`, MB)],
     ['braced variables never closed', () => repeat('token=${{ a', MB)],
     ['hash arrows without values', () => repeat("'password' => ", MB)],
+    ['pairs never closed', () => repeat("('password', ['a', ", MB)],
+    ['pair keys before commas', () => repeat("('pin', ", MB)],
     [
       'one base64 run of text holding secrets',
       () => Buffer.from(repeat('password=hunter2&', MB)).toString('base64'),

@@ -198,6 +198,22 @@ function isAuthorizationCode(input: string, keyStart: number, valueStart: number
   return AUTHORIZATION_CODE.test(input);
 }
 
+/**
+ * Whether a key before a comma is the first item of a pair (`('password', 'hunter2')` in
+ * `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`): quoted, right after `(`, its
+ * value quoted or a list of quoted items, and `)` right after it. A tuple of names (`fields =
+ * ('username', 'password', 'email')`) is not a pair.
+ */
+function isPairKey(input: string, keyStart: number, valueStart: number): boolean {
+  const quote = input.charCodeAt(keyStart - 1);
+  if ((quote !== 39 && quote !== 34) || input.charCodeAt(keyStart - 2) !== 40) return false; // ' " (
+  const value =
+    input.charCodeAt(valueStart) === 91 // [
+      ? listValues(input, valueStart)?.at(-1)
+      : quotedValue(input, valueStart);
+  return value !== undefined && input.charCodeAt(skipSpaces(input, value.next)) === 41; // )
+}
+
 const PASS_KEY = /^pass\d{0,3}$/i;
 
 /**
@@ -221,13 +237,13 @@ const bareHoldsNothing = (key: string, value: string): boolean =>
  */
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-  // logfmt, YAML-ish (`key: `), full-width colon. Only this part is a regex: each start costs at most
+  // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. Only this part is a regex: each start costs at most
   // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
   // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(
-    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}["']?[ \\t]*(?::=|=>|[:=\\uff1a])[ \\t]*)`,
+    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
     'g',
   );
   return (input) => {
@@ -256,6 +272,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (kind === undefined) continue;
       }
       const from = afterClosingTag(input, keySeparator.lastIndex);
+      if (match[2].trimEnd().endsWith(',') && !isPairKey(input, match.index, from)) continue;
       if (isCookieKey(key)) {
         const quoted = quotedValue(input, from);
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);

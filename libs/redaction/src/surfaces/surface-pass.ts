@@ -27,6 +27,11 @@ const mayHoldSql = (s: string, f: StringFacts): boolean =>
 const mayHoldSqlOrError = (s: string, f: StringFacts): boolean =>
   mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s)) || mayHoldPasswordLiteral(s);
 
+// Pairs of a Python list of tuples (`[('password', 'hunter2')]`): the key-value pass reads them,
+// and runs here only when nothing else (a `:` or `=` after a key) already made it run.
+const mayHoldPairs = (s: string, f: StringFacts): boolean =>
+  !f.keyValue && (s.includes("('") || s.includes('("'));
+
 /**
  * Whether any surface pass may find something in `s`: the facts first, then one substring test per
  * surface (a `%` before URL-encoded separators, an `&` before HTML entities, a space before SQL and
@@ -37,7 +42,7 @@ export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
   if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
   if (s.includes('</td>')) return true;
-  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s))) return true;
+  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s) || mayHoldPairs(s, f))) return true;
   return mayHoldUserPath(s);
 }
 
@@ -47,7 +52,7 @@ const mapped = (view: DecodedView, spans: readonly SecretSpan[]): SecretSpan[] =
 
 /**
  * Where secrets hide in text beyond plain `key=value`: SQL with literal values and printed parameters,
- * HTML tables of names and values (Django's debug page), HTML-escaped and URL-encoded key-value text,
+ * HTML tables of names and values (Django's debug page), HTML-escaped and URL-encoded key-value text, pairs of Python lists of tuples,
  * and command-line credentials (curl's `-u user:password`, `--password=…`). (User names in home directory paths are `userPathPass`, a detector of
  * its own so that a policy can turn it off.)
  */
@@ -68,6 +73,7 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
       const view = htmlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
     }
+    if (out.includes("('") || out.includes('("')) out = replaceSpans(out, keyValues(out), replacer);
     if (out.includes('%') && URL_ENCODED_SEPARATOR.test(out)) {
       const view = urlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);

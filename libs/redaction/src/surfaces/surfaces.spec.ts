@@ -742,6 +742,34 @@ describe('authorization values written after a key', () => {
   });
 });
 
+describe('pairs of a Python list of tuples', () => {
+  it.each([
+    [
+      "dict_items([('username', 'bob'), ('password', 'hunter2'), ('next', '/')])",
+      `dict_items([('username', 'bob'), ('password', '${R}'), ('next', '/')])`,
+    ],
+    ["[('pin', ['1234']), ('q', ['shoes'])]", `[('pin', ['${R}']), ('q', ['shoes'])]`],
+    [
+      "[('Content-Type', 'text/html'), ('Set-Cookie', 'sessionid=abc123; Path=/'), ('Set-Cookie', 'theme=dark')]",
+      `[('Content-Type', 'text/html'), ('Set-Cookie', 'sessionid=${R}; Path=/'), ('Set-Cookie', 'theme=dark')]`,
+    ],
+    [
+      'headers=[("Authorization", "Token abc"), ("Accept", "*/*")]',
+      `headers=[("Authorization", "${R}"), ("Accept", "*/*")]`,
+    ],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    "fields = ('username', 'password', 'email')",
+    "exclude = ['token', 'secret']",
+    "{'token', 'password'}",
+    "values_list('email', flat=True)",
+    "('password', )",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
 describe('OAuth authorization codes in a query', () => {
   it.each([
     [
