@@ -199,14 +199,19 @@ function isAuthorizationCode(input: string, keyStart: number, valueStart: number
 }
 
 /**
- * Whether a key before a comma is the first item of a pair (`('password', 'hunter2')` in
- * `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`): quoted, right after `(`, its
- * value quoted or a list of quoted items, and `)` right after it. A tuple of names (`fields =
- * ('username', 'password', 'email')`) is not a pair.
+ * Whether a key before a comma is the first item of a pair in a list of pairs (`[('password',
+ * 'hunter2'), …]` of `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`): quoted, right
+ * after a `(` that follows `[` or `,`, its value quoted or a list of quoted items, and `)` right after
+ * it. A tuple of names (`fields = ('username', 'password', 'email')`), an SQL column list (`INSERT
+ * INTO "users" ("email", "password")`) and a call (`print('token', x)`) are not pairs.
  */
 function isPairKey(input: string, keyStart: number, valueStart: number): boolean {
   const quote = input.charCodeAt(keyStart - 1);
   if ((quote !== 39 && quote !== 34) || input.charCodeAt(keyStart - 2) !== 40) return false; // ' " (
+  let before = keyStart - 3;
+  while (before > 0 && isSpace(input.charCodeAt(before))) before--;
+  const opener = input.charCodeAt(before);
+  if (opener !== 91 && opener !== 44) return false; // [ ,
   const value =
     input.charCodeAt(valueStart) === 91 // [
       ? listValues(input, valueStart)?.at(-1)

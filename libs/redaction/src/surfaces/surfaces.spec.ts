@@ -765,6 +765,8 @@ describe('pairs of a Python list of tuples', () => {
     "{'token', 'password'}",
     "values_list('email', flat=True)",
     "('password', )",
+    'INSERT INTO "users" ("email", "password") VALUES (%s, %s)',
+    "values_list('email', 'password')",
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
