@@ -140,6 +140,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['braced variables never closed', () => repeat('token=${{ a', MB)],
     ['hash arrows without values', () => repeat("'password' => ", MB)],
     ['pairs never closed', () => repeat("('password', ['a', ", MB)],
+    ['compared literals then args', () => repeat("nid = '1' AND ", MB) + 'args=(1)'],
+    ['long identifiers then args', () => 'a'.repeat(MB) + " = 1; args=('x')"],
     ['pair keys before commas', () => repeat("('pin', ", MB)],
     [
       'one base64 run of text holding secrets',

@@ -13,6 +13,9 @@ const ARGS = /(?:\bargs|\bparams|\bparameters)[ \t]*[=:][ \t]*(?=[([])/gy;
 // A column compared with a placeholder or a literal: `"users"."email" = %s`, `password = ?`.
 const COMPARED_COLUMN = /([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=|\blike|\bilike)[ \t]*$/iu;
 const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4})$/;
+// A column compared with or assigned a literal string or number: `"customer"."nid" = '123'`, `id = 5`.
+const COMPARED_LITERAL =
+  /(?<![\p{L}\p{N}_])([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=)[ \t]*(?='|-?\d)/gu;
 const HAS_MARKER = /\[(?:REDACTED|HASH:)|\*{4}/;
 const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
 const MAX_ITEMS = 10_000;
@@ -159,7 +162,7 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         ? placeholderKinds
         : valueKinds.length === args.items.length
           ? valueKinds
-          : comparedPlaceholders(input, statementStart, args.at);
+          : comparedValues(input, statementStart, args.at, args.items.length);
     args.items.forEach((item, position) => {
       const kind = kinds[position];
       if (kind !== undefined && holdsValue(item, input.slice(item.start, item.end)))
@@ -177,6 +180,24 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         found.push(column === null ? undefined : kindOfColumn(column[1]));
       }
       return found;
+    }
+
+    /**
+     * The columns the parameters stand for, outside an INSERT: those compared with or assigned a
+     * placeholder; without placeholders (Django's sqlite and MySQL backends print the statement with
+     * the values in place), those compared with or assigned a literal, when there are as many as
+     * parameters (a literal the statement itself holds, `LIMIT 21` or `status = 'paid'`, makes the
+     * counts differ, and nothing is mapped).
+     */
+    function comparedValues(text: string, start: number, end: number, count: number): (string | undefined)[] {
+      const placeholders = comparedPlaceholders(text, start, end);
+      if (placeholders.length > 0) return placeholders;
+      const found: (string | undefined)[] = [];
+      COMPARED_LITERAL.lastIndex = start;
+      let literal: RegExpExecArray | null;
+      while ((literal = COMPARED_LITERAL.exec(text)) !== null && literal.index < end && found.length <= count)
+        found.push(kindOfColumn(literal[1]));
+      return found.length === count ? found : [];
     }
   };
 }

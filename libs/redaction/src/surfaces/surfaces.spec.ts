@@ -607,7 +607,25 @@ describe('SQL: parameters printed after a statement with its values', () => {
     );
   });
 
+  it('maps them to the columns compared with or assigned a literal, as many as there are', () => {
+    scrubsTo(
+      `(0.001) UPDATE "customer" SET "nid" = '1228062923' WHERE "customer"."id" = 5; args=('1228062923', 5)`,
+      `(0.001) UPDATE "customer" SET "nid" = '${R}' WHERE "customer"."id" = 5; args=('${R}', 5)`,
+    );
+    scrubsTo(
+      "SELECT * FROM users WHERE pin = '1234' AND id = 3 LIMIT 21; args=('1234', 3)",
+      `SELECT * FROM users WHERE pin = '${R}' AND id = 3 LIMIT 21; args=('${R}', 3)`,
+    );
+  });
+
   it('keeps parameters that do not match the values one for one, and harmless columns', () => {
+    // Three compared literals, two parameters: which literal each parameter is cannot be told.
+    expect(
+      redactString(`UPDATE "c" SET "nid" = '1', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`),
+    ).toBe(`UPDATE "c" SET "nid" = '${R}', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`);
+    expect(redactString("SELECT * FROM users WHERE name = 'bob'; args=('bob',)")).toBe(
+      "SELECT * FROM users WHERE name = 'bob'; args=('bob',)",
+    );
     const input = "INSERT INTO t (pin_hint, note) VALUES ('1234', 'x'); args=['1234', 'x']";
     expect(redactString(input)).toBe(input);
     expect(redactString("INSERT INTO t (pin, note) VALUES (%s, 'x'); args=['1234']")).toBe(
