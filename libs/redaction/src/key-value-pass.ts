@@ -242,13 +242,14 @@ const bareHoldsNothing = (key: string, value: string): boolean =>
  */
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-  // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. Only this part is a regex: each start costs at most
+  // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. A
+  // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`). Only this part is a regex: each start costs at most
   // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
   // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(
-    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
+    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
     'g',
   );
   return (input) => {

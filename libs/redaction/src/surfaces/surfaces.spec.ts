@@ -664,14 +664,19 @@ describe('assignment and hash separators', () => {
     ['password := "gopass123"', `password := "${R}"`],
     ["{'password' => 'hunter2', 'user' => 'bob'}", `{'password' => '${R}', 'user' => 'bob'}`],
     ['"api_key" => "k-123"', `"api_key" => "${R}"`],
+    ['{:password => "hunter2", :user => "bob"}', `{:password => "${R}", :user => "bob"}`],
+    [':token: abc123', `:token: ${R}`],
   ])('%s', (input, expected) => scrubsTo(input, expected));
 
-  it.each(['token := os.Getenv("TOKEN")', 'token => token.trim()', 'x := 5', "'user' => 'bob'"])(
-    'keeps %s',
-    (input) => {
-      expect(redactString(input)).toBe(input);
-    },
-  );
+  it.each([
+    'token := os.Getenv("TOKEN")',
+    'token => token.trim()',
+    'x := 5',
+    "'user' => 'bob'",
+    'http://u:password=x',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
 });
 
 describe('values that hold no secret', () => {
