@@ -141,6 +141,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['hash arrows without values', () => repeat("'password' => ", MB)],
     ['pairs never closed', () => repeat("('password', ['a', ", MB)],
     ['compared literals then args', () => repeat("nid = '1' AND ", MB) + 'args=(1)'],
+    ['credentials stated in sentences', () => repeat('code is 1 password was: ', MB)],
+    ['the same in form bodies', () => repeat('code+is+1+', MB)],
     ['long identifiers then args', () => 'a'.repeat(MB) + " = 1; args=('x')"],
     ['pair keys before commas', () => repeat("('pin', ", MB)],
     [

@@ -7,6 +7,11 @@ import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
 import {
+  mayHoldEncodedProseCredential,
+  mayHoldProseCredential,
+  proseCredentialSpans,
+} from './prose-credentials';
+import {
   constraintValueSpans,
   mayHoldConstraintError,
   mayHoldPasswordLiteral,
@@ -43,6 +48,8 @@ export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
   if (s.includes('</td>')) return true;
   if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s) || mayHoldPairs(s, f))) return true;
+  if (f.digits > 0 && (f.space ? mayHoldProseCredential(s) : f.plus && mayHoldEncodedProseCredential(s)))
+    return true;
   return mayHoldUserPath(s);
 }
 
@@ -68,12 +75,17 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
     if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
     if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
     if (mayHoldPasswordLiteral(out)) out = replaceSpans(out, passwordLiteralSpans(out), replacer);
+    if (mayHoldProseCredential(out)) out = replaceSpans(out, proseCredentialSpans(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
     }
     if (out.includes("('") || out.includes('("')) out = replaceSpans(out, keyValues(out), replacer);
+    if (mayHoldEncodedProseCredential(out)) {
+      const view = urlDecodedView(out);
+      out = replaceSpans(out, mapped(view, proseCredentialSpans(view.text)), replacer);
+    }
     if (out.includes('%') && URL_ENCODED_SEPARATOR.test(out)) {
       const view = urlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);

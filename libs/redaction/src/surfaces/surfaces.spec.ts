@@ -795,6 +795,34 @@ describe('pairs of a Python list of tuples', () => {
   });
 });
 
+describe('credentials stated in sentences (e-mail and SMS bodies)', () => {
+  it.each([
+    [
+      'Your temporary password is: Zebra!3195cc\nPlease change it.',
+      `Your temporary password is: ${R}\nPlease change it.`,
+    ],
+    [
+      'Your one-time code is 971924. It expires in 10 minutes.',
+      `Your one-time code is ${R}. It expires in 10 minutes.`,
+    ],
+    ['Your PIN is 4821.', `Your PIN is ${R}.`],
+    ['Your password is Summer2024!', `Your password is ${R}`],
+    ['Body=My+code+is+664495&NumMedia=0', `Body=My+code+is+${R}&NumMedia=0`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'Your password is incorrect. Attempt 3 of 5.',
+    'The password is required for user 42',
+    'HTTP status code is 404 after 3 retries',
+    'The code is invalid, try 2 more times',
+    'The password was changed on 2024-01-02',
+    'Your password is: ********',
+    'Body=Your+password+is+incorrect+3',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
 describe('OAuth authorization codes in a query', () => {
   it.each([
     [
