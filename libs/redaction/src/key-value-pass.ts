@@ -59,8 +59,8 @@ const SCHEME_TOKEN = /[ \t](?:\$\{?)?[\w.~+/-]{1,4096}\}?={0,2}(?=$|[\s"'<>,;&])
  * An auth scheme takes its token (`authorization=Bearer abc` loses `Bearer abc`).
  */
 function bareValue(input: string, from: number, schemeKey = false): ValueSpan | undefined {
-  if (input.charCodeAt(from) === 36) {
-    // $
+  const DOLLAR = 36;
+  if (input.charCodeAt(from) === DOLLAR) {
     BRACED_VARIABLE.lastIndex = from;
     if (BRACED_VARIABLE.test(input))
       return { start: from, end: BRACED_VARIABLE.lastIndex, next: BRACED_VARIABLE.lastIndex };
@@ -243,9 +243,10 @@ const bareHoldsNothing = (key: string, value: string): boolean =>
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
   // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. A
-  // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`). Only this part is a regex: each start costs at most
-  // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
-  // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
+  // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`).
+  // Only this part is a regex: each start costs at most the 64 letters of a key and the separator,
+  // and the value is read only after a sensitive key. One per pass: its `lastIndex` is the pass's
+  // position. Letters of other scripts are matched by code
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(

@@ -245,6 +245,7 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
 }
 
 const COUNT = /^\d{1,4}$/;
+const PASS = /^[_-]*pass[_-]*$/i;
 
 /**
  * Whether `value` under `key` is a count of passed tests rather than a password: a number (in text,
@@ -252,5 +253,5 @@ const COUNT = /^\d{1,4}$/;
  */
 export function isCountOfPassed(key: string, value: unknown): boolean {
   const count = typeof value === 'number' || (typeof value === 'string' && COUNT.test(value));
-  return count && compactKey(key) === 'pass';
+  return count && PASS.test(key);
 }
