@@ -258,6 +258,32 @@ const COLUMNS = [
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
+const ZERO_WIDTH = /[\p{Mn}\p{Me}]/u;
+// East Asian wide and fullwidth blocks (Hangul Jamo, CJK, Hangul syllables, compatibility, fullwidth forms).
+const isWide = (c: number): boolean =>
+  (c >= 0x1100 && c <= 0x115f) ||
+  (c >= 0x2e80 && c <= 0xa4cf) ||
+  (c >= 0xac00 && c <= 0xd7a3) ||
+  (c >= 0xf900 && c <= 0xfaff) ||
+  (c >= 0xfe30 && c <= 0xfe4f) ||
+  (c >= 0xff00 && c <= 0xff60) ||
+  (c >= 0xffe0 && c <= 0xffe6) ||
+  c >= 0x20000;
+
+/**
+ * The width prettier gives a table cell: Bengali vowel signs and other non-spacing marks take no
+ * column, CJK takes two. With `length` the generated table and prettier's disagreed on Bengali rows.
+ */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) {
+    const c = character.codePointAt(0) ?? 0;
+    if (c <= 31 || (c >= 127 && c <= 159) || ZERO_WIDTH.test(character)) continue;
+    width += isWide(c) ? 2 : 1;
+  }
+  return width;
+}
+
 /** The README's entity table (between its `entity-table` markers), laid out the way prettier lays it out. */
 export function renderEntityTable(catalog: readonly CatalogEntry[] = entityCatalog()): string {
   const rows = catalog.map((entry) =>
@@ -270,9 +296,11 @@ export function renderEntityTable(catalog: readonly CatalogEntry[] = entityCatal
       entry.anchors.join(', '),
     ].map(cell),
   );
-  const widths = COLUMNS.map((title, i) => Math.max(title.length, 3, ...rows.map((row) => row[i].length)));
+  const widths = COLUMNS.map((title, i) =>
+    Math.max(title.length, 3, ...rows.map((row) => displayWidth(row[i]))),
+  );
   const line = (cells: readonly string[]): string =>
-    `| ${cells.map((text, i) => text.padEnd(widths[i])).join(' | ')} |`;
+    `| ${cells.map((text, i) => text + ' '.repeat(widths[i] - displayWidth(text))).join(' | ')} |`;
   return [line(COLUMNS), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 

@@ -1,9 +1,9 @@
 import { isFilePath } from './detectors/path-values';
 import { isMarker } from './markers';
-import type { KeyMatcher } from './sensitive-keys';
+import { isCountOfPassed, type KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import { cookieSpans, isCookieKey, type SecretSpan } from './surfaces/cookies';
-import { isMaskedValue, isPlaceholder } from './surfaces/masked';
+import { holdsNoSecret, isNoValue, isPlaceholder } from './surfaces/masked';
 
 // The opening quote of a quoted value, escaped up to three times (JSON in JSON in JSON), after a
 // Python string prefix (`b'…'` bytes, `u'…'`, `r'…'`).
@@ -39,16 +39,49 @@ function quotedValue(input: string, from: number): ValueSpan | undefined {
   return { start, end: i, next: i };
 }
 
+// Calls that make a value in a Python repr (`date_of_birth=datetime.date(1990, 1, 2)`), with the
+// arguments they take there: numbers, quotes, commas, spaces, signs and dots.
+const VALUE_CALL = /^(?:datetime\.)?(?:date|datetime)$|^Decimal$/;
+const CALL_ARGUMENTS = /\([\w '".,:+-]{0,64}\)/y;
+// A variable in braces (`${DB_PASSWORD}`, `${{ secrets.TOKEN }}`): read whole, so that it is seen as one.
+const BRACED_VARIABLE = /\$\{\{?[ \t]*[\w.]{1,64}[ \t]*\}?\}/y;
+// Keys whose value may be `Scheme token` (`authorization`, `proxy_authorization`, `x-auth`).
+const AUTH_KEY = /auth/i;
+// The schemes of an `Authorization` value (`Bearer <token>`): the value is the scheme and its token.
+const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|hmac)$/i;
+// The token: RFC 7235's token68 up to a space, a quote or a separator (`auth=basic mode=x` has none),
+// or a variable that holds it (`Bearer $TOKEN`, `Bearer ${TOKEN}`).
+const SCHEME_TOKEN = /[ \t](?:\$\{?)?[\w.~+/-]{1,4096}\}?={0,2}(?=$|[\s"'<>,;&])/y;
+
 /**
  * A bare value up to a separator. One followed by `(` or `[` is code, not a value (`password =
- * request.POST['password']`, `token = get_token()` in a traceback's source lines): it is skipped.
+ * request.POST['password']`, `token = get_token()` in a traceback's source lines): it is skipped,
+ * unless it is a call that makes a value (`datetime.date(…)`), which is the value with its arguments.
+ * An auth scheme takes its token (`authorization=Bearer abc` loses `Bearer abc`).
  */
-function bareValue(input: string, from: number): ValueSpan | undefined {
+function bareValue(input: string, from: number, schemeKey = false): ValueSpan | undefined {
+  const DOLLAR = 36;
+  if (input.charCodeAt(from) === DOLLAR) {
+    BRACED_VARIABLE.lastIndex = from;
+    if (BRACED_VARIABLE.test(input))
+      return { start: from, end: BRACED_VARIABLE.lastIndex, next: BRACED_VARIABLE.lastIndex };
+  }
   BARE_VALUE.lastIndex = from;
   if (!BARE_VALUE.test(input)) return undefined;
-  const end = BARE_VALUE.lastIndex;
+  let end = BARE_VALUE.lastIndex;
   const next = input.charCodeAt(end);
-  if (next === 40 || next === 91) return { start: from, end: from, next: end };
+  if (next === 40 || next === 91) {
+    CALL_ARGUMENTS.lastIndex = end;
+    if (next === 40 && VALUE_CALL.test(input.slice(from, end)) && CALL_ARGUMENTS.test(input)) {
+      end = CALL_ARGUMENTS.lastIndex;
+      return { start: from, end, next: end };
+    }
+    return { start: from, end: from, next: end };
+  }
+  if (schemeKey && end - from <= 9 && AUTH_SCHEME.test(input.slice(from, end))) {
+    SCHEME_TOKEN.lastIndex = end;
+    if (SCHEME_TOKEN.test(input)) end = SCHEME_TOKEN.lastIndex;
+  }
   return { start: from, end, next: end };
 }
 
@@ -113,7 +146,7 @@ const WORD = /^\p{L}+$/u;
  * digits` is a sentence, `mot de passe: hunter2` and `date of birth: 1990-01-02` are not.
  */
 function proseSafeBareValue(input: string, from: number, key: string): ValueSpan | undefined {
-  const span = bareValue(input, from);
+  const span = bareValue(input, from, AUTH_KEY.test(key));
   if (span === undefined || !key.includes(' ') || !WORD.test(input.slice(span.start, span.end))) return span;
   return { ...span, end: span.start };
 }
@@ -153,6 +186,54 @@ function cookieLineEnd(input: string, keyStart: number, from: number): number {
   return i;
 }
 
+// An OAuth 2 authorization code in a redirect's query (`/callback?code=…&state=…`, RFC 6749 4.1.2):
+// a credential until it is exchanged. Only a generated-looking value of 16+ characters with a letter
+// and a digit: `?code=404`, `?code=SUMMER24` and `?code=ERR_TIMEOUT` are other codes.
+const AUTHORIZATION_CODE =
+  /(?=[\w./~+-]{0,511}\d)(?=[\w./~+-]{0,511}[A-Za-z])[\w./~+-]{16,512}(?=$|[&#\s"'])/y;
+
+function isAuthorizationCode(input: string, keyStart: number, valueStart: number): boolean {
+  const before = input.charCodeAt(keyStart - 1);
+  if ((before !== 63 && before !== 38) || input.charCodeAt(valueStart - 1) !== 61) return false; // ? & =
+  AUTHORIZATION_CODE.lastIndex = valueStart;
+  return AUTHORIZATION_CODE.test(input);
+}
+
+/**
+ * Whether a key before a comma is the first item of a pair in a list of pairs (`[('password',
+ * 'hunter2'), …]` of `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`): quoted, right
+ * after a `(` that follows `[` or `,`, its value quoted or a list of quoted items, and `)` right after
+ * it. A tuple of names (`fields = ('username', 'password', 'email')`), an SQL column list (`INSERT
+ * INTO "users" ("email", "password")`) and a call (`print('token', x)`) are not pairs.
+ */
+function isPairKey(input: string, keyStart: number, valueStart: number): boolean {
+  const quote = input.charCodeAt(keyStart - 1);
+  if ((quote !== 39 && quote !== 34) || input.charCodeAt(keyStart - 2) !== 40) return false; // ' " (
+  let before = keyStart - 3;
+  while (before > 0 && isSpace(input.charCodeAt(before))) before--;
+  const opener = input.charCodeAt(before);
+  if (opener !== 91 && opener !== 44) return false; // [ ,
+  const value =
+    input.charCodeAt(valueStart) === 91 // [
+      ? listValues(input, valueStart)?.at(-1)
+      : quotedValue(input, valueStart);
+  return value !== undefined && input.charCodeAt(skipSpaces(input, value.next)) === 41; // )
+}
+
+const PASS_KEY = /^pass\d{0,3}$/i;
+
+/**
+ * Already the output of a strategy (a second pass changes nothing), masked by its writer, a
+ * placeholder of a SQL statement whose parameters are printed after it, or a reference to a variable
+ * (`$TOKEN`, `{{ api_key }}`) that holds the value elsewhere.
+ */
+const holdsNothing = (value: string): boolean =>
+  isMarker(value) || holdsNoSecret(value) || isPlaceholder(value);
+
+/** A bare `None`, `null` or flag (`token=None` in a repr), or the count of a `pass=10 fail=2` line. */
+const bareHoldsNothing = (key: string, value: string): boolean =>
+  isNoValue(value) || isCountOfPassed(key, value);
+
 /**
  * Values of sensitive keys written inside text (`?token=…&`, `api_key=…`, `{\"password\":\"…\"}`,
  * `password: …`, `'password': ['…']`, `Passwort: …`, `mot de passe : …`, `密码：…`), as spans in order.
@@ -162,13 +243,15 @@ function cookieLineEnd(input: string, keyStart: number, from: number): number {
  */
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
-  // logfmt, YAML-ish (`key: `), full-width colon. Only this part is a regex: each start costs at most
-  // the 64 letters of a key and the separator, and the value is read only after a sensitive key. One
-  // per pass: its `lastIndex` is the pass's position. Letters of other scripts are matched by code
+  // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. A
+  // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`).
+  // Only this part is a regex: each start costs at most the 64 letters of a key and the separator,
+  // and the value is read only after a sensitive key. One per pass: its `lastIndex` is the pass's
+  // position. Letters of other scripts are matched by code
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(
-    `(?<![${KEY_CHARS}:])([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}["']?[ \\t]*[:=\\uff1a][ \\t]*)`,
+    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
     'g',
   );
   return (input) => {
@@ -178,6 +261,16 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     while ((match = keySeparator.exec(input)) !== null) {
       let key = match[1];
       let kind = keyKindOf(key);
+      if (
+        kind === undefined &&
+        key === 'code' &&
+        isAuthorizationCode(input, match.index, keySeparator.lastIndex)
+      ) {
+        const end = AUTHORIZATION_CODE.lastIndex;
+        spans.push({ start: keySeparator.lastIndex, end, kind: 'secret' });
+        keySeparator.lastIndex = end;
+        continue;
+      }
       if (kind === undefined) {
         // A phrase of several words ending in this one (`date of birth: …`, `mot de passe : …`).
         const phraseStart = wordsBefore(input, match.index);
@@ -187,6 +280,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (kind === undefined) continue;
       }
       const from = afterClosingTag(input, keySeparator.lastIndex);
+      if (match[2].trimEnd().endsWith(',') && !isPairKey(input, match.index, from)) continue;
       if (isCookieKey(key)) {
         const quoted = quotedValue(input, from);
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
@@ -195,18 +289,20 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         continue;
       }
       const quoted = quotedValue(input, from);
-      const values =
-        input.charCodeAt(from) === 91 // [
-          ? listValues(input, from)
-          : [quoted ?? proseSafeBareValue(input, from, key)];
+      const list = input.charCodeAt(from) === 91; // [
+      // `=>` separates a key from its value in Ruby, PHP and Perl hashes, always quoted there; a bare
+      // value after it is code (`token => token.trim()`).
+      if (!list && quoted === undefined && match[2].includes('=>')) continue;
+      const values = list ? listValues(input, from) : [quoted ?? proseSafeBareValue(input, from, key)];
+      const bare = !list && quoted === undefined;
+      // `pass` is also a word of code (`const pass = await …`, `pass: string`): bare only in `pass=…`.
+      if (bare && match[2] !== '=' && PASS_KEY.test(key)) continue;
       let next = from;
       for (const span of values ?? []) {
         if (span === undefined) continue;
         next = span.next;
         const value = input.slice(span.start, span.end);
-        // Already the output of a strategy (a second pass changes nothing), masked by its writer, or
-        // a placeholder of a SQL statement whose parameters are printed after it.
-        if (span.end === span.start || isMarker(value) || isMaskedValue(value) || isPlaceholder(value))
+        if (span.end === span.start || holdsNothing(value) || (bare && bareHoldsNothing(key, value)))
           continue;
         spans.push({ start: span.start, end: span.end, kind });
       }

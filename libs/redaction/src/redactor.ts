@@ -5,12 +5,12 @@ import { replaceSpans } from './key-value-pass';
 import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { literalGate } from './policy-file';
-import { CACHED_KEY_LENGTH, compileKeyMatcher } from './sensitive-keys';
+import { CACHED_KEY_LENGTH, compileKeyMatcher, isCountOfPassed } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
 import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
 import { cookieSpans, isCookieKey, sensitiveCookie } from './surfaces/cookies';
-import { isMaskedValue } from './surfaces/masked';
+import { holdsNoSecret } from './surfaces/masked';
 import { builtInCandidates, builtInDetectors, customDetector, type Detector, scan } from './value-detectors';
 
 /** An Error as it may leave the process: a plain object with scrubbed strings. */
@@ -324,8 +324,9 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     value: unknown,
     walkRest?: (item: unknown) => unknown,
   ): unknown {
-    // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`): nothing left to remove.
-    if (typeof value === 'string' && isMaskedValue(value)) return value;
+    // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`), a variable (`$TOKEN`),
+    // a count under `pass`: nothing to remove.
+    if ((typeof value === 'string' && holdsNoSecret(value)) || isCountOfPassed(key, value)) return value;
     if (!isCookieKey(key)) return replacer.keyed(kind, value);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);

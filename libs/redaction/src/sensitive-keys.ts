@@ -17,7 +17,8 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'password confirmation': 'secret',
   'password again': 'secret',
   'password repeat': 'secret',
-  // `pass` alone is a test count (`pass=10 fail=2`): only where it names a password.
+  // `pass` names a password alone (`WHOLE_KEY_RULES`) and where an owner comes before it; not at the end
+  // of other words (`boarding_pass`).
   'db pass': 'secret',
   'user pass': 'secret',
   'admin pass': 'secret',
@@ -244,6 +245,12 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   ...MULTILINGUAL_KEY_RULES,
 };
 
+/**
+ * Keys sensitive only as a whole (numbered copies included). `pass` is a password in `{"user": …,
+ * "pass": …}` and a count in `pass=10 fail=2`: a number under it is kept (`isCountOfPassed`).
+ */
+export const WHOLE_KEY_RULES: Readonly<Record<string, KeyKind>> = { pass: 'secret' };
+
 /** The default phrases (every key of `DEFAULT_KEY_RULES`). */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = Object.keys(DEFAULT_KEY_RULES);
 
@@ -315,6 +322,12 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
   const longest = Math.max(0, ...[...phrases.keys()].map((p) => p.length));
   const cache = new Map<string, string | null>();
 
+  const whole = new Map<string, string>(
+    Object.entries(WHOLE_KEY_RULES).filter(([phrase]) => !allowed.has(compactKey(phrase))),
+  );
+  const wholeKey = (words: readonly string[]): string | null =>
+    words.length === 1 ? (whole.get(words[0]) ?? null) : null;
+
   const endsWithPhrase = (words: readonly string[]): string | null => {
     let suffix = '';
     for (let i = words.length - 1; i >= 0; i--) {
@@ -332,7 +345,7 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
       return null;
     // Prose puts a verb between the phrase and its value: `Your temporary password is: Zebra!31`.
     if (words.length > 1 && PROSE_VERBS.has(words[words.length - 1])) words.pop();
-    const kind = endsWithPhrase(words);
+    const kind = endsWithPhrase(words) ?? wholeKey(words);
     if (kind !== null) return kind;
     if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) {
       const numbered = endsWithPhrase(words.slice(0, -1));
@@ -343,7 +356,8 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     const last = words[words.length - 1];
     const stem = TRAILING_NUMBER.exec(last)?.[1];
     if (stem === undefined) return null;
-    return endsWithPhrase(stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem]);
+    const unnumbered = stem === '' ? words.slice(0, -1) : [...words.slice(0, -1), stem];
+    return endsWithPhrase(unnumbered) ?? wholeKey(unnumbered);
   };
 
   return (key: string): string | undefined => {
@@ -356,4 +370,16 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
     }
     return kind ?? undefined;
   };
+}
+
+const COUNT = /^\d{1,4}$/;
+const PASS = /^[_-]*pass[_-]*$/i;
+
+/**
+ * Whether `value` under `key` is a count of passed tests rather than a password: a number (in text,
+ * up to 4 digits) under `pass`.
+ */
+export function isCountOfPassed(key: string, value: unknown): boolean {
+  const count = typeof value === 'number' || (typeof value === 'string' && COUNT.test(value));
+  return count && PASS.test(key);
 }

@@ -230,7 +230,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       rule: 'auth-scheme',
       kinds: ['bearer_token', 'basic_auth'],
       bit: Bit.AUTH_SCHEME,
-      pattern: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)(?![\w\-.~+/=:])/gi,
+      pattern: /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9\-._~+/]{8,}=*)(?![\w\-.~+/=:[])/gi,
       replace(m) {
         const basic = m[1].toLowerCase() === 'basic';
         if (basic ? !basicCredentials(m[3]) : !bearerLike(m[3])) return undefined;

@@ -300,7 +300,7 @@ describe('framework secret settings and keyword assignments', () => {
     ['os.getenv("DB_PASSWORD", "fallbackpw123")', `os.getenv("DB_PASSWORD", "${REDACTED}")`],
     ["os.environ.get('SECRET_KEY', 'insecure-default')", `os.environ.get('SECRET_KEY', '${REDACTED}')`],
     // other languages' operators
-    ['password := "gopass123"', `password :${REDACTED} "${REDACTED}"`],
+    ['password := "gopass123"', `password := "${REDACTED}"`],
     ["'password' => 'phppass123'", `'password' => '${REDACTED}'`],
     ["connect({ user: 'billing', pass: 'nats-pw-1' })", `connect({ user: 'billing', pass: '${REDACTED}' })`],
     ['API_TOKEN ?= tok_live_991', `API_TOKEN ?= ${REDACTED}`],

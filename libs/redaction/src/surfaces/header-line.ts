@@ -1,5 +1,6 @@
 import { isMarker } from '../markers';
 import type { Replacer } from '../strategies';
+import { isVariableReference } from './masked';
 
 // A credential header written as text: `Authorization: Bearer …`, `-H 'X-Api-Key: …'`. A quoted value
 // (`"authorization": "…"`) is the key-value pass's. Cookie headers are too: only their sensitive
@@ -73,7 +74,7 @@ export function headerLinePass(replacer: Replacer): (input: string) => string {
       const from = HEADER.lastIndex;
       const end = headerValueEnd(input, match.index, from, ends);
       const value = input.slice(from, end).trimEnd();
-      if (value.length === 0 || isMarker(value)) continue;
+      if (value.length === 0 || isMarker(value) || isVariableReference(value)) continue;
       out += input.slice(last, from) + replacer.keyed('secret', value);
       last = from + value.length;
       HEADER.lastIndex = last;

@@ -36,3 +36,22 @@ export function isMaskedValue(value: string): boolean {
 const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4}|%\([\w.]{1,64}\)s)$/;
 
 export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value);
+
+// A reference to a value kept elsewhere: a shell or `.env` variable (`$DB_PASSWORD`, `${API_TOKEN}`),
+// a CI or template expression (`${{ secrets.TOKEN }}`, `{{ api_key }}`), a Windows variable
+// (`%API_KEY%`). The secret is not in the text. Shell variables are upper-case (`$ecret1` is a value),
+// and a default inside the braces (`${PW:-hunter2}`) is not matched: it may be the secret itself.
+// With an auth scheme before it (`Bearer $TOKEN` in a curl line).
+const VARIABLE_REFERENCE =
+  /^(?:(?:Bearer|Basic|Token|Bot) )?(?:\$[A-Z_][A-Z0-9_]{0,63}|\$\{[A-Za-z_]\w{0,63}\}|\$?\{\{[ \t]*[\w.]{1,64}[ \t]*\}\}|%[A-Z_][A-Z0-9_]{0,63}%)$/;
+
+export const isVariableReference = (value: string): boolean =>
+  value.length <= 80 && VARIABLE_REFERENCE.test(value);
+
+// A bare value that holds no value: Python's `None` (`token=None` in a repr), JSON's `null`, a flag.
+const NO_VALUE = /^(?:None|null|nil|undefined|true|false|True|False)$/;
+
+export const isNoValue = (value: string): boolean => value.length <= 9 && NO_VALUE.test(value);
+
+/** A value with nothing left to remove: masked by its writer, or a reference to a variable. */
+export const holdsNoSecret = (value: string): boolean => isMaskedValue(value) || isVariableReference(value);

@@ -1,5 +1,7 @@
+import { isMarker } from '../markers';
 import type { KeyMatcher } from '../sensitive-keys';
 import type { SecretSpan } from './cookies';
+import { isMaskedValue } from './masked';
 
 // `INSERT INTO t (c1, c2, …) VALUES`: the column list decides what each position of a tuple holds.
 const INSERT_HEAD =
@@ -11,9 +13,20 @@ const ARGS = /(?:\bargs|\bparams|\bparameters)[ \t]*[=:][ \t]*(?=[([])/gy;
 // A column compared with a placeholder or a literal: `"users"."email" = %s`, `password = ?`.
 const COMPARED_COLUMN = /([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=|\blike|\bilike)[ \t]*$/iu;
 const PLACEHOLDER = /^(?:%s|\?|\$\d{1,4}|:\d{1,4})$/;
+// A column compared with or assigned a literal string or number: `"customer"."nid" = '123'`, `id = 5`.
+const COMPARED_LITERAL =
+  /(?<![\p{L}\p{N}_])([\p{L}_][\p{L}\p{N}_]{0,63})["`\]]?[ \t]*(?:=|<>|!=)[ \t]*(?='|-?\d)/gu;
+const HAS_MARKER = /\[(?:REDACTED|HASH:)|\*{4}/;
 const KEPT_WORDS = /^(?:null|none|default|true|false)$/i;
 const MAX_ITEMS = 10_000;
 const QUOTES = /^["`[]|["`\]]$/g;
+
+/**
+ * Whether an item holds a value to remove: not empty, `NULL` or a flag, nor already a marker (a bare
+ * item that holds one was cut by another pass: `password=[REDACTED]`).
+ */
+const holdsValue = (item: Item, text: string): boolean =>
+  item.end > item.start && (item.quoted ? !isMarker(text) : !KEPT_WORDS.test(text) && !HAS_MARKER.test(text));
 
 /** The kind a column names, by its last dotted part without quotes (`"users"."email"` → email). */
 const columnKind =
@@ -77,8 +90,8 @@ function tupleItems(input: string, open: number): { items: Item[]; end: number }
         else if (d === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (depth === 0 && (d === 44 || isSpace(d)))
-          break; // a bare value has no space outside ( )
+        } else if (depth === 0 && (d === 44 || (d === 93 && c !== 91) || isSpace(d)))
+          break; // a bare value has no space outside ( ), and `]` closes a printed list
         else if (d === 39 || d === 34) i = quotedEnd(input, i) - 1;
       }
       let end = i;
@@ -105,8 +118,11 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
 
   return (input) => {
     const spans: SecretSpan[] = [];
-    // Placeholders in the order they appear and the column each stands for.
+    // Placeholders in the order they appear and the column each stands for; and the column of every
+    // value of the tuples (Django's sqlite and MySQL backends print the statement with its values
+    // in place and the same values again as `args=[…]`).
     const placeholderKinds: (string | undefined)[] = [];
+    const valueKinds: (string | undefined)[] = [];
     let from = 0;
     let statementStart = 0;
     INSERT_WORD.lastIndex = 0;
@@ -122,10 +138,11 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const tuple = tupleItems(input, i);
         tuple.items.forEach((item, position) => {
           const text = input.slice(item.start, item.end);
+          valueKinds.push(kinds[position]);
           if (PLACEHOLDER.test(text)) placeholderKinds.push(kinds[position]);
           else {
             const kind = kinds[position];
-            if (kind !== undefined && item.end > item.start && (item.quoted || !KEPT_WORDS.test(text)))
+            if (kind !== undefined && holdsValue(item, text))
               spans.push({ start: item.start, end: item.end, kind });
           }
         });
@@ -139,15 +156,16 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     const args = argsAfter(input, from);
     if (args === undefined) return spans;
     // Placeholders outside an INSERT's tuples: the column they are compared with or assigned to.
+    // Without placeholders, parameters that match the values one for one are those values.
     const kinds =
-      placeholderKinds.length > 0 ? placeholderKinds : comparedPlaceholders(input, statementStart, args.at);
+      placeholderKinds.length > 0
+        ? placeholderKinds
+        : valueKinds.length === args.items.length
+          ? valueKinds
+          : comparedValues(input, statementStart, args.at, args.items.length);
     args.items.forEach((item, position) => {
       const kind = kinds[position];
-      if (
-        kind !== undefined &&
-        item.end > item.start &&
-        (item.quoted || !KEPT_WORDS.test(input.slice(item.start, item.end)))
-      )
+      if (kind !== undefined && holdsValue(item, input.slice(item.start, item.end)))
         spans.push({ start: item.start, end: item.end, kind });
     });
     return spans.sort((a, b) => a.start - b.start);
@@ -162,6 +180,24 @@ export function sqlValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         found.push(column === null ? undefined : kindOfColumn(column[1]));
       }
       return found;
+    }
+
+    /**
+     * The columns the parameters stand for, outside an INSERT: those compared with or assigned a
+     * placeholder; without placeholders (Django's sqlite and MySQL backends print the statement with
+     * the values in place), those compared with or assigned a literal, when there are as many as
+     * parameters (a literal the statement itself holds, `LIMIT 21` or `status = 'paid'`, makes the
+     * counts differ, and nothing is mapped).
+     */
+    function comparedValues(text: string, start: number, end: number, count: number): (string | undefined)[] {
+      const placeholders = comparedPlaceholders(text, start, end);
+      if (placeholders.length > 0) return placeholders;
+      const found: (string | undefined)[] = [];
+      COMPARED_LITERAL.lastIndex = start;
+      let literal: RegExpExecArray | null;
+      while ((literal = COMPARED_LITERAL.exec(text)) !== null && literal.index < end && found.length <= count)
+        found.push(kindOfColumn(literal[1]));
+      return found.length === count ? found : [];
     }
   };
 }
@@ -216,4 +252,25 @@ export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => 
     }
     return spans.sort((a, b) => a.start - b.start);
   };
+}
+
+// A password given to the database as a literal: Postgres `ALTER USER u WITH [ENCRYPTED] PASSWORD
+// '…'`, MySQL `IDENTIFIED [WITH plugin] BY '…'`, and a driver's error quoting it (`(password '…')`).
+// Only a quoted literal: `PASSWORD NULL`, `password reset` and `password_hash = …` are not one.
+const PASSWORD_LITERAL =
+  /\b(?:password|identified[ \t]+(?:with[ \t]+[\w-]{1,64}[ \t]+)?by)[ \t]+(['"])([^'"\n]{1,256})\1/gi;
+
+export const mayHoldPasswordLiteral = (s: string): boolean =>
+  s.includes('ssword ') || s.includes('SSWORD ') || s.includes('dentified ') || s.includes('DENTIFIED ');
+
+/** Password literals of SQL statements and driver errors (see `PASSWORD_LITERAL`). */
+export function passwordLiteralSpans(input: string): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  for (const match of input.matchAll(PASSWORD_LITERAL)) {
+    const value = match[2];
+    if (isMarker(value) || isMaskedValue(value)) continue;
+    const start = match.index + match[0].length - value.length - 1;
+    spans.push({ start, end: start + value.length, kind: 'secret' });
+  }
+  return spans;
 }

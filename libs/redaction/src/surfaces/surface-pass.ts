@@ -6,7 +6,18 @@ import { commandLinePass, mayHoldCommandOption, mayHoldUserPath } from './comman
 import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
-import { constraintValueSpans, mayHoldConstraintError, sqlValueSpans } from './sql-values';
+import {
+  mayHoldEncodedProseCredential,
+  mayHoldProseCredential,
+  proseCredentialSpans,
+} from './prose-credentials';
+import {
+  constraintValueSpans,
+  mayHoldConstraintError,
+  mayHoldPasswordLiteral,
+  passwordLiteralSpans,
+  sqlValueSpans,
+} from './sql-values';
 
 // URL-encoded separators and quotes (`password%3Dhunter2`, `%22password%22%3A%22…%22`).
 const URL_ENCODED_SEPARATOR = /%(?:3[ADad]|2[27])/;
@@ -19,7 +30,12 @@ const mayHoldSql = (s: string, f: StringFacts): boolean =>
   (f.upper >= 6 && s.includes('INSERT')) || s.includes('insert') || (f.keyValue && printsParameters(s));
 
 const mayHoldSqlOrError = (s: string, f: StringFacts): boolean =>
-  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s));
+  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s)) || mayHoldPasswordLiteral(s);
+
+// Pairs of a Python list of tuples (`[('password', 'hunter2')]`): the key-value pass reads them,
+// and runs here only when nothing else (a `:` or `=` after a key) already made it run.
+const mayHoldPairs = (s: string, f: StringFacts): boolean =>
+  !f.keyValue && (s.includes("('") || s.includes('("'));
 
 /**
  * Whether any surface pass may find something in `s`: the facts first, then one substring test per
@@ -31,7 +47,9 @@ export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
   if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
   if (s.includes('</td>')) return true;
-  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s))) return true;
+  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s) || mayHoldPairs(s, f))) return true;
+  if (f.digits > 0 && (f.space ? mayHoldProseCredential(s) : f.plus && mayHoldEncodedProseCredential(s)))
+    return true;
   return mayHoldUserPath(s);
 }
 
@@ -41,7 +59,7 @@ const mapped = (view: DecodedView, spans: readonly SecretSpan[]): SecretSpan[] =
 
 /**
  * Where secrets hide in text beyond plain `key=value`: SQL with literal values and printed parameters,
- * HTML tables of names and values (Django's debug page), HTML-escaped and URL-encoded key-value text,
+ * HTML tables of names and values (Django's debug page), HTML-escaped and URL-encoded key-value text, pairs of Python lists of tuples,
  * and command-line credentials (curl's `-u user:password`, `--password=…`). (User names in home directory paths are `userPathPass`, a detector of
  * its own so that a policy can turn it off.)
  */
@@ -56,10 +74,17 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
     let out = mayHoldCommandOption(input) ? commandLine(input) : input;
     if (hasSql(out)) out = replaceSpans(out, sql(out), replacer);
     if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
+    if (mayHoldPasswordLiteral(out)) out = replaceSpans(out, passwordLiteralSpans(out), replacer);
+    if (mayHoldProseCredential(out)) out = replaceSpans(out, proseCredentialSpans(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);
+    }
+    if (out.includes("('") || out.includes('("')) out = replaceSpans(out, keyValues(out), replacer);
+    if (mayHoldEncodedProseCredential(out)) {
+      const view = urlDecodedView(out);
+      out = replaceSpans(out, mapped(view, proseCredentialSpans(view.text)), replacer);
     }
     if (out.includes('%') && URL_ENCODED_SEPARATOR.test(out)) {
       const view = urlDecodedView(out);

@@ -78,7 +78,6 @@ describe('key names: Relay and Django fields', () => {
     'bypass',
     'compass',
     'pass_count',
-    'pass',
     'boarding_pass',
     'auth0_domain',
     'CSRF_COOKIE_NAME',
@@ -141,16 +140,38 @@ describe('key names in other languages', () => {
     ['生年月日', 'ja'],
     ['비밀번호', 'ko'],
     ['주민등록번호', 'ko'],
+    ['mật khẩu', 'vi'],
+    ['mat_khau', 'vi'],
+    ['số điện thoại', 'vi'],
+    ['kata_sandi', 'id'],
+    ['tanggal_lahir', 'id'],
+    ['lösenord', 'sv'],
+    ['salasana', 'fi'],
+    ['heslo', 'cs'],
+    ['jelszó', 'hu'],
+    ['κωδικός πρόσβασης', 'el'],
+    ['סיסמה', 'he'],
+    ['رمز عبور', 'fa'],
+    ['รหัสผ่าน', 'th'],
+    ['密碼', 'zh-Hant'],
   ])('%s (%s) is sensitive', (key) => {
     expect(isSensitiveKey(key)).toBe(true);
   });
 
-  it.each(['密码提示', 'nombre', 'Benutzername', 'имя', 'নাম', 'ユーザー名', 'portable'])(
-    '%s is not',
-    (key) => {
-      expect(isSensitiveKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    '密码提示',
+    'nombre',
+    'Benutzername',
+    'имя',
+    'নাম',
+    'ユーザー名',
+    'portable',
+    'tên đăng nhập',
+    'κωδικός προϊόντος',
+    'nama_pengguna',
+  ])('%s is not', (key) => {
+    expect(isSensitiveKey(key)).toBe(false);
+  });
 
   it('finds them as keys inside text, also with a full-width colon', () => {
     expect(redactString('contraseña=hunter2 Passwort: geheim123 পাসওয়ার্ড=abc123 nombre=Ana')).toBe(
@@ -574,6 +595,254 @@ describe('constraint errors that print values', () => {
   });
 });
 
+describe('SQL: parameters printed after a statement with its values', () => {
+  it('maps the parameters to the columns one for one', () => {
+    scrubsTo(
+      "(0.000) INSERT INTO customer (email, nid, order_no) VALUES ('a@b.io', '1228062923', 'ORD-1'); args=['a@b.io', '1228062923', 'ORD-1']",
+      `(0.000) INSERT INTO customer (email, nid, order_no) VALUES ('[REDACTED:email]', '${R}', 'ORD-1'); args=['[REDACTED:email]', '${R}', 'ORD-1']`,
+    );
+    scrubsTo(
+      "INSERT INTO t (pin, note) VALUES ('1234', 'x'), ('5678', None); args=['1234', 'x', '5678', None]",
+      `INSERT INTO t (pin, note) VALUES ('${R}', 'x'), ('${R}', None); args=['${R}', 'x', '${R}', None]`,
+    );
+  });
+
+  it('maps them to the columns compared with or assigned a literal, as many as there are', () => {
+    scrubsTo(
+      `(0.001) UPDATE "customer" SET "nid" = '1228062923' WHERE "customer"."id" = 5; args=('1228062923', 5)`,
+      `(0.001) UPDATE "customer" SET "nid" = '${R}' WHERE "customer"."id" = 5; args=('${R}', 5)`,
+    );
+    scrubsTo(
+      "SELECT * FROM users WHERE pin = '1234' AND id = 3 LIMIT 21; args=('1234', 3)",
+      `SELECT * FROM users WHERE pin = '${R}' AND id = 3 LIMIT 21; args=('${R}', 3)`,
+    );
+  });
+
+  it('keeps parameters that do not match the values one for one, and harmless columns', () => {
+    // Three compared literals, two parameters: which literal each parameter is cannot be told.
+    expect(
+      redactString(`UPDATE "c" SET "nid" = '1', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`),
+    ).toBe(`UPDATE "c" SET "nid" = '${R}', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`);
+    expect(redactString("SELECT * FROM users WHERE name = 'bob'; args=('bob',)")).toBe(
+      "SELECT * FROM users WHERE name = 'bob'; args=('bob',)",
+    );
+    const input = "INSERT INTO t (pin_hint, note) VALUES ('1234', 'x'); args=['1234', 'x']";
+    expect(redactString(input)).toBe(input);
+    expect(redactString("INSERT INTO t (pin, note) VALUES (%s, 'x'); args=['1234']")).toBe(
+      `INSERT INTO t (pin, note) VALUES (%s, 'x'); args=['${R}']`,
+    );
+  });
+});
+
+describe('SQL and driver password literals', () => {
+  it.each([
+    ["ALTER USER reporting WITH PASSWORD 'Monsoon%6794yt';", `ALTER USER reporting WITH PASSWORD '${R}';`],
+    ["ALTER ROLE app WITH ENCRYPTED PASSWORD 'md5abc';", `ALTER ROLE app WITH ENCRYPTED PASSWORD '${R}';`],
+    [`CREATE USER 'app'@'%' IDENTIFIED BY "S3cret!";`, `CREATE USER 'app'@'%' IDENTIFIED BY "${R}";`],
+    [
+      "CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY 'S3cret!'",
+      `CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY '${R}'`,
+    ],
+    [
+      `FATAL:  password authentication failed for user "shop" (password 'Sunfl0wer#3066yc')`,
+      `FATAL:  password authentication failed for user "shop" (password '${R}')`,
+    ],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'ALTER USER app WITH PASSWORD NULL',
+    "password reset requested for user 'bob'",
+    "ALTER USER app PASSWORD '********'",
+    "IDENTIFIED WITH caching_sha2_password AS '$A$005$…'",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('assignment and hash separators', () => {
+  it.each([
+    ['password := "gopass123"', `password := "${R}"`],
+    ["{'password' => 'hunter2', 'user' => 'bob'}", `{'password' => '${R}', 'user' => 'bob'}`],
+    ['"api_key" => "k-123"', `"api_key" => "${R}"`],
+    ['{:password => "hunter2", :user => "bob"}', `{:password => "${R}", :user => "bob"}`],
+    [':token: abc123', `:token: ${R}`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'token := os.Getenv("TOKEN")',
+    'token => token.trim()',
+    'x := 5',
+    "'user' => 'bob'",
+    'http://u:password=x',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('values that hold no secret', () => {
+  it.each([
+    "Credentials(access_key_id='AK', token=None)",
+    'always-auth=false',
+    'otp_required=true',
+    'DB_PASSWORD=${DB_PASSWORD}',
+    'token=$TOKEN',
+    'api_key: "{{ api_key }}"',
+    'token: ${{ secrets.GITHUB_TOKEN }}',
+    'set API_KEY=%API_KEY%',
+    'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/me',
+    'Authorization=Bearer ${API_TOKEN} next',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('keeps variables under sensitive keys in objects', () => {
+    expect(redact({ password: '${DB_PASSWORD}', token: '$TOKEN' })).toEqual({
+      password: '${DB_PASSWORD}',
+      token: '$TOKEN',
+    });
+  });
+
+  it.each([
+    ["token='None'", `token='${R}'`],
+    ['password=Nonesuch1', `password=${R}`],
+    ['password=$ecret1', `password=${R}`],
+    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: ${R}" x`],
+    ['password: "hunter2 ${X}"', `password: "${R}"`],
+  ])('removes look-alikes of them: %s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('pass as a whole key', () => {
+  it('is a password with a value, a count with a number', () => {
+    expect(isSensitiveKey('pass')).toBe(true);
+    expect(isSensitiveKey('PASS')).toBe(true);
+    expect(redact({ user: 'ayesha', pass: 'Sunfl0wer' })).toEqual({ user: 'ayesha', pass: R });
+    expect(redact({ args: ['{"user":"ayesha","pass":"Sunfl0wer"}'] })).toEqual({
+      args: [`{"user":"ayesha","pass":"${R}"}`],
+    });
+    scrubsTo('user=bob pass=hunter2', `user=bob pass=${R}`);
+    expect(redact({ pass: 10, fail: 2 })).toEqual({ pass: 10, fail: 2 });
+  });
+
+  it.each(['pass=10 fail=2', 'const pass = await this.flush();', 'auth: { user: string; pass: string }'])(
+    'keeps %s',
+    (input) => {
+      expect(redactString(input)).toBe(input);
+    },
+  );
+});
+
+describe('Python repr values made by a call', () => {
+  it.each([
+    [
+      "Profile(user_id=91, date_of_birth=datetime.date(1984, 1, 26), city='Rajshahi')",
+      `Profile(user_id=91, date_of_birth=[REDACTED:date_of_birth], city='Rajshahi')`,
+    ],
+    ["Card(pin=Decimal('1234'), note='x')", `Card(pin=${R}, note='x')`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'Order(created=datetime.date(2024, 1, 2))',
+    'token = get_token(request)',
+    'pin = compute_pin(user)',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('authorization values written after a key', () => {
+  it.each([
+    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: ${R}`],
+    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=${R} next=1`],
+  ])('take the scheme and its token: %s', (input, expected) => scrubsTo(input, expected));
+
+  it('leave a token glued to a key whose value went as it was (a second pass sees the same)', () => {
+    scrubsTo('Bearer t0k3n.token=abc123', `Bearer t0k3n.token=${R}`);
+    scrubsTo('sent Bearer abc.DEF-123_456~xyz', 'sent Bearer [REDACTED:bearer_token]');
+  });
+
+  it('take nothing past the token', () => {
+    expect(redactString('auth=basic mode=x')).toBe(`auth=${R} mode=x`);
+  });
+});
+
+describe('pairs of a Python list of tuples', () => {
+  it.each([
+    [
+      "dict_items([('username', 'bob'), ('password', 'hunter2'), ('next', '/')])",
+      `dict_items([('username', 'bob'), ('password', '${R}'), ('next', '/')])`,
+    ],
+    ["[('pin', ['1234']), ('q', ['shoes'])]", `[('pin', ['${R}']), ('q', ['shoes'])]`],
+    [
+      "[('Content-Type', 'text/html'), ('Set-Cookie', 'sessionid=abc123; Path=/'), ('Set-Cookie', 'theme=dark')]",
+      `[('Content-Type', 'text/html'), ('Set-Cookie', 'sessionid=${R}; Path=/'), ('Set-Cookie', 'theme=dark')]`,
+    ],
+    [
+      'headers=[("Authorization", "Token abc"), ("Accept", "*/*")]',
+      `headers=[("Authorization", "${R}"), ("Accept", "*/*")]`,
+    ],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    "fields = ('username', 'password', 'email')",
+    "exclude = ['token', 'secret']",
+    "{'token', 'password'}",
+    "values_list('email', flat=True)",
+    "('password', )",
+    'INSERT INTO "users" ("email", "password") VALUES (%s, %s)',
+    "values_list('email', 'password')",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('credentials stated in sentences (e-mail and SMS bodies)', () => {
+  it.each([
+    [
+      'Your temporary password is: Zebra!3195cc\nPlease change it.',
+      `Your temporary password is: ${R}\nPlease change it.`,
+    ],
+    [
+      'Your one-time code is 971924. It expires in 10 minutes.',
+      `Your one-time code is [REDACTED:one_time_code]. It expires in 10 minutes.`,
+    ],
+    ['Your PIN is 4821.', `Your PIN is ${R}.`],
+    ['Your password is Summer2024!', `Your password is ${R}`],
+    ['Body=My+code+is+664495&NumMedia=0', `Body=My+code+is+${R}&NumMedia=0`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'Your password is incorrect. Attempt 3 of 5.',
+    'The password is required for user 42',
+    'HTTP status code is 404 after 3 retries',
+    'The code is invalid, try 2 more times',
+    'The password was changed on 2024-01-02',
+    'Your password is: ********',
+    'Body=Your+password+is+incorrect+3',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('OAuth authorization codes in a query', () => {
+  it.each([
+    [
+      'GET /oauth/callback?code=GoNM8kYg-ywHtFb-aLIh737OJ9ZjUFqrnC9gW6Hp&state=xyz123 302',
+      `GET /oauth/callback?code=${R}&state=xyz123 302`,
+    ],
+    ['https://x/cb?code=4/0AX4XfWh-abc123def456&scope=email', `https://x/cb?code=${R}&scope=email`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    '/err?code=404&x=1',
+    '/checkout?code=SUMMER2024',
+    '/x?code=ERR_CONNECTION_TIMEOUT_REACHED',
+    'exit code=137 after 12345678901234567890 ms',
+    '/x?country_code=BD&zip_code=1207ABCDEFGHIJKL1',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
 describe('every surface pass is idempotent', () => {
   const fragments = [
     'password=',
@@ -613,13 +882,26 @@ describe('every surface pass is idempotent', () => {
     'mot de passe: ',
     'Key (email)=(a)',
   ];
-  // Fragments are joined by a space, as the words of a log line are. Glued without one (`hunter2Authorization:
-  // Bearer …`), a bare value swallows the next header's name and the Bearer and key-value passes
-  // disagree between runs: a known limit of reading keys out of free text.
+  // Fragments are joined by a space, as the words of a log line are.
   it('redacting the output again changes nothing', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 12 }), (parts) => {
         const once = redactString(parts.join(' '));
+        expect(redactString(once)).toBe(once);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  // Glued without a space (`hunter2Authorization: Bearer …`, `t0k3nsessionid=…`), a value runs into the
+  // next key. A Bearer token glued to a marker is read as the token before it was replaced. Still a
+  // known limit: a Cookie header or an SQL head swallowed by a value reads differently once the value
+  // is a marker, so those fragments are left out here.
+  it('redacting the output of glued fragments again changes nothing', () => {
+    const unswallowed = fragments.filter((fragment) => !/Cookie|INSERT|args=/.test(fragment));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...unswallowed), { maxLength: 12 }), (parts) => {
+        const once = redactString(parts.join(''));
         expect(redactString(once)).toBe(once);
       }),
       { numRuns: 1000 },
