@@ -50,6 +50,14 @@ describe('Redactor.explain', () => {
     expectSpansHold(text, findings);
   });
 
+  it('places a value found in Bengali digits at its span, with its text as written', () => {
+    const text = 'call ০১৭১২৩৪৫৬৭৮ today';
+    const { output, findings } = explain(text);
+    expect(output).toBe('call [REDACTED:phone] today');
+    expect(findings.map((f) => [f.rule, f.text, f.start, f.end])).toEqual([['phone', '০১৭১২৩৪৫৬৭৮', 5, 16]]);
+    expectSpansHold(text, findings);
+  });
+
   it('names a cookie value, URL passwords and provider tokens', () => {
     const text =
       'Cookie: sid=s3cr3t; theme=dark\ndb postgres://app:hunter22@db:5432/x key ghp_' + 'a'.repeat(36);

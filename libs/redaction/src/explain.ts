@@ -1,4 +1,6 @@
+import { foldDigits } from './detectors/folding';
 import type { Strategy } from './entities';
+import { OTHER_DIGIT } from './string-facts';
 
 /** One value `explain` found: which rule replaced what, where, and with what. */
 export interface Finding {
@@ -116,10 +118,13 @@ export class ExplainTrace {
     }
     const made: Made[] = [];
     const toOriginal = this.originalPositions();
+    // A digit detector matched a copy with Bengali (and other) digits folded to ASCII, same length, and
+    // reports the folded text: it is looked for in the folded copy, at the same indexes.
+    const haystack = OTHER_DIGIT.test(before) ? foldDigits(before) : before;
     let b = 0;
     let a = 0;
     for (const change of changes) {
-      const start = this.find(before, b, after, a, change);
+      const start = this.find(before, haystack, b, after, a, change);
       if (start === undefined) {
         this.locate(change);
         continue;
@@ -139,12 +144,19 @@ export class ExplainTrace {
   }
 
   /** Where `change` starts in `before` at or after `b`, given that `after` from `a` has its replacement. */
-  private find(before: string, b: number, after: string, a: number, change: Replacement): number | undefined {
+  private find(
+    before: string,
+    haystack: string,
+    b: number,
+    after: string,
+    a: number,
+    change: Replacement,
+  ): number | undefined {
     const same = commonPrefix(before, b, after, a);
     for (
-      let at = before.indexOf(change.text, b);
+      let at = haystack.indexOf(change.text, b);
       at !== -1 && at - b <= same;
-      at = before.indexOf(change.text, at + 1)
+      at = haystack.indexOf(change.text, at + 1)
     )
       if (after.startsWith(change.replacement, a + at - b)) return at;
     return undefined;
