@@ -1,4 +1,4 @@
-import { type FieldRule, fieldRuleOf } from './detectors/record-fields';
+import { type FieldRule, fieldRuleOf, KEEP_FIELD } from './detectors/record-fields';
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
 import { replaceSpans } from './key-value-pass';
@@ -302,7 +302,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       info = {
         scrubbed: scrubLimited(key, 0),
         kind,
-        field: kind === undefined ? fieldRuleOf(key) : undefined,
+        field: fieldRuleOf(key, kind),
       };
       if (key.length > CACHED_KEY_LENGTH) return info;
       if (keyCache.size >= CACHE_LIMIT) keyCache.clear();
@@ -369,13 +369,15 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       const info = keyInfo(key);
       const value = readProperty(source, key);
       // A field sensitive by its value or record (`name` beside `email`, `number` beside `type: NID`).
-      const kind = info.kind ?? info.field?.(value, source);
+      const kind = info.field === undefined ? info.kind : info.field(value, source);
       setOwn(
         target,
         info.scrubbed,
         kind === undefined
           ? walk(value, depth, seen, nesting)
-          : keyedValue(key, kind, value, (item) => walk(item, depth, seen, nesting)),
+          : kind === KEEP_FIELD
+            ? value
+            : keyedValue(key, kind, value, (item) => walk(item, depth, seen, nesting)),
       );
     }
     if (keys.length > count) target['…'] = `[Truncated ${keys.length - count} keys]`;

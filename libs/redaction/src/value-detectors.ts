@@ -6,6 +6,7 @@ import { identityCandidate, identityDetectors } from './detectors/identity';
 import { foldingDigits } from './detectors/folding';
 import { messageIdHeaderTest } from './detectors/message-ids';
 import { secretCandidates, secretDetectors } from './detectors/secrets';
+import { versionBesideQuad } from './detectors/version-quads';
 import { keyValuePass } from './key-value-pass';
 import type { KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
@@ -296,6 +297,7 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
         const ip = m[0];
         if (ip.startsWith('127.') || ip === '0.0.0.0' || ip === '255.255.255.255') return undefined;
         if (VERSION_BEFORE.test(input.slice(Math.max(0, m.index - 12), m.index))) return undefined;
+        if (versionBesideQuad(input, m.index, ip.length)) return undefined;
         return replacer.value('ipv4', ip);
       },
     },

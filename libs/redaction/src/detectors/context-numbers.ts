@@ -87,12 +87,13 @@ const RULES: ContextRule[] = [
 /** Which rule a matched word belongs to: the same alternatives, each anchored on its own. */
 const RULE_TESTS = RULES.map((rule) => new RegExp(`^(?:${rule.words})$`, 'iu'));
 
+// A word in parentheses after its long form (`voter id (NID) 4718-2093-65`) names the number after it.
 // Spaces are bounded ({0,3}): `\s*` on both sides of an optional `:` re-reads a run of spaces from
 // every split of it, quadratic on `nid` and a million spaces.
 const CONTEXT_NUMBER = new RegExp(
   String.raw`(?<![\p{L}\p{N}_])(` +
     RULES.map((rule) => rule.words).join('|') +
-    String.raw`)(?!\p{L})((?:[ \t_]{0,3}(?:no\.?|number|num|nr|#|id|নম্বর|নং))?[ \t]{0,3}[:=#-]?[ \t]{0,3}(?:is[ \t]{1,3})?["']?)(\d{1,6}(?:[ .-]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
+    String.raw`)(?!\p{L})(\)?(?:[ \t_]{0,3}(?:no\.?|number|num|nr|#|id|নম্বর|নং))?[ \t]{0,3}[:=#-]?[ \t]{0,3}(?:is[ \t]{1,3})?["']?)(\d{1,6}(?:[ .-]\d{1,6}){1,5}|[A-Z]{0,3}\d(?:-?[\dA-Z]){3,18})(?![\p{L}\p{N}_-])`,
   'giu',
 );
 

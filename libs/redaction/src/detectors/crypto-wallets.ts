@@ -1,7 +1,6 @@
 import { base58CheckValid, bech32Valid, eip55Valid } from '../checksums';
 import type { Replacer } from '../strategies';
 import { type PassDetector, scan } from '../value-detectors';
-import { textBefore } from './context';
 
 /**
  * Wallet addresses (Presidio's crypto_recognizer covers Bitcoin; Ethereum added): base58check P2PKH
@@ -11,18 +10,17 @@ import { textBefore } from './context';
 const WALLET =
   /(?<![\w/])(?:([13][1-9A-HJ-NP-Za-km-z]{25,34})|(bc1[02-9ac-hj-np-z]{11,71}|BC1[02-9AC-HJ-NP-Z]{11,71})|0x([0-9a-fA-F]{40}))(?![\w/])/g;
 
-// An all-lower (or all-upper) hex address carries no checksum: a word before it decides (Presidio's context),
-// or nothing around it: a value that is only an address (`{"from": "0x…"}`) is a field holding one.
-const WALLET_BEFORE =
-  /(?<![a-z])(?:wallet|address|addr|eth|ether|ethereum|erc-?20|usdt|recipient|sender|beneficiary|payout|withdraw(?:al)?|deposit|send|sent|transfer(?:red)?|to|from|account)\b[^\n]{0,20}$/i;
-
-function walletValid(m: RegExpExecArray, input: string): boolean {
+/**
+ * An all-lower (or all-upper) hex address carries no checksum, but `0x` and exactly 40 hex digits,
+ * bounded, is an address's shape alone (a transaction hash has 64, a selector 8) in any language's
+ * prose (`Einzahlung von 0x90e7…3cb8 erhalten`); a mixed-case one must pass EIP-55.
+ */
+function walletValid(m: RegExpExecArray): boolean {
   if (m[1] !== undefined) return base58CheckValid(m[1]);
   if (m[2] !== undefined) return bech32Valid(m[2]);
   const hex = m[3];
   const mixed = /[a-f]/.test(hex) && /[A-F]/.test(hex);
-  if (mixed) return eip55Valid(hex);
-  return m[0].length === input.length || WALLET_BEFORE.test(textBefore(input, m.index, 32));
+  return !mixed || eip55Valid(hex);
 }
 
 // Checksums cost a few microseconds each; past this many in one string (only hostile text has so
@@ -39,8 +37,7 @@ export function cryptoWalletDetector(replacer: Replacer): PassDetector {
       return scan(input, {
         kinds: ['crypto_wallet'],
         pattern: WALLET,
-        replace: (m, text) =>
-          budget-- <= 0 || walletValid(m, text) ? replacer.value('crypto_wallet', m[0]) : undefined,
+        replace: (m) => (budget-- <= 0 || walletValid(m) ? replacer.value('crypto_wallet', m[0]) : undefined),
       });
     },
   };

@@ -17,7 +17,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'phone',
     'phone number',
-    'E.164 `+<8–15 digits>`, `00` international; national forms: NANP `(415) 555-2671`, UK/DE/IL/AU/IN trunk-0 groups `020 7946 0958`, `030/12345678`, FR `06 12 34 56 78`, BR/AU `(11) 91234-5678`; Bangladesh in every form (`+880 1712-345678`, `8801712345678`, `01712 345 678`, `017 1234 5678`, `(+880) 1712345678`, Bengali digits); bare runs (`9876543210`, `9123 4567`) after a phone word (phone, mobile, tel, whatsapp, ফোন, মোবাইল, bKash, Nagad)',
+    'E.164 `+<8–15 digits>` (`%2B` for `+` in a form body), `00` international (`00880-1312-660984`); a JSON number or phone-shaped string under `mobile`, `cell`, `contact`, `whatsapp` (`contact_number`, `mobile_no`); national forms: NANP `(415) 555-2671`, UK/DE/IL/AU/IN trunk-0 groups `020 7946 0958`, `030/12345678`, FR `06 12 34 56 78`, BR/AU `(11) 91234-5678`; Bangladesh in every form (`+880 1712-345678`, `8801712345678`, `01712 345 678`, `017 1234 5678`, `(+880) 1712345678`, Bengali digits); bare runs (`9876543210`, `9123 4567`) after a phone word (phone, mobile, tel, whatsapp, ফোন, মোবাইল, bKash, Nagad)',
     'dates, versions, amounts, epochs and counts do not take these shapes; a number after order/invoice/tracking/ticket/version/… is kept',
     PV,
   ),
@@ -25,7 +25,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
     'crypto_wallet',
     'crypto wallet address',
     'Bitcoin `1…`/`3…` base58check, `bc1…` bech32/bech32m; Ethereum `0x` + 40 hex',
-    'base58check and bech32 checksums; EIP-55 mixed case, or for an all-lower address a wallet word (wallet, address, eth, send, to, from) or the address being the whole value; tx hashes (`0x` + 64) and git SHAs kept',
+    'base58check and bech32 checksums; EIP-55 mixed case; an all-lower or all-upper `0x` + exactly 40 hex is one in any text; tx hashes (`0x` + 64), other lengths and git SHAs kept',
     PV,
   ),
   doc(

@@ -40,7 +40,20 @@ const POSITIVES: [kind: string, template: string][] = [
   ['phone', 'CA toll-free «1-800-555-0199»'],
   ['phone', 'dial «0044 20 7946 0958»'],
   ['phone', 'GET /users/«01712345678»/orders 200'],
+  // `00` for `+`, in any grouping of a Bangladesh mobile; `%2B` for `+` in a form body
+  ['phone', 'call «00880-1312-660984» now'],
+  ['phone', 'dial «008801312660984» or «00880 1312 660984»'],
+  ['phone', 'ph «(00880) 1312-660984»'],
+  ['phone', 'From=«%2B8801712660417»&To=«%2B14155552671»&Body=hi'],
+  ['phone', 'caller=«%2b447700900123»'],
   // national ids with a checksum or check letter
+  // a word in parentheses after its long form, dashes in the number
+  ['national_id', 'voter id (NID) «4718-2093-65» checked'],
+  ['national_id', 'Smart card (NID): «4718209365»'],
+  // `0x` and exactly 40 hex is an address in any language, any words around it
+  ['crypto_wallet', 'Einzahlung von «0x90e7a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d93cb8» erhalten'],
+  ['crypto_wallet', 'topic «0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed»!'],
+  ['crypto_wallet', 'reçu de «0x5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED»'],
   ['sg_nric', 'NRIC «S1234567D» verified'],
   ['sg_nric', 'FIN «F1234567N»'],
   ['uk_nino', 'NI number «AB 12 34 56 C»'],
@@ -189,7 +202,17 @@ const LOOK_ALIKES: [what: string, input: string][] = [
     'transaction hash and git SHA',
     'tx 0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b sha 9fceb02d0ae598e95dc970b74767f19372d61af8',
   ],
-  ['all-lower hex address without a wallet word', 'topic 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'],
+  [
+    'hex after 0x that is not 40 digits, or runs on',
+    'h 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed1 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedz',
+  ],
+  [
+    '40 hex after 0x inside a word or a path',
+    'ab0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed /0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+  ],
+  ['00 numbers that are not a mobile after 00', 'ref 0012-3456-789, 00880-1234-5678, 00880.1312.660984'],
+  ['%2B before a short number, or inside a word', 'delta=%2B1234.56&page=%2B2&q=a%2B12345678'],
+  ['a parenthesised id word before a short number', 'status (NID) pending, 12 items; (NID) 2020'],
   ['mixed case failing EIP-55', 'pay 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'],
   ['base58 failing its checksum', 'btc 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3'],
   ['bech32 failing its checksum', 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdd'],
@@ -221,7 +244,6 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   ['a US ZIP+4', 'ship to 02614-6587 by Friday'],
   ['lower-case id shapes failing their checks', 'ref t1234567a, code rssmra85t10a562x'],
   ['other codes', 'status code 404123, error code 500123, OTP attempts 3, OTP sent'],
-  ['an all-lower hex address inside other text', 'topic 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed!'],
   ['a signature that is a team', 'bye\n--\nThe Shop Team\nSupport Desk'],
   ['greetings and sign-offs without a person', 'Welcome, Guest! Welcome back, Admin.\nBest,\nThe Shop Team'],
   [
@@ -373,6 +395,15 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
     });
   });
 
+  it('a `number` in Bengali digits beside an id document type is that id', () => {
+    expect(redact({ type: 'NID', number: '৫৫৭১০৯৩৮২৬' })).toEqual({ type: 'NID', number: REDACTED });
+    expect(redact({ id_type: 'passport', no: 'EB০১২৩৪৫৬' })).toEqual({ id_type: 'passport', no: REDACTED });
+    const price = { type: 'invoice', number: '৫৫৭১০৯৩৮২৬' };
+    expect(redact(price)).toEqual(price);
+    const short = { type: 'NID', number: '১২' };
+    expect(redact(short)).toEqual(short);
+  });
+
   it('a `number` beside another type, or not shaped as the id, is kept', () => {
     const order = { type: 'order', number: '2493792731194' };
     expect(redact(order)).toEqual(order);
@@ -390,6 +421,47 @@ describe('identity fields of a record: sensitive by their value or by a sibling 
     expect(redact({ uid: '234567890124' })).toEqual({ uid: REDACTED });
     expect(redact({ uid: '234567890123' })).toEqual({ uid: '234567890123' });
     expect(redact({ uid: 1000 })).toEqual({ uid: 1000 });
+  });
+
+  it('a phone-shaped value, JSON number or string, under a key that may hold a phone is one', () => {
+    const number = 8801623077145;
+    for (const key of [
+      'contact_number',
+      'contact_no',
+      'contact',
+      'cell',
+      'whatsapp',
+      'mobile_no',
+      'mobile',
+      'customerMobile',
+    ])
+      expect(redact({ [key]: number })).toEqual({ [key]: REDACTED });
+    expect(redact({ cell: '01712345678' })).toEqual({ cell: REDACTED });
+    expect(redact({ whatsapp: '+44 20 7946 0958' })).toEqual({ whatsapp: REDACTED });
+    expect(redact({ contact_number: 4915112345678 })).toEqual({ contact_number: REDACTED });
+  });
+
+  it('other values under those keys, and ids, are kept', () => {
+    const kept = {
+      contact_id: 12345678,
+      cell: 42,
+      mobile: true,
+      contact: 'support team',
+      tel: '2024-01-15',
+      whatsapp_opt_in: 8801623077145,
+      mobile_no: 1712.5,
+      device: { mobile: { os: 'ios', version: '17.1' } },
+    };
+    expect(redact(kept)).toEqual(kept);
+    expect(redact({ spreadsheet: { cell: 'B12' } })).toEqual({ spreadsheet: { cell: 'B12' } });
+  });
+
+  it('a path under a name key (a repository `full_name`) names no person; a name does', () => {
+    const repository = { full_name: 'deltacrown/user-profile', name: 'user-profile' };
+    expect(redact({ repository })).toEqual({ repository });
+    expect(redact({ full_name: 'Rahim Uddin' })).toEqual({ full_name: REDACTED });
+    expect(redact({ full_name: 'Rahim / Karim Uddin' })).toEqual({ full_name: REDACTED });
+    expect(redact({ full_name: 42 })).toEqual({ full_name: REDACTED });
   });
 
   it('postal codes stay: `pincode` (India) and ZIP+4', () => {

@@ -7,9 +7,11 @@ import { notPersonalBefore, phoneBefore } from './context';
  * are phone numbers is decided in `isPhone` (a regex for every national plan would be slow and wrong).
  * Bounded: at most 28 characters from each start, and a start never follows a digit or letter. A URL
  * path segment may be one (`/users/01712345678/orders`); a date's next part (`12/03/1990`) may not.
+ * A form body's `%2B` is its `+` (Twilio's webhooks post `From=%2B8801712660417`).
  */
 const PHONE_CANDIDATE =
-  /(?<![\w+\-.,(]|\d\/)(?:\(\+?\d{1,5}\)[ .-]?|\+ ?)?\d[\d \-./()]{4,20}\d(?![\w-]|[.,/]\d)/g;
+  /(?<![\w+\-.,(%]|\d\/)(?:\(\+?\d{1,5}\)[ .-]?|\+ ?|%2[Bb])?\d[\d \-./()]{4,20}\d(?![\w-]|[.,/]\d)/g;
+const ENCODED_PLUS = /^%2B/i;
 
 const E164_COMPACT = /^\+[1-9]\d{7,14}$/;
 const LOOSE_SEPARATORS = /[ \-./()]{3}/;
@@ -36,8 +38,19 @@ function trunkGroups(text: string, digits: string): boolean {
   return groups.length > 1 && groups[0].length <= 6 && groups.every((group) => group.length >= 2);
 }
 
+/**
+ * A number dialled with `00` in place of `+` (ITU-T E.164): a Bangladesh mobile after it in any
+ * grouping (`00880-1312-660984`, `008801312660984`), others only grouped by spaces (`0044 20 7946 0958`).
+ */
+function internationalPrefixed(text: string, digits: string): boolean {
+  if (text.includes('.') || text.includes('/')) return false;
+  if (BD_MOBILE.test(digits.slice(2))) return true;
+  return digits.length >= 10 && text.includes(' ');
+}
+
 /** Whether the candidate at `index` is a phone number, from its shape and the words before it. */
-export function isPhone(text: string, input: string, index: number): boolean {
+export function isPhone(candidate: string, input: string, index: number): boolean {
+  const text = candidate.replace(ENCODED_PLUS, '+');
   if (E164_COMPACT.test(text)) return true; // the common case in logs, decided at once
   const digits = digitsOf(text);
   const n = digits.length;
@@ -46,10 +59,11 @@ export function isPhone(text: string, input: string, index: number): boolean {
   if (DATE_LIKE.test(text) || notPersonalBefore(input, index)) return false;
   if (ZIP_PLUS_4.test(text)) return phoneBefore(input, index);
   if (BD_MOBILE.test(digits)) return !text.includes('.') || NANP.test(text);
+  // `00` is the international prefix in place of `+` (ITU-T E.164): `00880-1312-660984`, `0044 20 7946 0958`.
+  if (digits.startsWith('00')) return internationalPrefixed(text, digits);
   if (text.includes('/')) return AREA_SLASH.test(text);
   if (text.includes('.')) return NANP.test(text) || FRENCH.test(text);
   if (text.startsWith('(')) return n >= 8 && n <= 12 && AREA_IN_PARENS.test(text);
-  if (digits.startsWith('00')) return n >= 10 && n <= 15 && text.includes(' ');
   if (NANP.test(text) || FRENCH.test(text) || trunkGroups(text, digits)) return true;
   // Bare runs and other groupings (`9876543210`, `9123 4567`) only after a phone word.
   return n >= 8 && n <= 12 && phoneBefore(input, index);

@@ -1,7 +1,10 @@
 import { verhoeffValid } from '../checksums';
-import { compactKey } from '../sensitive-keys';
+import { compactKey, splitKeyWords } from '../sensitive-keys';
+import { OTHER_DIGIT } from '../string-facts';
 import { namedNumberKind } from './context-numbers';
+import { foldDigits } from './folding';
 import { personNameValue } from './people';
+import { isPhone } from './phones';
 
 /**
  * Fields whose name alone does not make them sensitive (`name`, `number`, `uid`) but whose value or
@@ -10,6 +13,9 @@ import { personNameValue } from './people';
  * value; `undefined` keeps the value for the ordinary scan.
  */
 export type FieldRule = (value: unknown, record: object) => string | undefined;
+
+/** What a field rule returns for a value to keep as it is (it only looks like something sensitive). */
+export const KEEP_FIELD = '';
 
 /**
  * Fields that describe a person: a record holding one of these and a `name` names a person. Contact
@@ -51,8 +57,15 @@ const DOCUMENT_TYPE_FIELDS = [
   'docType',
 ];
 
+// Bengali (and other) digits read as ASCII ones: `৫৫৭১০৯৩৮২৬` is the NID `5571093826`.
 const textOf = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+  typeof value === 'string'
+    ? OTHER_DIGIT.test(value)
+      ? foldDigits(value)
+      : value
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
 
 function readField(record: object, key: string): unknown {
   try {
@@ -105,6 +118,62 @@ const RULES: ReadonlyMap<string, FieldRule> = new Map([
   ['uid', aadhaarUid],
 ]);
 
-/** The rule of a key that is not sensitive by name, if its value may still be (once per key: cached). */
-export const fieldRuleOf = (key: string): FieldRule | undefined =>
-  key.length > 24 ? undefined : RULES.get(compactKey(key));
+// Keys that hold a phone number but name other things too (`contact`, `cell`, `mobile`, `whatsapp`),
+// alone or with a number word (`contact_number`, `mobile_no`): their value is one when it has a phone's shape.
+const PHONE_FIELD_WORDS = new Set([
+  'contact',
+  'mobile',
+  'mob',
+  'cell',
+  'cellphone',
+  'tel',
+  'whatsapp',
+  'viber',
+]);
+// Keys that number a document's parts or a release: a dotted quad under them (`"4.3.2.1"`) is no address.
+const NUMBERING_WORDS = new Set([
+  ...['section', 'sec', 'figure', 'fig', 'chapter', 'clause', 'paragraph', 'para', 'article', 'table'],
+  ...['version', 'ver', 'release', 'build', 'revision', 'rev', 'oid'],
+]);
+// Not `id`: a `contact_id` is a record's.
+const NUMBER_WORDS = new Set(['no', 'num', 'nr', 'number']);
+const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const BARE_PHONE_DIGITS = /^\+?\d{8,15}$/;
+
+// A JSON number under a phone key has lost its `+` and any leading 0: its 8-15 digits are the number.
+const phoneField: FieldRule = (value) => {
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) && BARE_PHONE_DIGITS.test(String(value)) ? 'phone' : undefined;
+  const text = textOf(value);
+  if (text === undefined || text.length > 32) return undefined;
+  const trimmed = text.trim();
+  // The key is the phone word that `isPhone` asks for before a bare run of digits.
+  return BARE_PHONE_DIGITS.test(trimmed) || isPhone(trimmed, `phone ${trimmed}`, 6) ? 'phone' : undefined;
+};
+
+const numberingField: FieldRule = (value) =>
+  typeof value === 'string' && DOTTED_QUAD.test(value) ? KEEP_FIELD : undefined;
+
+// An owner/repo or other path (`deltacrown/user-profile`) under a name key names no person.
+const PATH_VALUE = /^[^\s/]{1,100}(?:\/[^\s/]{1,100}){1,8}$/;
+const nameUnlessPath: FieldRule = (value) =>
+  typeof value === 'string' && PATH_VALUE.test(value) ? undefined : 'name';
+
+/** The rule a key's last word gives (`mobile_no` → a phone field, `app_version` → a numbering one). */
+function lastWordRule(key: string): FieldRule | undefined {
+  const words = splitKeyWords(key);
+  if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) words.pop();
+  const last = words[words.length - 1];
+  if (PHONE_FIELD_WORDS.has(last)) return phoneField;
+  return NUMBERING_WORDS.has(last) ? numberingField : undefined;
+}
+
+/**
+ * The rule of a key whose value may be sensitive (or safe) other than by its name alone (once per key:
+ * cached): for a key of no kind, one that may find a kind; for a `name` key, one that may clear a path.
+ */
+export function fieldRuleOf(key: string, kind?: string): FieldRule | undefined {
+  if (kind !== undefined) return kind === 'name' ? nameUnlessPath : undefined;
+  if (key.length > 40) return undefined;
+  return RULES.get(compactKey(key)) ?? lastWordRule(key);
+}
