@@ -61,7 +61,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'national_id',
     'national id (Bangladesh NID and others by context)',
-    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids and the ids of other countries after their words (PESEL, CPF, CNIC, NIN, Thai id, Personalausweis, NIR)',
+    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids and the ids of other countries after their words (PESEL, CPF, CNIC, NIN, Thai id, Personalausweis, NIR), also `voter id (NID) 4718-2093-65`; a 10/13/17-digit argument of a task named for nid/kyc/passport (`Task kyc.tasks.verify_nid[…] received args:[331,"8837190246"]`)',
     'the word: NIDs carry no public checksum and 17 digits are also timestamps',
     PV,
   ),

@@ -50,6 +50,9 @@ const POSITIVES: [kind: string, template: string][] = [
   // a word in parentheses after its long form, dashes in the number
   ['national_id', 'voter id (NID) «4718-2093-65» checked'],
   ['national_id', 'Smart card (NID): «4718209365»'],
+  // the arguments of a task whose name says it handles an identity document
+  ['national_id', 'Task kyc.tasks.verify_nid[1b2c3d4e-1111] received args:[331,"«8837190246»"]'],
+  ['national_id', "Task ekyc.passport_check[9f] retry args=(«19901234567890123», 'x')"],
   // `0x` and exactly 40 hex is an address in any language, any words around it
   ['crypto_wallet', 'Einzahlung von «0x90e7a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d93cb8» erhalten'],
   ['crypto_wallet', 'topic «0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed»!'],
@@ -209,6 +212,10 @@ const LOOK_ALIKES: [what: string, input: string][] = [
   [
     '40 hex after 0x inside a word or a path',
     'ab0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed /0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+  ],
+  [
+    'task arguments: another task, or not an id length',
+    'Task orders.tasks.ship[ab] received args:[331,"8837190246"] Task kyc.tasks.verify_nid[ab] received args:[331,"88371902467"] Task unidentified.x[ab] args:["8837190246"]',
   ],
   ['00 numbers that are not a mobile after 00', 'ref 0012-3456-789, 00880-1234-5678, 00880.1312.660984'],
   ['%2B before a short number, or inside a word', 'delta=%2B1234.56&page=%2B2&q=a%2B12345678'],

@@ -8,6 +8,7 @@ import { linkTokenDetector } from './link-tokens';
 import { lowerCaseIdDetector, structuredIdDetector } from './national-ids';
 import { BIRTH_WORD, birthDateDetector, personNameDetector } from './people';
 import { phoneDetector } from './phones';
+import { taskArgsDetector } from './task-args';
 
 export { IDENTITY_ENTITY_DOCS } from './identity-docs';
 
@@ -39,6 +40,7 @@ export function identityDetectors(replacer: Replacer): Detector[] {
     // A word before a number names it best (`NID: 943 476 5919` is not an NHS number).
     foldingDigits(contextNumberDetector(replacer)),
     foldingDigits(structuredIdDetector(replacer)),
+    taskArgsDetector(replacer),
     lowerCaseIdDetector(replacer),
     foldingDigits(phoneDetector(replacer)),
     foldingDigits(birthDateDetector(replacer)),
