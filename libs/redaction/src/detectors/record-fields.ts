@@ -160,10 +160,10 @@ const nameUnlessPath: FieldRule = (value) =>
   typeof value === 'string' && PATH_VALUE.test(value) ? undefined : 'name';
 
 /** The rule a key's last word gives (`mobile_no` → a phone field, `app_version` → a numbering one). */
-function lastWordRule(key: string): FieldRule | undefined {
-  const words = splitKeyWords(key);
-  if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) words.pop();
-  const last = words[words.length - 1];
+function lastWordRule(words: readonly string[]): FieldRule | undefined {
+  const end =
+    words.length > 1 && NUMBER_WORDS.has(words[words.length - 1]) ? words.length - 2 : words.length - 1;
+  const last = words[end];
   if (PHONE_FIELD_WORDS.has(last)) return phoneField;
   return NUMBERING_WORDS.has(last) ? numberingField : undefined;
 }
@@ -175,5 +175,6 @@ function lastWordRule(key: string): FieldRule | undefined {
 export function fieldRuleOf(key: string, kind?: string): FieldRule | undefined {
   if (kind !== undefined) return kind === 'name' ? nameUnlessPath : undefined;
   if (key.length > 40) return undefined;
-  return RULES.get(compactKey(key)) ?? lastWordRule(key);
+  const words = splitKeyWords(key);
+  return RULES.get(words.join('')) ?? lastWordRule(words);
 }
