@@ -229,7 +229,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       if (detector.gate !== undefined && !detector.gate(out, facts)) continue;
       const before = out;
       if (trace !== undefined) trace.begin(detector.rule ?? detector.kinds.join('|'));
-      out = detector.run ? detector.run(out) : scan(out, detector);
+      out = detector.run ? detector.run(out, facts) : scan(out, detector);
       if (trace !== undefined) trace.passed(before, out);
     }
     if (encoded) out = scrubBase64Runs(out, (text) => scrub(text, nesting + 1));

@@ -29,9 +29,16 @@ export interface StringFacts {
   nonAscii: boolean;
   /** Longest run of base64 and base64url characters (letters, digits, `+/-_`): encoded payload candidates. */
   base64Run: number;
+  /**
+   * Characters the surface passes' substring tests need (`&quot;`, `</td>`, `/home/`, `('`, `--password`):
+   * an ordinary id, amount or sentence has none of them and skips those scans.
+   */
+  ampersand: boolean;
+  lessThan: boolean;
+  slash: boolean;
+  openParen: boolean;
+  dash: boolean;
 }
-
-const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 
 // One object reused by every call: facts are read right away by the gates and never kept.
 const facts: StringFacts = {
@@ -52,6 +59,11 @@ const facts: StringFacts = {
   otherDigits: false,
   nonAscii: false,
   base64Run: 0,
+  ampersand: false,
+  lessThan: false,
+  slash: false,
+  openParen: false,
+  dash: false,
 };
 
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
@@ -93,6 +105,14 @@ export function factsOf(input: string): StringFacts {
   let previousDigit = false;
   let base64Run = 0;
   let runStart = 0;
+  let ampersand = false;
+  let lessThan = false;
+  let slash = false;
+  let openParen = false;
+  let dash = false;
+  // Capitals right before the current character, and before the current run of digits (IBAN's `GB29`).
+  let capitals = 0;
+  let capitalsBeforeDigits = 0;
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c >= 97 && c <= 122) {
@@ -102,22 +122,27 @@ export function factsOf(input: string): StringFacts {
       dots = 0;
       keyEnd = true;
       previousDigit = false;
+      capitals = 0;
       continue;
     }
     if (c >= 48 && c <= 57) {
       digits++;
       if (++group > digitGroup) digitGroup = group;
-      run = previousDigit ? run + 1 : 1;
-      if (run > digitRun) digitRun = run;
-      if (previousDigit && !capitalsThenDigits && i >= 3) {
-        capitalsThenDigits = isUpper(input.charCodeAt(i - 2)) && isUpper(input.charCodeAt(i - 3));
+      if (previousDigit) run++;
+      else {
+        run = 1;
+        capitalsBeforeDigits = capitals;
+        capitals = 0;
       }
+      if (run > digitRun) digitRun = run;
+      if (run === 2 && capitalsBeforeDigits >= 2) capitalsThenDigits = true;
       keyEnd = false;
       previousDigit = true;
       continue;
     }
     if (c >= 65 && c <= 90) {
       upper++;
+      capitals++;
       group = 0;
       dots = 0;
       keyEnd = true;
@@ -129,6 +154,7 @@ export function factsOf(input: string): StringFacts {
       if (i - runStart > base64Run) base64Run = i - runStart;
       runStart = i + 1;
     }
+    capitals = 0;
     switch (c) {
       case 32: // space
       case 9: // tab: `key = value`, the character before the spaces counts
@@ -139,6 +165,8 @@ export function factsOf(input: string): StringFacts {
       case 45: // -
       case 40: // (
       case 41: // )
+        if (c === 45) dash = true;
+        else if (c === 40) openParen = true;
         dots = 0;
         keyEnd = false;
         break;
@@ -180,6 +208,16 @@ export function factsOf(input: string): StringFacts {
         dots = 0;
         keyEnd = false;
         break;
+      case 38: // &
+      case 47: // /
+      case 60: // <
+        if (c === 38) ampersand = true;
+        else if (c === 47) slash = true;
+        else lessThan = true;
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+        break;
       default:
         if (c >= 128) {
           nonAscii = true;
@@ -209,5 +247,10 @@ export function factsOf(input: string): StringFacts {
   facts.otherDigits = otherDigits;
   facts.nonAscii = nonAscii;
   facts.base64Run = Math.max(base64Run, input.length - runStart);
+  facts.ampersand = ampersand;
+  facts.lessThan = lessThan;
+  facts.slash = slash;
+  facts.openParen = openParen;
+  facts.dash = dash;
   return facts;
 }
