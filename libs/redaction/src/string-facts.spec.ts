@@ -24,6 +24,16 @@ describe('factsOf', () => {
     expect(marks('ord 12345 paid 1499.99')).toEqual([false, false, false, false, false]);
   });
 
+  it('counts the digits a word can name: not after `+`, `(` or `/`', () => {
+    expect(factsOf('nid: 1234567890').namedDigitGroup).toBe(10);
+    expect(factsOf('passport EB0123456').namedDigitGroup).toBe(7);
+    expect(factsOf('ssn 123-45-6789').namedDigitGroup).toBe(9);
+    expect(factsOf('call +8801712345678 now').namedDigitGroup).toBe(0);
+    expect(factsOf('(555) 123').namedDigitGroup).toBe(0);
+    expect(factsOf('/users/1234567').namedDigitGroup).toBe(0);
+    expect(factsOf('12345678').namedDigitGroup).toBe(0);
+  });
+
   it('leaves no fact of one string on the next (the facts object is shared)', () => {
     factsOf('a&b</c>(d)-e');
     expect(marks('abcdef')).toEqual([false, false, false, false, false]);

@@ -15,6 +15,12 @@ export interface StringFacts {
   lower: number;
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
+  /**
+   * Most digits in such a run whose first digit follows a letter, a space or one of `_:=#-"'.`: only
+   * those can follow a word that names them (`nid: 123…`, `passport EB01…`); a run after `+`, `(` or
+   * `/` (a phone number, a path) cannot.
+   */
+  namedDigitGroup: number;
   /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
   digitRun: number;
   /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
@@ -52,6 +58,7 @@ const facts: StringFacts = {
   upper: 0,
   lower: 0,
   digitGroup: 0,
+  namedDigitGroup: 0,
   digitRun: 0,
   dottedDigits: 0,
   capitalsThenDigits: false,
@@ -65,6 +72,22 @@ const facts: StringFacts = {
   openParen: false,
   dash: false,
 };
+
+/** A letter (any script), a space, or what may end a name before its number: `_ : = # - " ' .` */
+const mayEndName = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c > 127 ||
+  c === 32 ||
+  c === 9 ||
+  c === 95 ||
+  c === 58 ||
+  c === 61 ||
+  c === 35 ||
+  c === 45 ||
+  c === 34 ||
+  c === 39 ||
+  c === 46;
 
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
 const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
@@ -92,6 +115,9 @@ export function factsOf(input: string): StringFacts {
   let lower = 0;
   let group = 0;
   let digitGroup = 0;
+  let namedDigitGroup = 0;
+  // Whether the current run of digits and separators may follow a naming word.
+  let named = false;
   let run = 0;
   let digitRun = 0;
   let dots = 0;
@@ -127,7 +153,9 @@ export function factsOf(input: string): StringFacts {
     }
     if (c >= 48 && c <= 57) {
       digits++;
+      if (group === 0) named = i > 0 && mayEndName(input.charCodeAt(i - 1));
       if (++group > digitGroup) digitGroup = group;
+      if (named && group > namedDigitGroup) namedDigitGroup = group;
       if (previousDigit) run++;
       else {
         run = 1;
@@ -240,6 +268,7 @@ export function factsOf(input: string): StringFacts {
   facts.upper = upper;
   facts.lower = lower;
   facts.digitGroup = digitGroup;
+  facts.namedDigitGroup = namedDigitGroup;
   facts.digitRun = digitRun;
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
