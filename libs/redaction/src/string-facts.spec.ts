@@ -34,6 +34,13 @@ describe('factsOf', () => {
     expect(factsOf('12345678').namedDigitGroup).toBe(0);
   });
 
+  it('counts the digits in a row after a lower-case letter', () => {
+    expect(factsOf('nric s1234567d').digitRunAfterLower).toBe(7);
+    expect(factsOf('call +8801712345678').digitRunAfterLower).toBe(0);
+    expect(factsOf('S1234567D').digitRunAfterLower).toBe(0);
+    expect(factsOf('a12 b3456').digitRunAfterLower).toBe(4);
+  });
+
   it('leaves no fact of one string on the next (the facts object is shared)', () => {
     factsOf('a&b</c>(d)-e');
     expect(marks('abcdef')).toEqual([false, false, false, false, false]);

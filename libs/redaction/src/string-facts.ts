@@ -23,6 +23,8 @@ export interface StringFacts {
   namedDigitGroup: number;
   /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
   digitRun: number;
+  /** Most digits in a row right after a lower-case letter (`s1234567d`, a lower-case NRIC). */
+  digitRunAfterLower: number;
   /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
   dottedDigits: number;
   /** Two capitals then two digits somewhere: IBAN candidates. */
@@ -60,6 +62,7 @@ const facts: StringFacts = {
   digitGroup: 0,
   namedDigitGroup: 0,
   digitRun: 0,
+  digitRunAfterLower: 0,
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
@@ -72,6 +75,8 @@ const facts: StringFacts = {
   openParen: false,
   dash: false,
 };
+
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
 
 /** A letter (any script), a space, or what may end a name before its number: `_ : = # - " ' .` */
 const mayEndName = (c: number): boolean =>
@@ -120,6 +125,8 @@ export function factsOf(input: string): StringFacts {
   let named = false;
   let run = 0;
   let digitRun = 0;
+  let digitRunAfterLower = 0;
+  let afterLower = false;
   let dots = 0;
   let dottedDigits = 0;
   let capitalsThenDigits = false;
@@ -161,8 +168,10 @@ export function factsOf(input: string): StringFacts {
         run = 1;
         capitalsBeforeDigits = capitals;
         capitals = 0;
+        afterLower = i > 0 && isLower(input.charCodeAt(i - 1));
       }
       if (run > digitRun) digitRun = run;
+      if (afterLower && run > digitRunAfterLower) digitRunAfterLower = run;
       if (run === 2 && capitalsBeforeDigits >= 2) capitalsThenDigits = true;
       keyEnd = false;
       previousDigit = true;
@@ -270,6 +279,7 @@ export function factsOf(input: string): StringFacts {
   facts.digitGroup = digitGroup;
   facts.namedDigitGroup = namedDigitGroup;
   facts.digitRun = digitRun;
+  facts.digitRunAfterLower = digitRunAfterLower;
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;

@@ -131,8 +131,10 @@ export function lowerCaseIdDetector(replacer: Replacer): PatternDetector {
     rule: 'national-id',
     kinds: ['sg_nric', 'it_fiscal_code'],
     // Both have 7 digits (the fiscal code's may be letters only in the rare omocodia form) and at least
-    // two lower-case letters (upper-case ids are the structured detector's).
-    gate: (input, f) => f.digits >= 7 && input.length >= 9 && f.lower >= 2,
+    // two lower-case letters (upper-case ids are the structured detector's). The NRIC's 7 digits follow
+    // a lower-case letter; the fiscal code is a run of 16 letters and digits.
+    gate: (input, f) =>
+      f.digits >= 7 && input.length >= 9 && f.lower >= 2 && (f.digitRunAfterLower >= 7 || f.base64Run >= 16),
     pattern: LOWER_CASE_ID,
     replace(m, input) {
       if (notPersonalBefore(input, m.index)) return undefined;
