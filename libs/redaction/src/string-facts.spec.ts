@@ -30,6 +30,7 @@ describe('factsOf', () => {
     expect(factsOf('ssn 123-45-6789').namedDigitGroup).toBe(9);
     expect(factsOf('call +8801712345678 now').namedDigitGroup).toBe(0);
     expect(factsOf('(555) 123').namedDigitGroup).toBe(0);
+    expect(factsOf('voter id (NID)4718209365').namedDigitGroup).toBe(10);
     expect(factsOf('/users/1234567').namedDigitGroup).toBe(0);
     expect(factsOf('12345678').namedDigitGroup).toBe(0);
   });

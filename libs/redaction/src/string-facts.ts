@@ -16,9 +16,9 @@ export interface StringFacts {
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
   /**
-   * Most digits in such a run whose first digit follows a letter, a space or one of `_:=#-"'.`: only
-   * those can follow a word that names them (`nid: 123…`, `passport EB01…`); a run after `+`, `(` or
-   * `/` (a phone number, a path) cannot.
+   * Most digits in such a run whose first digit follows a letter, a space or one of `_:=#-"'.)`: only
+   * those can follow a word that names them (`nid: 123…`, `passport EB01…`, `(NID)123…`); a run after
+   * `+`, `(` or `/` (a phone number, a path) cannot.
    */
   namedDigitGroup: number;
   /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
@@ -78,7 +78,7 @@ const facts: StringFacts = {
 
 const isLower = (c: number): boolean => c >= 97 && c <= 122;
 
-/** A letter (any script), a space, or what may end a name before its number: `_ : = # - " ' .` */
+/** A letter (any script), a space, or what may end a name before its number: `_ : = # - " ' . )` */
 const mayEndName = (c: number): boolean =>
   (c >= 97 && c <= 122) ||
   (c >= 65 && c <= 90) ||
@@ -92,7 +92,8 @@ const mayEndName = (c: number): boolean =>
   c === 45 ||
   c === 34 ||
   c === 39 ||
-  c === 46;
+  c === 46 ||
+  c === 41;
 
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
 const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
