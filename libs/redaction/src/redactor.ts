@@ -90,16 +90,24 @@ const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 // length and one character first, so other strings pay two comparisons.
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?$/;
 
-const isHexDigit = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+// Hex digits (0-9, a-f, A-F) by character code: one load per character of a UUID.
+const HEX_DIGIT = new Uint8Array(128);
+for (const [from, to] of [
+  [48, 57],
+  [97, 102],
+  [65, 70],
+])
+  HEX_DIGIT.fill(1, from, to + 1);
+const isHexDigit = (c: number): boolean => c < 128 && HEX_DIGIT[c] === 1;
+const isUuidDash = (i: number): boolean => i === 8 || i === 13 || i === 18 || i === 23;
 
 function safeShape(value: string): boolean {
   const length = value.length;
   if (length === 36 && value.charCodeAt(8) === 45) {
-    for (let i = 0; i < 36; i++) {
-      const c = value.charCodeAt(i);
-      if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : !isHexDigit(c)) return false;
-    }
+    // The dashes first: a 36-character text that is not a UUID leaves after four reads.
+    if (value.charCodeAt(13) !== 45 || value.charCodeAt(18) !== 45 || value.charCodeAt(23) !== 45)
+      return false;
+    for (let i = 0; i < 36; i++) if (!isUuidDash(i) && !isHexDigit(value.charCodeAt(i))) return false;
     return true;
   }
   if (length >= 16 && length <= 35 && value.charCodeAt(10) === 84 && value.charCodeAt(4) === 45)
@@ -229,7 +237,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
       if (detector.gate !== undefined && !detector.gate(out, facts)) continue;
       const before = out;
       if (trace !== undefined) trace.begin(detector.rule ?? detector.kinds.join('|'));
-      out = detector.run ? detector.run(out) : scan(out, detector);
+      out = detector.run ? detector.run(out, facts) : scan(out, detector);
       if (trace !== undefined) trace.passed(before, out);
     }
     if (encoded) out = scrubBase64Runs(out, (text) => scrub(text, nesting + 1));

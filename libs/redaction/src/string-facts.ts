@@ -15,8 +15,16 @@ export interface StringFacts {
   lower: number;
   /** Most digits in one run of digits and separators (space - . ( ) +): phone, card and SSN candidates. */
   digitGroup: number;
+  /**
+   * Most digits in such a run whose first digit follows a letter, a space or one of `_:=#-"'.)`: only
+   * those can follow a word that names them (`nid: 123…`, `passport EB01…`, `(NID)123…`); a run after
+   * `+`, `(` or `/` (a phone number, a path) cannot.
+   */
+  namedDigitGroup: number;
   /** Most digits in a row with nothing between them: `digitGroup > digitRun` means a grouped number. */
   digitRun: number;
+  /** Most digits in a row right after a lower-case letter (`s1234567d`, a lower-case NRIC). */
+  digitRunAfterLower: number;
   /** Most dots in one run of digits and dots: IPv4 candidates have 3. */
   dottedDigits: number;
   /** Two capitals then two digits somewhere: IBAN candidates. */
@@ -29,9 +37,16 @@ export interface StringFacts {
   nonAscii: boolean;
   /** Longest run of base64 and base64url characters (letters, digits, `+/-_`): encoded payload candidates. */
   base64Run: number;
+  /**
+   * Characters the surface passes' substring tests need (`&quot;`, `</td>`, `/home/`, `('`, `--password`):
+   * an ordinary id, amount or sentence has none of them and skips those scans.
+   */
+  ampersand: boolean;
+  lessThan: boolean;
+  slash: boolean;
+  openParen: boolean;
+  dash: boolean;
 }
-
-const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 
 // One object reused by every call: facts are read right away by the gates and never kept.
 const facts: StringFacts = {
@@ -45,14 +60,40 @@ const facts: StringFacts = {
   upper: 0,
   lower: 0,
   digitGroup: 0,
+  namedDigitGroup: 0,
   digitRun: 0,
+  digitRunAfterLower: 0,
   dottedDigits: 0,
   capitalsThenDigits: false,
   keyValue: false,
   otherDigits: false,
   nonAscii: false,
   base64Run: 0,
+  ampersand: false,
+  lessThan: false,
+  slash: false,
+  openParen: false,
+  dash: false,
 };
+
+const isLower = (c: number): boolean => c >= 97 && c <= 122;
+
+/** A letter (any script), a space, or what may end a name before its number: `_ : = # - " ' . )` */
+const mayEndName = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c > 127 ||
+  c === 32 ||
+  c === 9 ||
+  c === 95 ||
+  c === 58 ||
+  c === 61 ||
+  c === 35 ||
+  c === 45 ||
+  c === 34 ||
+  c === 39 ||
+  c === 46 ||
+  c === 41;
 
 // Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, fullwidth.
 const OTHER_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xff10];
@@ -80,8 +121,13 @@ export function factsOf(input: string): StringFacts {
   let lower = 0;
   let group = 0;
   let digitGroup = 0;
+  let namedDigitGroup = 0;
+  // Whether the current run of digits and separators may follow a naming word.
+  let named = false;
   let run = 0;
   let digitRun = 0;
+  let digitRunAfterLower = 0;
+  let afterLower = false;
   let dots = 0;
   let dottedDigits = 0;
   let capitalsThenDigits = false;
@@ -93,6 +139,14 @@ export function factsOf(input: string): StringFacts {
   let previousDigit = false;
   let base64Run = 0;
   let runStart = 0;
+  let ampersand = false;
+  let lessThan = false;
+  let slash = false;
+  let openParen = false;
+  let dash = false;
+  // Capitals right before the current character, and before the current run of digits (IBAN's `GB29`).
+  let capitals = 0;
+  let capitalsBeforeDigits = 0;
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c >= 97 && c <= 122) {
@@ -102,22 +156,31 @@ export function factsOf(input: string): StringFacts {
       dots = 0;
       keyEnd = true;
       previousDigit = false;
+      capitals = 0;
       continue;
     }
     if (c >= 48 && c <= 57) {
       digits++;
+      if (group === 0) named = i > 0 && mayEndName(input.charCodeAt(i - 1));
       if (++group > digitGroup) digitGroup = group;
-      run = previousDigit ? run + 1 : 1;
-      if (run > digitRun) digitRun = run;
-      if (previousDigit && !capitalsThenDigits && i >= 3) {
-        capitalsThenDigits = isUpper(input.charCodeAt(i - 2)) && isUpper(input.charCodeAt(i - 3));
+      if (named && group > namedDigitGroup) namedDigitGroup = group;
+      if (previousDigit) run++;
+      else {
+        run = 1;
+        capitalsBeforeDigits = capitals;
+        capitals = 0;
+        afterLower = i > 0 && isLower(input.charCodeAt(i - 1));
       }
+      if (run > digitRun) digitRun = run;
+      if (afterLower && run > digitRunAfterLower) digitRunAfterLower = run;
+      if (run === 2 && capitalsBeforeDigits >= 2) capitalsThenDigits = true;
       keyEnd = false;
       previousDigit = true;
       continue;
     }
     if (c >= 65 && c <= 90) {
       upper++;
+      capitals++;
       group = 0;
       dots = 0;
       keyEnd = true;
@@ -129,6 +192,7 @@ export function factsOf(input: string): StringFacts {
       if (i - runStart > base64Run) base64Run = i - runStart;
       runStart = i + 1;
     }
+    capitals = 0;
     switch (c) {
       case 32: // space
       case 9: // tab: `key = value`, the character before the spaces counts
@@ -139,6 +203,8 @@ export function factsOf(input: string): StringFacts {
       case 45: // -
       case 40: // (
       case 41: // )
+        if (c === 45) dash = true;
+        else if (c === 40) openParen = true;
         dots = 0;
         keyEnd = false;
         break;
@@ -180,6 +246,16 @@ export function factsOf(input: string): StringFacts {
         dots = 0;
         keyEnd = false;
         break;
+      case 38: // &
+      case 47: // /
+      case 60: // <
+        if (c === 38) ampersand = true;
+        else if (c === 47) slash = true;
+        else lessThan = true;
+        group = 0;
+        dots = 0;
+        keyEnd = false;
+        break;
       default:
         if (c >= 128) {
           nonAscii = true;
@@ -202,12 +278,19 @@ export function factsOf(input: string): StringFacts {
   facts.upper = upper;
   facts.lower = lower;
   facts.digitGroup = digitGroup;
+  facts.namedDigitGroup = namedDigitGroup;
   facts.digitRun = digitRun;
+  facts.digitRunAfterLower = digitRunAfterLower;
   facts.dottedDigits = dottedDigits;
   facts.capitalsThenDigits = capitalsThenDigits;
   facts.keyValue = keyValue;
   facts.otherDigits = otherDigits;
   facts.nonAscii = nonAscii;
   facts.base64Run = Math.max(base64Run, input.length - runStart);
+  facts.ampersand = ampersand;
+  facts.lessThan = lessThan;
+  facts.slash = slash;
+  facts.openParen = openParen;
+  facts.dash = dash;
   return facts;
 }

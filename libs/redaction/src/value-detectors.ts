@@ -42,7 +42,8 @@ export interface PatternDetector extends DetectorBase {
  * number of times.
  */
 export interface PassDetector extends DetectorBase {
-  run: (input: string) => string;
+  /** `facts` are those of the string before the earlier detectors' replacements (which add only markers). */
+  run: (input: string, facts: StringFacts) => string;
 }
 
 export type Detector = PatternDetector | PassDetector;

@@ -128,10 +128,11 @@ export function contextNumberDetector(replacer: Replacer): PatternDetector {
     rule: 'context-number',
     kinds: CONTEXT_NUMBER_KINDS,
     // A word of 2+ letters, a separator and 5+ digits in a row (or 4+ among capitals: `C01X00T47`);
-    // a bare number (an id, an amount) is ruled out.
+    // a bare number (an id, an amount) is ruled out, and so is one after `+` or `/` (no word names it).
     gate: (input, f) =>
       (f.lower + f.upper >= 2 || f.nonAscii) &&
-      ((f.digitGroup >= 5 && input.length >= f.digitGroup + 3) || (f.digits >= 4 && f.upper >= 2 && f.space)),
+      ((f.namedDigitGroup >= 5 && input.length >= f.namedDigitGroup + 3) ||
+        (f.digits >= 4 && f.upper >= 2 && f.space)),
     pattern: CONTEXT_NUMBER,
     replace(m) {
       const index = RULE_TESTS.findIndex((test) => test.test(m[1]));

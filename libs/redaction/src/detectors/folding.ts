@@ -1,4 +1,4 @@
-import { OTHER_DIGIT, otherDigitValue } from '../string-facts';
+import { OTHER_DIGIT, otherDigitValue, type StringFacts } from '../string-facts';
 import type { PassDetector, PatternDetector } from '../value-detectors';
 
 /** The same string with every non-ASCII decimal digit as its ASCII digit: same length, same indexes. */
@@ -19,8 +19,9 @@ export function foldDigits(input: string): string {
  * Applies `detector` to `input`; a string that holds Bengali (or other non-ASCII) digits is matched on
  * its folded copy and the same spans are replaced in the original (`০১৭১২৩৪৫৬৭৮` is a phone number).
  */
-function scanFolding(input: string, detector: PatternDetector): string {
-  const folded = OTHER_DIGIT.test(input) ? foldDigits(input) : input;
+function scanFolding(input: string, detector: PatternDetector, facts: StringFacts): string {
+  // Replacements before this pass add only ASCII markers: without such digits at first there are none now.
+  const folded = facts.otherDigits && OTHER_DIGIT.test(input) ? foldDigits(input) : input;
   const { pattern } = detector;
   pattern.lastIndex = 0;
   let out = '';
@@ -49,6 +50,6 @@ export function foldingDigits(detector: PatternDetector): PassDetector {
     kinds: detector.kinds,
     bit: detector.bit,
     gate: (input, facts) => facts.otherDigits || gate === undefined || gate(input, facts),
-    run: (input) => scanFolding(input, detector),
+    run: (input, facts) => scanFolding(input, detector, facts),
   };
 }

@@ -26,7 +26,7 @@ export const identityCandidate = (s: string, f: StringFacts): boolean =>
   // a lower-case NRIC or fiscal code (`t2825862z`) has 7 digits and may have no capital
   (f.digits >= 7 && s.length >= 9) ||
   // a one-time link's token in a path
-  (f.base64Run >= 20 && s.includes('/')) ||
+  (f.base64Run >= 20 && f.slash) ||
   // `born 1/3/90` has no run of 5 digits and may have no capital.
   (f.digits >= 4 && f.lower + f.upper >= 3 && BIRTH_WORD.test(s));
 

@@ -20,7 +20,7 @@ export function linkTokenDetector(replacer: Replacer): PatternDetector {
   return {
     rule: 'link-token',
     kinds: ['link_token'],
-    gate: (input, f) => f.base64Run >= 20 && input.includes('/'),
+    gate: (_input, f) => f.base64Run >= 20 && f.slash,
     pattern: LINK_TOKEN,
     replace(m) {
       const token = m[1];

@@ -94,12 +94,13 @@ export function structuredIdDetector(replacer: Replacer): PatternDetector {
     kinds: STRUCTURED_ID_KINDS,
     // The shortest of these ids has 9 characters. Those with letters have a capital and a run of 6+
     // digits (PAN and the fiscal code: 4+ digits among 5+ capitals); the digit-only ones are grouped
-    // (`2345 6789 0124`), so a plain run (`+8801712345678`, an id) rules them out.
+    // (`2345 6789 0124`) by a space, `-` or `+`, so a plain run (`+8801712345678`, an id) or a dotted
+    // one (an IPv4 address, a version) rules them out.
     gate: (input, f) =>
       input.length >= 9 &&
       (f.upper > 0
         ? f.digitGroup >= 6 || (f.upper >= 5 && f.digits >= 4)
-        : f.digitGroup >= 9 && f.digitGroup > f.digitRun),
+        : f.digitGroup >= 9 && f.digitGroup > f.digitRun && (f.space || f.dash || f.plus)),
     pattern: STRUCTURED,
     replace(m, input) {
       for (const [group, check, digitsOnly] of STRUCTURED_CHECKS) {
@@ -129,8 +130,11 @@ export function lowerCaseIdDetector(replacer: Replacer): PatternDetector {
   return {
     rule: 'national-id',
     kinds: ['sg_nric', 'it_fiscal_code'],
-    // Both have 7 digits (the fiscal code's may be letters only in the rare omocodia form).
-    gate: (input, f) => f.digits >= 7 && input.length >= 9,
+    // Both have 7 digits (the fiscal code's may be letters only in the rare omocodia form) and at least
+    // two lower-case letters (upper-case ids are the structured detector's). The NRIC's 7 digits follow
+    // a lower-case letter; the fiscal code is a run of 16 letters and digits.
+    gate: (input, f) =>
+      f.digits >= 7 && input.length >= 9 && f.lower >= 2 && (f.digitRunAfterLower >= 7 || f.base64Run >= 16),
     pattern: LOWER_CASE_ID,
     replace(m, input) {
       if (notPersonalBefore(input, m.index)) return undefined;

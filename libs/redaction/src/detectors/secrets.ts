@@ -76,7 +76,7 @@ export function secretCandidates(s: string, f: StringFacts): number {
   if (length >= 20 && f.base64Run >= TOKEN_RUN && hasTokenRun(s) && PROVIDER_PREFIX.test(s))
     bits |= SecretBit.PROVIDER_TOKEN;
   if (length >= 8 && (f.keyValue || f.space) && SECRET_HINT.test(s)) bits |= SecretBit.KEYWORD;
-  if (length >= 40 && s.includes('hook')) bits |= SecretBit.WEBHOOK;
+  if (length >= 40 && f.lower >= 4 && s.includes('hook')) bits |= SecretBit.WEBHOOK;
   return bits;
 }
 

@@ -27,15 +27,20 @@ const printsParameters = (s: string): boolean =>
 const hasSql = (s: string): boolean => s.includes('INSERT') || s.includes('insert') || printsParameters(s);
 /** SQL with values or printed parameters; the facts first (an upper-case INSERT has 6 capitals). */
 const mayHoldSql = (s: string, f: StringFacts): boolean =>
-  (f.upper >= 6 && s.includes('INSERT')) || s.includes('insert') || (f.keyValue && printsParameters(s));
+  (f.upper >= 6 && s.includes('INSERT')) ||
+  (f.lower >= 6 && s.includes('insert')) ||
+  (f.keyValue && printsParameters(s));
 
+// A password literal's words (`password '…'`, `IDENTIFIED BY`) have 6 letters of one case.
 const mayHoldSqlOrError = (s: string, f: StringFacts): boolean =>
-  mayHoldSql(s, f) || (f.upper > 0 && mayHoldConstraintError(s)) || mayHoldPasswordLiteral(s);
+  mayHoldSql(s, f) ||
+  (f.upper > 0 && mayHoldConstraintError(s)) ||
+  ((f.lower >= 6 || f.upper >= 6) && mayHoldPasswordLiteral(s));
 
 // Pairs of a Python list of tuples (`[('password', 'hunter2')]`): the key-value pass reads them,
 // and runs here only when nothing else (a `:` or `=` after a key) already made it run.
 const mayHoldPairs = (s: string, f: StringFacts): boolean =>
-  !f.keyValue && (s.includes("('") || s.includes('("'));
+  !f.keyValue && f.openParen && (s.includes("('") || s.includes('("'));
 
 /**
  * Whether any surface pass may find something in `s`: the facts first, then one substring test per
@@ -45,12 +50,14 @@ const mayHoldPairs = (s: string, f: StringFacts): boolean =>
 export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (s.length < 8) return false;
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
-  if (s.includes('&') && HTML_QUOTE_ENTITY.test(s)) return true;
-  if (s.includes('</td>')) return true;
-  if (f.space && (mayHoldSqlOrError(s, f) || mayHoldCommandOption(s) || mayHoldPairs(s, f))) return true;
+  if (f.ampersand && HTML_QUOTE_ENTITY.test(s)) return true;
+  if (f.lessThan && s.includes('</td>')) return true;
+  if (f.space && (mayHoldSqlOrError(s, f) || (f.dash && mayHoldCommandOption(s)) || mayHoldPairs(s, f)))
+    return true;
   if (f.digits > 0 && (f.space ? mayHoldProseCredential(s) : f.plus && mayHoldEncodedProseCredential(s)))
     return true;
-  return mayHoldUserPath(s);
+  // `/home/` needs a slash, `Users` a capital.
+  return (f.slash || f.upper > 0) && mayHoldUserPath(s);
 }
 
 /** Spans found in a decoded view, in the coordinates of the encoded input. */
