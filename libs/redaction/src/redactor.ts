@@ -1,7 +1,7 @@
 import { type FieldRule, fieldRuleOf } from './detectors/record-fields';
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
-import { replaceSpans } from './key-value-pass';
+import { keyedCredential, replaceSpans } from './key-value-pass';
 import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { literalGate } from './policy-file';
@@ -327,7 +327,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`), a variable (`$TOKEN`),
     // a count under `pass`: nothing to remove.
     if ((typeof value === 'string' && holdsNoSecret(value)) || isCountOfPassed(key, value)) return value;
-    if (!isCookieKey(key)) return replacer.keyed(kind, value);
+    if (!isCookieKey(key)) return keyedCredential(key, kind, value, replacer);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);
     if (typeof value === 'string') return cookies(value);

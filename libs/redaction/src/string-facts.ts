@@ -138,9 +138,12 @@ export function factsOf(input: string): StringFacts {
         continue;
       case 45: // -
       case 40: // (
-      case 41: // )
         dots = 0;
         keyEnd = false;
+        break;
+      case 41: // ) may close a label's alias: `গোপন নম্বর (পিন): …`
+        dots = 0;
+        keyEnd = true;
         break;
       case 46: // .
         if (previousDigit && ++dots > dottedDigits) dottedDigits = dots;

@@ -255,7 +255,7 @@ describe("Django's debug page", () => {
     expect(out).toContain(`password = '${R}'`);
     expect(out).toContain(`csrftoken = '${R}'`);
     expect(out).toContain(`HTTP_COOKIE = 'csrftoken=${R}; sessionid=${R}; theme=dark'`);
-    expect(out).toContain(`HTTP_AUTHORIZATION = '${R}'`);
+    expect(out).toContain(`HTTP_AUTHORIZATION = 'Bearer ${R}'`);
     expect(out).toContain("username = 'rahim'");
     expect(out).toContain("theme = 'dark'");
     expect(redactString(out)).toBe(out);
@@ -368,7 +368,7 @@ describe('cookies lose only their sensitive cookies', () => {
     expect(
       redact({ META: { HTTP_COOKIE: 'csrftoken=a; django_language=en', HTTP_AUTHORIZATION: 'Basic x' } }),
     ).toEqual({
-      META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: R },
+      META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: `Basic ${R}` },
     });
     // A map of cookies (Django's request.COOKIES, Sentry's request.cookies) loses its sensitive ones.
     expect(redact({ cookies: { sessionid: 'a', theme: 'dark', _app_session: 's', n: 1 } })).toEqual({
@@ -385,11 +385,11 @@ describe('command lines', () => {
       redactString(
         "curl -H 'Authorization: Bearer abcdef123456' -u rahim:s3cr3t --data 'password=hunter2' https://x.io/login",
       ),
-    ).toBe(`curl -H 'Authorization: ${R}' -u rahim:${R} --data 'password=${R}' https://x.io/login`);
+    ).toBe(`curl -H 'Authorization: Bearer [REDACTED:bearer_token]' -u rahim:${R} --data 'password=${R}' https://x.io/login`);
     expect(redactString('curl --user=admin:pw123 -H "X-Api-Key: k-1" https://x.io')).toBe(
       `curl --user=admin:${R} -H "X-Api-Key: ${R}" https://x.io`,
     );
-    expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: ${R} status=401`);
+    expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: Token ${R} status=401`);
     expect(redactString('mysqldump --user=app --password=s3cret --host db shop')).toBe(
       `mysqldump --user=app --password=${R} --host db shop`,
     );
@@ -706,7 +706,7 @@ describe('values that hold no secret', () => {
     ["token='None'", `token='${R}'`],
     ['password=Nonesuch1', `password=${R}`],
     ['password=$ecret1', `password=${R}`],
-    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: ${R}" x`],
+    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: Bearer ${R}" x`],
     ['password: "hunter2 ${X}"', `password: "${R}"`],
   ])('removes look-alikes of them: %s', (input, expected) => scrubsTo(input, expected));
 });
@@ -751,9 +751,9 @@ describe('Python repr values made by a call', () => {
 
 describe('authorization values written after a key', () => {
   it.each([
-    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: ${R}`],
-    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=${R} next=1`],
-  ])('take the scheme and its token: %s', (input, expected) => scrubsTo(input, expected));
+    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: Bearer ${R}`],
+    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=Token ${R} next=1`],
+  ])('keep the scheme and take its token: %s', (input, expected) => scrubsTo(input, expected));
 
   it('leave a token glued to a key whose value went as it was (a second pass sees the same)', () => {
     scrubsTo('Bearer t0k3n.token=abc123', `Bearer t0k3n.token=${R}`);
@@ -778,7 +778,7 @@ describe('pairs of a Python list of tuples', () => {
     ],
     [
       'headers=[("Authorization", "Token abc"), ("Accept", "*/*")]',
-      `headers=[("Authorization", "${R}"), ("Accept", "*/*")]`,
+      `headers=[("Authorization", "Token ${R}"), ("Accept", "*/*")]`,
     ],
   ])('%s', (input, expected) => scrubsTo(input, expected));
 
