@@ -385,11 +385,15 @@ describe('command lines', () => {
       redactString(
         "curl -H 'Authorization: Bearer abcdef123456' -u rahim:s3cr3t --data 'password=hunter2' https://x.io/login",
       ),
-    ).toBe(`curl -H 'Authorization: Bearer [REDACTED:bearer_token]' -u rahim:${R} --data 'password=${R}' https://x.io/login`);
+    ).toBe(
+      `curl -H 'Authorization: Bearer [REDACTED:bearer_token]' -u rahim:${R} --data 'password=${R}' https://x.io/login`,
+    );
     expect(redactString('curl --user=admin:pw123 -H "X-Api-Key: k-1" https://x.io')).toBe(
       `curl --user=admin:${R} -H "X-Api-Key: ${R}" https://x.io`,
     );
-    expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: Token ${R} status=401`);
+    expect(redactString('Authorization: Token abc123 status=401')).toBe(
+      `Authorization: Token ${R} status=401`,
+    );
     expect(redactString('mysqldump --user=app --password=s3cret --host db shop')).toBe(
       `mysqldump --user=app --password=${R} --host db shop`,
     );
