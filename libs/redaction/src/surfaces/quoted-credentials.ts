@@ -3,12 +3,30 @@ import type { KeyMatcher } from '../sensitive-keys';
 import type { SecretSpan } from './cookies';
 import { holdsNoSecret } from './masked';
 
-// A password word, up to 3 short words (`su contraseña provisional es «…»`, `das Passwort lautet „…“`,
-// `votre mot de passe est « … »`), then a value in typographic quotes: guillemets, German and English
-// curly quotes, CJK corner brackets. Only these quotes: ASCII quotes after a password word name other
+// A password word, up to 3 short words ending in a verb that states it or a colon (`su contraseña
+// provisional es «…»`, `das Passwort lautet „…“`, `votre mot de passe est « … »`, `password: “…”`), then
+// a value without spaces in typographic quotes: guillemets, German and English curly quotes, CJK
+// corner brackets (`la contraseña debe tener «al menos» ocho` is about a password). Only these quotes: ASCII quotes after a password word name other
 // things as often (`password for 'bob' is wrong`). Bounded: 3 words of 24 letters, a 64-character value.
 const QUOTED_STATED =
-  /(?<![\p{L}\p{M}])(password|passwort|kennwort|contraseña|contrasena|clave|senha|mot de passe|wachtwoord|пароль|hasło|parola|passcode|pin)((?:[ \t]{1,4}[\p{L}\p{M}]{1,24}){0,3})[ \t]{0,4}[:：]?[ \t]{0,4}(?:« ?|„|“|‹|「|『)([^\s«»„“”‹›「」『』][^\n«»„“”‹›「」『』]{0,63}?) ?(?:»|“|”|›|」|』)/giu;
+  /(?<![\p{L}\p{M}])(password|passwort|kennwort|contraseña|contrasena|clave|senha|mot de passe|wachtwoord|пароль|hasło|parola|passcode|pin)((?:[ \t]{1,4}[\p{L}\p{M}]{1,24}){0,3})[ \t]{0,4}([:：]?)[ \t]{0,4}(?:« ?|„|“|‹|「|『)([^\s«»„“”‹›「」『』]{1,64}) ?(?:»|“|”|›|」|』)/giu;
+// The verbs that state a value: is, es, est, ist, lautet, é, era, was, war, était, jest, это.
+const STATING_VERBS = new Set([
+  'is',
+  'es',
+  'est',
+  'ist',
+  'lautet',
+  'é',
+  'era',
+  'was',
+  'war',
+  'était',
+  'jest',
+  'это',
+  'son',
+]);
+const LAST_WORD = /[\p{L}\p{M}]+$/u;
 
 export const mayHoldQuotedCredential = (s: string): boolean =>
   s.includes('«') ||
@@ -22,7 +40,9 @@ export const mayHoldQuotedCredential = (s: string): boolean =>
 export function quotedCredentialSpans(input: string): SecretSpan[] {
   const spans: SecretSpan[] = [];
   for (const match of input.matchAll(QUOTED_STATED)) {
-    const value = match[3];
+    const value = match[4];
+    const verb = LAST_WORD.exec(match[2])?.[0].toLowerCase();
+    if (match[3] === '' && (verb === undefined || !STATING_VERBS.has(verb))) continue;
     if (isMarker(value) || holdsNoSecret(value)) continue;
     const end = input.lastIndexOf(value, match.index + match[0].length) + value.length;
     spans.push({ start: end - value.length, end, kind: 'secret' });
