@@ -184,6 +184,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['HTML inputs never closed', () => repeat('<input type="password" value="a', MB)],
     ['argument lists of flags', () => repeat('"--token", ', MB)],
     ['mysql -p runs', () => 'mysql ' + repeat('-p', MB)],
+    ['redis-cli -a runs', () => 'redis-cli ' + repeat('-a ', MB)],
     ['label aliases: a (b): a (b):', () => repeat('pin (pin): ', MB)],
     ['typographic quotes never closed', () => repeat('password: «', MB)],
     ['10,000-deep nested JSON', () => '{"a":'.repeat(10_000) + '"x@y.io"' + '}'.repeat(10_000)],

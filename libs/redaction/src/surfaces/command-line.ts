@@ -16,6 +16,8 @@ const SENSITIVE_OPTION = /(?<![^\s'"])--([A-Za-z][\w-]{0,63})([ \t]+|=)(['"]?)([
 // bare `-p` asks for it on a prompt; `-P 3306` is the port. Only on a line that runs a MySQL client.
 const MYSQL_PASSWORD = /(?<![^\s'"])-p(['"]?)([^\s'"<>]{1,256})\1(?=$|[\s'"])/g;
 const MYSQL_CLIENT = /\bmysql(?:dump|admin|import|check|sh)?\b/;
+// redis-cli's `-a <password>` (also glued, `-a'…'`), only on a line that runs it.
+const REDIS_PASSWORD = /(?<![^\s'"])-a([ \t]{0,4})(['"]?)([^\s'"<>-][^\s'"<>]{0,255})\2(?=$|[\s'"])/g;
 
 // A program's arguments as a list (`sys.argv`, `subprocess.run([…])`, a JSON `args` array): a long option
 // named by a key phrase as one item and its value as the next (`"--token", "…"`).
@@ -31,6 +33,12 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
       : input.replace(MYSQL_PASSWORD, (whole, quote: string, password: string) =>
           isMarker(password) ? whole : `-p${quote}${replacer.keyed('secret', password)}${quote}`,
         );
+  const redisPasswords = (input: string): string =>
+    !input.includes('redis-cli')
+      ? input
+      : input.replace(REDIS_PASSWORD, (whole, gap: string, quote: string, password: string) =>
+          isMarker(password) ? whole : `-a${gap}${quote}${replacer.keyed('secret', password)}${quote}`,
+        );
   const optionItems = (input: string): string =>
     !mayHoldArgumentList(input)
       ? input
@@ -44,7 +52,7 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
           },
         );
   return (input) =>
-    optionItems(mysqlPasswords(input))
+    optionItems(redisPasswords(mysqlPasswords(input)))
       .replace(
         USER_OPTION,
         (whole, option: string, gap: string, quote: string, user: string, password: string) =>
@@ -58,7 +66,7 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
       });
 }
 
-const OPTION_START = /(?:^|\s)-(?:[uUp]|-)/;
+const OPTION_START = /(?:^|\s)-(?:[uUpa]|-)/;
 export const mayHoldCommandOption = (s: string): boolean =>
   s.includes('-') && (OPTION_START.test(s) || mayHoldArgumentList(s));
 

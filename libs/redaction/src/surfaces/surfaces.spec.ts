@@ -1027,6 +1027,8 @@ describe('credentials in command lines, HTML forms and lists of pairs', () => {
     ["mysql -u app -p'Rep0rt_9921pw' reports", `mysql -u app -p'${R}' reports`],
     ['mysqldump -uroot -pRep0rt_9921pw shop', `mysqldump -uroot -p${R} shop`],
     ['redis error (requirepass=R3d1sPr0d!x)', `redis error (requirepass=${R})`],
+    ['redis-cli -h cache -a R3d1sPr0d ping', `redis-cli -h cache -a ${R} ping`],
+    ["redis-cli -a'R3d1sPr0d' ping", `redis-cli -a'${R}' ping`],
     [
       'sys_argv: ["manage.py", "sync", "--token", "abcd1234efgh5678ijkl9012mnop3456qrst7890"]',
       `sys_argv: ["manage.py", "sync", "--token", "${R}"]`,
@@ -1056,6 +1058,8 @@ describe('credentials in command lines, HTML forms and lists of pairs', () => {
   it.each([
     'mysql -P 3306 -h db.internal shop',
     'mysql -u app -p shop',
+    'tar -a -cf out.tar.gz dir',
+    'redis-cli -h cache ping',
     'grep -pattern file.txt',
     '["manage.py", "--verbose", "--settings", "app.settings"]',
     '<input type="text" name="username" value="rahim">',
