@@ -1010,6 +1010,8 @@ describe('passwords stated in typographic quotes', () => {
     ['das Passwort lautet „Gx7!pa99“ bitte ändern', `das Passwort lautet „${R}“ bitte ändern`],
     ['votre mot de passe est « Soleil42 »', `votre mot de passe est « ${R} »`],
     ['Your password: “Tz8#qLm2!”', `Your password: “${R}”`],
+    ['Passwort: „Gx7!pa99“ bitte', `Passwort: „${R}“ bitte`],
+    ['token: 「abc123xyz」 ok', `token: 「${R}」 ok`],
   ])('%s', (input, expected) => scrubsTo(input, expected));
 
   it.each([
@@ -1091,5 +1093,30 @@ describe('presigned URLs lose their signatures only', () => {
   it('keeps other signature fields', () => {
     const input = 'signature_version=s3v4 X-Amz-SignedHeaders=host';
     expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('lists of [name, value] pairs in objects', () => {
+  it('a value goes by its name', () => {
+    expect(
+      redact({
+        headers: [
+          ['x-amz-security-token', 'FwoGZXIvYXdzEJr'],
+          ['Authorization', 'Basic dXNlcjpwYXNz'],
+          ['accept', 'json'],
+        ],
+      }),
+    ).toEqual({
+      headers: [
+        ['x-amz-security-token', R],
+        ['Authorization', `Basic ${R}`],
+        ['accept', 'json'],
+      ],
+    });
+  });
+
+  it('keeps lists of names and lists that are not pairs', () => {
+    const input = { fields: ['password', 'email'], rows: [['token', 'a', 'b']], grid: [[1, 2]] };
+    expect(redact(input)).toEqual(input);
   });
 });
