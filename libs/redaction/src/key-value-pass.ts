@@ -314,7 +314,8 @@ const bareHoldsNothing = (key: string, value: string): boolean =>
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
   // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. A
-  // label may name its value again in parentheses (`গোপন নম্বর (পিন): …`, `Password (temporary): …`).
+  // label may name its value again in parentheses (`গোপন নম্বর (পিন): …`, `Password (temporary): …`):
+  // the label before them decides (`if (token): …` is code).
   // A
   // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`).
   // Only this part is a regex: each start costs at most the 64 letters of a key and the separator,
@@ -323,7 +324,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(
-    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(?:[ \\t]\\(([${KEY_CHARS} ]{1,32})\\))?(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
+    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(?:[ \\t]\\([${KEY_CHARS} ]{1,32}\\))?(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
     'g',
   );
   return (input) => {
@@ -331,11 +332,10 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     keySeparator.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = keySeparator.exec(input)) !== null) {
-      const separator = match[3];
+      const separator = match[2];
       let key = match[1];
       let kind = keyKindOf(key);
       if (kind !== undefined && isPagingPhrase(input, match.index, key, keyKindOf)) continue;
-      if (kind === undefined && match[2] !== undefined) kind = keyKindOf(match[2]);
       if (
         kind === undefined &&
         key === 'code' &&
