@@ -180,6 +180,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ],
     ['password hash prefixes: pbkdf2_sha256$…', () => repeat(`pbkdf2_sha256$${'a'.repeat(290)}`, MB)],
     ['crypt prefixes: $6$$6$…', () => repeat('$6$rounds=1$', MB)],
+    ['Werkzeug hash prefixes', () => repeat(`pbkdf2:sha256:1$a$${'a'.repeat(250)}`, MB)],
     ['passwords before unclosed guillemets', () => repeat('contraseña es «', MB)],
     ['HTML inputs never closed', () => repeat('<input type="password" value="a', MB)],
     ['argument lists of flags', () => repeat('"--token", ', MB)],

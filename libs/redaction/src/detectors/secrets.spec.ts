@@ -546,6 +546,9 @@ describe('password hashes by shape', () => {
     `$2b$12$${bcryptBody}`,
     `$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$${fake(43, ALNUM, 7)}`,
     `$6$rounds=5000$saltsalt$${fake(86, `./${ALNUM}`, 8)}`,
+    `pbkdf2:sha256:600000$Xy7salt9$${fake(64, HEX, 10)}`,
+    `scrypt:32768:8:1$Xy7salt9$${fake(128, HEX, 11)}`,
+    `sha1$Xy7salt9$${fake(40, HEX, 12)}`,
   ])('%s', (hash) => {
     const out = redactString(`row: ${hash} end`);
     expect(out).toBe(`row: ${marker('secret')} end`);
@@ -572,6 +575,8 @@ describe('password hashes by shape', () => {
     "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher']",
     'EMAIL_BACKEND_PASSWORD_CLASS=django.core.mail.backends.smtp.EmailBackend',
     '$2b$12$short',
+    'md5$ is deprecated',
+    'pbkdf2:sha256 with 600000 iterations',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
