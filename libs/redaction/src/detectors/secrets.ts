@@ -33,9 +33,9 @@ export const SecretBit = {
 } as const;
 
 // Password hashes by shape, under any name (`old_hash=…`, a row of `auth_user`): Django's
-// `<algorithm>$…` encodings (pbkdf2_sha256, argon2, bcrypt_sha256, scrypt) and the modular crypt
-// salted `sha1$`/`md5$`; Werkzeug's (Flask) `pbkdf2:sha256:600000$…` and `scrypt:32768:8:1$…`; the modular crypt
-// format of bcrypt (`$2b$12$…`), Argon2 (`$argon2id$v=19$…`) and crypt(3) (`$1$`, `$5$`, `$6$`,
+// `<algorithm>$…` encodings (pbkdf2_sha256, argon2, bcrypt_sha256, scrypt, salted `sha1$`/`md5$`);
+// Werkzeug's (Flask) `pbkdf2:sha256:600000$…` and `scrypt:32768:8:1$…`; the modular crypt format of
+// bcrypt (`$2b$12$…`), Argon2 (`$argon2id$v=19$…`) and crypt(3) (`$1$`, `$5$`, `$6$`,
 // yescrypt `$y$`, scrypt `$7$`). A hash lets an attacker guess the password offline, as in
 // gitleaks' and Sentry Relay's treatment of password fields. Bounded runs: one read per start.
 const PASSWORD_HASH =
