@@ -42,9 +42,7 @@ describe('Redactor.explain', () => {
     expect(findings.map((f) => [f.rule, f.text])).toEqual([
       ['email', 'x@example.org'],
       ['jwt', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'],
-      // The header pass replaced the whole value, over the auth-scheme pass's marker: its span is the
-      // original text under both.
-      ['header-line', 'Basic dXNlcjpwYXNzd29yZA=='],
+      // The auth-scheme pass replaced the token; the header pass keeps the scheme and the marker.
       ['auth-scheme', 'dXNlcjpwYXNzd29yZA=='],
     ]);
     expectSpansHold(text, findings);

@@ -8,8 +8,21 @@ import { holdsNoSecret, isNoValue, isPlaceholder } from './surfaces/masked';
 // The opening quote of a quoted value, escaped up to three times (JSON in JSON in JSON), after a
 // Python string prefix (`b'…'` bytes, `u'…'`, `r'…'`).
 const OPENING_QUOTE = /[bBuUrR]?(\\{0,3}["'])/y;
-// A bare value runs up to whitespace, a quote or a separator of the formats above.
-const BARE_VALUE = /[^\s"'&,;<>()[\]{}\\]+/y;
+// A bare value runs up to whitespace, a quote or a separator of the formats above, or the full-width
+// comma, semicolon, full stop and the ideographic comma of CJK text (`密码：…，用户名：…`).
+const BARE_VALUE = /[^\s"'&,;<>()[\]{}\\\uff0c\uff1b\u3001\u3002]+/y;
+// Typographic quotes and the quote that closes each: guillemets (`«…»`, `»…«`, `‹…›`), German and
+// English curly quotes (`„…“`, `“…”`, `‘…’`), CJK corner brackets (`「…」`, `『…』`).
+const CLOSING_QUOTES: ReadonlyMap<string, string> = new Map([
+  ['\u00ab', '\u00bb'],
+  ['\u00bb', '\u00ab'],
+  ['\u2039', '\u203a'],
+  ['\u201e', '\u201c\u201d'],
+  ['\u201c', '\u201d'],
+  ['\u2018', '\u2019'],
+  ['\u300c', '\u300d'],
+  ['\u300e', '\u300f'],
+]);
 // Up to this many items of a list value are read (`'password': ['hunter2']` in a Django QueryDict).
 const MAX_LIST_ITEMS = 64;
 
@@ -25,6 +38,8 @@ interface ValueSpan {
  * to the end of the line: a cut or malformed line must not let the secret after its key through.
  */
 function quotedValue(input: string, from: number): ValueSpan | undefined {
+  const closing = CLOSING_QUOTES.get(input.charAt(from));
+  if (closing !== undefined) return typographicValue(input, from + 1, closing);
   OPENING_QUOTE.lastIndex = from;
   const opening = OPENING_QUOTE.exec(input);
   if (opening === null) return undefined;
@@ -39,6 +54,17 @@ function quotedValue(input: string, from: number): ValueSpan | undefined {
   return { start, end: i, next: i };
 }
 
+/** A value in typographic quotes: up to one of `closing` on the same line, else to the line's end. */
+function typographicValue(input: string, start: number, closing: string): ValueSpan {
+  let i = start;
+  for (; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    if (closing.includes(input.charAt(i))) return { start, end: i, next: i + 1 };
+  }
+  return { start, end: i, next: i };
+}
+
 // Calls that make a value in a Python repr (`date_of_birth=datetime.date(1990, 1, 2)`), with the
 // arguments they take there: numbers, quotes, commas, spaces, signs and dots.
 const VALUE_CALL = /^(?:datetime\.)?(?:date|datetime)$|^Decimal$/;
@@ -49,6 +75,23 @@ const BRACED_VARIABLE = /\$\{\{?[ \t]*[\w.]{1,64}[ \t]*\}?\}/y;
 const AUTH_KEY = /auth/i;
 // The schemes of an `Authorization` value (`Bearer <token>`): the value is the scheme and its token.
 const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|hmac)$/i;
+const SCHEME_PREFIX = /^(?:bearer|basic|token|bot|digest|negotiate|ntlm|hmac) (?=[^\s])/i;
+
+/** The length of the `Scheme ` before a credential (`Basic dXNl…`), kept in place; 0 without one. */
+export const schemePrefixLength = (value: string): number => SCHEME_PREFIX.exec(value)?.[0].length ?? 0;
+
+/**
+ * The replacement of a sensitive key's value; an `Authorization` value keeps its scheme
+ * (`{"Authorization": "Basic [REDACTED]"}`), as in text.
+ */
+export function keyedCredential(key: string, kind: string, value: unknown, replacer: Replacer): unknown {
+  if (typeof value !== 'string' || value.length > 4200 || !AUTH_KEY.test(key))
+    return replacer.keyed(kind, value);
+  const scheme = schemePrefixLength(value);
+  return scheme === 0
+    ? replacer.keyed(kind, value)
+    : value.slice(0, scheme) + replacer.keyed(kind, value.slice(scheme));
+}
 // The token: RFC 7235's token68 up to a space, a quote or a separator (`auth=basic mode=x` has none),
 // or a variable that holds it (`Bearer $TOKEN`, `Bearer ${TOKEN}`).
 const SCHEME_TOKEN = /[ \t](?:\$\{?)?[\w.~+/-]{1,4096}\}?={0,2}(?=$|[\s"'<>,;&])/y;
@@ -80,7 +123,11 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
   }
   if (schemeKey && end - from <= 9 && AUTH_SCHEME.test(input.slice(from, end))) {
     SCHEME_TOKEN.lastIndex = end;
-    if (SCHEME_TOKEN.test(input)) end = SCHEME_TOKEN.lastIndex;
+    // The scheme stays (`Authorization: Basic [REDACTED]`): it says how, not what.
+    if (SCHEME_TOKEN.test(input))
+      return { start: end + 1, end: SCHEME_TOKEN.lastIndex, next: SCHEME_TOKEN.lastIndex };
+    // Its token already replaced (`Basic [REDACTED:basic_auth]`): nothing is left to remove.
+    if (isMarker(input.slice(end + 1, end + 11))) return { start: from, end: from, next: end };
   }
   return { start: from, end, next: end };
 }
@@ -201,14 +248,15 @@ function isAuthorizationCode(input: string, keyStart: number, valueStart: number
 
 /**
  * Whether a key before a comma is the first item of a pair in a list of pairs (`[('password',
- * 'hunter2'), …]` of `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`): quoted, right
- * after a `(` that follows `[` or `,`, its value quoted or a list of quoted items, and `)` right after
- * it. A tuple of names (`fields = ('username', 'password', 'email')`), an SQL column list (`INSERT
+ * 'hunter2'), …]` of `request.POST.items()`, WSGI header lists `[('Set-Cookie', '…')]`, JSON's
+ * `[["x-api-key", "…"]]`): quoted, right after a `(` or `[` that follows `[` or `,`, its value quoted or a list of quoted items, and the matching `)` or `]`
+ * right after it. A tuple of names (`fields = ('username', 'password', 'email')`), an SQL column list (`INSERT
  * INTO "users" ("email", "password")`) and a call (`print('token', x)`) are not pairs.
  */
 function isPairKey(input: string, keyStart: number, valueStart: number): boolean {
   const quote = input.charCodeAt(keyStart - 1);
-  if ((quote !== 39 && quote !== 34) || input.charCodeAt(keyStart - 2) !== 40) return false; // ' " (
+  const pairOpener = input.charCodeAt(keyStart - 2);
+  if ((quote !== 39 && quote !== 34) || (pairOpener !== 40 && pairOpener !== 91)) return false; // ' " ( [
   let before = keyStart - 3;
   while (before > 0 && isSpace(input.charCodeAt(before))) before--;
   const opener = input.charCodeAt(before);
@@ -217,10 +265,32 @@ function isPairKey(input: string, keyStart: number, valueStart: number): boolean
     input.charCodeAt(valueStart) === 91 // [
       ? listValues(input, valueStart)?.at(-1)
       : quotedValue(input, valueStart);
-  return value !== undefined && input.charCodeAt(skipSpaces(input, value.next)) === 41; // )
+  return (
+    value !== undefined && input.charCodeAt(skipSpaces(input, value.next)) === (pairOpener === 40 ? 41 : 93)
+  ); // ) ]
 }
 
 const PASS_KEY = /^pass\d{0,3}$/i;
+
+/**
+ * Whether a sensitive one-word key ends a phrase that is not (`pagination token: page_2`, `next page
+ * token = …`): the words before it decide.
+ */
+function isPagingPhrase(input: string, keyStart: number, key: string, keyKindOf: KeyMatcher): boolean {
+  if (key.length !== 5 || key.toLowerCase() !== 'token') return false;
+  const phraseStart = wordsBefore(input, keyStart);
+  return phraseStart !== keyStart && keyKindOf(input.slice(phraseStart, keyStart + 5)) === undefined;
+}
+
+// A capitalised word, a space and a word in lower case after ` : `: a sentence, as in MongoDB's
+// `bad auth : Authentication failed.`, not a value.
+const SENTENCE = /\p{Lu}\p{Ll}{1,31} \p{Ll}/uy;
+
+function isSentenceAfter(input: string, from: number, separator: string): boolean {
+  if (!separator.startsWith(' ') || !separator.includes(':')) return false;
+  SENTENCE.lastIndex = from;
+  return SENTENCE.test(input);
+}
 
 /**
  * Already the output of a strategy (a second pass changes nothing), masked by its writer, a
@@ -244,6 +314,9 @@ const bareHoldsNothing = (key: string, value: string): boolean =>
 export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
   // A key and its separator: JSON (`"key": `), escaped JSON (`\"key\":`), query and form (`key=`),
   // logfmt, YAML-ish (`key: `), full-width colon, `:=` and `=>`, and the comma of a quoted pair. A
+  // label may name its value again in parentheses (`গোপন নম্বর (পিন): …`, `Password (temporary): …`):
+  // the label before them decides (`if (token): …` is code).
+  // A
   // Ruby symbol is a key (`:password => …`, `:token: …`); a word after another `:` is not (`u:p`).
   // Only this part is a regex: each start costs at most the 64 letters of a key and the separator,
   // and the value is read only after a sensitive key. One per pass: its `lastIndex` is the pass's
@@ -251,7 +324,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
   // point blocks rather than `\p{L}` (which made every string pay a Unicode property test per
   // character); `splitKeyWords` decides what a word is.
   const keySeparator = new RegExp(
-    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
+    `(?<![${KEY_CHARS}])(?<![^\\s{(,[]:)([A-Za-z_${OTHER_SCRIPTS}][${KEY_CHARS}]{0,63})(?:[ \\t]\\([${KEY_CHARS} ]{1,32}\\))?(\\\\{0,3}(?:["'][ \\t]*,|["']?[ \\t]*(?::=|=>|[:=\\uff1a]))[ \\t]*)`,
     'g',
   );
   return (input) => {
@@ -259,8 +332,10 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
     keySeparator.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = keySeparator.exec(input)) !== null) {
+      const separator = match[2];
       let key = match[1];
       let kind = keyKindOf(key);
+      if (kind !== undefined && isPagingPhrase(input, match.index, key, keyKindOf)) continue;
       if (
         kind === undefined &&
         key === 'code' &&
@@ -280,7 +355,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (kind === undefined) continue;
       }
       const from = afterClosingTag(input, keySeparator.lastIndex);
-      if (match[2].trimEnd().endsWith(',') && !isPairKey(input, match.index, from)) continue;
+      if (separator.trimEnd().endsWith(',') && !isPairKey(input, match.index, from)) continue;
       if (isCookieKey(key)) {
         const quoted = quotedValue(input, from);
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
@@ -292,11 +367,12 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
       const list = input.charCodeAt(from) === 91; // [
       // `=>` separates a key from its value in Ruby, PHP and Perl hashes, always quoted there; a bare
       // value after it is code (`token => token.trim()`).
-      if (!list && quoted === undefined && match[2].includes('=>')) continue;
+      if (!list && quoted === undefined && separator.includes('=>')) continue;
+      if (quoted === undefined && isSentenceAfter(input, from, separator)) continue;
       const values = list ? listValues(input, from) : [quoted ?? proseSafeBareValue(input, from, key)];
       const bare = !list && quoted === undefined;
       // `pass` is also a word of code (`const pass = await …`, `pass: string`): bare only in `pass=…`.
-      if (bare && match[2] !== '=' && PASS_KEY.test(key)) continue;
+      if (bare && separator !== '=' && PASS_KEY.test(key)) continue;
       let next = from;
       for (const span of values ?? []) {
         if (span === undefined) continue;
@@ -304,7 +380,8 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const value = input.slice(span.start, span.end);
         if (span.end === span.start || holdsNothing(value) || (bare && bareHoldsNothing(key, value)))
           continue;
-        spans.push({ start: span.start, end: span.end, kind });
+        const scheme = quoted !== undefined && AUTH_KEY.test(key) ? schemePrefixLength(value) : 0;
+        spans.push({ start: span.start + scheme, end: span.end, kind });
       }
       keySeparator.lastIndex = next;
     }

@@ -201,7 +201,10 @@ describe('redactString', () => {
     ['JOHN@EXAMPLE.COM', REDACTED_EMAIL],
     ['/users?email=john%40example.com&x=1', `/users?email=${REDACTED_EMAIL}&x=1`],
     ['a@b.io, c@d.io.', `${REDACTED_EMAIL}, ${REDACTED_EMAIL}.`],
-    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=', `Authorization: ${REDACTED}`],
+    [
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=',
+      'Authorization: Bearer [REDACTED:bearer_token]',
+    ],
     ['sent with Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc-_=', 'sent with Bearer [REDACTED:bearer_token]'],
     ['bearer abcdefgh12345678', 'bearer [REDACTED:bearer_token]'],
     ['postgres://vigil:s3cr3t@db.internal:5432/vigil', `postgres://vigil:${REDACTED}@db.internal:5432/vigil`],
@@ -245,7 +248,7 @@ describe('redact', () => {
     };
     expect(redact(input)).toEqual({
       user: { id: 'u-1', password: REDACTED, pin: REDACTED, token: REDACTED, email: REDACTED },
-      headers: { Authorization: REDACTED, 'x-api-key': REDACTED, accept: 'application/json' },
+      headers: { Authorization: `Basic ${REDACTED}`, 'x-api-key': REDACTED, accept: 'application/json' },
       items: [{ cardNumber: REDACTED, cvv: REDACTED, sku: 'A-1' }],
       max_tokens: 256,
       token_type: 'Bearer',

@@ -1,7 +1,7 @@
 import { type FieldRule, fieldRuleOf, KEEP_FIELD } from './detectors/record-fields';
 import { type Explanation, ExplainTrace } from './explain';
 import type { Strategy } from './entities';
-import { replaceSpans } from './key-value-pass';
+import { keyedCredential, replaceSpans } from './key-value-pass';
 import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { literalGate } from './policy-file';
@@ -335,7 +335,7 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`), a variable (`$TOKEN`),
     // a count under `pass`: nothing to remove.
     if ((typeof value === 'string' && holdsNoSecret(value)) || isCountOfPassed(key, value)) return value;
-    if (!isCookieKey(key)) return replacer.keyed(kind, value);
+    if (!isCookieKey(key)) return keyedCredential(key, kind, value, replacer);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);
     if (typeof value === 'string') return cookies(value);
@@ -404,10 +404,21 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
   function copyArray(value: readonly unknown[], depth: number, seen: Walk, nesting: number): unknown[] {
     const count = Math.min(value.length, limits.maxArrayLength);
     const copy = new Array<unknown>(count);
-    for (let i = 0; i < count; i++) copy[i] = walk(readItem(value, i), depth, seen, nesting);
+    // A list of `[name, value]` pairs (headers as JSON arrays, `dict.items()`): a value goes by its name.
+    const pairs = count > 0 && isNamePair(readItem(value, 0));
+    for (let i = 0; i < count; i++) {
+      const item = readItem(value, i);
+      copy[i] = walk(item, depth, seen, nesting);
+      const named = copy[i];
+      if (pairs && isNamePair(item) && Array.isArray(named) && keyInfo(item[0]).kind !== undefined)
+        named[1] = entry(item[0], item[1], depth, seen, nesting);
+    }
     if (value.length > count) copy.push(`[Truncated ${value.length - count} items]`);
     return copy;
   }
+
+  const isNamePair = (item: unknown): item is [string, unknown] =>
+    Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && item[0].length <= 64;
 
   function copyObject(value: object, depth: number, seen: Walk, nesting: number): unknown {
     const proto: unknown = Object.getPrototypeOf(value);

@@ -94,6 +94,15 @@ export const DEFAULT_KEY_RULES: Readonly<Record<string, KeyKind>> = {
   'sdk key': 'secret',
   'secret key base': 'secret',
   'private key id': 'secret',
+  // API gateways' and clouds' header names: Azure API Management's `Ocp-Apim-Subscription-Key`, AWS's
+  // `X-Amz-Security-Token`; the signatures of presigned S3 and GCS URLs (`X-Amz-Signature`,
+  // `X-Goog-Signature`: anyone holding the URL reads the object); Redis' `requirepass`/`masterauth`.
+  'subscription key': 'secret',
+  'security token': 'secret',
+  'amz signature': 'secret',
+  'goog signature': 'secret',
+  requirepass: 'secret',
+  masterauth: 'secret',
   // identity documents
   ssn: 'national_id',
   'social security number': 'national_id',
@@ -287,6 +296,11 @@ export const compactKey = (phrase: string): string => splitKeyWords(phrase).join
 // Keys written as one word that spell a phrase without naming it: `pincode` is an Indian postal code
 // (India Post's spelling), while `pin_code` and `pinCode` hold a PIN.
 const NOT_PHRASES = new Set(['pincode']);
+// A token that names a place in a list (`page_token`, `next_page_token`, `pagination token`,
+// `cursor_token`, AWS's `NextToken`): it pages through results and grants nothing.
+const PAGING_WORDS = new Set(['page', 'pagination', 'cursor', 'continuation', 'next']);
+const isPagingToken = (words: readonly string[]): boolean =>
+  words.length > 1 && words[words.length - 1] === 'token' && PAGING_WORDS.has(words[words.length - 2]);
 const PROSE_VERBS = new Set(['is', 'was', 'are']);
 // `passport_no`, `phone_num`, `tin_nr`, `rocket_account_number`: an id or account phrase and a number word.
 const NUMBER_WORDS = new Set(['no', 'num', 'nr', 'number']);
@@ -345,6 +359,7 @@ export function compileKeyMatcher(options: KeyMatcherOptions = {}): KeyMatcher {
       return null;
     // Prose puts a verb between the phrase and its value: `Your temporary password is: Zebra!31`.
     if (words.length > 1 && PROSE_VERBS.has(words[words.length - 1])) words.pop();
+    if (isPagingToken(words)) return null;
     const kind = endsWithPhrase(words) ?? wholeKey(words);
     if (kind !== null) return kind;
     if (words.length > 1 && NUMBER_WORDS.has(words[words.length - 1])) {

@@ -85,7 +85,7 @@ function bearerLike(token: string): boolean {
   return /\d/.test(token) || (token.length >= 24 && /[a-z]/.test(token) && /[A-Z]/.test(token));
 }
 
-/** One bit per built-in detector; bits 0 and 2–5 are the secret detectors' (`SecretBit`). */
+/** One bit per built-in detector; bits 0, 2–5 and 16 are the secret detectors' (`SecretBit`). */
 const Bit = {
   AUTH_SCHEME: 1 << 1,
   JWT: 1 << 6,

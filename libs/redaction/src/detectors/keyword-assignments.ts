@@ -327,6 +327,10 @@ export function looksRandom(value: string): boolean {
   return classes >= 2 && digit > 0 && lower + upper + digit >= value.length * 0.7;
 }
 
+// A dotted import path of a class (`django.contrib.auth.hashers.Argon2PasswordHasher` under
+// `PASSWORD_HASHERS`, `…backends.smtp.EmailBackend`): lower-case modules, then a capitalised name.
+const DOTTED_PATH = /^[a-z_][a-z0-9_]{0,31}(?:\.[a-z_][a-z0-9_]{0,31}){1,8}\.[A-Z][A-Za-z0-9]{1,63}$/;
+
 function keepsValue(value: string): boolean {
   const trimmed = value.trim();
   return (
@@ -334,7 +338,8 @@ function keepsValue(value: string): boolean {
     isMarker(trimmed) ||
     NON_SECRET_VALUE.test(trimmed) ||
     PLACEHOLDER.test(trimmed) ||
-    isFilePath(trimmed)
+    isFilePath(trimmed) ||
+    DOTTED_PATH.test(trimmed)
   );
 }
 

@@ -536,3 +536,48 @@ describe('secret detectors: markers and documentation', () => {
     for (const [kind] of TOKENS) expect(reported).toContain(kind);
   });
 });
+
+describe('password hashes by shape', () => {
+  const bcryptBody = fake(53, `./${ALNUM}`, 3);
+  it.each([
+    `pbkdf2_sha256$720000$Xy7salt9Qw$${fake(43, ALNUM, 5)}=`,
+    `argon2$argon2id$v=19$m=102400,t=2,p=8$c29tZXNhbHQ$${fake(43, ALNUM, 6)}`,
+    `bcrypt$$2b$12$${bcryptBody}`,
+    `$2b$12$${bcryptBody}`,
+    `$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$${fake(43, ALNUM, 7)}`,
+    `$6$rounds=5000$saltsalt$${fake(86, `./${ALNUM}`, 8)}`,
+    `pbkdf2:sha256:600000$Xy7salt9$${fake(64, HEX, 10)}`,
+    `scrypt:32768:8:1$Xy7salt9$${fake(128, HEX, 11)}`,
+    `sha1$Xy7salt9$${fake(40, HEX, 12)}`,
+  ])('%s', (hash) => {
+    const out = redactString(`row: ${hash} end`);
+    expect(out).toBe(`row: ${marker('secret')} end`);
+    expect(redactString(out)).toBe(out);
+  });
+
+  it('keeps the fields around a shadow entry', () => {
+    expect(redactString(`root:$6$salt$${fake(86, `./${ALNUM}`, 9)}:19000:0:99999:7:::`)).toBe(
+      `root:${marker('secret')}:19000:0:99999:7:::`,
+    );
+  });
+
+  it('under any key', () => {
+    expect(redactString(`old_hash=pbkdf2_sha256$720000$Xy7salt9Qw$${fake(43, ALNUM, 5)}=`)).toBe(
+      `old_hash=${marker('secret')}`,
+    );
+  });
+
+  it.each([
+    'price $6$ per unit',
+    'echo $1$HOME',
+    'pbkdf2_sha256 is the default hasher',
+    'PASSWORD_HASHERS=django.contrib.auth.hashers.Argon2PasswordHasher',
+    "PASSWORD_HASHERS = ['django.contrib.auth.hashers.Argon2PasswordHasher']",
+    'EMAIL_BACKEND_PASSWORD_CLASS=django.core.mail.backends.smtp.EmailBackend',
+    '$2b$12$short',
+    'md5$ is deprecated',
+    'pbkdf2:sha256 with 600000 iterations',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});

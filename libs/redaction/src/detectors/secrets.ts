@@ -29,7 +29,19 @@ export const SecretBit = {
   PROVIDER_TOKEN: 1 << 3,
   KEYWORD: 1 << 4,
   WEBHOOK: 1 << 5,
+  PASSWORD_HASH: 1 << 16,
 } as const;
+
+// Password hashes by shape, under any name (`old_hash=…`, a row of `auth_user`): Django's
+// `<algorithm>$…` encodings (pbkdf2_sha256, argon2, bcrypt_sha256, scrypt, salted `sha1$`/`md5$`);
+// Werkzeug's (Flask) `pbkdf2:sha256:600000$…` and `scrypt:32768:8:1$…`; the modular crypt format of
+// bcrypt (`$2b$12$…`), Argon2 (`$argon2id$v=19$…`) and crypt(3) (`$1$`, `$5$`, `$6$`,
+// yescrypt `$y$`, scrypt `$7$`). A hash lets an attacker guess the password offline, as in
+// gitleaks' and Sentry Relay's treatment of password fields. Bounded runs: one read per start.
+const PASSWORD_HASH =
+  /(?<![\w$])(?:(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|bcrypt|argon2|scrypt)\$[\w$./+=,-]{16,300}|(?:pbkdf2:sha\d{1,3}(?::\d{1,9})?|scrypt:\d{1,9}:\d{1,3}:\d{1,3})\$[A-Za-z0-9]{1,64}\$[0-9a-f]{32,256}|(?:sha1\$[A-Za-z0-9]{1,64}\$[0-9a-f]{40}|md5\$[A-Za-z0-9]{1,64}\$[0-9a-f]{32})(?![0-9a-f])|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$[\w$./+=,-]{16,300}|\$(?:[156y7]|gy)\$(?:rounds=\d{1,9}\$)?[./A-Za-z0-9]{1,64}\$[./A-Za-z0-9]{22,128})/g;
+const PASSWORD_HASH_HINT =
+  /\$(?:2[abxy]?|argon2\w{1,2}|[156y7]|gy)\$|(?:pbkdf2|bcrypt|argon2|scrypt)[\w:]{0,32}\$|(?:sha1|md5)\$/;
 
 // Words the keyword detectors need one of: a secret word, or the name of a connection-string field;
 // `auth` only as the end of a name before its operator (`_auth=`), not in `author` or `OAuth`.
@@ -77,6 +89,7 @@ export function secretCandidates(s: string, f: StringFacts): number {
     bits |= SecretBit.PROVIDER_TOKEN;
   if (length >= 8 && (f.keyValue || f.space) && SECRET_HINT.test(s)) bits |= SecretBit.KEYWORD;
   if (length >= 40 && f.lower >= 4 && s.includes('hook')) bits |= SecretBit.WEBHOOK;
+  if (length >= 20 && s.includes('$') && PASSWORD_HASH_HINT.test(s)) bits |= SecretBit.PASSWORD_HASH;
   return bits;
 }
 
@@ -93,6 +106,13 @@ export function secretDetectors(replacer: Replacer): Detector[] {
       pattern:
         /-{4,5} ?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}[\s\S]*?(?:-{4,5} ?END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}|$)|PuTTY-User-Key-File-\d: [\s\S]*?(?:Private-MAC: [0-9a-fA-F]{0,128}|$)/g,
       replace: (m) => replacer.value('private_key', m[0]),
+    },
+    {
+      rule: 'password-hash',
+      kinds: ['secret'],
+      bit: SecretBit.PASSWORD_HASH,
+      pattern: PASSWORD_HASH,
+      replace: (m) => replacer.value('secret', m[0]),
     },
     // A token before the URL password it may be (`https://x-access-token:ghp_…@github.com`).
     providerTokens(replacer),

@@ -12,10 +12,47 @@ const USER_OPTION =
 // with `-`: `--token --verbose` has none).
 const SENSITIVE_OPTION = /(?<![^\s'"])--([A-Za-z][\w-]{0,63})([ \t]+|=)(['"]?)([^\s'"<>-][^\s'"<>]{0,255})/g;
 
+// The MySQL clients' password glued to its flag (`mysql -u app -p'…'`, `mysqldump -pS3cret db`): a
+// bare `-p` asks for it on a prompt; `-P 3306` is the port. Only on a line that runs a MySQL client.
+const MYSQL_PASSWORD = /(?<![^\s'"])-p(['"]?)([^\s'"<>]{1,256})\1(?=$|[\s'"])/g;
+const MYSQL_CLIENT = /\bmysql(?:dump|admin|import|check|sh)?\b/;
+// redis-cli's `-a <password>` (also glued, `-a'…'`), only on a line that runs it.
+const REDIS_PASSWORD = /(?<![^\s'"])-a([ \t]{0,4})(['"]?)([^\s'"<>-][^\s'"<>]{0,255})\2(?=$|[\s'"])/g;
+
+// A program's arguments as a list (`sys.argv`, `subprocess.run([…])`, a JSON `args` array): a long option
+// named by a key phrase as one item and its value as the next (`"--token", "…"`).
+const OPTION_ITEM = /(["'])--([A-Za-z][\w-]{0,63})\1(,[ \t]{0,4})(["'])([^"'\s<>-][^"'<>]{0,255})\4/g;
+
+export const mayHoldArgumentList = (s: string): boolean => s.includes('"--') || s.includes("'--");
+
 /** Credentials in command lines: curl's `-u user:password` and long options named by a key phrase. */
 export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
+  const mysqlPasswords = (input: string): string =>
+    !input.includes('-p') || !MYSQL_CLIENT.test(input)
+      ? input
+      : input.replace(MYSQL_PASSWORD, (whole, quote: string, password: string) =>
+          isMarker(password) ? whole : `-p${quote}${replacer.keyed('secret', password)}${quote}`,
+        );
+  const redisPasswords = (input: string): string =>
+    !input.includes('redis-cli')
+      ? input
+      : input.replace(REDIS_PASSWORD, (whole, gap: string, quote: string, password: string) =>
+          isMarker(password) ? whole : `-a${gap}${quote}${replacer.keyed('secret', password)}${quote}`,
+        );
+  const optionItems = (input: string): string =>
+    !mayHoldArgumentList(input)
+      ? input
+      : input.replace(
+          OPTION_ITEM,
+          (whole, q1: string, name: string, gap: string, q2: string, value: string) => {
+            const kind = keyKindOf(name);
+            return kind === undefined || isMarker(value)
+              ? whole
+              : `${q1}--${name}${q1}${gap}${q2}${replacer.keyed(kind, value)}${q2}`;
+          },
+        );
   return (input) =>
-    input
+    optionItems(redisPasswords(mysqlPasswords(input)))
       .replace(
         USER_OPTION,
         (whole, option: string, gap: string, quote: string, user: string, password: string) =>
@@ -29,8 +66,9 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
       });
 }
 
-const OPTION_START = /(?:^|\s)-(?:[uU]|-)/;
-export const mayHoldCommandOption = (s: string): boolean => s.includes('-') && OPTION_START.test(s);
+const OPTION_START = /(?:^|\s)-(?:[uUpa]|-)/;
+export const mayHoldCommandOption = (s: string): boolean =>
+  s.includes('-') && (OPTION_START.test(s) || mayHoldArgumentList(s));
 
 // Sentry Relay's `@userpath`: the user name in a home directory path (`/home/rahim/`, `/Users/rahim/`,
 // `C:\Users\rahim\`, also with JSON-escaped backslashes). Shared folders name no person.

@@ -1,11 +1,14 @@
 import { isMarker } from '../markers';
 import type { Replacer } from '../strategies';
+import { schemePrefixLength } from '../key-value-pass';
 import { isVariableReference } from './masked';
 
 // A credential header written as text: `Authorization: Bearer …`, `-H 'X-Api-Key: …'`. A quoted value
-// (`"authorization": "…"`) is the key-value pass's. Cookie headers are too: only their sensitive
+// (`"authorization": "…"`, `X-Api-Key: '…' # comment`) is the key-value pass's: the spaces before a
+// value are all read before the quote test. Cookie headers are too: only their sensitive
 // cookies go (see `cookieSpans`).
-const HEADER = /(?<![\w-])((?:proxy-)?authorization|x-api-key|x-auth-token)([ \t]*:[ \t]*)(?!\\{0,3}["'])/gi;
+const HEADER =
+  /(?<![\w-])((?:proxy-)?authorization|x-api-key|x-auth-token)([ \t]*:[ \t]*)(?![ \t]|\\{0,3}["'])/gi;
 // `Scheme token68` (Bearer, Basic, Token, Bot): the credential is one run without spaces.
 const SCHEME_AND_TOKEN = /[A-Za-z][\w-]{0,31}[ \t]+[^\s,"']{1,4096}(?=$|[\s'"])/y;
 const SINGLE_TOKEN = /[^\s,"']{1,4096}(?=$|[\s'"])/y;
@@ -73,10 +76,13 @@ export function headerLinePass(replacer: Replacer): (input: string) => string {
     while ((match = HEADER.exec(input)) !== null) {
       const from = HEADER.lastIndex;
       const end = headerValueEnd(input, match.index, from, ends);
-      const value = input.slice(from, end).trimEnd();
-      if (value.length === 0 || isMarker(value) || isVariableReference(value)) continue;
-      out += input.slice(last, from) + replacer.keyed('secret', value);
-      last = from + value.length;
+      const whole = input.slice(from, end).trimEnd();
+      // The scheme stays (`Authorization: Basic [REDACTED]`): it says how, not what.
+      const scheme = schemePrefixLength(whole);
+      const value = whole.slice(scheme);
+      if (value.length === 0 || isMarker(value) || isVariableReference(whole)) continue;
+      out += input.slice(last, from + scheme) + replacer.keyed('secret', value);
+      last = from + whole.length;
       HEADER.lastIndex = last;
     }
     return last === 0 ? input : out + input.slice(last);

@@ -10,6 +10,7 @@ const OTHER_SCRUBBERS = /^[[<](?:filtered|redacted|hidden|masked|removed|secret)
  * digits a support person needs.
  */
 export function isMaskedValue(value: string): boolean {
+  if (isMaskedInside(value)) return true;
   if (value.length < 4 || value.length > 64) return value.length === 3 && ONLY_STARS.test(value);
   if (value.charCodeAt(0) === 91 || value.charCodeAt(0) === 60) return OTHER_SCRUBBERS.test(value); // [ <
   let masks = 0;
@@ -29,6 +30,30 @@ export function isMaskedValue(value: string): boolean {
     if (!alnum) return false;
   }
   return true;
+}
+
+// A number masked in its middle by its writer (`01770***342`, `+8801*******08`, `017XXXXXX08`,
+// `018-***-**51`): digits and separators around one run of 3+ mask characters (`*`, `X`, `x`, `•`).
+const MASKED_NUMBER = /^\+?[\d -]{0,12}(?:[*•]{3,16}|X{3,16}|x{3,16})[\d*•Xx -]{0,12}$/;
+// An e-mail masked in its local part (`r***@gmail.com`, `ra•••n@x.com`): at most 3 letters are shown.
+const MASKED_EMAIL = /^[^\s@*•]{0,3}(?:[*•]{3,16})[^\s@*•]{0,2}@[\w.-]{1,64}$/;
+// More real digits than this and the value still says too much (a full local number shows 8 or more).
+const MAX_SHOWN_DIGITS = 8;
+
+/**
+ * Whether a number or an e-mail was masked in its middle by its writer (see `MASKED_NUMBER`,
+ * `MASKED_EMAIL`), showing at most 8 of its digits (`01770***342`) and a full number never.
+ */
+function isMaskedInside(value: string): boolean {
+  if (value.length < 6 || value.length > 80) return false;
+  if (value.includes('@')) return MASKED_EMAIL.test(value);
+  if (!MASKED_NUMBER.test(value)) return false;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  return digits <= MAX_SHOWN_DIGITS;
 }
 
 // A placeholder where a driver or ORM will bind the value (`%s`, `?`, `$1`, `%(email)s`, `:1`): the

@@ -6,6 +6,7 @@ import { commandLinePass, mayHoldCommandOption, mayHoldUserPath } from './comman
 import type { SecretSpan } from './cookies';
 import { type DecodedView, htmlDecodedView, urlDecodedView } from './decoded-view';
 import { htmlCellSpans } from './html-cells';
+import { inputValueSpans, mayHoldQuotedCredential, quotedCredentialSpans } from './quoted-credentials';
 import {
   mayHoldEncodedProseCredential,
   mayHoldProseCredential,
@@ -51,7 +52,8 @@ export function mayHoldSurface(s: string, f: StringFacts): boolean {
   if (s.length < 8) return false;
   if (f.percent && URL_ENCODED_SEPARATOR.test(s)) return true;
   if (f.ampersand && HTML_QUOTE_ENTITY.test(s)) return true;
-  if (f.lessThan && s.includes('</td>')) return true;
+  if (f.lessThan && (s.includes('</td>') || s.includes('<input'))) return true;
+  if (f.nonAscii && mayHoldQuotedCredential(s)) return true;
   if (f.space && (mayHoldSqlOrError(s, f) || (f.dash && mayHoldCommandOption(s)) || mayHoldPairs(s, f)))
     return true;
   if (f.digits > 0 && (f.space ? mayHoldProseCredential(s) : f.plus && mayHoldEncodedProseCredential(s)))
@@ -76,6 +78,7 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
   const cells = htmlCellSpans(keyKindOf);
   const keyValues = keyValueSpans(keyKindOf);
   const commandLine = commandLinePass(keyKindOf, replacer);
+  const inputs = inputValueSpans(keyKindOf);
   return (input) => {
     // Command lines first: curl's `user:password` may run into text the other passes read as keys.
     let out = mayHoldCommandOption(input) ? commandLine(input) : input;
@@ -83,7 +86,9 @@ export function surfacePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: 
     if (mayHoldConstraintError(out)) out = replaceSpans(out, constraint(out), replacer);
     if (mayHoldPasswordLiteral(out)) out = replaceSpans(out, passwordLiteralSpans(out), replacer);
     if (mayHoldProseCredential(out)) out = replaceSpans(out, proseCredentialSpans(out), replacer);
+    if (mayHoldQuotedCredential(out)) out = replaceSpans(out, quotedCredentialSpans(out), replacer);
     if (out.includes('</td>')) out = replaceSpans(out, cells(out), replacer);
+    if (out.includes('<input')) out = replaceSpans(out, inputs(out), replacer);
     if (out.includes('&') && HTML_QUOTE_ENTITY.test(out)) {
       const view = htmlDecodedView(out);
       out = replaceSpans(out, mapped(view, keyValues(view.text)), replacer);

@@ -255,7 +255,7 @@ describe("Django's debug page", () => {
     expect(out).toContain(`password = '${R}'`);
     expect(out).toContain(`csrftoken = '${R}'`);
     expect(out).toContain(`HTTP_COOKIE = 'csrftoken=${R}; sessionid=${R}; theme=dark'`);
-    expect(out).toContain(`HTTP_AUTHORIZATION = '${R}'`);
+    expect(out).toContain(`HTTP_AUTHORIZATION = 'Bearer ${R}'`);
     expect(out).toContain("username = 'rahim'");
     expect(out).toContain("theme = 'dark'");
     expect(redactString(out)).toBe(out);
@@ -368,7 +368,7 @@ describe('cookies lose only their sensitive cookies', () => {
     expect(
       redact({ META: { HTTP_COOKIE: 'csrftoken=a; django_language=en', HTTP_AUTHORIZATION: 'Basic x' } }),
     ).toEqual({
-      META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: R },
+      META: { HTTP_COOKIE: `csrftoken=${R}; django_language=en`, HTTP_AUTHORIZATION: `Basic ${R}` },
     });
     // A map of cookies (Django's request.COOKIES, Sentry's request.cookies) loses its sensitive ones.
     expect(redact({ cookies: { sessionid: 'a', theme: 'dark', _app_session: 's', n: 1 } })).toEqual({
@@ -385,11 +385,15 @@ describe('command lines', () => {
       redactString(
         "curl -H 'Authorization: Bearer abcdef123456' -u rahim:s3cr3t --data 'password=hunter2' https://x.io/login",
       ),
-    ).toBe(`curl -H 'Authorization: ${R}' -u rahim:${R} --data 'password=${R}' https://x.io/login`);
+    ).toBe(
+      `curl -H 'Authorization: Bearer [REDACTED:bearer_token]' -u rahim:${R} --data 'password=${R}' https://x.io/login`,
+    );
     expect(redactString('curl --user=admin:pw123 -H "X-Api-Key: k-1" https://x.io')).toBe(
       `curl --user=admin:${R} -H "X-Api-Key: ${R}" https://x.io`,
     );
-    expect(redactString('Authorization: Token abc123 status=401')).toBe(`Authorization: ${R} status=401`);
+    expect(redactString('Authorization: Token abc123 status=401')).toBe(
+      `Authorization: Token ${R} status=401`,
+    );
     expect(redactString('mysqldump --user=app --password=s3cret --host db shop')).toBe(
       `mysqldump --user=app --password=${R} --host db shop`,
     );
@@ -706,7 +710,7 @@ describe('values that hold no secret', () => {
     ["token='None'", `token='${R}'`],
     ['password=Nonesuch1', `password=${R}`],
     ['password=$ecret1', `password=${R}`],
-    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: ${R}" x`],
+    ['curl -H "Authorization: Bearer $token" x', `curl -H "Authorization: Bearer ${R}" x`],
     ['password: "hunter2 ${X}"', `password: "${R}"`],
   ])('removes look-alikes of them: %s', (input, expected) => scrubsTo(input, expected));
 });
@@ -751,9 +755,9 @@ describe('Python repr values made by a call', () => {
 
 describe('authorization values written after a key', () => {
   it.each([
-    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: ${R}`],
-    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=${R} next=1`],
-  ])('take the scheme and its token: %s', (input, expected) => scrubsTo(input, expected));
+    ['hunter2Authorization: Bearer t0k3n', `hunter2Authorization: Bearer ${R}`],
+    ['proxy_authorization=Token s3cr3t.v4lue next=1', `proxy_authorization=Token ${R} next=1`],
+  ])('keep the scheme and take its token: %s', (input, expected) => scrubsTo(input, expected));
 
   it('leave a token glued to a key whose value went as it was (a second pass sees the same)', () => {
     scrubsTo('Bearer t0k3n.token=abc123', `Bearer t0k3n.token=${R}`);
@@ -778,7 +782,7 @@ describe('pairs of a Python list of tuples', () => {
     ],
     [
       'headers=[("Authorization", "Token abc"), ("Accept", "*/*")]',
-      `headers=[("Authorization", "${R}"), ("Accept", "*/*")]`,
+      `headers=[("Authorization", "Token ${R}"), ("Accept", "*/*")]`,
     ],
   ])('%s', (input, expected) => scrubsTo(input, expected));
 
@@ -906,5 +910,216 @@ describe('every surface pass is idempotent', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('values their writer masked in the middle are left alone', () => {
+  it.each([
+    '{"phone": "01770***342"}',
+    '{"email": "r***@gmail.com"}',
+    '{"phone": "+8801*******08"}',
+    '{"phone": "017XXXXXX08"}',
+    '{"msisdn": "018-***-**51"}',
+    '{"masked_phone": "+8801*******72"}',
+    'phone=01770***342 email=r•••@example.com',
+    'PHONE: 017xxxxxx08',
+  ])('%s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects too', () => {
+    const masked = { phone: '01770***342', email: 'r***@gmail.com', nid: '1990*********42' };
+    expect(redact(masked)).toEqual(masked);
+  });
+
+  it.each([
+    // still too many digits, a full local part, or a password with a mask-like run
+    ['{"phone": "0177012***3456"}', `{"phone":"${R}"}`],
+    ['email=rahim.uddin***@gmail.com', `email=${R}`],
+    ['password=Ab***cd!9', `password=${R}`],
+    ['pin=1234567890***', `pin=${R}`],
+  ])('still redacts %s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('paging tokens are not credentials', () => {
+  it.each([
+    'page_token=page_567315',
+    'next_page_token=page_567315',
+    '{"next_page_token": "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA3"}',
+    'pagination token: page_567315',
+    'cursor_token=c_19a77',
+    '{"NextToken": "eyJ2IjoxfQ"}',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it.each([
+    ['access_token=ya29.a0Af', `access_token=${R}`],
+    ['my token: s3cr3t-v4lue', `my token: ${R}`],
+    ['session_token=abc123', `session_token=${R}`],
+  ])('still redacts %s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('values end where CJK punctuation ends them', () => {
+  it.each([
+    ['密码：Hx9!k2pQ，用户名：longjing_l', `密码：${R}，用户名：longjing_l`],
+    ['密码：Hx9!k2pQ、用户名：longjing_l', `密码：${R}、用户名：longjing_l`],
+    ['密码：Hx9!k2pQ；用户名：longjing_l', `密码：${R}；用户名：longjing_l`],
+    ['密码：Hx9!k2pQ。', `密码：${R}。`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('a sentence after ` : ` is not a value', () => {
+  it('keeps MongoDB bad auth', () => {
+    const input = 'pymongo.errors.OperationFailure: bad auth : Authentication failed., full error: {"ok": 0}';
+    expect(redactString(input)).toBe(input);
+  });
+
+  it.each([
+    ['auth : Hunter2pass', `auth : ${R}`],
+    ['password : Sunshine', `password : ${R}`],
+    ['password: Summer time', `password: ${R} time`],
+  ])('still redacts %s', (input, expected) => scrubsTo(input, expected));
+});
+
+describe('multilingual key names', () => {
+  it.each([
+    ['clave_api=sk9Fj2kLmQ8xZp3Rt7', `clave_api=${R}`],
+    ['{"clave_api": "sk9Fj2kLmQ8xZp3Rt7"}', `{"clave_api":"${R}"}`],
+    ['clave de acceso: Zt8pQm2w', `clave de acceso: ${R}`],
+    ['Zugangsschlüssel: AKxy82hfkw93hfks', `Zugangsschlüssel: ${R}`],
+    ['API-Schlüssel=AKxy82hfkw93hfks', `API-Schlüssel=${R}`],
+    ['গোপন নম্বর (পিন): ৪৪৭১৯২', `গোপন নম্বর (পিন): ${R}`],
+    ['Password (temporary): Zt8pQm2w', `Password (temporary): ${R}`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'clave_tipo=premium',
+    'Schlüsselbund: 3',
+    'Kategorie (neu): Bücher',
+    'print(pin): done',
+    'if (token): return None',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('passwords stated in typographic quotes', () => {
+  it.each([
+    [
+      'Hola Ana, su contraseña provisional es «Tz8#qLm2!». Cámbiela.',
+      `Hola Ana, su contraseña provisional es «${R}». Cámbiela.`,
+    ],
+    ['das Passwort lautet „Gx7!pa99“ bitte ändern', `das Passwort lautet „${R}“ bitte ändern`],
+    ['votre mot de passe est « Soleil42 »', `votre mot de passe est « ${R} »`],
+    ['Your password: “Tz8#qLm2!”', `Your password: “${R}”`],
+    ['Passwort: „Gx7!pa99“ bitte', `Passwort: „${R}“ bitte`],
+    ['token: 「abc123xyz」 ok', `token: 「${R}」 ok`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'Das Buch „Der Prozess“ von Kafka',
+    'la contraseña debe tener «al menos» ocho caracteres y más palabras aquí',
+    'password for user “bob” failed',
+    'contraseña: «********»',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('credentials in command lines, HTML forms and lists of pairs', () => {
+  it.each([
+    ["mysql -u app -p'Rep0rt_9921pw' reports", `mysql -u app -p'${R}' reports`],
+    ['mysqldump -uroot -pRep0rt_9921pw shop', `mysqldump -uroot -p${R} shop`],
+    ['redis error (requirepass=R3d1sPr0d!x)', `redis error (requirepass=${R})`],
+    ['redis-cli -h cache -a R3d1sPr0d ping', `redis-cli -h cache -a ${R} ping`],
+    ["redis-cli -a'R3d1sPr0d' ping", `redis-cli -a'${R}' ping`],
+    [
+      'sys_argv: ["manage.py", "sync", "--token", "abcd1234efgh5678ijkl9012mnop3456qrst7890"]',
+      `sys_argv: ["manage.py", "sync", "--token", "${R}"]`,
+    ],
+    ["subprocess.run(['cli', '--api-key', 'k-9f8e7d'])", `subprocess.run(['cli', '--api-key', '${R}'])`],
+    [
+      '<input type="password" name="pw1" value="Hunter2Secret!">',
+      `<input type="password" name="pw1" value="${R}">`,
+    ],
+    [
+      '<input type="hidden" name="csrfmiddlewaretoken" value="Ab3dEf9hIj2kLm">',
+      `<input type="hidden" name="csrfmiddlewaretoken" value="${R}">`,
+    ],
+    [
+      'headers=[["x-amz-security-token", "FwoGZXIvYXdzEJr//////////wEaDHk1"], ["accept", "json"]]',
+      `headers=[["x-amz-security-token", "${R}"], ["accept", "json"]]`,
+    ],
+    [
+      '{"Ocp-Apim-Subscription-Key": "3f2a9c0d1e4b4a6f8c7d9e0f1a2b3c4d"}',
+      `{"Ocp-Apim-Subscription-Key":"${R}"}`,
+    ],
+    ["X-Api-Key: 'k3yV4lu3abc123' # service svc-3", `X-Api-Key: '${R}' # service svc-3`],
+    ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'Authorization: Basic [REDACTED:basic_auth]'],
+    ['{"Authorization": "Basic dXNlcjpwYXNz"}', `{"Authorization":"Basic ${R}"}`],
+  ])('%s', (input, expected) => scrubsTo(input, expected));
+
+  it.each([
+    'mysql -P 3306 -h db.internal shop',
+    'mysql -u app -p shop',
+    'tar -a -cf out.tar.gz dir',
+    'redis-cli -h cache ping',
+    'grep -pattern file.txt',
+    '["manage.py", "--verbose", "--settings", "app.settings"]',
+    '<input type="text" name="username" value="rahim">',
+    '<input type="password" name="pw" value="">',
+    '[["accept", "json"], ["x-request-id", "8f14e45f"]]',
+    'fields: ["username", "password"]',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('presigned URLs lose their signatures only', () => {
+  it('S3', () => {
+    const input = `https://b.s3.amazonaws.com/k.pdf?X-Amz-Date=20240101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=${'0123456789abcdef'.repeat(4)}`;
+    scrubsTo(
+      input,
+      `https://b.s3.amazonaws.com/k.pdf?X-Amz-Date=20240101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=${R}`,
+    );
+  });
+
+  it('GCS', () => {
+    const input = `https://storage.googleapis.com/b/o?X-Goog-Date=20240101T000000Z&X-Goog-Expires=900&X-Goog-Signature=${'0a1b2c3d'.repeat(16)}`;
+    scrubsTo(
+      input,
+      `https://storage.googleapis.com/b/o?X-Goog-Date=20240101T000000Z&X-Goog-Expires=900&X-Goog-Signature=${R}`,
+    );
+  });
+
+  it('keeps other signature fields', () => {
+    const input = 'signature_version=s3v4 X-Amz-SignedHeaders=host';
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('lists of [name, value] pairs in objects', () => {
+  it('a value goes by its name', () => {
+    expect(
+      redact({
+        headers: [
+          ['x-amz-security-token', 'FwoGZXIvYXdzEJr'],
+          ['Authorization', 'Basic dXNlcjpwYXNz'],
+          ['accept', 'json'],
+        ],
+      }),
+    ).toEqual({
+      headers: [
+        ['x-amz-security-token', R],
+        ['Authorization', `Basic ${R}`],
+        ['accept', 'json'],
+      ],
+    });
+  });
+
+  it('keeps lists of names and lists that are not pairs', () => {
+    const input = { fields: ['password', 'email'], rows: [['token', 'a', 'b']], grid: [[1, 2]] };
+    expect(redact(input)).toEqual(input);
   });
 });
