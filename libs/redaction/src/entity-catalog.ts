@@ -13,9 +13,9 @@ export const CORE_ENTITY_DOCS: readonly EntityDoc[] = [
     kind: 'secret',
     name: 'secret',
     detection:
-      'key: password, passphrase, passwd, pwd, passcode, secret, token (access/refresh/id/session/auth), session id, api key, access key, private/signing/encryption key, app/application/license/sdk key, secret key base, private key id, authorization, auth, credentials, cookie(s), set-cookie, otp, totp, one-time code/password, verification/mfa code, pin, cvv, cvv2, cvc, security code; header lines `Authorization:`, `Cookie:`, `Set-Cookie:`, `x-api-key:` to the end of the line',
+      'key: password, passphrase, passwd, pwd, passcode, secret, token (access/refresh/id/session/auth), session id, api key, access key, private/signing/encryption key, app/application/license/sdk key, secret key base, private key id, authorization, auth, credentials, cookie(s), set-cookie, otp, totp, one-time code/password, verification/mfa code, pin, cvv, cvv2, cvc, security code, subscription key, security token, requirepass, amz/goog signature, and these words in 30 languages (contraseña, Passwort, пароль, 密码, পাসওয়ার্ড, …); header lines `Authorization:` (the scheme word stays), `Cookie:`/`Set-Cookie:` (only sensitive cookies go), `x-api-key:`; command-line credentials (`-u user:pass`, `--password=`, `mysql -p…`, `redis-cli -a`); HTML password inputs; password hashes by shape under any key (`pbkdf2_sha256$…`, `$2b$…`, `$argon2id$…`, `pbkdf2:sha256:…$`)',
     guard:
-      'whole words of the key: `author`, `max_tokens`, `token_type`, `password_changed_at`, `secret_name` are kept; bare `true`/`false`/`null`/`None` and file paths (`/var/secrets/key.json`) are not secrets',
+      'whole words of the key: `author`, `max_tokens`, `token_type`, `password_changed_at`, `secret_name` are kept; bare `true`/`false`/`null`/`None`, variables (`$DB_PASSWORD`, `{{ secret }}`), dotted Python paths, file paths (`/var/secrets/key.json`), paging tokens (`next_page_token`) and masked values (`****`, `01770***342`) are not secrets',
     strategy: 'remove',
     anchors: ['relay', 'detect-secrets'],
   },
