@@ -56,19 +56,23 @@ interface KeyInfo {
 }
 
 /**
- * Per call: each object seen maps to `ON_PATH` while it is being copied (seeing it again is a cycle)
- * and then to its copy (a shared reference reuses it); and how many nodes were visited.
+ * Per call: the objects on the path being copied (seeing one again is a cycle), the copies of objects
+ * that hold objects (a shared reference reuses them), and how many nodes were visited.
  */
 interface Walk {
+  /** Copies of the objects that hold objects, to reuse where they are shared. */
   seen: Map<object, unknown>;
+  /** The objects being copied, outermost first: meeting one again is a cycle. */
+  path: object[];
+  /** Objects visited so far: unchanged across a copy means the object held none. */
+  objects: number;
   nodes: number;
   /** Whether a limit cut something: the input may then be too deep to encode for a comparison. */
   truncated: boolean;
 }
 
-const ON_PATH = Symbol('on path');
 const UNREADABLE = '[Unreadable]';
-const newWalk = (): Walk => ({ seen: new Map(), nodes: 0, truncated: false });
+const newWalk = (): Walk => ({ seen: new Map(), path: [], objects: 0, nodes: 0, truncated: false });
 const CACHE_LIMIT = 10_000;
 // Distinct sets of candidate bits seen in practice are a few dozen; hostile text cannot grow the map past this.
 const PLAN_LIMIT = 1_024;
@@ -456,17 +460,25 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
     }
     if (typeof value !== 'object' || value === null) return value;
     const prior = seen.seen.get(value);
-    if (prior !== undefined) return prior === ON_PATH ? CIRCULAR : prior;
+    if (prior !== undefined) return prior;
+    // The path is as deep as the copy (at most `maxDepth`), usually a few objects.
+    if (seen.path.includes(value)) return CIRCULAR;
     if (depth >= limits.maxDepth || ++seen.nodes > limits.maxNodes) return truncate(seen);
-    seen.seen.set(value, ON_PATH);
+    const objectsBefore = ++seen.objects;
+    seen.path.push(value);
     let copy: unknown;
     try {
       copy = copyObject(value, depth + 1, seen, nesting);
     } catch {
       // A Proxy trap, a throwing iterator or `toString`: a logger never fails on its input.
       copy = UNREADABLE;
+    } finally {
+      seen.path.pop();
     }
-    seen.seen.set(value, copy);
+    // Only an object that holds objects is remembered: sharing one of those could multiply the work
+    // (a DAG), a shared leaf is only copied again. Most objects of a log line are leaves, and a Map
+    // write per object was a tenth of the walk.
+    if (seen.objects !== objectsBefore) seen.seen.set(value, copy);
     return copy;
   }
 
