@@ -38,4 +38,25 @@ describe('a service started with a bad environment', () => {
       'vigil-alerting: invalid configuration: API_KEYS: is required when ENVIRONMENT is "production" (only development and test may run without API keys or OIDC_JWKS_URL)',
     );
   });
+
+  it.each([
+    [
+      '{"strategies":{"email":"shred"}}',
+      /^vigil-audit: invalid configuration: REDACTION_POLICY: .*strategies\.email/,
+    ],
+    [
+      '{"strategies":{"email":"hash"}}',
+      /^vigil-audit: invalid configuration: REDACTION_HASH_KEY: is required/,
+    ],
+  ])('refuses the redaction policy %s with one line naming the variable', async (policy, line) => {
+    const service = await runService({
+      app: 'audit',
+      env: { DATABASE_URL: 'postgres://vigil@127.0.0.1:1/none', REDACTION_POLICY: policy },
+    });
+    const exit = await service.waitForExit(30_000);
+    expect(exit.code).toBe(1);
+    const lines = service.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
 });
