@@ -134,6 +134,8 @@ const PHONE_FIELD_WORDS = new Set([
 const NUMBERING_WORDS = new Set([
   ...['section', 'sec', 'figure', 'fig', 'chapter', 'clause', 'paragraph', 'para', 'article', 'table'],
   ...['version', 'ver', 'release', 'build', 'revision', 'rev', 'oid'],
+  // A schema's or a spec's number (`"schema": "1.2.0.3"`, `spec: 2.1.0.3`)
+  ...['schema', 'spec'],
 ]);
 // Not `id`: a `contact_id` is a record's.
 const NUMBER_WORDS = new Set(['no', 'num', 'nr', 'number']);

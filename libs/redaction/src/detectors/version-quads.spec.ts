@@ -31,6 +31,10 @@ describe('dotted quads that are versions or numbering', () => {
       buildVersion: '5.0.4.1',
       release: '1.0.0.12',
       oid: '1.3.6.1',
+      schema: '1.2.0.3',
+      schema_version: '2.0.1.4',
+      spec: '2.1.0.3',
+      api_version: '3.0.1.2',
     };
     expect(redact(record)).toEqual(record);
   });
@@ -46,5 +50,9 @@ describe('dotted quads that are versions or numbering', () => {
     );
     expect(redact({ version: 'served by 10.2.14.7' })).toEqual({ version: `served by ${IP}` });
     expect(redact({ section_ip: '10.2.14.7' })).toEqual({ section_ip: IP });
+    expect(redact({ schema_host: '10.2.14.7', spec: 'from 10.2.14.7' })).toEqual({
+      schema_host: IP,
+      spec: `from ${IP}`,
+    });
   });
 });
