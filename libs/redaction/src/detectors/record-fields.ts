@@ -44,6 +44,9 @@ const PERSON_FIELDS = new Set([
   'age',
   'nationality',
   'occupation',
+  // A relative's name beside a `name` (a KYC record: `{"name_en": …, "father_name": …}`, `পিতার নাম`)
+  ...['fathername', 'mothername', 'spousename', 'husbandname', 'guardianname'],
+  ...['পিতারনাম', 'মাতারনাম', 'স্বামীরনাম'],
 ]);
 
 // Sibling fields that say what kind of document a record is (`{"type": "NID", "number": "…"}`).
@@ -84,6 +87,12 @@ const personName: FieldRule = (value, record) => {
   return undefined;
 };
 
+// A field that holds a person's name under a name no sensitive-key phrase spells: a payment gateway's
+// abbreviation (SSLCommerz's `cus_name`, `cust_name`, `customer_nm`) or a full name in one language
+// (`full_name_bn`). Its value is one when shaped as a name.
+const nameShaped: FieldRule = (value) =>
+  typeof value === 'string' && personNameValue(value) > 0 ? 'name' : undefined;
+
 const documentNumber: FieldRule = (value, record) => {
   const text = textOf(value);
   if (text === undefined) return undefined;
@@ -107,6 +116,13 @@ const RULES: ReadonlyMap<string, FieldRule> = new Map([
   ['nom', personName],
   ['nome', personName],
   ['নাম', personName],
+  // A name in one language (`name_en`, `name_bn`): a product's too, so only in a person's record.
+  ...['nameen', 'namebn'].map((key): [string, FieldRule] => [key, personName]),
+  ...['cusname', 'custname', 'customernm', 'custnm', 'cusnm'].map((key): [string, FieldRule] => [
+    key,
+    nameShaped,
+  ]),
+  ...['fullnameen', 'fullnamebn'].map((key): [string, FieldRule] => [key, nameShaped]),
   ['number', documentNumber],
   ['no', documentNumber],
   ['value', documentNumber],
