@@ -123,6 +123,9 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['sign-offs: Best,\nAa Best,\nAa …', () => repeat('Best,\nAa ', MB)],
     ['link words with long segments', () => repeat(`/verify/${'a1'.repeat(40)}/`, MB)],
     ['a name cue, a million tabs, no name', () => `Name${'\t'.repeat(MB)}: x Rahim`],
+    ["quoted display names never closed: 'Aa Bb Cc <", () => repeat("'Aa Bb Cc Dd <x", MB)],
+    ['self-introductions: ami Aa Bb ami Aa Bb …', () => repeat('ami Aa Bb I am Cc Dd ', MB)],
+    ['Bengali self-introductions without a verb: আমি আমি …', () => repeat('আমি রহিম ', MB)],
     ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     // Surfaces (src/surfaces): each pass on text built to make it re-read or backtrack.
     ['multi-word keys without a separator: a b c d …', () => repeat('ab cd ', MB)],

@@ -12,10 +12,10 @@
  *   it reaches a team or no one, never names a person, so it is no personal data (any domain).
  */
 
-const ROLE_MAILBOXES = new Set(
-  `support noreply no-reply donotreply do-not-reply info contact billing sales help admin postmaster
-abuse security notifications alerts hostmaster webmaster`.split(/\s+/),
-);
+export const ROLE_LOCAL_PARTS =
+  `support noreply no-reply donotreply do-not-reply info contact billing sales help admin
+postmaster abuse security notifications alerts hostmaster webmaster`.split(/\s+/);
+const ROLE_MAILBOXES = new Set(ROLE_LOCAL_PARTS);
 // The longest role local part: a longer one is never looked up.
 const MAX_ROLE_LENGTH = 13;
 

@@ -1,4 +1,5 @@
 import type { Replacer } from '../strategies';
+import { ROLE_LOCAL_PARTS } from './address-lookalikes';
 import type { PatternDetector } from '../value-detectors';
 
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
@@ -70,6 +71,22 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
   ],
   // An address's display name of two or more words (one word is mostly a product): `From: Rahim Uddin <…>`
   [String.raw`(?<!\p{L})(?:From|To|Cc|Reply-To|Sender):[ \t]*"?`, String.raw`${WORDS(2, 4)}(?="?[ \t]*<)`],
+  // A quoted or listed address with its display name, as a frame variable or a recipient list prints it:
+  // `'Zubair Nahar Sultana <zubair@…>'`, `to=[Rahim Uddin <…>]`. The address may be a marker already;
+  // before a role mailbox (`Delta Crown <noreply@…>`) the name is a company's.
+  [
+    String.raw`(?<![^\n"'(\[,;:=])[ \t]{0,8}`,
+    String.raw`${WORDS(2, 4)}(?=["']?[ \t]*<(?!(?:${ROLE_LOCAL_PARTS.join('|')})@)(?:[^<>\s@]{1,64}@|\[REDACTED|\[HASH:|\*{4}))`,
+  ],
+  // A self-introduction of two or more name words: `I am Shafiq Jahan`, `this is Nusrat Jahan`, Banglish
+  // `ami Shafiq Jahan Siddiqua` ("I am"). One capital word after `I am` is mostly a state (`I am Unable`).
+  [
+    String.raw`(?<![\p{L}\p{N}_'])(?:[Aa]mi|I am|I'm|I’m|[Tt]his is|[Mm]y name's|[Aa]mar nam|[Aa]mar naam)[ \t]+`,
+    WORDS(2, 4),
+  ],
+  // Bengali: `আমি রহিম উদ্দিন বলছি` ("I am … speaking"), `আমি রহিম উদ্দিন, …`: the name ends at the
+  // verb or the comma (a sentence `আমি টাকা পাঠিয়েছি` has neither).
+  [String.raw`(?<!\p{L})আমি[ \t]+`, String.raw`${BENGALI_WORD}(?: ${BENGALI_WORD}){0,3}(?=[ \t]*(?:বলছি|,))`],
   // Signatures: `signed by Rahim Uddin`, `Regards,\nNusrat Jahan`
   [
     String.raw`(?<!\p{L})(?:[Ss]igned by|[Aa]pproved by|[Ss]ubmitted by|[Vv]erified by|[Pp]repared by|[Rr]eferred by|my name is|My name is):?[ \t]+`,
@@ -121,12 +138,16 @@ zone district division market bazar plaza tower park square mall station airport
     .split(/\s+/),
 );
 
+// After `আমি` ("I"), a word that ends as a verb does (`পাঠিয়েছি`, `করলাম`, `যাবো`, `করতে`) or a
+// negation makes a sentence, not a name.
+const BENGALI_NOT_NAME = /(?:ছি|ছে|লাম|বো|তে)$|^(?:না|নি|টাকা|একজন|এখন|আজ)$/u;
+
 function personName(m: RegExpExecArray): [prefix: string, name: string] | undefined {
   for (let group = 1; group < m.length; group += 2) {
     const name = m[group + 1];
     if (name === undefined) continue;
     const words = name.toLowerCase().split(/[ \t]+/);
-    if (words.some((word) => NOT_NAMES.has(word))) return undefined;
+    if (words.some((word) => NOT_NAMES.has(word) || BENGALI_NOT_NAME.test(word))) return undefined;
     return [m[group], name];
   }
   return undefined;
