@@ -126,6 +126,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ["quoted display names never closed: 'Aa Bb Cc <", () => repeat("'Aa Bb Cc Dd <x", MB)],
     ['self-introductions: ami Aa Bb ami Aa Bb …', () => repeat('ami Aa Bb I am Cc Dd ', MB)],
     ['Bengali self-introductions without a verb: আমি আমি …', () => repeat('আমি রহিম ', MB)],
+    ['CPF shapes chained: 348.110.627-348.110.627-…', () => repeat('348.110.627-', MB)],
+    ['CPF words then words, no number: CPF do titular …', () => repeat('CPF do titular ', MB)],
     ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     // Surfaces (src/surfaces): each pass on text built to make it re-read or backtrack.
     ['multi-word keys without a separator: a b c d …', () => repeat('ab cd ', MB)],

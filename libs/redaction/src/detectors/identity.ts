@@ -1,6 +1,7 @@
 import type { StringFacts } from '../string-facts';
 import type { Replacer } from '../strategies';
 import type { Detector } from '../value-detectors';
+import { brCpfDetector } from './br-cpf';
 import { contextNumberDetector } from './context-numbers';
 import { cryptoWalletDetector } from './crypto-wallets';
 import { foldingDigits } from './folding';
@@ -40,6 +41,7 @@ export function identityDetectors(replacer: Replacer): Detector[] {
     // A word before a number names it best (`NID: 943 476 5919` is not an NHS number).
     foldingDigits(contextNumberDetector(replacer)),
     foldingDigits(structuredIdDetector(replacer)),
+    brCpfDetector(replacer),
     taskArgsDetector(replacer),
     lowerCaseIdDetector(replacer),
     foldingDigits(phoneDetector(replacer)),
