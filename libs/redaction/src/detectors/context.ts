@@ -18,8 +18,9 @@ export const notPersonalBefore = (input: string, index: number): boolean =>
   NOT_PERSONAL_BEFORE.test(textBefore(input, index, 32));
 
 // Phone context (Presidio's PhoneRecognizer CONTEXT plus Bengali, German, French, Portuguese, wallets).
+// Chinese and Japanese write words without spaces (`联系电话`, `手机号`): their phone words need no boundary.
 const PHONE_BEFORE =
-  /(?<!\p{L})(?:phone|tel|telephone|mobile|mob|cell|cellphone|whatsapp|viber|msisdn|fax|sms|contact|call me|reach me|hotline|landline|handy|telefon|téléphone|portable|celular|telefone|bkash|nagad|rocket|upay|ফোন|মোবাইল|নম্বর|নাম্বার|বিকাশ|নগদ|রকেট)(?!\p{L})[^\n]{0,16}$/iu;
+  /(?:(?<!\p{L})(?:phone|tel|telephone|mobile|mob|cell|cellphone|whatsapp|viber|msisdn|fax|sms|contact|call me|reach me|hotline|landline|handy|telefon|téléphone|portable|celular|telefone|bkash|nagad|rocket|upay|ফোন|মোবাইল|নম্বর|নাম্বার|বিকাশ|নগদ|রকেট)(?!\p{L})|手机|手機|电话|電話|携帯|携帯電話|連絡先|联系方式)[^\n]{0,16}$/iu;
 
 /** Whether a phone word comes shortly before `index`. */
 export const phoneBefore = (input: string, index: number): boolean =>

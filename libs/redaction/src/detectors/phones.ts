@@ -58,7 +58,8 @@ export function isPhone(candidate: string, input: string, index: number): boolea
   if (text.startsWith('+') || text.startsWith('(+')) return n >= 8 && !SIGNED_AMOUNT.test(text);
   if (DATE_LIKE.test(text) || notPersonalBefore(input, index)) return false;
   if (ZIP_PLUS_4.test(text)) return phoneBefore(input, index);
-  if (BD_MOBILE.test(digits)) return !text.includes('.') || NANP.test(text);
+  // Dots group a version or an amount more often than a number, unless a phone word says (`contact: 01536.259.764`).
+  if (BD_MOBILE.test(digits)) return !text.includes('.') || NANP.test(text) || phoneBefore(input, index);
   // `00` is the international prefix in place of `+` (ITU-T E.164): `00880-1312-660984`, `0044 20 7946 0958`.
   if (digits.startsWith('00')) return internationalPrefixed(text, digits);
   if (text.includes('/')) return AREA_SLASH.test(text);
