@@ -136,6 +136,7 @@ describe('linear in its input: 1 MB of hostile text', () => {
       'Chinese phone words before short numbers: 手机号手机号 1395495 …',
       () => repeat('手机号手机号 1395495 ', MB),
     ],
+    ['wallet task arguments: wallet args:[018781087878 …', () => repeat('wallet.x args":[018781087878,', MB)],
     ['a birth word, a million spaces, no date', () => `born${' '.repeat(MB)}x 12/03/1990`],
     // Surfaces (src/surfaces): each pass on text built to make it re-read or backtrack.
     ['multi-word keys without a separator: a b c d …', () => repeat('ab cd ', MB)],
