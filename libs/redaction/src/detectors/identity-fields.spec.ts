@@ -1,4 +1,4 @@
-import { redact } from '../index';
+import { redact, redactString } from '../index';
 
 const R = '[REDACTED]';
 
@@ -37,4 +37,22 @@ describe('name fields a payment gateway or a KYC form writes', () => {
     const record = { name_en: 'Chicken Biryani', name_bn: 'চিকেন বিরিয়ানি', price: '350' };
     expect(redact(record)).toEqual(record);
   });
+});
+
+describe('the same name keys in text', () => {
+  it.each([
+    ['cus_name=Rahim Uddin amount=10', 'cus_name=[REDACTED:name] amount=10'],
+    ["{'cust_name': 'Karim Mia'}", "{'cust_name': '[REDACTED:name]'}"],
+    ['customer_nm: Nusrat Jahan', 'customer_nm: [REDACTED:name]'],
+    ['name_bn=Tahmina Ara status=ok', 'name_bn=[REDACTED:name] status=ok'],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it.each([['product_name_en=Chicken Biryani'], ['cus_name=N/A amount=10'], ['focus_name=Main Window']])(
+    '%s stays',
+    (input) => {
+      expect(redactString(input)).toBe(input);
+    },
+  );
 });

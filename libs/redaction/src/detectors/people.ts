@@ -63,10 +63,10 @@ const PERSON_SHAPES: [prefix: string, name: string][] = [
     String.raw`(?<![\p{L}_])(?:[Ff]ull [Nn]ame|[Cc]ustomer [Nn]ame|[Aa]ccount [Nn]ame|[Hh]older [Nn]ame|[Cc]ardholder(?: [Nn]ame)?|[Aa]ccount [Hh]older|[Bb]eneficiary(?: [Nn]ame)?|[Nn]ominee|[Ff]ather(?:'?s [Nn]ame)?|[Mm]other(?:'?s [Nn]ame)?|[Hh]usband(?:'?s [Nn]ame)?|[Gg]uardian(?: [Nn]ame)?|[Ss]pouse(?: [Nn]ame)?|[Pp]atient(?: [Nn]ame)?|[Rr]ecipient(?: [Nn]ame)?|[Rr]eceiver(?: [Nn]ame)?|[Ss]ender(?: [Nn]ame)?|[Pp]ayee(?: [Nn]ame)?|[Pp]ayer(?: [Nn]ame)?|[Cc]onsignee|[Aa]pplicant(?: [Nn]ame)?|[Cc]ontact (?:[Pp]erson|[Nn]ame)|[Nn]ame on [Cc]ard|[Aa]ttn\.?|Name)[ \t]*[:=][ \t]*["']?`,
     String.raw`${WORDS(1, 4)}|${CAPS}`,
   ],
-  // A role word, or a person's `name` field in code (`name=`, `customer_name': '`), then two or more
-  // name words: `customer Nusrat Jahan`, `User(name='Rahim Uddin')`, `{'customer_name': 'Rahim Uddin'}`
+  // A role word, or a person's `name` field in code (`name=`, `customer_name': '`, a gateway's `cus_name=`,
+  // `name_en=`), then two or more name words: `customer Nusrat Jahan`, `User(name='Rahim Uddin')`
   [
-    String.raw`(?<![\p{L}_])(?:[Cc]ustomer|[Cc]lient|[Pp]atient|[Aa]pplicant|[Ee]mployee|[Mm]ember|[Bb]eneficiary|[Rr]ecipient|[Ss]ender|[Cc]ardholder|[Aa]ccount holder|[Nn]ominee|[Pp]assenger|[Gg]uest|[Bb]orrower|[Dd]epositor|[Uu]ser)[ \t]+|(?<![\p{L}\p{N}_])(?:(?:customer|client|user|full|first|last|legal|real|holder|account|contact|sender|receiver|recipient|beneficiary|patient|employee|member|father|mother|spouse|nominee|card_?holder|display)_?)?name["']?[ \t]*[:=][ \t]*["']?`,
+    String.raw`(?<![\p{L}_])(?:[Cc]ustomer|[Cc]lient|[Pp]atient|[Aa]pplicant|[Ee]mployee|[Mm]ember|[Bb]eneficiary|[Rr]ecipient|[Ss]ender|[Cc]ardholder|[Aa]ccount holder|[Nn]ominee|[Pp]assenger|[Gg]uest|[Bb]orrower|[Dd]epositor|[Uu]ser)[ \t]+|(?<![\p{L}\p{N}_])(?:(?:(?:customer|client|user|full|first|last|legal|real|holder|account|contact|sender|receiver|recipient|beneficiary|patient|employee|member|father|mother|spouse|nominee|card_?holder|display)_?)?name(?:_(?:en|bn))?|(?:cus|cust|customer)_(?:name|nm))["']?[ \t]*[:=][ \t]*["']?`,
     WORDS(2, 4),
   ],
   // An address's display name of two or more words (one word is mostly a product): `From: Rahim Uddin <…>`
