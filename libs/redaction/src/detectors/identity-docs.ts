@@ -17,7 +17,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'phone',
     'phone number',
-    'E.164 `+<8–15 digits>` (`%2B` for `+` in a form body), `00` international (`00880-1312-660984`); a JSON number or phone-shaped string under `mobile`, `cell`, `contact`, `whatsapp` (`contact_number`, `mobile_no`); national forms: NANP `(415) 555-2671`, UK/DE/IL/AU/IN trunk-0 groups `020 7946 0958`, `030/12345678`, FR `06 12 34 56 78`, BR/AU `(11) 91234-5678`; Bangladesh in every form (`+880 1712-345678`, `8801712345678`, `01712 345 678`, `017 1234 5678`, `(+880) 1712345678`, Bengali digits); bare runs (`9876543210`, `9123 4567`) after a phone word (phone, mobile, tel, whatsapp, ফোন, মোবাইল, bKash, Nagad)',
+    'E.164 `+<8–15 digits>` (`%2B` for `+` in a form body), `00` international (`00880-1312-660984`); a JSON number or phone-shaped string under `mobile`, `cell`, `contact`, `whatsapp` (`contact_number`, `mobile_no`); national forms: NANP `(415) 555-2671`, UK/DE/IL/AU/IN trunk-0 groups `020 7946 0958`, `030/12345678`, FR `06 12 34 56 78`, BR/AU `(11) 91234-5678`; Bangladesh in every form (`+880 1712-345678`, `8801712345678`, `01712 345 678`, `017 1234 5678`, `(+880) 1712345678`, Bengali digits); bare runs (`9876543210`, `9123 4567`) after a phone word (phone, mobile, tel, whatsapp, ফোন, মোবাইল, bKash, Nagad, 手机号, 电话, 携帯), also a dot-grouped BD mobile (`contact: 01536.259.764`); an 11-digit BD mobile argument of a wallet/payout/phone task',
     'dates, versions, amounts, epochs and counts do not take these shapes; a number after order/invoice/tracking/ticket/version/… is kept',
     PV,
   ),
@@ -61,7 +61,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'national_id',
     'national id (Bangladesh NID and others by context)',
-    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids and the ids of other countries after their words (PESEL, CPF, CNIC, NIN, Thai id, Personalausweis, NIR), also `voter id (NID) 4718-2093-65`; a 10/13/17-digit argument of a task named for nid/kyc/passport (`Task kyc.tasks.verify_nid[…] received args:[331,"8837190246"]`)',
+    'Bangladesh NID of 10, 13 or 17 digits and birth registration numbers after `NID`, `national id`, `smart card`, `জাতীয় পরিচয়পত্র`, `এনআইডি`, `জন্ম নিবন্ধন`; voter ids, tax ids and the ids of other countries after their words (PESEL, CPF, CNIC, NIN, Thai id, Personalausweis, NIR), a Brazilian CPF `ddd.ddd.ddd-dd` with valid mod-11 check digits anywhere (or 11 digits after `CPF` and up to three words), also `voter id (NID) 4718-2093-65`; a 10/13/17-digit argument of a task named for nid/kyc/passport (`Task kyc.tasks.verify_nid[…] received args:[331,"8837190246"]`)',
     'the word: NIDs carry no public checksum and 17 digits are also timestamps',
     PV,
   ),
@@ -150,7 +150,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'name',
     'person name',
-    'where the structure names a person: `Dear Rahim Uddin,`, `Name: …`, `Mr./Mrs./Dr./Md. …`, `customer Nusrat Jahan`, `From: Rahim Uddin <…>`, `signed by …`, sign-offs, `নাম: …`',
+    "where the structure names a person: `Dear Rahim Uddin,`, `Name: …`, `Mr./Mrs./Dr./Md. …`, `customer Nusrat Jahan`, `From: Rahim Uddin <…>`, a quoted `'Rahim Uddin <…>'` (not before a role mailbox), `signed by …`, sign-offs, self-introductions (`I am …`, `this is …`, `ami …`, `আমি … বলছি`), `নাম: …`; gateway and per-language keys (`cus_name`, `customer_nm`, `full_name_bn`; `name_en`, `নাম` beside a relative's name)",
     'capitalised words only, and a list of words that follow these cues without being names (Customer, Support, Team, Admin, …)',
     PV,
   ),
