@@ -923,6 +923,10 @@ describe('values their writer masked in the middle are left alone', () => {
     '{"masked_phone": "+8801*******72"}',
     'phone=01770***342 email=r•••@example.com',
     'PHONE: 017xxxxxx08',
+    // PCI DSS: first 6 and last 4 of a card; an IBAN masked in its groups
+    '{"card_number": "432149XXXXXX0667"}',
+    'card=4321 49** **** 0667',
+    '{"iban": "DE** **** **** **** **34 56"}',
   ])('%s', (input) => {
     expect(redactString(input)).toBe(input);
   });
@@ -938,6 +942,10 @@ describe('values their writer masked in the middle are left alone', () => {
     ['email=rahim.uddin***@gmail.com', `email=${R}`],
     ['password=Ab***cd!9', `password=${R}`],
     ['pin=1234567890***', `pin=${R}`],
+    // 6 masks do not excuse a full card or IBAN beside them
+    ['{"card_number": "4321490000000667XXXXXX"}', `{"card_number":"${R}"}`],
+    ['{"iban": "DE89 3704 0044 0532 0130 00 XXXXXX"}', `{"iban":"${R}"}`],
+    ['{"card_number": "43214901XXXXXX0667"}', `{"card_number":"${R}"}`],
   ])('still redacts %s', (input, expected) => scrubsTo(input, expected));
 });
 
