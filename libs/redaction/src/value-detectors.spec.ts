@@ -49,12 +49,12 @@ describe('value detectors: each entity is found inside free text', () => {
     [
       'private_key',
       'key -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- loaded',
-      `key ${marker('private_key')} loaded`,
+      `key -----BEGIN RSA PRIVATE KEY-----\n${marker('private_key')}\n-----END RSA PRIVATE KEY----- loaded`,
     ],
     [
       'private_key',
       'truncated -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
-      `truncated ${marker('private_key')}`,
+      `truncated -----BEGIN PRIVATE KEY-----\n${marker('private_key')}`,
     ],
     ['aws_access_key', 'key AKIAIOSFODNN7EXAMPLE used', `key ${marker('aws_access_key')} used`],
     [
