@@ -76,7 +76,30 @@ export const mayHoldCommandOption = (s: string): boolean =>
 const USER_PATH =
   /(?<![\w.-])(\/home\/|\/Users\/|[A-Za-z]:(?:\\\\|\\|\/)Users(?:\\\\|\\|\/))([^/\\\s:*?"'<>|]{1,64})/g;
 const DIGITS = /^\d+$/;
-const NO_PERSON = new Set(['Shared', 'Public', 'Default', 'All Users', 'Default User']);
+// Service and image accounts (cloud images' default users, CI runners, daemons) name no person either.
+const NO_PERSON = new Set([
+  'Shared',
+  'Public',
+  'Default',
+  'All Users',
+  'Default User',
+  'Administrator',
+  ...[
+    'app',
+    'ubuntu',
+    'ec2-user',
+    'centos',
+    'debian',
+    'fedora',
+    'admin',
+    'azureuser',
+    'vagrant',
+    'opc',
+    'pi',
+  ],
+  ...['www-data', 'node', 'runner', 'deploy', 'deployer', 'git', 'gitlab-runner', 'jenkins', 'circleci'],
+  ...['postgres', 'mysql', 'redis', 'nginx', 'apache', 'root', 'docker', 'vscode', 'codespace', 'appuser'],
+]);
 
 export function userPathPass(replacer: Replacer): (input: string) => string {
   return (input) =>

@@ -421,6 +421,9 @@ describe("Relay's @userpath", () => {
     ['/Users/rahim/Library/Logs', '/Users/[REDACTED:user_path]/Library/Logs'],
     ['C:\\Users\\rahim\\AppData\\x.log', 'C:\\Users\\[REDACTED:user_path]\\AppData\\x.log'],
     ['{"path":"C:\\\\Users\\\\karim\\\\x"}', '{"path":"C:\\\\Users\\\\[REDACTED:user_path]\\\\x"}'],
+    // a person whose name starts like a service account
+    ['/home/rootham/x', '/home/[REDACTED:user_path]/x'],
+    ['/home/nodeen/.cache', '/home/[REDACTED:user_path]/.cache'],
   ])('%s', scrubsTo);
 
   it.each([
@@ -428,6 +431,11 @@ describe("Relay's @userpath", () => {
     '/usr/lib/python3/dist-packages/django/views/debug.py',
     '/homepage/x',
     'Users list',
+    // service and image accounts are not people
+    'File "/home/app/src/main.py", line 3',
+    'cd /home/ubuntu && ls /home/ec2-user/.ssh',
+    '/home/runner/work/shop/shop /home/circleci/project /home/jenkins/ws',
+    '/home/www-data/x /home/node/app /home/deploy/x /home/git/repos /home/postgres/x /home/root',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
