@@ -400,6 +400,10 @@ describe('command lines', () => {
     expect(redactString('cli --api-key "k-123" --token t1 --verbose')).toBe(
       `cli --api-key "${R}" --token ${R} --verbose`,
     );
+    // a prose word is a value after `=` or in quotes, and a value that only starts like one is one
+    expect(redactString('cli --password=via --token "the" --secret island')).toBe(
+      `cli --password=${R} --token "${R}" --secret ${R}`,
+    );
   });
 
   it.each([
@@ -410,6 +414,10 @@ describe('command lines', () => {
     'x-user: bob',
     'cli --token --verbose',
     'pytest --max-tokens 5 --author ann',
+    // a word of prose after the option names the option
+    'WARNING! Using --password via the CLI is insecure. Use --password-stdin.',
+    'the --token flag is deprecated; pass --api-key or set API_KEY',
+    'set --secret in the config, or --password.',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
