@@ -151,6 +151,17 @@ const phoneField: FieldRule = (value) => {
   return BARE_PHONE_DIGITS.test(trimmed) || isPhone(trimmed, `phone ${trimmed}`, 6) ? 'phone' : undefined;
 };
 
+// A product code (GS1 EAN/UPC/GTIN, ISBN, a SKU or barcode) passes a card's mod-10 check and names no person.
+const PRODUCT_CODE_WORDS = new Set(
+  'ean ean8 ean13 upc upca upce gtin gtin8 gtin12 gtin13 gtin14 isbn isbn10 isbn13 sku barcode'.split(' '),
+);
+const PRODUCT_CODE = /^[\dX -]{6,24}$/;
+const productCodeField: FieldRule = (value) =>
+  (typeof value === 'number' && Number.isSafeInteger(value)) ||
+  (typeof value === 'string' && PRODUCT_CODE.test(value))
+    ? KEEP_FIELD
+    : undefined;
+
 const numberingField: FieldRule = (value) =>
   typeof value === 'string' && DOTTED_QUAD.test(value) ? KEEP_FIELD : undefined;
 
@@ -165,6 +176,7 @@ function lastWordRule(words: readonly string[]): FieldRule | undefined {
     words.length > 1 && NUMBER_WORDS.has(words[words.length - 1]) ? words.length - 2 : words.length - 1;
   const last = words[end];
   if (PHONE_FIELD_WORDS.has(last)) return phoneField;
+  if (PRODUCT_CODE_WORDS.has(last) || PRODUCT_CODE_WORDS.has(words[end - 1] + last)) return productCodeField;
   return NUMBERING_WORDS.has(last) ? numberingField : undefined;
 }
 
