@@ -273,6 +273,17 @@ function isPairKey(input: string, keyStart: number, valueStart: number): boolean
 const PASS_KEY = /^pass\d{0,3}$/i;
 
 /**
+ * Whether a key is the class name of a Python/Django object repr (`<GamePassport: valorant#9021>`,
+ * `<QuerySet [<UserToken: 42>]>`): right after `<` and capitalised, it names a model, not a field.
+ */
+function isReprClassName(input: string, keyStart: number, key: string): boolean {
+  const first = key.charCodeAt(0);
+  const second = key.charCodeAt(1);
+  // `<` A-Z a-z: `<TOKEN: …>` in capitals is a placeholder's label, not a class.
+  return input.charCodeAt(keyStart - 1) === 60 && first >= 65 && first <= 90 && second >= 97 && second <= 122;
+}
+
+/**
  * Whether a sensitive one-word key ends a phrase that is not (`pagination token: page_2`, `next page
  * token = …`): the words before it decide.
  */
@@ -336,6 +347,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
       let key = match[1];
       let kind = keyKindOf(key);
       if (kind !== undefined && isPagingPhrase(input, match.index, key, keyKindOf)) continue;
+      if (kind !== undefined && isReprClassName(input, match.index, key)) continue;
       if (
         kind === undefined &&
         key === 'code' &&

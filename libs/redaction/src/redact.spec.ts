@@ -442,3 +442,22 @@ describe('options', () => {
     });
   });
 });
+
+describe('the class name of an object repr is not a key', () => {
+  it.each([
+    '<GamePassport: valorant#9021>',
+    'objs=<QuerySet [<GamePassport: valorant#9021>, <UserToken: 42>]>',
+    'saved <ApiKey: billing-service> for <Secret: db-creds>',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it.each([
+    ['<password: hunter2>', `<password: ${REDACTED}>`],
+    ['<TOKEN: abc123>', `<TOKEN: ${REDACTED}>`],
+    ['<td>Password: hunter2</td>', `<td>Password: ${REDACTED}</td>`],
+    ['< Passport: AB1234567>', '< Passport: [REDACTED:passport]>'],
+  ])('a key in lower case, in capitals or after a tag still goes: %s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+});
