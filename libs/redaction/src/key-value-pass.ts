@@ -1,6 +1,6 @@
 import { isFilePath } from './detectors/path-values';
 import { isMarker } from './markers';
-import { isCountOfPassed, type KeyMatcher } from './sensitive-keys';
+import { isCountOfPassed, isTooShortFor, type KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import { cookieSpans, isCookieKey, type SecretSpan } from './surfaces/cookies';
 import { holdsNoSecret, isNoValue, isPlaceholder } from './surfaces/masked';
@@ -390,7 +390,12 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (span === undefined) continue;
         next = span.next;
         const value = input.slice(span.start, span.end);
-        if (span.end === span.start || holdsNothing(value) || (bare && bareHoldsNothing(key, value)))
+        if (
+          span.end === span.start ||
+          holdsNothing(value) ||
+          (bare && bareHoldsNothing(key, value)) ||
+          isTooShortFor(kind, value)
+        )
           continue;
         const scheme = quoted !== undefined && AUTH_KEY.test(key) ? schemePrefixLength(value) : 0;
         spans.push({ start: span.start + scheme, end: span.end, kind });

@@ -461,3 +461,34 @@ describe('the class name of an object repr is not a key', () => {
     expect(redactString(input)).toBe(expected);
   });
 });
+
+describe('a number too short for what its key names is kept', () => {
+  it.each([
+    'providers={"bkash": 812, "nagad": 403}',
+    'bkash=12345 account_number=9 card: 4242 nid=1234',
+    '{"phone": "12345"}',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects', () => {
+    const counts = { bkash: 812, nagad: '403', card: 4242, nid: 0 };
+    expect(redact(counts)).toEqual(counts);
+  });
+
+  it.each([
+    ['bkash=017123 nagad: 01712345678', `bkash=${REDACTED} nagad: [REDACTED:phone]`],
+    ['pin=1234 password=12345', `pin=${REDACTED} password=${REDACTED}`],
+    ['account_number=12345a', `account_number=${REDACTED}`],
+  ])('6 digits, a short secret or not a number still goes: %s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('in objects too', () => {
+    expect(redact({ account_number: 123456, pin: 1234, nid: 12.5 })).toEqual({
+      account_number: REDACTED,
+      pin: REDACTED,
+      nid: REDACTED,
+    });
+  });
+});
