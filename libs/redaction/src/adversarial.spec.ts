@@ -156,6 +156,12 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['home directories', () => repeat('/home/', MB)],
     ['Windows user directories', () => repeat('C:\\Users\\', MB)],
     ['masked-looking values', () => repeat('pin=XXXX-', MB)],
+    ['masked-looking cards in groups', () => repeat('card=4321 49** ', MB)],
+    ['values joined by & without names', () => 'password: ' + repeat('a&', MB)],
+    ['password phrases then adjectives', () => repeat('mot de passe actuel nouveau: ', MB)],
+    ['repr class names', () => repeat('<GamePassport: <Token: ', MB)],
+    ['options then prose words', () => repeat(' --password via', MB)],
+    ['product-code words before cards', () => repeat('sku 4111111111111111 ', MB)],
     ['password literals never closed', () => repeat("PASSWORD 'a", MB)],
     ['IDENTIFIED WITH without BY', () => repeat('IDENTIFIED WITH x ', MB)],
     [

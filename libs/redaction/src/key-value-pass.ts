@@ -111,7 +111,7 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
   }
   BARE_VALUE.lastIndex = from;
   if (!BARE_VALUE.test(input)) return undefined;
-  let end = BARE_VALUE.lastIndex;
+  let end = andInValue(input, BARE_VALUE.lastIndex);
   const next = input.charCodeAt(end);
   if (next === 40 || next === 91) {
     CALL_ARGUMENTS.lastIndex = end;
@@ -133,6 +133,23 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 9;
+
+/**
+ * Where a bare value ending at `end` really ends: an `&` separates query parameters only when a
+ * `name=` follows it (`?token=abc&page=2`); otherwise it is part of the value (`Orbit&mango4011`).
+ * Linear: each part after an `&` is read once.
+ */
+function andInValue(input: string, end: number): number {
+  let at = end;
+  while (input.charCodeAt(at) === 38) {
+    BARE_VALUE.lastIndex = at + 1;
+    if (!BARE_VALUE.test(input)) return at;
+    const partEnd = BARE_VALUE.lastIndex;
+    if (input.charCodeAt(partEnd) === 61 || input.slice(at + 1, partEnd).includes('=')) return at; // =
+    at = partEnd;
+  }
+  return at;
+}
 
 function skipSpaces(input: string, from: number): number {
   let i = from;
@@ -272,6 +289,36 @@ function isPairKey(input: string, keyStart: number, valueStart: number): boolean
 
 const PASS_KEY = /^pass\d{0,3}$/i;
 
+// Adjectives written after a password phrase (`contraseña nueva`, `mot de passe actuel`, `senha atual`,
+// `كلمة المرور الجديدة`, `password (new)` aside): new, old, current, temporary, confirmed. Before the
+// phrase they already work (`neues Passwort`, `new password`): a key phrase is matched by its last words.
+const PASSWORD_MODIFIERS = new Set(
+  (
+    'new old current temporary temp confirm confirmation repeat again ' +
+    'nueva nuevo actual anterior antigua antiguo temporal provisional confirmación confirmacion ' +
+    'nouveau nouvel nouvelle actuel actuelle ancien ancienne temporaire provisoire confirmation ' +
+    'neu neues neue alt altes alte aktuell aktuelles temporär bestätigung wiederholung ' +
+    'nova novo atual antiga antigo temporária temporaria provisória provisoria confirmação confirmacao ' +
+    'الجديدة الحالية القديمة المؤقتة السابقة الجديد'
+  ).split(' '),
+);
+
+/**
+ * The kind of a password phrase followed by an adjective (`contraseña nueva: …`): the words before
+ * the adjective decide, and only a secret counts (`teléfono nuevo` is a phone, matched as any value).
+ */
+function modifiedPasswordKind(
+  input: string,
+  phraseStart: number,
+  lastWordStart: number,
+  lastWord: string,
+  keyKindOf: KeyMatcher,
+): string | undefined {
+  if (lastWord.length > 16 || !PASSWORD_MODIFIERS.has(lastWord.toLowerCase())) return undefined;
+  const kind = keyKindOf(input.slice(phraseStart, lastWordStart - 1));
+  return kind === 'secret' ? kind : undefined;
+}
+
 /**
  * Whether a key is the class name of a Python/Django object repr (`<GamePassport: valorant#9021>`,
  * `<QuerySet [<UserToken: 42>]>`): right after `<` and capitalised, it names a model, not a field.
@@ -363,7 +410,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const phraseStart = wordsBefore(input, match.index);
         if (phraseStart === match.index) continue;
         key = input.slice(phraseStart, match.index + key.length);
-        kind = keyKindOf(key);
+        kind = keyKindOf(key) ?? modifiedPasswordKind(input, phraseStart, match.index, match[1], keyKindOf);
         if (kind === undefined) continue;
       }
       const from = afterClosingTag(input, keySeparator.lastIndex);

@@ -492,3 +492,34 @@ describe('a number too short for what its key names is kept', () => {
     });
   });
 });
+
+describe('a password phrase followed by an adjective', () => {
+  it.each([
+    ['كلمة المرور الجديدة: Orbit&mango4011', `كلمة المرور الجديدة: ${REDACTED}`],
+    ['contraseña nueva: Orbit&mango4011', `contraseña nueva: ${REDACTED}`],
+    ['mot de passe actuel: Orbit&mango4011', `mot de passe actuel: ${REDACTED}`],
+    ['neues Passwort: Orbit&mango4011', `neues Passwort: ${REDACTED}`],
+    ['senha atual: Orbit&mango4011', `senha atual: ${REDACTED}`],
+    ['Password (new): x1 password confirm: x1', `Password (new): ${REDACTED} password confirm: ${REDACTED}`],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+    expect(redactString(expected)).toBe(expected);
+  });
+
+  it.each([
+    'teléfono nuevo: 5',
+    'the new value: 12',
+    'estado nuevo: activo',
+    'mot de passe actuel est trop court',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('an & inside a bare value', () => {
+  it('is part of the value unless a name= follows it', () => {
+    expect(redactString('password: Orbit&mango4011 ok')).toBe(`password: ${REDACTED} ok`);
+    expect(redactString('GET /cb?token=abc&page=2&sort')).toBe(`GET /cb?token=${REDACTED}&page=2&sort`);
+    expect(redactString('token=abc&x&page=2')).toBe(`token=${REDACTED}&page=2`);
+  });
+});
