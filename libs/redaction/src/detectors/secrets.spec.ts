@@ -418,7 +418,14 @@ describe('Kubernetes Secret manifests', () => {
       ['  config.yaml: |', '  config.yaml: |'],
       ['    token: abc', `    ${REDACTED}`],
       ['    region: eu', `    ${REDACTED}`],
-      ['  note: "plain"', `  note: ${REDACTED}`],
+      ['  note: "plain text"', `  note: ${REDACTED}`],
+      ['  username: app', `  username: ${REDACTED}`],
+      ['  API_KEY: live', `  API_KEY: ${REDACTED}`],
+      ['  STRIPE_MODE: Live1', `  STRIPE_MODE: ${REDACTED}`],
+      // settings beside the credentials: a word in lower case under a name that names no secret
+      ['  STRIPE_MODE: live', '  STRIPE_MODE: live'],
+      ['  ENVIRONMENT: production', '  ENVIRONMENT: production'],
+      ['  DEBUG: "false"', '  DEBUG: "false"'],
       ['immutable: true', 'immutable: true'],
     ];
     const manifest = lines.map(([line]) => line).join('\n');
