@@ -157,6 +157,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['Windows user directories', () => repeat('C:\\Users\\', MB)],
     ['masked-looking values', () => repeat('pin=XXXX-', MB)],
     ['masked-looking cards in groups', () => repeat('card=4321 49** ', MB)],
+    ['bound columns then parameter lists', () => repeat("password = $1 DETAIL:  parameters: $1 = 'a', ", MB)],
+    ['a parameter list never closed', () => "password = $1 parameters: $1 = '" + repeat("a''", MB)],
     ['values joined by & without names', () => 'password: ' + repeat('a&', MB)],
     ['password phrases then adjectives', () => repeat('mot de passe actuel nouveau: ', MB)],
     ['repr class names', () => repeat('<GamePassport: <Token: ', MB)],

@@ -219,7 +219,46 @@ const POSTGRES_KEY = /\bKey \(([^()\n]{1,512})\)=\(([^()\n]{0,1024})\)/g;
 const MYSQL_DUPLICATE = /\bDuplicate entry '([^'\n]{0,2048})' for key '([^'\n]{1,256})'/g;
 
 export const mayHoldConstraintError = (s: string): boolean =>
-  s.includes('Key (') || s.includes('Duplicate entry');
+  s.includes('Key (') || s.includes('Duplicate entry') || s.includes('parameters: $');
+
+// Postgres' statement log with bind parameters (`log_statement`): `execute <unnamed>: UPDATE kyc SET
+// real_name = $1 WHERE id = $2` then `DETAIL:  parameters: $1 = 'Rumana …', $2 = '771'`. Each `$n`
+// takes the column it is assigned or compared to in the statement before it.
+const BOUND_COLUMN =
+  /([A-Za-z_]\w{0,63})["`\]]?[ \t]{0,4}(?:=|<>|!=|\blike\b|\bilike\b)[ \t]{0,4}\$(\d{1,4})\b/gi;
+const BIND_LIST = /\bparameters: (?=\$\d)/g;
+const BOUND_VALUE = /\$(\d{1,4}) = (?:'((?:[^'\n]|''){0,2048})'|NULL)(?:, |$|(?=\s))/y;
+
+/** Values of bind parameters printed after a Postgres statement, by the column each is bound to. */
+function boundParameterSpans(
+  input: string,
+  kindOfColumn: (column: string) => string | undefined,
+): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  if (!input.includes('parameters: $')) return spans;
+  const columns = [...input.matchAll(BOUND_COLUMN)];
+  let next = 0;
+  let kinds = new Map<string, string | undefined>();
+  for (const list of input.matchAll(BIND_LIST)) {
+    // The columns of the statement since the last parameter list.
+    while (next < columns.length && (columns[next].index ?? 0) < list.index) {
+      kinds.set(columns[next][2], kindOfColumn(columns[next][1]));
+      next++;
+    }
+    BOUND_VALUE.lastIndex = list.index + list[0].length;
+    let value: RegExpExecArray | null;
+    while ((value = BOUND_VALUE.exec(input)) !== null) {
+      const kind = kinds.get(value[1]);
+      const text = value[2];
+      if (kind !== undefined && text !== undefined && text.length > 0 && !HAS_MARKER.test(text)) {
+        const start = value.index + value[1].length + 5;
+        spans.push({ start, end: start + text.length, kind });
+      }
+    }
+    kinds = new Map();
+  }
+  return spans;
+}
 
 /** Values of sensitive columns printed by a constraint error (Postgres DETAIL, MySQL duplicate entry). */
 export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
@@ -244,6 +283,7 @@ export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => 
         at += values[i].length + 2;
       });
     }
+    spans.push(...boundParameterSpans(input, kindOfColumn));
     for (const match of input.matchAll(MYSQL_DUPLICATE)) {
       const kind = kindOfColumn(match[2]);
       const start = match.index + "Duplicate entry '".length;

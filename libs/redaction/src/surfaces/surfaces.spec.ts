@@ -1147,3 +1147,30 @@ describe('lists of [name, value] pairs in objects', () => {
     expect(redact(input)).toEqual(input);
   });
 });
+
+describe('Postgres bind parameters printed after a statement', () => {
+  it.each([
+    [
+      "LOG:  execute <unnamed>: UPDATE kyc SET real_name = $1, dob = $2 WHERE id = $3\nDETAIL:  parameters: $1 = 'Rumana Jahan Hawlader', $2 = '1998-04-05', $3 = '771'",
+      `LOG:  execute <unnamed>: UPDATE kyc SET real_name = $1, dob = $2 WHERE id = $3\nDETAIL:  parameters: $1 = '${R}', $2 = '${R}', $3 = '771'`,
+    ],
+    [
+      "execute S_1: SELECT * FROM users WHERE \"email\" = $1 AND status = $2 DETAIL:  parameters: $1 = 'a.b@x.io', $2 = 'active'",
+      `execute S_1: SELECT * FROM users WHERE "email" = $1 AND status = $2 DETAIL:  parameters: $1 = '[REDACTED:email]', $2 = 'active'`,
+    ],
+    [
+      "execute <unnamed>: UPDATE t SET password = $1 WHERE id = $2 DETAIL:  parameters: $1 = 'O''Brien1', $2 = NULL",
+      `execute <unnamed>: UPDATE t SET password = $1 WHERE id = $2 DETAIL:  parameters: $1 = '${R}', $2 = NULL`,
+    ],
+  ])('%s', scrubsTo);
+
+  it.each([
+    // harmless columns, and parameters whose statement binds no sensitive column
+    "execute <unnamed>: SELECT * FROM orders WHERE status = $1 AND id = $2 DETAIL:  parameters: $1 = 'paid', $2 = '42'",
+    "DETAIL:  parameters: $1 = 'Rumana', $2 = '1998-04-05'",
+    // the column bound in an earlier statement does not name a later statement's parameter
+    "UPDATE t SET password = $1 DETAIL:  parameters: $1 = NULL\nSELECT * FROM t WHERE id = $1 DETAIL:  parameters: $1 = '7'",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
