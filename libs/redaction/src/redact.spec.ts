@@ -523,3 +523,29 @@ describe('an & inside a bare value', () => {
     expect(redactString('token=abc&x&page=2')).toBe(`token=${REDACTED}&page=2`);
   });
 });
+
+describe('the input of a FastAPI / pydantic validation error', () => {
+  const error = (loc: unknown[], input: unknown) => ({ detail: [{ loc, msg: 'invalid', input }] });
+
+  it('goes when the last item of loc names a sensitive field', () => {
+    expect(redact(error(['body', 'email'], 'marzia_djj15.at.outlook.com'))).toEqual(
+      error(['body', 'email'], REDACTED),
+    );
+    expect(redact(error(['body', 'kyc', 'nid_number'], '1998277679317890312'))).toEqual(
+      error(['body', 'kyc', 'nid_number'], REDACTED),
+    );
+    expect(redactString('{"detail":[{"loc":["body","password"],"msg":"too short","input":"hunter2"}]}')).toBe(
+      `{"detail":[{"loc":["body","password"],"msg":"too short","input":"${REDACTED}"}]}`,
+    );
+  });
+
+  it('stays for other fields, without loc, or when loc is not a list of names', () => {
+    const kept = [
+      error(['body', 'quantity'], 'abc'),
+      { msg: 'invalid', input: 'marzia' },
+      error([0], 'marzia'),
+      { loc: 'email', input: 'x' },
+    ];
+    for (const value of kept) expect(redact(value)).toEqual(value);
+  });
+});

@@ -1,5 +1,5 @@
 import { verhoeffValid } from '../checksums';
-import { compactKey, splitKeyWords } from '../sensitive-keys';
+import { compactKey, compileKeyMatcher, splitKeyWords } from '../sensitive-keys';
 import { OTHER_DIGIT } from '../string-facts';
 import { namedNumberKind } from './context-numbers';
 import { foldDigits } from './folding';
@@ -101,7 +101,22 @@ const aadhaarUid: FieldRule = (value) => {
   return text !== undefined && AADHAAR.test(text) && verhoeffValid(text) ? 'in_aadhaar' : undefined;
 };
 
+const defaultKeyKind = compileKeyMatcher();
+
+/**
+ * The `input` of a pydantic v2 / FastAPI validation error (`{"loc": ["body", "email"], "msg": "…",
+ * "input": "…"}`): the last item of `loc` names the field the input was given for.
+ */
+const validationInput: FieldRule = (value, record) => {
+  if (value === null || typeof value === 'object') return undefined;
+  const loc = readField(record, 'loc');
+  if (!Array.isArray(loc) || loc.length === 0 || loc.length > 16) return undefined;
+  const field: unknown = loc[loc.length - 1];
+  return typeof field === 'string' && field.length <= 64 ? defaultKeyKind(field) : undefined;
+};
+
 const RULES: ReadonlyMap<string, FieldRule> = new Map([
+  ['input', validationInput],
   ['name', personName],
   ['nombre', personName],
   ['nom', personName],
