@@ -1174,3 +1174,25 @@ describe('Postgres bind parameters printed after a statement', () => {
     expect(redactString(input)).toBe(input);
   });
 });
+
+describe('pydantic v2 validation errors as logged', () => {
+  const log = (field: string, value: string) =>
+    `1 validation error for KycIn\n${field}\n  String should have at most 17 characters [type=string_too_long, input_value=${value}, input_type=str]`;
+
+  it.each([
+    ['nid_number', "'1998277679317890312'", `'${R}'`],
+    ['body.email', "'marzia_djj15.at.outlook.com'", `'${R}'`],
+    ['password', '"it\'s-me"', `"${R}"`],
+  ])('the field on the line before names the input: %s', (field, value, scrubbed) => {
+    scrubsTo(log(field, value), log(field, scrubbed));
+  });
+
+  it.each([
+    log('quantity', "'abc'"),
+    // the field is not on its own line before the message
+    "  String should be short for nid_number [type=string_too_long, input_value='abc', input_type=str]",
+    "Order\n  msg [type=x, input_value='Rumana', input_type=str]",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
