@@ -158,6 +158,8 @@ describe('linear in its input: 1 MB of hostile text', () => {
     ['masked-looking values', () => repeat('pin=XXXX-', MB)],
     ['masked-looking cards in groups', () => repeat('card=4321 49** ', MB)],
     ['bound columns then parameter lists', () => repeat("password = $1 DETAIL:  parameters: $1 = 'a', ", MB)],
+    ['change objects never closed', () => 'password: {' + repeat('"old": "a", ', MB)],
+    ['change objects under keys', () => repeat('token: {"new": 1} ', MB)],
     ['pydantic input values', () => repeat("password\n  m [type=x, input_value='a", MB)],
     ['input values on one long line', () => repeat('input_value=', MB)],
     ['a parameter list never closed', () => "password = $1 parameters: $1 = '" + repeat("a''", MB)],

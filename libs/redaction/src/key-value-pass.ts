@@ -134,6 +134,36 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
 
 const isSpace = (c: number): boolean => c === 32 || c === 9;
 
+// The leaves of an audit log's change object (django-simple-history, django-auditlog, PaperTrail):
+// `"old": …`, `"new": …`, `before`/`after`, `from`/`to`, `value`, each a quoted string or a number.
+const CHANGE_LEAF =
+  /[ \t]{0,4}\\{0,3}["']?(?:old|new|before|after|from|to|value|previous|current)\\{0,3}["']?[ \t]{0,4}[:=][ \t]{0,4}(?:\\{0,3}(["'])([^"'\\\n{}]{0,256})\\{0,3}\1|(-?\d{1,32}(?:\.\d{1,16})?)|null|None|true|false)[ \t]{0,4},?/y;
+
+/**
+ * The change leaves of the flat object that starts at `open` (its `{`) under a sensitive key, added to
+ * `spans`; where scanning goes on (after the object, or at its `{` when it is not one of these).
+ */
+function changeLeafSpans(input: string, open: number, kind: string, spans: SecretSpan[]): number {
+  let at = open + 1;
+  const found: SecretSpan[] = [];
+  for (;;) {
+    CHANGE_LEAF.lastIndex = at;
+    const leaf = CHANGE_LEAF.exec(input);
+    if (leaf === null) break;
+    const text = leaf[2] ?? leaf[3];
+    if (text !== undefined && text.length > 0 && !isMarker(text) && !isTooShortFor(kind, text)) {
+      // The value comes after the separator (a key holds no `:` or `=`): `"new": "new"` finds the second.
+      const separator = Math.max(leaf[0].indexOf(':'), leaf[0].indexOf('='));
+      const start = leaf.index + leaf[0].indexOf(text, separator + 1);
+      found.push({ start, end: start + text.length, kind });
+    }
+    at = CHANGE_LEAF.lastIndex;
+  }
+  if (input.charCodeAt(at) !== 125) return open + 1; // }
+  spans.push(...found);
+  return at + 1;
+}
+
 /**
  * Where a bare value ending at `end` really ends: an `&` separates query parameters only when a
  * `name=` follows it (`?token=abc&page=2`); otherwise it is part of the value (`Orbit&mango4011`).
@@ -420,6 +450,11 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
         spans.push(...cookieSpans(input, quoted?.start ?? from, end, keyKindOf));
         keySeparator.lastIndex = Math.max(from, quoted?.next ?? end);
+        continue;
+      }
+      if (input.charCodeAt(from) === 123) {
+        // `{` An object under the key: its change-log leaves (`{"old": null, "new": "0162…"}`).
+        keySeparator.lastIndex = changeLeafSpans(input, from, kind, spans);
         continue;
       }
       const quoted = quotedValue(input, from);

@@ -549,3 +549,28 @@ describe('the input of a FastAPI / pydantic validation error', () => {
     for (const value of kept) expect(redact(value)).toEqual(value);
   });
 });
+
+describe('an audit change object under a sensitive key inside text', () => {
+  it.each([
+    [
+      'changes={"rocket_account": {"old": null, "new": "016210612742"}}',
+      `changes={"rocket_account": {"old": null, "new": "${REDACTED}"}}`,
+    ],
+    [
+      "changes={'password': {'old': 'new', 'new': 'b2x'}} x",
+      `changes={'password': {'old': '${REDACTED}', 'new': '${REDACTED}'}} x`,
+    ],
+    ['diff token={before: abc, after: def}', 'diff token={before: abc, after: def}'],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+    expect(redactString(expected)).toBe(expected);
+  });
+
+  it.each([
+    'x={"token": {"kind": "y"}}',
+    'changes={"status": {"old": "draft", "new": "paid"}}',
+    'changes={"bkash": {"old": 12, "new": 40}}',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
