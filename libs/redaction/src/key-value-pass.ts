@@ -1,6 +1,6 @@
 import { isFilePath } from './detectors/path-values';
 import { isMarker } from './markers';
-import { isCountOfPassed, type KeyMatcher } from './sensitive-keys';
+import { isCountOfPassed, isTooShortFor, type KeyMatcher } from './sensitive-keys';
 import type { Replacer } from './strategies';
 import { cookieSpans, isCookieKey, type SecretSpan } from './surfaces/cookies';
 import { holdsNoSecret, isNoValue, isPlaceholder } from './surfaces/masked';
@@ -111,7 +111,7 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
   }
   BARE_VALUE.lastIndex = from;
   if (!BARE_VALUE.test(input)) return undefined;
-  let end = BARE_VALUE.lastIndex;
+  let end = andInValue(input, BARE_VALUE.lastIndex);
   const next = input.charCodeAt(end);
   if (next === 40 || next === 91) {
     CALL_ARGUMENTS.lastIndex = end;
@@ -133,6 +133,53 @@ function bareValue(input: string, from: number, schemeKey = false): ValueSpan | 
 }
 
 const isSpace = (c: number): boolean => c === 32 || c === 9;
+
+// The leaves of an audit log's change object (django-simple-history, django-auditlog, PaperTrail):
+// `"old": …`, `"new": …`, `before`/`after`, `from`/`to`, `value`, each a quoted string or a number.
+const CHANGE_LEAF =
+  /[ \t]{0,4}\\{0,3}["']?(?:old|new|before|after|from|to|value|previous|current)\\{0,3}["']?[ \t]{0,4}[:=][ \t]{0,4}(?:\\{0,3}(["'])([^"'\\\n{}]{0,256})\\{0,3}\1|(-?\d{1,32}(?:\.\d{1,16})?)|null|None|true|false)[ \t]{0,4},?/y;
+
+/**
+ * The change leaves of the flat object that starts at `open` (its `{`) under a sensitive key, added to
+ * `spans`; where scanning goes on (after the object, or at its `{` when it is not one of these).
+ */
+function changeLeafSpans(input: string, open: number, kind: string, spans: SecretSpan[]): number {
+  let at = open + 1;
+  const found: SecretSpan[] = [];
+  for (;;) {
+    CHANGE_LEAF.lastIndex = at;
+    const leaf = CHANGE_LEAF.exec(input);
+    if (leaf === null) break;
+    const text = leaf[2] ?? leaf[3];
+    if (text !== undefined && text.length > 0 && !isMarker(text) && !isTooShortFor(kind, text)) {
+      // The value comes after the separator (a key holds no `:` or `=`): `"new": "new"` finds the second.
+      const separator = Math.max(leaf[0].indexOf(':'), leaf[0].indexOf('='));
+      const start = leaf.index + leaf[0].indexOf(text, separator + 1);
+      found.push({ start, end: start + text.length, kind });
+    }
+    at = CHANGE_LEAF.lastIndex;
+  }
+  if (input.charCodeAt(at) !== 125) return open + 1; // }
+  spans.push(...found);
+  return at + 1;
+}
+
+/**
+ * Where a bare value ending at `end` really ends: an `&` separates query parameters only when a
+ * `name=` follows it (`?token=abc&page=2`); otherwise it is part of the value (`Orbit&mango4011`).
+ * Linear: each part after an `&` is read once.
+ */
+function andInValue(input: string, end: number): number {
+  let at = end;
+  while (input.charCodeAt(at) === 38) {
+    BARE_VALUE.lastIndex = at + 1;
+    if (!BARE_VALUE.test(input)) return at;
+    const partEnd = BARE_VALUE.lastIndex;
+    if (input.charCodeAt(partEnd) === 61 || input.slice(at + 1, partEnd).includes('=')) return at; // =
+    at = partEnd;
+  }
+  return at;
+}
 
 function skipSpaces(input: string, from: number): number {
   let i = from;
@@ -272,6 +319,47 @@ function isPairKey(input: string, keyStart: number, valueStart: number): boolean
 
 const PASS_KEY = /^pass\d{0,3}$/i;
 
+// Adjectives written after a password phrase (`contraseña nueva`, `mot de passe actuel`, `senha atual`,
+// `كلمة المرور الجديدة`, `password (new)` aside): new, old, current, temporary, confirmed. Before the
+// phrase they already work (`neues Passwort`, `new password`): a key phrase is matched by its last words.
+const PASSWORD_MODIFIERS = new Set(
+  (
+    'new old current temporary temp confirm confirmation repeat again ' +
+    'nueva nuevo actual anterior antigua antiguo temporal provisional confirmación confirmacion ' +
+    'nouveau nouvel nouvelle actuel actuelle ancien ancienne temporaire provisoire confirmation ' +
+    'neu neues neue alt altes alte aktuell aktuelles temporär bestätigung wiederholung ' +
+    'nova novo atual antiga antigo temporária temporaria provisória provisoria confirmação confirmacao ' +
+    'الجديدة الحالية القديمة المؤقتة السابقة الجديد'
+  ).split(' '),
+);
+
+/**
+ * The kind of a password phrase followed by an adjective (`contraseña nueva: …`): the words before
+ * the adjective decide, and only a secret counts (`teléfono nuevo` is a phone, matched as any value).
+ */
+function modifiedPasswordKind(
+  input: string,
+  phraseStart: number,
+  lastWordStart: number,
+  lastWord: string,
+  keyKindOf: KeyMatcher,
+): string | undefined {
+  if (lastWord.length > 16 || !PASSWORD_MODIFIERS.has(lastWord.toLowerCase())) return undefined;
+  const kind = keyKindOf(input.slice(phraseStart, lastWordStart - 1));
+  return kind === 'secret' ? kind : undefined;
+}
+
+/**
+ * Whether a key is the class name of a Python/Django object repr (`<GamePassport: valorant#9021>`,
+ * `<QuerySet [<UserToken: 42>]>`): right after `<` and capitalised, it names a model, not a field.
+ */
+function isReprClassName(input: string, keyStart: number, key: string): boolean {
+  const first = key.charCodeAt(0);
+  const second = key.charCodeAt(1);
+  // `<` A-Z a-z: `<TOKEN: …>` in capitals is a placeholder's label, not a class.
+  return input.charCodeAt(keyStart - 1) === 60 && first >= 65 && first <= 90 && second >= 97 && second <= 122;
+}
+
 /**
  * Whether a sensitive one-word key ends a phrase that is not (`pagination token: page_2`, `next page
  * token = …`): the words before it decide.
@@ -336,6 +424,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
       let key = match[1];
       let kind = keyKindOf(key);
       if (kind !== undefined && isPagingPhrase(input, match.index, key, keyKindOf)) continue;
+      if (kind !== undefined && isReprClassName(input, match.index, key)) continue;
       if (
         kind === undefined &&
         key === 'code' &&
@@ -351,7 +440,7 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const phraseStart = wordsBefore(input, match.index);
         if (phraseStart === match.index) continue;
         key = input.slice(phraseStart, match.index + key.length);
-        kind = keyKindOf(key);
+        kind = keyKindOf(key) ?? modifiedPasswordKind(input, phraseStart, match.index, match[1], keyKindOf);
         if (kind === undefined) continue;
       }
       const from = afterClosingTag(input, keySeparator.lastIndex);
@@ -361,6 +450,11 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         const end = quoted?.end ?? cookieLineEnd(input, match.index, from);
         spans.push(...cookieSpans(input, quoted?.start ?? from, end, keyKindOf));
         keySeparator.lastIndex = Math.max(from, quoted?.next ?? end);
+        continue;
+      }
+      if (input.charCodeAt(from) === 123) {
+        // `{` An object under the key: its change-log leaves (`{"old": null, "new": "0162…"}`).
+        keySeparator.lastIndex = changeLeafSpans(input, from, kind, spans);
         continue;
       }
       const quoted = quotedValue(input, from);
@@ -378,7 +472,12 @@ export function keyValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretS
         if (span === undefined) continue;
         next = span.next;
         const value = input.slice(span.start, span.end);
-        if (span.end === span.start || holdsNothing(value) || (bare && bareHoldsNothing(key, value)))
+        if (
+          span.end === span.start ||
+          holdsNothing(value) ||
+          (bare && bareHoldsNothing(key, value)) ||
+          isTooShortFor(kind, value)
+        )
           continue;
         const scheme = quoted !== undefined && AUTH_KEY.test(key) ? schemePrefixLength(value) : 0;
         spans.push({ start: span.start + scheme, end: span.end, kind });

@@ -442,3 +442,135 @@ describe('options', () => {
     });
   });
 });
+
+describe('the class name of an object repr is not a key', () => {
+  it.each([
+    '<GamePassport: valorant#9021>',
+    'objs=<QuerySet [<GamePassport: valorant#9021>, <UserToken: 42>]>',
+    'saved <ApiKey: billing-service> for <Secret: db-creds>',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it.each([
+    ['<password: hunter2>', `<password: ${REDACTED}>`],
+    ['<TOKEN: abc123>', `<TOKEN: ${REDACTED}>`],
+    ['<td>Password: hunter2</td>', `<td>Password: ${REDACTED}</td>`],
+    ['< Passport: AB1234567>', '< Passport: [REDACTED:passport]>'],
+  ])('a key in lower case, in capitals or after a tag still goes: %s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+});
+
+describe('a number too short for what its key names is kept', () => {
+  it.each([
+    'providers={"bkash": 812, "nagad": 403}',
+    'bkash=12345 account_number=9 card: 4242 nid=1234',
+    '{"phone": "12345"}',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects', () => {
+    const counts = { bkash: 812, nagad: '403', card: 4242, nid: 0 };
+    expect(redact(counts)).toEqual(counts);
+  });
+
+  it.each([
+    ['bkash=017123 nagad: 01712345678', `bkash=${REDACTED} nagad: [REDACTED:phone]`],
+    ['pin=1234 password=12345', `pin=${REDACTED} password=${REDACTED}`],
+    ['account_number=12345a', `account_number=${REDACTED}`],
+  ])('6 digits, a short secret or not a number still goes: %s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('in objects too', () => {
+    expect(redact({ account_number: 123456, pin: 1234, nid: 12.5 })).toEqual({
+      account_number: REDACTED,
+      pin: REDACTED,
+      nid: REDACTED,
+    });
+  });
+});
+
+describe('a password phrase followed by an adjective', () => {
+  it.each([
+    ['كلمة المرور الجديدة: Orbit&mango4011', `كلمة المرور الجديدة: ${REDACTED}`],
+    ['contraseña nueva: Orbit&mango4011', `contraseña nueva: ${REDACTED}`],
+    ['mot de passe actuel: Orbit&mango4011', `mot de passe actuel: ${REDACTED}`],
+    ['neues Passwort: Orbit&mango4011', `neues Passwort: ${REDACTED}`],
+    ['senha atual: Orbit&mango4011', `senha atual: ${REDACTED}`],
+    ['Password (new): x1 password confirm: x1', `Password (new): ${REDACTED} password confirm: ${REDACTED}`],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+    expect(redactString(expected)).toBe(expected);
+  });
+
+  it.each([
+    'teléfono nuevo: 5',
+    'the new value: 12',
+    'estado nuevo: activo',
+    'mot de passe actuel est trop court',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('an & inside a bare value', () => {
+  it('is part of the value unless a name= follows it', () => {
+    expect(redactString('password: Orbit&mango4011 ok')).toBe(`password: ${REDACTED} ok`);
+    expect(redactString('GET /cb?token=abc&page=2&sort')).toBe(`GET /cb?token=${REDACTED}&page=2&sort`);
+    expect(redactString('token=abc&x&page=2')).toBe(`token=${REDACTED}&page=2`);
+  });
+});
+
+describe('the input of a FastAPI / pydantic validation error', () => {
+  const error = (loc: unknown[], input: unknown) => ({ detail: [{ loc, msg: 'invalid', input }] });
+
+  it('goes when the last item of loc names a sensitive field', () => {
+    expect(redact(error(['body', 'email'], 'marzia_djj15.at.outlook.com'))).toEqual(
+      error(['body', 'email'], REDACTED),
+    );
+    expect(redact(error(['body', 'kyc', 'nid_number'], '1998277679317890312'))).toEqual(
+      error(['body', 'kyc', 'nid_number'], REDACTED),
+    );
+    expect(redactString('{"detail":[{"loc":["body","password"],"msg":"too short","input":"hunter2"}]}')).toBe(
+      `{"detail":[{"loc":["body","password"],"msg":"too short","input":"${REDACTED}"}]}`,
+    );
+  });
+
+  it('stays for other fields, without loc, or when loc is not a list of names', () => {
+    const kept = [
+      error(['body', 'quantity'], 'abc'),
+      { msg: 'invalid', input: 'marzia' },
+      error([0], 'marzia'),
+      { loc: 'email', input: 'x' },
+    ];
+    for (const value of kept) expect(redact(value)).toEqual(value);
+  });
+});
+
+describe('an audit change object under a sensitive key inside text', () => {
+  it.each([
+    [
+      'changes={"rocket_account": {"old": null, "new": "016210612742"}}',
+      `changes={"rocket_account": {"old": null, "new": "${REDACTED}"}}`,
+    ],
+    [
+      "changes={'password': {'old': 'new', 'new': 'b2x'}} x",
+      `changes={'password': {'old': '${REDACTED}', 'new': '${REDACTED}'}} x`,
+    ],
+    ['diff token={before: abc, after: def}', 'diff token={before: abc, after: def}'],
+  ])('%s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+    expect(redactString(expected)).toBe(expected);
+  });
+
+  it.each([
+    'x={"token": {"kind": "y"}}',
+    'changes={"status": {"old": "draft", "new": "paid"}}',
+    'changes={"bkash": {"old": 12, "new": 40}}',
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});

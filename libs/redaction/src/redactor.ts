@@ -5,7 +5,7 @@ import { keyedCredential, replaceSpans } from './key-value-pass';
 import { CIRCULAR, isMarker, REDACTED, TRUNCATED } from './markers';
 import { compilePolicy, type RedactionPolicy } from './policy';
 import { literalGate } from './policy-file';
-import { CACHED_KEY_LENGTH, compileKeyMatcher, isCountOfPassed } from './sensitive-keys';
+import { CACHED_KEY_LENGTH, compileKeyMatcher, isCountOfPassed, isTooShortFor } from './sensitive-keys';
 import { compileReplacer } from './strategies';
 import { factsOf } from './string-facts';
 import { mayHoldBase64, scrubBase64Runs } from './surfaces/base64';
@@ -338,7 +338,12 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
   ): unknown {
     // Masked by whoever wrote it (`********`, `****1111`, Sentry's `[Filtered]`), a variable (`$TOKEN`),
     // a count under `pass`: nothing to remove.
-    if ((typeof value === 'string' && holdsNoSecret(value)) || isCountOfPassed(key, value)) return value;
+    if (
+      (typeof value === 'string' && holdsNoSecret(value)) ||
+      isCountOfPassed(key, value) ||
+      isTooShortFor(kind, value)
+    )
+      return value;
     if (!isCookieKey(key)) return keyedCredential(key, kind, value, replacer);
     const cookies = (text: string): string =>
       scrubLimited(replaceSpans(text, cookieSpans(text, 0, text.length, keyKindOf), replacer), 0);

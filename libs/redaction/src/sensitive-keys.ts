@@ -398,3 +398,15 @@ export function isCountOfPassed(key: string, value: unknown): boolean {
   const count = typeof value === 'number' || (typeof value === 'string' && COUNT.test(value));
   return count && PASS.test(key);
 }
+
+// Kinds whose values are at least 6 digits long: an account or wallet number, a phone number, a card,
+// a national id. A shorter number under such a key is a count or an amount (`{"bkash": 812}`).
+const LONG_NUMBER_KINDS = new Set(['account_number', 'phone', 'card', 'national_id']);
+const SHORT_NUMBER = /^\d{1,5}$/;
+
+/** Whether `value` is a number too short to be what a key of `kind` names (`"nagad": 403`). */
+export function isTooShortFor(kind: string, value: unknown): boolean {
+  if (!LONG_NUMBER_KINDS.has(kind)) return false;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value < 100000;
+  return typeof value === 'string' && value.length <= 5 && SHORT_NUMBER.test(value);
+}

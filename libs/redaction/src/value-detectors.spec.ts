@@ -49,12 +49,12 @@ describe('value detectors: each entity is found inside free text', () => {
     [
       'private_key',
       'key -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- loaded',
-      `key ${marker('private_key')} loaded`,
+      `key -----BEGIN RSA PRIVATE KEY-----\n${marker('private_key')}\n-----END RSA PRIVATE KEY----- loaded`,
     ],
     [
       'private_key',
       'truncated -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
-      `truncated ${marker('private_key')}`,
+      `truncated -----BEGIN PRIVATE KEY-----\n${marker('private_key')}`,
     ],
     ['aws_access_key', 'key AKIAIOSFODNN7EXAMPLE used', `key ${marker('aws_access_key')} used`],
     [
@@ -236,5 +236,38 @@ describe('checksums', () => {
       ['123', '45', '0000'],
     ])
       expect(ssnPossible(a, g, s)).toBe(false);
+  });
+});
+
+describe('product codes pass the card check but are kept', () => {
+  const card = '4111111111111111';
+  it.each([
+    `ean=${card}`,
+    `EAN-13: ${card} upc: 036000291452`,
+    `sku=${card}`,
+    `{"gtin":"${card}","ean_13":"${card}","product_barcode":${card}}`,
+    `isbn 978-0-306-40615-7 barcode #${card}`,
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+
+  it('in objects', () => {
+    const item = { gtin: card, barcode: Number(card), isbn13: card, sku: '4111 1111 1111 1111' };
+    expect(redact(item)).toEqual(item);
+  });
+
+  it.each([
+    [`card=${card} sku ok`, `card=${marker('card')} sku ok`],
+    [
+      `{"eans":"${card}","skus_total":"${card}"}`,
+      `{"eans":"${marker('card')}","skus_total":"${marker('card')}"}`,
+    ],
+    [`sku ${card.slice(0, 4)} paid with ${card}`, `sku ${card.slice(0, 4)} paid with ${marker('card')}`],
+  ])('a card after another word still goes: %s', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('a card under a product key beside other text still goes', () => {
+    expect(redact({ sku: `see ${card}` })).toEqual({ sku: `see ${marker('card')}` });
   });
 });

@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 
 import { ibanValid, luhnValid, ssnPossible } from './checksums';
 import { notAnAddress } from './detectors/address-lookalikes';
+import { productCodeBefore } from './detectors/context';
 import { identityCandidate, identityDetectors } from './detectors/identity';
 import { foldingDigits } from './detectors/folding';
 import { messageIdHeaderTest } from './detectors/message-ids';
@@ -259,7 +260,8 @@ export function builtInDetectors(replacer: Replacer, keyKindOf: KeyMatcher): Det
       replace(m) {
         const digits = digitsOf(m[0]);
         if (digits.length < 13 || digits.length > 19 || digits[0] < '2' || digits[0] > '6') return undefined;
-        return luhnValid(digits) ? replacer.value('card', m[0]) : undefined;
+        if (!luhnValid(digits) || productCodeBefore(m.input, m.index)) return undefined;
+        return replacer.value('card', m[0]);
       },
     }),
     foldingDigits({

@@ -23,9 +23,20 @@ const DATA_BLOCK = /^([ \t]*)(?:data|stringData):[ \t]*$/;
 const DATA_ENTRY = /^([ \t]+)([\w.-]{1,253}):[ \t]*(.*)$/;
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 
+// A key that names a secret, holds one (a URL, a DSN, a certificate) or a login's half (a user name),
+// and a setting's word value.
+const SECRET_NAME =
+  /pass|pwd|secret|token|key|cred|auth|cert|private|salt|sign|session|cookie|dsn|url|uri|conn|user|login|account|mail/i;
+const SETTING_WORD = /^["']?[a-z]{1,16}["']?$/;
+
+/** A setting kept in a Secret beside its credentials (`STRIPE_MODE: live`, `DEBUG: "false"`). */
+const isSetting = (name: string, value: string): boolean =>
+  value.length <= 18 && SETTING_WORD.test(value) && !SECRET_NAME.test(name);
+
 /**
  * A Kubernetes Secret manifest (gitleaks kubernetes-secret-yaml): every value under `data:` and
- * `stringData:` is a secret whatever its name (`DATABASE_URL: cG9zdGdy…`), block scalars included.
+ * `stringData:` is a secret whatever its name (`DATABASE_URL: cG9zdGdy…`), block scalars included,
+ * except a setting: a word in lower case under a name that names no secret (`ENVIRONMENT: production`).
  * One pass over the lines; names and structure stay.
  */
 export function kubernetesSecretValues(replacer: Replacer): (input: string) => string {
@@ -57,7 +68,7 @@ export function kubernetesSecretValues(replacer: Replacer): (input: string) => s
       if (entry === null) continue;
       const value = entry[3].trim();
       if (/^[|>][-+]?$/.test(value)) scalar = entry[1].length;
-      else if (value !== '' && !isMarker(value.replace(/^["']|["']$/g, ''))) {
+      else if (value !== '' && !isMarker(value.replace(/^["']|["']$/g, '')) && !isSetting(entry[2], value)) {
         lines[i] = `${entry[1]}${entry[2]}: ${replacer.keyed('secret', value)}`;
         changed = true;
       }

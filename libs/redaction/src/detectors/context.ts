@@ -25,3 +25,12 @@ const PHONE_BEFORE =
 /** Whether a phone word comes shortly before `index`. */
 export const phoneBefore = (input: string, index: number): boolean =>
   PHONE_BEFORE.test(textBefore(input, index, 32));
+
+// A product code's name (GS1 EAN-8/13, UPC-A, GTIN-14, ISBN-10/13, a SKU or barcode): its digits pass
+// the same mod-10 check as a card's, and it names no person (`ean=4006381333931`, `"gtin": "…"`).
+const PRODUCT_CODE_BEFORE =
+  /(?<![a-z])(?:ean(?:-?1[34]|-?8)?|upc(?:-?[ae])?|gtin(?:-?1[2-4]|-?8)?|isbn(?:-?1[03])?|sku|barcode|bar code)(?:[_ -]?(?:no\.?|number|code|id|value))?["']?[ \t]{0,4}[#:=]?[ \t]{0,4}["']?$/i;
+
+/** Whether the name of a product code comes just before `index`. */
+export const productCodeBefore = (input: string, index: number): boolean =>
+  PRODUCT_CODE_BEFORE.test(textBefore(input, index, 32));

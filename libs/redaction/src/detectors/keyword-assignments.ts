@@ -1,6 +1,7 @@
 import { isMarker } from '../markers';
 import { splitKeyWords } from '../sensitive-keys';
 import type { Replacer } from '../strategies';
+import { isProseAfterOption } from '../surfaces/command-line';
 import { isFilePath } from './path-values';
 
 /**
@@ -441,6 +442,7 @@ export function keywordAssignments(replacer: Replacer): (input: string) => strin
       const codeShape = !flag && !plainOperator(operator, closing);
       const kept =
         keepsValue(value) ||
+        (flag && !span.quoted && !match[0].includes('=') && isProseAfterOption(value)) ||
         (verdict.strength === 'generic'
           ? !highEntropy(value)
           : !span.quoted && (verdict.strength === 'weak' || codeShape) && !looksRandom(value));

@@ -1,5 +1,5 @@
 import { verhoeffValid } from '../checksums';
-import { compactKey, splitKeyWords } from '../sensitive-keys';
+import { compactKey, compileKeyMatcher, splitKeyWords } from '../sensitive-keys';
 import { OTHER_DIGIT } from '../string-facts';
 import { namedNumberKind } from './context-numbers';
 import { foldDigits } from './folding';
@@ -110,7 +110,22 @@ const aadhaarUid: FieldRule = (value) => {
   return text !== undefined && AADHAAR.test(text) && verhoeffValid(text) ? 'in_aadhaar' : undefined;
 };
 
+const defaultKeyKind = compileKeyMatcher();
+
+/**
+ * The `input` of a pydantic v2 / FastAPI validation error (`{"loc": ["body", "email"], "msg": "…",
+ * "input": "…"}`): the last item of `loc` names the field the input was given for.
+ */
+const validationInput: FieldRule = (value, record) => {
+  if (value === null || typeof value === 'object') return undefined;
+  const loc = readField(record, 'loc');
+  if (!Array.isArray(loc) || loc.length === 0 || loc.length > 16) return undefined;
+  const field: unknown = loc[loc.length - 1];
+  return typeof field === 'string' && field.length <= 64 ? defaultKeyKind(field) : undefined;
+};
+
 const RULES: ReadonlyMap<string, FieldRule> = new Map([
+  ['input', validationInput],
   ['name', personName],
   ['nombre', personName],
   ['nom', personName],
@@ -169,6 +184,17 @@ const phoneField: FieldRule = (value) => {
   return BARE_PHONE_DIGITS.test(trimmed) || isPhone(trimmed, `phone ${trimmed}`, 6) ? 'phone' : undefined;
 };
 
+// A product code (GS1 EAN/UPC/GTIN, ISBN, a SKU or barcode) passes a card's mod-10 check and names no person.
+const PRODUCT_CODE_WORDS = new Set(
+  'ean ean8 ean13 upc upca upce gtin gtin8 gtin12 gtin13 gtin14 isbn isbn10 isbn13 sku barcode'.split(' '),
+);
+const PRODUCT_CODE = /^[\dX -]{6,24}$/;
+const productCodeField: FieldRule = (value) =>
+  (typeof value === 'number' && Number.isSafeInteger(value)) ||
+  (typeof value === 'string' && PRODUCT_CODE.test(value))
+    ? KEEP_FIELD
+    : undefined;
+
 const numberingField: FieldRule = (value) =>
   typeof value === 'string' && DOTTED_QUAD.test(value) ? KEEP_FIELD : undefined;
 
@@ -183,6 +209,7 @@ function lastWordRule(words: readonly string[]): FieldRule | undefined {
     words.length > 1 && NUMBER_WORDS.has(words[words.length - 1]) ? words.length - 2 : words.length - 1;
   const last = words[end];
   if (PHONE_FIELD_WORDS.has(last)) return phoneField;
+  if (PRODUCT_CODE_WORDS.has(last) || PRODUCT_CODE_WORDS.has(words[end - 1] + last)) return productCodeField;
   return NUMBERING_WORDS.has(last) ? numberingField : undefined;
 }
 

@@ -172,35 +172,51 @@ describe('URLs whose path is the credential', () => {
 });
 
 describe('private keys', () => {
-  const body = `${fake(64, `${ALNUM}+/`)}\n${fake(64, `${ALNUM}+/`, 7)}\n`;
+  const body = `${fake(64, `${ALNUM}+/`)}\n${fake(64, `${ALNUM}+/`, 7)}`;
+  const key = 'private_key';
   it.each([
-    ['RSA', `-----BEGIN RSA PRIVATE KEY-----\n${body}-----END RSA PRIVATE KEY-----`],
-    ['PKCS#8', `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----`],
-    ['EC', `-----BEGIN EC PRIVATE KEY-----\n${body}-----END EC PRIVATE KEY-----`],
-    ['OpenSSH', `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}-----END OPENSSH PRIVATE KEY-----`],
-    ['encrypted', `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${body}-----END ENCRYPTED PRIVATE KEY-----`],
-    ['PGP', `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${body}=abcd\n-----END PGP PRIVATE KEY BLOCK-----`],
-    ['SSH2', `---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\n${body}---- END SSH2 ENCRYPTED PRIVATE KEY ----`],
-    [
-      'PuTTY',
-      `PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 1\n${fake(40)}\nPrivate-Lines: 1\n${fake(40, ALNUM, 3)}\nPrivate-MAC: ${fake(40, HEX)}`,
-    ],
-  ])('%s key in a log line', (_name, key) => {
-    expect(redactString(`loaded ${key} from disk`)).toBe(`loaded ${marker('private_key')} from disk`);
+    ['RSA', '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----'],
+    ['PKCS#8', '-----BEGIN PRIVATE KEY-----', '-----END PRIVATE KEY-----'],
+    ['EC', '-----BEGIN EC PRIVATE KEY-----', '-----END EC PRIVATE KEY-----'],
+    ['OpenSSH', '-----BEGIN OPENSSH PRIVATE KEY-----', '-----END OPENSSH PRIVATE KEY-----'],
+    ['encrypted', '-----BEGIN ENCRYPTED PRIVATE KEY-----', '-----END ENCRYPTED PRIVATE KEY-----'],
+    ['PGP', '-----BEGIN PGP PRIVATE KEY BLOCK-----', '-----END PGP PRIVATE KEY BLOCK-----'],
+    ['SSH2', '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', '---- END SSH2 ENCRYPTED PRIVATE KEY ----'],
+  ])('%s key in a log line: the body goes, its BEGIN and END lines stay', (_name, begin, end) => {
+    const pem = `${begin}\n${body}\n${end}`;
+    const scrubbed = `loaded ${begin}\n${marker(key)}\n${end} from disk`;
+    expect(redactString(`loaded ${pem} from disk`)).toBe(scrubbed);
+    expect(redactString(scrubbed)).toBe(scrubbed);
+  });
+
+  it('a PuTTY key file goes whole', () => {
+    const ppk = `PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 1\n${fake(40)}\nPrivate-Lines: 1\n${fake(40, ALNUM, 3)}\nPrivate-MAC: ${fake(40, HEX)}`;
+    expect(redactString(`loaded ${ppk} from disk`)).toBe(`loaded ${marker(key)} from disk`);
+  });
+
+  it('armor lines with no body, and public keys, are kept', () => {
+    const armor = 'expected -----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY----- markers';
+    expect(redactString(armor)).toBe(armor);
+    const pub = `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----`;
+    expect(redactString(pub)).toBe(pub);
   });
 
   it('a GCP service-account file in text, with escaped newlines: only the key goes', () => {
     const pem = `-----BEGIN PRIVATE KEY-----\\n${fake(64)}\\n${fake(40, ALNUM, 2)}\\n-----END PRIVATE KEY-----\\n`;
     const line = `creds={'type': 'service_account', 'project_id': 'shop-prod', 'private_key': '${pem}', 'client_id': '1234567890'}`;
     expect(redactString(line)).toBe(
-      `creds={'type': 'service_account', 'project_id': 'shop-prod', 'private_key': '${marker('private_key')}\\n', 'client_id': '1234567890'}`,
+      `creds={'type': 'service_account', 'project_id': 'shop-prod', 'private_key': '[REDACTED]', 'client_id': '1234567890'}`,
     );
-    // The PEM alone, as a value of a key that names nothing.
-    expect(redactString(`blob "${pem}" end`)).toBe(`blob "${marker('private_key')}\\n" end`);
+    // The PEM alone, as a value of a key that names nothing: the escaped line breaks stay.
+    expect(redactString(`blob "${pem}" end`)).toBe(
+      `blob "-----BEGIN PRIVATE KEY-----\\n${marker(key)}\\n-----END PRIVATE KEY-----\\n" end`,
+    );
   });
 
   it('a key cut short by a length limit is removed to the end', () => {
-    expect(redactString(`-----BEGIN OPENSSH PRIVATE KEY-----\n${fake(30)}`)).toBe(marker('private_key'));
+    expect(redactString(`-----BEGIN OPENSSH PRIVATE KEY-----\n${fake(30)}`)).toBe(
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${marker(key)}`,
+    );
   });
 });
 
@@ -402,7 +418,14 @@ describe('Kubernetes Secret manifests', () => {
       ['  config.yaml: |', '  config.yaml: |'],
       ['    token: abc', `    ${REDACTED}`],
       ['    region: eu', `    ${REDACTED}`],
-      ['  note: "plain"', `  note: ${REDACTED}`],
+      ['  note: "plain text"', `  note: ${REDACTED}`],
+      ['  username: app', `  username: ${REDACTED}`],
+      ['  API_KEY: live', `  API_KEY: ${REDACTED}`],
+      ['  STRIPE_MODE: Live1', `  STRIPE_MODE: ${REDACTED}`],
+      // settings beside the credentials: a word in lower case under a name that names no secret
+      ['  STRIPE_MODE: live', '  STRIPE_MODE: live'],
+      ['  ENVIRONMENT: production', '  ENVIRONMENT: production'],
+      ['  DEBUG: "false"', '  DEBUG: "false"'],
       ['immutable: true', 'immutable: true'],
     ];
     const manifest = lines.map(([line]) => line).join('\n');

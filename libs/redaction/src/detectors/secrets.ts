@@ -1,3 +1,4 @@
+import { isMarker } from '../markers';
 import type { Replacer } from '../strategies';
 import type { StringFacts } from '../string-facts';
 import type { Detector } from '../value-detectors';
@@ -93,6 +94,33 @@ export function secretCandidates(s: string, f: StringFacts): number {
   return bits;
 }
 
+// Line breaks around a PEM body, real or escaped inside JSON and string literals (`\n`, `\r\n`).
+const isPemSpace = (s: string, i: number): number => {
+  const c = s.charCodeAt(i);
+  if (c === 10 || c === 13 || c === 32 || c === 9) return 1;
+  return c === 92 && (s[i + 1] === 'n' || s[i + 1] === 'r') ? 2 : 0;
+};
+
+/**
+ * A PEM block (`m[1]` BEGIN line, `m[2]` body, `m[3]` END line or nothing when cut) with its body
+ * replaced and the line breaks around it kept; a body that is already a marker is left alone.
+ */
+function pemWithoutBody(m: RegExpExecArray, replacer: Replacer): string {
+  const body = m[2];
+  let start = 0;
+  for (let n = isPemSpace(body, start); n > 0; n = isPemSpace(body, start)) start += n;
+  let end = body.length;
+  while (end > start) {
+    const c = body.charCodeAt(end - 1);
+    if (c === 10 || c === 13 || c === 32 || c === 9) end--;
+    else if ((c === 110 || c === 114) && body.charCodeAt(end - 2) === 92) end -= 2;
+    else break;
+  }
+  const core = body.slice(start, end);
+  if (core === '' || isMarker(core)) return m[0];
+  return `${m[1]}${body.slice(0, start)}${replacer.value('private_key', core)}${body.slice(end)}${m[3]}`;
+}
+
 /** The secret detectors, most specific first (a provider token before the name it is assigned to). */
 export function secretDetectors(replacer: Replacer): Detector[] {
   return [
@@ -103,9 +131,11 @@ export function secretDetectors(replacer: Replacer): Detector[] {
       // PEM (PKCS#1, PKCS#8, EC, DSA, OPENSSH, ENCRYPTED, PGP ... BLOCK), SSH2's `---- BEGIN SSH2 ...`
       // and PuTTY key files, to the END line or, when the text was cut, to its end. Inside JSON the
       // newlines are `\n` escapes, which this spans as well. `PUBLIC KEY` and `CERTIFICATE` stay.
+      // Of a PEM block only the body goes: its BEGIN and END lines say what was there and hold nothing.
       pattern:
-        /-{4,5} ?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}[\s\S]*?(?:-{4,5} ?END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}|$)|PuTTY-User-Key-File-\d: [\s\S]*?(?:Private-MAC: [0-9a-fA-F]{0,128}|$)/g,
-      replace: (m) => replacer.value('private_key', m[0]),
+        /(-{4,5} ?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5})([\s\S]*?)(-{4,5} ?END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}|$)|PuTTY-User-Key-File-\d: [\s\S]*?(?:Private-MAC: [0-9a-fA-F]{0,128}|$)/g,
+      replace: (m) =>
+        m[1] === undefined ? replacer.value('private_key', m[0]) : pemWithoutBody(m, replacer),
     },
     {
       rule: 'password-hash',

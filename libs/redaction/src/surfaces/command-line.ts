@@ -25,6 +25,28 @@ const OPTION_ITEM = /(["'])--([A-Za-z][\w-]{0,63})\1(,[ \t]{0,4})(["'])([^"'\s<>
 
 export const mayHoldArgumentList = (s: string): boolean => s.includes('"--') || s.includes("'--");
 
+// A word of prose after an option names the option, it is not its value: `Using --password via the CLI
+// is insecure` (docker login), `the --token flag is deprecated`, `pass --api-key or set API_KEY`.
+const PROSE_AFTER_OPTION = new Set(
+  (
+    'via is was are be on in at of to for from with without by the a an and or not instead flag ' +
+    'option options parameter argument switch must should will can may has have only when if'
+  ).split(' '),
+);
+
+/** Whether a bare `value` after an option and a space is a word of prose naming the option. */
+export const isProseAfterOption = (value: string): boolean =>
+  value.length <= 10 && PROSE_AFTER_OPTION.has(trimmedWord(value));
+
+const namesTheOption = (gap: string, quote: string, value: string): boolean =>
+  gap !== '=' && quote === '' && isProseAfterOption(value);
+
+// The word without a trailing `.`, `,`, `;` or `:` (`--password.` at the end of a sentence).
+const trimmedWord = (value: string): string => {
+  const last = value.charCodeAt(value.length - 1);
+  return last === 46 || last === 44 || last === 59 || last === 58 ? value.slice(0, -1) : value;
+};
+
 /** Credentials in command lines: curl's `-u user:password` and long options named by a key phrase. */
 export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (input: string) => string {
   const mysqlPasswords = (input: string): string =>
@@ -60,7 +82,7 @@ export function commandLinePass(keyKindOf: KeyMatcher, replacer: Replacer): (inp
       )
       .replace(SENSITIVE_OPTION, (whole, name: string, gap: string, quote: string, value: string) => {
         const kind = keyKindOf(name);
-        return kind === undefined || isMarker(value)
+        return kind === undefined || isMarker(value) || namesTheOption(gap, quote, value)
           ? whole
           : `--${name}${gap}${quote}${replacer.keyed(kind, value)}`;
       });
@@ -76,7 +98,30 @@ export const mayHoldCommandOption = (s: string): boolean =>
 const USER_PATH =
   /(?<![\w.-])(\/home\/|\/Users\/|[A-Za-z]:(?:\\\\|\\|\/)Users(?:\\\\|\\|\/))([^/\\\s:*?"'<>|]{1,64})/g;
 const DIGITS = /^\d+$/;
-const NO_PERSON = new Set(['Shared', 'Public', 'Default', 'All Users', 'Default User']);
+// Service and image accounts (cloud images' default users, CI runners, daemons) name no person either.
+const NO_PERSON = new Set([
+  'Shared',
+  'Public',
+  'Default',
+  'All Users',
+  'Default User',
+  'Administrator',
+  ...[
+    'app',
+    'ubuntu',
+    'ec2-user',
+    'centos',
+    'debian',
+    'fedora',
+    'admin',
+    'azureuser',
+    'vagrant',
+    'opc',
+    'pi',
+  ],
+  ...['www-data', 'node', 'runner', 'deploy', 'deployer', 'git', 'gitlab-runner', 'jenkins', 'circleci'],
+  ...['postgres', 'mysql', 'redis', 'nginx', 'apache', 'root', 'docker', 'vscode', 'codespace', 'appuser'],
+]);
 
 export function userPathPass(replacer: Replacer): (input: string) => string {
   return (input) =>

@@ -39,6 +39,11 @@ const MASKED_NUMBER = /^\+?[\d -]{0,12}(?:[*•]{3,16}|X{3,16}|x{3,16})[\d*•Xx
 const MASKED_EMAIL = /^[^\s@*•]{0,3}(?:[*•]{3,16})[^\s@*•]{0,2}@[\w.-]{1,64}$/;
 // More real digits than this and the value still says too much (a full local number shows 8 or more).
 const MAX_SHOWN_DIGITS = 8;
+// A card or IBAN masked with 6+ mask characters in its groups (`432149XXXXXX0667`, `4321 49** **** 0667`,
+// `DE** **** **** **** **34 56`): PCI DSS 3.4 allows the first 6 and last 4 digits of a card to be shown.
+const MASKED_GROUPS = /^(?:[A-Z]{2})?[\d*•Xx -]{6,48}$/;
+const MIN_WIDE_MASK = 6;
+const MAX_SHOWN_WITH_WIDE_MASK = 10;
 
 /**
  * Whether a number or an e-mail was masked in its middle by its writer (see `MASKED_NUMBER`,
@@ -47,13 +52,17 @@ const MAX_SHOWN_DIGITS = 8;
 function isMaskedInside(value: string): boolean {
   if (value.length < 6 || value.length > 80) return false;
   if (value.includes('@')) return MASKED_EMAIL.test(value);
-  if (!MASKED_NUMBER.test(value)) return false;
+  const inMiddle = MASKED_NUMBER.test(value);
+  if (!inMiddle && !MASKED_GROUPS.test(value)) return false;
   let digits = 0;
+  let masks = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
+    else if (c === 42 || c === 88 || c === 120 || c === 0x2022) masks++;
   }
-  return digits <= MAX_SHOWN_DIGITS;
+  if (inMiddle && digits <= MAX_SHOWN_DIGITS) return true;
+  return masks >= MIN_WIDE_MASK && digits <= MAX_SHOWN_WITH_WIDE_MASK;
 }
 
 // A placeholder where a driver or ORM will bind the value (`%s`, `?`, `$1`, `%(email)s`, `:1`): the

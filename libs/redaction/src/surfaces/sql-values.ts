@@ -219,7 +219,103 @@ const POSTGRES_KEY = /\bKey \(([^()\n]{1,512})\)=\(([^()\n]{0,1024})\)/g;
 const MYSQL_DUPLICATE = /\bDuplicate entry '([^'\n]{0,2048})' for key '([^'\n]{1,256})'/g;
 
 export const mayHoldConstraintError = (s: string): boolean =>
-  s.includes('Key (') || s.includes('Duplicate entry');
+  s.includes('Key (') ||
+  s.includes('Duplicate entry') ||
+  s.includes('parameters: $') ||
+  s.includes('input_value=');
+
+// A pydantic v2 validation error as logged: the field's location on its own line, then the message
+// with `[type=…, input_value='…', input_type=str]` on the next, indented: the field names the input.
+const ERROR_LINE = /^[ \t]{1,8}[^\n]{0,512}\[type=[\w.]{1,64}, $/;
+const FIELD_LINE = /^[ \t]{0,8}([A-Za-z_][\w.]{0,127})[ \t]*\r?$/;
+const INPUT_VALUE = 'input_value=';
+const MAX_LINE = 640;
+
+/** The field named on the line before `lineStart`, read at most `MAX_LINE` characters back. */
+function fieldLineBefore(input: string, lineStart: number): string | undefined {
+  const from = Math.max(0, lineStart - 1 - MAX_LINE);
+  const previous = input.slice(from, lineStart - 1);
+  const start = previous.lastIndexOf('\n');
+  if (start < 0 && from > 0) return undefined;
+  const field = FIELD_LINE.exec(previous.slice(start + 1));
+  if (field === null) return undefined;
+  const parts = field[1].split('.');
+  return parts[parts.length - 1];
+}
+
+/** Where a Python repr value at `from` ends: a quoted string (with `\'` escapes), or up to `,` or `]`. */
+function reprValueEnd(input: string, from: number): { start: number; end: number } | undefined {
+  const quote = input.charCodeAt(from);
+  const limit = Math.min(input.length, from + 2048);
+  if (quote === 39 || quote === 34) {
+    for (let i = from + 1; i < limit; i++) {
+      const c = input.charCodeAt(i);
+      if (c === 92) i++;
+      else if (c === quote) return { start: from + 1, end: i };
+      else if (c === 10) return undefined;
+    }
+    return undefined;
+  }
+  let i = from;
+  while (i < limit && ![44, 93, 10].includes(input.charCodeAt(i))) i++;
+  return { start: from, end: i };
+}
+
+function validationInputSpans(input: string, kindOfColumn: (c: string) => string | undefined): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  for (let at = input.indexOf(INPUT_VALUE); at >= 0; at = input.indexOf(INPUT_VALUE, at + 1)) {
+    const from = Math.max(0, at - MAX_LINE);
+    const lineStart = input.lastIndexOf('\n', at) + 1;
+    if (lineStart === 0 || lineStart < from || !ERROR_LINE.test(input.slice(lineStart, at))) continue;
+    const field = fieldLineBefore(input, lineStart);
+    const kind = field === undefined ? undefined : kindOfColumn(field);
+    const value = kind === undefined ? undefined : reprValueEnd(input, at + INPUT_VALUE.length);
+    if (kind !== undefined && value !== undefined && value.end > value.start) {
+      const text = input.slice(value.start, value.end);
+      if (!HAS_MARKER.test(text)) spans.push({ start: value.start, end: value.end, kind });
+    }
+  }
+  return spans;
+}
+
+// Postgres' statement log with bind parameters (`log_statement`): `execute <unnamed>: UPDATE kyc SET
+// real_name = $1 WHERE id = $2` then `DETAIL:  parameters: $1 = 'Rumana …', $2 = '771'`. Each `$n`
+// takes the column it is assigned or compared to in the statement before it.
+const BOUND_COLUMN =
+  /([A-Za-z_]\w{0,63})["`\]]?[ \t]{0,4}(?:=|<>|!=|\blike\b|\bilike\b)[ \t]{0,4}\$(\d{1,4})\b/gi;
+const BIND_LIST = /\bparameters: (?=\$\d)/g;
+const BOUND_VALUE = /\$(\d{1,4}) = (?:'((?:[^'\n]|''){0,2048})'|NULL)(?:, |$|(?=\s))/y;
+
+/** Values of bind parameters printed after a Postgres statement, by the column each is bound to. */
+function boundParameterSpans(
+  input: string,
+  kindOfColumn: (column: string) => string | undefined,
+): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  if (!input.includes('parameters: $')) return spans;
+  const columns = [...input.matchAll(BOUND_COLUMN)];
+  let next = 0;
+  let kinds = new Map<string, string | undefined>();
+  for (const list of input.matchAll(BIND_LIST)) {
+    // The columns of the statement since the last parameter list.
+    while (next < columns.length && (columns[next].index ?? 0) < list.index) {
+      kinds.set(columns[next][2], kindOfColumn(columns[next][1]));
+      next++;
+    }
+    BOUND_VALUE.lastIndex = list.index + list[0].length;
+    let value: RegExpExecArray | null;
+    while ((value = BOUND_VALUE.exec(input)) !== null) {
+      const kind = kinds.get(value[1]);
+      const text = value[2];
+      if (kind !== undefined && text !== undefined && text.length > 0 && !HAS_MARKER.test(text)) {
+        const start = value.index + value[1].length + 5;
+        spans.push({ start, end: start + text.length, kind });
+      }
+    }
+    kinds = new Map();
+  }
+  return spans;
+}
 
 /** Values of sensitive columns printed by a constraint error (Postgres DETAIL, MySQL duplicate entry). */
 export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => SecretSpan[] {
@@ -244,6 +340,7 @@ export function constraintValueSpans(keyKindOf: KeyMatcher): (input: string) => 
         at += values[i].length + 2;
       });
     }
+    spans.push(...boundParameterSpans(input, kindOfColumn), ...validationInputSpans(input, kindOfColumn));
     for (const match of input.matchAll(MYSQL_DUPLICATE)) {
       const kind = kindOfColumn(match[2]);
       const start = match.index + "Duplicate entry '".length;

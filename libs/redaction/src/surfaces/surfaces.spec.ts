@@ -400,6 +400,10 @@ describe('command lines', () => {
     expect(redactString('cli --api-key "k-123" --token t1 --verbose')).toBe(
       `cli --api-key "${R}" --token ${R} --verbose`,
     );
+    // a prose word is a value after `=` or in quotes, and a value that only starts like one is one
+    expect(redactString('cli --password=via --token "the" --secret island')).toBe(
+      `cli --password=${R} --token "${R}" --secret ${R}`,
+    );
   });
 
   it.each([
@@ -410,6 +414,10 @@ describe('command lines', () => {
     'x-user: bob',
     'cli --token --verbose',
     'pytest --max-tokens 5 --author ann',
+    // a word of prose after the option names the option
+    'WARNING! Using --password via the CLI is insecure. Use --password-stdin.',
+    'the --token flag is deprecated; pass --api-key or set API_KEY',
+    'set --secret in the config, or --password.',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
@@ -421,6 +429,9 @@ describe("Relay's @userpath", () => {
     ['/Users/rahim/Library/Logs', '/Users/[REDACTED:user_path]/Library/Logs'],
     ['C:\\Users\\rahim\\AppData\\x.log', 'C:\\Users\\[REDACTED:user_path]\\AppData\\x.log'],
     ['{"path":"C:\\\\Users\\\\karim\\\\x"}', '{"path":"C:\\\\Users\\\\[REDACTED:user_path]\\\\x"}'],
+    // a person whose name starts like a service account
+    ['/home/rootham/x', '/home/[REDACTED:user_path]/x'],
+    ['/home/nodeen/.cache', '/home/[REDACTED:user_path]/.cache'],
   ])('%s', scrubsTo);
 
   it.each([
@@ -428,6 +439,11 @@ describe("Relay's @userpath", () => {
     '/usr/lib/python3/dist-packages/django/views/debug.py',
     '/homepage/x',
     'Users list',
+    // service and image accounts are not people
+    'File "/home/app/src/main.py", line 3',
+    'cd /home/ubuntu && ls /home/ec2-user/.ssh',
+    '/home/runner/work/shop/shop /home/circleci/project /home/jenkins/ws',
+    '/home/www-data/x /home/node/app /home/deploy/x /home/git/repos /home/postgres/x /home/root',
   ])('keeps %s', (input) => {
     expect(redactString(input)).toBe(input);
   });
@@ -625,7 +641,7 @@ describe('SQL: parameters printed after a statement with its values', () => {
   it('keeps parameters that do not match the values one for one, and harmless columns', () => {
     // Three compared literals, two parameters: which literal each parameter is cannot be told.
     expect(
-      redactString(`UPDATE "c" SET "nid" = '1', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`),
+      redactString(`UPDATE "c" SET "nid" = '1990123456', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`),
     ).toBe(`UPDATE "c" SET "nid" = '${R}', "status" = 'x' WHERE "c"."id" = 5; args=('77', 5)`);
     expect(redactString("SELECT * FROM users WHERE name = 'bob'; args=('bob',)")).toBe(
       "SELECT * FROM users WHERE name = 'bob'; args=('bob',)",
@@ -923,6 +939,10 @@ describe('values their writer masked in the middle are left alone', () => {
     '{"masked_phone": "+8801*******72"}',
     'phone=01770***342 email=r•••@example.com',
     'PHONE: 017xxxxxx08',
+    // PCI DSS: first 6 and last 4 of a card; an IBAN masked in its groups
+    '{"card_number": "432149XXXXXX0667"}',
+    'card=4321 49** **** 0667',
+    '{"iban": "DE** **** **** **** **34 56"}',
   ])('%s', (input) => {
     expect(redactString(input)).toBe(input);
   });
@@ -938,6 +958,10 @@ describe('values their writer masked in the middle are left alone', () => {
     ['email=rahim.uddin***@gmail.com', `email=${R}`],
     ['password=Ab***cd!9', `password=${R}`],
     ['pin=1234567890***', `pin=${R}`],
+    // 6 masks do not excuse a full card or IBAN beside them
+    ['{"card_number": "4321490000000667XXXXXX"}', `{"card_number":"${R}"}`],
+    ['{"iban": "DE89 3704 0044 0532 0130 00 XXXXXX"}', `{"iban":"${R}"}`],
+    ['{"card_number": "43214901XXXXXX0667"}', `{"card_number":"${R}"}`],
   ])('still redacts %s', (input, expected) => scrubsTo(input, expected));
 });
 
@@ -1121,5 +1145,54 @@ describe('lists of [name, value] pairs in objects', () => {
   it('keeps lists of names and lists that are not pairs', () => {
     const input = { fields: ['password', 'email'], rows: [['token', 'a', 'b']], grid: [[1, 2]] };
     expect(redact(input)).toEqual(input);
+  });
+});
+
+describe('Postgres bind parameters printed after a statement', () => {
+  it.each([
+    [
+      "LOG:  execute <unnamed>: UPDATE kyc SET real_name = $1, dob = $2 WHERE id = $3\nDETAIL:  parameters: $1 = 'Rumana Jahan Hawlader', $2 = '1998-04-05', $3 = '771'",
+      `LOG:  execute <unnamed>: UPDATE kyc SET real_name = $1, dob = $2 WHERE id = $3\nDETAIL:  parameters: $1 = '${R}', $2 = '${R}', $3 = '771'`,
+    ],
+    [
+      "execute S_1: SELECT * FROM users WHERE \"email\" = $1 AND status = $2 DETAIL:  parameters: $1 = 'a.b@x.io', $2 = 'active'",
+      `execute S_1: SELECT * FROM users WHERE "email" = $1 AND status = $2 DETAIL:  parameters: $1 = '[REDACTED:email]', $2 = 'active'`,
+    ],
+    [
+      "execute <unnamed>: UPDATE t SET password = $1 WHERE id = $2 DETAIL:  parameters: $1 = 'O''Brien1', $2 = NULL",
+      `execute <unnamed>: UPDATE t SET password = $1 WHERE id = $2 DETAIL:  parameters: $1 = '${R}', $2 = NULL`,
+    ],
+  ])('%s', scrubsTo);
+
+  it.each([
+    // harmless columns, and parameters whose statement binds no sensitive column
+    "execute <unnamed>: SELECT * FROM orders WHERE status = $1 AND id = $2 DETAIL:  parameters: $1 = 'paid', $2 = '42'",
+    "DETAIL:  parameters: $1 = 'Rumana', $2 = '1998-04-05'",
+    // the column bound in an earlier statement does not name a later statement's parameter
+    "UPDATE t SET password = $1 DETAIL:  parameters: $1 = NULL\nSELECT * FROM t WHERE id = $1 DETAIL:  parameters: $1 = '7'",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
+  });
+});
+
+describe('pydantic v2 validation errors as logged', () => {
+  const log = (field: string, value: string) =>
+    `1 validation error for KycIn\n${field}\n  String should have at most 17 characters [type=string_too_long, input_value=${value}, input_type=str]`;
+
+  it.each([
+    ['nid_number', "'1998277679317890312'", `'${R}'`],
+    ['body.email', "'marzia_djj15.at.outlook.com'", `'${R}'`],
+    ['password', '"it\'s-me"', `"${R}"`],
+  ])('the field on the line before names the input: %s', (field, value, scrubbed) => {
+    scrubsTo(log(field, value), log(field, scrubbed));
+  });
+
+  it.each([
+    log('quantity', "'abc'"),
+    // the field is not on its own line before the message
+    "  String should be short for nid_number [type=string_too_long, input_value='abc', input_type=str]",
+    "Order\n  msg [type=x, input_value='Rumana', input_type=str]",
+  ])('keeps %s', (input) => {
+    expect(redactString(input)).toBe(input);
   });
 });
