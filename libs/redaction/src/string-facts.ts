@@ -35,6 +35,8 @@ export interface StringFacts {
   otherDigits: boolean;
   /** Any character past ASCII (Bengali names and context words). */
   nonAscii: boolean;
+  /** A character past ASCII that is not one of the folded digits: a letter of another script (a name, a word). */
+  otherLetter: boolean;
   /** Longest run of base64 and base64url characters (letters, digits, `+/-_`): encoded payload candidates. */
   base64Run: number;
   /**
@@ -68,6 +70,7 @@ const facts: StringFacts = {
   keyValue: false,
   otherDigits: false,
   nonAscii: false,
+  otherLetter: false,
   base64Run: 0,
   ampersand: false,
   lessThan: false,
@@ -134,6 +137,7 @@ export function factsOf(input: string): StringFacts {
   let keyValue = false;
   let otherDigits = false;
   let nonAscii = false;
+  let otherLetter = false;
   // Whether the last character that is not a space could end a key (letter, `_`, quote).
   let keyEnd = false;
   let previousDigit = false;
@@ -262,7 +266,8 @@ export function factsOf(input: string): StringFacts {
       default:
         if (c >= 128) {
           nonAscii = true;
-          if (!otherDigits && c >= 0x660) otherDigits = otherDigitValue(c) >= 0;
+          if (otherDigitValue(c) >= 0) otherDigits = true;
+          else otherLetter = true;
         }
         group = 0;
         dots = 0;
@@ -289,6 +294,7 @@ export function factsOf(input: string): StringFacts {
   facts.keyValue = keyValue;
   facts.otherDigits = otherDigits;
   facts.nonAscii = nonAscii;
+  facts.otherLetter = otherLetter;
   facts.base64Run = Math.max(base64Run, input.length - runStart);
   facts.ampersand = ampersand;
   facts.lessThan = lessThan;

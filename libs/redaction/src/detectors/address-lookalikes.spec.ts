@@ -13,13 +13,6 @@ describe('text shaped like an e-mail address that is not one stays', () => {
     ['an scp target with an absolute path', 'rsync -a dist/ deploy@web1.example.com:/srv/app/'],
     ['a Message-ID with a UUID', 'Message-ID: <b558e576-9427-4422-bc12-3a501d3c3724@mg.shop.example.com>'],
     ['a Message-ID of digits and dots', 'In-Reply-To: <20260102123456.98765.1@mail.example.com>'],
-    ['a support mailbox', 'To: support@deltacrown.example'],
-    ['no-reply senders', 'From: Shop <noreply@shop.example.com>, sent via no-reply@mg.example.net'],
-    [
-      'team and RFC 2142 mailboxes on any domain',
-      'info@a.com contact@b.io billing@c.co sales@d.bd help@e.org admin@f.net postmaster@g.com abuse@h.com',
-    ],
-    ['security and alert mailboxes', 'SECURITY@x.example notifications@y.example alerts@z.example'],
   ])('%s', (_name, input) => {
     expect(redactString(input)).toBe(input);
   });
@@ -52,8 +45,11 @@ describe('addresses next to those shapes are still removed', () => {
       'To: Student <student.2019331045@sust.edu>',
       `To: Student <${EMAIL}>`,
     ],
-    ['a role word inside a longer local part', 'support.rahim@example.com', EMAIL],
-    ['a personal address beside a role one', 'cc info@x.com, rahim@x.com', `cc info@x.com, ${EMAIL}`],
+    // A role mailbox (`support@`, `postmaster@`) is removed like any address, as Presidio and Relay do: the
+    // reports plant one as a personal value, and a domain can name a person (`support@rahim-uddin.me`).
+    ['a support mailbox', 'To: support@deltacrown.example', `To: ${EMAIL}`],
+    ['an RFC 2142 mailbox', 'postmaster@example.com bounced', `${EMAIL} bounced`],
+    ['a personal address beside a role one', 'cc info@x.com, rahim@x.com', `cc ${EMAIL}, ${EMAIL}`],
     ['a digit-heavy address outside brackets', 'user 8801712345678901@example.com', `user ${EMAIL}`],
   ])('%s', (_name, input, expected) => {
     expect(redactString(input)).toBe(expected);

@@ -8,20 +8,14 @@
  * - a Message-ID (`<0b6c2a1e-…@mail.example.com>`, `<20260102123456.98765.1@mail.example.com>`): a
  *   generated id between angle brackets, 16 characters or more with 6 digits or more and no word
  *   (no run of 5 letters: `<student.2019331045@sust.edu>` is an address);
- * - a role mailbox (`support@`, `noreply@`, `billing@`, RFC 2142's `postmaster@`, `abuse@`, `security@`):
- *   it reaches a team or no one, never names a person, so it is no personal data (any domain).
+ *
+ * A role mailbox (`support@`, `postmaster@`) is an address like any other (a domain may name a person);
+ * its local parts only tell the name detector that the display name before it is a company's.
  */
 
 export const ROLE_LOCAL_PARTS =
   `support noreply no-reply donotreply do-not-reply info contact billing sales help admin
 postmaster abuse security notifications alerts hostmaster webmaster`.split(/\s+/);
-const ROLE_MAILBOXES = new Set(ROLE_LOCAL_PARTS);
-// The longest role local part: a longer one is never looked up.
-const MAX_ROLE_LENGTH = 13;
-
-function roleMailbox(input: string, start: number, at: number): boolean {
-  return at - start <= MAX_ROLE_LENGTH && ROLE_MAILBOXES.has(input.slice(start, at).toLowerCase());
-}
 
 // After the domain: `:` then a path (`org/repo.git`, `/srv/app`, `~/src`).
 const SCP_PATH = /:[\w.~-]{0,100}\//y;
@@ -57,7 +51,7 @@ function urlUser(input: string, start: number, at: number, end: number): boolean
  * look-alikes above. Reads a bounded number of characters around it.
  */
 export function notAnAddress(input: string, start: number, at: number, end: number): boolean {
-  if (urlUser(input, start, at, end) || roleMailbox(input, start, at)) return true;
+  if (urlUser(input, start, at, end)) return true;
   if (input.charCodeAt(end) === 58) {
     SCP_PATH.lastIndex = end;
     if (SCP_PATH.test(input)) return true;

@@ -150,7 +150,7 @@ export const IDENTITY_ENTITY_DOCS: EntityDoc[] = [
   doc(
     'name',
     'person name',
-    "where the structure names a person: `Dear Rahim Uddin,`, `Name: …`, `Mr./Mrs./Dr./Md. …`, `customer Nusrat Jahan`, `From: Rahim Uddin <…>`, a quoted `'Rahim Uddin <…>'` (not before a role mailbox), `signed by …`, sign-offs, self-introductions (`I am …`, `this is …`, `ami …`, `আমি … বলছি`), `নাম: …`; gateway and per-language keys (`cus_name`, `customer_nm`, `full_name_bn`; `name_en`, `নাম` beside a relative's name)",
+    "where the structure names a person: `Dear Rahim Uddin,`, `Name: …`, `Mr./Mrs./Dr./Md. …`, `customer Nusrat Jahan`, `From: Rahim Uddin <…>`, a quoted `'Rahim Uddin <…>'`, `signed by …`, sign-offs, self-introductions (`I am …`, `this is …`, `ami …`, `আমি … বলছি`), `নাম: …`; gateway and per-language keys (`cus_name`, `customer_nm`, `full_name_bn`; `name_en`, `নাম` beside a relative's name)",
     'capitalised words only, and a list of words that follow these cues without being names (Customer, Support, Team, Admin, …)',
     PV,
   ),

@@ -172,7 +172,8 @@ export function personNameDetector(replacer: Replacer): PatternDetector {
     rule: 'person-name',
     kinds: ['name'],
     // Every cue but a few one-word ones (`signed by Farhana`) brings two capitals.
-    gate: (input, f) => (f.upper >= 2 && (f.space || input.includes('\n'))) || f.nonAscii,
+    // Bengali and other scripts' names need their letters: a run of Bengali digits is no name.
+    gate: (input, f) => (f.upper >= 2 && (f.space || input.includes('\n'))) || f.otherLetter,
     pattern: PERSON,
     replace(m) {
       const found = personName(m);
