@@ -78,6 +78,18 @@ class FakeIntake:
         """Queue one whole-request answer for the next request."""
         self.script.append(lambda events: (status, headers or {}, body or {"error": "scripted"}))
 
+    def reset(self) -> None:
+        with self.lock:
+            self.stored.clear()
+            self.order.clear()
+            self.requests.clear()
+            self.times.clear()
+            self.script.clear()
+
+    def events(self) -> List[Dict[str, Any]]:
+        """Stored events in the order they were first stored."""
+        return [self.stored[i] for i in self.order]
+
     def sent_ids(self) -> List[str]:
         return [e["id"] for request in self.requests for e in request]
 
