@@ -11,7 +11,7 @@ const PNPM_VERSION = '12.21.0';
 const PNPM_MAJOR = 12;
 
 /** System tools: the apt package that brings each, and which commands need it. */
-/** @type {Record<string, { apt: string, for: string[], manual?: string }>} */
+/** @type {Record<string, { apt: string, for: string[], manual?: string, probe?: string[] }>} */
 const TOOLS = {
   'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench', 'bench-smoke'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
@@ -23,6 +23,19 @@ const TOOLS = {
   chromium: { apt: 'chromium', for: ['test'] },
   // The reporting tests turn the report PDF's first page into a PNG for reviewers (apps/reporting/test).
   pdftoppm: { apt: 'poppler-utils', for: ['test'] },
+  // clients/python's tests run under Debian's interpreter: pytest, Django 3.2 and pip (it builds the package offline).
+  // Python modules are not commands: `probe` is run instead of looking the name up on PATH.
+  'python3-pytest': {
+    apt: 'python3-pytest',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import pytest'],
+  },
+  'python3-django': {
+    apt: 'python3-django',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import django'],
+  },
+  'python3-pip': { apt: 'python3-pip', for: ['test'], probe: ['/usr/bin/python3', '-m', 'pip', '--version'] },
   // Debian has no usable kubectl package (kubernetes-client is 1.20); apt can install it only where a Kubernetes or
   // Google Cloud apt repository is configured.
   kubectl: {
@@ -164,9 +177,16 @@ async function ensureDependencies(pnpm) {
   if (code !== 0) fail(`pnpm install --frozen-lockfile failed (exit ${code}); see the output above`);
 }
 
+/** A command on PATH, or, for a tool with a `probe` (a Python module), that probe succeeding. */
+function isPresent(name, tool) {
+  if (!tool.probe) return which(name) !== undefined;
+  const [command, ...args] = tool.probe;
+  return capture(command, args, { timeout: 60_000 }).ok;
+}
+
 function ensureSystemTools(mode) {
   const missing = Object.entries(TOOLS)
-    .filter(([name, tool]) => tool.for.includes(mode) && !which(name))
+    .filter(([name, tool]) => tool.for.includes(mode) && !isPresent(name, tool))
     .map(([name, tool]) => ({ name, ...tool }));
   if (missing.length === 0) return;
   const names = missing.map((t) => t.name).join(', ');
@@ -206,7 +226,7 @@ function ensureSystemTools(mode) {
       fail(`apt-get install ${installable.map((t) => t.apt).join(' ')} failed (output above)`);
     }
   }
-  const still = missing.filter((t) => !which(t.name));
+  const still = missing.filter((t) => !isPresent(t.name, t));
   if (still.length > 0) {
     const list = still.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
     fail(`still missing ${still.map((t) => t.name).join(', ')} after apt: install ${list}, then retry`);

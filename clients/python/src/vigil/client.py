@@ -262,8 +262,11 @@ class AuditClient:
         if deadline is not None and time.monotonic() + delay > deadline:
             return False
         if threading.current_thread() is self._thread:
-            self._wake.wait(delay)
-            return not self._closed
+            self._wake.wait(delay)  # close() cuts the wait short
+            if self._closed:
+                return False
+            self._wake.clear()  # a "batch full" wake-up must not turn the next backoffs into a busy loop
+            return True
         time.sleep(delay)
         return True
 
