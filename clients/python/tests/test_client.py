@@ -154,10 +154,23 @@ def test_unreachable_vigil_spools_then_drains_in_order_exactly_once(make_client)
     early = [client.publish(admin_event(resource={"type": "userprofile", "id": str(i)})) for i in range(5)]
     assert client.spool.pending_bytes() > 0
     with FakeIntake(port=port) as intake:
-        late = client.publish(admin_event())  # drains the older events first
-        assert intake.order == early + [late]
+        late = client.publish(admin_event())
+        assert wait_for(lambda: len(intake.order) == 6)  # the background sender's retry
+        assert intake.order == early + [late]  # the older events first
         assert sorted(intake.sent_ids()) == sorted(early + [late])  # each sent once
-        assert client.spool.pending_bytes() == 0
+        assert wait_for(lambda: client.spool.pending_bytes() == 0)
+
+
+def test_while_vigil_fails_sync_publishes_only_spool_and_the_background_sender_retries(intake, make_client):
+    for _ in range(4):
+        intake.answer(500)
+    client = make_client(intake.url, max_retries=3)
+    first = client.publish(admin_event())
+    assert len(intake.requests) == 4  # first try + 3 retries, all 500
+    second = client.publish(admin_event())
+    assert len(intake.requests) == 4  # not held up: spooled behind the first
+    assert wait_for(lambda: intake.order == [first, second])  # retried about a second later
+    assert wait_for(lambda: client.spool.pending_bytes() == 0)
 
 
 def test_a_new_process_sends_what_an_earlier_one_spooled(make_client, tmp_path):

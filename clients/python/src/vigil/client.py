@@ -85,6 +85,7 @@ class AuditClient:
         self._closed = False
         self._paused_until = 0.0
         self._retry_delay = 0.0
+        self._failing_until = 0.0
         self._unsent = 0  # published in batch mode since the last send started (only a wake-up hint)
         self._wake = threading.Event()
         self._thread: Optional[threading.Thread] = None
@@ -108,7 +109,10 @@ class AuditClient:
             if self._unsent >= self.batch_size:
                 self._wake.set()  # a full batch goes now, not at the next flush_interval
             return prepared["id"]
-        if time.monotonic() >= self._paused_until:
+        now = time.monotonic()
+        # While Vigil is failing, a request is not held up by every publish: the event waits in the
+        # spool and the background sender retries, with a growing delay.
+        if now >= self._paused_until and now >= self._failing_until:
             self._drain(deadline=None, lock_wait=self.timeout, until_id=prepared["id"])
         if self.spool.pending_bytes() > 0:
             self._ensure_thread()  # retries later from the spool
@@ -148,7 +152,7 @@ class AuditClient:
                 start, entries = self.spool.read(self.batch_size)
                 if not entries:
                     self.spool.rotate_if_drained()
-                    self._retry_delay = 0.0
+                    self._retry_delay, self._failing_until = 0.0, 0.0
                     return True
                 events = [e.event for e in entries if e.event is not None]
                 try:
@@ -161,6 +165,7 @@ class AuditClient:
                         err, self.spool.path, self.rejected_pause,
                         extra={"status": err.status, "spool": self.spool.path, "pending_events": len(events)},
                     )
+                    self._note_failure()
                     return False
                 done_ids = {e["id"] for e, ok in zip(events, settled) if ok}
                 commit_to = start
@@ -171,12 +176,19 @@ class AuditClient:
                 if commit_to > start:
                     self.spool.commit(commit_to)
                 if commit_to < entries[-1].end:
+                    self._note_failure()
                     return False  # Vigil is unreachable or failing: the rest stays, in order
+                self._retry_delay, self._failing_until = 0.0, 0.0
                 if until_id is not None and until_id in done_ids:
                     self.spool.rotate_if_drained()
                     return True
                 if deadline is not None and time.monotonic() >= deadline:
                     return False
+
+    def _note_failure(self) -> None:
+        """The next background attempt waits longer after each failed one: 1 s, 2 s, ... up to 60 s."""
+        self._retry_delay = min(60.0, max(1.0, self._retry_delay * 2))
+        self._failing_until = time.monotonic() + self._retry_delay
 
     def _deliver(self, events: List[Dict[str, Any]], deadline: Optional[float]) -> List[bool]:
         """One flag per event: True once Vigil stored it or refused it for good (4xx, logged)."""
@@ -295,12 +307,10 @@ class AuditClient:
                 continue
             self._unsent = 0
             try:
-                emptied = self._drain(deadline=time.monotonic() + 30.0, lock_wait=0.0)
+                self._drain(deadline=time.monotonic() + 30.0, lock_wait=0.0)
             except Exception:  # noqa: BLE001 - the sender must survive anything and retry
                 log.exception("vigil audit: background send failed; retrying")
-                emptied = False
-            if not emptied and self.spool.pending_bytes() > 0:
-                self._retry_delay = min(60.0, max(self.flush_interval, self._retry_delay * 2 or 1.0))
+                self._note_failure()
 
 
 _clients: "weakref.WeakSet[AuditClient]" = weakref.WeakSet()
