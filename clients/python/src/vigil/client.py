@@ -131,10 +131,11 @@ class AuditClient:
             return self.spool.pending_bytes() == 0
         self._closed = True
         self._wake.set()
+        deadline = None if timeout is None else time.monotonic() + timeout
         thread = self._thread
         if thread is not None and self._thread_pid == os.getpid():
             thread.join(timeout)
-        return self.flush(timeout)
+        return self.flush(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> "AuditClient":
         return self
