@@ -209,3 +209,38 @@ def test_bad_configuration_is_refused_at_construction(tmp_path):
         AuditClient("http://x", "k", "Shop App", spool_path=spool)
     with pytest.raises(ValueError, match="batch_size must be between 1 and 500"):
         AuditClient("http://x", "k", "shop", spool_path=spool, batch_size=501)
+
+
+def test_an_answer_that_is_not_the_intakes_keeps_the_events(intake, make_client, caplog):
+    intake.answer(200, body={"html": "a login page"})
+    intake.answer(302, {"Location": "/login"})
+    client = make_client(intake.url)
+    with caplog.at_level(logging.ERROR, logger="vigil.audit"):
+        event_id = client.publish(admin_event())
+        assert client.spool.pending_bytes() > 0
+        assert "HTTP 200" in caplog.text
+        assert client.flush(5.0) is False  # the 302 is not followed either
+        assert "HTTP 302" in caplog.text
+    assert len(intake.requests) == 2
+    assert client.flush(5.0) is True
+    assert intake.order == [event_id]
+
+
+def test_a_forked_worker_starts_its_own_sender(intake, make_client):
+    client = make_client(intake.url, batch=True, flush_interval=0.05)
+    client.publish(admin_event())
+    assert wait_for(lambda: len(intake.order) == 1)
+    # The parent's sender may hold the spool's locks at the fork; the child must not keep them held.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: publish through the inherited client; its new thread must send it
+        os.close(read)
+        event_id = client.publish(admin_event())
+        ok = wait_for(lambda: event_id in intake.stored or client.spool.pending_bytes() == 0, 5.0)
+        os.write(write, event_id.encode() if ok else b"-")
+        os._exit(0)
+    os.close(write)
+    child_id = os.read(read, 64).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert child_id in intake.stored

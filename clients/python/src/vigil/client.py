@@ -200,14 +200,15 @@ class AuditClient:
             reply = post_events(self.url, self._api_key, [events[i] for i in pending], self.timeout)
             status = reply.status
             delay = self._backoff(attempt)
-            if 200 <= status < 300 and status != 207:
+            if status == 202:
                 for i in pending:
                     settled[i] = True
                 return settled
             if status == 207:
                 pending = self._settle_results(events, pending, settled, reply.body)
-            elif status in (401, 403) or status in (404, 405, 415):
-                raise _Rejected(status, reply.message() or "refused")
+            elif status in (401, 403, 404, 405, 415) or 200 <= status < 400:
+                # Not an answer of the audit intake (a key, scope or URL problem): resending cannot help.
+                raise _Rejected(status, reply.message() or "not an answer of the audit intake")
             elif status in (400, 413, 422):
                 return self._split(events, pending, settled, deadline, status, reply.message())
             elif status == 429:
@@ -317,8 +318,19 @@ class AuditClient:
 _clients: "weakref.WeakSet[AuditClient]" = weakref.WeakSet()
 
 
+def _after_fork_in_child() -> None:
+    # A forked worker (gunicorn) has no sender thread, and a lock the parent held at fork stays held.
+    for client in list(_clients):
+        client._thread_lock = threading.Lock()
+        client._thread = None
+
+
 def _close_at_exit(client: AuditClient) -> None:
     _clients.add(client)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @atexit.register

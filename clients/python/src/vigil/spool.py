@@ -18,9 +18,37 @@ import json
 import logging
 import os
 import time
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 log = logging.getLogger("vigil.audit")
+
+# Descriptors that may hold an flock right now. A process forked meanwhile (gunicorn) inherits them, and an
+# flock lives until every copy is closed: the child closes its copies, or the lock would outlive the parent's.
+_lock_fds: Set[int] = set()
+
+
+def _open_for_lock(path: str, flags: int) -> int:
+    fd = os.open(path, flags | os.O_CLOEXEC, 0o600)
+    _lock_fds.add(fd)
+    return fd
+
+
+def _close_lock_fd(fd: int) -> None:
+    _lock_fds.discard(fd)
+    os.close(fd)
+
+
+def _close_inherited_lock_fds() -> None:
+    for fd in list(_lock_fds):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _lock_fds.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_lock_fds)
 
 
 class SpoolEntry:
@@ -44,7 +72,7 @@ class Spool:
         data = b"".join(
             json.dumps(e, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n" for e in events
         )
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = _open_for_lock(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
@@ -56,7 +84,7 @@ class Spool:
                 view = view[written:]
             os.fsync(fd)
         finally:
-            os.close(fd)  # releases the flock
+            _close_lock_fd(fd)  # releases the flock
 
     def _last_byte(self, size: int) -> bytes:
         with open(self.path, "rb") as f:
@@ -67,7 +95,7 @@ class Spool:
     @contextlib.contextmanager
     def drain_lock(self, timeout: float) -> Iterator[bool]:
         """Yields True when this caller may send; False when another sender kept it for ``timeout``."""
-        fd = os.open(self.drain_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open_for_lock(self.drain_path, os.O_RDWR | os.O_CREAT)
         try:
             deadline = time.monotonic() + max(0.0, timeout)
             while True:
@@ -81,7 +109,7 @@ class Spool:
                     time.sleep(0.01)
             yield True
         finally:
-            os.close(fd)
+            _close_lock_fd(fd)
 
     def committed_offset(self) -> int:
         try:
@@ -150,7 +178,7 @@ class Spool:
     def rotate_if_drained(self) -> bool:
         """Empties the file when everything in it is acknowledged; True when it did."""
         try:
-            fd = os.open(self.path, os.O_RDWR)
+            fd = _open_for_lock(self.path, os.O_RDWR)
         except FileNotFoundError:
             return True
         try:
@@ -169,7 +197,7 @@ class Spool:
             os.fsync(fd)
             return True
         finally:
-            os.close(fd)
+            _close_lock_fd(fd)
 
     def pending_bytes(self) -> int:
         try:

@@ -26,8 +26,10 @@ class Reply:
         if not value:
             return None
         value = value.strip()
-        if value.isdigit():
-            return float(value)
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -40,6 +42,16 @@ class Reply:
         if isinstance(self.body, dict):
             return str(self.body.get("message") or self.body.get("error") or "")
         return ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect comes back as an answer: followed, a POST would become a GET whose 200 means nothing."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _parse_body(raw: bytes) -> Any:
@@ -63,7 +75,7 @@ def post_events(url: str, api_key: str, events: List[Dict[str, Any]], timeout: f
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=timeout) as response:
             return Reply(response.status, dict(response.headers.items()), _parse_body(response.read()))
     except urllib.error.HTTPError as err:
         try:
