@@ -143,6 +143,16 @@ class AdminAuditTests(TestCase):
         self.assertEqual(created["changes"]["display_name"], {"before": None, "after": "newbie"})
         self.assertEqual(created["changes"]["real_name"], REDACTED)
 
+    def test_deleting_one_object_publishes_deleted_with_its_last_state(self):
+        response = self.client.post(f"/admin/profiles/userprofile/{self.profile.pk}/delete/", {"post": "yes"})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(UserProfile.objects.exists())
+        [event] = self.intake.events()
+        self.assertEqual(event["action"], "admin.userprofile.deleted")
+        self.assertEqual(event["resource"], {"type": "userprofile", "id": str(self.profile.pk)})
+        self.assertEqual(event["metadata"]["state"]["deltacoin_balance"], "100.00")
+        self.assertNotIn("real_name", event["metadata"]["state"])
+
     def test_a_bulk_action_publishes_its_name_and_affected_count(self):
         others = [UserProfile.objects.create(display_name=f"u{i}") for i in range(2)]
         selected = [self.profile.pk] + [p.pk for p in others]

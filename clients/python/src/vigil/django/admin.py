@@ -9,6 +9,7 @@ Events (actor {type: admin, id: user pk, ip}, resource {type: model_name, id: pk
 - ``admin.<model>.changed``       a save (``admin.<model>.created`` for an add), ``changes: {field: {before, after}}``
                                   and ``metadata.state`` = the saved object's non-sensitive concrete fields;
 - ``admin.economy_field.changed`` once more per save that changed an ``audit_economy_fields`` field;
+- ``admin.<model>.deleted``       one object deleted from its page; ``metadata.state`` as it was;
 - ``admin.bulk_action.executed``  an admin action over a queryset: ``metadata.action_name``, ``affected_count``.
 Events are published inside the admin's transaction: if publishing fails (the spool cannot be written)
 the save is rolled back, so no admin change goes unaudited.
@@ -156,6 +157,13 @@ class AuditedModelAdmin:
                     metadata={"model": model, "fields": sorted(economy), "admin_action": verb},
                 )
             )
+
+    def delete_model(self, request, obj):
+        pk, state = obj.pk, self._state(obj)
+        super().delete_model(request, obj)
+        self.get_audit_client().publish(
+            self._audit_event(request, f"admin.{self.audit_model_name()}.deleted", pk, metadata={"state": state})
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
