@@ -244,3 +244,24 @@ def test_a_forked_worker_starts_its_own_sender(intake, make_client):
     os.close(read)
     os.waitpid(pid, 0)
     assert child_id in intake.stored
+
+
+def test_a_full_batch_is_sent_without_waiting_for_the_interval(intake, make_client):
+    client = make_client(intake.url, batch=True, batch_size=3, flush_interval=60.0)
+    first = [client.publish(admin_event()) for _ in range(2)]
+    time.sleep(0.3)
+    assert intake.order == []  # two of three: waits for the (minute-long) interval
+    third = client.publish(admin_event())
+    assert wait_for(lambda: intake.order == first + [third], 3.0)
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    from email.utils import formatdate
+
+    from vigil.transport import Reply
+
+    assert Reply(429, {"Retry-After": "7"}).retry_after() == 7.0
+    now = time.time()
+    assert 19.0 <= Reply(429, {"Retry-After": formatdate(now + 20, usegmt=True)}).retry_after(now) <= 20.0
+    assert Reply(429, {"Retry-After": "soon"}).retry_after() is None
+    assert Reply(429, {}).retry_after() is None
