@@ -2,17 +2,22 @@
 failing) and a failed connection, so deploy/test/fleet-metrics.spec.ts can hold the recording rules and the
 Django rule tests to the exporter's real metric names, label names and buckets.
 Run with /usr/bin/python3 (Debian's Django and python3-django-prometheus)."""
-import sys, types
+import sys
+import types
+
 import django
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
 
+
 def ok(request, username):
     return HttpResponse("ok")
 
+
 def boom(request):
     return HttpResponse("failed", status=500)
+
 
 urls = types.ModuleType("exposition_urls")
 urls.urlpatterns = [path("u/<str:username>/", ok, name="public-profile"), path("boom/", boom, name="boom")]
@@ -25,8 +30,10 @@ settings.configure(
     PROMETHEUS_EXPORT_MIGRATIONS=False,
     ROOT_URLCONF="exposition_urls",
     INSTALLED_APPS=["django_prometheus"],
-    MIDDLEWARE=["django_prometheus.middleware.PrometheusBeforeMiddleware",
-                "django_prometheus.middleware.PrometheusAfterMiddleware"],
+    MIDDLEWARE=[
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ],
     DATABASES={
         "default": {"ENGINE": "django_prometheus.db.backends.sqlite3", "NAME": ":memory:"},
         # A database that cannot be opened: one connection error.
