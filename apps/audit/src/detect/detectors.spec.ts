@@ -43,6 +43,12 @@ describe('default detector rules', () => {
       'rules:\n  - name: X\n    kind: field_change\n    severity: urgent\n    action: a.b\n    fields: [x]\n',
     );
     expect(() => loadDetectorRules(file)).toThrow(/rules\.0\.severity/);
+    // A rule written for the old single-action field_change shape is refused, not half-read.
+    fs.writeFileSync(
+      file,
+      'rules:\n  - name: X\n    kind: field_change\n    severity: high\n    action: a.b\n    fields: [x]\n',
+    );
+    expect(() => loadDetectorRules(file)).toThrow(/rules\.0: Unrecognized key: "action"/);
   });
 });
 
