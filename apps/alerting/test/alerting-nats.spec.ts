@@ -135,6 +135,44 @@ describe('alerting over NATS (real nats-server JetStream, real Postgres)', () =>
     expect(empty).toMatchObject({ total_alerts: 0, by_severity: {}, delivered: 0, failed: 0 });
   });
 
+  it('counts only the requested severities in every figure of the summary (the daily P3 digest)', async () => {
+    await postAlerts(h.base, [{ labels: { alertname: 'SummaryMedium', severity: 'medium' } }]);
+    await h.sink.waitForRequest(about('SummaryMedium'));
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const summary = async (request: Record<string, unknown>) =>
+      alertingSummaryReplyV1Schema.parse(
+        decode((await client.request(ALERTING_SUMMARY_SUBJECT, encode(request), { timeout: 5000 })).data),
+      );
+    const p3 = await waitFor(
+      async () => {
+        const reply = await summary({ from, to, severities: ['medium', 'low'] });
+        if (reply.delivered !== 1) throw new Error(`delivered ${reply.delivered}`);
+        return reply;
+      },
+      { timeoutMs: 10_000, description: 'the medium notification delivered' },
+    );
+    expect(p3).toMatchObject({
+      total_alerts: 2,
+      by_severity: { medium: 1, low: 1 },
+      delivered: 1,
+      failed: 1,
+      episodes: 2,
+      by_alertname: { SummaryMedium: 1, SummaryRejected: 1 },
+    });
+    expect(p3.top_alerts?.map((a) => [a.alertname, a.severity]).sort()).toEqual([
+      ['SummaryMedium', 'medium'],
+      ['SummaryRejected', 'low'],
+    ]);
+    // The same window unfiltered still holds the other severities, so the filter is what left them out.
+    const all = await summary({ from, to });
+    expect(all.total_alerts).toBe(6);
+    expect(all.by_severity).toMatchObject({ high: 2, critical: 1, medium: 1, low: 1 });
+    expect(Object.keys(all.by_alertname ?? {})).toEqual(
+      expect.arrayContaining(['SummaryCritical', 'LoginFailuresSpike', 'SummaryMedium']),
+    );
+  });
+
   it('answers a malformed summary request with bad_request', async () => {
     const msg = await client.request(ALERTING_SUMMARY_SUBJECT, encode({ from: 'yesterday' }), {
       timeout: 5000,

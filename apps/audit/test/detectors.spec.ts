@@ -34,6 +34,9 @@ describe('detectors publish AlertEvents on alerts.v1.fired; summary counts them 
   let client: NatsConnection;
   let sub: Subscription;
   const alerts: AlertEventV1[] = [];
+  let economyByField: { id: string };
+  let economyByBoth: { id: string };
+  let seedPrivacy: { id: string };
   const periodStart = new Date(Date.now() - 60_000).toISOString();
 
   beforeAll(async () => {
@@ -67,9 +70,38 @@ describe('detectors publish AlertEvents on alerts.v1.fired; summary counts them 
       await js.publish(auditEventSubject('shop'), encode(e), { msgID: e.id });
       return e;
     };
+    // Look-alikes first: by the time the alerts of the later events arrive, these were inspected too.
+    await publish({ action: 'admin.profile.changed', changes: { balance: { before: 1, after: 2 } } });
+    await publish({
+      actor: { type: 'service', id: 'economy' },
+      action: 'economy.transaction.applied',
+      changes: { deltacoin_balance: { before: 1, after: 2 } },
+    });
+    await publish({
+      action: 'admin.privacysettings.changed',
+      resource: { type: 'privacysettings', id: 'p-lookalike' },
+      changes: { profile_visibility: { before: 'PUBLIC', after: 'PRIVATE' } },
+      metadata: { state: { profile_visibility: 'PRIVATE', show_social_links: 'False' } },
+    });
     await publish({
       action: 'admin.economy_field.changed',
       changes: { lifetime_earnings: { before: 1, after: 1e6 } },
+    });
+    // An admin save that carries deltacoin_balance, and one event matching by action and by field.
+    economyByField = await publish({
+      action: 'admin.profile.changed',
+      changes: { deltacoin_balance: { before: 10, after: 9000 } },
+    });
+    economyByBoth = await publish({
+      action: 'admin.economy_field.changed',
+      changes: { deltacoin_balance: { before: 10, after: 9000 } },
+    });
+    // Seed 000: PRIVATE with show_social_links=True, only the links changed (the rest in metadata.state).
+    seedPrivacy = await publish({
+      action: 'admin.privacysettings.changed',
+      resource: { type: 'privacysettings', id: 'p-7' },
+      changes: { show_social_links: { before: false, after: true } },
+      metadata: { state: { profile_visibility: 'PRIVATE', show_social_links: true } },
     });
     await publish({ action: 'admin.bulk_action.executed', metadata: { affected_count: 250 } });
     await publish({ action: 'admin.bulk_action.executed', metadata: { affected_count: 3 } });
@@ -98,23 +130,32 @@ describe('detectors publish AlertEvents on alerts.v1.fired; summary counts them 
     await nats?.stop();
   });
 
-  it('fires each rule once, with its severity', async () => {
-    await waitFor(() => (alerts.length >= 4 ? true : null), {
+  it('fires each rule once per matching event, with its severity, and nothing for the look-alikes', async () => {
+    await waitFor(() => (alerts.length >= 7 ? true : null), {
       timeoutMs: 20_000,
-      description: 'four alerts',
+      description: 'seven alerts',
     });
-    const byName = Object.fromEntries(alerts.map((a) => [a.labels.alertname, a]));
-    expect(Object.keys(byName).sort()).toEqual([
-      'AdminBulkActionLarge',
-      'AdminEconomyFieldChanged',
-      'AdminSensitiveAccessRate',
-      'PrivacySettingsContradictory',
+    const names = (name: string) => alerts.filter((a) => a.labels.alertname === name);
+    expect(names('AdminEconomyFieldChanged').map((a) => a.labels.severity)).toEqual([
+      'critical',
+      'critical',
+      'critical',
     ]);
-    expect(byName.AdminEconomyFieldChanged.labels.severity).toBe('critical');
-    expect(byName.AdminBulkActionLarge.labels.severity).toBe('high');
-    expect(byName.AdminSensitiveAccessRate.labels).toMatchObject({ severity: 'high', actor_id: 'admin-kyc' });
-    expect(byName.PrivacySettingsContradictory.labels.severity).toBe('medium');
-    expect(alerts).toHaveLength(4);
+    const economyEvents = names('AdminEconomyFieldChanged').map((a) => a.annotations.event_id);
+    expect(economyEvents).toEqual(expect.arrayContaining([economyByField.id, economyByBoth.id]));
+    expect(names('AdminBulkActionLarge').map((a) => a.labels.severity)).toEqual(['high']);
+    expect(names('AdminSensitiveAccessRate').map((a) => a.labels)).toEqual([
+      expect.objectContaining({ severity: 'high', actor_id: 'admin-kyc' }),
+    ]);
+    const privacy = names('PrivacySettingsContradictory');
+    expect(privacy.map((a) => a.labels.resource_id).sort()).toEqual(['p-7', 'u-5']);
+    expect(privacy.find((a) => a.labels.resource_id === 'p-7')?.annotations).toMatchObject({
+      event_id: seedPrivacy.id,
+      summary: 'privacysettings p-7 saved private with public sections: show_social_links',
+    });
+    expect(privacy.every((a) => a.labels.severity === 'medium')).toBe(true);
+    // The look-alikes were published first, so they were inspected before these alerts came.
+    expect(alerts).toHaveLength(7);
   });
 
   it('answers audit.v1.summary with admin activity, sensitive access, privacy changes and detections', async () => {
@@ -124,15 +165,15 @@ describe('detectors publish AlertEvents on alerts.v1.fired; summary counts them 
       { timeout: 5000 },
     );
     const summary = auditSummaryReplyV1Schema.parse(decodeJson(reply.data));
-    expect(summary.total_events).toBe(8);
+    expect(summary.total_events).toBe(14);
     expect(summary.privacy_changes).toBe(1);
-    expect(summary.admin_activity).toEqual({ 'admin-1': 3, 'admin-kyc': 4 });
+    expect(summary.admin_activity).toEqual({ 'admin-1': 8, 'admin-kyc': 4 });
     expect(summary.sensitive_access).toEqual({ 'admin-kyc': 4 });
     expect(summary.detections).toEqual({
       AdminBulkActionLarge: 1,
-      AdminEconomyFieldChanged: 1,
+      AdminEconomyFieldChanged: 3,
       AdminSensitiveAccessRate: 1,
-      PrivacySettingsContradictory: 1,
+      PrivacySettingsContradictory: 2,
     });
   });
 });

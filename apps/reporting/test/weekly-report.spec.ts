@@ -486,6 +486,12 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     );
     expect(mail.text).toContain('Alerts fired:');
     expect(mail.text).not.toContain('Audit activity');
+    // The digest counts P3 only: alerting was asked for medium and low, and the mail says so.
+    expect(responders.requests.get(ALERTING_SUMMARY_SUBJECT)?.at(-1)).toMatchObject({
+      severities: ['medium', 'low'],
+    });
+    expect(responders.requests.get(AUDIT_SUMMARY_SUBJECT)?.at(-1)).not.toHaveProperty('severities');
+    expect(mail.text).toContain('Alerts: P3 only (medium, low)');
 
     expect((await post(`${base}/reports/weekly/run?period=2026-13`)).body).toMatchObject({
       error: 'bad_request',

@@ -52,6 +52,14 @@ describe('summary request/reply', () => {
     ).toBe(true);
   });
 
+  it('takes an optional severity filter and rejects an unknown or empty one', () => {
+    const request = { from, to, severities: ['medium', 'low'] };
+    expect(summaryRequestV1Schema.parse(request)).toEqual(request);
+    const unknown = summaryRequestV1Schema.safeParse({ from, to, severities: ['warning'] });
+    expect(unknown.error!.issues[0].path).toEqual(['severities', 0]);
+    expect(summaryRequestV1Schema.safeParse({ from, to, severities: [] }).success).toBe(false);
+  });
+
   it('rejects from after to, naming to', () => {
     const result = summaryRequestV1Schema.safeParse({ from: to, to: from });
     expect(z.prettifyError(result.error!)).toContain('from must not be after to');

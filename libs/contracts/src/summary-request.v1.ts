@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { severitySchema } from './alert-event.v1';
 import { isoDateTimeSchema } from './iso-datetime';
 import { messageJsonSchema } from './json-schema';
 
@@ -13,6 +14,13 @@ export const summaryRequestV1Schema = z
     from: isoDateTimeSchema,
     to: isoDateTimeSchema,
     tenant_id: z.string().min(1).optional(),
+    severities: z
+      .array(severitySchema)
+      .min(1)
+      .optional()
+      .describe(
+        `Only alerts of these severities (alerting.v1.summary; audit and health ignore it). Absent: all`,
+      ),
   })
   .refine((r) => Date.parse(r.from) <= Date.parse(r.to), {
     message: 'from must not be after to',

@@ -168,8 +168,9 @@ export class NotificationRepository {
          FROM notifications n
          LEFT JOIN alerts a ON a.fingerprint = n.fingerprint
         WHERE n.finished_at >= $1 AND n.finished_at < $2
-          AND ($3::text IS NULL OR a.labels->>'tenant_id' = $3)`,
-      [request.from, request.to, request.tenant_id ?? null],
+          AND ($3::text IS NULL OR a.labels->>'tenant_id' = $3)
+          AND ($4::text[] IS NULL OR a.labels->>'severity' = ANY($4))`,
+      [request.from, request.to, request.tenant_id ?? null, request.severities ?? null],
     );
     return { delivered: Number(rows[0].delivered), failed: Number(rows[0].failed) };
   }

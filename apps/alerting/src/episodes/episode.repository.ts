@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { SummaryRequestV1 } from '@vigil/contracts';
+
 import type { LabelSet } from '../model/alert';
 import type { Transaction } from '../model/alert.repository';
 
@@ -287,10 +289,11 @@ export class EpisodeRepository {
     await this.dataSource.query(`UPDATE alert_history SET audit_pending = false WHERE id = $1`, [id]);
   }
 
-  /** Episodes that started in [from, to): the figures of the weekly report. */
-  async stats(from: string, to: string, tenantId: string | null) {
-    const params = [from, to, tenantId];
-    const scope = `starts_at >= $1 AND starts_at < $2 AND ($3::text IS NULL OR labels->>'tenant_id' = $3)`;
+  /** Episodes that started in [from, to) (of the request's tenant and severities): the report's figures. */
+  async stats(request: SummaryRequestV1) {
+    const params = [request.from, request.to, request.tenant_id ?? null, request.severities ?? null];
+    const scope = `starts_at >= $1 AND starts_at < $2 AND ($3::text IS NULL OR labels->>'tenant_id' = $3)
+      AND ($4::text[] IS NULL OR severity = ANY($4))`;
     const [totals] = await this.dataSource.query<
       {
         episodes: string;

@@ -177,8 +177,9 @@ export class AlertRepository implements OnModuleDestroy {
     const rows = await this.dataSource.query<{ severity: string; count: string }[]>(
       `SELECT coalesce(labels->>'severity', 'none') AS severity, count(*) AS count FROM alerts
         WHERE starts_at < $2 AND ends_at >= $1 AND ($3::text IS NULL OR labels->>'tenant_id' = $3)
+          AND ($4::text[] IS NULL OR labels->>'severity' = ANY($4))
         GROUP BY 1`,
-      [request.from, request.to, request.tenant_id ?? null],
+      [request.from, request.to, request.tenant_id ?? null, request.severities ?? null],
     );
     return rows.map((r) => ({ severity: r.severity, count: Number(r.count) }));
   }

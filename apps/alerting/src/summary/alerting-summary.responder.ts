@@ -36,15 +36,15 @@ export class AlertingSummaryResponder implements OnApplicationBootstrap {
   /**
    * Alerts active in the window by severity; notifications delivered or given up on in the window;
    * episodes that started in the window: counts by alertname, MTTA, MTTR, false positives, the noisiest,
-   * and the top alertnames with their current status (firing, acknowledged or resolved).
+   * and the top alertnames with their current status (firing, acknowledged or resolved). With
+   * `severities` every figure counts only alerts of those severities (the daily P3 digest).
    */
   async summarise(request: SummaryRequestV1): Promise<AlertingSummaryReplyV1> {
-    const tenant = request.tenant_id ?? null;
     const [bySeverity, finished, stats, top] = await Promise.all([
       this.alerts.countBySeverity(request),
       this.notifications.countFinished(request),
-      this.episodes.stats(request.from, request.to, tenant),
-      this.topAlerts.top(request.from, request.to, tenant, TOP_ALERTS),
+      this.episodes.stats(request),
+      this.topAlerts.top(request, TOP_ALERTS),
     ]);
     const by_severity = Object.fromEntries(bySeverity.map((row) => [row.severity, row.count]));
     const total_alerts = bySeverity.reduce((sum, row) => sum + row.count, 0);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { AlertCurrentStatus } from '@vigil/contracts';
+import type { AlertCurrentStatus, SummaryRequestV1 } from '@vigil/contracts';
 
 export interface TopAlertRow {
   alertname: string;
@@ -18,10 +18,10 @@ export class TopAlertsRepository {
 
   /**
    * Alertnames by episodes started in [from, to), most first, at most `limit`; the status looks at
-   * every episode of the alertname (of the tenant), whenever it started: one still open and not
-   * acknowledged makes it firing, open ones all acknowledged make it acknowledged.
+   * every episode of the alertname (of the tenant and severities), whenever it started: one still
+   * open and not acknowledged makes it firing, open ones all acknowledged make it acknowledged.
    */
-  async top(from: string, to: string, tenantId: string | null, limit: number): Promise<TopAlertRow[]> {
+  async top(request: SummaryRequestV1, limit: number): Promise<TopAlertRow[]> {
     const rows = await this.dataSource.query<
       { alertname: string; severity: string; count: string; status: AlertCurrentStatus }[]
     >(
@@ -31,6 +31,7 @@ export class TopAlertsRepository {
                    WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, severity))[1] AS severity
            FROM alert_episodes
           WHERE starts_at >= $1 AND starts_at < $2 AND ($3::text IS NULL OR labels->>'tenant_id' = $3)
+            AND ($5::text[] IS NULL OR severity = ANY($5))
           GROUP BY alertname
           ORDER BY count(*) DESC, alertname
           LIMIT $4)
@@ -42,9 +43,10 @@ export class TopAlertsRepository {
          LEFT JOIN alert_episodes o
            ON o.alertname = c.alertname AND o.resolved_at IS NULL
           AND ($3::text IS NULL OR o.labels->>'tenant_id' = $3)
+          AND ($5::text[] IS NULL OR o.severity = ANY($5))
         GROUP BY c.alertname, c.severity, c.count
         ORDER BY c.count DESC, c.alertname`,
-      [from, to, tenantId, limit],
+      [request.from, request.to, request.tenant_id ?? null, limit, request.severities ?? null],
     );
     return rows.map((r) => ({
       alertname: r.alertname,

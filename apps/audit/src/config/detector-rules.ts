@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { findUnstorable, severitySchema } from '@vigil/contracts';
+import { ACTOR_TYPES, findUnstorable, severitySchema } from '@vigil/contracts';
 import { errorMessage } from '@vigil/platform';
 
 /** The rules file shipped with the service (apps/audit/detector-rules.yaml). */
@@ -14,14 +14,23 @@ const name = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,127}$/, 'name must be an alert name (letters, digits, _)');
 const action = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'action must be dot.case');
+const field = z.string().min(1);
+/** A setting value as apps write it: `PRIVATE`, `True`, `1`, `public`... (compared normalised). */
+const settingValue = z.union([z.string().min(1), z.boolean(), z.number()]);
+/** `show_*`, `*_visibility` or a plain field name; `*` stands for any characters. */
+const fieldPattern = z.string().regex(/^[A-Za-z0-9_*]+$/, 'must be a field name, * for any characters');
 
 export const detectorRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     name,
     kind: z.literal('field_change'),
     severity: severitySchema,
-    action,
-    fields: z.array(z.string().min(1)).min(1),
+    /** Fires on an event whose `changes` touch one of these, whatever its action... */
+    fields: z.array(field).min(1),
+    /** ...by one of these actor types (absent: any)... */
+    actor_types: z.array(z.enum(ACTOR_TYPES)).min(1).optional(),
+    /** ...and on any event with one of these actions, whose name already says such a field changed. */
+    actions: z.array(action).default([]),
   }),
   z.strictObject({
     name,
@@ -47,11 +56,12 @@ export const detectorRuleSchema = z.discriminatedUnion('kind', [
     name,
     kind: z.literal('contradictory_privacy'),
     severity: severitySchema,
-    action,
-    private_field: z.string().min(1),
-    private_value: z.union([z.string(), z.boolean()]),
-    section_suffix: z.string().min(1),
-    public_value: z.union([z.string(), z.boolean()]),
+    /** Checked on events whose `changes` touch the private field or a public field, or with one of these actions. */
+    actions: z.array(action).default([]),
+    private_field: field,
+    private_values: z.array(settingValue).min(1),
+    public_fields: z.array(fieldPattern).min(1),
+    public_values: z.array(settingValue).min(1),
   }),
 ]);
 

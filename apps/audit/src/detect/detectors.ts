@@ -1,6 +1,7 @@
 import type { AlertEventV1, AuditEventV1, Severity } from '@vigil/contracts';
 
 import type { DetectorRule } from '../config/detector-rules';
+import { fieldMatches, settingWord, stateAfter } from './profile-state';
 
 export interface Detection {
   rule: string;
@@ -36,12 +37,14 @@ export function detect(rule: DetectorRule, event: AuditEventV1): Detection | nul
   const who = `${event.actor.type} ${event.actor.id}`;
   switch (rule.kind) {
     case 'field_change': {
-      if (event.action !== rule.action) return null;
       const touched = rule.fields.filter((f) => event.changes?.[f] !== undefined);
-      if (touched.length === 0) return null;
+      const byActor = !rule.actor_types || rule.actor_types.includes(event.actor.type);
+      // One detection however many ways the event matches (by action and by field): one alert.
+      if (!rule.actions.includes(event.action) && !(touched.length > 0 && byActor)) return null;
+      const what = touched.length > 0 ? `changed ${touched.join(', ')} of` : `${event.action} on`;
       return {
         ...base,
-        summary: `${who} changed ${touched.join(', ')} of ${event.resource.type} ${event.resource.id}`,
+        summary: `${who} ${what} ${event.resource.type} ${event.resource.id}`,
         labels: { actor_id: event.actor.id },
       };
     }
@@ -58,12 +61,7 @@ export function detect(rule: DetectorRule, event: AuditEventV1): Detection | nul
     case 'access_rate':
       return null; // evaluated per batch: detectAccessRate
     case 'contradictory_privacy': {
-      if (event.action !== rule.action || !event.changes) return null;
-      const after = Object.fromEntries(Object.entries(event.changes).map(([k, v]) => [k, v.after]));
-      if (after[rule.private_field] !== rule.private_value) return null;
-      const publicSections = Object.keys(after).filter(
-        (k) => k !== rule.private_field && k.endsWith(rule.section_suffix) && after[k] === rule.public_value,
-      );
+      const publicSections = contradictions(rule, event);
       if (publicSections.length === 0) return null;
       return {
         ...base,
@@ -72,6 +70,31 @@ export function detect(rule: DetectorRule, event: AuditEventV1): Detection | nul
       };
     }
   }
+}
+
+/**
+ * The public sections of a profile that an event leaves private: read from its state after the change
+ * (`changes[f].after`, else `metadata.state`), values normalised. Only events that change a field of
+ * the rule, or carry one of its actions, are privacy saves; a view or an unrelated edit says nothing.
+ */
+function contradictions(
+  rule: Extract<DetectorRule, { kind: 'contradictory_privacy' }>,
+  event: AuditEventV1,
+): string[] {
+  const isPublicField = (name: string) =>
+    name !== rule.private_field && rule.public_fields.some((p) => fieldMatches(p, name));
+  const changed = Object.keys(event.changes ?? {});
+  const isSave =
+    rule.actions.includes(event.action) ||
+    changed.some((name) => name === rule.private_field || isPublicField(name));
+  if (!isSave) return [];
+  const state = stateAfter(event);
+  const words = (values: readonly unknown[]) => new Set(values.map(settingWord));
+  if (!words(rule.private_values).has(settingWord(state[rule.private_field]))) return [];
+  const publicWords = words(rule.public_values);
+  return Object.keys(state).filter(
+    (name) => isPublicField(name) && publicWords.has(settingWord(state[name])),
+  );
 }
 
 /** Admin accesses to the rule's resource types in a batch of stored events. */

@@ -34,6 +34,8 @@ describe('report definitions', () => {
       ['monthly-privacy-audit', '0 8 1 * *', 'month', ['ops@example.com']],
     ]);
     expect(definitions[2].sections).toEqual(['privacy', 'audit']);
+    // The digest asks alerting for P3 (medium and low) only; the others count every severity.
+    expect(definitions.map((d) => d.severities)).toEqual([undefined, ['medium', 'low'], undefined]);
     expect(definitions.every((d) => d.timeZone === 'UTC')).toBe(true);
     const berlin = loadReportDefinitions(config({ REPORT_TIME_ZONE: 'Europe/Berlin' }));
     expect(berlin.map((d) => d.timeZone)).toEqual(['Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin']);
@@ -56,6 +58,7 @@ describe('report definitions', () => {
         '    sections: [privacy]',
         '    recipients: [dpo@example.com]',
         '    time_zone: America/New_York',
+        '    severities: [critical, high]',
       ].join('\n'),
     );
     const definitions = loadReportDefinitions(
@@ -65,6 +68,7 @@ describe('report definitions', () => {
       ['weekly', ['ops@example.com'], true, 'Europe/Berlin'],
       ['privacy', ['dpo@example.com'], true, 'America/New_York'],
     ]);
+    expect(definitions.map((d) => d.severities)).toEqual([undefined, ['critical', 'high']]);
   });
 
   it('stops boot on a bad file, naming REPORTS_FILE and the field', () => {
@@ -83,6 +87,13 @@ describe('report definitions', () => {
     );
     expect(() => loadReportDefinitions(config({ REPORTS_FILE: zone }))).toThrow(
       `invalid configuration: REPORTS_FILE: ${zone}: reports.0.time_zone: must be an IANA time zone`,
+    );
+    const severity = file(
+      'severity.yaml',
+      'reports:\n  - id: digest\n    name: d\n    cron: "0 8 * * *"\n    period: day\n    sections: [alerts]\n    severities: [P3]\n',
+    );
+    expect(() => loadReportDefinitions(config({ REPORTS_FILE: severity }))).toThrow(
+      `invalid configuration: REPORTS_FILE: ${severity}: reports.0.severities.0:`,
     );
     const missing = join(dir, 'missing.yaml');
     expect(() => loadReportDefinitions(config({ REPORTS_FILE: missing }))).toThrow(

@@ -4,7 +4,7 @@ import { validateCronExpression } from 'cron';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { findUnstorable } from '@vigil/contracts';
+import { findUnstorable, severitySchema, type Severity } from '@vigil/contracts';
 import { ConfigError } from '@vigil/platform';
 
 import { isTimeZone, type ReportingConfig } from '../config/reporting-config';
@@ -27,6 +27,8 @@ export interface ReportDefinition {
   sections: readonly ReportSectionName[];
   recipients: readonly string[];
   enabled: boolean;
+  /** Alert severities the report counts (sent as the alerting summary's filter); absent: all. */
+  severities?: readonly Severity[];
 }
 
 const VARIABLE = 'REPORTS_FILE';
@@ -52,6 +54,7 @@ const definitionSchema = z.object({
     .min(1)
     .optional(),
   enabled: z.boolean().default(true),
+  severities: z.array(severitySchema).min(1).optional(),
 });
 
 const fileSchema = z.object({ reports: z.array(definitionSchema).min(1) });
@@ -85,6 +88,8 @@ export function loadReportDefinitions(config: ReportingConfig): ReportDefinition
         sections: ['alerts', 'uptime'],
         recipients,
         enabled: true,
+        // P3 = medium and low: the digest is where the seeds send them; P1/P2 page or reach chat.
+        severities: ['medium', 'low'],
       },
       {
         id: 'monthly-privacy-audit',

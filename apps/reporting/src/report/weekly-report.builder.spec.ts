@@ -33,6 +33,25 @@ describe('buildWeeklyReport', () => {
     expect(report.sections.map((s) => s.title)).toEqual(['Uptime', 'Privacy and admin activity']);
   });
 
+  it('says in headline, facts and section title when it counts only P3 alerts (the daily digest)', () => {
+    const sources = weeklySources();
+    if (!sources.alerting.available) throw new Error('fixture: alerting available');
+    sources.alerting.data = { ...sources.alerting.data, total_alerts: 4, by_severity: { medium: 3, low: 1 } };
+    const report = buildWeeklyReport({
+      period: W47,
+      sources,
+      generatedAt,
+      timeZone: 'UTC',
+      sections: ['alerts'],
+      name: 'daily P3 digest',
+      severities: ['medium', 'low'],
+    });
+    expect(report.headline).toBe('Daily P3 digest 2026-W47: 99.95% uptime, 4 P3 alerts');
+    expect(report.sections.map((s) => s.title)).toEqual(['Alerts: P3 only (medium, low)']);
+    expect(report.facts.map((f) => f.label)).toContain('P3 alerts');
+    expect(report.facts.map((f) => f.label)).not.toContain('P1 alerts');
+  });
+
   it('shows MTTA, MTTR, false positives and the noisiest alerts', () => {
     const text = composeReportEmail(
       buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),

@@ -1,4 +1,10 @@
-import type { AlertingSummaryReplyV1, AuditSummaryReplyV1, HealthSummaryReplyV1 } from '@vigil/contracts';
+import {
+  priorityOf,
+  type AlertingSummaryReplyV1,
+  type AuditSummaryReplyV1,
+  type HealthSummaryReplyV1,
+  type Severity,
+} from '@vigil/contracts';
 import { redact } from '@vigil/redaction';
 
 import type { SourceResult } from '../sources/source-result';
@@ -31,6 +37,8 @@ export interface WeeklyReportInput {
   sections?: readonly ReportSectionName[];
   /** The report's name in the title; "weekly" by default. */
   name?: string;
+  /** Severities the alerting summary was narrowed to (the P3 digest); the alert figures say so. */
+  severities?: readonly Severity[];
 }
 
 /**
@@ -44,19 +52,25 @@ export function buildWeeklyReport({
   timeZone,
   sections = REPORT_SECTIONS,
   name = 'weekly',
+  severities,
 }: WeeklyReportInput): ReportDocument {
+  const scope = alertScope(severities);
   const uptime = sources.health.available ? averageUptime(sources.health.data) : null;
   const alerts = sources.alerting.available ? sources.alerting.data.total_alerts : null;
   const p1 = sources.alerting.available ? (sources.alerting.data.by_severity.critical ?? 0) : null;
   const title = `Vigil ${name} report ${period.label}`;
-  const headline = `${name === 'weekly' ? periodName(period) : `${capitalise(name)} ${period.label}`}: ${uptime === null ? 'uptime unavailable' : `${percent(uptime)} uptime`}, ${
-    p1 === null ? 'alerts unavailable' : plural(p1, 'P1 alert')
-  }`;
+  const alertCount =
+    alerts === null || p1 === null
+      ? 'alerts unavailable'
+      : scope
+        ? plural(alerts, `${scope.priorities} alert`)
+        : plural(p1, 'P1 alert');
+  const headline = `${name === 'weekly' ? periodName(period) : `${capitalise(name)} ${period.label}`}: ${uptime === null ? 'uptime unavailable' : `${percent(uptime)} uptime`}, ${alertCount}`;
   const builders: Record<ReportSectionName, () => ReportSection> = {
     traffic: () => section('Traffic and performance', sources.traffic, trafficSection),
     errors: () => errorsSection(sources.traffic, sources.alerting),
     uptime: () => section('Uptime', sources.health, (d) => healthSection(d, timeZone)),
-    alerts: () => section('Alerts', sources.alerting, alertingSection),
+    alerts: () => section(scope ? `Alerts: ${scope.title}` : 'Alerts', sources.alerting, alertingSection),
     privacy: () => section('Privacy and admin activity', sources.audit, privacySection),
     audit: () => section('Audit activity', sources.audit, auditSection),
   };
@@ -70,12 +84,22 @@ export function buildWeeklyReport({
       },
       { label: 'Generated', value: `${formatInstant(generatedAt, timeZone)} (${timeZone})` },
       { label: 'Average uptime', value: uptime === null ? 'unavailable' : percent(uptime) },
-      { label: 'Alerts', value: alerts === null ? 'unavailable' : String(alerts) },
-      { label: 'P1 alerts', value: p1 === null ? 'unavailable' : String(p1) },
+      {
+        label: scope ? `${scope.priorities} alerts` : 'Alerts',
+        value: alerts === null ? 'unavailable' : String(alerts),
+      },
+      ...(scope ? [] : [{ label: 'P1 alerts', value: p1 === null ? 'unavailable' : String(p1) }]),
     ],
     sections: REPORT_SECTIONS.filter((n) => sections.includes(n)).map((n) => builders[n]()),
   };
   return redact(document);
+}
+
+/** "P3" and "P3 only (medium, low)" for a severity filter; null when every severity counts. */
+function alertScope(severities: readonly Severity[] | undefined) {
+  if (!severities) return null;
+  const priorities = [...new Set(severities.map(priorityOf))].sort().join('/');
+  return { priorities, title: `${priorities} only (${severities.join(', ')})` };
 }
 
 function capitalise(text: string): string {

@@ -112,7 +112,10 @@ export class ReportRunner {
 
   private async build(definition: ReportDefinition, period: ReportPeriod): Promise<ReportDocument> {
     const [summaries, traffic] = await Promise.all([
-      this.sources.collect({ from: period.start.toISOString(), to: period.end.toISOString() }),
+      this.sources.collect(
+        { from: period.start.toISOString(), to: period.end.toISOString() },
+        definition.severities,
+      ),
       this.traffic.collect(period, definition.timeZone),
     ]);
     const sources = { ...summaries, traffic };
@@ -131,6 +134,7 @@ export class ReportRunner {
       timeZone: definition.timeZone,
       sections: definition.sections,
       name: definition.name,
+      severities: definition.severities,
     });
   }
 

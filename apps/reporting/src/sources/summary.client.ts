@@ -11,6 +11,7 @@ import {
   type AlertingSummaryReplyV1,
   type AuditSummaryReplyV1,
   type HealthSummaryReplyV1,
+  type Severity,
   type SummaryRequestV1,
 } from '@vigil/contracts';
 import { errorMessage, NatsMessaging, RpcError, SERVICE_CONFIG } from '@vigil/platform';
@@ -38,10 +39,12 @@ export class SummaryClient {
     @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
-  async collect(request: SummaryRequestV1): Promise<SummarySources> {
+  /** `alertSeverities` narrows only the alerting summary (audit and health have no severities). */
+  async collect(request: SummaryRequestV1, alertSeverities?: readonly Severity[]): Promise<SummarySources> {
+    const alertingRequest = alertSeverities ? { ...request, severities: [...alertSeverities] } : request;
     const [audit, alerting, health] = await Promise.all([
       this.ask(AUDIT_SUMMARY_SUBJECT, request, auditSummaryReplyV1Schema),
-      this.ask(ALERTING_SUMMARY_SUBJECT, request, alertingSummaryReplyV1Schema),
+      this.ask(ALERTING_SUMMARY_SUBJECT, alertingRequest, alertingSummaryReplyV1Schema),
       this.ask(HEALTH_SUMMARY_SUBJECT, request, healthSummaryReplyV1Schema),
     ]);
     return { audit, alerting, health };
