@@ -1,20 +1,8 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-
 import { AUDIT_EVENT_MAX_BYTES } from '@vigil/contracts';
 
+import { auditEvent as event } from '../../test/audit-factory';
 import { batchStatus, checkEvent, eventsOf, MAX_EVENTS_PER_REQUEST, type EventResult } from './intake-batch';
-
-const event = (overrides: Record<string, unknown> = {}) => ({
-  id: randomUUID(),
-  occurred_at: '2026-12-07T10:00:00+01:00',
-  source: 'shop',
-  actor: { type: 'admin', id: 'admin-1' },
-  action: 'admin.profile.viewed',
-  resource: { type: 'user', id: '42' },
-  outcome: 'success',
-  ...overrides,
-});
 
 describe('eventsOf', () => {
   it('takes one event or an array of up to the maximum', () => {
