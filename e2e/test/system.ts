@@ -32,6 +32,7 @@ const operatorEntry = {
   name: 'e2e-operator',
   hash: hashApiKey(OPERATOR_KEY, { N: 1024 }),
   scopes: API_SCOPES,
+  sources: ['*'],
 };
 
 /** API_KEYS holding only the operator key (for a service a test starts on its own). */

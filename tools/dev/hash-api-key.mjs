@@ -1,5 +1,6 @@
 // `pnpm vigil-keyhash`: makes a new API key and prints it with its scrypt hash, for API_KEYS.
 //   pnpm vigil-keyhash [--name prometheus] [--scopes alerts:write,...]   new random key + hash (+ the API_KEYS entry)
+//   pnpm vigil-keyhash --name shop --scopes audit:publish --sources shop,profile   (audit:publish needs --sources; '*' = any)
 //   printf %s "$KEY" | pnpm vigil-keyhash --stdin [--name ...]            hash an existing key read from stdin
 // The format is libs/platform/src/auth/api-key-hash.ts's: scrypt$N$r$p$<salt base64url>$<hash base64url>,
 // N=2^15, r=8, p=1, a 16-byte random salt per key and a 32-byte hash. The key itself is never written anywhere
@@ -43,7 +44,7 @@ const option = (name) => {
   if (value === undefined || value.startsWith('--')) fail(`${name} needs a value`);
   return value;
 };
-const known = new Set(['--stdin', '--name', '--scopes']);
+const known = new Set(['--stdin', '--name', '--scopes', '--sources']);
 for (let i = 0; i < args.length; i++) {
   if (!known.has(args[i]))
     fail(`unknown argument ${args[i]} (usage: see the top of tools/dev/hash-api-key.mjs)`);
@@ -54,6 +55,11 @@ const scopes = (option('--scopes') ?? '').split(',').filter(Boolean);
 if (name !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(name)) fail('--name must be 1-64 of [A-Za-z0-9._-]');
 for (const scope of scopes)
   if (!SCOPES.includes(scope)) fail(`unknown scope ${scope} (one of ${SCOPES.join(', ')})`);
+// The services refuse an audit:publish entry without sources, and sources without it (api-keys.config.ts).
+const sourcesOption = option('--sources');
+const sources = sourcesOption?.split(',').filter(Boolean);
+if (scopes.includes('audit:publish') !== (sources !== undefined))
+  fail('--sources (e.g. shop,profile, or * for any) goes with scope audit:publish, and only with it');
 
 const fromStdin = args.includes('--stdin');
 const key = fromStdin
@@ -73,4 +79,6 @@ const prefix = /^vgl_[A-Za-z0-9_-]{43}$/.test(key) ? key.slice(0, 12) : undefine
 if (!fromStdin) process.stdout.write(`key:  ${key}\n`);
 process.stdout.write(`${fromStdin ? '' : 'hash: '}${encoded}\n`);
 if (name !== undefined)
-  process.stdout.write(`${JSON.stringify({ name, hash: encoded, scopes, ...(prefix ? { prefix } : {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ name, hash: encoded, scopes, ...(sources ? { sources } : {}), ...(prefix ? { prefix } : {}) })}\n`,
+  );

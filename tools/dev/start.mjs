@@ -37,6 +37,7 @@ const DEV_KEY = {
   // printf %s vigil-dev-key | pnpm vigil-keyhash --stdin
   hash: 'scrypt$32768$8$1$n49AJGSVqLU9_ePWaf4yEg$4xYhljdUek-TO4dzdH_fUwT_4sGw_J21cnHqyv6zeVI',
   scopes: 'every', // the platform's API_SCOPES, read from its build when a service starts
+  sources: ['*'], // audit:publish as any source: a newcomer's first script needs no configuration
 };
 const DEV_AUDIT_KEY = {
   name: 'dev-auditor',

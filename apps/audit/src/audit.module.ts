@@ -14,6 +14,8 @@ import {
 } from './ingest/audit-ingest.service';
 import { ActivityMetrics, AUDIT_ADMIN_ACTIONS, AUDIT_PRIVACY_EVENTS } from './ingest/activity-metrics';
 import { AuditIngestConsumer } from './ingest/audit-ingest.consumer';
+import { AUDIT_INTAKE_PATH, AuditIntakeController } from './http-intake/audit-intake.controller';
+import { AUDIT_HTTP_INTAKE_EVENTS, AuditIntakeService } from './http-intake/audit-intake.service';
 import {
   AUDIT_CONSUMER_ACK_PENDING,
   AUDIT_CONSUMER_PENDING,
@@ -42,9 +44,11 @@ export class AuditModule {
           service: 'audit',
           config,
           database: { entities: [], migrations: AUDIT_MIGRATIONS },
+          // Each event of a batch is checked on its own: one bad event must not refuse the others.
+          itemCheckedBodies: [AUDIT_INTAKE_PATH],
         }),
       ],
-      controllers: [AuditEventsController, IntegrityController],
+      controllers: [AuditEventsController, IntegrityController, AuditIntakeController],
       providers: [
         AuditEventRepository,
         AuditQueryRepository,
@@ -56,6 +60,7 @@ export class AuditModule {
         AuditIngestService,
         AuditIngestConsumer,
         AuditSummaryResponder,
+        AuditIntakeService,
         ConsumerLagSampler,
         CheckpointService,
         ...signingKeyProviders,
@@ -63,6 +68,11 @@ export class AuditModule {
           name: AUDIT_EVENTS_INGESTED,
           help: 'Audit events stored (new rows only), by source',
           labelNames: ['source'],
+        }),
+        makeCounterProvider({
+          name: AUDIT_HTTP_INTAKE_EVENTS,
+          help: 'Events posted to POST /audit/v1/events, by result (accepted, invalid, forbidden, conflict, failed)',
+          labelNames: ['result'],
         }),
         makeCounterProvider({
           name: AUDIT_EVENTS_REJECTED,

@@ -25,8 +25,32 @@ export const encode = (value: unknown) => new TextEncoder().encode(JSON.stringif
 const FAST_SCRYPT = { N: 1024 };
 export const READER_KEY = 'test-reader-key-0123456789abcdef';
 export const NO_SCOPE_KEY = 'test-noscope-key-0123456789abcdef';
+/** Keys of POST /audit/v1/events: bound to shop and profile, to any source, and one with a tiny write rate. */
+export const SHOP_PUBLISHER_KEY = 'test-shop-publisher-key-0123456789';
+export const ANY_PUBLISHER_KEY = 'test-any-publisher-key-0123456789';
+export const SLOW_PUBLISHER_KEY = 'test-slow-publisher-key-0123456789';
 export const API_KEYS_ENV = JSON.stringify([
   { name: 'reader', hash: hashApiKey(READER_KEY, FAST_SCRYPT), scopes: ['audit:read'] },
   { name: 'metrics-bot', hash: hashApiKey(NO_SCOPE_KEY, FAST_SCRYPT), scopes: [] },
+  {
+    name: 'shop-app',
+    hash: hashApiKey(SHOP_PUBLISHER_KEY, FAST_SCRYPT),
+    scopes: ['audit:publish'],
+    sources: ['shop', 'profile'],
+  },
+  {
+    name: 'relay',
+    hash: hashApiKey(ANY_PUBLISHER_KEY, FAST_SCRYPT),
+    scopes: ['audit:publish'],
+    sources: ['*'],
+  },
+  {
+    name: 'slow-app',
+    hash: hashApiKey(SLOW_PUBLISHER_KEY, FAST_SCRYPT),
+    scopes: ['audit:publish'],
+    sources: ['shop'],
+    write_rate_per_s: 0.01,
+    write_burst: 1,
+  },
 ]);
 export const readerHeaders = { authorization: `Bearer ${READER_KEY}` };

@@ -25,7 +25,7 @@ import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
 import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
 import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
-import { rejectUnstorableInput } from './http/storable-request';
+import { ITEM_CHECKED_BODIES, rejectUnstorableInput } from './http/storable-request';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { errorMessage } from './errors/error-message';
 
@@ -80,7 +80,7 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   app.use(httpMetricsMiddleware());
   app.use(securityHeaders);
   installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
-  app.use(rejectUnstorableInput);
+  app.use(rejectUnstorableInput(app.get<string[]>(ITEM_CHECKED_BODIES)));
   // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
   interceptFastRoutes(
     app.getHttpServer(),

@@ -4,7 +4,8 @@ export {
   type AuditPublishOptions,
   type AuditPublishResult,
 } from './audit/audit-publisher';
-export { ApiKeyGuard } from './auth/api-key.guard';
+export { AccessDenials, type AccessDenial } from './auth/access-denials';
+export { ApiKeyGuard, type GuardedRequest } from './auth/api-key.guard';
 export {
   apiKeyMatches,
   DEFAULT_SCRYPT_PARAMS,
@@ -13,9 +14,10 @@ export {
   type ApiKeyHash,
 } from './auth/api-key-hash';
 export { ApiKeyVerifier, VerifierBusyError, type ApiKeyVerifierOptions } from './auth/api-key.verifier';
-export { apiKeysSchema, type ApiKeyEntry } from './auth/api-keys.config';
+export { ANY_SOURCE, apiKeysSchema, type ApiKeyEntry } from './auth/api-keys.config';
 export { API_SCOPES, WRITE_SCOPES, type ApiScope } from './auth/api-scopes';
 export { OidcTokenError, OidcVerifier, type OidcOptions, type Principal } from './auth/oidc.verifier';
+export { mayPublishAs } from './auth/publish-sources';
 export { AnyApiKey, Public, RequireScope, ROUTE_ACCESS, type RouteAccess } from './auth/route-access';
 export { TokenBuckets } from './auth/token-bucket';
 export { bootstrapService, startService, type ServiceDefinition } from './bootstrap';

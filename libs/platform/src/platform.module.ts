@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { register } from 'prom-client';
 
 import { AuditPublisher } from './audit/audit-publisher';
+import { AccessDenials } from './auth/access-denials';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { OIDC_VERIFIER } from './auth/auth.tokens';
@@ -17,6 +18,7 @@ import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
 import { FAST_ROUTES, type FastRoute } from './http/fast-route';
+import { ITEM_CHECKED_BODIES } from './http/storable-request';
 import { LifecycleState } from './health/lifecycle-state';
 import { ProbeResponder } from './health/probe-responder';
 import { loggerOptions } from './logging/logger-options';
@@ -36,6 +38,11 @@ export interface PlatformOptions {
    * service's module, and its controller keeps the same route.
    */
   fastRoutes?: Type<FastRoute>[];
+  /**
+   * Paths of routes whose JSON body is a batch the route checks item by item (http/storable-request.ts):
+   * an unstorable item is refused alone by the route instead of the whole request ahead of it.
+   */
+  itemCheckedBodies?: string[];
 }
 
 /**
@@ -61,6 +68,13 @@ export class PlatformModule {
       ApiKeyGuard,
       { provide: APP_GUARD, useExisting: ApiKeyGuard },
       { provide: FAST_ROUTES, useValue: options.fastRoutes ?? [] },
+      { provide: ITEM_CHECKED_BODIES, useValue: options.itemCheckedBodies ?? [] },
+      // One denial budget for the guard and the routes that refuse on their own (a key's audit sources).
+      {
+        provide: AccessDenials,
+        useFactory: (audit: AuditPublisher, id: ServiceIdentity) => new AccessDenials(audit, id.name),
+        inject: [AuditPublisher, SERVICE_IDENTITY],
+      },
       { provide: ApiKeyVerifier, useValue: new ApiKeyVerifier(options.config.API_KEYS) },
       { provide: OIDC_VERIFIER, useValue: oidcVerifierOf(options.config) },
       AuditPublisher,
@@ -95,6 +109,7 @@ export class PlatformModule {
         NATS_CONNECTION,
         NatsMessaging,
         AuditPublisher,
+        AccessDenials,
         DatabaseModule,
       ],
     };

@@ -24,6 +24,17 @@ describe('pnpm vigil-keyhash', () => {
     expect(await apiKeyMatches(`${key}x`, entry.hash)).toBe(false);
   });
 
+  it('binds a publishing key to its sources, and refuses audit:publish without them', async () => {
+    const args = [CLI, '--name', 'shop', '--scopes', 'audit:publish', '--sources', 'shop,profile'];
+    const { stdout } = await run(process.execPath, args);
+    const [entry] = apiKeysSchema.parse(JSON.stringify([JSON.parse(stdout.trim().split('\n')[2])]));
+    expect(entry).toMatchObject({ scopes: ['audit:publish'], sources: ['shop', 'profile'] });
+    await expect(run(process.execPath, [CLI, '--scopes', 'audit:publish'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--sources'),
+    });
+  });
+
   it('hashes a key read from stdin, and refuses an unknown scope', async () => {
     const child = run(process.execPath, [CLI, '--stdin']);
     child.child.stdin?.end('existing-key-0123456789');

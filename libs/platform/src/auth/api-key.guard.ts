@@ -12,8 +12,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
-import { AuditPublisher } from '../audit/audit-publisher';
-import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
+import { SERVICE_CONFIG } from '../config/config.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 import { AccessDenials } from './access-denials';
 import { WRITE_SCOPES } from './api-scopes';
@@ -31,6 +30,8 @@ export interface GuardedRequest {
   path: string;
   /** The name of the key (or `oidc:<sub>`) that authenticated the request: `api_key_name` in logs. */
   vigilApiKey?: string;
+  /** Who that is: scopes and, for publishing keys, the audit sources it may publish as. */
+  vigilPrincipal?: Principal;
 }
 export interface GuardedResponse {
   setHeader(name: string, value: string): unknown;
@@ -58,19 +59,16 @@ export class ApiKeyGuard implements CanActivate, OnModuleDestroy {
   private readonly buckets = new TokenBuckets();
   private readonly writeRatePerS: number;
   private readonly writeBurst: number;
-  private readonly denials: AccessDenials;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: ApiKeyVerifier,
-    audit: AuditPublisher,
+    private readonly denials: AccessDenials,
     @Inject(OIDC_VERIFIER) private readonly oidc: OidcVerifier | null,
-    @Inject(SERVICE_IDENTITY) identity: ServiceIdentity,
     @Inject(SERVICE_CONFIG) config: PlatformConfig,
   ) {
     this.writeRatePerS = config.API_WRITE_RATE_PER_S;
     this.writeBurst = config.API_WRITE_BURST;
-    this.denials = new AccessDenials(audit, identity.name);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -93,6 +91,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleDestroy {
     if (access.kind === 'public') return;
     const key = await this.authenticate(request, response);
     request.vigilApiKey = key.name;
+    request.vigilPrincipal = key;
     if (access.kind === 'scope' && !key.scopes.includes(access.scope)) {
       this.deny(request, key.name, `key lacks scope ${access.scope}`);
       throw new ForbiddenException({

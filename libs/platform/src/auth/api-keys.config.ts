@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { auditSourceSchema } from '@vigil/contracts';
+
 import { parseApiKeyHash, type ApiKeyHash } from './api-key-hash';
 import { API_SCOPES, type ApiScope } from './api-scopes';
 
@@ -8,7 +10,8 @@ import { API_SCOPES, type ApiScope } from './api-scopes';
  * optionally, its own write rate limit (`write_rate_per_s` 0: none, e.g. for Prometheus) and its
  * `prefix`: the key's first characters, a public identifier (`vgl_` and 8 random characters of a key
  * `pnpm vigil-keyhash` made) that lets a token be checked against its own hash only, and a token
- * matching no key's prefix be refused without hashing (ApiKeyVerifier).
+ * matching no key's prefix be refused without hashing (ApiKeyVerifier). A key with scope `audit:publish`
+ * names the `sources` it may publish audit events as (`["shop","profile"]`, or `["*"]` for any).
  */
 export interface ApiKeyEntry {
   name: string;
@@ -17,7 +20,11 @@ export interface ApiKeyEntry {
   prefix?: string;
   write_rate_per_s?: number;
   write_burst?: number;
+  sources?: string[];
 }
+
+/** In a key's `sources`: it may publish audit events as any source (a development key, a relay). */
+export const ANY_SOURCE = '*';
 
 const FORMAT = 'must be a JSON array of {"name","hash":"scrypt$N$r$p$salt$hash","scopes":[...]}';
 
@@ -39,7 +46,31 @@ const entrySchema = z.strictObject({
   scopes: z.array(z.enum(API_SCOPES, { error: `scopes must be among ${API_SCOPES.join(', ')}` })),
   write_rate_per_s: z.number({ error: 'write_rate_per_s must be a number' }).min(0).optional(),
   write_burst: z.number({ error: 'write_burst must be a whole number' }).int().min(1).optional(),
+  sources: z
+    .array(z.union([z.literal(ANY_SOURCE), auditSourceSchema]), {
+      error: `sources must be an array of source names, or ["${ANY_SOURCE}"]`,
+    })
+    .min(1, 'sources must name at least one source')
+    .optional(),
 });
+
+/**
+ * `sources` binds a key of scope audit:publish to the sources it may publish as. It is required with
+ * that scope, so that a publishing key never speaks for every service by omission, and meaningless
+ * without it, so it is refused there too (a typo in the scopes would otherwise go unnoticed).
+ */
+function checkSources(entry: z.infer<typeof entrySchema>, ctx: z.RefinementCtx): void {
+  const publishes = entry.scopes.includes('audit:publish');
+  const problem =
+    publishes && entry.sources === undefined
+      ? `key "${entry.name}" has scope audit:publish but no "sources" (list them, or ["${ANY_SOURCE}"] for any)`
+      : !publishes && entry.sources !== undefined
+        ? `key "${entry.name}" has "sources" but not scope audit:publish`
+        : entry.sources?.includes(ANY_SOURCE) && entry.sources.length > 1
+          ? `key "${entry.name}": "${ANY_SOURCE}" in sources stands alone (it already allows every source)`
+          : null;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['sources'] });
+}
 
 /**
  * `API_KEYS`: the bearer keys this service accepts, as hashes. Several may hold the same scopes, so a
@@ -56,7 +87,7 @@ export const apiKeysSchema = z
     }
   })
   .pipe(
-    z.array(entrySchema, { error: FORMAT }).superRefine((entries, ctx) => {
+    z.array(entrySchema.superRefine(checkSources), { error: FORMAT }).superRefine((entries, ctx) => {
       const names = new Set<string>();
       for (const entry of entries) {
         if (names.has(entry.name))

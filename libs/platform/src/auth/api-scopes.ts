@@ -4,6 +4,7 @@
  */
 export const API_SCOPES = [
   'audit:read',
+  'audit:publish',
   'alerts:write',
   'alerts:ack',
   'silences:write',
@@ -16,6 +17,7 @@ export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Scopes whose routes change state: the per-key write rate limit applies to them. */
 export const WRITE_SCOPES: ReadonlySet<ApiScope> = new Set([
+  'audit:publish',
   'alerts:write',
   'alerts:ack',
   'silences:write',

@@ -19,6 +19,11 @@ export interface Principal {
   /** This principal's own write rate limit (API keys may set one; 0: none). */
   write_rate_per_s?: number;
   write_burst?: number;
+  /**
+   * The audit sources this principal may publish as (scope audit:publish), `["*"]` for any. OIDC tokens
+   * carry none: publishing is for API keys, whose entry binds the sources.
+   */
+  sources?: readonly string[];
 }
 
 /** Why a JWT was refused, in words safe for logs and the audit trail (never the token). */

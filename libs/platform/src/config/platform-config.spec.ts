@@ -71,6 +71,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('binds a key of scope audit:publish to its sources', () => {
+    const hash = hashApiKey('k', { N: 1024 });
+    const entry = { name: 'shop', hash, scopes: ['audit:publish'], sources: ['shop', 'profile'] };
+    const config = loadConfig(platformConfigSchema, { ...valid, API_KEYS: JSON.stringify([entry]) }, 1);
+    expect(config.API_KEYS[0]).toMatchObject({ scopes: ['audit:publish'], sources: ['shop', 'profile'] });
+  });
+
   it.each([
     ['not JSON', 'nope', /API_KEYS: must be a JSON array/],
     [
@@ -90,6 +97,30 @@ describe('loadConfig', () => {
         { name: 'a', hash: hashApiKey('j', { N: 1024 }), scopes: [] },
       ]),
       /duplicate key name "a"/,
+    ],
+    [
+      'scope audit:publish without sources',
+      JSON.stringify([{ name: 'shop', hash: hashApiKey('k', { N: 1024 }), scopes: ['audit:publish'] }]),
+      /API_KEYS\.0\.sources: key "shop" has scope audit:publish but no "sources"/,
+    ],
+    [
+      'sources without scope audit:publish',
+      JSON.stringify([{ name: 'a', hash: hashApiKey('k', { N: 1024 }), scopes: [], sources: ['shop'] }]),
+      /API_KEYS\.0\.sources: key "a" has "sources" but not scope audit:publish/,
+    ],
+    [
+      'a source that is not a subject token',
+      JSON.stringify([
+        { name: 'a', hash: hashApiKey('k', { N: 1024 }), scopes: ['audit:publish'], sources: ['Shop.eu'] },
+      ]),
+      /API_KEYS\.0\.sources\.0: .*source must be 1-64 characters/,
+    ],
+    [
+      '"*" beside other sources',
+      JSON.stringify([
+        { name: 'a', hash: hashApiKey('k', { N: 1024 }), scopes: ['audit:publish'], sources: ['*', 'shop'] },
+      ]),
+      /"\*" in sources stands alone/,
     ],
   ])('refuses API_KEYS with %s, naming the variable', (_what, value, problem) => {
     expect(() => loadConfig(platformConfigSchema, { ...valid, API_KEYS: value }, 1)).toThrow(problem);
