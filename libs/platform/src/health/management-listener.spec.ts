@@ -23,7 +23,9 @@ describe('ManagementListener (a worker thread serving the probes)', () => {
     listener = new ManagementListener({
       port,
       host: '127.0.0.1',
-      eventLoopBlockMs: 200,
+      // 1 s, not the 200 ms a service might use: a loaded 2-core CI machine stalls a jest worker for a few hundred ms,
+      // which would fail "liveness 200 from the start" for the wrong reason.
+      eventLoopBlockMs: 1000,
       shutdownGraceMs: 1000,
     });
     await listener.start();
@@ -63,9 +65,9 @@ describe('ManagementListener (a worker thread serving the probes)', () => {
   });
 
   it('fails liveness while the main thread is blocked, and passes again once it runs', async () => {
-    const until = Date.now() + 400;
+    const until = Date.now() + 2000;
     while (Date.now() < until) {
-      // Block this thread: no heartbeat for 400 ms, twice the limit.
+      // Block this thread: no heartbeat for 2 s, twice the limit.
     }
     expect(probeBlocking(`${base}/health/liveness`)).toEqual({
       status: 503,
