@@ -97,11 +97,15 @@ function title(text: string): string {
 /** Cells this short (figures, statuses, dates) never wrap; longer text (causes, routes) may. */
 const NOWRAP_CELL = 16;
 
-/** Escaped text whose numbers stay on one line with their unit and arrow: `0.42&nbsp;%`, `▲&nbsp;up`. */
+/** Escaped text whose numbers stay on one line with their unit and arrow (`0.42&nbsp;%`, `▲&nbsp;up`), dates whole. */
 function figure(text: string): string {
   return escapeHtml(text)
     .replace(/(\d) (%|ms|M|B|points)(?!\w)/g, '$1&nbsp;$2')
-    .replace(/([▲▼=–]) (up|down|unchanged|no)\b/g, '$1&nbsp;$2');
+    .replace(/([▲▼=–]) (up|down|unchanged|no)\b/g, '$1&nbsp;$2')
+    .replace(
+      /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?/g,
+      (date) => `<span style="white-space:nowrap;">${date}</span>`,
+    );
 }
 
 export function escapeHtml(text: string): string {
