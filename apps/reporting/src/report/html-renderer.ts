@@ -22,7 +22,8 @@ const STYLE = {
   table: 'border-collapse:collapse;width:100%;margin:8px 0;font-size:14px;',
   caption: 'text-align:left;font-weight:bold;padding:4px 0;',
   th: 'text-align:left;background:#eef1f4;border:1px solid #d9dde3;padding:4px 6px;',
-  td: 'border:1px solid #d9dde3;padding:4px 6px;',
+  // Long text (causes, routes) keeps a readable width on a phone; the table scrolls sideways instead.
+  td: 'border:1px solid #d9dde3;padding:4px 6px;min-width:120px;',
   tdFigure: 'border:1px solid #d9dde3;padding:4px 6px;white-space:nowrap;',
   factLabel: 'padding:2px 16px 2px 0;color:#52606d;',
   factValue: 'padding:2px 0;font-weight:bold;',
