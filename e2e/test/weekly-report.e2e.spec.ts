@@ -50,7 +50,7 @@ async function startStatusServer(): Promise<StatusServer> {
 /** The report's number formats (apps/reporting weekly-report.builder), to compare with the sources' figures. */
 const percent = (value: number) => {
   const text = value.toFixed(2);
-  return `${text === '100.00' && value < 100 ? '99.99' : text}%`;
+  return `${text === '100.00' && value < 100 ? '99.99' : text} %`;
 };
 const duration = (seconds: number) => {
   const s = Math.round(seconds);
@@ -326,12 +326,19 @@ describe('weekly report end to end (four services, Prometheus, SMTP)', () => {
       expect(text).toMatch(pattern);
       for (const figure of htmlFigures) expect(html).toContain(figure);
     };
-    both(/Requests:\s+59136/, ['59136']);
-    both(/Week over week:\s+\+10\.0%/, ['+10.0%']);
-    both(/shop-api\s+48384\s+\+20\.0%\s+250 ms/, ['48384', '+20.0%']);
-    both(/billing\s+10752\s+-20\.0%\s+250 ms/, ['10752', '-20.0%']);
+    // The HTML keeps a number and its unit together with a non-breaking space.
+    const inHtml = (figure: string) =>
+      figure.replace(/(\d) (%|ms)/g, '$1&nbsp;$2').replace(/([▲▼]) /g, '$1&nbsp;');
+    both(/Requests:\s+59,136\s+▲ up 10\.0 % from 53,760\n/, [
+      inHtml('59,136'),
+      inHtml('▲ up 10.0 % from 53,760'),
+    ]);
+    both(/5xx share:\s+1\.14 %\s+▼ down 1\.36 points from 2\.50 %\n/, [inHtml('1.14 %')]);
+    both(/p95 latency:\s+250 ms\s+▼ down 50\.0 % from 500 ms\n/, [inHtml('▼ down 50.0 % from 500 ms')]);
+    both(/shop-api\s+48,384\s+▲ up 20\.0 %\s+250 ms/, ['48,384', inHtml('▲ up 20.0 %')]);
+    both(/billing\s+10,752\s+▼ down 20\.0 %\s+250 ms/, ['10,752', inHtml('▼ down 20.0 %')]);
     both(/5xx responses:\s+672/, ['672']);
-    both(/shop-api\s+48384\s+672\s+1\.39%/, ['1.39%']);
+    both(/shop-api\s+48,384\s+672\s+1\.39 %/, [inHtml('1.39 %')]);
     expect(text.match(/\d{4}-\d{2}-\d{2}\s+50\.0 ms\s+250 ms\s+500 ms/g)?.length ?? 0).toBeGreaterThanOrEqual(
       6,
     );
@@ -350,9 +357,9 @@ describe('weekly report end to end (four services, Prometheus, SMTP)', () => {
       // The status column is the target's state now, which may move; uptime and checks are the week's.
       both(
         new RegExp(
-          `${name}\\s+(up|down|unknown)\\s+${escapeRegExp(percent(t.uptime_pct))}\\s+${t.checks}\\s`,
+          `${name}\\s+(up|down|unknown)\\s+${escapeRegExp(percent(t.uptime_pct))}\\s+\\S+(?: \\S+)?\\s+(?:over by )?\\S+(?: \\S+)?\\s+${t.checks.toLocaleString('en-US')}\\s`,
         ),
-        [percent(t.uptime_pct)],
+        [percent(t.uptime_pct).replace(' ', '&nbsp;')],
       );
     }
     const incident = healthNow.incidents?.find(
@@ -373,11 +380,12 @@ describe('weekly report end to end (four services, Prometheus, SMTP)', () => {
     both(/Bulk actions:\s+1/, []);
     both(/Economy edits:\s+1/, []);
     both(/Wallet and KYC access by admin:\nAdmin\s+Count\n[- ]+\nadmin-alice\s+5\n/, ['admin-alice']);
-    both(new RegExp(`Audit events:\\s+${audit.total_events}`), [String(audit.total_events)]);
+    const auditEvents = audit.total_events.toLocaleString('en-US');
+    both(new RegExp(`Audit events:\\s+${auditEvents}\\s`), [auditEvents]);
 
     // Charts ride along as inline PNGs the HTML shows by Content-ID (mailparser turns cid: into data: URIs).
     const images = mail.attachments.filter((a) => a.contentType === 'image/png');
-    expect(images.map((a) => a.contentId).sort()).toEqual(['<latency-by-day>', '<uptime-by-target>']);
+    expect(images.map((a) => a.contentId).sort()).toEqual(['<downtime-by-target>', '<latency-by-day>']);
     for (const image of images) {
       expect(image).toMatchObject({ contentDisposition: 'inline', related: true });
       expect(image.content.subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -397,7 +405,11 @@ function expectAlertFigures(text: string, html: string, alerting: AlertingSummar
   expect(text).toMatch(new RegExp(`Alerts fired:\\s+${alerting.total_alerts}\\n`));
   expect(text).toMatch(new RegExp(`Acknowledged:\\s+${alerting.acknowledged}\\n`));
   if (alerting.mtta_s === null || alerting.mtta_s === undefined) throw new Error('no MTTA');
+  // In the alerts section on its own; at the top with its move since the week before (none here).
   expect(text).toMatch(new RegExp(`MTTA:\\s+${duration(alerting.mtta_s)}\\n`));
+  expect(text).toMatch(
+    new RegExp(`MTTA:\\s+${duration(alerting.mtta_s)}\\s+\\S+ (?:up|down|unchanged|no figure)`),
+  );
   expect(html).toContain(duration(alerting.mtta_s));
   expect(alerting.acknowledged).toBe(3);
 }

@@ -1,5 +1,5 @@
 // npm run demo:report — renders a sample weekly report (HTML e-mail part, text part, inline charts,
-// the archive page, its PDF and a screenshot) into .data/reporting/sample/ from built-in sample
+// the archive page, its PDF and screenshots at desktop and phone width) into .data/reporting/sample/ from built-in sample
 // numbers, without any running service. Needs apps/reporting built (the root script builds it) and
 // Debian's `chromium` for the PDF and the screenshot.
 import { execFileSync } from 'node:child_process';
@@ -35,6 +35,8 @@ const sources = {
         error_rate: [0.0042, 0.0011, 0.0003, 0.0021, 0][i],
         p95_ms: [240, 95, 180, 130, 60][i],
       })),
+      totals: { requests: 3_900_000, errors: 7_460, p95_ms: 212 },
+      previous_totals: { requests: 3_600_000, errors: 8_020, p95_ms: 238 },
       latency_by_day: Array.from({ length: 7 }, (_, d) => ({
         date: new Date(period.start.getTime() + d * DAY_MS).toISOString().slice(0, 10),
         p50_ms: 38 + (d % 3) * 2,
@@ -140,6 +142,35 @@ const sources = {
   },
 };
 
+/** The week before: a little more downtime and slower responses, fewer audit events. */
+const previous = {
+  health: {
+    available: true,
+    data: {
+      ...sources.health.data,
+      targets: sources.health.data.targets.map((t) => ({ ...t, uptime_pct: t.uptime_pct - 0.05 })),
+    },
+  },
+  alerting: {
+    available: true,
+    data: {
+      ...sources.alerting.data,
+      total_alerts: 31,
+      by_severity: { critical: 5 },
+      mtta_s: 301,
+      mttr_s: 2280,
+    },
+  },
+  audit: {
+    available: true,
+    data: {
+      ...sources.audit.data,
+      total_events: 171_500,
+      by_action: { ...sources.audit.data.by_action, 'admin.economy_field.changed': 2 },
+    },
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const document = buildWeeklyReport({
@@ -147,6 +178,7 @@ const document = buildWeeklyReport({
   sources,
   generatedAt: new Date('2026-11-23T08:00:00Z'),
   timeZone: 'UTC',
+  previous,
 });
 const email = composeReportEmail(document);
 writeFileSync(join(out, 'email.html'), email.html);
@@ -171,11 +203,17 @@ try {
     [...flags, '--no-pdf-header-footer', `--print-to-pdf=${join(out, 'report.pdf')}`, `file://${archive}`],
     { stdio: 'ignore', timeout: 60_000 },
   );
-  execFileSync(
-    chromium,
-    [...flags, '--window-size=1024,3000', `--screenshot=${join(out, 'report.png')}`, `file://${archive}`],
-    { stdio: 'ignore', timeout: 60_000 },
-  );
+  // Desktop and phone width: the report must read well on both.
+  for (const [name, width] of [
+    ['report.png', 1280],
+    ['report-phone.png', 390],
+  ]) {
+    execFileSync(
+      chromium,
+      [...flags, `--window-size=${width},3600`, `--screenshot=${join(out, name)}`, `file://${archive}`],
+      { stdio: 'ignore', timeout: 60_000 },
+    );
+  }
 } catch (error) {
   console.error(
     `demo:report: ${chromium} failed (${error.message.split('\n')[0]}); HTML and text are in ${out}`,

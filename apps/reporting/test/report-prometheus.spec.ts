@@ -94,6 +94,26 @@ const health: HealthSummaryReplyV1 = {
   ],
 };
 
+/** What the sources say about the week before: more alerts and events, less uptime. */
+const BEFORE = '2025-12-29T00:00:00.000Z';
+const previous = {
+  audit: { ...audit, from: BEFORE, to: FROM, total_events: 4100, by_action: { 'admin.profile.changed': 20 } },
+  alerting: {
+    ...alerting,
+    from: BEFORE,
+    to: FROM,
+    total_alerts: 16,
+    by_severity: { critical: 3 },
+    mtta_s: 120,
+  },
+  health: {
+    ...health,
+    from: BEFORE,
+    to: FROM,
+    targets: health.targets.map((t) => ({ ...t, uptime_pct: 99.5 })),
+  },
+} satisfies { audit: AuditSummaryReplyV1; alerting: AlertingSummaryReplyV1; health: HealthSummaryReplyV1 };
+
 /** The weekly report end to end over a real Prometheus, NATS, Postgres and SMTP server. */
 describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres, SMTP)', () => {
   let prometheus: PrometheusHandle;
@@ -114,15 +134,15 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
       testDatabaseUrl(),
     ]);
     client = await connect({ servers: nats.url });
-    for (const [subject, reply] of [
-      [AUDIT_SUMMARY_SUBJECT, audit],
-      [ALERTING_SUMMARY_SUBJECT, alerting],
-      [HEALTH_SUMMARY_SUBJECT, health],
+    for (const [subject, reply, before] of [
+      [AUDIT_SUMMARY_SUBJECT, audit, previous.audit],
+      [ALERTING_SUMMARY_SUBJECT, alerting, previous.alerting],
+      [HEALTH_SUMMARY_SUBJECT, health, previous.health],
     ] as const) {
       client.subscribe(subject, {
         callback: (_error, msg) => {
-          summaryRequestV1Schema.parse(msg.json());
-          msg.respond(JSON.stringify(reply));
+          const request = summaryRequestV1Schema.parse(msg.json());
+          msg.respond(JSON.stringify(new Date(request.from) < new Date(FROM) ? before : reply));
         },
       });
     }
@@ -163,37 +183,52 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
     expect(res.status).toBe(201);
     sentRunId = ((await res.json()) as { report_run_id: string }).report_run_id;
     const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 2:') ?? false);
-    expect(mail.subject).toBe('Week 2: 99.95% uptime, 3 P1 alerts');
+    expect(mail.subject).toBe('Week 2: 99.95 % uptime, 3 P1 alerts');
     const text = mail.text ?? '';
     const html = String(mail.html);
 
-    // Traffic from Prometheus: 72 and 16 requests per 15 minutes for a week, against 60 and 20 before.
-    expect(text).toMatch(/Requests:\s+59136/);
-    expect(text).toMatch(/Week over week:\s+\+10\.0%/);
-    expect(text).toMatch(/shop-api\s+48384\s+\+20\.0%\s+250 ms/);
-    expect(text).toMatch(/billing\s+10752\s+-20\.0%\s+250 ms/);
-    // Errors: one 5xx per 15 minutes on shop-api (672 in the week), none on billing; top alerts with status.
+    // Headline figures with their move since the week before, from the `fleet:` series and the summaries.
+    // Prometheus: 72 and 16 requests per 15 minutes on shop-api and billing for a week, against 60 and 20
+    // before; one 5xx per 15 minutes on shop-api (672) against two before (1,344); p95 250 ms against 500 ms.
+    for (const line of [
+      /Requests:\s+59,136\s+▲ up 10\.0 % from 53,760\n/,
+      /5xx share:\s+1\.14 %\s+▼ down 1\.36 points from 2\.50 %\n/,
+      /p95 latency:\s+250 ms\s+▼ down 50\.0 % from 500 ms\n/,
+      /Average uptime:\s+99\.95 %\s+▲ up 0\.45 points from 99\.50 %\n/,
+      /Alerts:\s+12\s+▼ down 25\.0 % from 16\n/,
+      /P1 alerts:\s+3\s+= unchanged from 3\n/,
+      /MTTA:\s+1m 35s\s+▼ down 20\.8 % from 2m 0s\n/,
+      /MTTR:\s+30m 30s\s+= unchanged from 30m 30s\n/,
+      /Audit events:\s+5,210\s+▲ up 27\.1 % from 4,100\n/,
+      /Admin changes:\s+90\s+▲ up 350\.0 % from 20\n/,
+    ]) {
+      expect(text).toMatch(line);
+    }
+    expect(text).toMatch(/shop-api\s+48,384\s+▲ up 20\.0 %\s+250 ms/);
+    expect(text).toMatch(/billing\s+10,752\s+▼ down 20\.0 %\s+250 ms/);
+    // Errors: 5xx per service; top alerts with status.
     expect(text).toMatch(/5xx responses:\s+672/);
-    expect(text).toMatch(/shop-api\s+48384\s+672\s+1\.39%/);
-    expect(text).toMatch(/billing\s+10752\s+0\s+0\.00%/);
+    expect(text).toMatch(/shop-api\s+48,384\s+672\s+1\.39 %/);
+    expect(text).toMatch(/billing\s+10,752\s+0\s+0\.00 %/);
     expect(text).toMatch(/HighLatency\s+medium\s+9\s+acknowledged/);
     expect(text).toMatch(/ServiceDown for \[REDACTED:email\]\s+critical\s+3\s+firing/);
     expect(text).toMatch(/2026-01-11\s+50\.0 ms\s+250 ms\s+500 ms/);
-    expect(text).toMatch(/\/checkout\s+250 ms/);
-    // Uptime, alerts, privacy and admin activity from the summaries.
+    // Both routes have a p95 of 250 ms; their order is the quantiles' last bits.
+    expect(text).toMatch(/Slowest routes \(p95\):\n.*\n[- ]+\n(?:.*\n)?shop-api\s+\/checkout\s+250 ms\n/);
+    expect(text).toMatch(/Slowest routes \(p95\):\n.*\n[- ]+\n(?:.*\n)?billing\s+\/invoices\s+250 ms\n/);
+    // Uptime against the 99.9 % objective, alerts, privacy and admin activity from the summaries.
+    expect(text).toMatch(/shop-api\s+up\s+99\.90 %\s+10m 5s\s+0s\s+10,080/);
     expect(text).toMatch(/shop-api\s+2026-01-07 03:00\s+10m 5s\s+HTTP 503/);
-    expect(text).toMatch(/MTTA:\s+1m 35s/);
-    expect(text).toMatch(/MTTR:\s+30m 30s/);
-    expect(text).toMatch(/False positives:\s+3 \(25\.00%\)/);
+    expect(text).toMatch(/False positives:\s+3 \(25\.00 %\)/);
     expect(text).toMatch(/Economy edits:\s+30/);
     expect(text).toMatch(/Wallet and KYC access by admin[\s\S]*admin-alice\s+17/);
     for (const figure of [
-      '48384',
-      '+20.0%',
-      '1.39%',
-      '99.95%',
+      '48,384',
+      '▲&nbsp;up 10.0&nbsp;% from 53,760',
+      '1.39&nbsp;%',
+      '99.95&nbsp;%',
       '1m 35s',
-      '25.00%',
+      '25.00&nbsp;%',
       'admin-alice',
       'firing',
     ]) {
@@ -201,7 +236,7 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
     }
 
     const images = mail.attachments.filter((a) => a.contentType === 'image/png');
-    expect(images.map((a) => a.contentId).sort()).toEqual(['<latency-by-day>', '<uptime-by-target>']);
+    expect(images.map((a) => a.contentId).sort()).toEqual(['<downtime-by-target>', '<latency-by-day>']);
     expect(images.every((a) => a.related && a.content.length > 1000)).toBe(true);
     expect(html).not.toMatch(/<script/i);
 
@@ -229,14 +264,14 @@ describe('weekly report with Prometheus traffic (real Prometheus, NATS, Postgres
 
     const shots = {
       desktop: decodePng(
-        await screenshot(`file://${join(out, 'report.html')}`, join(out, 'report-desktop.png'), 1024, 2400),
+        await screenshot(`file://${join(out, 'report.html')}`, join(out, 'report-desktop.png'), 1280, 2400),
       ),
       phone: decodePng(
         await screenshot(`file://${join(out, 'report.html')}`, join(out, 'report-phone.png'), 390, 2400),
       ),
       pdf: decodePng(await pdfFirstPage(join(out, 'report.pdf'), join(out, 'report-pdf-page1'))),
     };
-    expect([shots.desktop.width, shots.desktop.height]).toEqual([1024, 2400]);
+    expect([shots.desktop.width, shots.desktop.height]).toEqual([1280, 2400]);
     expect([shots.phone.width, shots.phone.height]).toEqual([390, 2400]);
     // An A4 or Letter page at 80 dpi: about 660-680 by 880-940 pixels, portrait.
     expect(shots.pdf.width).toBeGreaterThan(600);

@@ -191,28 +191,38 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(Date.now()).toBeLessThan(to.getTime() + 7 * DAY_MS);
     expect(run.period.label).toMatch(/^\d{4}-W\d{2}$/);
     for (const subject of [AUDIT_SUMMARY_SUBJECT, ALERTING_SUMMARY_SUBJECT, HEALTH_SUMMARY_SUBJECT]) {
-      expect(responders.requests.get(subject)?.at(-1)).toEqual({ from: run.period.from, to: run.period.to });
+      // The week itself, and the week before for the week-over-week changes.
+      expect(responders.requests.get(subject)?.slice(-2)).toEqual(
+        expect.arrayContaining([
+          { from: run.period.from, to: run.period.to },
+          { from: new Date(from.getTime() - 7 * DAY_MS).toISOString(), to: run.period.from },
+        ]),
+      );
     }
 
-    const subject = `Week ${Number(run.period.label.slice(-2))}: 99.95% uptime, 1 P1 alert`;
+    const subject = `Week ${Number(run.period.label.slice(-2))}: 99.95 % uptime, 1 P1 alert`;
     const mail = await smtp.waitForMessage((m) => m.subject === subject);
     expect(mail.messageId).toBe(run.message_id);
     expect(mail.from?.value[0].address).toBe('vigil@example.com');
     expect(addresses(mail).sort()).toEqual([...RECIPIENTS].sort());
-    expect(mail.text).toContain('Average uptime: 99.95%');
+    // The week before answered the same: every headline figure unchanged, traffic unavailable.
+    expect(mail.text).toMatch(/Average uptime:\s+99\.95 %\s+= unchanged from 99\.95 %\n/);
+    expect(mail.text).toMatch(/Requests:\s+unavailable\n/);
     expect(mail.text).toMatch(/critical\s+1/);
-    expect(mail.text).toContain('Audit events: 42');
+    expect(mail.text).toMatch(/Audit events:\s+42\s+= unchanged from 42\n/);
     expect(mail.text).toMatch(/Traffic and performance\n-+\nunavailable: no metrics source configured/);
     expect(mail.html).toContain('<table');
-    expect(mail.html).toContain('99.95%');
+    expect(mail.html).toContain('99.95&nbsp;%');
     expect(mail.html).not.toMatch(/<script/i);
-    // The uptime chart rides along as an inline PNG the HTML points at by Content-ID.
-    const chart = mail.attachments.find((a) => a.contentId === '<uptime-by-target>');
+    // The downtime chart rides along as an inline PNG the HTML points at by Content-ID.
+    const chart = mail.attachments.find((a) => a.contentId === '<downtime-by-target>');
     expect(chart).toMatchObject({ contentType: 'image/png', contentDisposition: 'inline' });
     expect(chart?.content.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(chart?.related).toBe(true);
     // mailparser resolves cid: links into data: URIs, so the HTML shows the image it referenced.
-    expect(mail.html).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="Uptime per target \(%\)"/);
+    expect(mail.html).toMatch(
+      /<img src="data:image\/png;base64,[^"]+" alt="Downtime per target \(minutes\)"/,
+    );
     // A source value carrying an e-mail address reaches the inbox redacted, in both parts.
     expect(`${mail.text}${String(mail.html)}`).not.toContain('postmaster@example.com');
     expect(mail.text).toContain('mail relay ([REDACTED:email])');
@@ -291,7 +301,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     const mail = await smtp.waitForMessage((m) => m.subject?.startsWith('Week 3:') ?? false);
     expect(mail.text).toMatch(/Audit activity\n-+\nunavailable: no reply within 1000 ms/);
-    expect(mail.subject).toBe('Week 3: 99.95% uptime, 1 P1 alert');
+    expect(mail.subject).toBe('Week 3: 99.95 % uptime, 1 P1 alert');
   });
 
   it('sends an already-sent period again only with ?force=true, on the same run', async () => {
@@ -303,7 +313,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(forced.body.report_run_id).toBe(first.body.report_run_id);
     expect(forced.body.message_id).not.toBe(first.body.message_id);
     await smtp.waitForMessage((m) => m.messageId === forced.body.message_id);
-    expect(withSubject('Week 4: 99.95% uptime, 1 P1 alert')).toHaveLength(2);
+    expect(withSubject('Week 4: 99.95 % uptime, 1 P1 alert')).toHaveLength(2);
 
     const list = (await (await fetch(`${base}/reports?limit=50`, { headers: bearer })).json()) as {
       runs: Record<string, unknown>[];
@@ -325,7 +335,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     const winner = results.find((r) => r.status === 201)!;
     await smtp.waitForMessage((m) => m.messageId === winner.body.message_id);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(withSubject('Week 5: 99.95% uptime, 1 P1 alert')).toHaveLength(1);
+    expect(withSubject('Week 5: 99.95 % uptime, 1 P1 alert')).toHaveLength(1);
   });
 
   it('retries a refused SMTP send with backoff and succeeds when the server recovers in time', async () => {
@@ -369,7 +379,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
       message_id: null,
       error: expect.stringMatching(/421/),
     });
-    expect(withSubject('Week 7: 99.95% uptime, 1 P1 alert')).toHaveLength(0);
+    expect(withSubject('Week 7: 99.95 % uptime, 1 P1 alert')).toHaveLength(0);
 
     // A permanent failure raises an alert and shows in /health/detailed (without failing readiness).
     const alert = await waitFor(
@@ -409,7 +419,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     const retried = await post(`${base}/reports/weekly`, period);
     expect(retried.status).toBe(201);
     expect(retried.body).toMatchObject({ report_run_id, status: 'sent', attempts: 4 });
-    await smtp.waitForMessage((m) => m.subject === 'Week 7: 99.95% uptime, 1 P1 alert');
+    await smtp.waitForMessage((m) => m.subject === 'Week 7: 99.95 % uptime, 1 P1 alert');
     await waitFor(async () => ((await deliveryCheck())?.status === 'up' ? true : null), {
       timeoutMs: 5000,
       description: 'report-delivery up again once the run was sent',
@@ -432,7 +442,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect((await fetch(`${base}/reports/${String(sent.body.report_run_id)}`)).status).toBe(401);
     const html = await page.text();
     expect(html).toContain('Vigil weekly report 2026-W08');
-    expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="Uptime per target/);
+    expect(html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="Downtime per target/);
     expect(html).toContain('mail relay ([REDACTED:email])');
     expect(html).not.toContain('postmaster@example.com');
 
@@ -473,7 +483,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
       status: 201,
       body: { report: 'weekly', status: 'sent', period: { label: '2026-W09' } },
     });
-    await smtp.waitForMessage((m) => m.subject === 'Week 9: 99.95% uptime, 1 P1 alert');
+    await smtp.waitForMessage((m) => m.subject === 'Week 9: 99.95 % uptime, 1 P1 alert');
     expect((await post(`${base}/reports/weekly/run?period=2026-W09`)).status).toBe(409);
 
     const digest = await post(`${base}/reports/daily-p3-digest/run?period=2026-03-02`);

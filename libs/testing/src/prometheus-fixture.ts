@@ -7,9 +7,10 @@ import { promisify } from 'node:util';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
-const STEP_S = 900;
+/** The recording rules' evaluation step as the fixture writes it; the report reads with a 5m subquery step. */
+const STEP_S = 300;
 const WEEK_S = 7 * 86_400;
-/** Cumulative share of requests at or under each bucket: p50 = 50 ms, p95 = 250 ms, p99 = 500 ms exactly. */
+/** Cumulative share of requests at or under each bucket. Report week: p50 = 50 ms, p95 = 250 ms, p99 = 500 ms exactly. */
 const BUCKETS: [string, number][] = [
   ['0.05', 0.5],
   ['0.1', 0.8],
@@ -18,11 +19,23 @@ const BUCKETS: [string, number][] = [
   ['1', 1],
   ['+Inf', 1],
 ];
+/** The week before was slower: p95 = 500 ms. */
+const BUCKETS_BEFORE: [string, number][] = [
+  ['0.05', 0.4],
+  ['0.1', 0.7],
+  ['0.25', 0.9],
+  ['0.5', 0.95],
+  ['1', 1],
+  ['+Inf', 1],
+];
 
-/** Requests per 15 minutes in the week before and in the report week, and 5xx per 15 minutes in the report week. */
+/**
+ * Requests and 5xx per 15 minutes in the week before and in the report week, on one route per service.
+ * shop-api: 48,384 requests (672 5xx) in the report week against 40,320 (1,344 5xx) before.
+ */
 export const FIXTURE_SERVICES = {
-  'shop-api': { before: 60, during: 72, errors: 1 },
-  billing: { before: 20, during: 16, errors: 0 },
+  'shop-api': { route: '/checkout', before: 60, during: 72, errorsBefore: 2, errors: 1 },
+  billing: { route: '/invoices', before: 20, during: 16, errorsBefore: 0, errors: 0 },
 } as const;
 
 export interface PrometheusHandle {
@@ -31,10 +44,47 @@ export interface PrometheusHandle {
 }
 
 /**
- * A real Prometheus on 127.0.0.1 (`port`, or a free one) over a fixed fortnight of data, the week before
- * `reportStart` and the week from it, one sample every 15 minutes from `reportStart - 1 week` on:
- * written as OpenMetrics and turned into TSDB blocks by `promtool tsdb create-blocks-from
- * openmetrics`, so every query answer is deterministic. `reportStart` must be a whole second.
+ * The `fleet:` series the recording rules (k8s/base/prometheus-rules/fleet-recording.rules.yaml)
+ * write, as OpenMetrics: one sample every 5 minutes at epoch-aligned instants, each the per-second
+ * rate over the 5 minutes up to it, so a sample at or before `reportStart` carries the week before.
+ */
+function fleetSeries(reportStart: Date): string[] {
+  const startS = reportStart.getTime() / 1000;
+  const first = Math.ceil((startS - WEEK_S) / STEP_S) * STEP_S;
+  const requests: string[] = ['# TYPE fleet:http_requests:rate5m gauge'];
+  const buckets: string[] = ['# TYPE fleet:http_request_duration_seconds_bucket:rate5m gauge'];
+  for (const [service, f] of Object.entries(FIXTURE_SERVICES)) {
+    const labels = `service="${service}",route="${f.route}"`;
+    const ok: string[] = [];
+    const failed: string[] = [];
+    const le = BUCKETS.map(() => [] as string[]);
+    for (let t = first; t <= startS + WEEK_S; t += STEP_S) {
+      const reportWeek = t > startS;
+      const perS = (per15m: number) => per15m / 900;
+      const served = perS(reportWeek ? f.during : f.before);
+      const errors = perS(reportWeek ? f.errors : f.errorsBefore);
+      ok.push(
+        `fleet:http_requests:rate5m{${labels},method="GET",status_class="2xx"} ${served - errors} ${t}`,
+      );
+      failed.push(`fleet:http_requests:rate5m{${labels},method="GET",status_class="5xx"} ${errors} ${t}`);
+      (reportWeek ? BUCKETS : BUCKETS_BEFORE).forEach(([bound, share], i) =>
+        le[i].push(
+          `fleet:http_request_duration_seconds_bucket:rate5m{${labels},le="${bound}"} ${served * share} ${t}`,
+        ),
+      );
+    }
+    requests.push(...ok, ...failed);
+    buckets.push(...le.flat());
+  }
+  return [...requests, ...buckets];
+}
+
+/**
+ * A real Prometheus on 127.0.0.1 (`port`, or a free one) over a fixed fortnight of `fleet:` series,
+ * the week before `reportStart` and the week from it, turned into TSDB blocks by `promtool tsdb
+ * create-blocks-from openmetrics`, so every query answer is deterministic. The series are written
+ * directly rather than evaluated from exporter series: the recording rules have their own
+ * `promtool test rules`. `reportStart` must be a whole second.
  */
 export async function startPrometheusWithFixture(
   reportStart: Date,
@@ -42,41 +92,8 @@ export async function startPrometheusWithFixture(
 ): Promise<PrometheusHandle> {
   const listenPort = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'vigil-prometheus-'));
-  const startS = reportStart.getTime() / 1000;
-  const requests: string[] = ['# TYPE http_requests counter'];
-  const durations: string[] = ['# TYPE http_request_duration_seconds histogram'];
-  for (const [job, rates] of Object.entries(FIXTURE_SERVICES)) {
-    let ok = 0;
-    let failed = 0;
-    let total = 0;
-    const seriesOk: string[] = [];
-    const seriesFailed: string[] = [];
-    const buckets = BUCKETS.map(() => [] as string[]);
-    const counts: string[] = [];
-    const sums: string[] = [];
-    for (let t = startS - WEEK_S; t <= startS + WEEK_S; t += STEP_S) {
-      const labels = `job="${job}",method="GET",route="/checkout"`;
-      seriesOk.push(`http_requests_total{${labels},status_code="200"} ${ok} ${t}`);
-      seriesFailed.push(`http_requests_total{${labels},status_code="500"} ${failed} ${t}`);
-      BUCKETS.forEach(([le, share], i) =>
-        buckets[i].push(
-          `http_request_duration_seconds_bucket{${labels},le="${le}"} ${Math.round(total * share)} ${t}`,
-        ),
-      );
-      counts.push(`http_request_duration_seconds_count{${labels}} ${total} ${t}`);
-      sums.push(`http_request_duration_seconds_sum{${labels}} ${(total * 0.08).toFixed(3)} ${t}`);
-      const reportWeek = t >= startS;
-      const served = reportWeek ? rates.during : rates.before;
-      const errors = reportWeek ? rates.errors : 0;
-      ok += served - errors;
-      failed += errors;
-      total += served * 100;
-    }
-    requests.push(...seriesOk, ...seriesFailed);
-    durations.push(...buckets.flat(), ...counts, ...sums);
-  }
   const data = join(dir, 'data.om');
-  writeFileSync(data, [...requests, ...durations, '# EOF', ''].join('\n'));
+  writeFileSync(data, [...fleetSeries(reportStart), '# EOF', ''].join('\n'));
   // Asynchronously: HTTP servers in this process (health targets) keep answering meanwhile.
   await promisify(execFile)(
     'promtool',

@@ -66,8 +66,10 @@ describe('reporting config', () => {
     expect(load({ ...base, PROMETHEUS_URL: 'http://127.0.0.1:9090' }).PROMETHEUS_URL).toBe(
       'http://127.0.0.1:9090',
     );
-    expect(problem({ ...base, PROMETHEUS_SERVICE_LABEL: 'not-a-label' }).variable).toBe(
-      'PROMETHEUS_SERVICE_LABEL',
-    );
+    expect(load(base).REPORT_UPTIME_SLO).toBe(99.9);
+    expect(load({ ...base, REPORT_UPTIME_SLO: '99.95' }).REPORT_UPTIME_SLO).toBe(99.95);
+    for (const bad of ['100', '0', 'high']) {
+      expect(problem({ ...base, REPORT_UPTIME_SLO: bad }).variable).toBe('REPORT_UPTIME_SLO');
+    }
   });
 });

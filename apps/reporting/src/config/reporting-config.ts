@@ -55,13 +55,14 @@ export const reportingConfigSchema = platformConfigSchema.extend({
     .min(1)
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin')
     .default('UTC'),
-  /** Prometheus' base URL (HTTP API) for the traffic and latency sections; unset: "no metrics source configured". */
+  /** Prometheus' base URL (HTTP API) whose `fleet:` recording rules feed the traffic, errors and latency sections; unset: "no metrics source configured". */
   PROMETHEUS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  /** The label that names a service in http_requests_total (the scrape job by default). */
-  PROMETHEUS_SERVICE_LABEL: z
-    .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')
-    .default('job'),
+  /** The availability objective (%) each health target's downtime is measured against in the uptime chart. */
+  REPORT_UPTIME_SLO: z.coerce
+    .number({ error: 'must be a percentage such as 99.9' })
+    .gt(0, 'must be above 0 and below 100')
+    .lt(100, 'must be above 0 and below 100')
+    .default(99.9),
   /** When the weekly ops report runs (five-field cron in REPORT_TIME_ZONE); default Monday 08:00. */
   REPORT_CRON: z
     .string()

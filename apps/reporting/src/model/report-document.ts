@@ -7,14 +7,31 @@ export interface ReportDocument {
   title: string;
   /** The e-mail subject line. */
   headline: string;
-  /** Label/value lines shown under the title (period, generated at, key figures). */
+  /** Label/value lines shown under the title (period, generated at). */
   facts: ReportFact[];
+  /** The headline figures, each with its move since the period before ("At a glance"). */
+  highlights?: ReportFact[];
   sections: ReportSection[];
 }
 
 export interface ReportFact {
   label: string;
   value: string;
+  /** How the figure moved since the period before (headline figures). */
+  change?: FigureChange;
+}
+
+/**
+ * A figure's move against the period before. `text` carries the direction in words as well as the
+ * arrow ("▲ up 12.3 % from 3.5 M"), so nothing depends on seeing the colour `tone` picks.
+ */
+export interface FigureChange {
+  direction: 'up' | 'down' | 'unchanged' | 'unknown';
+  /** Whether the move is good news: more uptime is, more 5xx is not, more requests is neither. */
+  tone: 'good' | 'bad' | 'neutral';
+  text: string;
+  /** Without the previous value, for table cells: "▲ up 12.3 %". */
+  short: string;
 }
 
 export interface ReportTable {
@@ -33,6 +50,10 @@ export interface ReportChart {
   /** One label per x position (days, targets). */
   labels: string[];
   series: { name: string; values: (number | null)[] }[];
+  /** A horizontal reference line (an error budget); bars above it are drawn in the warning colour. */
+  threshold?: { value: number; label: string };
+  /** Print each bar's value above it (bar charts). */
+  valueLabels?: boolean;
 }
 
 export type ReportSection =

@@ -3,12 +3,21 @@ import type { ReportDocument, ReportFact, ReportSection, ReportTable } from '../
 /** The plain-text part: aligned label/value lines and ASCII tables, readable in any client. */
 export function renderText(document: ReportDocument): string {
   const lines = [document.title, '='.repeat(document.title.length), '', ...factLines(document.facts)];
+  if (document.highlights?.length)
+    lines.push('', ...headingLines(AT_A_GLANCE), ...factLines(document.highlights));
   for (const section of document.sections) lines.push('', ...sectionLines(section));
   return `${lines.join('\n')}\n`;
 }
 
+/** The heading of the headline figures, in both parts. */
+export const AT_A_GLANCE = 'At a glance';
+
+function headingLines(title: string): string[] {
+  return [title, '-'.repeat(title.length)];
+}
+
 function sectionLines(section: ReportSection): string[] {
-  const lines = [section.title, '-'.repeat(section.title.length)];
+  const lines = headingLines(section.title);
   if (!section.available) return [...lines, `unavailable: ${section.reason}`];
   lines.push(...factLines(section.facts));
   for (const table of section.tables) lines.push('', ...tableLines(table));
@@ -17,7 +26,12 @@ function sectionLines(section: ReportSection): string[] {
 
 function factLines(facts: ReportFact[]): string[] {
   const width = Math.max(0, ...facts.map((f) => f.label.length)) + 1;
-  return facts.map((f) => `${`${f.label}:`.padEnd(width)} ${f.value}`);
+  const valueWidth = Math.max(0, ...facts.filter((f) => f.change).map((f) => f.value.length));
+  return facts.map((f) =>
+    f.change
+      ? `${`${f.label}:`.padEnd(width)} ${f.value.padEnd(valueWidth)}  ${f.change.text}`
+      : `${`${f.label}:`.padEnd(width)} ${f.value}`,
+  );
 }
 
 function tableLines(table: ReportTable): string[] {

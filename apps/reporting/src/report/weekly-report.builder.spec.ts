@@ -1,6 +1,6 @@
 import { composeReportEmail } from './report-email';
-import { W47, weeklySources } from './weekly-sources.fixture';
-import { averageUptime, buildWeeklyReport, formatInstant, percent } from './weekly-report.builder';
+import { previousSources, W47, weeklySources } from './weekly-sources.fixture';
+import { adminChanges, averageUptime, buildWeeklyReport, formatInstant } from './weekly-report.builder';
 
 const generatedAt = new Date('2026-11-23T06:00:00Z');
 
@@ -8,7 +8,7 @@ describe('buildWeeklyReport', () => {
   it('headlines the week, the average uptime and the P1 alert count', () => {
     const report = buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' });
     expect(report.title).toBe('Vigil weekly report 2026-W47');
-    expect(report.headline).toBe('Week 47: 99.95% uptime, 2 P1 alerts');
+    expect(report.headline).toBe('Week 47: 99.95 % uptime, 2 P1 alerts');
     expect(report.sections.map((s) => [s.title, s.available])).toEqual([
       ['Traffic and performance', true],
       ['Errors', true],
@@ -29,7 +29,7 @@ describe('buildWeeklyReport', () => {
       name: 'monthly privacy',
     });
     expect(report.title).toBe('Vigil monthly privacy report 2026-W47');
-    expect(report.headline).toBe('Monthly privacy 2026-W47: 99.95% uptime, 2 P1 alerts');
+    expect(report.headline).toBe('Monthly privacy 2026-W47: 99.95 % uptime, 2 P1 alerts');
     expect(report.sections.map((s) => s.title)).toEqual(['Uptime', 'Privacy and admin activity']);
   });
 
@@ -46,10 +46,10 @@ describe('buildWeeklyReport', () => {
       name: 'daily P3 digest',
       severities: ['medium', 'low'],
     });
-    expect(report.headline).toBe('Daily P3 digest 2026-W47: 99.95% uptime, 4 P3 alerts');
+    expect(report.headline).toBe('Daily P3 digest 2026-W47: 99.95 % uptime, 4 P3 alerts');
     expect(report.sections.map((s) => s.title)).toEqual(['Alerts: P3 only (medium, low)']);
-    expect(report.facts.map((f) => f.label)).toContain('P3 alerts');
-    expect(report.facts.map((f) => f.label)).not.toContain('P1 alerts');
+    expect(report.highlights?.map((f) => f.label)).toContain('P3 alerts');
+    expect(report.highlights?.map((f) => f.label)).not.toContain('P1 alerts');
   });
 
   it('shows MTTA, MTTR, false positives and the noisiest alerts', () => {
@@ -58,7 +58,7 @@ describe('buildWeeklyReport', () => {
     ).text;
     expect(text).toMatch(/MTTA:\s+2m 5s/);
     expect(text).toMatch(/MTTR:\s+1h 2m/);
-    expect(text).toMatch(/False positives:\s+1 \(33\.33%\)/);
+    expect(text).toMatch(/False positives:\s+1 \(33\.33 %\)/);
     expect(text).toMatch(/DiskFull\s+2/);
   });
 
@@ -67,7 +67,9 @@ describe('buildWeeklyReport', () => {
       buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
     ).text;
     expect(text).toMatch(/shop-api\s+2026-11-18 10:00\s+10m 5s\s+HTTP 503 three times/);
-    expect(text).toMatch(/billing\s+up\s+100\.00%\s+2016\s+8\.3 ms\s+20\.0 ms/);
+    expect(text).toMatch(/billing\s+up\s+100\.00 %\s+0s\s+10m 5s\s+2,016\s+8\.3 ms\s+20\.0 ms/);
+    // 99.9 % of a week is 10m 5s down: exactly the 99.9 % objective's budget.
+    expect(text).toMatch(/shop-api\s+up\s+99\.90 %\s+10m 5s\s+0s\s+10,080/);
   });
 
   it('shows privacy changes, detections and sensitive access per admin', () => {
@@ -84,11 +86,76 @@ describe('buildWeeklyReport', () => {
     const text = composeReportEmail(
       buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
     ).text;
-    expect(text).toMatch(/Requests:\s+150000/);
-    expect(text).toMatch(/Week over week:\s+\+7\.1%/);
-    expect(text).toMatch(/shop-api\s+120000\s+\+20\.0%\s+250 ms/);
+    expect(text).toMatch(/Requests:\s+150,000\n/);
+    expect(text).toMatch(/shop-api\s+120,000\s+▲ up 20\.0 %\s+250 ms/);
+    expect(text).toMatch(/billing\s+30,000\s+▼ down 25\.0 %\s+80\.0 ms/);
     expect(text).toMatch(/2026-11-22\s+46\.0 ms\s+260 ms\s+520 ms/);
     expect(text).toMatch(/\/checkout\s+900 ms/);
+  });
+
+  it('shows every headline figure with its move since the week before, in words as well as arrows', () => {
+    const report = buildWeeklyReport({
+      period: W47,
+      sources: weeklySources(),
+      previous: previousSources(),
+      generatedAt,
+      timeZone: 'UTC',
+    });
+    const moves = Object.fromEntries(
+      (report.highlights ?? []).map((f) => [f.label, `${f.value} | ${f.change?.text} | ${f.change?.tone}`]),
+    );
+    expect(moves).toEqual({
+      Requests: '150,000 | ▲ up 7.1 % from 140,000 | neutral',
+      '5xx share': '0.40 % | ▼ down 0.10 points from 0.50 % | good',
+      'p95 latency': '230 ms | ▼ down 11.5 % from 260 ms | good',
+      'Average uptime': '99.95 % | ▲ up 0.45 points from 99.50 % | good',
+      Alerts: '3 | ▼ down 25.0 % from 4 | good',
+      'P1 alerts': '2 | = unchanged from 2 | neutral',
+      MTTA: '2m 5s | ▼ down 50.0 % from 4m 10s | good',
+      MTTR: '1h 2m | – no figure for the period before | neutral',
+      'Audit events': '1,234 | ▲ up 23.4 % from 1,000 | neutral',
+      'Admin changes': '34 | = unchanged from 34 | neutral',
+    });
+    const text = composeReportEmail(report).text;
+    expect(text).toMatch(/At a glance\n-+\nRequests:\s+150,000\s+▲ up 7\.1 % from 140,000\n/);
+    expect(text).toMatch(/Alerts:\s+3\s+▼ down 25\.0 % from 4\n/);
+  });
+
+  it('says a headline figure is unavailable when its source is, and has no move without the week before', () => {
+    const report = buildWeeklyReport({
+      period: W47,
+      sources: weeklySources({ traffic: { available: false, reason: 'no metrics source configured' } }),
+      generatedAt,
+      timeZone: 'UTC',
+    });
+    const [requests, , , uptime] = report.highlights ?? [];
+    expect(requests).toEqual({ label: 'Requests', value: 'unavailable' });
+    expect(uptime.change?.text).toBe('– no figure for the period before');
+  });
+
+  it("charts each target's downtime in minutes against the error budget of the configured SLO", () => {
+    const report = buildWeeklyReport({
+      period: W47,
+      sources: weeklySources(),
+      generatedAt,
+      timeZone: 'UTC',
+      uptimeSloPct: 99.95,
+    });
+    const uptime = report.sections[2];
+    if (!uptime.available) throw new Error('uptime section missing');
+    const [chart] = uptime.charts ?? [];
+    expect(chart).toMatchObject({
+      id: 'downtime-by-target',
+      labels: ['shop-api', 'billing'],
+      threshold: { label: '99.95 % SLO budget: 5m 2s' },
+    });
+    // 0.1 % of 10,080 minutes.
+    expect(chart.series[0].values[0]).toBeCloseTo(10.08, 6);
+    expect(chart.series[0].values[1]).toBe(0);
+    expect(chart.threshold?.value).toBeCloseTo(5.04, 6);
+    const text = composeReportEmail(report).text;
+    expect(text).toMatch(/shop-api\s+up\s+99\.90 %\s+10m 5s\s+over by 5m 2s/);
+    expect(text).toMatch(/Targets over budget:\s+1\n/);
   });
 
   it('says when no metrics source is configured, and still reports the rest', () => {
@@ -102,7 +169,7 @@ describe('buildWeeklyReport', () => {
     expect(report.sections.slice(1).every((s) => s.available)).toBe(true);
     // The errors section keeps its alert half and says why the 5xx half is missing.
     const text = composeReportEmail(report).text;
-    expect(text).toMatch(/Errors\n-+\n5xx rate:\s+unavailable: no metrics source configured/);
+    expect(text).toMatch(/Errors\n-+\n5xx share:\s+unavailable: no metrics source configured/);
     expect(text).toMatch(/DiskFull\s+critical\s+2\s+firing/);
   });
 
@@ -111,9 +178,9 @@ describe('buildWeeklyReport', () => {
       buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
     ).text;
     expect(text).toMatch(/5xx responses:\s+600/);
-    expect(text).toMatch(/5xx rate:\s+0\.40%/);
+    expect(text).toMatch(/5xx share:\s+0\.40 %/);
     expect(text).toMatch(
-      /5xx rate per service:\nService\s+Requests\s+5xx\s+5xx rate\n[- ]+\nshop-api\s+120000\s+600\s+0\.50%\nbilling\s+30000\s+0\s+0\.00%/,
+      /5xx share per service:\nService\s+Requests\s+5xx\s+5xx share\n[- ]+\nshop-api\s+120,000\s+600\s+0\.50 %\nbilling\s+30,000\s+0\s+0\.00 %/,
     );
     expect(text).toMatch(/Top alerts still firing:\s+1/);
     expect(text).toMatch(
@@ -224,10 +291,17 @@ describe('report numbers', () => {
     ).toBeNull();
   });
 
-  it('never rounds a shortfall up to 100.00%', () => {
-    expect(percent(99.999)).toBe('99.99%');
-    expect(percent(100)).toBe('100.00%');
-    expect(percent(99.954)).toBe('99.95%');
+  it('counts every admin action but views as an admin change', () => {
+    const base = weeklySources();
+    if (!base.audit.available) throw new Error('fixture audit');
+    const by_action = {
+      'admin.profile.viewed': 1000,
+      'admin.profile.changed': 3,
+      'admin.economy_field.changed': 2,
+      'admin.bulk_action.executed': 1,
+      'user.login': 50,
+    };
+    expect(adminChanges({ ...base.audit.data, by_action })).toBe(6);
   });
 
   it('formats an instant in a time zone', () => {

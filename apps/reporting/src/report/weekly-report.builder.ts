@@ -8,8 +8,11 @@ import {
 import { redact } from '@vigil/redaction';
 
 import type { SourceResult } from '../sources/source-result';
-import type { WeeklySources } from '../sources/summary.client';
-import type { TrafficSummary } from '../sources/traffic.source';
+import type { SummarySources, WeeklySources } from '../sources/summary.client';
+import type { TrafficSummary, TrafficTotals } from '../sources/traffic.source';
+import { targetBudget } from './error-budget';
+import { type Better, pointsChange, relativeChange } from './figure-change';
+import { formatCount, formatDuration, formatMilliseconds, formatPercent, formatShare } from './number-format';
 import type {
   ReportChart,
   ReportDocument,
@@ -21,8 +24,10 @@ import type { ReportPeriod } from '../model/report-period';
 
 /** Rows shown in a "top N" table; the rest are summed into one "other" row. */
 const TOP_ACTIONS = 10;
-/** Targets shown in the uptime chart; the table lists all. */
+/** Targets shown in the downtime chart; the table lists all. */
 const MAX_CHART_BARS = 20;
+/** The availability objective when the caller names none (REPORT_UPTIME_SLO's default). */
+export const DEFAULT_UPTIME_SLO = 99.9;
 
 /** The sections a report definition may list, in the order they appear. */
 export const REPORT_SECTIONS = ['traffic', 'errors', 'uptime', 'alerts', 'privacy', 'audit'] as const;
@@ -39,6 +44,10 @@ export interface WeeklyReportInput {
   name?: string;
   /** Severities the alerting summary was narrowed to (the P3 digest); the alert figures say so. */
   severities?: readonly Severity[];
+  /** The summaries of the period before, for the week-over-week changes; none: "no figure". */
+  previous?: Partial<SummarySources>;
+  /** The availability objective (%) downtime is measured against. */
+  uptimeSloPct?: number;
 }
 
 /**
@@ -53,6 +62,8 @@ export function buildWeeklyReport({
   sections = REPORT_SECTIONS,
   name = 'weekly',
   severities,
+  previous = {},
+  uptimeSloPct = DEFAULT_UPTIME_SLO,
 }: WeeklyReportInput): ReportDocument {
   const scope = alertScope(severities);
   const uptime = sources.health.available ? averageUptime(sources.health.data) : null;
@@ -65,11 +76,12 @@ export function buildWeeklyReport({
       : scope
         ? plural(alerts, `${scope.priorities} alert`)
         : plural(p1, 'P1 alert');
-  const headline = `${name === 'weekly' ? periodName(period) : `${capitalise(name)} ${period.label}`}: ${uptime === null ? 'uptime unavailable' : `${percent(uptime)} uptime`}, ${alertCount}`;
+  const headline = `${name === 'weekly' ? periodName(period) : `${capitalise(name)} ${period.label}`}: ${uptime === null ? 'uptime unavailable' : `${formatPercent(uptime)} uptime`}, ${alertCount}`;
   const builders: Record<ReportSectionName, () => ReportSection> = {
     traffic: () => section('Traffic and performance', sources.traffic, trafficSection),
     errors: () => errorsSection(sources.traffic, sources.alerting),
-    uptime: () => section('Uptime', sources.health, (d) => healthSection(d, timeZone)),
+    uptime: () =>
+      section('Uptime', sources.health, (d) => healthSection(d, timeZone, uptimeSloPct, periodMs(period))),
     alerts: () => section(scope ? `Alerts: ${scope.title}` : 'Alerts', sources.alerting, alertingSection),
     privacy: () => section('Privacy and admin activity', sources.audit, privacySection),
     audit: () => section('Audit activity', sources.audit, auditSection),
@@ -83,20 +95,17 @@ export function buildWeeklyReport({
         value: `${formatInstant(period.start, timeZone)} to ${formatInstant(period.end, timeZone)} (${timeZone})`,
       },
       { label: 'Generated', value: `${formatInstant(generatedAt, timeZone)} (${timeZone})` },
-      { label: 'Average uptime', value: uptime === null ? 'unavailable' : percent(uptime) },
-      {
-        label: scope ? `${scope.priorities} alerts` : 'Alerts',
-        value: alerts === null ? 'unavailable' : String(alerts),
-      },
-      ...(scope ? [] : [{ label: 'P1 alerts', value: p1 === null ? 'unavailable' : String(p1) }]),
     ],
+    highlights: headlineFigures(sources, previous, scope),
     sections: REPORT_SECTIONS.filter((n) => sections.includes(n)).map((n) => builders[n]()),
   };
   return redact(document);
 }
 
 /** "P3" and "P3 only (medium, low)" for a severity filter; null when every severity counts. */
-function alertScope(severities: readonly Severity[] | undefined) {
+type AlertScope = { priorities: string; title: string };
+
+function alertScope(severities: readonly Severity[] | undefined): AlertScope | null {
   if (!severities) return null;
   const priorities = [...new Set(severities.map(priorityOf))].sort().join('/');
   return { priorities, title: `${priorities} only (${severities.join(', ')})` };
@@ -128,40 +137,65 @@ function section<T>(
     : { title, available: false, reason: source.reason };
 }
 
-function healthSection(summary: HealthSummaryReplyV1, timeZone: string) {
+function healthSection(summary: HealthSummaryReplyV1, timeZone: string, sloPct: number, lengthMs: number) {
   const uptime = averageUptime(summary);
   const incidents = summary.incidents;
-  const charted = summary.targets.slice(0, MAX_CHART_BARS);
+  const budgetOf = (pct: number | null) => (pct === null ? null : targetBudget(pct, sloPct, lengthMs));
+  const budgetS = targetBudget(100, sloPct, lengthMs).budget_s;
+  // Worst first, so the targets that ate their budget lead the chart and the table.
+  const ranked = [...summary.targets].sort(
+    (a, b) => (a.uptime_pct ?? 101) - (b.uptime_pct ?? 101) || a.name.localeCompare(b.name),
+  );
+  const charted = ranked.slice(0, MAX_CHART_BARS);
+  const slo = formatPercent(sloPct, sloPct.toString().split('.')[1]?.length ?? 0);
   return {
     charts: [
       {
-        id: 'uptime-by-target',
-        title: 'Uptime per target (%)',
+        id: 'downtime-by-target',
+        title: 'Downtime per target (minutes)',
         kind: 'bar' as const,
-        unit: '%',
+        unit: 'min',
         labels: charted.map((t) => t.name),
-        series: [{ name: 'uptime', values: charted.map((t) => t.uptime_pct) }],
+        series: [
+          {
+            name: 'downtime',
+            values: charted.map((t) => {
+              const budget = budgetOf(t.uptime_pct);
+              return budget === null ? null : budget.downtime_s / 60;
+            }),
+          },
+        ],
+        threshold: { value: budgetS / 60, label: `${slo} SLO budget: ${formatDuration(budgetS)}` },
+        valueLabels: true,
       },
     ],
     facts: [
-      { label: 'Targets', value: String(summary.targets.length) },
-      { label: 'Average uptime', value: uptime === null ? 'n/a' : percent(uptime) },
-      ...(incidents ? [{ label: 'Incidents', value: String(incidents.length) }] : []),
+      { label: 'Targets', value: formatCount(summary.targets.length) },
+      { label: 'Average uptime', value: uptime === null ? 'n/a' : formatPercent(uptime) },
+      { label: `Error budget at ${slo}`, value: `${formatDuration(budgetS)} of downtime per target` },
+      {
+        label: 'Targets over budget',
+        value: formatCount(ranked.filter((t) => (budgetOf(t.uptime_pct)?.left_s ?? 0) < 0).length),
+      },
+      ...(incidents ? [{ label: 'Incidents', value: formatCount(incidents.length) }] : []),
     ],
     tables: [
       {
         caption: 'Per target',
-        columns: ['Target', 'Status', 'Uptime', 'Checks', 'p50', 'p95'],
-        rows: [...summary.targets]
-          .sort((a, b) => (a.uptime_pct ?? 101) - (b.uptime_pct ?? 101) || a.name.localeCompare(b.name))
-          .map((t) => [
+        columns: ['Target', 'Status', 'Uptime', 'Downtime', 'Budget left', 'Checks', 'p50', 'p95'],
+        rows: ranked.map((t) => {
+          const budget = budgetOf(t.uptime_pct);
+          return [
             t.name,
             t.status,
-            t.uptime_pct === null ? 'n/a' : percent(t.uptime_pct),
-            String(t.checks),
-            milliseconds(t.p50_ms),
-            milliseconds(t.p95_ms),
-          ]),
+            t.uptime_pct === null ? 'n/a' : formatPercent(t.uptime_pct),
+            budget === null ? 'n/a' : formatDuration(budget.downtime_s),
+            budget === null ? 'n/a' : budgetLeft(budget.left_s),
+            formatCount(t.checks),
+            formatMilliseconds(t.p50_ms),
+            formatMilliseconds(t.p95_ms),
+          ];
+        }),
       },
       ...(incidents
         ? [
@@ -173,7 +207,7 @@ function healthSection(summary: HealthSummaryReplyV1, timeZone: string) {
                 .map((i) => [
                   i.target,
                   formatInstant(new Date(i.started_at), timeZone),
-                  i.duration_s === null ? 'ongoing' : duration(i.duration_s),
+                  i.duration_s === null ? 'ongoing' : formatDuration(i.duration_s),
                   i.reason,
                 ]),
             },
@@ -183,29 +217,119 @@ function healthSection(summary: HealthSummaryReplyV1, timeZone: string) {
   };
 }
 
+/** `7m 12s`, or `over by 40m 19s` when the objective was missed. */
+function budgetLeft(leftS: number): string {
+  return leftS < 0 ? `over by ${formatDuration(-leftS)}` : formatDuration(leftS);
+}
+
+function periodMs(period: ReportPeriod): number {
+  return period.end.getTime() - period.start.getTime();
+}
+
+/**
+ * The figures at the top of the report, each with its move since the period before: traffic,
+ * 5xx share and p95 from Prometheus; uptime, alerts, response times, audit events and admin changes
+ * from the summaries. A figure whose source is down says "unavailable".
+ */
+function headlineFigures(
+  sources: WeeklySources,
+  previous: Partial<SummarySources>,
+  scope: AlertScope | null,
+): ReportFact[] {
+  const totals = mapSource(sources.traffic, (d) => d.totals);
+  const totalsBefore = mapSource(sources.traffic, (d) => d.previous_totals);
+  const { health, alerting, audit } = sources;
+  const share = (t: TrafficTotals) => (t.requests > 0 ? (t.errors / t.requests) * 100 : null);
+  const sharePct = (pct: number) => formatShare(pct / 100);
+  return [
+    headline('Requests', totals, totalsBefore, (t) => t.requests, formatCount, 'neither'),
+    headline('5xx share', totals, totalsBefore, share, sharePct, 'lower', pointsChange),
+    headline('p95 latency', totals, totalsBefore, (t) => t.p95_ms, formatMilliseconds, 'lower'),
+    headline('Average uptime', health, previous.health, averageUptime, formatPercent, 'higher', pointsChange),
+    headline(
+      scope ? `${scope.priorities} alerts` : 'Alerts',
+      alerting,
+      previous.alerting,
+      (a) => a.total_alerts,
+      formatCount,
+      'lower',
+    ),
+    // A digest narrowed to P3 has no P1 alerts to show.
+    ...(scope
+      ? []
+      : [
+          headline(
+            'P1 alerts',
+            alerting,
+            previous.alerting,
+            (a) => a.by_severity.critical ?? 0,
+            formatCount,
+            'lower',
+          ),
+        ]),
+    headline('MTTA', alerting, previous.alerting, (a) => a.mtta_s, formatDuration, 'lower'),
+    headline('MTTR', alerting, previous.alerting, (a) => a.mttr_s, formatDuration, 'lower'),
+    headline('Audit events', audit, previous.audit, (a) => a.total_events, formatCount, 'neither'),
+    headline('Admin changes', audit, previous.audit, adminChanges, formatCount, 'neither'),
+  ];
+}
+
+/** One headline figure read the same way from this period's source and the one before. */
+function headline<T>(
+  label: string,
+  now: SourceResult<T>,
+  before: SourceResult<T> | undefined,
+  read: (data: T) => number | null | undefined,
+  format: (value: number) => string,
+  better: Better,
+  compare: typeof relativeChange = relativeChange,
+): ReportFact {
+  if (!now.available) return { label, value: 'unavailable' };
+  const value = read(now.data) ?? null;
+  const was = before?.available ? read(before.data) : null;
+  return {
+    label,
+    value: value === null ? 'n/a' : format(value),
+    change: compare(value, was, better, format),
+  };
+}
+
+/** A part of a source's data, unavailable where the part is null. */
+function mapSource<T, U>(source: SourceResult<T>, part: (data: T) => U | null): SourceResult<U> {
+  if (!source.available) return source;
+  const data = part(source.data);
+  return data === null ? { available: false, reason: 'no data' } : { available: true, data };
+}
+
+/** Audit events of admins changing something: every `admin.*` action except views. */
+export function adminChanges(summary: AuditSummaryReplyV1): number {
+  return Object.entries(summary.by_action)
+    .filter(([action]) => action.startsWith('admin.') && !action.endsWith('.viewed'))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 function alertingSection(summary: AlertingSummaryReplyV1) {
   const optional = (label: string, value: string | undefined): ReportFact[] =>
     value === undefined ? [] : [{ label, value }];
   return {
     facts: [
-      { label: 'Alerts fired', value: String(summary.total_alerts) },
-      { label: 'P1 alerts', value: String(summary.by_severity.critical ?? 0) },
-      ...optional('Episodes', summary.episodes?.toString()),
-      ...optional('Acknowledged', summary.acknowledged?.toString()),
+      { label: 'Alerts fired', value: formatCount(summary.total_alerts) },
+      { label: 'P1 alerts', value: formatCount(summary.by_severity.critical ?? 0) },
+      ...optional('Episodes', summary.episodes === undefined ? undefined : formatCount(summary.episodes)),
+      ...optional(
+        'Acknowledged',
+        summary.acknowledged === undefined ? undefined : formatCount(summary.acknowledged),
+      ),
       ...optional('MTTA', summary.mtta_s === undefined ? undefined : nullableDuration(summary.mtta_s)),
       ...optional('MTTR', summary.mttr_s === undefined ? undefined : nullableDuration(summary.mttr_s)),
       ...optional(
         'False positives',
         summary.false_positives === undefined
           ? undefined
-          : `${summary.false_positives} (${
-              summary.false_positive_rate === null || summary.false_positive_rate === undefined
-                ? 'n/a'
-                : percent(summary.false_positive_rate * 100)
-            })`,
+          : `${formatCount(summary.false_positives)} (${formatShare(summary.false_positive_rate)})`,
       ),
-      { label: 'Notifications delivered', value: String(summary.delivered) },
-      { label: 'Notifications failed', value: String(summary.failed) },
+      { label: 'Notifications delivered', value: formatCount(summary.delivered) },
+      { label: 'Notifications failed', value: formatCount(summary.failed) },
     ],
     tables: [
       countTable('By severity', 'Severity', summary.by_severity, severityOrder),
@@ -214,7 +338,7 @@ function alertingSection(summary: AlertingSummaryReplyV1) {
             {
               caption: 'Noisiest alerts',
               columns: ['Alert', 'Count'],
-              rows: summary.top_noisy.map((n) => [n.alertname, String(n.count)]),
+              rows: summary.top_noisy.map((n) => [n.alertname, formatCount(n.count)]),
             },
           ]
         : []),
@@ -224,7 +348,10 @@ function alertingSection(summary: AlertingSummaryReplyV1) {
 
 function auditSection(summary: AuditSummaryReplyV1) {
   return {
-    facts: [{ label: 'Audit events', value: String(summary.total_events) }],
+    facts: [
+      { label: 'Audit events', value: formatCount(summary.total_events) },
+      { label: 'Admin changes', value: formatCount(adminChanges(summary)) },
+    ],
     tables: [
       countTable('By outcome', 'Outcome', summary.by_outcome),
       countTable('Top actions', 'Action', summary.by_action, undefined, TOP_ACTIONS),
@@ -238,17 +365,17 @@ const ECONOMY_EDIT = 'admin.economy_field.changed';
 
 function privacySection(summary: AuditSummaryReplyV1) {
   const sum = (counts: Record<string, number> | undefined) =>
-    counts === undefined ? 'n/a' : String(Object.values(counts).reduce((a, b) => a + b, 0));
+    counts === undefined ? 'n/a' : formatCount(Object.values(counts).reduce((a, b) => a + b, 0));
   return {
     facts: [
       {
         label: 'Privacy setting changes',
-        value: summary.privacy_changes === undefined ? 'n/a' : String(summary.privacy_changes),
+        value: summary.privacy_changes === undefined ? 'n/a' : formatCount(summary.privacy_changes),
       },
       { label: 'Detections fired', value: sum(summary.detections) },
       { label: 'Sensitive record accesses', value: sum(summary.sensitive_access) },
-      { label: 'Bulk actions', value: String(summary.by_action[BULK_ACTION] ?? 0) },
-      { label: 'Economy edits', value: String(summary.by_action[ECONOMY_EDIT] ?? 0) },
+      { label: 'Bulk actions', value: formatCount(summary.by_action[BULK_ACTION] ?? 0) },
+      { label: 'Economy edits', value: formatCount(summary.by_action[ECONOMY_EDIT] ?? 0) },
     ],
     tables: [
       countTable('Detections by rule', 'Rule', summary.detections ?? {}),
@@ -259,9 +386,6 @@ function privacySection(summary: AuditSummaryReplyV1) {
 }
 
 function trafficSection(traffic: TrafficSummary) {
-  const total = traffic.services.reduce((sum, s) => sum + s.requests, 0);
-  const known = traffic.services.filter((s) => s.previous_requests !== null);
-  const previousTotal = known.length ? known.reduce((sum, s) => sum + (s.previous_requests ?? 0), 0) : null;
   const days = traffic.latency_by_day;
   return {
     charts: [
@@ -279,8 +403,9 @@ function trafficSection(traffic: TrafficSummary) {
       },
     ],
     facts: [
-      { label: 'Requests', value: String(total) },
-      { label: 'Week over week', value: change(total, previousTotal) },
+      { label: 'Requests', value: formatCount(traffic.totals.requests) },
+      { label: 'Services', value: formatCount(traffic.services.length) },
+      { label: 'p95 latency', value: formatMilliseconds(traffic.totals.p95_ms) },
     ],
     tables: [
       {
@@ -288,9 +413,9 @@ function trafficSection(traffic: TrafficSummary) {
         columns: ['Service', 'Requests', 'Change', 'p95'],
         rows: traffic.services.map((s) => [
           s.service,
-          String(s.requests),
-          change(s.requests, s.previous_requests),
-          milliseconds(s.p95_ms),
+          formatCount(s.requests),
+          relativeChange(s.requests, s.previous_requests, 'neither', formatCount).short,
+          formatMilliseconds(s.p95_ms),
         ]),
       },
       {
@@ -298,15 +423,15 @@ function trafficSection(traffic: TrafficSummary) {
         columns: ['Day', 'p50', 'p95', 'p99'],
         rows: traffic.latency_by_day.map((d) => [
           d.date,
-          milliseconds(d.p50_ms),
-          milliseconds(d.p95_ms),
-          milliseconds(d.p99_ms),
+          formatMilliseconds(d.p50_ms),
+          formatMilliseconds(d.p95_ms),
+          formatMilliseconds(d.p99_ms),
         ]),
       },
       {
-        caption: 'Slowest endpoints (p95)',
+        caption: 'Slowest routes (p95)',
         columns: ['Service', 'Route', 'p95'],
-        rows: traffic.slowest_endpoints.map((e) => [e.service, e.route, milliseconds(e.p95_ms)]),
+        rows: traffic.slowest_endpoints.map((e) => [e.service, e.route, formatMilliseconds(e.p95_ms)]),
       },
     ],
   };
@@ -330,34 +455,28 @@ function errorsSection(
   const tables: ReportTable[] = [];
   if (traffic.available) {
     const services = traffic.data.services;
-    const requests = services.reduce((sum, s) => sum + s.requests, 0);
-    const errors = services.reduce((sum, s) => sum + s.errors, 0);
+    const { requests, errors } = traffic.data.totals;
     facts.push(
-      { label: '5xx responses', value: String(errors) },
-      { label: '5xx rate', value: requests === 0 ? 'n/a' : percent((errors / requests) * 100) },
+      { label: '5xx responses', value: formatCount(errors) },
+      { label: '5xx share', value: requests === 0 ? 'n/a' : formatShare(errors / requests) },
     );
     tables.push({
-      caption: '5xx rate per service',
-      columns: ['Service', 'Requests', '5xx', '5xx rate'],
+      caption: '5xx share per service',
+      columns: ['Service', 'Requests', '5xx', '5xx share'],
       rows: [...services]
         .sort((a, b) => (b.error_rate ?? -1) - (a.error_rate ?? -1) || a.service.localeCompare(b.service))
-        .map((s) => [
-          s.service,
-          String(s.requests),
-          String(s.errors),
-          s.error_rate === null ? 'n/a' : percent(s.error_rate * 100),
-        ]),
+        .map((s) => [s.service, formatCount(s.requests), formatCount(s.errors), formatShare(s.error_rate)]),
     });
   } else {
-    facts.push({ label: '5xx rate', value: `unavailable: ${traffic.reason}` });
+    facts.push({ label: '5xx share', value: `unavailable: ${traffic.reason}` });
   }
   if (alerting.available) {
     const summary = alerting.data;
     const top: string[][] = summary.top_alerts
-      ? summary.top_alerts.map((a) => [a.alertname, a.severity, String(a.count), a.status])
-      : (summary.top_noisy ?? []).map((a) => [a.alertname, 'n/a', String(a.count), 'unknown']);
+      ? summary.top_alerts.map((a) => [a.alertname, a.severity, formatCount(a.count), a.status])
+      : (summary.top_noisy ?? []).map((a) => [a.alertname, 'n/a', formatCount(a.count), 'unknown']);
     const firing = summary.top_alerts?.filter((a) => a.status === 'firing').length;
-    if (firing !== undefined) facts.push({ label: 'Top alerts still firing', value: String(firing) });
+    if (firing !== undefined) facts.push({ label: 'Top alerts still firing', value: formatCount(firing) });
     tables.push({
       caption: `Top ${TOP_ALERTS} alerts`,
       columns: ['Alert', 'Severity', 'Count', 'Status'],
@@ -369,29 +488,8 @@ function errorsSection(
   return { title, available: true, facts, tables };
 }
 
-function change(now: number, before: number | null): string {
-  if (before === null) return 'n/a';
-  if (before === 0) return now === 0 ? '0.0%' : 'new';
-  const pct = ((now - before) / before) * 100;
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
-}
-
-export function milliseconds(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
-}
-
 function nullableDuration(seconds: number | null): string {
-  return seconds === null ? 'n/a' : duration(seconds);
-}
-
-/** `45s`, `12m 5s`, `3h 20m`, `2d 4h`. */
-export function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+  return seconds === null ? 'n/a' : formatDuration(seconds);
 }
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -412,15 +510,9 @@ function countTable(
   );
   const shown = entries.slice(0, limit);
   const other = entries.slice(limit).reduce((sum, [, n]) => sum + n, 0);
-  const rows = shown.map(([name, n]) => [name, String(n)]);
-  if (entries.length > limit) rows.push([`(${entries.length - limit} other)`, String(other)]);
+  const rows = shown.map(([name, n]) => [name, formatCount(n)]);
+  if (entries.length > limit) rows.push([`(${entries.length - limit} other)`, formatCount(other)]);
   return { caption, columns: [column, 'Count'], rows };
-}
-
-/** Two decimals, never rounding a shortfall up to a perfect 100.00%. */
-export function percent(value: number): string {
-  const text = value.toFixed(2);
-  return `${text === '100.00' && value < 100 ? '99.99' : text}%`;
 }
 
 function plural(n: number, word: string): string {

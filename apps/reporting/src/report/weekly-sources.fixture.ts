@@ -1,4 +1,4 @@
-import type { WeeklySources } from '../sources/summary.client';
+import type { SummarySources, WeeklySources } from '../sources/summary.client';
 import { customPeriod } from '../model/report-period';
 
 const DAY_MS = 86_400_000;
@@ -93,6 +93,8 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
             p95_ms: 80,
           },
         ],
+        totals: { requests: 150_000, errors: 600, p95_ms: 230 },
+        previous_totals: { requests: 140_000, errors: 700, p95_ms: 260 },
         latency_by_day: Array.from({ length: 7 }, (_, i) => ({
           date: new Date(Date.parse(from) + i * DAY_MS).toISOString().slice(0, 10),
           p50_ms: 40 + i,
@@ -107,3 +109,33 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
 }
 
 export const W47 = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026-11-23T00:00:00Z'), 'UTC');
+
+/** The summaries of the week before W47: fewer alerts, slower answers, a little less uptime. */
+export function previousSources(): SummarySources {
+  const now = weeklySources();
+  if (!now.audit.available || !now.alerting.available || !now.health.available)
+    throw new Error('the fixture week is complete');
+  return {
+    audit: {
+      available: true,
+      data: { ...now.audit.data, total_events: 1000, by_action: { 'admin.bulk_action.executed': 34 } },
+    },
+    alerting: {
+      available: true,
+      data: {
+        ...now.alerting.data,
+        total_alerts: 4,
+        by_severity: { critical: 2 },
+        mtta_s: 250,
+        mttr_s: null,
+      },
+    },
+    health: {
+      available: true,
+      data: {
+        ...now.health.data,
+        targets: now.health.data.targets.map((t) => ({ ...t, uptime_pct: 99.5 })),
+      },
+    },
+  };
+}

@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 
 import { ALERT_FIRED_SUBJECT, type AlertEventV1 } from '@vigil/contracts';
-import { NatsMessaging } from '@vigil/platform';
+import { NatsMessaging, SERVICE_CONFIG } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
+import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportDefinition } from '../definitions/report-definitions';
 import { ReportClaims } from '../delivery/report-claims';
 import { ReportDelivery } from '../delivery/report-delivery';
@@ -14,7 +15,7 @@ import { SummaryClient } from '../sources/summary.client';
 import { TrafficSource } from '../sources/traffic.source';
 import type { ReportDocument } from '../model/report-document';
 import { composeReportEmail, renderArchiveHtml } from '../report/report-email';
-import type { ReportPeriod } from '../model/report-period';
+import { precedingPeriod, type ReportPeriod } from '../model/report-period';
 import { buildWeeklyReport } from '../report/weekly-report.builder';
 
 export const WEEKLY_REPORT = 'weekly';
@@ -49,6 +50,7 @@ export class ReportRunner {
     private readonly runs: ReportRunRepository,
     private readonly messaging: NatsMessaging,
     @InjectMetric(REPORT_RUNS_TOTAL) private readonly counter: Counter<string>,
+    @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
   /** Builds the report without claiming or sending: what the e-mail would show, as standalone HTML. */
@@ -111,9 +113,15 @@ export class ReportRunner {
   }
 
   private async build(definition: ReportDefinition, period: ReportPeriod): Promise<ReportDocument> {
-    const [summaries, traffic] = await Promise.all([
+    // The period before too: every headline figure shows its week-over-week move.
+    const before = precedingPeriod(period, definition.timeZone);
+    const [summaries, previous, traffic] = await Promise.all([
       this.sources.collect(
         { from: period.start.toISOString(), to: period.end.toISOString() },
+        definition.severities,
+      ),
+      this.sources.collect(
+        { from: before.start.toISOString(), to: before.end.toISOString() },
         definition.severities,
       ),
       this.traffic.collect(period, definition.timeZone),
@@ -135,6 +143,8 @@ export class ReportRunner {
       sections: definition.sections,
       name: definition.name,
       severities: definition.severities,
+      previous,
+      uptimeSloPct: this.config.REPORT_UPTIME_SLO,
     });
   }
 
