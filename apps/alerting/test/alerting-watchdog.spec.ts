@@ -1,4 +1,8 @@
+import { Client } from 'pg';
+
 import type { RecordedRequest } from '@vigil/testing';
+
+import { WatchdogCheckJob } from '../src/alerts/watchdog-check.job';
 
 import {
   about,
@@ -38,6 +42,23 @@ describe('alerting watchdog', () => {
     const fired = await required.sink.waitForRequest(missing('firing'), 10_000);
     expect(bodyOf(fired).alerts[0].labels).toMatchObject({ severity: 'critical', service: 'alerting' });
     expect(optional.sink.requests.filter(missing())).toEqual([]);
+  });
+
+  it('leaves the round to the replica holding the watchdog lock (one judge however many replicas)', async () => {
+    const job = required.app.get(WatchdogCheckJob);
+    const otherReplica = new Client({ connectionString: required.databaseUrl });
+    await otherReplica.connect();
+    try {
+      await otherReplica.query('BEGIN');
+      await otherReplica.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended('vigil.alerting.watchdog', 0))`,
+      );
+      await expect(job.check()).resolves.toBeUndefined();
+      await otherReplica.query('ROLLBACK');
+      await expect(job.check()).resolves.toMatchObject({ kind: 'missing' });
+    } finally {
+      await otherReplica.end();
+    }
   });
 });
 
