@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 import { startWebhookSink, tempDir, type WebhookSink } from '@vigil/testing';
 
@@ -109,6 +109,39 @@ describe('the shipped routing (k8s/base/alerting-routes.yaml, docker/alerting-ro
     // Another app's edit or outage is its own page.
     const elsewhere = { ...second, service: 'profile', source: 'profile', job: 'profile' };
     expect(inhibitedBy(config.inhibitRules, firing(elsewhere), [firing(first)])).toEqual([]);
+  });
+
+  it('names only credential files that the k8s Secret and the compose secrets put there', () => {
+    const credentialFiles = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([key, v]) =>
+            key.endsWith('_file') && typeof v === 'string' ? [v] : credentialFiles(v),
+          )
+        : [];
+    const named = credentialFiles(parseYaml(readFileSync(K8S_ROUTES, 'utf8'))).sort();
+    expect(named.length).toBeGreaterThan(0);
+
+    interface Pod {
+      containers: { name: string; volumeMounts: { name: string; mountPath: string }[] }[];
+      volumes: { name: string; secret?: { secretName: string } }[];
+    }
+    const deployment = parseAllDocuments(readFileSync(join(REPO, 'k8s/base/alerting.yaml'), 'utf8'))
+      .map((doc) => doc.toJS() as { kind: string; spec: { template: { spec: Pod } } })
+      .find((doc) => doc.kind === 'Deployment');
+    const pod = deployment?.spec.template.spec;
+    const mount = pod?.containers[0].volumeMounts.find((m) => m.mountPath === SECRETS_DIR);
+    const secretName = pod?.volumes.find((v) => v.name === mount?.name)?.secret?.secretName;
+    const example = parseYaml(
+      readFileSync(join(REPO, 'k8s/base/alerting-receivers.secret.example.yaml'), 'utf8'),
+    ) as { metadata: { name: string }; stringData: Record<string, string> };
+    expect(secretName).toBe(example.metadata.name);
+    const inSecret = Object.keys(example.stringData).map((key) => `${SECRETS_DIR}/${key}`);
+    expect(inSecret.sort()).toEqual([...new Set(named)]);
+
+    const compose = parseYaml(readFileSync(join(REPO, 'docker/compose.yaml'), 'utf8')) as {
+      services: { alerting: { secrets: { target: string }[] } };
+    };
+    expect(compose.services.alerting.secrets.map((s) => s.target).sort()).toEqual(inSecret);
   });
 
   it('is the same tree in compose, but for PagerDuty-shaped calls going to the alert-sink stand-in', () => {
