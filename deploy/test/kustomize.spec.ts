@@ -324,17 +324,18 @@ describe('kubernetes-models validation', () => {
       expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
   });
 
-  it.each(['nats-users.secret.example.yaml', 'postgres.secret.example.yaml'])(
-    'accepts k8s/base/%s, which holds placeholders only',
-    (file) => {
-      const example = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'k8s/base', file), 'utf8')) as ISecret;
-      expect(() => validateObject(example as K8sObject)).not.toThrow();
-      expect(example.data).toBeUndefined();
-      expect(Object.keys(example.stringData ?? {}).length).toBeGreaterThan(0);
-      for (const [key, value] of Object.entries(example.stringData ?? {}))
-        expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
-    },
-  );
+  it.each([
+    'nats-users.secret.example.yaml',
+    'postgres.secret.example.yaml',
+    'alerting-receivers.secret.example.yaml',
+  ])('accepts k8s/base/%s, which holds placeholders only', (file) => {
+    const example = parseYaml(fs.readFileSync(path.join(REPO_ROOT, 'k8s/base', file), 'utf8')) as ISecret;
+    expect(() => validateObject(example as K8sObject)).not.toThrow();
+    expect(example.data).toBeUndefined();
+    expect(Object.keys(example.stringData ?? {}).length).toBeGreaterThan(0);
+    for (const [key, value] of Object.entries(example.stringData ?? {}))
+      expect(`${key}=${value}`).toMatch(/CHANGE_ME/);
+  });
 
   it('keeps the example Secrets out of the kustomization', () => {
     const kustomization = parseYaml(

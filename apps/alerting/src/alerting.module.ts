@@ -4,6 +4,7 @@ import { makeCounterProvider, makeGaugeProvider } from '@willsoto/nestjs-prometh
 import { PlatformModule } from '@vigil/platform';
 
 import { AlertExpiryJob } from './alerts/alert-expiry.job';
+import { WatchdogCheckJob } from './alerts/watchdog-check.job';
 import { AlertRepository } from './model/alert.repository';
 import { AlertPipeline } from './intake/alert-pipeline';
 import { AlertService } from './alerts/alert.service';
@@ -38,6 +39,8 @@ import { SilenceRepository } from './silences/silence.repository';
 import { SilenceService } from './silences/silence.service';
 import { AlertingSummaryResponder } from './summary/alerting-summary.responder';
 import { TopAlertsRepository } from './summary/top-alerts.repository';
+import { WatchdogArrivals } from './watchdog/watchdog-arrivals';
+import { WatchdogRepository } from './watchdog/watchdog.repository';
 
 @Module({})
 export class AlertingModule {
@@ -75,6 +78,9 @@ export class AlertingModule {
         AlertService,
         PostAlertsRoute,
         AlertExpiryJob,
+        WatchdogRepository,
+        WatchdogArrivals,
+        WatchdogCheckJob,
         NotificationRepository,
         NotificationOutbox,
         IntegrationSender,

@@ -5,11 +5,21 @@ import { join } from 'node:path';
 
 import { freePort, startWebhookSink, waitFor, type WebhookSink } from '@vigil/testing';
 
-import { about, api, bodyOf, startAlerting, TEST_KEYS, type AlertingHarness } from './alerting-harness';
+import {
+  about,
+  api,
+  bodyOf,
+  sleep,
+  startAlerting,
+  TEST_KEYS,
+  type AlertingHarness,
+} from './alerting-harness';
 
 const PROMETHEUS = '/usr/bin/prometheus';
+/** VigilWatchdogMissing after this long without Prometheus' Watchdog (WATCHDOG_TIMEOUT_S). */
+const WATCHDOG_TIMEOUT_MS = 3000;
 
-/** A real Prometheus (Debian 2.42) whose rule always fires, with the service as its Alertmanager. */
+/** A real Prometheus (Debian 2.42) whose rules always fire (one is its Watchdog), with the service as its Alertmanager. */
 describe('alerting as the Alertmanager of a real Prometheus', () => {
   let h: AlertingHarness;
   let sink: WebhookSink;
@@ -24,7 +34,12 @@ describe('alerting as the Alertmanager of a real Prometheus', () => {
       config,
       `route:\n  receiver: chat\n  group_by: [alertname]\n  group_wait: 0s\nreceivers:\n  - name: chat\n    webhook_configs:\n      - url: ${sink.url}/chat\n`,
     );
-    h = await startAlerting({ ALERT_WEBHOOK_URL: undefined, ALERTING_CONFIG_FILE: config });
+    h = await startAlerting({
+      ALERT_WEBHOOK_URL: undefined,
+      ALERTING_CONFIG_FILE: config,
+      WATCHDOG_TIMEOUT_S: String(WATCHDOG_TIMEOUT_MS / 1000),
+      WATCHDOG_CHECK_INTERVAL_MS: '200',
+    });
     writeFileSync(
       join(dir, 'rules.yml'),
       `groups:
@@ -35,6 +50,9 @@ describe('alerting as the Alertmanager of a real Prometheus', () => {
         expr: vector(1)
         labels: { severity: high, service: prometheus-test }
         annotations: { summary: "fires on every evaluation" }
+      - alert: Watchdog
+        expr: vector(1)
+        labels: { severity: low, watchdog: "true" }
 `,
     );
     writeFileSync(
@@ -67,7 +85,7 @@ alerting:
   });
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
+    if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
       const exited = new Promise((resolve) => prometheus.once('exit', resolve));
       prometheus.kill('SIGTERM');
       await exited;
@@ -101,5 +119,24 @@ alerting:
     );
     expect(listed).toHaveLength(1);
     expect(sink.requests.filter(about('PrometheusAlwaysFiring'))).toHaveLength(1);
+  });
+
+  it("tells nobody about Prometheus' Watchdog, and raises VigilWatchdogMissing once Prometheus stops", async () => {
+    const mentionsWatchdog = (alertname: string) =>
+      sink.requests.filter((r) => bodyOf(r).alerts.some((alert) => alert.labels.alertname === alertname));
+    // The rule beside it is told at once (group_wait 0s): so would the Watchdog be, were it routed.
+    await sink.waitForRequest(about('PrometheusAlwaysFiring'), 30_000);
+    await sleep(WATCHDOG_TIMEOUT_MS + 1000);
+    expect(mentionsWatchdog('Watchdog')).toEqual([]);
+    expect(mentionsWatchdog('VigilWatchdogMissing')).toEqual([]);
+
+    const exited = new Promise((resolve) => prometheus.once('exit', resolve));
+    prometheus.kill('SIGTERM');
+    await exited;
+    const stoppedAt = Date.now();
+    const fired = await sink.waitForRequest(about('VigilWatchdogMissing', 'firing'), 20_000);
+    // Prometheus re-sent the Watchdog every second (resend-delay 1s) until it stopped.
+    expect(fired.receivedAt.getTime() - stoppedAt).toBeGreaterThanOrEqual(WATCHDOG_TIMEOUT_MS - 1500);
+    expect(bodyOf(fired).commonLabels).toMatchObject({ severity: 'critical', service: 'alerting' });
   });
 });

@@ -7,6 +7,7 @@ import { AlertIntake } from '../intake/alert-intake';
 import { IntakeApplier } from '../intake/intake-applier';
 import { RoutingConfigService } from '../routing/routing-config.service';
 import { SilenceService } from '../silences/silence.service';
+import { WatchdogArrivals } from '../watchdog/watchdog-arrivals';
 import type { AlertSource, IncomingAlert, LabelSet } from '../model/alert';
 import { expire, type AlertChange } from '../model/alert-lifecycle';
 import { AlertRepository } from '../model/alert.repository';
@@ -32,11 +33,19 @@ export class AlertService {
     private readonly episodes: EpisodeRecorder,
     private readonly routing: RoutingConfigService,
     private readonly silences: SilenceService,
+    private readonly watchdog: WatchdogArrivals,
   ) {}
 
-  /** Resolves once the alerts are durably accepted (a 200 for the API, an ack for NATS). */
+  /**
+   * Resolves once the alerts are durably accepted (a 200 for the API, an ack for NATS). Prometheus'
+   * Watchdog is not one of them: only its arrival is recorded (WatchdogArrivals).
+   */
   receive(incoming: readonly IncomingAlert[], source: AlertSource): Promise<void> {
-    return this.intake.accept(incoming, source);
+    const others = this.watchdog.others(incoming);
+    if (others === incoming) return this.intake.accept(incoming, source);
+    return this.watchdog
+      .record(incoming)
+      .then(() => (others.length ? this.intake.accept(others, source) : undefined));
   }
 
   /** Resolves firing alerts whose endsAt passed without a re-send, and queues their notifications. */

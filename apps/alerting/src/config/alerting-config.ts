@@ -30,6 +30,26 @@ export const alertingConfigSchema = platformConfigSchema
     DELIVERY_LEASE_MARGIN_MS: z.coerce.number().int().min(100).default(30_000),
     /** How often the outbox sender looks for due notifications. */
     DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /**
+     * The alertname of Prometheus' always-firing dead man's switch. Its arrivals are recorded, never
+     * stored or routed as an alert; when none arrives for WATCHDOG_TIMEOUT_S, VigilWatchdogMissing fires.
+     */
+    WATCHDOG_ALERTNAME: z.string().min(1).default('Watchdog'),
+    /**
+     * How long without a Watchdog before VigilWatchdogMissing fires. Prometheus re-sends a firing alert
+     * every resend_delay (1m) after each rule evaluation, so leave several of those: 10m by default.
+     */
+    WATCHDOG_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+    /**
+     * false (default): the check starts with the first Watchdog ever received, so an install without
+     * Prometheus never pages. true: it starts at once, so a Prometheus that never sent one pages too.
+     */
+    WATCHDOG_REQUIRED: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+    /** How often one replica (an advisory lock) judges the Watchdog; VigilWatchdogMissing is re-sent as often. */
+    WATCHDOG_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
   })
   .superRefine((config, ctx) => {
     if (!config.ALERTING_CONFIG_FILE && !config.ALERT_WEBHOOK_URL) {

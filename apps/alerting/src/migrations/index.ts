@@ -7,6 +7,7 @@ import { AddNotificationIntegration1763900000003 } from './1763900000003-add-not
 import { CreateAlertIntake1763900000006 } from './1763900000006-create-alert-intake';
 import { CreateExpectFunction1763900000007 } from './1763900000007-create-expect-function';
 import { CreateAlertIntakeQuarantine1763900000008 } from './1763900000008-create-alert-intake-quarantine';
+import { CreateWatchdog1763900000009 } from './1763900000009-create-watchdog';
 
 /** Every migration of the alerting database, oldest first. */
 export const ALERTING_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALERTING_MIGRATIONS = [
   CreateAlertIntake1763900000006,
   CreateExpectFunction1763900000007,
   CreateAlertIntakeQuarantine1763900000008,
+  CreateWatchdog1763900000009,
 ];

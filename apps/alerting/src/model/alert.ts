@@ -22,5 +22,5 @@ export interface AlertState {
   status: AlertStatus;
 }
 
-/** Where an alert came from; a metric label and a log field. */
-export type AlertSource = 'api' | 'nats';
+/** Where an alert came from (the service itself for VigilWatchdogMissing); a metric label and a log field. */
+export type AlertSource = 'api' | 'nats' | 'system';

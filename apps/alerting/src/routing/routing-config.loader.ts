@@ -42,6 +42,8 @@ const duration = z.string().refine((text) => parseDuration(text) !== null, {
 const matcherList = z.array(z.string());
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/** Alertmanager's `*_file` keys: the path of a file (a mounted Secret) holding the credential. */
+const secretFile = z.string().min(1, 'must be a file path');
 
 interface RawRoute {
   receiver?: string;
@@ -76,11 +78,13 @@ const fileSchema = z.strictObject({
     .strictObject({
       resolve_timeout: duration.optional(),
       slack_api_url: url.optional(),
+      slack_api_url_file: secretFile.optional(),
       pagerduty_url: url.optional(),
       smtp_from: z.string().optional(),
       smtp_smarthost: z.string().optional(),
       smtp_auth_username: z.string().optional(),
       smtp_auth_password: z.string().optional(),
+      smtp_auth_password_file: secretFile.optional(),
       smtp_require_tls: z.boolean().optional(),
     })
     .optional(),
@@ -98,11 +102,20 @@ const fileSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().min(1, 'must not be empty'),
-        webhook_configs: z.array(z.strictObject({ url, send_resolved: z.boolean().optional() })).optional(),
+        webhook_configs: z
+          .array(
+            z.strictObject({
+              url: url.optional(),
+              url_file: secretFile.optional(),
+              send_resolved: z.boolean().optional(),
+            }),
+          )
+          .optional(),
         slack_configs: z
           .array(
             z.strictObject({
               api_url: url.optional(),
+              api_url_file: secretFile.optional(),
               channel: z.string().optional(),
               send_resolved: z.boolean().optional(),
             }),
@@ -111,7 +124,8 @@ const fileSchema = z.strictObject({
         pagerduty_configs: z
           .array(
             z.strictObject({
-              routing_key: z.string().min(1, 'must not be empty'),
+              routing_key: z.string().min(1, 'must not be empty').optional(),
+              routing_key_file: secretFile.optional(),
               url: url.optional(),
               send_resolved: z.boolean().optional(),
             }),
@@ -125,6 +139,7 @@ const fileSchema = z.strictObject({
               smarthost: z.string().optional(),
               auth_username: z.string().optional(),
               auth_password: z.string().optional(),
+              auth_password_file: secretFile.optional(),
               require_tls: z.boolean().optional(),
               send_resolved: z.boolean().optional(),
             }),
@@ -275,18 +290,23 @@ function buildEscalationPolicies(
 
 function buildReceivers(raw: RawFile, fail: Fail): Map<string, Receiver> {
   const receivers = new Map<string, Receiver>();
+  const global = raw.global ?? {};
+  const globalSlackUrl = credential(global, 'slack_api_url', 'global', fail, { url: true });
+  const globalSmtpPassword = credential(global, 'smtp_auth_password', 'global', fail);
   raw.receivers.forEach((r, i) => {
     const path = `receivers[${i}]`;
     if (receivers.has(r.name)) fail(`${path}.name`, `receiver "${r.name}" is defined twice`);
     const integrations: Integration[] = [
-      ...(r.webhook_configs ?? []).map((c): Integration => ({
-        kind: 'webhook',
-        url: c.url,
-        sendResolved: c.send_resolved ?? true,
-      })),
+      ...(r.webhook_configs ?? []).map((c, j): Integration => {
+        const at = `${path}.webhook_configs[${j}]`;
+        const target = credential(c, 'url', at, fail, { url: true });
+        if (!target) fail(`${at}.url`, 'is required (or url_file)');
+        return { kind: 'webhook', url: target ?? '', sendResolved: c.send_resolved ?? true };
+      }),
       ...(r.slack_configs ?? []).map((c, j): Integration => {
-        const apiUrl = c.api_url ?? raw.global?.slack_api_url;
-        if (!apiUrl) fail(`${path}.slack_configs[${j}].api_url`, 'is required (or global.slack_api_url)');
+        const at = `${path}.slack_configs[${j}]`;
+        const apiUrl = credential(c, 'api_url', at, fail, { url: true }) ?? globalSlackUrl;
+        if (!apiUrl) fail(`${at}.api_url`, 'is required (or api_url_file, global.slack_api_url)');
         return {
           kind: 'slack',
           apiUrl: apiUrl ?? '',
@@ -294,21 +314,26 @@ function buildReceivers(raw: RawFile, fail: Fail): Map<string, Receiver> {
           sendResolved: c.send_resolved ?? false,
         };
       }),
-      ...(r.pagerduty_configs ?? []).map((c): Integration => ({
-        kind: 'pagerduty',
-        routingKey: c.routing_key,
-        url: c.url ?? raw.global?.pagerduty_url ?? DEFAULT_PAGERDUTY_URL,
-        sendResolved: c.send_resolved ?? true,
-      })),
+      ...(r.pagerduty_configs ?? []).map((c, j): Integration => {
+        const at = `${path}.pagerduty_configs[${j}]`;
+        const routingKey = credential(c, 'routing_key', at, fail);
+        if (!routingKey) fail(`${at}.routing_key`, 'is required (or routing_key_file)');
+        return {
+          kind: 'pagerduty',
+          routingKey: routingKey ?? '',
+          url: c.url ?? global.pagerduty_url ?? DEFAULT_PAGERDUTY_URL,
+          sendResolved: c.send_resolved ?? true,
+        };
+      }),
       ...(r.email_configs ?? []).map((c, j): Integration => {
         const at = `${path}.email_configs[${j}]`;
-        const from = c.from ?? raw.global?.smtp_from;
+        const from = c.from ?? global.smtp_from;
         if (!from) fail(`${at}.from`, 'is required (or global.smtp_from)');
-        const smarthost = c.smarthost ?? raw.global?.smtp_smarthost;
+        const smarthost = c.smarthost ?? global.smtp_smarthost;
         const parsed = /^([^:\s]+):(\d{1,5})$/.exec(smarthost ?? '');
         if (!parsed) fail(`${at}.smarthost`, 'is required as host:port (or global.smtp_smarthost)');
-        const user = c.auth_username ?? raw.global?.smtp_auth_username;
-        const pass = c.auth_password ?? raw.global?.smtp_auth_password ?? '';
+        const user = c.auth_username ?? global.smtp_auth_username;
+        const pass = credential(c, 'auth_password', at, fail) ?? globalSmtpPassword ?? '';
         return {
           kind: 'email',
           to: c.to,
@@ -316,7 +341,7 @@ function buildReceivers(raw: RawFile, fail: Fail): Map<string, Receiver> {
           host: parsed?.[1] ?? '',
           port: Number(parsed?.[2]),
           auth: user ? { user, pass } : null,
-          requireTls: c.require_tls ?? raw.global?.smtp_require_tls ?? false,
+          requireTls: c.require_tls ?? global.smtp_require_tls ?? false,
           sendResolved: c.send_resolved ?? false,
         };
       }),
@@ -324,6 +349,34 @@ function buildReceivers(raw: RawFile, fail: Fail): Map<string, Receiver> {
     receivers.set(r.name, { name: r.name, integrations });
   });
   return receivers;
+}
+
+/**
+ * A credential given inline (`key`) or, as Alertmanager allows, in a file (`key_file`: a mounted
+ * Secret, so the value never sits in a ConfigMap). Files are read at every load, so a reload picks
+ * up a rotated Secret; errors name the file, never its content.
+ */
+function credential<K extends string>(
+  section: Partial<Record<K | `${K}_file`, string>>,
+  key: K,
+  at: string,
+  fail: Fail,
+  { url: mustBeUrl = false } = {},
+): string | undefined {
+  const fileKey = `${key}_file` as const;
+  const file = section[fileKey];
+  if (file === undefined) return section[key];
+  if (section[key] !== undefined) fail(`${at}.${key}`, `at most one of ${key} and ${fileKey} may be set`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return fail(`${at}.${fileKey}`, `cannot read ${file} (${code})`);
+  }
+  if (!text) fail(`${at}.${fileKey}`, `${file} is empty`);
+  if (mustBeUrl && !url.safeParse(text).success) fail(`${at}.${fileKey}`, `${file} must hold an http(s) URL`);
+  return text;
 }
 
 function buildRoute(

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { inhibitedBy, matchRoutes, groupKeyOf, groupLabelsOf } from './routing-config';
 import { parseRoutingConfig, RoutingConfigError } from './routing-config.loader';
 
@@ -111,5 +115,87 @@ describe('routing config', () => {
   ])('rejects %j naming the path', (text, message) => {
     expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(RoutingConfigError);
     expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(message);
+  });
+});
+
+describe('routing config credentials from files (`*_file`, Alertmanager-compatible)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-routing-secrets-'));
+  const secret = (name: string, value: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, value);
+    return file;
+  };
+  const routingKey = secret('pagerduty-routing-key', 'pd-key-from-secret\n');
+  const slackUrl = secret('slack-api-url', 'https://hooks.slack.example/T/B/secret\n');
+  const webhookUrl = secret('webhook-url', 'https://hooks.example/secret-path');
+  const smtpPassword = secret('smtp-password', 'smtp-pass-from-secret\n');
+  const empty = secret('empty', '\n');
+  const notUrl = secret('not-url', 'pd-key-from-secret');
+  const config = parseRoutingConfig(
+    `
+global:
+  slack_api_url_file: ${slackUrl}
+  smtp_auth_password_file: ${smtpPassword}
+  smtp_auth_username: vigil
+  smtp_from: vigil@example.com
+  smtp_smarthost: smtp.example.com:587
+route: { receiver: all }
+receivers:
+  - name: all
+    pagerduty_configs: [{ routing_key_file: ${routingKey} }]
+    slack_configs: [{ channel: '#ops' }]
+    webhook_configs: [{ url_file: ${webhookUrl} }]
+    email_configs: [{ to: ops@example.com }]
+`,
+    FILE,
+    1000,
+  );
+
+  it('reads each credential from its file, trimmed, and keeps the paths (not the values) in the served config', () => {
+    expect(config.receivers.get('all')?.integrations).toEqual([
+      expect.objectContaining({ kind: 'webhook', url: 'https://hooks.example/secret-path' }),
+      expect.objectContaining({ kind: 'slack', apiUrl: 'https://hooks.slack.example/T/B/secret' }),
+      expect.objectContaining({ kind: 'pagerduty', routingKey: 'pd-key-from-secret' }),
+      expect.objectContaining({ kind: 'email', auth: { user: 'vigil', pass: 'smtp-pass-from-secret' } }),
+    ]);
+    expect(config.original).toContain(routingKey);
+    for (const value of ['pd-key-from-secret', 'secret-path', 'smtp-pass-from-secret', 'T/B/secret']) {
+      expect(config.original).not.toContain(value);
+    }
+  });
+
+  const receiverWith = (integration: string) =>
+    `route: {receiver: r}\nreceivers: [{name: r, ${integration}}]`;
+  it.each([
+    [
+      receiverWith(`pagerduty_configs: [{routing_key_file: ${join(dir, 'missing')}}]`),
+      `receivers[0].pagerduty_configs[0].routing_key_file: cannot read ${join(dir, 'missing')} (ENOENT)`,
+    ],
+    [
+      receiverWith(`pagerduty_configs: [{routing_key_file: ${empty}}]`),
+      `receivers[0].pagerduty_configs[0].routing_key_file: ${empty} is empty`,
+    ],
+    [
+      receiverWith(`pagerduty_configs: [{routing_key: k, routing_key_file: ${routingKey}}]`),
+      'receivers[0].pagerduty_configs[0].routing_key: at most one of routing_key and routing_key_file may be set',
+    ],
+    [receiverWith('pagerduty_configs: [{}]'), 'receivers[0].pagerduty_configs[0].routing_key: is required'],
+    [
+      receiverWith(`slack_configs: [{api_url_file: ${notUrl}}]`),
+      `receivers[0].slack_configs[0].api_url_file: ${notUrl} must hold an http(s) URL`,
+    ],
+    [receiverWith('webhook_configs: [{}]'), 'receivers[0].webhook_configs[0].url: is required (or url_file)'],
+    [
+      `global: {slack_api_url_file: ${empty}}\n${receiverWith('slack_configs: [{}]')}`,
+      `global.slack_api_url_file: ${empty} is empty`,
+    ],
+  ])('rejects %j naming the key and the file', (text, message) => {
+    expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(`${FILE}: ${message}`);
+  });
+
+  it('never puts a file content in an error', () => {
+    const text = receiverWith(`slack_configs: [{api_url_file: ${notUrl}}]`);
+    expect(() => parseRoutingConfig(text, FILE, 1000)).toThrow(notUrl);
+    expect(() => parseRoutingConfig(text, FILE, 1000)).not.toThrow('pd-key-from-secret');
   });
 });
