@@ -32,7 +32,11 @@ export interface AppProcess {
 }
 
 function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', PYTHONDONTWRITEBYTECODE: '1' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
 }
 
 function run(name: string, command: string, args: string[], cwd: string, env: Record<string, string>) {
@@ -185,7 +189,8 @@ ${scrapes.join('')}`;
         error?: string;
         data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
       };
-      if (body.status !== 'success' || !body.data) throw new Error(`query ${expr}: ${body.error ?? res.status}`);
+      if (body.status !== 'success' || !body.data)
+        throw new Error(`query ${expr}: ${body.error ?? res.status}`);
       return body.data.result;
     },
     stop: () => stopChild(child),
@@ -201,7 +206,13 @@ export interface Traffic {
  * Requests `path` in a loop (about `perSecond` a second), asking for a 500 (`?fail=1`) on `failPer100` of
  * every 100, evenly spread; personal data planted in the query string (`plant`) rides along on every request.
  */
-export function startTraffic(base: string, requestPath: string, failPer100: number, perSecond: number, plant = ''): Traffic {
+export function startTraffic(
+  base: string,
+  requestPath: string,
+  failPer100: number,
+  perSecond: number,
+  plant = '',
+): Traffic {
   let running = true;
   let total = 0;
   let failed = 0;
@@ -259,7 +270,10 @@ export class DjangoSession {
 
   private async send(requestPath: string, init: RequestInit) {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const headers = { ...(init.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) };
+    const headers = {
+      ...(init.headers as Record<string, string> | undefined),
+      ...(cookie ? { cookie } : {}),
+    };
     const res = await fetch(`${this.base}${requestPath}`, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -270,7 +284,14 @@ export class DjangoSession {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#39;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+};
 const unescapeHtml = (text: string) => text.replace(/&(amp|lt|gt|quot|#x27|#39);/g, (e) => ENTITIES[e]);
 
 /** The values a browser would submit from a Django admin change form: inputs, checked boxes, textareas, selects. */

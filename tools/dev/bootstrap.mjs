@@ -11,7 +11,7 @@ const PNPM_VERSION = '12.21.0';
 const PNPM_MAJOR = 12;
 
 /** System tools: the apt package that brings each, and which commands need it. */
-/** @type {Record<string, { apt: string, for: string[], manual?: string }>} */
+/** @type {Record<string, { apt: string, for: string[], manual?: string, module?: string }>} */
 const TOOLS = {
   'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench', 'bench-smoke'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
@@ -23,6 +23,19 @@ const TOOLS = {
   chromium: { apt: 'chromium', for: ['test'] },
   // The reporting tests turn the report PDF's first page into a PNG for reviewers (apps/reporting/test).
   pdftoppm: { apt: 'poppler-utils', for: ['test'] },
+  // The watched fleet of the e2e tests and `npm start` (examples/): Debian's Django, FastAPI and their exporters,
+  // for Debian's /usr/bin/python3. Python modules have no executable: `module` is imported to check for them.
+  gunicorn: { apt: 'gunicorn', for: ['test'] },
+  'python3-django': { apt: 'python3-django', for: ['test'], module: 'django' },
+  'python3-django-prometheus': {
+    apt: 'python3-django-prometheus',
+    for: ['test'],
+    module: 'django_prometheus',
+  },
+  'python3-fastapi': { apt: 'python3-fastapi', for: ['test'], module: 'fastapi' },
+  'python3-uvicorn': { apt: 'python3-uvicorn', for: ['test'], module: 'uvicorn' },
+  // FastAPI's TestClient (examples/fastapi-catalog's tests)
+  'python3-httpx': { apt: 'python3-httpx', for: ['test'], module: 'httpx' },
   // Debian has no usable kubectl package (kubernetes-client is 1.20); apt can install it only where a Kubernetes or
   // Google Cloud apt repository is configured.
   kubectl: {
@@ -164,9 +177,15 @@ async function ensureDependencies(pnpm) {
   if (code !== 0) fail(`pnpm install --frozen-lockfile failed (exit ${code}); see the output above`);
 }
 
+/** Whether a tool is installed: its executable on PATH, or its Python module importable by /usr/bin/python3. */
+function installed(name, tool) {
+  if (!tool.module) return which(name) !== undefined;
+  return spawnSync('/usr/bin/python3', ['-c', `import ${tool.module}`], { stdio: 'ignore' }).status === 0;
+}
+
 function ensureSystemTools(mode) {
   const missing = Object.entries(TOOLS)
-    .filter(([name, tool]) => tool.for.includes(mode) && !which(name))
+    .filter(([name, tool]) => tool.for.includes(mode) && !installed(name, tool))
     .map(([name, tool]) => ({ name, ...tool }));
   if (missing.length === 0) return;
   const names = missing.map((t) => t.name).join(', ');
@@ -206,7 +225,7 @@ function ensureSystemTools(mode) {
       fail(`apt-get install ${installable.map((t) => t.apt).join(' ')} failed (output above)`);
     }
   }
-  const still = missing.filter((t) => !which(t.name));
+  const still = missing.filter((t) => !installed(t.name, t));
   if (still.length > 0) {
     const list = still.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
     fail(`still missing ${still.map((t) => t.name).join(', ')} after apt: install ${list}, then retry`);
