@@ -2,7 +2,7 @@
 
 Instrumented only with what seed 000/001 prescribe: django-prometheus (HTTP and database metrics on
 /metrics), JSON logs, /health/ endpoints with database checks, and Vigil's Python client for the audit
-trail (clients/python, put on sys.path here so no pip install is needed).
+trail (clients/python/src, put on sys.path here so no pip install is needed).
 """
 import os
 import sys
@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = BASE_DIR.parent.parent
-sys.path.insert(0, str(REPO_ROOT / "clients" / "python"))
+# Vigil's Python client from this checkout (`pip install ./clients/python` does the same in a real project).
+sys.path.insert(0, str(REPO_ROOT / "clients" / "python" / "src"))
 
 
 def env(name: str, default: str | None = None) -> str:
@@ -147,4 +148,6 @@ VIGIL_AUDIT = {
     "SOURCE": env("VIGIL_AUDIT_SOURCE", "profile"),
     "SPOOL_PATH": env("VIGIL_AUDIT_SPOOL_PATH", str(BASE_DIR / ".data" / "audit-spool.jsonl")),
     "BATCH": env_bool("VIGIL_AUDIT_BATCH", False),
+    # Redacted by the client wherever they appear in an event (seed 000 §1.3: wallet account numbers).
+    "SENSITIVE_KEYS": ["account_number"],
 }

@@ -68,7 +68,7 @@ class SettingsSaveTests(TestCase):
         self.client.login(username="nadia", password="pw-for-tests-123")
 
     def test_privacy_save_publishes_the_changes_and_the_state_after(self):
-        with mock.patch("profiles.audit.audit_client") as client:
+        with mock.patch("profiles.audit.get_audit_client") as client:
             response = self.client.post(
                 "/me/settings/privacy/save/", {"profile_visibility": "PRIVATE", "show_social_links": "on"}
             )
@@ -87,10 +87,11 @@ class SettingsSaveTests(TestCase):
             event["metadata"]["state"],
             {"profile_visibility": "PRIVATE", "show_social_links": True, "show_earnings": False},
         )
+        self.assertRegex(event["request_id"], r"^[A-Za-z0-9._-]+$")  # from vigil's RequestContextMiddleware
         json.dumps(event)  # JSON-serialisable as it is
 
     def test_an_unchanged_save_publishes_nothing_and_bad_input_is_a_400(self):
-        with mock.patch("profiles.audit.audit_client") as client:
+        with mock.patch("profiles.audit.get_audit_client") as client:
             self.client.post("/me/settings/privacy/save/", {"profile_visibility": "PUBLIC"})
             bad = self.client.post("/me/settings/privacy/save/", {"profile_visibility": "SECRET"})
         client.return_value.publish.assert_not_called()
