@@ -97,8 +97,9 @@ describe('a Django and a FastAPI app observed end to end', () => {
     pd = await startWebhookSink();
     chat = await startWebhookSink();
     const [djangoPort, fastapiPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
-    // P1 (critical) pages through PagerDuty Events v2; everything else goes to chat. The audit detector's
-    // AdminEconomyFieldChanged and Prometheus' AdminEconomyEdits are one incident: the first inhibits the second.
+    // The shipped routing's shape (docker/alerting-routes.yaml): P1 (critical) pages through PagerDuty Events v2,
+    // everything else goes to chat. One incident pages once: the audit detector's AdminEconomyFieldChanged
+    // inhibits Prometheus' AdminEconomyEdits, and health's ServiceDown (with a target label) Prometheus' one.
     const alertingConfig = path.join(tempDir('vigil-e2e-alerting-'), 'alerting.yaml');
     fs.writeFileSync(
       alertingConfig,
@@ -108,11 +109,18 @@ describe('a Django and a FastAPI app observed end to end', () => {
   group_wait: 0s
   group_interval: 1s
   routes:
+    - matchers: ['alertname=~"AdminEconomyFieldChanged|AdminEconomyEdits"']
+      receiver: pagerduty
+      group_by: [source]
     - matchers: [severity="critical"]
       receiver: pagerduty
 inhibit_rules:
   - source_matchers: [alertname="AdminEconomyFieldChanged"]
     target_matchers: [alertname="AdminEconomyEdits"]
+    equal: [source]
+  - source_matchers: ['alertname="ServiceDown"', 'target=~".+"']
+    target_matchers: ['alertname="ServiceDown"', 'target=""']
+    equal: [service]
 receivers:
   - name: chat
     webhook_configs: [{ url: "${chat.url}/chat" }]
