@@ -137,8 +137,8 @@ export interface PrometheusOptions {
 
 export interface PrometheusProcess {
   url: string;
-  /** Instant query; the result vector. */
-  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Instant query (at `atMs`, default now); the result vector. */
+  query(expr: string, atMs?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   stop(): Promise<void>;
 }
 
@@ -182,8 +182,9 @@ ${scrapes.join('')}`;
   await waitUntilReady('prometheus', `${url}/-/ready`, child, output);
   return {
     url,
-    async query(expr) {
-      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    async query(expr, atMs) {
+      const at = atMs === undefined ? '' : `&time=${atMs / 1000}`;
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
       const body = (await res.json()) as {
         status: string;
         error?: string;
