@@ -11,7 +11,7 @@ const PNPM_VERSION = '12.21.0';
 const PNPM_MAJOR = 12;
 
 /** System tools: the apt package that brings each, and which commands need it. */
-/** @type {Record<string, { apt: string, for: string[], manual?: string, module?: string }>} */
+/** @type {Record<string, { apt: string, for: string[], manual?: string, probe?: string[] }>} */
 const TOOLS = {
   'nats-server': { apt: 'nats-server', for: ['start', 'test', 'bench', 'bench-smoke'] },
   'docker-compose': { apt: 'docker-compose', for: ['test'] },
@@ -23,19 +23,19 @@ const TOOLS = {
   chromium: { apt: 'chromium', for: ['test'] },
   // The reporting tests turn the report PDF's first page into a PNG for reviewers (apps/reporting/test).
   pdftoppm: { apt: 'poppler-utils', for: ['test'] },
-  // The watched fleet of the e2e tests and `npm start` (examples/): Debian's Django, FastAPI and their exporters,
-  // for Debian's /usr/bin/python3. Python modules have no executable: `module` is imported to check for them.
-  gunicorn: { apt: 'gunicorn', for: ['test'] },
-  'python3-django': { apt: 'python3-django', for: ['test'], module: 'django' },
-  'python3-django-prometheus': {
-    apt: 'python3-django-prometheus',
+  // clients/python's tests run under Debian's interpreter: pytest, Django 3.2 and pip (it builds the package offline).
+  // Python modules are not commands: `probe` is run instead of looking the name up on PATH.
+  'python3-pytest': {
+    apt: 'python3-pytest',
     for: ['test'],
-    module: 'django_prometheus',
+    probe: ['/usr/bin/python3', '-c', 'import pytest'],
   },
-  'python3-fastapi': { apt: 'python3-fastapi', for: ['test'], module: 'fastapi' },
-  'python3-uvicorn': { apt: 'python3-uvicorn', for: ['test'], module: 'uvicorn' },
-  // FastAPI's TestClient (examples/fastapi-catalog's tests)
-  'python3-httpx': { apt: 'python3-httpx', for: ['test'], module: 'httpx' },
+  'python3-django': {
+    apt: 'python3-django',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import django'],
+  },
+  'python3-pip': { apt: 'python3-pip', for: ['test'], probe: ['/usr/bin/python3', '-m', 'pip', '--version'] },
   // Debian has no usable kubectl package (kubernetes-client is 1.20); apt can install it only where a Kubernetes or
   // Google Cloud apt repository is configured.
   kubectl: {
@@ -43,6 +43,27 @@ const TOOLS = {
     for: ['test'],
     manual: 'kubectl >= 1.27 (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/)',
   },
+  // The watched fleet of e2e/test/fleet-django.e2e.spec.ts and of examples/ (Debian's packages for /usr/bin/python3;
+  // python3-django is listed above). `npm start` runs examples/django-profile when they are there, and says how to
+  // get them when not.
+  gunicorn: { apt: 'gunicorn', for: ['test'] },
+  'python3-django-prometheus': {
+    apt: 'python3-django-prometheus',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import django_prometheus'],
+  },
+  'python3-fastapi': {
+    apt: 'python3-fastapi',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import fastapi'],
+  },
+  'python3-uvicorn': {
+    apt: 'python3-uvicorn',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import uvicorn'],
+  },
+  // FastAPI's TestClient, for examples/fastapi-catalog's tests.
+  'python3-httpx': { apt: 'python3-httpx', for: ['test'], probe: ['/usr/bin/python3', '-c', 'import httpx'] },
 };
 
 export function log(message) {
@@ -177,15 +198,16 @@ async function ensureDependencies(pnpm) {
   if (code !== 0) fail(`pnpm install --frozen-lockfile failed (exit ${code}); see the output above`);
 }
 
-/** Whether a tool is installed: its executable on PATH, or its Python module importable by /usr/bin/python3. */
-function installed(name, tool) {
-  if (!tool.module) return which(name) !== undefined;
-  return spawnSync('/usr/bin/python3', ['-c', `import ${tool.module}`], { stdio: 'ignore' }).status === 0;
+/** A command on PATH, or, for a tool with a `probe` (a Python module), that probe succeeding. */
+function isPresent(name, tool) {
+  if (!tool.probe) return which(name) !== undefined;
+  const [command, ...args] = tool.probe;
+  return capture(command, args, { timeout: 60_000 }).ok;
 }
 
 function ensureSystemTools(mode) {
   const missing = Object.entries(TOOLS)
-    .filter(([name, tool]) => tool.for.includes(mode) && !installed(name, tool))
+    .filter(([name, tool]) => tool.for.includes(mode) && !isPresent(name, tool))
     .map(([name, tool]) => ({ name, ...tool }));
   if (missing.length === 0) return;
   const names = missing.map((t) => t.name).join(', ');
@@ -225,7 +247,7 @@ function ensureSystemTools(mode) {
       fail(`apt-get install ${installable.map((t) => t.apt).join(' ')} failed (output above)`);
     }
   }
-  const still = missing.filter((t) => !installed(t.name, t));
+  const still = missing.filter((t) => !isPresent(t.name, t));
   if (still.length > 0) {
     const list = still.map((t) => t.manual ?? `${t.name} (apt package ${t.apt})`).join(', ');
     fail(`still missing ${still.map((t) => t.name).join(', ')} after apt: install ${list}, then retry`);
