@@ -66,6 +66,8 @@ export interface StartSystemOptions {
   envFor?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Extra health targets: YAML entries of `targets:`, each starting with `  - name: `. */
   targets?: string[];
+  /** Ports chosen by the caller (e.g. audit's, for an app started before the system); the rest are free ones. */
+  ports?: Partial<Record<ServiceName, number>>;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
   const smtp = await startSmtpServer();
   const webhook = await startWebhookSink();
   const ports = Object.fromEntries(
-    await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
+    await Promise.all(SERVICES.map(async (s) => [s, options.ports?.[s] ?? (await freePort())] as const)),
   ) as Record<ServiceName, number>;
   const managementPorts = Object.fromEntries(
     await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),

@@ -43,6 +43,27 @@ const TOOLS = {
     for: ['test'],
     manual: 'kubectl >= 1.27 (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/)',
   },
+  // The watched fleet of e2e/test/fleet-django.e2e.spec.ts and of examples/ (Debian's packages for /usr/bin/python3;
+  // python3-django is listed above). `npm start` runs examples/django-profile when they are there, and says how to
+  // get them when not.
+  gunicorn: { apt: 'gunicorn', for: ['test'] },
+  'python3-django-prometheus': {
+    apt: 'python3-django-prometheus',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import django_prometheus'],
+  },
+  'python3-fastapi': {
+    apt: 'python3-fastapi',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import fastapi'],
+  },
+  'python3-uvicorn': {
+    apt: 'python3-uvicorn',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import uvicorn'],
+  },
+  // FastAPI's TestClient, for examples/fastapi-catalog's tests.
+  'python3-httpx': { apt: 'python3-httpx', for: ['test'], probe: ['/usr/bin/python3', '-c', 'import httpx'] },
 };
 
 export function log(message) {

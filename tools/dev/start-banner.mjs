@@ -9,13 +9,22 @@
  * @param {{nats: number, natsMonitor: number, postgres: number, smtp: number, mailUi: number, inbox: number}} setup.ports
  * @param {string[]} setup.databases the Postgres databases, one per service
  * @param {string} setup.passwordFile where the Postgres password is kept (a path relative to the repository)
+ * @param {{name: string, port: number, passwordFile: string}[]} [setup.examples] example apps (examples/) started
  * @returns {string[]}
  */
-export function startBanner({ services, ports, databases, passwordFile }) {
+export function startBanner({ services, ports, databases, passwordFile, examples = [] }) {
   const rows = services.map((s) => {
     const base = `http://127.0.0.1:${s.port}`;
     return [s.name, base, `${base}/health/detailed  ${base}/metrics`];
   });
+  for (const app of examples) {
+    const base = `http://127.0.0.1:${app.port}`;
+    rows.push([
+      app.name,
+      `${base}/u/rahim/`,
+      `admin ${base}/admin/ (user admin, password in ${app.passwordFile})`,
+    ]);
+  }
   rows.push(['mail inbox', `http://127.0.0.1:${ports.mailUi}`, `SMTP smtp://127.0.0.1:${ports.smtp}`]);
   rows.push([
     'webhook inbox',

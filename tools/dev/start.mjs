@@ -2,7 +2,7 @@
 // (a second start reuses it): NATS with JetStream, an embedded Postgres, a mail inbox (maildev), a webhook inbox and
 // the four services. Ctrl-C stops the services first, then the infrastructure.
 // `npm start -- --infra-only` starts only the infrastructure; `npm start -- --no-build` skips the build.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -170,7 +170,7 @@ async function stopEntry(entry, timeoutMs, { groupSignal = true } = {}) {
 /** Services first (they drain), then the inboxes, then NATS, then Postgres. */
 async function stopAll() {
   const byName = (names) => running.filter((e) => names.includes(e.name));
-  await Promise.all(byName(SERVICES.map((s) => s.name)).map((e) => stopEntry(e, 30_000)));
+  await Promise.all(byName([...SERVICES.map((s) => s.name), PROFILE.name]).map((e) => stopEntry(e, 30_000)));
   await Promise.all(byName(['maildev', 'webhook-inbox']).map((e) => stopEntry(e, 10_000)));
   await Promise.all(byName(['nats']).map((e) => stopEntry(e, 15_000)));
   // The Postgres helper stops the server itself (fast shutdown) and then exits.
@@ -233,7 +233,7 @@ async function checkPorts() {
     PORTS.smtp,
     PORTS.mailUi,
     PORTS.inbox,
-    ...(infraOnly ? [] : SERVICES.map((s) => s.port)),
+    ...(infraOnly ? [] : [...SERVICES.map((s) => s.port), PROFILE.port]),
   ];
   const taken = [];
   for (const port of ports) if (await portTaken(port)) taken.push(port);
@@ -471,9 +471,84 @@ async function waitForServices(entries, timeoutMs) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------- the example app
+// examples/django-profile under gunicorn, a watched member of the fleet: health checks it (targets.yaml), its
+// admin and privacy saves publish audit events with the development key (source "profile"). It needs Debian's
+// Django; without it everything else starts and this says how to get it.
+const PROFILE = { name: 'django-profile', port: 8000, dir: path.join(root, 'examples/django-profile') };
+const PROFILE_DATA = path.join(DATA, 'django-profile');
+// The admin's password, made on the first start (mode 0600); the banner names this file.
+const PROFILE_PASSWORD_FILE = path.join(PROFILE_DATA, 'admin-password');
+const DEBIAN_PYTHON = '/usr/bin/python3';
+PORT_NAMES[PROFILE.port] = `${PROFILE.name} example`;
+let profileStarted = false;
+
+function profileAdminPassword() {
+  if (!fs.existsSync(PROFILE_PASSWORD_FILE))
+    fs.writeFileSync(PROFILE_PASSWORD_FILE, `${crypto.randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+  return fs.readFileSync(PROFILE_PASSWORD_FILE, 'utf8').trim();
+}
+
+async function startDjangoProfile() {
+  const probe = spawnSync(DEBIAN_PYTHON, ['-c', 'import django, django_prometheus, gunicorn'], {
+    stdio: 'ignore',
+  });
+  if (probe.status !== 0) {
+    log(
+      `${PROFILE.name} (examples/django-profile) not started: Debian's Django is missing here; ` +
+        'run `apt-get install -y python3-django python3-django-prometheus gunicorn` and npm start again',
+    );
+    return;
+  }
+  fs.mkdirSync(PROFILE_DATA, { recursive: true });
+  const env = {
+    PROFILE_BIND: `127.0.0.1:${PROFILE.port}`,
+    PROFILE_DB_PATH: path.join(PROFILE_DATA, 'db.sqlite3'),
+    PROFILE_MEDIA_ROOT: path.join(PROFILE_DATA, 'media'),
+    PROFILE_ADMIN_PASSWORD: profileAdminPassword(),
+    VIGIL_AUDIT_URL: 'http://127.0.0.1:3002',
+    VIGIL_API_KEY: 'vigil-dev-key',
+    VIGIL_AUDIT_SOURCE: 'profile',
+    VIGIL_AUDIT_SPOOL_PATH: path.join(PROFILE_DATA, 'audit-spool.jsonl'),
+  };
+  for (const command of [['migrate', '--noinput', '-v', '0'], ['seed_demo']]) {
+    const result = spawnSync(DEBIAN_PYTHON, ['manage.py', ...command], {
+      cwd: PROFILE.dir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0)
+      await abort(`${PROFILE.name}: manage.py ${command[0]} failed:\n${result.stdout}${result.stderr}`);
+  }
+  const gunicorn = [
+    '-m',
+    'gunicorn',
+    '--chdir',
+    PROFILE.dir,
+    '-c',
+    path.join(PROFILE.dir, 'gunicorn.conf.py'),
+  ];
+  const entry = startProcess(PROFILE.name, DEBIAN_PYTHON, [...gunicorn, 'profile_site.wsgi'], { env });
+  try {
+    const readiness = `http://127.0.0.1:${PROFILE.port}/health/readiness`;
+    await waitUntil(
+      entry,
+      async () => (await httpStatus(readiness)) === 200,
+      30_000,
+      `${PROFILE.name} readiness`,
+    );
+    profileStarted = true;
+  } catch (err) {
+    await abort(err.message, err.entry);
+  }
+}
+
 function printTable() {
   const lines = startBanner({
     services: infraOnly ? [] : SERVICES,
+    examples: profileStarted
+      ? [{ name: PROFILE.name, port: PROFILE.port, passwordFile: rel(PROFILE_PASSWORD_FILE) }]
+      : [],
     ports: PORTS,
     databases: DATABASES,
     passwordFile: rel(PASSWORD_FILE),
@@ -526,5 +601,6 @@ if (!infraOnly) {
   log(`starting ${SERVICES.map((s) => s.name).join(', ')} (output in ${rel(LOGS)}/<service>.log)…`);
   const entries = SERVICES.map((s) => startService(s, password));
   await waitForServices(entries, 90_000);
+  if (!shuttingDown) await startDjangoProfile();
 }
 if (!shuttingDown) printTable();
