@@ -101,7 +101,7 @@ describe('Vigil end to end', () => {
     const res = await requestWeeklyReport(system.services.reporting.url);
     expect(res.status).toBeLessThan(300);
     const mail = await system.smtp.waitForMessage(undefined, 20_000);
-    expect(mail.subject).toMatch(/: \d+\.\d+% uptime, \d+ P1 alerts?$/);
+    expect(mail.subject).toMatch(/: \d+\.\d+ % uptime, \d+ P1 alerts?$/);
     expect(mail.text).toMatch(/audit/i);
     expect(mail.html).toBeTruthy();
     // Every NATS source answered; only traffic (and so the 5xx half of errors) lacks a source (no PROMETHEUS_URL here).
