@@ -1,6 +1,18 @@
-import { formatCount, formatDuration, formatMilliseconds, formatPercent, formatShare } from './number-format';
+import {
+  formatCount,
+  formatDuration,
+  formatExactCount,
+  formatMilliseconds,
+  formatPercent,
+  formatShare,
+} from './number-format';
 
 describe('number formatting', () => {
+  it('writes exact counts to the unit, grouped', () => {
+    expect(formatExactCount(1_000_000)).toBe('1,000,000');
+    expect(formatExactCount(3_000.4)).toBe('3,000');
+  });
+
   it('groups digits below a million and abbreviates above', () => {
     expect(formatCount(0)).toBe('0');
     expect(formatCount(672)).toBe('672');

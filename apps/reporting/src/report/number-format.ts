@@ -23,6 +23,11 @@ export function formatCount(value: number): string {
   return GROUPED.format(rounded);
 }
 
+/** A whole count to the unit, grouped (1,000,000): where a reader checks the figure, e.g. an auditor. */
+export function formatExactCount(value: number): string {
+  return GROUPED.format(Math.round(value));
+}
+
 /** A percentage (0..100) with `decimals` places, never rounding a shortfall up to `100.00 %`. */
 export function formatPercent(value: number, decimals = 2): string {
   const text = value.toFixed(decimals);

@@ -12,7 +12,14 @@ import type { SummarySources, WeeklySources } from '../sources/summary.client';
 import type { TrafficSummary, TrafficTotals } from '../sources/traffic.source';
 import { targetBudget } from './error-budget';
 import { type Better, pointsChange, relativeChange } from './figure-change';
-import { formatCount, formatDuration, formatMilliseconds, formatPercent, formatShare } from './number-format';
+import {
+  formatCount,
+  formatExactCount,
+  formatDuration,
+  formatMilliseconds,
+  formatPercent,
+  formatShare,
+} from './number-format';
 import type {
   ReportChart,
   ReportDocument,
@@ -349,8 +356,9 @@ function alertingSection(summary: AlertingSummaryReplyV1) {
 function auditSection(summary: AuditSummaryReplyV1) {
   return {
     facts: [
-      { label: 'Audit events', value: formatCount(summary.total_events) },
-      { label: 'Admin changes', value: formatCount(adminChanges(summary)) },
+      // Exact here (the headline above rounds): an auditor compares these with the trail itself.
+      { label: 'Audit events', value: formatExactCount(summary.total_events) },
+      { label: 'Admin changes', value: formatExactCount(adminChanges(summary)) },
     ],
     tables: [
       countTable('By outcome', 'Outcome', summary.by_outcome),
