@@ -4,6 +4,10 @@ import { PlatformModule } from '@vigil/platform';
 
 import type { ErrorsConfig } from './config/errors-config';
 import { ERRORS_PROJECTS, type ErrorsProject } from './config/projects-config';
+import { INTAKE_BODY_PATHS, IntakeController } from './intake/intake.controller';
+import { intakeMetricProviders } from './intake/intake-metrics';
+import { IntakeStream } from './intake/intake-stream';
+import { IntakeService } from './intake/intake.service';
 
 @Module({})
 export class ErrorsModule {
@@ -16,10 +20,17 @@ export class ErrorsModule {
           service: 'errors',
           config,
           database: { entities: [], migrations: [] },
+          // The intake reads (and decompresses) its bodies itself, with its own limits.
+          streamedBodies: INTAKE_BODY_PATHS,
         }),
       ],
-      controllers: [],
-      providers: [{ provide: ERRORS_PROJECTS, useValue: projects }],
+      controllers: [IntakeController],
+      providers: [
+        { provide: ERRORS_PROJECTS, useValue: projects },
+        IntakeStream,
+        IntakeService,
+        ...intakeMetricProviders,
+      ],
     };
   }
 }
