@@ -1,6 +1,7 @@
 export * from './alert-event.v1';
 export * from './audit-event.v1';
 export * from './decode-json';
+export * from './errors-summary.v1';
 export * from './headers';
 export * from './health-status-changed.v1';
 export * from './iso-datetime';
