@@ -150,7 +150,7 @@ export class ErrorsIngestService {
    */
   private async storeBatch(batch: readonly Prepared[], redelivery: Redelivery): Promise<void> {
     const refused: { prepared: Prepared; detail: string }[] = [];
-    let fired: AlertEventV1[] = [];
+    let fired: AlertEventV1[];
     try {
       fired = await this.store.transaction(async (writer) => {
         refused.length = 0;
