@@ -83,7 +83,12 @@ export class ErrorsIngestService {
     }
     await Promise.all(letters);
     if (ready.length === 0) return;
-    await this.store.ensurePartitions([...new Set(ready.map((p) => monthOf(p.event.received_at)))]);
+    await this.store.ensurePartitions(
+      [...new Set(ready.map((p) => monthOf(p.event.received_at).getTime()))].map((t) => new Date(t)),
+    );
+    await this.store.recordGroupingVersions(
+      new Map(ready.map((p) => [p.project.id, p.event.grouping_version])),
+    );
     // Issues are locked in one order (fingerprint, then publication) so concurrent batches never deadlock.
     ready.sort(
       (a, b) =>

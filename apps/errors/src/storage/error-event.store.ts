@@ -39,6 +39,7 @@ const MAX_MERGE_HOPS = 16;
 export class ErrorEventStore {
   /** Monthly partitions known to exist (created on demand by errors_ensure_partition). */
   private readonly partitions = new Set<string>();
+  private readonly groupingVersions = new Set<string>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -56,6 +57,25 @@ export class ErrorEventStore {
       if (this.partitions.has(key)) continue;
       await this.dataSource.query(`SELECT errors_ensure_partition($1::timestamptz)`, [at.toISOString()]);
       this.partitions.add(key);
+    }
+  }
+
+  /**
+   * Records the grouping version each project's events are grouped with now (once per project, version
+   * and process). Issues keep the version they were made under in their key: a new grouping version
+   * starts new issues instead of mixing two fingerprint schemes in one.
+   */
+  async recordGroupingVersions(versions: ReadonlyMap<string, string>): Promise<void> {
+    for (const [projectId, version] of versions) {
+      const key = `${projectId}\u0000${version}`;
+      if (this.groupingVersions.has(key)) continue;
+      await this.dataSource.query(
+        `INSERT INTO error_projects (project_id, grouping_version) VALUES ($1, $2)
+         ON CONFLICT (project_id) DO UPDATE SET grouping_version = EXCLUDED.grouping_version, updated_at = now()
+         WHERE error_projects.grouping_version <> EXCLUDED.grouping_version`,
+        [projectId, version],
+      );
+      this.groupingVersions.add(key);
     }
   }
 
