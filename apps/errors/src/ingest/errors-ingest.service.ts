@@ -126,8 +126,8 @@ export class ErrorsIngestService {
     if (msg.subject !== `errors.v1.events.${intake.project_id}`)
       return { ok: false, reason: 'schema', detail: `project_id ${intake.project_id} on ${msg.subject}` };
     const project = this.projects.get(intake.project_id);
-    const redactor = this.redactors.of(intake.project_id);
-    if (!project || !redactor)
+    const scrubbing = this.redactors.of(intake.project_id);
+    if (!project || !scrubbing)
       return {
         ok: false,
         reason: 'unknown_project',
@@ -135,7 +135,7 @@ export class ErrorsIngestService {
       };
     try {
       const receivedAt = new Date(intake.received_at);
-      const scrubbed = this.pipeline.scrub(intake.event, redactor);
+      const scrubbed = this.pipeline.scrub(intake.event, scrubbing);
       const group = this.pipeline.group(scrubbed.event);
       const facts = eventFacts(project.id, scrubbed.event, receivedAt);
       const event: StorableEvent = {
