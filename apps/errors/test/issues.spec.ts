@@ -341,6 +341,11 @@ describe('errors: ERRORS consumer, issues, alerts, API, summary, retention', () 
     );
     expect((await get<IssueBody>(`/errors/issues/${issueB.id}`)).body.count).toBe(3);
     expect((await post(`/errors/issues/${issueA.id}/merge`, { into: issueB.id })).status).toBe(409);
+    // Resolving the merged issue resolves the alerts both issues fired.
+    await waitFor(() => alerts('alerts.v1.fired', 'NewErrorIssue', issueA.id).length === 1);
+    expect((await post(`/errors/issues/${issueB.id}/status`, { status: 'resolved' })).status).toBe(200);
+    await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueA.id).length === 1);
+    await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueB.id).length === 1);
   });
 
   it('answers errors.v1.summary with totals and the top issues of the period', async () => {
