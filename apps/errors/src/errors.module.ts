@@ -8,6 +8,7 @@ import { INTAKE_BODY_PATHS, IntakeController } from './intake/intake.controller'
 import { intakeMetricProviders } from './intake/intake-metrics';
 import { IntakeStream } from './intake/intake-stream';
 import { IntakeService } from './intake/intake.service';
+import { ERRORS_MIGRATIONS, ISSUE_TRACKING_CONTROLLERS, ISSUE_TRACKING_PROVIDERS } from './issue-tracking';
 
 @Module({})
 export class ErrorsModule {
@@ -19,17 +20,18 @@ export class ErrorsModule {
         PlatformModule.forRoot({
           service: 'errors',
           config,
-          database: { entities: [], migrations: [] },
+          database: { entities: [], migrations: ERRORS_MIGRATIONS },
           // The intake reads (and decompresses) its bodies itself, with its own limits.
           streamedBodies: INTAKE_BODY_PATHS,
         }),
       ],
-      controllers: [IntakeController],
+      controllers: [IntakeController, ...ISSUE_TRACKING_CONTROLLERS],
       providers: [
         { provide: ERRORS_PROJECTS, useValue: projects },
         IntakeStream,
         IntakeService,
         ...intakeMetricProviders,
+        ...ISSUE_TRACKING_PROVIDERS,
       ],
     };
   }
