@@ -1,0 +1,297 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+
+import { decodeJson, errorIntakeV1Schema, errorsDlqSubject, type AlertEventV1 } from '@vigil/contracts';
+import {
+  errorMessage,
+  holdThroughOutage,
+  isRefusedData,
+  LifecycleState,
+  NatsMessaging,
+  Redelivery,
+} from '@vigil/platform';
+
+import { IssueAlertsPublisher } from '../alerts/issue-alerts.publisher';
+import { IssueAlerts, type StoredEventsContext } from '../alerts/issue-alerts';
+import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
+import { applyEvents } from '../issues/issue-batch';
+import type { IssueRow } from '../storage/issue-row';
+import { ErrorEventStore, type EventWriter, type StorableEvent } from '../storage/error-event.store';
+import { EVENT_PIPELINE, type EventPipeline } from './event-pipeline';
+import { eventFacts, type EventFacts } from './event-facts';
+import { ProjectRedactors } from './project-redactors';
+
+export const ERRORS_EVENTS_STORED = 'errors_events_stored_total';
+export const ERRORS_EVENTS_REJECTED = 'errors_events_rejected_total';
+
+/**
+ * Why a message went to ERRORS_DLQ (its subject token):
+ * - schema: not an ErrorIntake v1 message (not JSON, missing fields, subject and project differ);
+ * - unknown_project: its project is not configured (any more);
+ * - unprocessable: scrubbing or grouping it threw;
+ * - storage_refused: Postgres refused its content (SQLSTATE class 22/54…);
+ * - delivery_limit: not stored in its allowed deliveries (transient failures every time).
+ */
+export type DeadLetterReason =
+  'schema' | 'unknown_project' | 'unprocessable' | 'storage_refused' | 'delivery_limit';
+
+interface Prepared {
+  msg: JsMsg;
+  project: ErrorsProject;
+  event: StorableEvent;
+  facts: EventFacts;
+}
+
+type Preparation = { ok: true; prepared: Prepared } | { ok: false; reason: DeadLetterReason; detail: string };
+
+/**
+ * Turns a fetched batch of ErrorIntake messages into stored events: decode, scrub with the project's
+ * redactor, group, then one transaction for the batch in which every event, under its own savepoint,
+ * claims its (project, event_id) (a redelivery or an SDK retry stores nothing twice), upserts its issue
+ * (counts, users, breakdowns, status) and is inserted. Messages are acked after the commit; alerts are
+ * published after it too. A message that cannot be an event, or that Postgres refuses, goes to
+ * ERRORS_DLQ with its reason; the consumer never stops.
+ */
+@Injectable()
+export class ErrorsIngestService {
+  private readonly logger = new Logger(ErrorsIngestService.name);
+  private readonly projects: ReadonlyMap<string, ErrorsProject>;
+  private storing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
+    private readonly redactors: ProjectRedactors,
+    @Inject(EVENT_PIPELINE) private readonly pipeline: EventPipeline,
+    private readonly store: ErrorEventStore,
+    private readonly alerts: IssueAlerts,
+    private readonly publisher: IssueAlertsPublisher,
+    private readonly messaging: NatsMessaging,
+    private readonly lifecycle: LifecycleState,
+    @InjectMetric(ERRORS_EVENTS_STORED) private readonly stored: Counter<string>,
+    @InjectMetric(ERRORS_EVENTS_REJECTED) private readonly rejected: Counter<string>,
+  ) {
+    this.projects = new Map(projects.map((p) => [p.id, p]));
+  }
+
+  async handleBatch(messages: readonly JsMsg[], redelivery = new Redelivery()): Promise<void> {
+    const ready: Prepared[] = [];
+    const letters: Promise<void>[] = [];
+    for (const msg of messages) {
+      const result = this.prepare(msg);
+      if (result.ok) ready.push(result.prepared);
+      else letters.push(this.deadLetter(msg, result.reason, result.detail, redelivery));
+    }
+    await Promise.all(letters);
+    if (ready.length === 0) return;
+    await this.store.ensurePartitions(
+      [...new Set(ready.map((p) => monthOf(p.event.received_at).getTime()))].map((t) => new Date(t)),
+    );
+    await this.store.recordGroupingVersions(
+      new Map(ready.map((p) => [p.project.id, p.event.grouping_version])),
+    );
+    // Issues are locked in one order (fingerprint, then publication) so concurrent batches never deadlock.
+    ready.sort(
+      (a, b) =>
+        a.event.fingerprint.localeCompare(b.event.fingerprint) ||
+        a.msg.info.streamSequence - b.msg.info.streamSequence,
+    );
+    await this.serialised(() => this.storeBatch(ready, redelivery));
+  }
+
+  /**
+   * Runs store phases one at a time: batches still scrub and group in parallel with the previous
+   * batch's transaction, but two transactions never wait on each other's issue row locks.
+   */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const turn = this.storing.then(work);
+    this.storing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private prepare(msg: JsMsg): Preparation {
+    let decoded: unknown;
+    try {
+      decoded = decodeJson(msg.data);
+    } catch (error) {
+      return { ok: false, reason: 'schema', detail: errorMessage(error) };
+    }
+    const parsed = errorIntakeV1Schema.safeParse(decoded);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+      return { ok: false, reason: 'schema', detail: detail.join('; ') };
+    }
+    const intake = parsed.data;
+    if (msg.subject !== `errors.v1.events.${intake.project_id}`)
+      return { ok: false, reason: 'schema', detail: `project_id ${intake.project_id} on ${msg.subject}` };
+    const project = this.projects.get(intake.project_id);
+    const redactor = this.redactors.of(intake.project_id);
+    if (!project || !redactor)
+      return {
+        ok: false,
+        reason: 'unknown_project',
+        detail: `project ${intake.project_id} is not configured`,
+      };
+    try {
+      const receivedAt = new Date(intake.received_at);
+      const scrubbed = this.pipeline.scrub(intake.event, redactor);
+      const group = this.pipeline.group(scrubbed.event);
+      const facts = eventFacts(project.id, scrubbed.event, receivedAt);
+      const event: StorableEvent = {
+        project_id: project.id,
+        event_id: intake.event_id,
+        received_at: receivedAt,
+        occurred_at: facts.occurred_at,
+        level: facts.level,
+        release: facts.release,
+        environment: facts.environment,
+        user_hash: facts.user_hash,
+        event: scrubbed.event,
+        scrub_rules: scrubbed.rules,
+        fingerprint: group.fingerprint,
+        grouping_version: group.grouping_version,
+        title: group.title,
+        culprit: group.culprit,
+      };
+      return { ok: true, prepared: { msg, project, event, facts } };
+    } catch (error) {
+      return { ok: false, reason: 'unprocessable', detail: errorMessage(error) };
+    }
+  }
+
+  /**
+   * Stores the batch in one transaction, acks it, then publishes its alerts. When Postgres refuses the
+   * content, the batch is split in halves (in order) until the refused event is alone and dead-lettered,
+   * so its neighbours commit (about 2·log2(n) transactions per poison event); other failures
+   * (connection lost, deadlock) are retried with the backoff, or held through a Postgres outage.
+   */
+  private async storeBatch(batch: readonly Prepared[], redelivery: Redelivery): Promise<void> {
+    let written: { alerts: AlertEventV1[]; stored: readonly Prepared[] };
+    try {
+      written = await this.store.transaction((writer) => this.write(writer, batch));
+    } catch (error) {
+      if (!isRefusedData(error)) return this.batchFailed(batch, error, redelivery);
+      if (batch.length === 1)
+        return this.deadLetter(batch[0].msg, 'storage_refused', errorMessage(error), redelivery);
+      const half = Math.ceil(batch.length / 2);
+      await this.storeBatch(batch.slice(0, half), redelivery);
+      return this.storeBatch(batch.slice(half), redelivery);
+    }
+    for (const { msg } of batch) msg.ack();
+    for (const { project } of written.stored) this.stored.inc({ project: project.slug });
+    for (const alert of written.alerts) await this.publisher.fire(alert);
+  }
+
+  /**
+   * The batch's statements: claim the event ids (what was stored before is skipped), then per issue
+   * (in fingerprint order, so concurrent batches lock issues in one order): upsert and lock it, take
+   * its status through its events, count them and their users; insert the events; decide the alerts.
+   */
+  private async write(
+    writer: EventWriter,
+    batch: readonly Prepared[],
+  ): Promise<{ alerts: AlertEventV1[]; stored: readonly Prepared[] }> {
+    const claimed = await writer.claimEventIds(batch.map((p) => p.event));
+    const fresh = batch.filter((p) => claimed.delete(`${p.event.project_id}:${p.event.event_id}`));
+    const byIssueKey = new Map<string, Prepared[]>();
+    for (const prepared of fresh) {
+      const { project_id, grouping_version, fingerprint } = prepared.event;
+      const key = `${project_id}\u0000${grouping_version}\u0000${fingerprint}`;
+      byIssueKey.set(key, [...(byIssueKey.get(key) ?? []), prepared]);
+    }
+    const rows: { issue_id: string; event: StorableEvent }[] = [];
+    const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
+    for (const group of byIssueKey.values()) {
+      const first = group[0].event;
+      const last = group[group.length - 1];
+      const { issue, created } = await writer.issueFor(first);
+      const outcome = applyEvents(
+        issue,
+        group.map((p) => p.event),
+      );
+      const users = group.flatMap((p) => (p.event.user_hash === null ? [] : [p.event.user_hash]));
+      await writer.countEvents(issue.id, outcome.counts, users);
+      if (created) await writer.recordActivity(issue.id, 'created', first.received_at, null, {});
+      for (const at of outcome.regressions) await writer.recordActivity(issue.id, 'regressed', at, null, {});
+      for (const at of outcome.unignored) await writer.recordActivity(issue.id, 'unignored', at, null, {});
+      for (const { event } of group) rows.push({ issue_id: issue.id, event });
+      touched.push({
+        issue,
+        context: {
+          project: group[0].project,
+          facts: last.facts,
+          events: group.length,
+          created_at: created ? first.received_at : null,
+          regressed_at: outcome.counts.regressed_at,
+          last_at: outcome.counts.last_seen,
+        },
+      });
+    }
+    await writer.insertEvents(rows);
+    const alerts: AlertEventV1[] = [];
+    for (const { issue, context } of touched)
+      alerts.push(...(await this.alerts.forStoredEvents(writer, { ...context, issue })));
+    return { alerts, stored: fresh };
+  }
+
+  private async batchFailed(
+    batch: readonly Prepared[],
+    error: unknown,
+    redelivery: Redelivery,
+  ): Promise<void> {
+    const failure = { error: errorMessage(error), batch: batch.length };
+    const msgs = batch.map((p) => p.msg);
+    const outage = await holdThroughOutage(msgs, {
+      reachable: () => this.store.reachable(),
+      draining: () => this.lifecycle.isDraining,
+      onHold: () =>
+        this.logger.error(failure, 'Postgres unreachable: holding the errors batch until it is back'),
+    });
+    if (outage === 'over') return this.storeBatch(batch, redelivery);
+    if (outage === 'draining') {
+      for (const msg of msgs) msg.nak();
+      return;
+    }
+    this.logger.error(failure, 'errors batch not stored; retrying');
+    const letters: Promise<void>[] = [];
+    for (const msg of msgs) {
+      if (!redelivery.isFinal(msg)) redelivery.retry(msg);
+      else
+        letters.push(
+          this.deadLetter(
+            msg,
+            'delivery_limit',
+            `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`,
+            redelivery,
+          ),
+        );
+    }
+    await Promise.all(letters);
+  }
+
+  /** To ERRORS_DLQ with the reason (bounded by the platform), then acked; retried when NATS refuses. */
+  private async deadLetter(
+    msg: JsMsg,
+    reason: DeadLetterReason,
+    detail: string,
+    redelivery: Redelivery,
+  ): Promise<void> {
+    try {
+      await this.messaging.deadLetter(errorsDlqSubject(reason), msg, `${reason}: ${detail}`);
+      this.rejected.inc({ reason });
+      this.logger.warn(
+        { reason, subject: msg.subject, stream_seq: msg.info.streamSequence },
+        'error event rejected',
+      );
+    } catch (error) {
+      this.logger.error({ reason, error: errorMessage(error) }, 'dead-letter publish failed');
+      redelivery.retry(msg);
+    }
+  }
+}
+
+/** The first instant of the event's month, so one partition check covers every event of it. */
+function monthOf(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { ISSUE_COLUMNS, type IssueRow, type IssueStatusState } from './issue-row';
+
+/** An event ready to store: scrubbed, grouped, with its columns extracted. */
+export interface StorableEvent {
+  project_id: string;
+  event_id: string;
+  received_at: Date;
+  occurred_at: Date;
+  level: string;
+  release: string | null;
+  environment: string | null;
+  user_hash: string | null;
+  event: unknown;
+  scrub_rules: Record<string, number>;
+  fingerprint: string;
+  grouping_version: string;
+  title: string;
+  culprit: string | null;
+}
+
+/** How an issue changes with a batch's events of it (decided by the ingest service). */
+export interface IssueCounts {
+  events: number;
+  last_seen: Date;
+  /** The newest release among the events, if any had one. */
+  last_release: string | null;
+  /** The issue's breakdowns with the events counted in. */
+  releases: Record<string, number>;
+  environments: Record<string, number>;
+  state: IssueStatusState;
+  /** When a regression reopened it (null: none in this batch). */
+  regressed_at: Date | null;
+}
+
+const MAX_MERGE_HOPS = 16;
+
+/**
+ * The ingest's writes, inside one transaction per batch (EventWriter). The hot path uses raw
+ * parameterised SQL with arrays unnested server-side: no entity hydration, one statement for the batch's
+ * event ids and one for its events, a few per issue touched, and one commit.
+ */
+@Injectable()
+export class ErrorEventStore {
+  /** Monthly partitions known to exist (created on demand by errors_ensure_partition). */
+  private readonly partitions = new Set<string>();
+  private readonly groupingVersions = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async reachable(): Promise<boolean> {
+    return this.dataSource
+      .query('SELECT 1')
+      .then(() => true)
+      .catch(() => false);
+  }
+
+  /** Creates the monthly partitions of `instants` (each in its own short transaction, outside a batch). */
+  async ensurePartitions(instants: readonly Date[]): Promise<void> {
+    for (const at of instants) {
+      const key = at.toISOString().slice(0, 7);
+      if (this.partitions.has(key)) continue;
+      await this.dataSource.query(`SELECT errors_ensure_partition($1::timestamptz)`, [at.toISOString()]);
+      this.partitions.add(key);
+    }
+  }
+
+  /**
+   * Records the grouping version each project's events are grouped with now (once per project, version
+   * and process). Issues keep the version they were made under in their key: a new grouping version
+   * starts new issues instead of mixing two fingerprint schemes in one.
+   */
+  async recordGroupingVersions(versions: ReadonlyMap<string, string>): Promise<void> {
+    for (const [projectId, version] of versions) {
+      const key = `${projectId}\u0000${version}`;
+      if (this.groupingVersions.has(key)) continue;
+      await this.dataSource.query(
+        `INSERT INTO error_projects (project_id, grouping_version) VALUES ($1, $2)
+         ON CONFLICT (project_id) DO UPDATE SET grouping_version = EXCLUDED.grouping_version, updated_at = now()
+         WHERE error_projects.grouping_version <> EXCLUDED.grouping_version`,
+        [projectId, version],
+      );
+      this.groupingVersions.add(key);
+    }
+  }
+
+  /** Forgets known partitions (retention dropped some). */
+  forgetPartitions(): void {
+    this.partitions.clear();
+  }
+
+  transaction<T>(work: (writer: EventWriter) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new EventWriter(manager)));
+  }
+}
+
+/** The statements of one batch transaction. */
+export class EventWriter {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Claims the events' (project_id, event_id) in one statement; returns the keys newly claimed
+   * (`<project_id>:<event_id>`). A key stored before (an SDK retry, a redelivery) or twice in the batch
+   * is claimed once.
+   */
+  async claimEventIds(events: readonly StorableEvent[]): Promise<Set<string>> {
+    const rows: { key: string }[] = await this.manager.query(
+      `INSERT INTO error_event_ids (project_id, event_id, received_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING project_id || ':' || event_id AS key`,
+      [events.map((e) => e.project_id), events.map((e) => e.event_id), events.map((e) => e.received_at)],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /**
+   * The issue the event belongs to, locked for update: the one of its fingerprint (followed through
+   * merges), or a new one. `created` says the latter.
+   */
+  async issueFor(event: StorableEvent): Promise<{ issue: IssueRow; created: boolean }> {
+    // One statement creates the issue or locks the existing one (a no-op DO UPDATE takes the row lock and
+    // returns the row); xmax = 0 only on a row this statement inserted.
+    const [row]: (IssueRow & { created: boolean })[] = await this.manager.query(
+      `INSERT INTO error_issues (project_id, grouping_version, fingerprint, title, culprit, level, substatus,
+         first_seen, last_seen)
+       VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7)
+       ON CONFLICT (project_id, grouping_version, fingerprint) DO UPDATE SET project_id = EXCLUDED.project_id
+       RETURNING ${ISSUE_COLUMNS}, (xmax = 0) AS created`,
+      [
+        event.project_id,
+        event.grouping_version,
+        event.fingerprint,
+        event.title,
+        event.culprit,
+        event.level,
+        event.received_at,
+      ],
+    );
+    const { created, ...issue } = row;
+    let current: IssueRow = issue;
+    for (let hop = 0; current.merged_into !== null; hop++) {
+      if (hop === MAX_MERGE_HOPS)
+        throw new Error(`issue ${issue.id}: merge chain longer than ${MAX_MERGE_HOPS}`);
+      current = await this.lockIssue(current.merged_into);
+    }
+    return { issue: current, created };
+  }
+
+  private async lockIssue(id: string): Promise<IssueRow> {
+    const [row]: IssueRow[] = await this.manager.query(
+      `SELECT ${ISSUE_COLUMNS} FROM error_issues WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row;
+  }
+
+  /**
+   * Writes what a batch's events of one issue changed (counts, breakdowns, last seen, status) and
+   * records their users, counting those the issue had not seen (one statement).
+   */
+  async countEvents(issueId: string, update: IssueCounts, userHashes: readonly string[]): Promise<void> {
+    const { state } = update;
+    await this.manager.query(
+      `WITH new_users AS (
+         INSERT INTO error_issue_users (issue_id, user_hash) SELECT $1, unnest($4::text[])
+         ON CONFLICT DO NOTHING RETURNING 1)
+       UPDATE error_issues SET
+         times_seen = times_seen + $2, last_seen = GREATEST(last_seen, $3::timestamptz),
+         user_count = user_count + (SELECT count(*) FROM new_users), last_release = COALESCE($5, last_release),
+         releases = $6, environments = $7,
+         status = $8, substatus = $9, resolved_in_next_release = $10, resolved_release = $11,
+         ignore_until = $12, ignore_count_remaining = $13,
+         resolved_at = CASE WHEN $8 = 'resolved' THEN resolved_at ELSE NULL END,
+         regressed_at = COALESCE($14::timestamptz, regressed_at)
+       WHERE id = $1`,
+      [
+        issueId,
+        update.events,
+        update.last_seen,
+        [...new Set(userHashes)],
+        update.last_release,
+        JSON.stringify(update.releases),
+        JSON.stringify(update.environments),
+        state.status,
+        state.substatus,
+        state.resolved_in_next_release,
+        state.resolved_release,
+        state.ignore_until,
+        state.ignore_count_remaining,
+        update.regressed_at,
+      ],
+    );
+  }
+
+  /** Inserts the batch's events in one statement (arrays unnested server-side). */
+  async insertEvents(rows: readonly { issue_id: string; event: StorableEvent }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <T>(pick: (e: StorableEvent) => T) => rows.map((r) => pick(r.event));
+    await this.manager.query(
+      `INSERT INTO error_events (project_id, event_id, issue_id, received_at, occurred_at, level, release,
+         environment, user_hash, event, scrub_rules)
+       SELECT p, e, i, r, o, l, rel, env, u, ev::jsonb, sr::jsonb
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           AS t(p, e, i, r, o, l, rel, env, u, ev, sr)`,
+      [
+        column((e) => e.project_id),
+        column((e) => e.event_id),
+        rows.map((r) => r.issue_id),
+        column((e) => e.received_at),
+        column((e) => e.occurred_at),
+        column((e) => e.level),
+        column((e) => e.release),
+        column((e) => e.environment),
+        column((e) => e.user_hash),
+        column((e) => JSON.stringify(e.event)),
+        column((e) => JSON.stringify(e.scrub_rules)),
+      ],
+    );
+  }
+
+  async recordActivity(
+    issueId: string,
+    kind: string,
+    at: Date,
+    actor: string | null,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO error_issue_activity (issue_id, kind, at, actor, details) VALUES ($1, $2, $3, $4, $5)`,
+      [issueId, kind, at, actor, JSON.stringify(details)],
+    );
+  }
+
+  /** Events of the issue received after `since`, counted up to `limit` (enough to know a spike). */
+  async recentEvents(issueId: string, since: Date, limit: number): Promise<number> {
+    const [row]: { n: number }[] = await this.manager.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM error_events WHERE issue_id = $1 AND received_at > $2 LIMIT $3) recent`,
+      [issueId, since, limit],
+    );
+    return row.n;
+  }
+
+  async markSpikeAlerted(issueId: string, at: Date): Promise<void> {
+    await this.manager.query(`UPDATE error_issues SET spike_alerted_at = $2 WHERE id = $1`, [issueId, at]);
+  }
+
+  /** Remembers a fired alert so resolving the issue resolves it; false when it was already recorded. */
+  async recordAlert(issueId: string, alertname: string, startsAt: string, alert: unknown): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO error_issue_alerts (issue_id, alertname, starts_at, alert) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [issueId, alertname, startsAt, JSON.stringify(alert)],
+    );
+    return rows.length === 1;
+  }
+}
