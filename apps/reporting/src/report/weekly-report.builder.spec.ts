@@ -252,7 +252,10 @@ describe('buildWeeklyReport', () => {
     const sources = weeklySources({
       errors: {
         available: true,
-        data: { ...base.errors.data, top_issues: [{ ...first, title: 'no profile for jane.doe@example.com' }] },
+        data: {
+          ...base.errors.data,
+          top_issues: [{ ...first, title: 'no profile for jane.doe@example.com' }],
+        },
       },
     });
     const { text, html } = composeReportEmail(

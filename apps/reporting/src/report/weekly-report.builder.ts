@@ -505,7 +505,10 @@ export function errorIssues(errors: SourceResult<ErrorsSummaryReplyV1>): {
   tables: ReportTable[];
 } {
   if (!errors.available)
-    return { facts: [{ label: 'Issues', value: `errors service unavailable: ${errors.reason}` }], tables: [] };
+    return {
+      facts: [{ label: 'Issues', value: `errors service unavailable: ${errors.reason}` }],
+      tables: [],
+    };
   const summary = errors.data;
   const top = summary.top_issues.slice(0, TOP_ISSUES);
   return {

@@ -21,7 +21,14 @@ function recordingMessaging() {
         [AUDIT_SUMMARY_SUBJECT]: { from, to, total_events: 0, by_action: {}, by_outcome: {} },
         [ALERTING_SUMMARY_SUBJECT]: { from, to, total_alerts: 0, by_severity: {}, delivered: 0, failed: 0 },
         [HEALTH_SUMMARY_SUBJECT]: { from, to, targets: [] },
-        [ERRORS_SUMMARY_SUBJECT]: { from, to, total_events: 0, new_issues: 0, regressions: 0, top_issues: [] },
+        [ERRORS_SUMMARY_SUBJECT]: {
+          from,
+          to,
+          total_events: 0,
+          new_issues: 0,
+          regressions: 0,
+          top_issues: [],
+        },
       };
       return Promise.resolve(reply.parse(empty[subject]));
     },

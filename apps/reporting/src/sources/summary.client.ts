@@ -24,7 +24,11 @@ import type { ReportSources, SourceResult } from './source-result';
 import type { TrafficSummary } from './traffic.source';
 
 /** The four NATS summaries; the report adds Prometheus' traffic to them (see TrafficSource). */
-export type SummarySources = ReportSources<AuditSummaryReplyV1, AlertingSummaryReplyV1, HealthSummaryReplyV1> & {
+export type SummarySources = ReportSources<
+  AuditSummaryReplyV1,
+  AlertingSummaryReplyV1,
+  HealthSummaryReplyV1
+> & {
   errors: SourceResult<ErrorsSummaryReplyV1>;
 };
 
