@@ -2,7 +2,16 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Controller, Get, NotFoundException } from '@nestjs/common';
 
-import { startNatsServer, startWebhookSink, type RecordedRequest, type WebhookSink } from '@vigil/testing';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+import {
+  repoRoot,
+  startNatsServer,
+  startWebhookSink,
+  type RecordedRequest,
+  type WebhookSink,
+} from '@vigil/testing';
 
 import {
   DurablePullConsumer,
@@ -156,6 +165,32 @@ describe('error reporting to SENTRY_DSN (@sentry/node against a local receiver)'
     });
     const exception = (event.exception as { values: { value: string }[] }).values[0];
     expect(exception.value).toBe('cannot store the event of [REDACTED:email]');
+    expect(sink.requests.map((request) => request.rawBody).join('\n')).not.toContain(PLANTED_EMAIL);
+  });
+
+  /** Runs `crash` in a process whose reporting has the process hooks (as bootstrapService installs them). */
+  function crashingProcess(crash: string): Promise<{ code: number | null }> {
+    const reporting = path.join(repoRoot(), 'libs/platform/dist/errors/error-reporting.js');
+    const script = `const { ErrorReporting } = require(${JSON.stringify(reporting)});
+ErrorReporting.start({ dsn: ${JSON.stringify(dsn)}, service: 'alerting', release: '1', environment: 'test', processHooks: true });
+setTimeout(() => { ${crash} }, 10);`;
+    return new Promise((resolve) => {
+      const child = execFile(process.execPath, ['-e', script], { timeout: 20_000 }, () => undefined);
+      child.on('exit', (code) => resolve({ code }));
+    });
+  }
+
+  it.each([
+    ['an uncaught exception', `throw new Error('crashed for ${PLANTED_EMAIL}')`],
+    ['an unhandled rejection', `Promise.reject(new Error('crashed for ${PLANTED_EMAIL}'))`],
+  ])('reports %s of the process, scrubbed, then exits 1 as Node does', async (_kind, crash) => {
+    const { code } = await crashingProcess(crash);
+    expect(code).toBe(1);
+    // The process flushed before it exited: its event is already here.
+    const [event] = eventsIn(sink);
+    expect(event).toMatchObject({ level: expect.stringMatching(/^(error|fatal)$/), server_name: 'alerting' });
+    const exception = (event.exception as { values: { value: string }[] }).values[0];
+    expect(exception.value).toBe('crashed for [REDACTED:email]');
     expect(sink.requests.map((request) => request.rawBody).join('\n')).not.toContain(PLANTED_EMAIL);
   });
 });
