@@ -10,9 +10,10 @@
  * @param {string[]} setup.databases the Postgres databases, one per service
  * @param {string} setup.passwordFile where the Postgres password is kept (a path relative to the repository)
  * @param {{name: string, port: number, passwordFile: string}[]} [setup.examples] example apps (examples/) started
+ * @param {{project: string, dsn: string, usedBy: string}[]} [setup.dsns] Sentry DSNs of the errors service's projects
  * @returns {string[]}
  */
-export function startBanner({ services, ports, databases, passwordFile, examples = [] }) {
+export function startBanner({ services, ports, databases, passwordFile, examples = [], dsns = [] }) {
   const rows = services.map((s) => {
     const base = `http://127.0.0.1:${s.port}`;
     return [s.name, base, `${base}/health/detailed  ${base}/metrics`];
@@ -25,6 +26,8 @@ export function startBanner({ services, ports, databases, passwordFile, examples
       `admin ${base}/admin/ (user admin, password in ${app.passwordFile})`,
     ]);
   }
+  // DSN keys are public (SDKs and browsers ship them), so the DSN itself is printed, ready to paste.
+  for (const { project, dsn, usedBy } of dsns) rows.push([`DSN ${project}`, dsn, usedBy]);
   rows.push(['mail inbox', `http://127.0.0.1:${ports.mailUi}`, `SMTP smtp://127.0.0.1:${ports.smtp}`]);
   rows.push([
     'webhook inbox',

@@ -1,6 +1,6 @@
 // `npm start`: installs what is missing, builds, then runs the whole system locally with its data under .data/
 // (a second start reuses it): NATS with JetStream, an embedded Postgres, a mail inbox (maildev), a webhook inbox and
-// the four services. Ctrl-C stops the services first, then the infrastructure.
+// the five services. Ctrl-C stops the services first, then the infrastructure.
 // `npm start -- --infra-only` starts only the infrastructure; `npm start -- --no-build` skips the build.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -47,6 +47,29 @@ const DEV_AUDIT_KEY = {
 };
 const require = createRequire(import.meta.url);
 
+// The errors service's development projects (apps/errors, ERRORS_PROJECTS): `vigil` receives the unhandled errors
+// of Vigil's own services (their SENTRY_DSN), `django-profile` those of the example app. Fixed DSN keys, so a DSN
+// copied from the banner keeps working across starts; DSN keys are public (browsers ship them), not secrets.
+const ERRORS_PORT = 3005;
+const ERRORS_PROJECTS = [
+  { id: '1', slug: 'vigil', keys: ['5e17a0c0de0000000000000000000001'] },
+  {
+    id: '2',
+    slug: 'django-profile',
+    keys: ['5e17a0c0de0000000000000000000002'],
+    // The requirements' P1 classes, as in k8s/base/errors-projects.yaml.
+    alert_rules: [
+      { match: { exception_type: '*.DoesNotExist', culprit: '*profile*' }, severity: 'critical' },
+      { match: { exception_type: '*.DoesNotExist', culprit: '*privacy*' }, severity: 'critical' },
+    ],
+  },
+];
+/** The Sentry DSN of a development project: what an SDK's `dsn` (or SENTRY_DSN) is set to. */
+const dsnOf = (slug) => {
+  const project = ERRORS_PROJECTS.find((p) => p.slug === slug);
+  return `http://${project.keys[0]}@127.0.0.1:${ERRORS_PORT}/${project.id}`;
+};
+
 /** API_KEYS of a service; 'every' stands for every scope the built platform knows. */
 function devKeys(...keys) {
   const { API_SCOPES } = require(path.join(root, 'libs/platform/dist/auth/api-scopes.js'));
@@ -74,6 +97,12 @@ const SERVICES = [
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
     },
+    keys: [DEV_KEY],
+  },
+  {
+    name: 'errors',
+    port: ERRORS_PORT,
+    env: { ERRORS_PROJECTS: JSON.stringify({ projects: ERRORS_PROJECTS }) },
     keys: [DEV_KEY],
   },
 ];
@@ -425,6 +454,9 @@ function startService(service, password) {
         LOG_LEVEL: 'info',
         ENVIRONMENT: 'development',
         API_KEYS: devKeys(...service.keys),
+        // Every service reports its unhandled errors to the errors service, except the errors service itself
+        // (no feedback loop; it also opts out with reportOwnErrors: false).
+        ...(service.name === 'errors' ? {} : { SENTRY_DSN: dsnOf('vigil') }),
         ...service.env,
       },
     },
@@ -489,6 +521,17 @@ function profileAdminPassword() {
   return fs.readFileSync(PROFILE_PASSWORD_FILE, 'utf8').trim();
 }
 
+/** Whether Debian's python3-sentry-sdk is there; without it the example runs without error reporting. */
+function sentrySdkInstalled() {
+  const found = spawnSync(DEBIAN_PYTHON, ['-c', 'import sentry_sdk'], { stdio: 'ignore' }).status === 0;
+  if (!found)
+    log(
+      `${PROFILE.name} runs without SENTRY_DSN: python3-sentry-sdk is missing here ` +
+        '(`apt-get install -y python3-sentry-sdk` and npm start again)',
+    );
+  return found;
+}
+
 async function startDjangoProfile() {
   const probe = spawnSync(DEBIAN_PYTHON, ['-c', 'import django, django_prometheus, gunicorn'], {
     stdio: 'ignore',
@@ -510,6 +553,8 @@ async function startDjangoProfile() {
     VIGIL_API_KEY: 'vigil-dev-key',
     VIGIL_AUDIT_SOURCE: 'profile',
     VIGIL_AUDIT_SPOOL_PATH: path.join(PROFILE_DATA, 'audit-spool.jsonl'),
+    // The app's Sentry SDK reports to Vigil's errors service: a Django app changes only its DSN.
+    ...(sentrySdkInstalled() ? { SENTRY_DSN: dsnOf('django-profile') } : {}),
   };
   for (const command of [['migrate', '--noinput', '-v', '0'], ['seed_demo']]) {
     const result = spawnSync(DEBIAN_PYTHON, ['manage.py', ...command], {
@@ -552,6 +597,16 @@ function printTable() {
     ports: PORTS,
     databases: DATABASES,
     passwordFile: rel(PASSWORD_FILE),
+    dsns: infraOnly
+      ? []
+      : [
+          { project: 'vigil', dsn: dsnOf('vigil'), usedBy: "SENTRY_DSN of Vigil's own services" },
+          {
+            project: 'django-profile',
+            dsn: dsnOf('django-profile'),
+            usedBy: 'SENTRY_DSN of examples/django-profile',
+          },
+        ],
   });
   console.log('');
   for (const line of lines) console.log(line);

@@ -7,10 +7,12 @@ import {
   type AlertEventV1,
   ALERTING_SUMMARY_SUBJECT,
   AUDIT_SUMMARY_SUBJECT,
+  ERRORS_SUMMARY_SUBJECT,
   HEALTH_SUMMARY_SUBJECT,
   summaryRequestV1Schema,
   type AlertingSummaryReplyV1,
   type AuditSummaryReplyV1,
+  type ErrorsSummaryReplyV1,
   type HealthSummaryReplyV1,
   type SummaryRequestV1,
 } from '@vigil/contracts';
@@ -106,6 +108,30 @@ const healthSummary = (r: SummaryRequestV1): HealthSummaryReplyV1 => ({
   ],
 });
 
+const errorsSummary = (r: SummaryRequestV1): ErrorsSummaryReplyV1 => ({
+  from: r.from,
+  to: r.to,
+  total_events: 17,
+  new_issues: 1,
+  regressions: 0,
+  top_issues: [
+    {
+      issue_id: '42',
+      // Titles come from application exceptions: one that still names a person reaches no inbox as it is.
+      title: 'DoesNotExist: no privacy settings for rahim.demo@example.com',
+      culprit: 'profiles.views in boom',
+      level: 'error',
+      project: 'django-profile',
+      count: 17,
+      users: 2,
+      status: 'unresolved',
+      new: true,
+      regressed: false,
+      resolved: false,
+    },
+  ],
+});
+
 describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
   let nats: NatsServerHandle;
   let smtp: SmtpSink;
@@ -165,6 +191,7 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     await responders.answer(AUDIT_SUMMARY_SUBJECT, auditSummary);
     await responders.answer(ALERTING_SUMMARY_SUBJECT, alertingSummary);
     await responders.answer(HEALTH_SUMMARY_SUBJECT, healthSummary);
+    await responders.answer(ERRORS_SUMMARY_SUBJECT, errorsSummary);
   });
 
   afterAll(async () => {
@@ -190,7 +217,13 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(to.getTime()).toBeLessThanOrEqual(Date.now());
     expect(Date.now()).toBeLessThan(to.getTime() + 7 * DAY_MS);
     expect(run.period.label).toMatch(/^\d{4}-W\d{2}$/);
-    for (const subject of [AUDIT_SUMMARY_SUBJECT, ALERTING_SUMMARY_SUBJECT, HEALTH_SUMMARY_SUBJECT]) {
+    const subjects = [
+      AUDIT_SUMMARY_SUBJECT,
+      ALERTING_SUMMARY_SUBJECT,
+      HEALTH_SUMMARY_SUBJECT,
+      ERRORS_SUMMARY_SUBJECT,
+    ];
+    for (const subject of subjects) {
       // The week itself, and the week before for the week-over-week changes.
       expect(responders.requests.get(subject)?.slice(-2)).toEqual(
         expect.arrayContaining([
@@ -211,6 +244,14 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(mail.text).toMatch(/critical\s+1/);
     expect(mail.text).toMatch(/Audit events:\s+42\s+= unchanged from 42\n/);
     expect(mail.text).toMatch(/Traffic and performance\n-+\nunavailable: no metrics source configured/);
+    // The errors service's top issues, in the errors section beside the (unavailable) 5xx figures.
+    expect(mail.text).toMatch(
+      /Errors\n-+\n5xx share:\s+unavailable: no metrics source configured\nError events:\s+17\n/,
+    );
+    expect(mail.text).toMatch(
+      /DoesNotExist: no privacy settings for \[REDACTED:email\] \(profiles\.views in boom\)\s+django-profile\s+error\s+17\s+2\s+unresolved\s+new/,
+    );
+    expect(`${mail.text}${String(mail.html)}`).not.toContain('rahim.demo@example.com');
     expect(mail.html).toContain('<table');
     expect(mail.html).toContain('99.95&nbsp;%');
     expect(mail.html).not.toMatch(/<script/i);
@@ -288,6 +329,20 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect(mail.text).toMatch(/Uptime\n-+\nunavailable: no responders/);
     expect(mail.html).toContain('unavailable: no responders');
     expect(mail.text).toContain('Alerts fired:            3');
+  });
+
+  it('says "errors service unavailable" in the errors section when errors does not answer', async () => {
+    await responders.remove(ERRORS_SUMMARY_SUBJECT);
+    const res = await post(`${base}/reports/weekly`, {
+      from: '2026-03-02T00:00:00Z',
+      to: '2026-03-09T00:00:00Z',
+    });
+    expect(res.status).toBe(201);
+    const mail = await smtp.waitForMessage((m) => m.messageId === res.body.message_id);
+    expect(mail.text).toMatch(/Issues:\s+errors service unavailable: no responders\n/);
+    expect(mail.html).toContain('errors service unavailable: no responders');
+    expect(mail.text).not.toContain('Top 10 issues');
+    expect(mail.text).toMatch(/Top 10 alerts/);
   });
 
   it('gives up on a source that stays silent after SUMMARY_TIMEOUT_MS', async () => {

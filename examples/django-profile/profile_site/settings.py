@@ -151,3 +151,22 @@ VIGIL_AUDIT = {
     # Redacted by the client wherever they appear in an event (seed 000 §1.3: wallet account numbers).
     "SENSITIVE_KEYS": ["account_number"],
 }
+
+# Unhandled errors go to a Sentry-compatible endpoint when SENTRY_DSN is set: under `npm start`, Vigil's errors
+# service (project django-profile). The SDK is set up exactly as for Sentry itself: only the DSN differs.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.django import DjangoIntegration
+    except ImportError as missing:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN: is set but sentry_sdk is missing (apt-get install python3-sentry-sdk)"
+        ) from missing
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=ENVIRONMENT,
+        release=f"profile-site@{VERSION}",
+    )

@@ -61,6 +61,13 @@ class ProfilePageTests(TestCase):
             self.assertEqual(client.get("/u/rahim/", HTTP_X_FAIL_ON_PURPOSE="1").status_code, 500)
         self.assertEqual(client.get("/u/rahim/").status_code, 200)
 
+    def test_boom_raises_an_unhandled_privacy_settings_lookup_failure_with_the_address(self):
+        with self.assertRaisesMessage(PrivacySettings.DoesNotExist, "no privacy settings for rahim.demo@example.com"):
+            self.client.get("/boom/")
+        client = Client(raise_request_exception=False)
+        with self.assertLogs("django.request", logging.ERROR):
+            self.assertEqual(client.get("/boom/?email=a.b@example.org").status_code, 500)
+
 
 class SettingsSaveTests(TestCase):
     def setUp(self):

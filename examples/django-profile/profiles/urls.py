@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/settings/privacy/", views.privacy_settings, name="privacy-settings"),
     path("me/settings/privacy/save/", views.save_privacy_settings, name="save-privacy-settings"),
     path("me/settings/basic/", views.save_basic_settings, name="save-basic-settings"),
+    path("boom/", views.boom, name="boom"),
     path("health/", health.summary, name="health"),
     path("health/liveness", health.liveness, name="health-liveness"),
     path("health/readiness", health.readiness, name="health-readiness"),

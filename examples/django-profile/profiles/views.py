@@ -25,6 +25,14 @@ def fail_if_asked(request: HttpRequest) -> None:
 
 
 @require_GET
+def boom(request: HttpRequest) -> HttpResponse:
+    """An unhandled PrivacySettings.DoesNotExist with an e-mail address in its message and locals (the README
+    walk-through): the app's Sentry SDK reports it as it is, and Vigil's errors service stores it scrubbed."""
+    email = request.GET.get("email", "rahim.demo@example.com")
+    raise PrivacySettings.DoesNotExist(f"no privacy settings for {email}")
+
+
+@require_GET
 def public_profile(request: HttpRequest, username: str) -> HttpResponse:
     fail_if_asked(request)
     profile = get_object_or_404(Profile.objects.select_related("user", "privacy"), user__username=username)

@@ -28,6 +28,7 @@ import { installBodyLimits, installHeaderLimit, securityHeaders, STREAMED_BODIES
 import { ITEM_CHECKED_BODIES, rejectUnstorableInput } from './http/storable-request';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { errorMessage } from './errors/error-message';
+import { ErrorReporting } from './errors/error-reporting';
 
 type PlatformShape = z.infer<typeof platformConfigSchema>;
 
@@ -35,6 +36,11 @@ export interface ServiceDefinition<S extends z.ZodType<PlatformShape>> {
   name: ServiceName;
   configSchema: S;
   module: (config: z.infer<S> & { PORT: number }) => DynamicModule;
+  /**
+   * `false` keeps SENTRY_DSN from being used by this service: the errors service sets it, so its own
+   * intake failures are never sent back to its intake (a feedback loop). Default true.
+   */
+  reportOwnErrors?: boolean;
 }
 
 /**
@@ -44,12 +50,32 @@ export interface ServiceDefinition<S extends z.ZodType<PlatformShape>> {
 export async function startService<S extends z.ZodType<PlatformShape>>(
   definition: ServiceDefinition<S>,
   env: Record<string, string | undefined>,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; processErrorHooks?: boolean } = {},
 ): Promise<NestExpressApplication> {
   const config = loadConfig(definition.configSchema, env, SERVICE_PORTS[definition.name]);
   // The service's redaction policy, for the whole process, before the logger and anything that logs
   // exist (`redact`, `redactString` and the pino options all use the default redactor).
   configureDefaultRedactor(redactionPolicyOf(config));
+  const reporting = ErrorReporting.start({
+    dsn: definition.reportOwnErrors === false ? undefined : config.SENTRY_DSN,
+    service: definition.name,
+    release: `${config.SERVICE_VERSION}+${config.GIT_SHA}`,
+    environment: config.ENVIRONMENT,
+    processHooks: options.processErrorHooks === true,
+  });
+  try {
+    return await createAndListen(definition, config, options);
+  } catch (error) {
+    await reporting?.close();
+    throw error;
+  }
+}
+
+async function createAndListen<S extends z.ZodType<PlatformShape>>(
+  definition: ServiceDefinition<S>,
+  config: z.infer<S> & { PORT: number },
+  options: { logger?: boolean },
+): Promise<NestExpressApplication> {
   // The management listener answers probes while Nest boots (startup 503, liveness 200).
   const management = config.MANAGEMENT_PORT
     ? new ManagementListener({
@@ -135,7 +161,7 @@ export async function bootstrapService<S extends z.ZodType<PlatformShape>>(
   definition: ServiceDefinition<S>,
 ): Promise<void> {
   try {
-    const app = await startService(definition, processEnv());
+    const app = await startService(definition, processEnv(), { processErrorHooks: true });
     const config = app.get<PlatformShape>(SERVICE_CONFIG);
     installShutdown(app, config);
   } catch (error) {
@@ -167,6 +193,8 @@ function installShutdown(app: INestApplication, config: PlatformShape): void {
     }, config.SHUTDOWN_GRACE_MS);
     await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
     await app.close();
+    // After the app, so that errors of the requests and batches it finished are sent too.
+    await ErrorReporting.active()?.close();
     clearTimeout(hardStop);
     logger.log({ signal }, 'stopped');
     process.exit(0);

@@ -39,6 +39,12 @@ export { databaseReachable } from './database/database-reachable';
 export { type DatabaseOptions, typeormPoolSize } from './database/database.module';
 export { isRefusedData, sqlState } from './database/refused-data';
 export { errorMessage } from './errors/error-message';
+export {
+  ErrorReporting,
+  reportError,
+  type ErrorOrigin,
+  type ErrorReportingSettings,
+} from './errors/error-reporting';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
 export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';

@@ -41,4 +41,20 @@ describe('npm start banner', () => {
       'Postgres',
     ]);
   });
+
+  it('prints the DSN of each errors project, ready to paste into an SDK', async () => {
+    const dsn = 'http://5e17a0c0de0000000000000000000002@127.0.0.1:3005/2';
+    const lines = await startBanner({
+      services: [{ name: 'errors', port: 3005 }],
+      ports: PORTS,
+      databases: ['vigil_errors'],
+      passwordFile: '.data/postgres-password',
+      dsns: [{ project: 'django-profile', dsn, usedBy: 'SENTRY_DSN of examples/django-profile' }],
+    });
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}DSN django-profile +http:\/\/5e17a0c0de0000000000000000000002@127\.0\.0\.1:3005\/2 +SENTRY_DSN of examples\/django-profile$/,
+      ),
+    );
+  });
 });

@@ -199,17 +199,70 @@ describe('buildWeeklyReport', () => {
     expect(text).not.toContain('Top alerts still firing');
   });
 
-  it('marks the errors section unavailable only when both of its sources are', () => {
+  it('marks the errors section unavailable only when all three of its sources are', () => {
     const sources = weeklySources({
       traffic: { available: false, reason: 'no metrics source configured' },
+      errors: { available: false, reason: 'no reply within 3000 ms' },
       alerting: { available: false, reason: 'no responders' },
     });
     const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
     expect(report.sections[1]).toEqual({
       title: 'Errors',
       available: false,
-      reason: '5xx: no metrics source configured; alerts: no responders',
+      reason:
+        '5xx: no metrics source configured; errors service unavailable: no reply within 3000 ms; alerts: no responders',
     });
+  });
+
+  it("lists the errors service's top issues beside the 5xx figures, with counts, users, status and markers", () => {
+    const text = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources: weeklySources(), generatedAt, timeZone: 'UTC' }),
+    ).text;
+    expect(text).toMatch(/5xx share:\s+0\.40 %\nError events:\s+57\nNew issues:\s+1\nRegressions:\s+1\n/);
+    expect(text).toMatch(
+      new RegExp(
+        [
+          'Top 10 issues:',
+          'Issue\\s+Project\\s+Level\\s+Events\\s+Users\\s+Status\\s+This period',
+          '[- ]+',
+          'DoesNotExist: no privacy settings for <email> \\(profiles\\.views in boom\\)\\s+django-profile\\s+error\\s+41\\s+3\\s+unresolved\\s+new',
+          'TimeoutError: upstream timed out\\s+vigil\\s+warning\\s+12\\s+0\\s+unresolved\\s+regressed',
+          'KeyError: wallet \\(wallets\\.sync in pull\\)\\s+django-profile\\s+error\\s+4\\s+1\\s+resolved\\s+resolved',
+        ].join('\\n'),
+      ),
+    );
+  });
+
+  it('says "errors service unavailable" when it does not answer, and keeps the 5xx and alert figures', () => {
+    const sources = weeklySources({ errors: { available: false, reason: 'no responders' } });
+    const report = buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' });
+    expect(report.sections[1].available).toBe(true);
+    const { text, html } = composeReportEmail(report);
+    expect(text).toMatch(/Issues:\s+errors service unavailable: no responders\n/);
+    expect(html).toContain('errors service unavailable: no responders');
+    expect(text).toMatch(/5xx responses:\s+600/);
+    expect(text).toMatch(/DiskFull\s+critical\s+2\s+firing/);
+    expect(text).not.toContain('Top 10 issues');
+  });
+
+  it('redacts what an issue title carries (titles come from application exceptions)', () => {
+    const base = weeklySources();
+    if (!base.errors.available) throw new Error('fixture: errors available');
+    const [first] = base.errors.data.top_issues;
+    const sources = weeklySources({
+      errors: {
+        available: true,
+        data: {
+          ...base.errors.data,
+          top_issues: [{ ...first, title: 'no profile for jane.doe@example.com' }],
+        },
+      },
+    });
+    const { text, html } = composeReportEmail(
+      buildWeeklyReport({ period: W47, sources, generatedAt, timeZone: 'UTC' }),
+    );
+    expect(`${text}${html}`).not.toContain('jane.doe@example.com');
+    expect(text).toContain('no profile for [REDACTED:email] (profiles.views in boom)');
   });
 
   it('marks a failed source unavailable with its reason and still reports the others', () => {

@@ -2,6 +2,7 @@ import {
   priorityOf,
   type AlertingSummaryReplyV1,
   type AuditSummaryReplyV1,
+  type ErrorsSummaryReplyV1,
   type HealthSummaryReplyV1,
   type Severity,
 } from '@vigil/contracts';
@@ -29,6 +30,8 @@ import type {
 } from '../model/report-document';
 import type { ReportPeriod } from '../model/report-period';
 
+/** Issues of the errors service listed in the errors section (errors.v1.summary answers ten at most). */
+const TOP_ISSUES = 10;
 /** Rows shown in a "top N" table; the rest are summed into one "other" row. */
 const TOP_ACTIONS = 10;
 /** Targets shown in the downtime chart; the table lists all. */
@@ -86,7 +89,7 @@ export function buildWeeklyReport({
   const headline = `${name === 'weekly' ? periodName(period) : `${capitalise(name)} ${period.label}`}: ${uptime === null ? 'uptime unavailable' : `${formatPercent(uptime)} uptime`}, ${alertCount}`;
   const builders: Record<ReportSectionName, () => ReportSection> = {
     traffic: () => section('Traffic and performance', sources.traffic, trafficSection),
-    errors: () => errorsSection(sources.traffic, sources.alerting),
+    errors: () => errorsSection(sources.traffic, sources.errors, sources.alerting),
     uptime: () =>
       section('Uptime', sources.health, (d) => healthSection(d, timeZone, uptimeSloPct, periodMs(period))),
     alerts: () => section(scope ? `Alerts: ${scope.title}` : 'Alerts', sources.alerting, alertingSection),
@@ -454,11 +457,16 @@ const TOP_ALERTS = 10;
  */
 function errorsSection(
   traffic: SourceResult<TrafficSummary>,
+  errors: SourceResult<ErrorsSummaryReplyV1>,
   alerting: SourceResult<AlertingSummaryReplyV1>,
 ): ReportSection {
   const title = 'Errors';
-  if (!traffic.available && !alerting.available)
-    return { title, available: false, reason: `5xx: ${traffic.reason}; alerts: ${alerting.reason}` };
+  if (!traffic.available && !errors.available && !alerting.available)
+    return {
+      title,
+      available: false,
+      reason: `5xx: ${traffic.reason}; errors service unavailable: ${errors.reason}; alerts: ${alerting.reason}`,
+    };
   const facts: ReportFact[] = [];
   const tables: ReportTable[] = [];
   if (traffic.available) {
@@ -478,6 +486,9 @@ function errorsSection(
   } else {
     facts.push({ label: '5xx share', value: `unavailable: ${traffic.reason}` });
   }
+  const issues = errorIssues(errors);
+  facts.push(...issues.facts);
+  tables.push(...issues.tables);
   if (alerting.available) {
     const summary = alerting.data;
     const top: string[][] = summary.top_alerts
@@ -494,6 +505,48 @@ function errorsSection(
     facts.push({ label: 'Top alerts', value: `unavailable: ${alerting.reason}` });
   }
   return { title, available: true, facts, tables };
+}
+
+/** The errors service's part: its event and issue counts, and the period's top issues with their markers. */
+export function errorIssues(errors: SourceResult<ErrorsSummaryReplyV1>): {
+  facts: ReportFact[];
+  tables: ReportTable[];
+} {
+  if (!errors.available)
+    return {
+      facts: [{ label: 'Issues', value: `errors service unavailable: ${errors.reason}` }],
+      tables: [],
+    };
+  const summary = errors.data;
+  const top = summary.top_issues.slice(0, TOP_ISSUES);
+  return {
+    facts: [
+      { label: 'Error events', value: formatCount(summary.total_events) },
+      { label: 'New issues', value: formatCount(summary.new_issues) },
+      { label: 'Regressions', value: formatCount(summary.regressions) },
+    ],
+    tables: [
+      {
+        caption: `Top ${TOP_ISSUES} issues`,
+        columns: ['Issue', 'Project', 'Level', 'Events', 'Users', 'Status', 'This period'],
+        rows: top.map((issue) => [
+          issue.culprit ? `${issue.title} (${issue.culprit})` : issue.title,
+          issue.project,
+          issue.level,
+          formatCount(issue.count),
+          formatCount(issue.users),
+          issue.status,
+          issueMarkers(issue),
+        ]),
+      },
+    ],
+  };
+}
+
+/** "new", "regressed", "resolved" (those that apply, comma-separated), or "-" for an issue that only recurred. */
+function issueMarkers(issue: ErrorsSummaryReplyV1['top_issues'][number]): string {
+  const markers = (['new', 'regressed', 'resolved'] as const).filter((marker) => issue[marker]);
+  return markers.length > 0 ? markers.join(', ') : '-';
 }
 
 function nullableDuration(seconds: number | null): string {

@@ -72,6 +72,57 @@ export function weeklySources(overrides: Partial<WeeklySources> = {}): WeeklySou
         ],
       },
     },
+    errors: {
+      available: true,
+      data: {
+        from,
+        to,
+        total_events: 57,
+        new_issues: 1,
+        regressions: 1,
+        top_issues: [
+          {
+            issue_id: 'iss-1',
+            title: 'DoesNotExist: no privacy settings for <email>',
+            culprit: 'profiles.views in boom',
+            level: 'error',
+            project: 'django-profile',
+            count: 41,
+            users: 3,
+            status: 'unresolved',
+            new: true,
+            regressed: false,
+            resolved: false,
+          },
+          {
+            issue_id: 'iss-2',
+            title: 'TimeoutError: upstream timed out',
+            culprit: null,
+            level: 'warning',
+            project: 'vigil',
+            count: 12,
+            users: 0,
+            status: 'unresolved',
+            new: false,
+            regressed: true,
+            resolved: false,
+          },
+          {
+            issue_id: 'iss-3',
+            title: 'KeyError: wallet',
+            culprit: 'wallets.sync in pull',
+            level: 'error',
+            project: 'django-profile',
+            count: 4,
+            users: 1,
+            status: 'resolved',
+            new: false,
+            regressed: false,
+            resolved: true,
+          },
+        ],
+      },
+    },
     traffic: {
       available: true,
       data: {
@@ -113,7 +164,7 @@ export const W47 = customPeriod(new Date('2026-11-16T00:00:00Z'), new Date('2026
 /** The summaries of the week before W47: fewer alerts, slower answers, a little less uptime. */
 export function previousSources(): SummarySources {
   const now = weeklySources();
-  if (!now.audit.available || !now.alerting.available || !now.health.available)
+  if (!now.audit.available || !now.alerting.available || !now.health.available || !now.errors.available)
     throw new Error('the fixture week is complete');
   return {
     audit: {
@@ -137,5 +188,6 @@ export function previousSources(): SummarySources {
         targets: now.health.data.targets.map((t) => ({ ...t, uptime_pct: 99.5 })),
       },
     },
+    errors: { available: true, data: { ...now.errors.data, total_events: 20, top_issues: [] } },
   };
 }

@@ -1,6 +1,7 @@
 import {
   ALERTING_SUMMARY_SUBJECT,
   AUDIT_SUMMARY_SUBJECT,
+  ERRORS_SUMMARY_SUBJECT,
   HEALTH_SUMMARY_SUBJECT,
   type SummaryRequestV1,
 } from '@vigil/contracts';
@@ -20,6 +21,14 @@ function recordingMessaging() {
         [AUDIT_SUMMARY_SUBJECT]: { from, to, total_events: 0, by_action: {}, by_outcome: {} },
         [ALERTING_SUMMARY_SUBJECT]: { from, to, total_alerts: 0, by_severity: {}, delivered: 0, failed: 0 },
         [HEALTH_SUMMARY_SUBJECT]: { from, to, targets: [] },
+        [ERRORS_SUMMARY_SUBJECT]: {
+          from,
+          to,
+          total_events: 0,
+          new_issues: 0,
+          regressions: 0,
+          top_issues: [],
+        },
       };
       return Promise.resolve(reply.parse(empty[subject]));
     },
@@ -38,6 +47,8 @@ describe('SummaryClient', () => {
     expect(asked.get(ALERTING_SUMMARY_SUBJECT)).toEqual({ ...request, severities: ['medium', 'low'] });
     expect(asked.get(AUDIT_SUMMARY_SUBJECT)).toEqual(request);
     expect(asked.get(HEALTH_SUMMARY_SUBJECT)).toEqual(request);
+    expect(asked.get(ERRORS_SUMMARY_SUBJECT)).toEqual(request);
+    expect(sources.errors.available).toBe(true);
   });
 
   it('sends no filter when the report counts every severity', async () => {

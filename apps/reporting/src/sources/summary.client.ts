@@ -6,10 +6,13 @@ import {
   alertingSummaryReplyV1Schema,
   AUDIT_SUMMARY_SUBJECT,
   auditSummaryReplyV1Schema,
+  ERRORS_SUMMARY_SUBJECT,
+  errorsSummaryReplyV1Schema,
   HEALTH_SUMMARY_SUBJECT,
   healthSummaryReplyV1Schema,
   type AlertingSummaryReplyV1,
   type AuditSummaryReplyV1,
+  type ErrorsSummaryReplyV1,
   type HealthSummaryReplyV1,
   type Severity,
   type SummaryRequestV1,
@@ -20,13 +23,19 @@ import type { ReportingConfig } from '../config/reporting-config';
 import type { ReportSources, SourceResult } from './source-result';
 import type { TrafficSummary } from './traffic.source';
 
-/** The three NATS summaries; the report adds Prometheus' traffic to them (see TrafficSource). */
-export type SummarySources = ReportSources<AuditSummaryReplyV1, AlertingSummaryReplyV1, HealthSummaryReplyV1>;
+/** The four NATS summaries; the report adds Prometheus' traffic to them (see TrafficSource). */
+export type SummarySources = ReportSources<
+  AuditSummaryReplyV1,
+  AlertingSummaryReplyV1,
+  HealthSummaryReplyV1
+> & {
+  errors: SourceResult<ErrorsSummaryReplyV1>;
+};
 
 export type WeeklySources = SummarySources & { traffic: SourceResult<TrafficSummary> };
 
 /**
- * Asks audit, alerting and health for their summaries over NATS request/reply, in parallel and each
+ * Asks audit, alerting, health and errors for their summaries over NATS request/reply, in parallel and each
  * within SUMMARY_TIMEOUT_MS. A source that fails, times out or answers off-contract becomes
  * "unavailable" with its reason; it never fails the others.
  */
@@ -39,15 +48,16 @@ export class SummaryClient {
     @Inject(SERVICE_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
-  /** `alertSeverities` narrows only the alerting summary (audit and health have no severities). */
+  /** `alertSeverities` narrows only the alerting summary (the others have no severities). */
   async collect(request: SummaryRequestV1, alertSeverities?: readonly Severity[]): Promise<SummarySources> {
     const alertingRequest = alertSeverities ? { ...request, severities: [...alertSeverities] } : request;
-    const [audit, alerting, health] = await Promise.all([
+    const [audit, alerting, health, errors] = await Promise.all([
       this.ask(AUDIT_SUMMARY_SUBJECT, request, auditSummaryReplyV1Schema),
       this.ask(ALERTING_SUMMARY_SUBJECT, alertingRequest, alertingSummaryReplyV1Schema),
       this.ask(HEALTH_SUMMARY_SUBJECT, request, healthSummaryReplyV1Schema),
+      this.ask(ERRORS_SUMMARY_SUBJECT, request, errorsSummaryReplyV1Schema),
     ]);
-    return { audit, alerting, health };
+    return { audit, alerting, health, errors };
   }
 
   private async ask<T>(

@@ -35,6 +35,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes SENTRY_DSN as a Sentry DSN, treats unset or empty as off, and names a bad one', () => {
+    const dsn = 'http://0123456789abcdef0123456789abcdef@127.0.0.1:3005/1';
+    expect(loadConfig(platformConfigSchema, { ...valid, SENTRY_DSN: dsn }, 1).SENTRY_DSN).toBe(dsn);
+    expect(
+      loadConfig(platformConfigSchema, { ...valid, SENTRY_DSN: 'https://k1@o1.ingest.example.io/sub/42' }, 1)
+        .SENTRY_DSN,
+    ).toBe('https://k1@o1.ingest.example.io/sub/42');
+    expect(loadConfig(platformConfigSchema, valid, 1).SENTRY_DSN).toBeUndefined();
+    expect(loadConfig(platformConfigSchema, { ...valid, SENTRY_DSN: '' }, 1).SENTRY_DSN).toBeUndefined();
+    for (const bad of ['http://127.0.0.1:3005/1', 'http://key@127.0.0.1:3005/', 'nats://key@host/1']) {
+      expect(() => loadConfig(platformConfigSchema, { ...valid, SENTRY_DSN: bad }, 1)).toThrow(
+        'SENTRY_DSN: must be a Sentry DSN: http(s)://<public key>@<host>/<project id>',
+      );
+    }
+  });
+
   it('names a missing variable', () => {
     expect(() => loadConfig(platformConfigSchema, {}, 1)).toThrow(
       'invalid configuration: DATABASE_URL: is required',

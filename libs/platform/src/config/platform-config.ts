@@ -120,6 +120,20 @@ export const platformConfigSchema = z.object({
     .min(4096)
     .max(1024 * 1024)
     .default(16 * 1024),
+  /**
+   * Where the service reports its unhandled errors (errors/error-reporting.ts), as a Sentry DSN
+   * `http(s)://<public key>@<host>/<project id>`; unset or empty, nothing is reported.
+   */
+  SENTRY_DSN: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[A-Za-z0-9]+@[^\s/@]+(\/[^\s@]*)?\/\d+$/,
+        'must be a Sentry DSN: http(s)://<public key>@<host>/<project id>',
+      )
+      .optional(),
+  ),
   /** Time between readiness turning 503 on SIGTERM and the start of the drain (endpoints catch up). */
   SHUTDOWN_DRAIN_MS: millis.default(0),
   /** Hard limit for the whole shutdown; past it the process exits 1. */

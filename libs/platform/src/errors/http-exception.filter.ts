@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 
 import { redact } from '@vigil/redaction';
 
+import { reportError } from './error-reporting';
+
 export interface ErrorBody {
   error: string;
   message: string;
@@ -51,6 +53,9 @@ export function errorResponseOf(exception: unknown): [number, ErrorBody] {
 
 function known(exception: HttpException): [number, ErrorBody] {
   const status = exception.getStatus();
+  // A 5xx thrown on purpose is still a failure worth an issue; 503 is the documented answer while a
+  // dependency is down (health and its alerts cover that), so it would only flood the issue list.
+  if (status >= 500 && status !== 503) reportError(exception, 'http', { status: String(status) });
   const response = exception.getResponse();
   const code = CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
   if (typeof response === 'string') return [status, { error: code, message: response }];
@@ -73,6 +78,7 @@ function known(exception: HttpException): [number, ErrorBody] {
 function unknown(exception: unknown): [number, ErrorBody] {
   const errorId = randomUUID();
   logger.error({ error_id: errorId, err: exception }, 'unhandled error');
+  reportError(exception, 'http', { status: '500', error_id: errorId });
   return [
     HttpStatus.INTERNAL_SERVER_ERROR,
     {

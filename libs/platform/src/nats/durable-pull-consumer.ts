@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errorMessage } from '../errors/error-message';
+import { reportError } from '../errors/error-reporting';
 import { Redelivery, type DeliveryPolicy } from './redelivery';
 
 const ACK_WAIT_NS = 30 * 1e9;
@@ -208,6 +209,7 @@ export class DurablePullConsumer {
       },
       'batch handler failed',
     );
+    reportError(error, 'consumer', { stream: this.options.stream, durable: this.options.durable });
     for (const msg of messages) this.redelivery.retry(msg);
   }
 }
