@@ -13,4 +13,6 @@ export const errorsService: ServiceDefinition<typeof errorsConfigSchema> = {
   name: 'errors',
   configSchema: errorsConfigSchema,
   module: (config) => ErrorsModule.forRoot(config, loadProjects(config)),
+  // Its own failures are not sent to itself: an intake failure would be reported to the failing intake.
+  reportOwnErrors: false,
 };
