@@ -2,6 +2,8 @@ import type { z } from 'zod';
 
 import { alertEventV1Schema } from './alert-event.v1';
 import { auditEventV1Schema } from './audit-event.v1';
+import { checkInV1Schema } from './check-in.v1';
+import { errorIntakeV1Schema } from './error-intake.v1';
 import { healthStatusChangedV1Schema } from './health-status-changed.v1';
 import { messageJsonSchema } from './json-schema';
 import { rpcErrorSchema } from './rpc-error.v1';
@@ -22,6 +24,8 @@ export const MESSAGE_SCHEMAS = {
   'alerting-summary-reply.v1': alertingSummaryReplyV1Schema,
   'health-summary-reply.v1': healthSummaryReplyV1Schema,
   'rpc-error.v1': rpcErrorSchema,
+  'error-intake.v1': errorIntakeV1Schema,
+  'check-in.v1': checkInV1Schema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS;

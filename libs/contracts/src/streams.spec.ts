@@ -1,7 +1,16 @@
 import { AUDIT_EVENTS_WILDCARD } from './audit-event.v1';
 import { ALERT_FIRED_SUBJECT, ALERT_RESOLVED_SUBJECT } from './alert-event.v1';
+import { HEALTH_CHECKINS_SUBJECT } from './check-in.v1';
+import { ERRORS_EVENTS_WILDCARD, errorsEventSubject } from './error-intake.v1';
 import { HEALTH_STATUS_SUBJECT } from './health-status-changed.v1';
-import { AUDIT_INGEST_CONSUMER, AUDIT_STREAM, auditDlqSubject, STREAMS } from './streams';
+import {
+  AUDIT_INGEST_CONSUMER,
+  AUDIT_STREAM,
+  auditDlqSubject,
+  ERRORS_STREAM,
+  errorsDlqSubject,
+  STREAMS,
+} from './streams';
 
 /** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
 function matches(pattern: string, subject: string): boolean {
@@ -15,13 +24,15 @@ function matches(pattern: string, subject: string): boolean {
 }
 
 describe('streams', () => {
-  it('defines AUDIT, AUDIT_DLQ, ALERTS, ALERTING_DLQ and HEALTH', () => {
+  it('defines AUDIT, AUDIT_DLQ, ALERTS, ALERTING_DLQ, HEALTH, ERRORS and ERRORS_DLQ', () => {
     expect(STREAMS.map((s) => [s.name, s.subjects])).toEqual([
       ['AUDIT', [AUDIT_EVENTS_WILDCARD]],
       ['AUDIT_DLQ', ['audit.v1.dlq.>']],
       ['ALERTS', ['alerts.v1.>']],
       ['ALERTING_DLQ', ['alerting.v1.dlq.>']],
-      ['HEALTH', [HEALTH_STATUS_SUBJECT]],
+      ['HEALTH', [HEALTH_STATUS_SUBJECT, HEALTH_CHECKINS_SUBJECT]],
+      ['ERRORS', [ERRORS_EVENTS_WILDCARD]],
+      ['ERRORS_DLQ', ['errors.v1.dlq.>']],
     ]);
     expect(AUDIT_INGEST_CONSUMER).toBe('audit-ingest');
   });
@@ -29,6 +40,11 @@ describe('streams', () => {
   it('dedupes audit events for two minutes on file storage with limits retention', () => {
     expect(AUDIT_STREAM.duplicate_window_ns).toBe(120_000_000_000);
     expect(AUDIT_STREAM).toMatchObject({ storage: 'file', retention: 'limits' });
+  });
+
+  it('dedupes errors events for ten minutes (SDK retries)', () => {
+    expect(ERRORS_STREAM.duplicate_window_ns).toBe(600_000_000_000);
+    expect(errorsDlqSubject('item_json')).toBe('errors.v1.dlq.item_json');
   });
 
   it('keeps every duration a safe integer of nanoseconds', () => {
@@ -46,7 +62,8 @@ describe('streams', () => {
       ALERT_FIRED_SUBJECT,
       ALERT_RESOLVED_SUBJECT,
     ];
-    for (const subject of [...subjects, HEALTH_STATUS_SUBJECT]) {
+    const errors = [errorsEventSubject('1'), errorsDlqSubject('envelope'), HEALTH_CHECKINS_SUBJECT];
+    for (const subject of [...subjects, ...errors, HEALTH_STATUS_SUBJECT]) {
       const owners = STREAMS.filter((s) => s.subjects.some((p) => matches(p, subject)));
       expect(owners).toHaveLength(1);
     }

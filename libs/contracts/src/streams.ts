@@ -22,6 +22,11 @@ export const AUDIT_INGEST_CONSUMER = 'audit-ingest';
 
 const REASON_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
+export const ERRORS_DLQ_SUBJECT_PREFIX = 'errors.v1.dlq.';
+export const ERRORS_DLQ_WILDCARD = 'errors.v1.dlq.>';
+/** Durable pull consumer of the ERRORS stream (scrubs, groups, stores). */
+export const ERRORS_INGEST_CONSUMER = 'errors-ingest';
+
 export const ALERTING_DLQ_SUBJECT_PREFIX = 'alerting.v1.dlq.';
 export const ALERTING_DLQ_WILDCARD = 'alerting.v1.dlq.>';
 
@@ -40,6 +45,11 @@ export function auditDlqSubject(reason: string): string {
 /** `alerting.v1.dlq.<reason>`: alert events alerting refused or could not store (outside `alerts.v1.>`). */
 export function alertingDlqSubject(reason: string): string {
   return dlqSubject(ALERTING_DLQ_SUBJECT_PREFIX, reason);
+}
+
+/** `errors.v1.dlq.<reason>`: envelope items and events the errors service could not take. */
+export function errorsDlqSubject(reason: string): string {
+  return dlqSubject(ERRORS_DLQ_SUBJECT_PREFIX, reason);
 }
 
 export const AUDIT_STREAM: StreamDefinition = {
@@ -82,11 +92,33 @@ export const ALERTING_DLQ_STREAM: StreamDefinition = {
 
 export const HEALTH_STREAM: StreamDefinition = {
   name: 'HEALTH',
-  subjects: ['health.v1.status'],
-  description: 'Health target state changes',
+  subjects: ['health.v1.status', 'health.v1.checkins'],
+  description: 'Health target state changes and Sentry cron check-ins forwarded by errors',
   storage: 'file',
   retention: 'limits',
   max_age_ns: 7 * NS_PER_DAY,
+};
+
+export const ERRORS_STREAM: StreamDefinition = {
+  name: 'ERRORS',
+  subjects: ['errors.v1.events.>'],
+  description:
+    'Sentry events accepted by the errors intake, de-duplicated on Nats-Msg-Id <project>:<event_id>',
+  storage: 'file',
+  retention: 'limits',
+  // SDKs retry a failed send soon (transport backoff, offline caches flush on next start): 10 minutes.
+  duplicate_window_ns: 10 * NS_PER_MINUTE,
+  max_age_ns: 7 * NS_PER_DAY,
+};
+
+export const ERRORS_DLQ_STREAM: StreamDefinition = {
+  name: 'ERRORS_DLQ',
+  subjects: [ERRORS_DLQ_WILDCARD],
+  description:
+    'Envelope items and events errors refused, with Vigil-Dlq-Reason and Vigil-Original-Subject headers',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 30 * NS_PER_DAY,
 };
 
 export const STREAMS: readonly StreamDefinition[] = [
@@ -95,4 +127,6 @@ export const STREAMS: readonly StreamDefinition[] = [
   ALERTS_STREAM,
   ALERTING_DLQ_STREAM,
   HEALTH_STREAM,
+  ERRORS_STREAM,
+  ERRORS_DLQ_STREAM,
 ];

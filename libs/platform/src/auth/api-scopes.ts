@@ -11,6 +11,8 @@ export const API_SCOPES = [
   'config:reload',
   'reports:run',
   'health:detailed',
+  'errors:read',
+  'errors:write',
 ] as const;
 
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -23,4 +25,5 @@ export const WRITE_SCOPES: ReadonlySet<ApiScope> = new Set([
   'silences:write',
   'config:reload',
   'reports:run',
+  'errors:write',
 ]);

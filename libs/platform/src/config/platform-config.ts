@@ -6,11 +6,23 @@ import { redactionConfigShape, redactionPolicyOf } from './redaction-config';
 
 export { ConfigError } from './config-error';
 
-/** Default ports of the four services (ARCHITECTURE.md); k8s/ and the dev runner use the same table. */
-export const SERVICE_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 } as const;
+/** Default ports of the services (ARCHITECTURE.md); k8s/ and the dev runner use the same table. */
+export const SERVICE_PORTS = {
+  health: 3001,
+  audit: 3002,
+  alerting: 3003,
+  reporting: 3004,
+  errors: 3005,
+} as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
 /** Management (probe) ports k8s/ gives each service: its HTTP port + 1000 (MANAGEMENT_PORT). */
-export const MANAGEMENT_PORTS = { health: 4001, audit: 4002, alerting: 4003, reporting: 4004 } as const;
+export const MANAGEMENT_PORTS = {
+  health: 4001,
+  audit: 4002,
+  alerting: 4003,
+  reporting: 4004,
+  errors: 4005,
+} as const;
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = z.coerce

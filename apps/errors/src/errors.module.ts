@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+
+import { PlatformModule } from '@vigil/platform';
+
+import type { ErrorsConfig } from './config/errors-config';
+import { ERRORS_PROJECTS, type ErrorsProject } from './config/projects-config';
+
+@Module({})
+export class ErrorsModule {
+  /** `projects` come from the validated ERRORS_PROJECTS_FILE or ERRORS_PROJECTS (see service.ts). */
+  static forRoot(config: ErrorsConfig, projects: readonly ErrorsProject[]): DynamicModule {
+    return {
+      module: ErrorsModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'errors',
+          config,
+          database: { entities: [], migrations: [] },
+        }),
+      ],
+      controllers: [],
+      providers: [{ provide: ERRORS_PROJECTS, useValue: projects }],
+    };
+  }
+}

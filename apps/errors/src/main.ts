@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { errorsService } from './service';
+
+void bootstrapService(errorsService);
