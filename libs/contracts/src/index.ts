@@ -3,6 +3,7 @@ export * from './audit-event.v1';
 export * from './check-in.v1';
 export * from './decode-json';
 export * from './error-intake.v1';
+export * from './errors-summary.v1';
 export * from './headers';
 export * from './health-status-changed.v1';
 export * from './iso-datetime';

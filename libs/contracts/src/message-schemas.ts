@@ -4,6 +4,7 @@ import { alertEventV1Schema } from './alert-event.v1';
 import { auditEventV1Schema } from './audit-event.v1';
 import { checkInV1Schema } from './check-in.v1';
 import { errorIntakeV1Schema } from './error-intake.v1';
+import { errorsSummaryReplyV1Schema } from './errors-summary.v1';
 import { healthStatusChangedV1Schema } from './health-status-changed.v1';
 import { messageJsonSchema } from './json-schema';
 import { rpcErrorSchema } from './rpc-error.v1';
@@ -26,6 +27,7 @@ export const MESSAGE_SCHEMAS = {
   'rpc-error.v1': rpcErrorSchema,
   'error-intake.v1': errorIntakeV1Schema,
   'check-in.v1': checkInV1Schema,
+  'errors-summary-reply.v1': errorsSummaryReplyV1Schema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS;

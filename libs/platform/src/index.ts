@@ -31,6 +31,7 @@ export {
   type PlatformConfig,
   type ServiceName,
 } from './config/platform-config';
+export { redactionPolicyOf } from './config/redaction-config';
 export { contextFromNatsHeaders, correlationHeaders } from './context/nats-headers';
 export { contextFrom, currentContext, runWithContext, type RequestContext } from './context/request-context';
 export { observeDatabaseQuery, watchDatabasePool } from './database/database-metrics';
