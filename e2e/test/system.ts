@@ -53,6 +53,12 @@ export const ERRORS_PROJECTS = {
 /** The quota (events per minute) of ERRORS_PROJECTS.flood. */
 export const FLOOD_QUOTA = 5;
 
+/** What the errors service needs beyond the platform variables: the operator key and ERRORS_PROJECTS. */
+export const errorsServiceEnv = () => ({
+  API_KEYS: operatorApiKeys(),
+  ERRORS_PROJECTS: errorsProjectsJson(),
+});
+
 const errorsProjectsJson = () =>
   JSON.stringify({
     projects: Object.values(ERRORS_PROJECTS).map(({ id, slug, key }) => ({
@@ -196,7 +202,7 @@ export function serviceEnv(sinks: {
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
     },
-    errors: { API_KEYS: operatorApiKeys(), ERRORS_PROJECTS: errorsProjectsJson() },
+    errors: errorsServiceEnv(),
   };
 }
 
