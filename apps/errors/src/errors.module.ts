@@ -4,6 +4,7 @@ import { PlatformModule } from '@vigil/platform';
 
 import type { ErrorsConfig } from './config/errors-config';
 import { ERRORS_PROJECTS, type ErrorsProject } from './config/projects-config';
+import { ERRORS_MIGRATIONS, ISSUE_TRACKING_CONTROLLERS, ISSUE_TRACKING_PROVIDERS } from './issue-tracking';
 
 @Module({})
 export class ErrorsModule {
@@ -15,11 +16,11 @@ export class ErrorsModule {
         PlatformModule.forRoot({
           service: 'errors',
           config,
-          database: { entities: [], migrations: [] },
+          database: { entities: [], migrations: ERRORS_MIGRATIONS },
         }),
       ],
-      controllers: [],
-      providers: [{ provide: ERRORS_PROJECTS, useValue: projects }],
+      controllers: [...ISSUE_TRACKING_CONTROLLERS],
+      providers: [{ provide: ERRORS_PROJECTS, useValue: projects }, ...ISSUE_TRACKING_PROVIDERS],
     };
   }
 }

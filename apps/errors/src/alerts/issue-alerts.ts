@@ -48,7 +48,8 @@ export class IssueAlerts {
         link: issuePath(issue.id),
         spike: project.spike,
       });
-      if (await writer.recordAlert(issue.id, alert.labels.alertname, alert.startsAt, alert)) alerts.push(alert);
+      if (await writer.recordAlert(issue.id, alert.labels.alertname, alert.startsAt, alert))
+        alerts.push(alert);
     }
     return alerts;
   }

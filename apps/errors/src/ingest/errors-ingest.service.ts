@@ -16,10 +16,9 @@ import {
 import { IssueAlertsPublisher } from '../alerts/issue-alerts.publisher';
 import { IssueAlerts } from '../alerts/issue-alerts';
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
-import { groupingKey } from '../grouping/grouping-key';
 import { applyEvent } from '../issues/issue-status';
-import { scrubSentryEvent } from '../scrub/scrub-sentry-event';
 import { ErrorEventStore, type EventWriter, type StorableEvent } from '../storage/error-event.store';
+import { EVENT_PIPELINE, type EventPipeline } from './event-pipeline';
 import { eventFacts, type EventFacts } from './event-facts';
 import { ProjectRedactors } from './project-redactors';
 
@@ -62,6 +61,7 @@ export class ErrorsIngestService {
   constructor(
     @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
     private readonly redactors: ProjectRedactors,
+    @Inject(EVENT_PIPELINE) private readonly pipeline: EventPipeline,
     private readonly store: ErrorEventStore,
     private readonly alerts: IssueAlerts,
     private readonly publisher: IssueAlertsPublisher,
@@ -111,11 +111,15 @@ export class ErrorsIngestService {
     const project = this.projects.get(intake.project_id);
     const redactor = this.redactors.of(intake.project_id);
     if (!project || !redactor)
-      return { ok: false, reason: 'unknown_project', detail: `project ${intake.project_id} is not configured` };
+      return {
+        ok: false,
+        reason: 'unknown_project',
+        detail: `project ${intake.project_id} is not configured`,
+      };
     try {
       const receivedAt = new Date(intake.received_at);
-      const scrubbed = scrubSentryEvent(intake.event, redactor, {});
-      const group = groupingKey(scrubbed.event);
+      const scrubbed = this.pipeline.scrub(intake.event, redactor);
+      const group = this.pipeline.group(scrubbed.event);
       const facts = eventFacts(project.id, scrubbed.event, receivedAt);
       const event: StorableEvent = {
         project_id: project.id,
@@ -178,7 +182,11 @@ export class ErrorsIngestService {
     const { issue, created } = await writer.issueFor(event);
     const outcome = applyEvent(issue, { release: event.release, received_at: event.received_at });
     const newUser = event.user_hash !== null && (await writer.addUser(issue.id, event.user_hash));
-    await writer.countEvent(issue.id, event, { state: outcome.state, regressed: outcome.regressed, new_user: newUser });
+    await writer.countEvent(issue.id, event, {
+      state: outcome.state,
+      regressed: outcome.regressed,
+      new_user: newUser,
+    });
     await writer.insertEvent(issue.id, event);
     this.stored.inc({ project: project.slug });
     if (created) await writer.recordActivity(issue.id, 'created', event.received_at, null, {});
@@ -195,13 +203,18 @@ export class ErrorsIngestService {
     });
   }
 
-  private async batchFailed(batch: readonly Prepared[], error: unknown, redelivery: Redelivery): Promise<void> {
+  private async batchFailed(
+    batch: readonly Prepared[],
+    error: unknown,
+    redelivery: Redelivery,
+  ): Promise<void> {
     const failure = { error: errorMessage(error), batch: batch.length };
     const msgs = batch.map((p) => p.msg);
     const outage = await holdThroughOutage(msgs, {
       reachable: () => this.store.reachable(),
       draining: () => this.lifecycle.isDraining,
-      onHold: () => this.logger.error(failure, 'Postgres unreachable: holding the errors batch until it is back'),
+      onHold: () =>
+        this.logger.error(failure, 'Postgres unreachable: holding the errors batch until it is back'),
     });
     if (outage === 'over') return this.storeBatch(batch, redelivery);
     if (outage === 'draining') {
@@ -214,18 +227,31 @@ export class ErrorsIngestService {
       if (!redelivery.isFinal(msg)) redelivery.retry(msg);
       else
         letters.push(
-          this.deadLetter(msg, 'delivery_limit', `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`, redelivery),
+          this.deadLetter(
+            msg,
+            'delivery_limit',
+            `not stored after ${msg.info.deliveryCount} deliveries: ${failure.error}`,
+            redelivery,
+          ),
         );
     }
     await Promise.all(letters);
   }
 
   /** To ERRORS_DLQ with the reason (bounded by the platform), then acked; retried when NATS refuses. */
-  private async deadLetter(msg: JsMsg, reason: DeadLetterReason, detail: string, redelivery: Redelivery): Promise<void> {
+  private async deadLetter(
+    msg: JsMsg,
+    reason: DeadLetterReason,
+    detail: string,
+    redelivery: Redelivery,
+  ): Promise<void> {
     try {
       await this.messaging.deadLetter(errorsDlqSubject(reason), msg, `${reason}: ${detail}`);
       this.rejected.inc({ reason });
-      this.logger.warn({ reason, subject: msg.subject, stream_seq: msg.info.streamSequence }, 'error event rejected');
+      this.logger.warn(
+        { reason, subject: msg.subject, stream_seq: msg.info.streamSequence },
+        'error event rejected',
+      );
     } catch (error) {
       this.logger.error({ reason, error: errorMessage(error) }, 'dead-letter publish failed');
       redelivery.retry(msg);

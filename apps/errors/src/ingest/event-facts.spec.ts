@@ -13,7 +13,10 @@ describe('eventFacts', () => {
         timestamp: 1772366400.5,
         logger: 'django.request',
         user: { id: 'a1b2' },
-        tags: [['server.role', 'web'], ['handled', false]],
+        tags: [
+          ['server.role', 'web'],
+          ['handled', false],
+        ],
         exception: { values: [{ type: 'PrivacySettings.DoesNotExist', module: 'profile.models' }] },
       },
       receivedAt,

@@ -38,7 +38,10 @@ function tagsOf(value: unknown): Record<string, string> {
       : [];
   const tags: Record<string, string> = {};
   for (const [key, tag] of pairs) {
-    if (typeof key === 'string' && (typeof tag === 'string' || typeof tag === 'number' || typeof tag === 'boolean'))
+    if (
+      typeof key === 'string' &&
+      (typeof tag === 'string' || typeof tag === 'number' || typeof tag === 'boolean')
+    )
       tags[key] = String(tag);
   }
   return tags;
@@ -66,7 +69,10 @@ function userHash(projectId: string, user: unknown): string | null {
     (v) => typeof v === 'string' || typeof v === 'number',
   );
   if (id === undefined) return null;
-  return createHash('sha256').update(`${projectId}\u0000${String(id)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${projectId}\u0000${String(id)}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function eventFacts(projectId: string, event: unknown, receivedAt: Date): EventFacts {

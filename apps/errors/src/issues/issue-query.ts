@@ -47,7 +47,9 @@ export const statusChangeBodySchema = z
 export type StatusChangeBody = z.infer<typeof statusChangeBodySchema>;
 
 /** Body of POST /errors/issues/:id/merge. */
-export const mergeBodySchema = z.strictObject({ into: z.string().regex(/^[1-9][0-9]{0,17}$/, 'into must be an issue id') });
+export const mergeBodySchema = z.strictObject({
+  into: z.string().regex(/^[1-9][0-9]{0,17}$/, 'into must be an issue id'),
+});
 
 export const ISSUE_ID = /^[1-9][0-9]{0,17}$/;
 

@@ -77,7 +77,10 @@ export class IssuesService {
 
   async merge(id: string, into: string, actor: Actor): Promise<IssueRow> {
     if (id === into)
-      throw new BadRequestException({ message: 'an issue cannot be merged into itself', details: { id, into } });
+      throw new BadRequestException({
+        message: 'an issue cannot be merged into itself',
+        details: { id, into },
+      });
     const target = await this.repository.transaction(async (manager) => {
       // Locked in id order, so two opposite merges cannot deadlock.
       const [first, second] = [id, into].sort((a, b) => Number(a) - Number(b));

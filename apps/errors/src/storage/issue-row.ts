@@ -51,4 +51,3 @@ export interface IssueStatusState {
   /** Ignored for this many more events (null: no count limit). */
   ignore_count_remaining: number | null;
 }
-

@@ -67,7 +67,9 @@ export class IssueRepository {
   }
 
   async byId(id: string, manager: EntityManager = this.dataSource.manager): Promise<IssueRow | undefined> {
-    const rows: IssueRow[] = await manager.query(`SELECT ${ISSUE_COLUMNS} FROM error_issues WHERE id = $1`, [id]);
+    const rows: IssueRow[] = await manager.query(`SELECT ${ISSUE_COLUMNS} FROM error_issues WHERE id = $1`, [
+      id,
+    ]);
     return rows[0];
   }
 
@@ -143,7 +145,9 @@ export class IssueRepository {
     );
   }
 
-  async activity(issueId: string): Promise<{ kind: string; at: Date; actor: string | null; details: unknown }[]> {
+  async activity(
+    issueId: string,
+  ): Promise<{ kind: string; at: Date; actor: string | null; details: unknown }[]> {
     return this.dataSource.query(
       `SELECT kind, at, actor, details FROM error_issue_activity WHERE issue_id = $1 ORDER BY at DESC, id DESC LIMIT 50`,
       [issueId],
@@ -186,7 +190,10 @@ export class IssueRepository {
         JSON.stringify(sumCounts(into.environments, from.environments)),
       ],
     );
-    await manager.query(`UPDATE error_issues SET merged_into = $2 WHERE merged_into = $1`, [from.id, into.id]);
+    await manager.query(`UPDATE error_issues SET merged_into = $2 WHERE merged_into = $1`, [
+      from.id,
+      into.id,
+    ]);
     await manager.query(
       `UPDATE error_issues SET merged_into = $2, times_seen = 0, user_count = 0 WHERE id = $1`,
       [from.id, into.id],

@@ -1,0 +1,17 @@
+import type { Redactor } from '@vigil/redaction';
+
+/** What grouping says of a scrubbed event (the grouping module's `groupingKey` result). */
+export interface EventGroup {
+  fingerprint: string;
+  grouping_version: string;
+  title: string;
+  culprit: string | null;
+}
+
+/** Scrubbing and grouping, as the ingest uses them (the scrub and grouping modules, injected). */
+export interface EventPipeline {
+  scrub(event: unknown, redactor: Redactor): { event: unknown; rules: Record<string, number> };
+  group(event: unknown): EventGroup;
+}
+
+export const EVENT_PIPELINE = Symbol('EVENT_PIPELINE');

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+
+import type { EventPipeline } from './event-pipeline';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Stand-in until the scrub and grouping modules are wired in: redacts the whole event with the
+ * project's redactor (no per-rule counts) and groups by exception type and message.
+ */
+export const interimPipeline: EventPipeline = {
+  scrub: (event, redactor) => ({ event: redactor.redact(event), rules: {} }),
+  group(event) {
+    const e = isObject(event) ? event : {};
+    const values = isObject(e.exception) && Array.isArray(e.exception.values) ? e.exception.values : [];
+    const last: unknown = values[values.length - 1];
+    const type = isObject(last) && typeof last.type === 'string' ? last.type : 'Error';
+    const value = isObject(last) && typeof last.value === 'string' ? last.value : '';
+    const message = typeof e.message === 'string' ? e.message : value;
+    const fingerprint = createHash('sha256').update(`${type}\u0000${message}`).digest('hex');
+    return {
+      fingerprint,
+      grouping_version: 'interim-1',
+      title: `${type}: ${message}`.slice(0, 200),
+      culprit:
+        typeof e.culprit === 'string' ? e.culprit : typeof e.transaction === 'string' ? e.transaction : null,
+    };
+  },
+};
