@@ -6,10 +6,10 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 
+import { alertEventV1Schema } from '@vigil/contracts';
 import { AuditPublisher } from '@vigil/platform';
 
 import { IssueAlertsPublisher } from '../alerts/issue-alerts.publisher';
-import type { AlertEventV1 } from '@vigil/contracts';
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
 import { IssueRepository } from '../storage/issue.repository';
 import type { IssueRow } from '../storage/issue-row';
@@ -63,7 +63,7 @@ export class IssuesService {
       const open = state.status === 'resolved' ? await this.repository.closeAlerts(manager, id, at) : [];
       return { before: issue, after: (await this.repository.byId(id, manager))!, closed: open };
     });
-    for (const row of closed) await this.alerts.resolve(row.alert as AlertEventV1, at);
+    for (const row of closed) await this.alerts.resolve(alertEventV1Schema.parse(row.alert), at);
     await this.audit.publish({
       actor: { type: 'user', id: actor },
       action: 'errors.issue.status_changed',

@@ -170,7 +170,7 @@ export class EventWriter {
          status = $6, substatus = $7, resolved_in_next_release = $8, resolved_release = $9,
          ignore_until = $10, ignore_count_remaining = $11,
          resolved_at = CASE WHEN $6 = 'resolved' THEN resolved_at ELSE NULL END,
-         regressed_at = CASE WHEN $12 THEN $2 ELSE regressed_at END
+         regressed_at = CASE WHEN $12::boolean THEN $2::timestamptz ELSE regressed_at END
        WHERE id = $1`,
       [
         issueId,

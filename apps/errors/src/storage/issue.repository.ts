@@ -116,7 +116,7 @@ export class IssueRepository {
     await manager.query(
       `UPDATE error_issues SET status = $2, substatus = $3, resolved_in_next_release = $4, resolved_release = $5,
          ignore_until = $6, ignore_count_remaining = $7,
-         resolved_at = CASE WHEN $2 = 'resolved' THEN $8 ELSE NULL END
+         resolved_at = CASE WHEN $2 = 'resolved' THEN $8::timestamptz ELSE NULL END
        WHERE id = $1`,
       [
         id,
@@ -156,11 +156,13 @@ export class IssueRepository {
 
   /** The issue's open alerts, marked resolved at `at` (the caller publishes their resolution). */
   async closeAlerts(manager: EntityManager, issueId: string, at: Date): Promise<AlertRow[]> {
-    return manager.query(
+    // An UPDATE answers [rows, affected count] through TypeORM.
+    const [rows]: [AlertRow[], number] = await manager.query(
       `UPDATE error_issue_alerts SET resolved_at = $2 WHERE issue_id = $1 AND resolved_at IS NULL
        RETURNING issue_id::text AS issue_id, alertname, alert`,
       [issueId, at],
     );
+    return rows;
   }
 
   /**
