@@ -6,10 +6,10 @@ import { messageJsonSchema } from './json-schema';
 export const ERRORS_EVENTS_SUBJECT_PREFIX = 'errors.v1.events.';
 export const ERRORS_EVENTS_WILDCARD = 'errors.v1.events.>';
 /**
- * Largest serialized ErrorIntake message. The intake refuses bigger events with 413 before publishing;
- * it stays under NATS max_payload (1 MiB in docker/nats.conf and k8s/) with room for headers.
+ * Largest serialized ErrorIntake message (1016 KiB). The intake refuses bigger events with 413 before
+ * publishing; it stays under NATS max_payload (1 MiB in docker/nats.conf and k8s/) with room for headers.
  */
-export const ERROR_INTAKE_MAX_BYTES = 1000 * 1024;
+export const ERROR_INTAKE_MAX_BYTES = 1024 * 1024 - 8 * 1024;
 
 const PROJECT_ID = /^[1-9][0-9]{0,9}$/;
 

@@ -24,7 +24,7 @@ import { LifecycleState } from './health/lifecycle-state';
 import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
 import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
-import { installBodyLimits, installHeaderLimit, securityHeaders } from './http/http-limits';
+import { installBodyLimits, installHeaderLimit, securityHeaders, STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES, rejectUnstorableInput } from './http/storable-request';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { errorMessage } from './errors/error-message';
@@ -79,7 +79,7 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
   app.use(correlation.use.bind(correlation));
   app.use(httpMetricsMiddleware());
   app.use(securityHeaders);
-  installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES);
+  installBodyLimits(app, config.HTTP_BODY_LIMIT_BYTES, app.get<RegExp[]>(STREAMED_BODIES));
   app.use(rejectUnstorableInput(app.get<string[]>(ITEM_CHECKED_BODIES)));
   // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
   interceptFastRoutes(

@@ -55,9 +55,11 @@ export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/prob
 export {
   DEAD_LETTER_HEADER_MAX,
   deadLetterCopy,
+  deadLetterOf,
   headerSafe,
   type DeadLetterCopy,
   type DeadLetterInput,
+  type DeadLetterSource,
 } from './nats/dead-letter';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
 export { holdThroughOutage, type OutageHoldOptions, type OutageOutcome } from './nats/outage-hold';

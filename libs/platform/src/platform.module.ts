@@ -18,6 +18,7 @@ import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
 import { FAST_ROUTES, type FastRoute } from './http/fast-route';
+import { STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES } from './http/storable-request';
 import { LifecycleState } from './health/lifecycle-state';
 import { ProbeResponder } from './health/probe-responder';
@@ -43,6 +44,12 @@ export interface PlatformOptions {
    * an unstorable item is refused alone by the route instead of the whole request ahead of it.
    */
   itemCheckedBodies?: string[];
+  /**
+   * Paths (patterns over the path without its query) whose route reads the request stream itself, e.g.
+   * compressed Sentry envelopes with their own size limits: the platform's JSON and form parsers leave
+   * those bodies unread.
+   */
+  streamedBodies?: RegExp[];
 }
 
 /**
@@ -69,6 +76,7 @@ export class PlatformModule {
       { provide: APP_GUARD, useExisting: ApiKeyGuard },
       { provide: FAST_ROUTES, useValue: options.fastRoutes ?? [] },
       { provide: ITEM_CHECKED_BODIES, useValue: options.itemCheckedBodies ?? [] },
+      { provide: STREAMED_BODIES, useValue: options.streamedBodies ?? [] },
       // One denial budget for the guard and the routes that refuse on their own (a key's audit sources).
       {
         provide: AccessDenials,

@@ -28,7 +28,14 @@ export const errorsConfigSchema = platformConfigSchema.extend({
    * Largest event (an `event` item or a /store/ body) after decompression. Sentry: 1 MiB. Also bounds
    * the ERRORS message under JetStream's max_payload (1 MiB by default), with room for the envelope.
    */
-  ERRORS_MAX_EVENT_BYTES: bytes(1024, 8 * MIB, 1000 * 1024),
+  ERRORS_MAX_EVENT_BYTES: bytes(1024, 1000 * 1024, 1000 * 1024),
+  /** Most items one envelope may carry (Sentry SDKs send one event, or up to 100 sessions); past it 413. */
+  ERRORS_MAX_ENVELOPE_ITEMS: z.coerce
+    .number({ error: 'must be a whole number from 1 to 10000' })
+    .int('must be a whole number from 1 to 10000')
+    .min(1, 'must be a whole number from 1 to 10000')
+    .max(10000, 'must be a whole number from 1 to 10000')
+    .default(1000),
 });
 
 export type ErrorsConfig = z.infer<typeof errorsConfigSchema> & { PORT: number };

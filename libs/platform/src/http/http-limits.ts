@@ -19,9 +19,19 @@ interface BodyParserError {
  * middleware below turns them into the usual `{error, message, details?}`: 413 for a body over the
  * limit, 400 for one that is not JSON.
  */
-export function installBodyLimits(app: NestExpressApplication, limitBytes: number): void {
-  app.useBodyParser('json', { limit: limitBytes });
-  app.useBodyParser('urlencoded', { limit: limitBytes, extended: true });
+export function installBodyLimits(
+  app: NestExpressApplication,
+  limitBytes: number,
+  streamedBodies: readonly RegExp[] = [],
+): void {
+  const parses = (mediaType: string) => (req: IncomingMessage) =>
+    mediaTypeOf(req) === mediaType && !isStreamedBody(req, streamedBodies);
+  app.useBodyParser('json', { limit: limitBytes, type: parses('application/json') });
+  app.useBodyParser('urlencoded', {
+    limit: limitBytes,
+    extended: true,
+    type: parses('application/x-www-form-urlencoded'),
+  });
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const parserError = error as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
@@ -42,6 +52,21 @@ export function installBodyLimits(app: NestExpressApplication, limitBytes: numbe
       next(error);
     }
   });
+}
+
+/** Injection token: PlatformOptions.streamedBodies, the paths whose route reads the request stream itself. */
+export const STREAMED_BODIES = 'vigil:streamed-bodies';
+
+/** The media type of the request's Content-Type, lower case, without parameters ('' when absent). */
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function isStreamedBody(req: IncomingMessage, streamedBodies: readonly RegExp[]): boolean {
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return streamedBodies.some((pattern) => pattern.test(path));
 }
 
 /**

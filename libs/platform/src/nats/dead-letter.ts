@@ -57,6 +57,19 @@ export interface DeadLetterCopy {
 }
 
 /**
+ * Bytes given up on that never were a stream message (e.g. an item of an HTTP request): what they are
+ * (`data`), where they came from (`origin`, e.g. `POST /api/1/envelope/`, as Vigil-Original-Subject), a
+ * reference a person can look up (`reference`, e.g. `http:<request id>:item:2`, as
+ * Vigil-Original-Message) and the Nats-Msg-Id that makes a retried dead-letter publish store once.
+ */
+export interface DeadLetterSource {
+  data: Uint8Array;
+  origin: string;
+  reference: string;
+  msgId: string;
+}
+
+/**
  * What goes to the dead-letter subject for `msg`: its bytes with the reason, its subject and a reference
  * to the original (stream and sequence) as headers. When that would not fit the server's `maxPayload`
  * (headers count), the payload becomes a small JSON record holding the original's sha256, its length and
@@ -64,11 +77,21 @@ export interface DeadLetterCopy {
  */
 export function deadLetterCopy(input: DeadLetterInput, maxPayload: number): DeadLetterCopy {
   const { msg } = input;
-  const msgId = `dlq:${msg.info.stream}:${msg.info.streamSequence}`;
+  const reference = `${msg.info.stream}:${msg.info.streamSequence}`;
+  return deadLetterOf(
+    { data: msg.data, origin: msg.subject, reference, msgId: `dlq:${reference}` },
+    input.reason,
+    maxPayload,
+  );
+}
+
+/** As deadLetterCopy, for bytes that are not a stream message (see DeadLetterSource). */
+export function deadLetterOf(source: DeadLetterSource, reason: string, maxPayload: number): DeadLetterCopy {
+  const { msgId, reference } = source;
   const headers = correlationHeaders({
-    [HEADER_DLQ_REASON]: headerSafe(input.reason),
-    [HEADER_DLQ_SUBJECT]: headerSafe(msg.subject),
-    [HEADER_DLQ_ORIGINAL]: `${msg.info.stream}:${msg.info.streamSequence}`,
+    [HEADER_DLQ_REASON]: headerSafe(reason),
+    [HEADER_DLQ_SUBJECT]: headerSafe(source.origin),
+    [HEADER_DLQ_ORIGINAL]: headerSafe(reference),
   });
   const fits = (data: Uint8Array) =>
     headerBytes(headers) +
@@ -76,18 +99,18 @@ export function deadLetterCopy(input: DeadLetterInput, maxPayload: number): Dead
       data.byteLength +
       PAYLOAD_SLACK_BYTES <=
     maxPayload;
-  if (fits(msg.data)) return { data: msg.data, headers, msgId, truncated: false };
+  if (fits(source.data)) return { data: source.data, headers, msgId, truncated: false };
 
-  const sha256 = createHash('sha256').update(msg.data).digest('hex');
-  headers.set(HEADER_DLQ_TRUNCATED, `sha256=${sha256}; length=${msg.data.byteLength}`);
+  const sha256 = createHash('sha256').update(source.data).digest('hex');
+  headers.set(HEADER_DLQ_TRUNCATED, `sha256=${sha256}; length=${source.data.byteLength}`);
   const record = (prefixBytes: number) =>
     encoder.encode(
       JSON.stringify({
         truncated: true,
         sha256,
-        length: msg.data.byteLength,
-        original: `${msg.info.stream}:${msg.info.streamSequence}`,
-        prefix: decoder.decode(msg.data.subarray(0, prefixBytes)),
+        length: source.data.byteLength,
+        original: reference,
+        prefix: decoder.decode(source.data.subarray(0, prefixBytes)),
       }),
     );
   // JSON escaping can grow the prefix up to sixfold; halve it until the record fits (a tiny max_payload).

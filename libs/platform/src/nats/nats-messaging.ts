@@ -9,7 +9,7 @@ import { HEADER_MSG_ID, rpcErrorSchema } from '@vigil/contracts';
 import { contextFromNatsHeaders, correlationHeaders } from '../context/nats-headers';
 import { runWithContext } from '../context/request-context';
 import { SERVICE_IDENTITY, type ServiceIdentity } from '../config/config.tokens';
-import { deadLetterCopy } from './dead-letter';
+import { deadLetterCopy, deadLetterOf, type DeadLetterSource } from './dead-letter';
 import { DurablePullConsumer, type DurablePullConsumerOptions } from './durable-pull-consumer';
 import { NATS_CONNECTION } from './nats.tokens';
 import { errorMessage } from '../errors/error-message';
@@ -68,11 +68,29 @@ export class NatsMessaging implements OnApplicationShutdown {
    * Rejects when the copy could not be stored; the message is then left for the caller to settle.
    */
   async deadLetter(subject: string, msg: JsMsg, reason: string): Promise<{ truncated: boolean }> {
-    const maxPayload = this.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    const copy = deadLetterCopy({ subject, msg, reason }, maxPayload);
+    const copy = deadLetterCopy({ subject, msg, reason }, this.maxPayload());
     await this.js.publish(subject, copy.data, { msgID: copy.msgId, headers: copy.headers });
     msg.ack();
     return { truncated: copy.truncated };
+  }
+
+  /**
+   * Publishes bytes that never were a stream message (an HTTP request's bad item) to the dead-letter
+   * `subject`, bounded like `deadLetter`. Rejects when JetStream did not store the copy.
+   */
+  async deadLetterBytes(
+    subject: string,
+    source: DeadLetterSource,
+    reason: string,
+  ): Promise<{ truncated: boolean }> {
+    const copy = deadLetterOf(source, reason, this.maxPayload());
+    await this.js.publish(subject, copy.data, { msgID: copy.msgId, headers: copy.headers });
+    return { truncated: copy.truncated };
+  }
+
+  /** The server's max_payload (its INFO), or nats-server's default before the first INFO arrived. */
+  maxPayload(): number {
+    return this.connection.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   async request<T>(subject: string, payload: unknown, reply: z.ZodType<T>, timeoutMs: number): Promise<T> {

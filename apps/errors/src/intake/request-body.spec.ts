@@ -1,0 +1,82 @@
+import { Readable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+
+import { BodyError, readRequestBody } from './request-body';
+
+const limits = { compressed: 64 * 1024, decompressed: 256 * 1024 };
+
+/** A request stream sending `data` in chunks of 16 KiB. */
+function upload(data: Buffer): Readable {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < data.length; i += 16 * 1024) chunks.push(data.subarray(i, i + 16 * 1024));
+  return Readable.from(chunks);
+}
+
+async function problemOf(promise: Promise<Buffer>): Promise<BodyError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BodyError);
+    return error as BodyError;
+  }
+  throw new Error('expected a BodyError');
+}
+
+describe('readRequestBody', () => {
+  const text = Buffer.from('{"message":"hello"}'.repeat(100));
+
+  it.each([
+    ['identity', (b: Buffer) => b],
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ])('reads a %s body', async (encoding, compress) => {
+    const body = await readRequestBody(upload(compress(text)), { 'content-encoding': encoding }, limits);
+    expect(body.equals(text)).toBe(true);
+  });
+
+  it('refuses a declared Content-Length over the compressed limit before reading', async () => {
+    const stream = upload(Buffer.alloc(10));
+    const error = await problemOf(
+      readRequestBody(stream, { 'content-length': String(limits.compressed + 1) }, limits),
+    );
+    expect(error).toMatchObject({ problem: 'too_large', limitBytes: limits.compressed });
+    expect(stream.readableEnded).toBe(false);
+  });
+
+  it('refuses an undeclared body over the compressed limit', async () => {
+    const error = await problemOf(
+      readRequestBody(upload(Buffer.alloc(limits.compressed + 1)), {}, { ...limits, decompressed: 1e6 }),
+    );
+    expect(error).toMatchObject({ problem: 'too_large', limitBytes: limits.compressed });
+  });
+
+  it('stops inflating a gzip bomb at the decompressed limit', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(limits.compressed);
+    const error = await problemOf(readRequestBody(upload(bomb), { 'content-encoding': 'gzip' }, limits));
+    expect(error).toMatchObject({ problem: 'too_large', limitBytes: limits.decompressed });
+    expect(error.message).toMatch(/decompressed body is larger than 262144 bytes/);
+  });
+
+  it('refuses corrupt and truncated compressed data, and unknown encodings', async () => {
+    const gz = gzipSync(text);
+    expect(
+      (
+        await problemOf(
+          readRequestBody(upload(Buffer.from('not gzip')), { 'content-encoding': 'gzip' }, limits),
+        )
+      ).problem,
+    ).toBe('corrupt');
+    expect(
+      (
+        await problemOf(
+          readRequestBody(upload(gz.subarray(0, gz.length - 10)), { 'content-encoding': 'gzip' }, limits),
+        )
+      ).problem,
+    ).toBe('corrupt');
+    expect(
+      (await problemOf(readRequestBody(upload(text), { 'content-encoding': 'zstd' }, limits))).problem,
+    ).toBe('unsupported_encoding');
+  });
+});

@@ -1,0 +1,162 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+export interface BodyLimits {
+  /** Bytes as sent (before decompression). */
+  compressed: number;
+  /** Bytes once decompressed (equal to `compressed` for an uncompressed body). */
+  decompressed: number;
+}
+
+export type BodyProblem = 'too_large' | 'unsupported_encoding' | 'corrupt' | 'aborted';
+
+/** Why a body was not read: the intake answers 413, 415 or 400 (or nothing, for an aborted request). */
+export class BodyError extends Error {
+  constructor(
+    readonly problem: BodyProblem,
+    message: string,
+    readonly limitBytes?: number,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => createGunzip(),
+  'x-gzip': () => createGunzip(),
+  // RFC 9110 "deflate" is the zlib format; raw deflate streams are refused as corrupt.
+  deflate: () => createInflate(),
+  br: () => createBrotliDecompress(),
+};
+
+/**
+ * Reads a request body, decompressing gzip, deflate or br as it arrives. Both sizes are counted on the
+ * fly: a declared Content-Length over the compressed limit is refused before reading; past either limit
+ * the decompressor is dropped at once (a bomb is never inflated further), the rest of the upload is read
+ * and discarded (so the client can read the answer) up to the compressed limit, and the promise
+ * rejects with BodyError 'too_large'. Memory stays within the decompressed limit.
+ */
+export function readRequestBody(
+  req: Readable,
+  headers: IncomingHttpHeaders,
+  limits: BodyLimits,
+): Promise<Buffer> {
+  const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const decoder = encoding === 'identity' || encoding === '' ? null : DECODERS[encoding];
+  if (decoder === undefined) {
+    return Promise.reject(
+      new BodyError(
+        'unsupported_encoding',
+        `Content-Encoding "${encoding}" is not supported (gzip, deflate, br)`,
+      ),
+    );
+  }
+  const declared = Number(headers['content-length'] ?? NaN);
+  if (declared > limits.compressed) {
+    return Promise.reject(tooLarge('request body', limits.compressed));
+  }
+  return new BodyReader(req, decoder?.() ?? null, limits).read();
+}
+
+function tooLarge(what: string, limit: number): BodyError {
+  return new BodyError('too_large', `${what} is larger than ${limit} bytes`, limit);
+}
+
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private compressed = 0;
+  private decompressed = 0;
+  private failure: BodyError | null = null;
+  private settled = false;
+  private resolve!: (body: Buffer) => void;
+  private reject!: (error: BodyError) => void;
+
+  constructor(
+    private readonly req: Readable,
+    private readonly decoder: Transform | null,
+    private readonly limits: BodyLimits,
+  ) {}
+
+  read(): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const { req, decoder } = this;
+      req.on('data', (chunk: Buffer) => this.onCompressed(chunk));
+      req.on('end', () => (decoder && !this.failure ? decoder.end() : this.finish()));
+      req.on('error', () => this.fail(new BodyError('aborted', 'the request was aborted')));
+      req.on('aborted', () => this.fail(new BodyError('aborted', 'the request was aborted')));
+      if (decoder) {
+        decoder.on('data', (chunk: Buffer) => this.onDecompressed(chunk));
+        decoder.on('end', () => this.finish());
+        decoder.on('error', (error: Error) => {
+          if (this.failure) return;
+          this.failure = new BodyError('corrupt', `the body is not valid compressed data (${error.message})`);
+          this.finishOnEnd();
+        });
+      }
+    });
+  }
+
+  private onCompressed(chunk: Buffer): void {
+    this.compressed += chunk.length;
+    if (this.compressed > this.limits.compressed) {
+      // Past the compressed limit nothing more is read: answer now, the connection closes after.
+      this.failure ??= tooLarge('request body', this.limits.compressed);
+      this.stopDecoding();
+      this.req.pause();
+      this.finish();
+      return;
+    }
+    if (this.failure) return; // reading off the rest of a refused upload
+    if (!this.decoder) {
+      this.onDecompressed(chunk);
+      return;
+    }
+    if (!this.decoder.write(chunk)) {
+      this.req.pause();
+      this.decoder.once('drain', () => this.req.resume());
+    }
+  }
+
+  private onDecompressed(chunk: Buffer): void {
+    if (this.failure) return;
+    this.decompressed += chunk.length;
+    if (this.decompressed > this.limits.decompressed) {
+      this.failure = tooLarge(this.decoder ? 'decompressed body' : 'request body', this.limits.decompressed);
+      this.chunks.length = 0;
+      this.stopDecoding();
+      this.finishOnEnd();
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  /** Drops the decompressor: a bomb stops inflating at the chunk that crossed the limit. */
+  private stopDecoding(): void {
+    if (!this.decoder) return;
+    this.decoder.removeAllListeners('data');
+    this.decoder.on('error', () => undefined);
+    this.decoder.destroy();
+    this.req.resume();
+  }
+
+  /** Settles once the upload has been read to its end (or the compressed limit stops it first). */
+  private finishOnEnd(): void {
+    if (this.req.readableEnded) this.finish();
+  }
+
+  private fail(error: BodyError): void {
+    this.failure ??= error;
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.failure) this.reject(this.failure);
+    else this.resolve(Buffer.concat(this.chunks, this.decompressed));
+  }
+}
