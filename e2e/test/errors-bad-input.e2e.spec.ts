@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
 import {
   freePort,
   runService,
@@ -66,6 +69,16 @@ async function post(
     parsed = { unparsed: text };
   }
   return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Messages in ERRORS_DLQ (the intake keeps what it refuses there, with the reason). */
+async function dlqMessages(): Promise<number> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info('ERRORS_DLQ')).state.messages;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** A process's peak resident memory (VmHWM), from /proc. */
@@ -148,15 +161,22 @@ describe('bad input at the intake', () => {
     await expectGoodEventStored('wrong length');
   });
 
-  it('invalid JSON in an envelope header, in an event item and in a store body is refused with 400', async () => {
+  it('invalid JSON: 400 for an envelope header or a store body; an event item of a good envelope goes to ERRORS_DLQ', async () => {
+    const dlqBefore = await dlqMessages();
     expectRefused(await post(`/api/${python.id}/envelope/`, '{"event_id": \n{"type":"event"}\n{}\n'), 400);
     const broken = '{"exception": {"values": [';
-    const body = envelope([{ header: { type: 'event', length: broken.length }, payload: broken }]);
-    expectRefused(await post(`/api/${python.id}/envelope/`, body), 400);
     expectRefused(
       await post(`/api/${python.id}/store/`, broken, { 'content-type': 'application/json' }),
       400,
     );
+    // Inside a well-framed envelope the bad item is set aside with its reason; the SDK gets 200 (a 4xx would make it
+    // report data loss for the other items).
+    const body = envelope([{ header: { type: 'event', length: broken.length }, payload: broken }]);
+    expect((await post(`/api/${python.id}/envelope/`, body)).status).toBe(200);
+    await waitFor(async () => (await dlqMessages()) >= dlqBefore + 3, {
+      timeoutMs: 10_000,
+      description: 'the three bad bodies kept in ERRORS_DLQ',
+    });
     await expectGoodEventStored('invalid json');
   });
 
