@@ -5,7 +5,7 @@
 // deploy/test/compose.spec.ts checks DEFAULT_PORTS and LIVENESS_PATH against @vigil/platform.
 'use strict';
 
-const DEFAULT_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004 };
+const DEFAULT_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004, errors: 3005 };
 const LIVENESS_PATH = '/health/liveness';
 const TIMEOUT_MS = 2500;
 

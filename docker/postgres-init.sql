@@ -4,3 +4,4 @@ CREATE DATABASE vigil_health;
 CREATE DATABASE vigil_audit;
 CREATE DATABASE vigil_alerting;
 CREATE DATABASE vigil_reporting;
+CREATE DATABASE vigil_errors;

@@ -31,13 +31,19 @@ import {
   HEALTH_SUMMARY_SUBJECT,
   STREAMS,
   auditEventSubject,
+  ERRORS_DLQ_STREAM,
+  ERRORS_INGEST_CONSUMER,
+  ERRORS_STREAM,
+  errorsDlqSubject,
+  errorsEventSubject,
+  HEALTH_CHECKINS_SUBJECT,
 } from '@vigil/contracts';
 import { natsConnectOptions } from '@vigil/platform';
 
 import { REPO_ROOT } from './support';
 
 const AUTH_FILE = path.join(REPO_ROOT, 'k8s/base/nats-auth.conf');
-const SERVICES = ['health', 'audit', 'alerting', 'reporting'] as const;
+const SERVICES = ['health', 'audit', 'alerting', 'reporting', 'errors'] as const;
 const encoder = new TextEncoder();
 
 /** `$NATS_..._PASSWORD` variables the auth file reads from the server's environment, by user. */
@@ -153,7 +159,7 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
 
   it('defines a user with a password from the environment for every service and the example publisher', () => {
     expect(Object.keys(passwords).sort()).toEqual(
-      ['alerting', 'audit', 'audit-replay', 'billing', 'health', 'reporting'].sort(),
+      ['alerting', 'audit', 'audit-replay', 'billing', 'errors', 'health', 'reporting'].sort(),
     );
     expect(fs.readFileSync(AUTH_FILE, 'utf8')).not.toMatch(/password:\s*["']?[^$\s]/);
   });
@@ -275,6 +281,7 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
       audit: AUDIT_SUMMARY_SUBJECT,
       alerting: ALERTING_SUMMARY_SUBJECT,
       health: HEALTH_SUMMARY_SUBJECT,
+      errors: 'errors.v1.summary',
     };
     for (const [service, subject] of Object.entries(responders)) {
       const responder = await as(service);
@@ -299,6 +306,54 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
       expect(String(await impostor.closed)).toMatch(/Permissions Violation for Subscription/);
       sub.unsubscribe();
     }
+  });
+
+  it('lets only errors write ERRORS, ERRORS_DLQ and check-ins, and only it consume ERRORS', async () => {
+    const js = jetstream(await as('errors'));
+    await expect(
+      js.publish(errorsEventSubject('1'), encoder.encode('{}'), { msgID: '1:e1' }),
+    ).resolves.toMatchObject({
+      stream: ERRORS_STREAM.name,
+      duplicate: false,
+    });
+    await expect(js.publish(errorsDlqSubject('event_json'), encoder.encode('{}'))).resolves.toMatchObject({
+      stream: ERRORS_DLQ_STREAM.name,
+    });
+    await expect(js.publish(HEALTH_CHECKINS_SUBJECT, encoder.encode('{}'))).resolves.toMatchObject({
+      stream: 'HEALTH',
+    });
+    await expect(js.publish(auditEventSubject('errors'), encoder.encode('{}'))).resolves.toMatchObject({
+      stream: AUDIT_STREAM.name,
+    });
+    const jsm = await jetstreamManager(open.at(-1)!);
+    await expect(
+      jsm.consumers.add(ERRORS_STREAM.name, {
+        durable_name: ERRORS_INGEST_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+      }),
+    ).resolves.toMatchObject({ name: ERRORS_INGEST_CONSUMER });
+    for (const other of ['audit', 'alerting', 'health', 'reporting', 'billing']) {
+      const nc = await as(other);
+      for (const subject of [errorsEventSubject('1'), errorsDlqSubject('x'), HEALTH_CHECKINS_SUBJECT])
+        expect([
+          other,
+          subject,
+          await refusal(() => jetstream(nc).publish(subject, encoder.encode('{}'))),
+        ]).toEqual([other, subject, expect.stringMatching(/Permissions Violation/)]);
+      const readerJsm = await jetstreamManager(nc, { checkAPI: false });
+      expect([
+        other,
+        await refusal(() =>
+          readerJsm.consumers.add(ERRORS_STREAM.name, {
+            durable_name: `${other}-spy`,
+            ack_policy: AckPolicy.None,
+          }),
+        ),
+      ]).toEqual([other, expect.stringMatching(/Permissions Violation/)]);
+    }
+    expect(await refusal(() => js.publish(auditEventSubject('audit'), encoder.encode('{}')))).toMatch(
+      /Permissions Violation/,
+    );
   });
 
   it("keeps each user's replies private: nobody subscribes to another user's inbox or the shared one", async () => {

@@ -14,6 +14,7 @@ export const APP_ENV: Record<ServiceName, string[]> = {
   audit: [],
   alerting: ['ALERT_WEBHOOK_URL'],
   reporting: ['SMTP_URL', 'REPORT_FROM', 'REPORT_RECIPIENTS'],
+  errors: ['ERRORS_PROJECTS_FILE'],
 };
 
 /** Fields every entry of a health TARGETS_FILE carries. */

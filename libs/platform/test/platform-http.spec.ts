@@ -1,4 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { connect } from 'node:net';
 
 import { hashApiKey, Public } from '../src';
@@ -13,7 +15,31 @@ class BoomController {
   }
 }
 
-const definition = testService('audit', { controllers: [BoomController] });
+/** A route that reads its own request stream (PlatformOptions.streamedBodies), beside a parsed one. */
+@Controller('body')
+class BodyController {
+  @Post('raw')
+  @HttpCode(200)
+  @Public('test route')
+  async raw(@Req() req: IncomingMessage & { body?: unknown }): Promise<{ parsed: boolean; bytes: number }> {
+    const parsed = req.body !== undefined;
+    let bytes = 0;
+    for await (const chunk of req) bytes += (chunk as Buffer).length;
+    return { parsed, bytes };
+  }
+
+  @Post('parsed')
+  @HttpCode(200)
+  @Public('test route')
+  parsed(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
+const definition = testService('audit', {
+  controllers: [BoomController, BodyController],
+  streamedBodies: [/^\/body\/raw$/],
+});
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
 
@@ -52,6 +78,29 @@ describe('platform HTTP surface (real NATS + Postgres)', () => {
 
   afterAll(async () => {
     await service?.stop();
+  });
+
+  it('leaves the body of a streamed route unread by the JSON parser, and parses the others', async () => {
+    const json = JSON.stringify({ a: 'x'.repeat(2 * 1024 * 1024) });
+    const raw = await fetch(`${base}/body/raw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json,
+    });
+    // Over HTTP_BODY_LIMIT_BYTES (1 MiB): only a route reading the stream itself can take it.
+    expect(await raw.json()).toEqual({ parsed: false, bytes: Buffer.byteLength(json) });
+    const parsed = await fetch(`${base}/body/parsed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"b":1}',
+    });
+    expect(await parsed.json()).toEqual({ b: 1 });
+    const tooBig = await fetch(`${base}/body/parsed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json,
+    });
+    expect(tooBig.status).toBe(413);
   });
 
   it('echoes x-request-id and continues the caller trace', async () => {

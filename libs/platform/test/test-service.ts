@@ -20,7 +20,12 @@ class TestServiceModule {}
  */
 export function testService(
   name: ServiceName,
-  parts: { controllers?: Type[]; providers?: Provider[]; fastRoutes?: Type<FastRoute>[] } = {},
+  parts: {
+    controllers?: Type[];
+    providers?: Provider[];
+    fastRoutes?: Type<FastRoute>[];
+    streamedBodies?: RegExp[];
+  } = {},
 ): ServiceDefinition<typeof platformConfigSchema> {
   return {
     name,
@@ -33,6 +38,7 @@ export function testService(
           config,
           database: { entities: [], migrations: [] },
           ...(parts.fastRoutes ? { fastRoutes: parts.fastRoutes } : {}),
+          ...(parts.streamedBodies ? { streamedBodies: parts.streamedBodies } : {}),
         }),
       ],
       controllers: parts.controllers ?? [],

@@ -92,3 +92,21 @@ describe('projects config', () => {
     }
   });
 });
+
+describe('the shipped projects files', () => {
+  const root = path.resolve(__dirname, '../../../..');
+  const files = ['k8s/base/errors-projects.yaml', 'docker/errors-projects.yaml'];
+
+  it.each(files)('%s passes the projects schema', (file) => {
+    const projects = loadProjects({ ERRORS_PROJECTS_FILE: path.join(root, file) });
+    expect(projects.map((p) => [p.id, p.slug])).toEqual([
+      ['1', 'vigil'],
+      ['2', 'django-profile'],
+    ]);
+  });
+
+  it('ships the same file to compose and Kubernetes', () => {
+    const [k8s, docker] = files.map((file) => fs.readFileSync(path.join(root, file), 'utf8'));
+    expect(docker).toBe(k8s);
+  });
+});

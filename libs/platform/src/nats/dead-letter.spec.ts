@@ -2,9 +2,14 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { createHash } from 'node:crypto';
 
-import { HEADER_DLQ_ORIGINAL, HEADER_DLQ_REASON, HEADER_DLQ_TRUNCATED } from '@vigil/contracts';
+import {
+  HEADER_DLQ_ORIGINAL,
+  HEADER_DLQ_REASON,
+  HEADER_DLQ_SUBJECT,
+  HEADER_DLQ_TRUNCATED,
+} from '@vigil/contracts';
 
-import { DEAD_LETTER_HEADER_MAX, deadLetterCopy, headerSafe } from './dead-letter';
+import { DEAD_LETTER_HEADER_MAX, deadLetterCopy, deadLetterOf, headerSafe } from './dead-letter';
 
 /** Just what deadLetterCopy reads of a delivered message. */
 function delivered(data: Uint8Array, subject = 'audit.v1.events.shop'): JsMsg {
@@ -67,5 +72,32 @@ describe('deadLetterCopy', () => {
     const copy = deadLetterCopy({ subject: 'audit.v1.dlq.x', msg: delivered(data), reason: 'x' }, 2048);
     expect(copy.truncated).toBe(true);
     expect(copy.data.byteLength).toBeLessThan(2048 - 512);
+  });
+});
+
+describe('deadLetterOf (bytes that were never a stream message)', () => {
+  const source = (data: Uint8Array) => ({
+    data,
+    origin: 'POST /api/1/envelope/',
+    reference: 'http:req-1:item:2',
+    msgId: 'dlq:http:req-1:item:2:n',
+  });
+
+  it('names where the bytes came from and keeps them when they fit', () => {
+    const data = new TextEncoder().encode('{"not": json}');
+    const copy = deadLetterOf(source(data), 'event_json: the event is not a JSON object', 1 << 20);
+    expect(copy).toMatchObject({ data, msgId: 'dlq:http:req-1:item:2:n', truncated: false });
+    expect(copy.headers.get(HEADER_DLQ_REASON)).toBe('event_json: the event is not a JSON object');
+    expect(copy.headers.get(HEADER_DLQ_SUBJECT)).toBe('POST /api/1/envelope/');
+    expect(copy.headers.get(HEADER_DLQ_ORIGINAL)).toBe('http:req-1:item:2');
+  });
+
+  it('keeps a hash, the length and a prefix of bytes over max_payload', () => {
+    const data = new Uint8Array(64 * 1024).fill(0x61);
+    const copy = deadLetterOf(source(data), 'envelope_malformed: truncated', 16 * 1024);
+    expect(copy.truncated).toBe(true);
+    expect(copy.data.byteLength).toBeLessThan(16 * 1024);
+    const record = JSON.parse(new TextDecoder().decode(copy.data)) as { length: number; original: string };
+    expect(record).toMatchObject({ length: 64 * 1024, original: 'http:req-1:item:2' });
   });
 });
