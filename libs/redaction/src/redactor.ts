@@ -45,6 +45,11 @@ export interface Redactor {
   isSensitiveKey(key: string): boolean;
   /** `redactString(text)` and, for each value it replaces, the rule, kind, strategy and span. */
   explain(text: string): Explanation;
+  /**
+   * Runs `work` (calls of this redactor) and counts the values it replaced meanwhile, per kind: what a
+   * stored record says about its own scrubbing (never the values). Not reentrant with `explain`.
+   */
+  counting<T>(work: () => T): { result: T; counts: Record<string, number> };
 }
 
 type PlainObject = Record<string, unknown>;
@@ -316,7 +321,8 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
         kind,
         field: fieldRuleOf(key, kind),
       };
-      if (key.length > CACHED_KEY_LENGTH) return info;
+      // A key with a finding (an e-mail as a key) is scrubbed again each time, so `counting` sees it.
+      if (key.length > CACHED_KEY_LENGTH || info.scrubbed !== key) return info;
       if (keyCache.size >= CACHE_LIMIT) keyCache.clear();
       keyCache.set(key, info);
     }
@@ -562,6 +568,17 @@ export function createRedactor(policy: RedactionPolicy = {}): Redactor {
         return { output, findings: explaining.findings.sort((x, y) => x.start - y.start) };
       } finally {
         trace = undefined;
+        replacer.observe(undefined);
+      }
+    },
+    counting<T>(work: () => T): { result: T; counts: Record<string, number> } {
+      const counts: Record<string, number> = {};
+      replacer.observe((kind) => {
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      });
+      try {
+        return { result: work(), counts };
+      } finally {
         replacer.observe(undefined);
       }
     },
