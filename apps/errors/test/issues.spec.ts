@@ -371,6 +371,34 @@ describe('errors: ERRORS consumer, issues, alerts, API, summary, retention', () 
     ]);
   });
 
+  it('dead-letters an event Postgres refuses; the events after it are stored', async () => {
+    const jsm = await jetstreamManager(h.client);
+    const before = (await jsm.streams.info('ERRORS_DLQ')).state.messages;
+    // A NUL character passes JSON but not Postgres text: SQLSTATE class 22, refused content.
+    const poison = intake(
+      '2',
+      sentryEvent({ exception: { values: [{ type: 'Nul\u0000Error', value: 'x' }] } }),
+    );
+    const neighbour = intake(
+      '2',
+      sentryEvent({ exception: { values: [{ type: 'Neighbour', value: 'y' }] } }),
+    );
+    await publishIntake(h.js, poison);
+    await publishAndSettle(neighbour);
+    expect((await issueOfEvent(neighbour.event_id)).count).toBe(1);
+    await waitFor(async () => (await jsm.streams.info('ERRORS_DLQ')).state.messages === before + 1);
+    const stored = await jsm.streams.getMessage('ERRORS_DLQ', { seq: before + 1 });
+    expect(stored?.subject).toBe('errors.v1.dlq.storage_refused');
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM error_event_ids WHERE event_id = $1`, [
+      poison.event_id,
+    ]);
+    expect(rows[0].n).toBe(0);
+    const { rows: grouping } = await db.query(
+      `SELECT project_id, grouping_version FROM error_projects ORDER BY 1`,
+    );
+    expect(grouping.map((r: { project_id: string }) => r.project_id)).toEqual(['1', '2']);
+  });
+
   it('retention drops months past every project and trims a shorter project retention; issues stay', async () => {
     const now = new Date();
     const ancient = intake(

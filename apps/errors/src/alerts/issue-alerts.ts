@@ -11,40 +11,47 @@ import { issueAlert, type IssueAlertKind } from './issue-alert';
 /** Path of an issue in the errors API, the alerts' `link` annotation. */
 export const issuePath = (issueId: string) => `/errors/issues/${issueId}`;
 
-export interface StoredEventContext {
+/** A batch's stored events of one issue, as the alerts see them. */
+export interface StoredEventsContext {
   project: ErrorsProject;
-  issue: Pick<IssueRow, 'id' | 'title' | 'culprit' | 'level' | 'spike_alerted_at'>;
+  issue: Pick<IssueRow, 'id' | 'title' | 'culprit' | 'level' | 'spike_alerted_at' | 'times_seen'>;
+  /** How many of the issue's events the batch stored. */
+  events: number;
+  /** Alert-rule inputs of the newest of those events. */
   facts: { alert: Omit<AlertSubject, 'culprit'> };
-  created: boolean;
-  regressed: boolean;
-  received_at: Date;
+  /** When the issue was created by them (null: it existed). */
+  created_at: Date | null;
+  /** When a regression reopened it (null: none). */
+  regressed_at: Date | null;
+  /** When the newest of them was received. */
+  last_at: Date;
 }
 
 /**
- * Which alerts one stored event raises: NewErrorIssue for a new issue, ErrorIssueRegressed when a
+ * Which alerts a batch's stored events of one issue raise: NewErrorIssue for a new issue, ErrorIssueRegressed when a
  * resolved issue came back, ErrorSpike when the issue reached the project's `spike` (N events in M
  * minutes; once per M minutes). Severity: the project's first matching alert rule, else high (the
- * spike rule's own severity for spikes). Each is recorded with the issue in the event's transaction,
+ * spike rule's own severity for spikes). Each is recorded with the issue in the batch's transaction,
  * and published after the commit.
  */
 @Injectable()
 export class IssueAlerts {
-  async forStoredEvent(writer: EventWriter, context: StoredEventContext): Promise<AlertEventV1[]> {
-    const { project, issue, facts, received_at } = context;
+  async forStoredEvents(writer: EventWriter, context: StoredEventsContext): Promise<AlertEventV1[]> {
+    const { project, issue, facts } = context;
     const severity = severityFor(project.alert_rules, { ...facts.alert, culprit: issue.culprit });
-    const kinds: { kind: IssueAlertKind; severity: Severity }[] = [];
-    if (context.created) kinds.push({ kind: 'new', severity });
-    if (context.regressed) kinds.push({ kind: 'regression', severity });
-    if (project.spike && (await this.spiking(writer, context, project.spike)))
-      kinds.push({ kind: 'spike', severity: project.spike.severity });
+    const kinds: { kind: IssueAlertKind; severity: Severity; at: Date }[] = [];
+    if (context.created_at) kinds.push({ kind: 'new', severity, at: context.created_at });
+    if (context.regressed_at) kinds.push({ kind: 'regression', severity, at: context.regressed_at });
+    if (project.spike && (await this.spiking(writer, context, project.spike, context.events)))
+      kinds.push({ kind: 'spike', severity: project.spike.severity, at: context.last_at });
     const alerts: AlertEventV1[] = [];
-    for (const { kind, severity: level } of kinds) {
+    for (const { kind, severity: level, at } of kinds) {
       const alert = issueAlert({
         kind,
         issue,
         project_slug: project.slug,
         severity: level,
-        startsAt: received_at,
+        startsAt: at,
         link: issuePath(issue.id),
         spike: project.spike,
       });
@@ -56,13 +63,16 @@ export class IssueAlerts {
 
   private async spiking(
     writer: EventWriter,
-    { issue, received_at }: StoredEventContext,
+    { issue, last_at }: StoredEventsContext,
     spike: { events: number; minutes: number },
+    groupSize: number,
   ): Promise<boolean> {
-    const since = new Date(received_at.getTime() - spike.minutes * 60_000);
+    const since = new Date(last_at.getTime() - spike.minutes * 60_000);
     if (issue.spike_alerted_at !== null && issue.spike_alerted_at > since) return false;
+    // An issue with fewer events in all than the rule asks for cannot be spiking: no query.
+    if (issue.times_seen + groupSize < spike.events) return false;
     if ((await writer.recentEvents(issue.id, since, spike.events)) < spike.events) return false;
-    await writer.markSpikeAlerted(issue.id, received_at);
+    await writer.markSpikeAlerted(issue.id, last_at);
     return true;
   }
 }

@@ -14,9 +14,10 @@ import {
 } from '@vigil/platform';
 
 import { IssueAlertsPublisher } from '../alerts/issue-alerts.publisher';
-import { IssueAlerts } from '../alerts/issue-alerts';
+import { IssueAlerts, type StoredEventsContext } from '../alerts/issue-alerts';
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
-import { applyEvent } from '../issues/issue-status';
+import { applyEvents } from '../issues/issue-batch';
+import type { IssueRow } from '../storage/issue-row';
 import { ErrorEventStore, type EventWriter, type StorableEvent } from '../storage/error-event.store';
 import { EVENT_PIPELINE, type EventPipeline } from './event-pipeline';
 import { eventFacts, type EventFacts } from './event-facts';
@@ -57,6 +58,7 @@ type Preparation = { ok: true; prepared: Prepared } | { ok: false; reason: DeadL
 export class ErrorsIngestService {
   private readonly logger = new Logger(ErrorsIngestService.name);
   private readonly projects: ReadonlyMap<string, ErrorsProject>;
+  private storing: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
@@ -83,14 +85,29 @@ export class ErrorsIngestService {
     }
     await Promise.all(letters);
     if (ready.length === 0) return;
-    await this.store.ensurePartitions([...new Set(ready.map((p) => monthOf(p.event.received_at)))]);
+    await this.store.ensurePartitions(
+      [...new Set(ready.map((p) => monthOf(p.event.received_at).getTime()))].map((t) => new Date(t)),
+    );
+    await this.store.recordGroupingVersions(
+      new Map(ready.map((p) => [p.project.id, p.event.grouping_version])),
+    );
     // Issues are locked in one order (fingerprint, then publication) so concurrent batches never deadlock.
     ready.sort(
       (a, b) =>
         a.event.fingerprint.localeCompare(b.event.fingerprint) ||
         a.msg.info.streamSequence - b.msg.info.streamSequence,
     );
-    await this.storeBatch(ready, redelivery);
+    await this.serialised(() => this.storeBatch(ready, redelivery));
+  }
+
+  /**
+   * Runs store phases one at a time: batches still scrub and group in parallel with the previous
+   * batch's transaction, but two transactions never wait on each other's issue row locks.
+   */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const turn = this.storing.then(work);
+    this.storing = turn.catch(() => undefined);
+    return turn;
   }
 
   private prepare(msg: JsMsg): Preparation {
@@ -109,8 +126,8 @@ export class ErrorsIngestService {
     if (msg.subject !== `errors.v1.events.${intake.project_id}`)
       return { ok: false, reason: 'schema', detail: `project_id ${intake.project_id} on ${msg.subject}` };
     const project = this.projects.get(intake.project_id);
-    const redactor = this.redactors.of(intake.project_id);
-    if (!project || !redactor)
+    const scrubbing = this.redactors.of(intake.project_id);
+    if (!project || !scrubbing)
       return {
         ok: false,
         reason: 'unknown_project',
@@ -118,7 +135,7 @@ export class ErrorsIngestService {
       };
     try {
       const receivedAt = new Date(intake.received_at);
-      const scrubbed = this.pipeline.scrub(intake.event, redactor);
+      const scrubbed = this.pipeline.scrub(intake.event, scrubbing);
       const group = this.pipeline.group(scrubbed.event);
       const facts = eventFacts(project.id, scrubbed.event, receivedAt);
       const event: StorableEvent = {
@@ -144,63 +161,78 @@ export class ErrorsIngestService {
   }
 
   /**
-   * Stores the batch in one transaction and settles every message. An event Postgres refuses rolls back
-   * to its savepoint and is dead-lettered after the commit; a failure of the whole transaction
-   * (connection lost, deadlock) is retried with the backoff, or held through a Postgres outage.
+   * Stores the batch in one transaction, acks it, then publishes its alerts. When Postgres refuses the
+   * content, the batch is split in halves (in order) until the refused event is alone and dead-lettered,
+   * so its neighbours commit (about 2·log2(n) transactions per poison event); other failures
+   * (connection lost, deadlock) are retried with the backoff, or held through a Postgres outage.
    */
   private async storeBatch(batch: readonly Prepared[], redelivery: Redelivery): Promise<void> {
-    const refused: { prepared: Prepared; detail: string }[] = [];
-    let fired: AlertEventV1[] = [];
+    let written: { alerts: AlertEventV1[]; stored: readonly Prepared[] };
     try {
-      fired = await this.store.transaction(async (writer) => {
-        refused.length = 0;
-        const alerts: AlertEventV1[] = [];
-        for (const prepared of batch) {
-          try {
-            alerts.push(...(await writer.isolated(() => this.storeOne(writer, prepared))));
-          } catch (error) {
-            if (!isRefusedData(error)) throw error;
-            refused.push({ prepared, detail: errorMessage(error) });
-          }
-        }
-        return alerts;
-      });
+      written = await this.store.transaction((writer) => this.write(writer, batch));
     } catch (error) {
-      return this.batchFailed(batch, error, redelivery);
+      if (!isRefusedData(error)) return this.batchFailed(batch, error, redelivery);
+      if (batch.length === 1)
+        return this.deadLetter(batch[0].msg, 'storage_refused', errorMessage(error), redelivery);
+      const half = Math.ceil(batch.length / 2);
+      await this.storeBatch(batch.slice(0, half), redelivery);
+      return this.storeBatch(batch.slice(half), redelivery);
     }
-    const refusedMsgs = new Set(refused.map((r) => r.prepared.msg));
-    for (const { msg } of batch) if (!refusedMsgs.has(msg)) msg.ack();
-    await Promise.all(
-      refused.map((r) => this.deadLetter(r.prepared.msg, 'storage_refused', r.detail, redelivery)),
-    );
-    for (const alert of fired) await this.publisher.fire(alert);
+    for (const { msg } of batch) msg.ack();
+    for (const { project } of written.stored) this.stored.inc({ project: project.slug });
+    for (const alert of written.alerts) await this.publisher.fire(alert);
   }
 
-  /** One event: dedupe, issue upsert and status, event row, alerts to fire (recorded in the same transaction). */
-  private async storeOne(writer: EventWriter, { project, event, facts }: Prepared): Promise<AlertEventV1[]> {
-    if (!(await writer.claimEventId(event))) return [];
-    const { issue, created } = await writer.issueFor(event);
-    const outcome = applyEvent(issue, { release: event.release, received_at: event.received_at });
-    const newUser = event.user_hash !== null && (await writer.addUser(issue.id, event.user_hash));
-    await writer.countEvent(issue.id, event, {
-      state: outcome.state,
-      regressed: outcome.regressed,
-      new_user: newUser,
-    });
-    await writer.insertEvent(issue.id, event);
-    this.stored.inc({ project: project.slug });
-    if (created) await writer.recordActivity(issue.id, 'created', event.received_at, null, {});
-    if (outcome.regressed)
-      await writer.recordActivity(issue.id, 'regressed', event.received_at, null, { release: event.release });
-    if (outcome.unignored) await writer.recordActivity(issue.id, 'unignored', event.received_at, null, {});
-    return this.alerts.forStoredEvent(writer, {
-      project,
-      issue: { ...issue, culprit: issue.culprit },
-      facts,
-      created,
-      regressed: outcome.regressed,
-      received_at: event.received_at,
-    });
+  /**
+   * The batch's statements: claim the event ids (what was stored before is skipped), then per issue
+   * (in fingerprint order, so concurrent batches lock issues in one order): upsert and lock it, take
+   * its status through its events, count them and their users; insert the events; decide the alerts.
+   */
+  private async write(
+    writer: EventWriter,
+    batch: readonly Prepared[],
+  ): Promise<{ alerts: AlertEventV1[]; stored: readonly Prepared[] }> {
+    const claimed = await writer.claimEventIds(batch.map((p) => p.event));
+    const fresh = batch.filter((p) => claimed.delete(`${p.event.project_id}:${p.event.event_id}`));
+    const byIssueKey = new Map<string, Prepared[]>();
+    for (const prepared of fresh) {
+      const { project_id, grouping_version, fingerprint } = prepared.event;
+      const key = `${project_id}\u0000${grouping_version}\u0000${fingerprint}`;
+      byIssueKey.set(key, [...(byIssueKey.get(key) ?? []), prepared]);
+    }
+    const rows: { issue_id: string; event: StorableEvent }[] = [];
+    const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
+    for (const group of byIssueKey.values()) {
+      const first = group[0].event;
+      const last = group[group.length - 1];
+      const { issue, created } = await writer.issueFor(first);
+      const outcome = applyEvents(
+        issue,
+        group.map((p) => p.event),
+      );
+      const users = group.flatMap((p) => (p.event.user_hash === null ? [] : [p.event.user_hash]));
+      await writer.countEvents(issue.id, outcome.counts, users);
+      if (created) await writer.recordActivity(issue.id, 'created', first.received_at, null, {});
+      for (const at of outcome.regressions) await writer.recordActivity(issue.id, 'regressed', at, null, {});
+      for (const at of outcome.unignored) await writer.recordActivity(issue.id, 'unignored', at, null, {});
+      for (const { event } of group) rows.push({ issue_id: issue.id, event });
+      touched.push({
+        issue,
+        context: {
+          project: group[0].project,
+          facts: last.facts,
+          events: group.length,
+          created_at: created ? first.received_at : null,
+          regressed_at: outcome.counts.regressed_at,
+          last_at: outcome.counts.last_seen,
+        },
+      });
+    }
+    await writer.insertEvents(rows);
+    const alerts: AlertEventV1[] = [];
+    for (const { issue, context } of touched)
+      alerts.push(...(await this.alerts.forStoredEvents(writer, { ...context, issue })));
+    return { alerts, stored: fresh };
   }
 
   private async batchFailed(

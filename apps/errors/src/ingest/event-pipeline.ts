@@ -1,4 +1,4 @@
-import type { Redactor } from '@vigil/redaction';
+import type { ProjectScrubbing } from './project-redactors';
 
 /** What grouping says of a scrubbed event (the grouping module's `groupingKey` result). */
 export interface EventGroup {
@@ -10,7 +10,7 @@ export interface EventGroup {
 
 /** Scrubbing and grouping, as the ingest uses them (the scrub and grouping modules, injected). */
 export interface EventPipeline {
-  scrub(event: unknown, redactor: Redactor): { event: unknown; rules: Record<string, number> };
+  scrub(event: unknown, scrubbing: ProjectScrubbing): { event: unknown; rules: Record<string, number> };
   group(event: unknown): EventGroup;
 }
 

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 
+import { scrubSentryEvent } from '../scrub';
 import type { EventPipeline } from './event-pipeline';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Stand-in until the scrub and grouping modules are wired in: redacts the whole event with the
- * project's redactor (no per-rule counts) and groups by exception type and message.
+ * The scrub module's scrubSentryEvent, and a stand-in grouping (exception type and message) until the
+ * grouping module is wired in.
  */
 export const interimPipeline: EventPipeline = {
-  scrub: (event, redactor) => ({ event: redactor.redact(event), rules: {} }),
+  scrub: (event, { redactor, options }) => scrubSentryEvent(event, redactor, options),
   group(event) {
     const e = isObject(event) ? event : {};
     const values = isObject(e.exception) && Array.isArray(e.exception.values) ? e.exception.values : [];

@@ -10,32 +10,43 @@ import {
 } from '@vigil/redaction';
 
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
+import { sentryEventRedactionPolicy, type ScrubOptions } from '../scrub';
+
+/** How one project's events are scrubbed: its redactor and the scrub options it implies. */
+export interface ProjectScrubbing {
+  redactor: Redactor;
+  options: ScrubOptions;
+}
 
 /**
  * One redactor per project: the service's policy (REDACTION_POLICY, REDACTION_HASH_KEY), with the
- * project's `redaction_policy` on top (its strategies and lists win). Built at boot, so a bad project
- * policy stops the service with one line naming the project.
+ * project's `redaction_policy` on top (its strategies and lists win), extended with the Sentry event
+ * key phrases (sentryEventRedactionPolicy). With a hash key configured, user ids are stored as keyed
+ * HMACs, so affected users are counted without the ids. Built at boot, so a bad project policy stops
+ * the service with one line naming the project.
  */
 @Injectable()
 export class ProjectRedactors {
-  private readonly byProject = new Map<string, Redactor>();
+  private readonly byProject = new Map<string, ProjectScrubbing>();
 
   constructor(
     @Inject(SERVICE_CONFIG) config: PlatformConfig,
     @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
   ) {
     const service = redactionPolicyOf(config) ?? {};
-    const shared = createRedactor(service);
+    const options: ScrubOptions =
+      service.hashKey === undefined ? {} : { userIdHashKey: Buffer.from(service.hashKey) };
+    const shared = createRedactor(sentryEventRedactionPolicy(service));
     for (const project of projects) {
-      this.byProject.set(
-        project.id,
-        project.redaction_policy ? createRedactor(projectPolicy(service, project)) : shared,
-      );
+      const redactor = project.redaction_policy
+        ? createRedactor(sentryEventRedactionPolicy(projectPolicy(service, project)))
+        : shared;
+      this.byProject.set(project.id, { redactor, options });
     }
   }
 
-  /** The project's redactor; undefined for a project not configured. */
-  of(projectId: string): Redactor | undefined {
+  /** The project's scrubbing; undefined for a project not configured. */
+  of(projectId: string): ProjectScrubbing | undefined {
     return this.byProject.get(projectId);
   }
 }

@@ -21,24 +21,32 @@ export interface StorableEvent {
   culprit: string | null;
 }
 
-/** How an issue changes with one stored event (decided by the ingest service). */
-export interface IssueUpdate {
+/** How an issue changes with a batch's events of it (decided by the ingest service). */
+export interface IssueCounts {
+  events: number;
+  last_seen: Date;
+  /** The newest release among the events, if any had one. */
+  last_release: string | null;
+  /** The issue's breakdowns with the events counted in. */
+  releases: Record<string, number>;
+  environments: Record<string, number>;
   state: IssueStatusState;
-  regressed: boolean;
-  new_user: boolean;
+  /** When a regression reopened it (null: none in this batch). */
+  regressed_at: Date | null;
 }
 
 const MAX_MERGE_HOPS = 16;
 
 /**
  * The ingest's writes, inside one transaction per batch (EventWriter). The hot path uses raw
- * parameterised SQL: one statement per step, no entity hydration, so a batch costs a few round trips
- * per event and one commit.
+ * parameterised SQL with arrays unnested server-side: no entity hydration, one statement for the batch's
+ * event ids and one for its events, a few per issue touched, and one commit.
  */
 @Injectable()
 export class ErrorEventStore {
   /** Monthly partitions known to exist (created on demand by errors_ensure_partition). */
   private readonly partitions = new Set<string>();
+  private readonly groupingVersions = new Set<string>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -59,6 +67,25 @@ export class ErrorEventStore {
     }
   }
 
+  /**
+   * Records the grouping version each project's events are grouped with now (once per project, version
+   * and process). Issues keep the version they were made under in their key: a new grouping version
+   * starts new issues instead of mixing two fingerprint schemes in one.
+   */
+  async recordGroupingVersions(versions: ReadonlyMap<string, string>): Promise<void> {
+    for (const [projectId, version] of versions) {
+      const key = `${projectId}\u0000${version}`;
+      if (this.groupingVersions.has(key)) continue;
+      await this.dataSource.query(
+        `INSERT INTO error_projects (project_id, grouping_version) VALUES ($1, $2)
+         ON CONFLICT (project_id) DO UPDATE SET grouping_version = EXCLUDED.grouping_version, updated_at = now()
+         WHERE error_projects.grouping_version <> EXCLUDED.grouping_version`,
+        [projectId, version],
+      );
+      this.groupingVersions.add(key);
+    }
+  }
+
   /** Forgets known partitions (retention dropped some). */
   forgetPartitions(): void {
     this.partitions.clear();
@@ -69,34 +96,23 @@ export class ErrorEventStore {
   }
 }
 
-/** The statements of one batch transaction; savepoints isolate one event's failure from the others. */
+/** The statements of one batch transaction. */
 export class EventWriter {
-  private savepoints = 0;
-
   constructor(private readonly manager: EntityManager) {}
 
-  /** Runs `work` under a savepoint: when it throws, only its writes are undone, then it rethrows. */
-  async isolated<T>(work: () => Promise<T>): Promise<T> {
-    const name = `ev_${++this.savepoints}`;
-    await this.manager.query(`SAVEPOINT ${name}`);
-    try {
-      const result = await work();
-      await this.manager.query(`RELEASE SAVEPOINT ${name}`);
-      return result;
-    } catch (error) {
-      await this.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      throw error;
-    }
-  }
-
-  /** Claims (project_id, event_id); false when it was stored before (an SDK retry or a redelivery). */
-  async claimEventId(event: StorableEvent): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
-      `INSERT INTO error_event_ids (project_id, event_id, received_at) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [event.project_id, event.event_id, event.received_at],
+  /**
+   * Claims the events' (project_id, event_id) in one statement; returns the keys newly claimed
+   * (`<project_id>:<event_id>`). A key stored before (an SDK retry, a redelivery) or twice in the batch
+   * is claimed once.
+   */
+  async claimEventIds(events: readonly StorableEvent[]): Promise<Set<string>> {
+    const rows: { key: string }[] = await this.manager.query(
+      `INSERT INTO error_event_ids (project_id, event_id, received_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING project_id || ':' || event_id AS key`,
+      [events.map((e) => e.project_id), events.map((e) => e.event_id), events.map((e) => e.received_at)],
     );
-    return rows.length === 1;
+    return new Set(rows.map((r) => r.key));
   }
 
   /**
@@ -104,11 +120,14 @@ export class EventWriter {
    * merges), or a new one. `created` says the latter.
    */
   async issueFor(event: StorableEvent): Promise<{ issue: IssueRow; created: boolean }> {
-    const inserted: { id: string }[] = await this.manager.query(
+    // One statement creates the issue or locks the existing one (a no-op DO UPDATE takes the row lock and
+    // returns the row); xmax = 0 only on a row this statement inserted.
+    const [row]: (IssueRow & { created: boolean })[] = await this.manager.query(
       `INSERT INTO error_issues (project_id, grouping_version, fingerprint, title, culprit, level, substatus,
          first_seen, last_seen)
        VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7)
-       ON CONFLICT (project_id, grouping_version, fingerprint) DO NOTHING RETURNING id::text AS id`,
+       ON CONFLICT (project_id, grouping_version, fingerprint) DO UPDATE SET project_id = EXCLUDED.project_id
+       RETURNING ${ISSUE_COLUMNS}, (xmax = 0) AS created`,
       [
         event.project_id,
         event.grouping_version,
@@ -119,22 +138,14 @@ export class EventWriter {
         event.received_at,
       ],
     );
-    let id: string;
-    if (inserted[0]) id = inserted[0].id;
-    else {
-      const [found]: { id: string }[] = await this.manager.query(
-        `SELECT id::text AS id FROM error_issues
-          WHERE project_id = $1 AND grouping_version = $2 AND fingerprint = $3`,
-        [event.project_id, event.grouping_version, event.fingerprint],
-      );
-      id = found.id;
+    const { created, ...issue } = row;
+    let current: IssueRow = issue;
+    for (let hop = 0; current.merged_into !== null; hop++) {
+      if (hop === MAX_MERGE_HOPS)
+        throw new Error(`issue ${issue.id}: merge chain longer than ${MAX_MERGE_HOPS}`);
+      current = await this.lockIssue(current.merged_into);
     }
-    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
-      const issue = await this.lockIssue(id);
-      if (issue.merged_into === null) return { issue, created: inserted.length === 1 };
-      id = issue.merged_into;
-    }
-    throw new Error(`issue ${id}: merge chain longer than ${MAX_MERGE_HOPS}`);
+    return { issue: current, created };
   }
 
   private async lockIssue(id: string): Promise<IssueRow> {
@@ -145,67 +156,67 @@ export class EventWriter {
     return row;
   }
 
-  /** Records the user; true when the issue had not seen this user before. */
-  async addUser(issueId: string, userHash: string): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
-      `INSERT INTO error_issue_users (issue_id, user_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-      [issueId, userHash],
-    );
-    return rows.length === 1;
-  }
-
-  /** Counts the event on the issue (times seen, last seen, users, release and environment breakdowns). */
-  async countEvent(issueId: string, event: StorableEvent, update: IssueUpdate): Promise<void> {
+  /**
+   * Writes what a batch's events of one issue changed (counts, breakdowns, last seen, status) and
+   * records their users, counting those the issue had not seen (one statement).
+   */
+  async countEvents(issueId: string, update: IssueCounts, userHashes: readonly string[]): Promise<void> {
     const { state } = update;
     await this.manager.query(
-      `UPDATE error_issues SET
-         times_seen = times_seen + 1,
-         last_seen = GREATEST(last_seen, $2),
-         user_count = user_count + $3,
-         last_release = COALESCE($4, last_release),
-         releases = CASE WHEN $4::text IS NULL THEN releases
-           ELSE jsonb_set(releases, ARRAY[$4::text], to_jsonb(COALESCE((releases ->> $4::text)::bigint, 0) + 1)) END,
-         environments = CASE WHEN $5::text IS NULL THEN environments
-           ELSE jsonb_set(environments, ARRAY[$5::text], to_jsonb(COALESCE((environments ->> $5::text)::bigint, 0) + 1)) END,
-         status = $6, substatus = $7, resolved_in_next_release = $8, resolved_release = $9,
-         ignore_until = $10, ignore_count_remaining = $11,
-         resolved_at = CASE WHEN $6 = 'resolved' THEN resolved_at ELSE NULL END,
-         regressed_at = CASE WHEN $12::boolean THEN $2::timestamptz ELSE regressed_at END
+      `WITH new_users AS (
+         INSERT INTO error_issue_users (issue_id, user_hash) SELECT $1, unnest($4::text[])
+         ON CONFLICT DO NOTHING RETURNING 1)
+       UPDATE error_issues SET
+         times_seen = times_seen + $2, last_seen = GREATEST(last_seen, $3::timestamptz),
+         user_count = user_count + (SELECT count(*) FROM new_users), last_release = COALESCE($5, last_release),
+         releases = $6, environments = $7,
+         status = $8, substatus = $9, resolved_in_next_release = $10, resolved_release = $11,
+         ignore_until = $12, ignore_count_remaining = $13,
+         resolved_at = CASE WHEN $8 = 'resolved' THEN resolved_at ELSE NULL END,
+         regressed_at = COALESCE($14::timestamptz, regressed_at)
        WHERE id = $1`,
       [
         issueId,
-        event.received_at,
-        update.new_user ? 1 : 0,
-        event.release,
-        event.environment,
+        update.events,
+        update.last_seen,
+        [...new Set(userHashes)],
+        update.last_release,
+        JSON.stringify(update.releases),
+        JSON.stringify(update.environments),
         state.status,
         state.substatus,
         state.resolved_in_next_release,
         state.resolved_release,
         state.ignore_until,
         state.ignore_count_remaining,
-        update.regressed,
+        update.regressed_at,
       ],
     );
   }
 
-  async insertEvent(issueId: string, event: StorableEvent): Promise<void> {
+  /** Inserts the batch's events in one statement (arrays unnested server-side). */
+  async insertEvents(rows: readonly { issue_id: string; event: StorableEvent }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <T>(pick: (e: StorableEvent) => T) => rows.map((r) => pick(r.event));
     await this.manager.query(
       `INSERT INTO error_events (project_id, event_id, issue_id, received_at, occurred_at, level, release,
          environment, user_hash, event, scrub_rules)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       SELECT p, e, i, r, o, l, rel, env, u, ev::jsonb, sr::jsonb
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           AS t(p, e, i, r, o, l, rel, env, u, ev, sr)`,
       [
-        event.project_id,
-        event.event_id,
-        issueId,
-        event.received_at,
-        event.occurred_at,
-        event.level,
-        event.release,
-        event.environment,
-        event.user_hash,
-        JSON.stringify(event.event),
-        JSON.stringify(event.scrub_rules),
+        column((e) => e.project_id),
+        column((e) => e.event_id),
+        rows.map((r) => r.issue_id),
+        column((e) => e.received_at),
+        column((e) => e.occurred_at),
+        column((e) => e.level),
+        column((e) => e.release),
+        column((e) => e.environment),
+        column((e) => e.user_hash),
+        column((e) => JSON.stringify(e.event)),
+        column((e) => JSON.stringify(e.scrub_rules)),
       ],
     );
   }
