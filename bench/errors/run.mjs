@@ -95,11 +95,16 @@ function post(agent, port, { path, headers, body }) {
   });
 }
 
-/** Events of the project stored in an issue (the consumer writes an event row with its issue_id). */
+/**
+ * Events of the project counted in their issues. The consumer inserts an event row and adds it to its issue's
+ * times_seen in one transaction; summing 25 issue rows costs Postgres next to nothing, where counting the event
+ * rows every few milliseconds would take CPU from the service measured.
+ */
 async function storedCount(db) {
-  const { rows } = await db.query(`SELECT count(*)::int AS n FROM error_events WHERE project_id = $1`, [
-    PROJECT_ID,
-  ]);
+  const { rows } = await db.query(
+    `SELECT coalesce(sum(times_seen), 0)::int AS n FROM error_issues WHERE project_id = $1`,
+    [PROJECT_ID],
+  );
   return rows[0].n;
 }
 
@@ -111,7 +116,7 @@ async function storedBy(db, target, description) {
     if (n >= target) return performance.now();
     if (Date.now() > deadline)
       throw new Error(`${description}: ${n} of ${target} events stored within ${PHASE_TIMEOUT_MS} ms`);
-    await sleep(10);
+    await sleep(20);
   }
 }
 
