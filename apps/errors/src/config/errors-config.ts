@@ -29,6 +29,11 @@ export const errorsConfigSchema = platformConfigSchema.extend({
    * the ERRORS message under JetStream's max_payload (1 MiB by default), with room for the envelope.
    */
   ERRORS_MAX_EVENT_BYTES: bytes(1024, 1000 * 1024, 1000 * 1024),
+  /**
+   * Bytes all request bodies being read may hold together (each is bounded by the limits above); past it
+   * a request gets 503 with Retry-After, so concurrent large uploads cannot exhaust the pod's memory.
+   */
+  ERRORS_MAX_BUFFERED_BYTES: bytes(MIB, 4096 * MIB, 256 * MIB),
   /** Most items one envelope may carry (Sentry SDKs send one event, or up to 100 sessions); past it 413. */
   ERRORS_MAX_ENVELOPE_ITEMS: z.coerce
     .number({ error: 'must be a whole number from 1 to 10000' })

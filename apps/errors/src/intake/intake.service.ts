@@ -15,7 +15,7 @@ import { ERRORS_INTAKE_ITEMS, type ItemOutcome, KNOWN_ITEM_TYPES } from './intak
 import { IntakeStream } from './intake-stream';
 import { type ItemContext, type ItemLimits, type PreparedItem, prepareCheckIn, prepareEvent } from './items';
 import { ProjectQuotas, type QuotaCategory, type QuotaRefusal } from './project-quotas';
-import { BodyError, type BodyLimits, readRequestBody } from './request-body';
+import { BodyBudget, BodyError, type BodyLimits, readRequestBody } from './request-body';
 import { isDsnKey, keyFromDsn, keyFromRequest } from './sentry-auth';
 
 export type IntakeEndpoint = 'store' | 'envelope';
@@ -54,6 +54,8 @@ export class IntakeService {
   private readonly projectsById: ReadonlyMap<string, ErrorsProject>;
   private readonly projectsByKey: ReadonlyMap<string, ErrorsProject>;
   private readonly quotas = new ProjectQuotas();
+  /** What all bodies being read hold together (ERRORS_MAX_BUFFERED_BYTES). */
+  private readonly budget: BodyBudget;
 
   constructor(
     @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
@@ -63,6 +65,7 @@ export class IntakeService {
   ) {
     this.projectsById = new Map(projects.map((p) => [p.id, p]));
     this.projectsByKey = new Map(projects.flatMap((p) => p.keys.map((k) => [k, p] as const)));
+    this.budget = new BodyBudget(config.ERRORS_MAX_BUFFERED_BYTES);
   }
 
   async handle(request: IntakeRequest): Promise<IntakeAnswer> {
@@ -76,15 +79,35 @@ export class IntakeService {
     }
     let body: Buffer;
     try {
-      body = await readRequestBody(request.body, request.headers, this.bodyLimits(request.endpoint));
+      body = await readRequestBody(
+        request.body,
+        request.headers,
+        this.bodyLimits(request.endpoint),
+        this.budget,
+      );
     } catch (error) {
       return this.unreadable(error);
     }
+    try {
+      return await this.handleBody(request, project, body);
+    } finally {
+      this.budget.give(body.length);
+    }
+  }
+
+  /** The body is read: authenticate by the envelope's dsn if needed, then store or envelope. */
+  private async handleBody(
+    request: IntakeRequest,
+    given: ErrorsProject | null,
+    body: Buffer,
+  ): Promise<IntakeAnswer> {
+    let project = given;
     if (project === null) {
       const dsnKey = keyFromDsn(envelopeHeaderOf(body)?.dsn);
       if (dsnKey === null) return this.unknownKey();
-      project = this.authorize(dsnKey, request.projectId);
-      if (!isProject(project)) return project;
+      const owner = this.authorize(dsnKey, request.projectId);
+      if (!isProject(owner)) return owner;
+      project = owner;
     }
     const context: ItemContext = {
       projectId: project.id,
@@ -145,6 +168,8 @@ export class IntakeService {
         return refusal(400, 'bad_request', error.message);
       case 'aborted':
         return { ...refusal(400, 'bad_request', error.message), close: true };
+      case 'busy':
+        return refusal(503, 'unavailable', error.message, undefined, { 'Retry-After': '1' });
     }
   }
 

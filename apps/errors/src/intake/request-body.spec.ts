@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 
-import { BodyError, readRequestBody } from './request-body';
+import { BodyBudget, BodyError, readRequestBody } from './request-body';
 
 const limits = { compressed: 64 * 1024, decompressed: 256 * 1024 };
 
@@ -78,5 +78,44 @@ describe('readRequestBody', () => {
     expect(
       (await problemOf(readRequestBody(upload(text), { 'content-encoding': 'zstd' }, limits))).problem,
     ).toBe('unsupported_encoding');
+  });
+
+  it('holds a read body in the shared budget until it is given back', async () => {
+    const budget = new BodyBudget(1024 * 1024);
+    const body = await readRequestBody(
+      upload(gzipSync(text)),
+      { 'content-encoding': 'gzip' },
+      limits,
+      budget,
+    );
+    expect(budget.heldBytes).toBe(text.length);
+    budget.give(body.length);
+    expect(budget.heldBytes).toBe(0);
+  });
+
+  it('refuses a body the shared budget cannot hold (busy), and lets go of what it had taken', async () => {
+    const budget = new BodyBudget(40 * 1024);
+    expect(budget.take(10 * 1024)).toBe(true); // another request's body
+    const big = Buffer.alloc(100 * 1024, 0x61);
+    const error = await problemOf(
+      readRequestBody(upload(gzipSync(big)), { 'content-encoding': 'gzip' }, limits, budget),
+    );
+    expect(error.problem).toBe('busy');
+    expect(budget.heldBytes).toBe(10 * 1024);
+    // A body that fits what is left is read.
+    await expect(readRequestBody(upload(text), {}, limits, budget)).resolves.toHaveLength(text.length);
+  });
+
+  it('gives back what a refused body had taken (over the decompressed limit)', async () => {
+    const budget = new BodyBudget(10 * 1024 * 1024);
+    await problemOf(
+      readRequestBody(
+        upload(gzipSync(Buffer.alloc(1024 * 1024))),
+        { 'content-encoding': 'gzip' },
+        limits,
+        budget,
+      ),
+    );
+    expect(budget.heldBytes).toBe(0);
   });
 });

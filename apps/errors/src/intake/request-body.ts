@@ -9,9 +9,34 @@ export interface BodyLimits {
   decompressed: number;
 }
 
-export type BodyProblem = 'too_large' | 'unsupported_encoding' | 'corrupt' | 'aborted';
+export type BodyProblem = 'too_large' | 'unsupported_encoding' | 'corrupt' | 'aborted' | 'busy';
 
-/** Why a body was not read: the intake answers 413, 415 or 400 (or nothing, for an aborted request). */
+/**
+ * Bytes that all bodies being read (and not yet handled) may hold together: each request is bounded by
+ * its limits, this bounds their sum, so many concurrent large uploads cannot exhaust memory.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly limitBytes: number) {}
+
+  /** Reserves `bytes`; false (and nothing reserved) when that would pass the limit. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.limitBytes) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held = Math.max(0, this.held - bytes);
+  }
+
+  get heldBytes(): number {
+    return this.held;
+  }
+}
+
+/** Why a body was not read: the intake answers 413, 415, 400 or 503 (busy: the BodyBudget is spent). */
 export class BodyError extends Error {
   constructor(
     readonly problem: BodyProblem,
@@ -36,12 +61,14 @@ const DECODERS: Record<string, () => Transform> = {
  * fly: a declared Content-Length over the compressed limit is refused before reading; past either limit
  * the decompressor is dropped at once (a bomb is never inflated further), the rest of the upload is read
  * and discarded (so the client can read the answer) up to the compressed limit, and the promise
- * rejects with BodyError 'too_large'. Memory stays within the decompressed limit.
+ * rejects with BodyError 'too_large'. Memory stays within the decompressed limit, and every byte held is
+ * reserved in `budget` (the caller gives a resolved body's length back once it is done with it).
  */
 export function readRequestBody(
   req: Readable,
   headers: IncomingHttpHeaders,
   limits: BodyLimits,
+  budget: BodyBudget = new BodyBudget(limits.decompressed),
 ): Promise<Buffer> {
   const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const decoder = encoding === 'identity' || encoding === '' ? null : DECODERS[encoding];
@@ -57,7 +84,7 @@ export function readRequestBody(
   if (declared > limits.compressed) {
     return Promise.reject(tooLarge('request body', limits.compressed));
   }
-  return new BodyReader(req, decoder?.() ?? null, limits).read();
+  return new BodyReader(req, decoder?.() ?? null, limits, budget).read();
 }
 
 function tooLarge(what: string, limit: number): BodyError {
@@ -77,6 +104,7 @@ class BodyReader {
     private readonly req: Readable,
     private readonly decoder: Transform | null,
     private readonly limits: BodyLimits,
+    private readonly budget: BodyBudget,
   ) {}
 
   read(): Promise<Buffer> {
@@ -93,7 +121,7 @@ class BodyReader {
         decoder.on('end', () => this.finish());
         decoder.on('error', (error: Error) => {
           if (this.failure) return;
-          this.failure = new BodyError('corrupt', `the body is not valid compressed data (${error.message})`);
+          this.drop(new BodyError('corrupt', `the body is not valid compressed data (${error.message})`));
           this.finishOnEnd();
         });
       }
@@ -104,7 +132,7 @@ class BodyReader {
     this.compressed += chunk.length;
     if (this.compressed > this.limits.compressed) {
       // Past the compressed limit nothing more is read: answer now, the connection closes after.
-      this.failure ??= tooLarge('request body', this.limits.compressed);
+      this.drop(tooLarge('request body', this.limits.compressed));
       this.stopDecoding();
       this.req.pause();
       this.finish();
@@ -123,15 +151,29 @@ class BodyReader {
 
   private onDecompressed(chunk: Buffer): void {
     if (this.failure) return;
-    this.decompressed += chunk.length;
-    if (this.decompressed > this.limits.decompressed) {
-      this.failure = tooLarge(this.decoder ? 'decompressed body' : 'request body', this.limits.decompressed);
-      this.chunks.length = 0;
+    let refusal: BodyError | null = null;
+    if (this.decompressed + chunk.length > this.limits.decompressed) {
+      refusal = tooLarge(this.decoder ? 'decompressed body' : 'request body', this.limits.decompressed);
+    } else if (!this.budget.take(chunk.length)) {
+      refusal = new BodyError('busy', 'too many request bodies are being read at once; retry shortly');
+    }
+    if (refusal) {
+      this.drop(refusal);
       this.stopDecoding();
       this.finishOnEnd();
       return;
     }
+    this.decompressed += chunk.length;
     this.chunks.push(chunk);
+  }
+
+  /** Records the first failure and lets go of what was read (and its reservation in the budget). */
+  private drop(failure: BodyError): void {
+    if (this.failure) return;
+    this.failure = failure;
+    this.chunks.length = 0;
+    this.budget.give(this.decompressed);
+    this.decompressed = 0;
   }
 
   /** Drops the decompressor: a bomb stops inflating at the chunk that crossed the limit. */
@@ -149,7 +191,7 @@ class BodyReader {
   }
 
   private fail(error: BodyError): void {
-    this.failure ??= error;
+    this.drop(error);
     this.finish();
   }
 
