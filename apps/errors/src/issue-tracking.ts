@@ -11,7 +11,7 @@ import {
 } from './ingest/errors-ingest.service';
 import { ProjectRedactors } from './ingest/project-redactors';
 import { EVENT_PIPELINE } from './ingest/event-pipeline';
-import { interimPipeline } from './ingest/interim-pipeline';
+import { sentryPipeline } from './ingest/sentry-pipeline';
 import { IssuesController } from './issues/issues.controller';
 import { IssuesService } from './issues/issues.service';
 import { RetentionService } from './retention/retention.service';
@@ -30,7 +30,7 @@ export { ERRORS_MIGRATIONS } from './migrations';
 export const ISSUE_TRACKING_CONTROLLERS: Type[] = [IssuesController];
 
 export const ISSUE_TRACKING_PROVIDERS: Provider[] = [
-  { provide: EVENT_PIPELINE, useValue: interimPipeline },
+  { provide: EVENT_PIPELINE, useValue: sentryPipeline },
   ProjectRedactors,
   ErrorEventStore,
   IssueRepository,

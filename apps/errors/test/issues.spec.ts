@@ -149,6 +149,31 @@ describe('errors: ERRORS consumer, issues, alerts, API, summary, retention', () 
     expect((await issueOfEvent(other.event_id)).id).not.toBe(issue.id);
   });
 
+  it('stores the event scrubbed, with how often each rule fired, and totals them per issue', async () => {
+    const planted = intake(
+      '2',
+      sentryEvent({
+        exception: { values: [{ type: 'ProfileError', value: 'cannot mail jane.doe@example.com' }] },
+        user: { id: 'u-77', email: 'jane.doe@example.com', ip_address: '203.0.113.9' },
+        extra: { password: 'hunter2-secret' },
+      }),
+    );
+    await publishAndSettle(planted);
+    const { rows } = await db.query(
+      `SELECT event::text AS text, scrub_rules FROM error_events WHERE event_id = $1`,
+      [planted.event_id],
+    );
+    expect(rows[0].text).not.toContain('jane.doe@example.com');
+    expect(rows[0].text).not.toContain('203.0.113.9');
+    expect(rows[0].text).not.toContain('hunter2-secret');
+    const rules = rows[0].scrub_rules as Record<string, number>;
+    expect(Object.values(rules).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
+    const issue = (await issueOfEvent(planted.event_id)) as IssueBody & {
+      scrub_rules: Record<string, number>;
+    };
+    expect(issue.scrub_rules).toEqual(rules);
+  });
+
   it('takes the severity from the first matching project rule', async () => {
     const missing = intake(
       '1',
@@ -316,6 +341,11 @@ describe('errors: ERRORS consumer, issues, alerts, API, summary, retention', () 
     );
     expect((await get<IssueBody>(`/errors/issues/${issueB.id}`)).body.count).toBe(3);
     expect((await post(`/errors/issues/${issueA.id}/merge`, { into: issueB.id })).status).toBe(409);
+    // Resolving the merged issue resolves the alerts both issues fired.
+    await waitFor(() => alerts('alerts.v1.fired', 'NewErrorIssue', issueA.id).length === 1);
+    expect((await post(`/errors/issues/${issueB.id}/status`, { status: 'resolved' })).status).toBe(200);
+    await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueA.id).length === 1);
+    await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueB.id).length === 1);
   });
 
   it('answers errors.v1.summary with totals and the top issues of the period', async () => {

@@ -1,3 +1,4 @@
+import type { SentryEventStored } from '../scrub';
 import type { ProjectScrubbing } from './project-redactors';
 
 /** What grouping says of a scrubbed event (the grouping module's `groupingKey` result). */
@@ -10,8 +11,11 @@ export interface EventGroup {
 
 /** Scrubbing and grouping, as the ingest uses them (the scrub and grouping modules, injected). */
 export interface EventPipeline {
-  scrub(event: unknown, scrubbing: ProjectScrubbing): { event: unknown; rules: Record<string, number> };
-  group(event: unknown): EventGroup;
+  scrub(
+    event: unknown,
+    scrubbing: ProjectScrubbing,
+  ): { event: SentryEventStored; rules: Record<string, number> };
+  group(event: SentryEventStored): EventGroup;
 }
 
 export const EVENT_PIPELINE = Symbol('EVENT_PIPELINE');

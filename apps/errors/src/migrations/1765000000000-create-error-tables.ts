@@ -64,16 +64,21 @@ export class CreateErrorTables1765000000000 implements MigrationInterface {
     await runner.query(
       `CREATE INDEX error_issue_activity_issue_idx ON error_issue_activity (issue_id, at DESC)`,
     );
-    // Alerts fired for an issue and still open, resolved (same labels and startsAt) when the issue is.
+    // Alerts fired for an issue (origin_issue_id; issue_id follows merges), resolved with the same labels
+    // and startsAt when the issue is.
     await runner.query(`
       CREATE TABLE error_issue_alerts (
+        origin_issue_id bigint NOT NULL REFERENCES error_issues (id),
         issue_id bigint NOT NULL REFERENCES error_issues (id),
         alertname text NOT NULL,
         starts_at timestamptz NOT NULL,
         alert jsonb NOT NULL,
         resolved_at timestamptz,
-        PRIMARY KEY (issue_id, alertname, starts_at)
+        PRIMARY KEY (origin_issue_id, alertname, starts_at)
       )`);
+    await runner.query(
+      `CREATE INDEX error_issue_alerts_open_idx ON error_issue_alerts (issue_id) WHERE resolved_at IS NULL`,
+    );
 
     await runner.query(`
       CREATE TABLE error_events (

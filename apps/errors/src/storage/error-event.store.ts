@@ -251,7 +251,8 @@ export class EventWriter {
   /** Remembers a fired alert so resolving the issue resolves it; false when it was already recorded. */
   async recordAlert(issueId: string, alertname: string, startsAt: string, alert: unknown): Promise<boolean> {
     const rows: unknown[] = await this.manager.query(
-      `INSERT INTO error_issue_alerts (issue_id, alertname, starts_at, alert) VALUES ($1, $2, $3, $4)
+      `INSERT INTO error_issue_alerts (origin_issue_id, issue_id, alertname, starts_at, alert)
+       VALUES ($1, $1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING 1`,
       [issueId, alertname, startsAt, JSON.stringify(alert)],
     );

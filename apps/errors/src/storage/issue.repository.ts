@@ -192,6 +192,11 @@ export class IssueRepository {
         JSON.stringify(sumCounts(into.environments, from.environments)),
       ],
     );
+    // Its open alerts now resolve with `into` (they keep the labels they fired with).
+    await manager.query(
+      `UPDATE error_issue_alerts SET issue_id = $2 WHERE issue_id = $1 AND resolved_at IS NULL`,
+      [from.id, into.id],
+    );
     await manager.query(`UPDATE error_issues SET merged_into = $2 WHERE merged_into = $1`, [
       from.id,
       into.id,
