@@ -38,7 +38,38 @@ const operatorEntry = {
 /** API_KEYS holding only the operator key (for a service a test starts on its own). */
 export const operatorApiKeys = () => JSON.stringify([operatorEntry]);
 
-export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting'];
+export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting', 'errors'];
+
+/**
+ * The errors service's projects in the end-to-end system: one per kind of client, each with its own DSN key
+ * (32 hex), and `flood` with a tiny quota for the 429 answers.
+ */
+export const ERRORS_PROJECTS = {
+  python: { id: '11', slug: 'python-plain', key: '1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a' },
+  django: { id: '12', slug: 'django-shop', key: '2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b' },
+  node: { id: '13', slug: 'node-app', key: '3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c' },
+  flood: { id: '14', slug: 'flood', key: '4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d' },
+} as const;
+/** The quota (events per minute) of ERRORS_PROJECTS.flood. */
+export const FLOOD_QUOTA = 5;
+
+/** What the errors service needs beyond the platform variables: the operator key and ERRORS_PROJECTS. */
+export const errorsServiceEnv = () => ({
+  API_KEYS: operatorApiKeys(),
+  ERRORS_PROJECTS: errorsProjectsJson(),
+});
+
+const errorsProjectsJson = () =>
+  JSON.stringify({
+    projects: Object.values(ERRORS_PROJECTS).map(({ id, slug, key }) => ({
+      id,
+      slug,
+      keys: [key],
+      ...(slug === 'flood'
+        ? { quota: { events_per_minute: FLOOD_QUOTA, transactions_per_minute: 100 } }
+        : {}),
+    })),
+  });
 
 export interface RunningService {
   name: ServiceName;
@@ -72,7 +103,7 @@ export interface StartSystemOptions {
 
 /**
  * The whole system as `npm start` runs it, on free loopback ports: nats-server, one fresh database
- * per service, an SMTP sink, a webhook receiver and the four built services as child processes.
+ * per service, an SMTP sink, a webhook receiver and the five built services as child processes.
  */
 export async function startSystem(options: StartSystemOptions = {}): Promise<VigilSystem> {
   const nats = await startNatsServer();
@@ -171,6 +202,7 @@ export function serviceEnv(sinks: {
       REPORT_FROM: 'vigil@localhost',
       REPORT_RECIPIENTS: 'oncall@example.test',
     },
+    errors: errorsServiceEnv(),
   };
 }
 

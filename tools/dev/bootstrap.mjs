@@ -64,6 +64,18 @@ const TOOLS = {
   },
   // FastAPI's TestClient, for examples/fastapi-catalog's tests.
   'python3-httpx': { apt: 'python3-httpx', for: ['test'], probe: ['/usr/bin/python3', '-c', 'import httpx'] },
+  // Real Sentry clients of the errors service: e2e/fixtures/errors-clients and bench/errors (events captured from
+  // the unmodified SDK under Flask).
+  'python3-sentry-sdk': {
+    apt: 'python3-sentry-sdk',
+    for: ['test', 'bench', 'bench-smoke'],
+    probe: ['/usr/bin/python3', '-c', 'import sentry_sdk'],
+  },
+  'python3-flask': {
+    apt: 'python3-flask',
+    for: ['test', 'bench', 'bench-smoke'],
+    probe: ['/usr/bin/python3', '-c', 'import flask'],
+  },
 };
 
 export function log(message) {
