@@ -283,8 +283,12 @@ async function startServices(testing, dir, cleanups) {
     await service.waitForReady(port, 60_000);
     return { port, databaseUrl };
   };
-  const [audit, alerting, health, reporting] = await Promise.all([
+  const [audit, , alerting, health, reporting] = await Promise.all([
     start('audit', {}),
+    // The report's errors section asks errors.v1.summary: an errors service with one (empty) project answers it.
+    start('errors', {
+      ERRORS_PROJECTS: JSON.stringify({ projects: [{ id: '1', slug: 'bench', keys: ['b'.repeat(32)] }] }),
+    }),
     start('alerting', { ALERT_WEBHOOK_URL: 'http://127.0.0.1:1/unused' }),
     start('health', { TARGETS_FILE: targetsFile }),
     // SUMMARY_TIMEOUT_MS is left at its shipped default.
@@ -304,6 +308,7 @@ async function main() {
     '@vigil/audit-service',
     '@vigil/alerting-service',
     '@vigil/health-service',
+    '@vigil/errors-service',
     '@vigil/testing',
   ]);
   const testing = await loadTesting();
