@@ -214,10 +214,12 @@ export class ErrorsIngestService {
     }
     const rows: { issue_id: string; event: StorableEvent }[] = [];
     const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
-    for (const group of byIssueKey.values()) {
+    const groups = [...byIssueKey.values()];
+    const issues = await writer.issuesFor(groups.map((group) => group[0].event));
+    for (const [n, group] of groups.entries()) {
       const first = group[0].event;
       const last = group[group.length - 1];
-      const { issue, created } = await writer.issueFor(first);
+      const { issue, created } = issues[n];
       const outcome = applyEvents(
         issue,
         group.map((p) => p.event),

@@ -37,6 +37,11 @@ export interface IssueCounts {
 
 const MAX_MERGE_HOPS = 16;
 
+/** An issue's identity: its project, grouping version and fingerprint. */
+function issueKey(of: { project_id: string; grouping_version: string; fingerprint: string }): string {
+  return `${of.project_id}\u0000${of.grouping_version}\u0000${of.fingerprint}`;
+}
+
 /**
  * The ingest's writes, inside one transaction per batch (EventWriter). The hot path uses raw
  * parameterised SQL with arrays unnested server-side: no entity hydration, one statement for the batch's
@@ -116,36 +121,57 @@ export class EventWriter {
   }
 
   /**
-   * The issue the event belongs to, locked for update: the one of its fingerprint (followed through
-   * merges), or a new one. `created` says the latter.
+   * The issues of the events (one per fingerprint, in the order given), each locked for update: the one
+   * of its fingerprint (followed through merges), or a new one (`created`). One statement for all of
+   * them: the rows are locked in the order given, so batches that give them in one order never deadlock.
    */
-  async issueFor(event: StorableEvent): Promise<{ issue: IssueRow; created: boolean }> {
-    // One statement creates the issue or locks the existing one (a no-op DO UPDATE takes the row lock and
-    // returns the row); xmax = 0 only on a row this statement inserted.
-    const [row]: (IssueRow & { created: boolean })[] = await this.manager.query(
+  async issuesFor(events: readonly StorableEvent[]): Promise<{ issue: IssueRow; created: boolean }[]> {
+    if (events.length === 0) return [];
+    // A no-op DO UPDATE takes the row lock and returns the row; xmax = 0 only on a row this statement
+    // inserted.
+    const rows: (IssueRow & { created: boolean })[] = await this.manager.query(
       `INSERT INTO error_issues (project_id, grouping_version, fingerprint, title, culprit, level, substatus,
          first_seen, last_seen)
-       VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7)
+       SELECT p, g, f, t, c, l, 'new', r, r
+         FROM json_to_recordset($1::json)
+           AS e(p text, g text, f text, t text, c text, l text, r timestamptz, n int)
+        ORDER BY n
        ON CONFLICT (project_id, grouping_version, fingerprint) DO UPDATE SET project_id = EXCLUDED.project_id
        RETURNING ${ISSUE_COLUMNS}, (xmax = 0) AS created`,
       [
-        event.project_id,
-        event.grouping_version,
-        event.fingerprint,
-        event.title,
-        event.culprit,
-        event.level,
-        event.received_at,
+        JSON.stringify(
+          events.map((e, n) => ({
+            n,
+            p: e.project_id,
+            g: e.grouping_version,
+            f: e.fingerprint,
+            t: e.title,
+            c: e.culprit,
+            l: e.level,
+            r: e.received_at,
+          })),
+        ),
       ],
     );
-    const { created, ...issue } = row;
-    let current: IssueRow = issue;
+    const byKey = new Map(rows.map((row) => [issueKey(row), row]));
+    const found: { issue: IssueRow; created: boolean }[] = [];
+    for (const event of events) {
+      const row = byKey.get(issueKey(event));
+      if (row === undefined) throw new Error(`no issue row returned for fingerprint ${event.fingerprint}`);
+      const { created, ...issue } = row;
+      found.push({ issue: await this.followMerges(issue), created });
+    }
+    return found;
+  }
+
+  private async followMerges(issue: IssueRow): Promise<IssueRow> {
+    let current = issue;
     for (let hop = 0; current.merged_into !== null; hop++) {
       if (hop === MAX_MERGE_HOPS)
         throw new Error(`issue ${issue.id}: merge chain longer than ${MAX_MERGE_HOPS}`);
       current = await this.lockIssue(current.merged_into);
     }
-    return { issue: current, created };
+    return current;
   }
 
   private async lockIssue(id: string): Promise<IssueRow> {
