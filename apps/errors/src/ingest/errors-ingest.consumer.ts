@@ -6,7 +6,7 @@ import { NatsMessaging, type DurablePullConsumer } from '@vigil/platform';
 import { ErrorsIngestService } from './errors-ingest.service';
 
 /** Messages per fetched batch (one transaction each); batches in hand (one scrubs while one stores). */
-const FETCH_BATCH = 100;
+const FETCH_BATCH = 250;
 const FETCH_EXPIRES_MS = 5000;
 const CONCURRENCY = 2;
 

@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -36,6 +38,9 @@ export const ERRORS_EVENTS_REJECTED = 'errors_events_rejected_total';
  */
 export type DeadLetterReason =
   'schema' | 'unknown_project' | 'unprocessable' | 'storage_refused' | 'delivery_limit';
+
+/** Longest stretch of scrubbing before the event loop gets a turn. */
+const YIELD_AFTER_MS = 4;
 
 interface Prepared {
   msg: JsMsg;
@@ -78,7 +83,14 @@ export class ErrorsIngestService {
   async handleBatch(messages: readonly JsMsg[], redelivery = new Redelivery()): Promise<void> {
     const ready: Prepared[] = [];
     const letters: Promise<void>[] = [];
+    let slice = performance.now();
     for (const msg of messages) {
+      // Scrubbing a batch takes tens of milliseconds: the intake shares this event loop, so it gets a
+      // turn every few milliseconds instead of waiting for the whole batch (its answers' p99).
+      if (performance.now() - slice > YIELD_AFTER_MS) {
+        await nextTurn();
+        slice = performance.now();
+      }
       const result = this.prepare(msg);
       if (result.ok) ready.push(result.prepared);
       else letters.push(this.deadLetter(msg, result.reason, result.detail, redelivery));
@@ -202,10 +214,12 @@ export class ErrorsIngestService {
     }
     const rows: { issue_id: string; event: StorableEvent }[] = [];
     const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
-    for (const group of byIssueKey.values()) {
+    const groups = [...byIssueKey.values()];
+    const issues = await writer.issuesFor(groups.map((group) => group[0].event));
+    for (const [n, group] of groups.entries()) {
       const first = group[0].event;
       const last = group[group.length - 1];
-      const { issue, created } = await writer.issueFor(first);
+      const { issue, created } = issues[n];
       const outcome = applyEvents(
         issue,
         group.map((p) => p.event),

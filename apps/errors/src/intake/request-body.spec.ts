@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 
@@ -57,6 +58,18 @@ describe('readRequestBody', () => {
     const error = await problemOf(readRequestBody(upload(bomb), { 'content-encoding': 'gzip' }, limits));
     expect(error).toMatchObject({ problem: 'too_large', limitBytes: limits.decompressed });
     expect(error.message).toMatch(/decompressed body is larger than 262144 bytes/);
+  });
+
+  it('streams compressed bodies over 64 KiB, with the same limits as small ones', async () => {
+    const large = { compressed: 1024 * 1024, decompressed: 256 * 1024 };
+    const noise = randomBytes(200 * 1024);
+    const gz = gzipSync(noise);
+    expect(gz.length).toBeGreaterThan(64 * 1024);
+    await expect(readRequestBody(upload(gz), { 'content-encoding': 'gzip' }, large)).resolves.toEqual(noise);
+    const bomb = gzipSync(Buffer.concat([randomBytes(80 * 1024), Buffer.alloc(10 * 1024 * 1024)]));
+    expect(bomb.length).toBeGreaterThan(64 * 1024);
+    const error = await problemOf(readRequestBody(upload(bomb), { 'content-encoding': 'gzip' }, large));
+    expect(error).toMatchObject({ problem: 'too_large', limitBytes: large.decompressed });
   });
 
   it('refuses corrupt and truncated compressed data, and unknown encodings', async () => {

@@ -1,6 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import {
+  brotliDecompressSync,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzipSync,
+  inflateSync,
+} from 'node:zlib';
 
 export interface BodyLimits {
   /** Bytes as sent (before decompression). */
@@ -56,6 +63,21 @@ const DECODERS: Record<string, () => Transform> = {
   br: () => createBrotliDecompress(),
 };
 
+/** The same decoders in one call, never producing more than `maxOutputLength` bytes (past it they throw). */
+const WHOLE_DECODERS: Record<string, (body: Buffer, options: { maxOutputLength: number }) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/**
+ * Compressed bodies up to this size (an SDK's event is a few KB gzipped) are inflated in one call once
+ * read: a zlib stream costs a thread-pool round trip per 16 KB chunk, each waiting for a turn of the
+ * event loop. The call stops at the decompressed limit, and what it can inflate to is bounded by it.
+ */
+const WHOLE_DECODE_MAX_BYTES = 64 * 1024;
+
 /**
  * Reads a request body, decompressing gzip, deflate or br as it arrives. Both sizes are counted on the
  * fly: a declared Content-Length over the compressed limit is refused before reading; past either limit
@@ -84,7 +106,7 @@ export function readRequestBody(
   if (declared > limits.compressed) {
     return Promise.reject(tooLarge('request body', limits.compressed));
   }
-  return new BodyReader(req, decoder?.() ?? null, limits, budget).read();
+  return new BodyReader(req, decoder?.() ?? null, WHOLE_DECODERS[encoding] ?? null, limits, budget).read();
 }
 
 function tooLarge(what: string, limit: number): BodyError {
@@ -93,6 +115,8 @@ function tooLarge(what: string, limit: number): BodyError {
 
 class BodyReader {
   private readonly chunks: Buffer[] = [];
+  /** Compressed chunks held back while the body may still be small enough to inflate whole. */
+  private held: Buffer[] | null;
   private compressed = 0;
   private decompressed = 0;
   private failure: BodyError | null = null;
@@ -103,9 +127,12 @@ class BodyReader {
   constructor(
     private readonly req: Readable,
     private readonly decoder: Transform | null,
+    private readonly wholeDecoder: ((body: Buffer, options: { maxOutputLength: number }) => Buffer) | null,
     private readonly limits: BodyLimits,
     private readonly budget: BodyBudget,
-  ) {}
+  ) {
+    this.held = decoder && wholeDecoder ? [] : null;
+  }
 
   read(): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
@@ -113,7 +140,11 @@ class BodyReader {
       this.reject = reject;
       const { req, decoder } = this;
       req.on('data', (chunk: Buffer) => this.onCompressed(chunk));
-      req.on('end', () => (decoder && !this.failure ? decoder.end() : this.finish()));
+      req.on('end', () => {
+        if (this.held && !this.failure) this.decodeWhole(this.held);
+        else if (decoder && !this.failure) decoder.end();
+        else this.finish();
+      });
       req.on('error', () => this.fail(new BodyError('aborted', 'the request was aborted')));
       req.on('aborted', () => this.fail(new BodyError('aborted', 'the request was aborted')));
       if (decoder) {
@@ -143,10 +174,41 @@ class BodyReader {
       this.onDecompressed(chunk);
       return;
     }
-    if (!this.decoder.write(chunk)) {
-      this.req.pause();
-      this.decoder.once('drain', () => this.req.resume());
+    if (this.held) {
+      this.held.push(chunk);
+      if (this.compressed <= WHOLE_DECODE_MAX_BYTES) return;
+      // Too large to inflate in one call: stream it, starting with what was held back.
+      const start = Buffer.concat(this.held);
+      this.held = null;
+      this.write(start);
+      return;
     }
+    this.write(chunk);
+  }
+
+  private write(chunk: Buffer): void {
+    const decoder = this.decoder;
+    if (decoder && !decoder.write(chunk)) {
+      this.req.pause();
+      decoder.once('drain', () => this.req.resume());
+    }
+  }
+
+  /** Inflates a small body in one call; the decompressed limit and the budget apply as when streaming. */
+  private decodeWhole(held: readonly Buffer[]): void {
+    this.held = null;
+    this.stopDecoding();
+    try {
+      const body = this.wholeDecoder?.(Buffer.concat(held), { maxOutputLength: this.limits.decompressed });
+      if (body) this.onDecompressed(body);
+    } catch (error) {
+      this.drop(
+        (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE'
+          ? tooLarge('decompressed body', this.limits.decompressed)
+          : new BodyError('corrupt', `the body is not valid compressed data (${errorText(error)})`),
+      );
+    }
+    this.finish();
   }
 
   private onDecompressed(chunk: Buffer): void {
@@ -201,4 +263,8 @@ class BodyReader {
     if (this.failure) this.reject(this.failure);
     else this.resolve(Buffer.concat(this.chunks, this.decompressed));
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -37,6 +37,11 @@ export interface IssueCounts {
 
 const MAX_MERGE_HOPS = 16;
 
+/** An issue's identity: its project, grouping version and fingerprint. */
+function issueKey(of: { project_id: string; grouping_version: string; fingerprint: string }): string {
+  return `${of.project_id}\u0000${of.grouping_version}\u0000${of.fingerprint}`;
+}
+
 /**
  * The ingest's writes, inside one transaction per batch (EventWriter). The hot path uses raw
  * parameterised SQL with arrays unnested server-side: no entity hydration, one statement for the batch's
@@ -116,36 +121,57 @@ export class EventWriter {
   }
 
   /**
-   * The issue the event belongs to, locked for update: the one of its fingerprint (followed through
-   * merges), or a new one. `created` says the latter.
+   * The issues of the events (one per fingerprint, in the order given), each locked for update: the one
+   * of its fingerprint (followed through merges), or a new one (`created`). One statement for all of
+   * them: the rows are locked in the order given, so batches that give them in one order never deadlock.
    */
-  async issueFor(event: StorableEvent): Promise<{ issue: IssueRow; created: boolean }> {
-    // One statement creates the issue or locks the existing one (a no-op DO UPDATE takes the row lock and
-    // returns the row); xmax = 0 only on a row this statement inserted.
-    const [row]: (IssueRow & { created: boolean })[] = await this.manager.query(
+  async issuesFor(events: readonly StorableEvent[]): Promise<{ issue: IssueRow; created: boolean }[]> {
+    if (events.length === 0) return [];
+    // A no-op DO UPDATE takes the row lock and returns the row; xmax = 0 only on a row this statement
+    // inserted.
+    const rows: (IssueRow & { created: boolean })[] = await this.manager.query(
       `INSERT INTO error_issues (project_id, grouping_version, fingerprint, title, culprit, level, substatus,
          first_seen, last_seen)
-       VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $7)
+       SELECT p, g, f, t, c, l, 'new', r, r
+         FROM json_to_recordset($1::json)
+           AS e(p text, g text, f text, t text, c text, l text, r timestamptz, n int)
+        ORDER BY n
        ON CONFLICT (project_id, grouping_version, fingerprint) DO UPDATE SET project_id = EXCLUDED.project_id
        RETURNING ${ISSUE_COLUMNS}, (xmax = 0) AS created`,
       [
-        event.project_id,
-        event.grouping_version,
-        event.fingerprint,
-        event.title,
-        event.culprit,
-        event.level,
-        event.received_at,
+        JSON.stringify(
+          events.map((e, n) => ({
+            n,
+            p: e.project_id,
+            g: e.grouping_version,
+            f: e.fingerprint,
+            t: e.title,
+            c: e.culprit,
+            l: e.level,
+            r: e.received_at,
+          })),
+        ),
       ],
     );
-    const { created, ...issue } = row;
-    let current: IssueRow = issue;
+    const byKey = new Map(rows.map((row) => [issueKey(row), row]));
+    const found: { issue: IssueRow; created: boolean }[] = [];
+    for (const event of events) {
+      const row = byKey.get(issueKey(event));
+      if (row === undefined) throw new Error(`no issue row returned for fingerprint ${event.fingerprint}`);
+      const { created, ...issue } = row;
+      found.push({ issue: await this.followMerges(issue), created });
+    }
+    return found;
+  }
+
+  private async followMerges(issue: IssueRow): Promise<IssueRow> {
+    let current = issue;
     for (let hop = 0; current.merged_into !== null; hop++) {
       if (hop === MAX_MERGE_HOPS)
         throw new Error(`issue ${issue.id}: merge chain longer than ${MAX_MERGE_HOPS}`);
       current = await this.lockIssue(current.merged_into);
     }
-    return { issue: current, created };
+    return current;
   }
 
   private async lockIssue(id: string): Promise<IssueRow> {
@@ -194,30 +220,35 @@ export class EventWriter {
     );
   }
 
-  /** Inserts the batch's events in one statement (arrays unnested server-side). */
+  /**
+   * Inserts the batch's events in one statement. The rows travel as one JSON document parsed server-side
+   * (json_to_recordset): each event is serialised once, inside the document, where a text[] parameter
+   * serialised it and then escaped every quote of it again as an array literal (several MB per batch).
+   */
   async insertEvents(rows: readonly { issue_id: string; event: StorableEvent }[]): Promise<void> {
     if (rows.length === 0) return;
-    const column = <T>(pick: (e: StorableEvent) => T) => rows.map((r) => pick(r.event));
+    const document = JSON.stringify(
+      rows.map(({ issue_id, event: e }) => ({
+        p: e.project_id,
+        e: e.event_id,
+        i: issue_id,
+        r: e.received_at,
+        o: e.occurred_at,
+        l: e.level,
+        rel: e.release,
+        env: e.environment,
+        u: e.user_hash,
+        ev: e.event,
+        sr: e.scrub_rules,
+      })),
+    );
     await this.manager.query(
       `INSERT INTO error_events (project_id, event_id, issue_id, received_at, occurred_at, level, release,
          environment, user_hash, event, scrub_rules)
        SELECT p, e, i, r, o, l, rel, env, u, ev::jsonb, sr::jsonb
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::timestamptz[], $6::text[],
-                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS t(p, e, i, r, o, l, rel, env, u, ev, sr)`,
-      [
-        column((e) => e.project_id),
-        column((e) => e.event_id),
-        rows.map((r) => r.issue_id),
-        column((e) => e.received_at),
-        column((e) => e.occurred_at),
-        column((e) => e.level),
-        column((e) => e.release),
-        column((e) => e.environment),
-        column((e) => e.user_hash),
-        column((e) => JSON.stringify(e.event)),
-        column((e) => JSON.stringify(e.scrub_rules)),
-      ],
+         FROM json_to_recordset($1::json) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
+                                               l text, rel text, env text, u text, ev json, sr json)`,
+      [document],
     );
   }
 
