@@ -90,11 +90,11 @@ describe('Vigil end to end', () => {
         const { body } = await getJson<{ targets: { name: string; status: string }[] }>(
           url('health', '/api/status'),
         );
-        return body.targets.length === 3 && body.targets.every((t) => t.status === 'up') ? body : null;
+        return body.targets.length === 4 && body.targets.every((t) => t.status === 'up') ? body : null;
       },
       { timeoutMs: 20_000, description: 'all health targets up' },
     );
-    expect(status?.targets.map((t) => t.name).sort()).toEqual(['alerting', 'audit', 'reporting']);
+    expect(status?.targets.map((t) => t.name).sort()).toEqual(['alerting', 'audit', 'errors', 'reporting']);
   });
 
   it('builds a weekly report from the other services and e-mails it', async () => {
