@@ -53,8 +53,8 @@ type Preparation = { ok: true; prepared: Prepared } | { ok: false; reason: DeadL
 
 /**
  * Turns a fetched batch of ErrorIntake messages into stored events: decode, scrub with the project's
- * redactor, group, then one transaction for the batch in which every event, under its own savepoint,
- * claims its (project, event_id) (a redelivery or an SDK retry stores nothing twice), upserts its issue
+ * redactor, group, then one transaction for the batch (a refused batch is split in halves until the
+ * refused event is alone) in which every event claims its (project, event_id) (a redelivery or an SDK retry stores nothing twice), upserts its issue
  * (counts, users, breakdowns, status) and is inserted. Messages are acked after the commit; alerts are
  * published after it too. A message that cannot be an event, or that Postgres refuses, goes to
  * ERRORS_DLQ with its reason; the consumer never stops.
