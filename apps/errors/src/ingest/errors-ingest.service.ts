@@ -198,7 +198,8 @@ export class ErrorsIngestService {
   /**
    * The batch's statements: claim the event ids (what was stored before is skipped), then per issue
    * (in fingerprint order, so concurrent batches lock issues in one order): upsert and lock it, take
-   * its status through its events, count them and their users; insert the events; decide the alerts.
+   * its status through its events; count them and their users, record activity and insert the events
+   * (one statement each for the batch); decide the alerts.
    */
   private async write(
     writer: EventWriter,
@@ -216,6 +217,8 @@ export class ErrorsIngestService {
     const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
     const groups = [...byIssueKey.values()];
     const issues = await writer.issuesFor(groups.map((group) => group[0].event));
+    const counted: Parameters<EventWriter['countEvents']>[0][number][] = [];
+    const activity: Parameters<EventWriter['recordActivities']>[0][number][] = [];
     for (const [n, group] of groups.entries()) {
       const first = group[0].event;
       const last = group[group.length - 1];
@@ -225,10 +228,14 @@ export class ErrorsIngestService {
         group.map((p) => p.event),
       );
       const users = group.flatMap((p) => (p.event.user_hash === null ? [] : [p.event.user_hash]));
-      await writer.countEvents(issue.id, outcome.counts, users);
-      if (created) await writer.recordActivity(issue.id, 'created', first.received_at, null, {});
-      for (const at of outcome.regressions) await writer.recordActivity(issue.id, 'regressed', at, null, {});
-      for (const at of outcome.unignored) await writer.recordActivity(issue.id, 'unignored', at, null, {});
+      counted.push({ issue_id: issue.id, counts: outcome.counts, user_hashes: users });
+      const rowsOf = (kind: string, times: readonly Date[]) =>
+        times.map((time) => ({ issue_id: issue.id, kind, at: time, details: {} }));
+      activity.push(
+        ...rowsOf('created', created ? [first.received_at] : []),
+        ...rowsOf('regressed', outcome.regressions),
+        ...rowsOf('unignored', outcome.unignored),
+      );
       for (const { event } of group) rows.push({ issue_id: issue.id, event });
       touched.push({
         issue,
@@ -242,6 +249,8 @@ export class ErrorsIngestService {
         },
       });
     }
+    await writer.countEvents(counted);
+    await writer.recordActivities(activity);
     await writer.insertEvents(rows);
     const alerts: AlertEventV1[] = [];
     for (const { issue, context } of touched)

@@ -37,6 +37,23 @@ export interface IssueCounts {
 
 const MAX_MERGE_HOPS = 16;
 
+/** Splits rows into consecutive rounds in which each issue appears at most once, keeping list order. */
+export function distinctRounds<T extends { issue_id: string }>(rows: readonly T[]): T[][] {
+  const rounds: T[][] = [];
+  const seen: Set<string>[] = [];
+  for (const row of rows) {
+    let n = 0;
+    while (n < rounds.length && seen[n].has(row.issue_id)) n++;
+    if (n === rounds.length) {
+      rounds.push([]);
+      seen.push(new Set());
+    }
+    rounds[n].push(row);
+    seen[n].add(row.issue_id);
+  }
+  return rounds;
+}
+
 /** An issue's identity: its project, grouping version and fingerprint. */
 function issueKey(of: { project_id: string; grouping_version: string; fingerprint: string }): string {
   return `${of.project_id}\u0000${of.grouping_version}\u0000${of.fingerprint}`;
@@ -45,7 +62,7 @@ function issueKey(of: { project_id: string; grouping_version: string; fingerprin
 /**
  * The ingest's writes, inside one transaction per batch (EventWriter). The hot path uses raw
  * parameterised SQL with arrays unnested server-side: no entity hydration, one statement for the batch's
- * event ids and one for its events, a few per issue touched, and one commit.
+ * event ids, one for its events, one for its issues' counts, one for their activity, and one commit.
  */
 @Injectable()
 export class ErrorEventStore {
@@ -183,39 +200,70 @@ export class EventWriter {
   }
 
   /**
-   * Writes what a batch's events of one issue changed (counts, breakdowns, last seen, status) and
-   * records their users, counting those the issue had not seen (one statement).
+   * Writes what the batch's events changed per issue (counts, breakdowns, last seen, status) and records
+   * their users, counting those each issue had not seen: one statement per round of distinct issues
+   * (rows travel as one JSON document). An issue listed twice (two fingerprints merged into it) gets a
+   * second round, since one UPDATE applies only one row per target; later rows win, as in list order.
    */
-  async countEvents(issueId: string, update: IssueCounts, userHashes: readonly string[]): Promise<void> {
-    const { state } = update;
+  async countEvents(
+    updates: readonly { issue_id: string; counts: IssueCounts; user_hashes: readonly string[] }[],
+  ): Promise<void> {
+    for (const round of distinctRounds(updates)) {
+      const document = JSON.stringify(
+        round.map(({ issue_id, counts, user_hashes }) => ({
+          id: issue_id,
+          n: counts.events,
+          ls: counts.last_seen,
+          u: [...new Set(user_hashes)],
+          lr: counts.last_release,
+          rel: counts.releases,
+          env: counts.environments,
+          st: counts.state.status,
+          sub: counts.state.substatus,
+          rnr: counts.state.resolved_in_next_release,
+          rr: counts.state.resolved_release,
+          iu: counts.state.ignore_until,
+          icr: counts.state.ignore_count_remaining,
+          ra: counts.regressed_at,
+        })),
+      );
+      await this.manager.query(
+        `WITH t AS (
+           SELECT * FROM json_to_recordset($1::json) AS r(id bigint, n bigint, ls timestamptz, u text[],
+             lr text, rel jsonb, env jsonb, st text, sub text, rnr boolean, rr text, iu timestamptz,
+             icr integer, ra timestamptz)),
+         new_users AS (
+           INSERT INTO error_issue_users (issue_id, user_hash) SELECT t.id, unnest(t.u) FROM t
+           ON CONFLICT DO NOTHING RETURNING issue_id),
+         added AS (SELECT issue_id, count(*) AS n FROM new_users GROUP BY issue_id)
+         UPDATE error_issues i SET
+           times_seen = i.times_seen + t.n, last_seen = GREATEST(i.last_seen, t.ls),
+           user_count = i.user_count + COALESCE(added.n, 0), last_release = COALESCE(t.lr, i.last_release),
+           releases = t.rel, environments = t.env,
+           status = t.st, substatus = t.sub, resolved_in_next_release = t.rnr, resolved_release = t.rr,
+           ignore_until = t.iu, ignore_count_remaining = t.icr,
+           resolved_at = CASE WHEN t.st = 'resolved' THEN i.resolved_at ELSE NULL END,
+           regressed_at = COALESCE(t.ra, i.regressed_at)
+         FROM t LEFT JOIN added ON added.issue_id = t.id
+         WHERE i.id = t.id`,
+        [document],
+      );
+    }
+  }
+
+  /** Inserts activity rows (no actor) in one statement, in list order (their ids break ties of `at`). */
+  async recordActivities(
+    rows: readonly { issue_id: string; kind: string; at: Date; details: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
     await this.manager.query(
-      `WITH new_users AS (
-         INSERT INTO error_issue_users (issue_id, user_hash) SELECT $1, unnest($4::text[])
-         ON CONFLICT DO NOTHING RETURNING 1)
-       UPDATE error_issues SET
-         times_seen = times_seen + $2, last_seen = GREATEST(last_seen, $3::timestamptz),
-         user_count = user_count + (SELECT count(*) FROM new_users), last_release = COALESCE($5, last_release),
-         releases = $6, environments = $7,
-         status = $8, substatus = $9, resolved_in_next_release = $10, resolved_release = $11,
-         ignore_until = $12, ignore_count_remaining = $13,
-         resolved_at = CASE WHEN $8 = 'resolved' THEN resolved_at ELSE NULL END,
-         regressed_at = COALESCE($14::timestamptz, regressed_at)
-       WHERE id = $1`,
+      `INSERT INTO error_issue_activity (issue_id, kind, at, actor, details)
+       SELECT (r->>'i')::bigint, r->>'k', (r->>'a')::timestamptz, NULL, r->'d'
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`,
       [
-        issueId,
-        update.events,
-        update.last_seen,
-        [...new Set(userHashes)],
-        update.last_release,
-        JSON.stringify(update.releases),
-        JSON.stringify(update.environments),
-        state.status,
-        state.substatus,
-        state.resolved_in_next_release,
-        state.resolved_release,
-        state.ignore_until,
-        state.ignore_count_remaining,
-        update.regressed_at,
+        JSON.stringify(
+          rows.map(({ issue_id, kind, at, details }) => ({ i: issue_id, k: kind, a: at, d: details })),
+        ),
       ],
     );
   }
@@ -249,19 +297,6 @@ export class EventWriter {
          FROM json_to_recordset($1::json) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
                                                l text, rel text, env text, u text, ev json, sr json)`,
       [document],
-    );
-  }
-
-  async recordActivity(
-    issueId: string,
-    kind: string,
-    at: Date,
-    actor: string | null,
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    await this.manager.query(
-      `INSERT INTO error_issue_activity (issue_id, kind, at, actor, details) VALUES ($1, $2, $3, $4, $5)`,
-      [issueId, kind, at, actor, JSON.stringify(details)],
     );
   }
 
