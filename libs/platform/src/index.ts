@@ -68,6 +68,7 @@ export {
   type DeadLetterSource,
 } from './nats/dead-letter';
 export { DurablePullConsumer, type DurablePullConsumerOptions } from './nats/durable-pull-consumer';
+export { EventLoopSlice } from './nats/event-loop-slice';
 export { holdThroughOutage, type OutageHoldOptions, type OutageOutcome } from './nats/outage-hold';
 export {
   DEFAULT_INBOX_PREFIX,

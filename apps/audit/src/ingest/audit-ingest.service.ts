@@ -1,5 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-
 import { Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -7,6 +5,7 @@ import type { Counter, Histogram } from 'prom-client';
 
 import { auditDlqSubject, type AuditEventV1 } from '@vigil/contracts';
 import {
+  EventLoopSlice,
   errorMessage,
   holdThroughOutage,
   LifecycleState,
@@ -88,12 +87,9 @@ export class AuditIngestService {
     this.batchSize.observe(messages.length);
     const accepted: Candidate[] = [];
     const rejections: Promise<void>[] = [];
-    let sliceStart = performance.now();
+    const slice = new EventLoopSlice(SLICE_MS);
     for (const msg of messages) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
-      }
+      await slice.yieldIfDue();
       const result = this.candidate(msg);
       if (result.ok) accepted.push({ msg, event: result.event });
       else rejections.push(this.deadLetter(msg, result.reason, result.detail, redelivery));
