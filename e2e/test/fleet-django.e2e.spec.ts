@@ -206,12 +206,15 @@ receivers:
     expect(django.output()).not.toContain(PLANTED.email);
   });
 
+  // The shares below read the raw counters, not increase(): the apps started with this suite, so a counter is
+  // exactly what was served, while increase() extrapolates each series from its own first sample and the 5xx
+  // series only appears at the first failure (a CI run measured 7.8 % from 6 % sent that way).
   it("is scraped by Prometheus: django-prometheus' HTTP and DB series, at the 5xx share sent", async () => {
     const share = await waitFor(
       async () => {
         const [sample] = await prometheus.query(
-          `sum(increase(django_http_responses_total_by_status_view_method_total{job="django-profile",view="profiles:public-profile",status=~"5.."}[5m]))
-           / sum(increase(django_http_responses_total_by_status_view_method_total{job="django-profile",view="profiles:public-profile"}[5m]))`,
+          `sum(django_http_responses_total_by_status_view_method_total{job="django-profile",view="profiles:public-profile",status=~"5.."})
+           / sum(django_http_responses_total_by_status_view_method_total{job="django-profile",view="profiles:public-profile"})`,
         );
         return sample && traffic[0].sent().total > 300 ? Number(sample.value[1]) : null;
       },
@@ -236,8 +239,8 @@ receivers:
     const share = await waitFor(
       async () => {
         const [sample] = await prometheus.query(
-          `sum(increase(http_requests_total{job="fastapi-catalog",handler="/items/{item_id}",status="5xx"}[5m]))
-           / sum(increase(http_requests_total{job="fastapi-catalog",handler="/items/{item_id}"}[5m]))`,
+          `sum(http_requests_total{job="fastapi-catalog",handler="/items/{item_id}",status="5xx"})
+           / sum(http_requests_total{job="fastapi-catalog",handler="/items/{item_id}"})`,
         );
         return sample && traffic[1].sent().total > 300 ? Number(sample.value[1]) : null;
       },

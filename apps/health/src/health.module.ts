@@ -24,6 +24,7 @@ import { StatusViewService } from './status/status-view.service';
 import { HealthSummaryResponder } from './summary/health-summary.responder';
 import type { TargetDefinition } from './targets/target-definition';
 import { HEALTH_TARGETS } from './targets/targets.tokens';
+import { TargetCatalog } from './targets/target-catalog';
 
 @Module({})
 export class HealthModule {
@@ -41,6 +42,7 @@ export class HealthModule {
       controllers: [StatusController],
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
+        TargetCatalog,
         HttpChecker,
         TcpChecker,
         PostgresChecker,

@@ -4,6 +4,7 @@ import type { HealthConfig } from '../config/health-config';
 import type { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import type { CheckResult } from '../checks/check-result';
+import { TargetCatalog } from '../targets/target-catalog';
 import { CheckScheduler } from './check-scheduler';
 import type { TargetLeases } from '../leases/target-leases.service';
 import type { TargetChecker } from '../checks/target-checker';
@@ -44,7 +45,7 @@ describe('CheckScheduler', () => {
     } as unknown as TargetStateService;
     const targets = Array.from({ length: 10 }, (_, i) => tcpTarget(i));
     const scheduler = new CheckScheduler(
-      targets,
+      new TargetCatalog(targets),
       { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
       checker,
       { holds: () => Promise.resolve(true), releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
@@ -75,6 +76,49 @@ describe('CheckScheduler', () => {
     }
     expect(new Set(started)).toEqual(new Set(targets.map((t) => t.name)));
     expect(recorded).toHaveLength(10);
+    const stop = scheduler.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(0);
+    await stop;
+  });
+
+  it('checks a target added at run time and stops checking one removed', async () => {
+    jest.useFakeTimers();
+    const started: string[] = [];
+    const checker = {
+      check: (target: TargetDefinition) => {
+        started.push(target.name);
+        return Promise.resolve({
+          target: target.name,
+          ok: true,
+          statusCode: null,
+          responseTimeMs: 1,
+          error: null,
+          checkedAt: new Date(),
+        });
+      },
+    } as unknown as TargetChecker;
+    const states = { record: () => Promise.resolve() } as unknown as TargetStateService;
+    const catalog = new TargetCatalog([tcpTarget(0)]);
+    const scheduler = new CheckScheduler(
+      catalog,
+      { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
+      checker,
+      { holds: () => Promise.resolve(true), releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
+      states,
+      gauge,
+      gauge,
+      gauge,
+      gauge,
+    );
+    scheduler.onApplicationBootstrap();
+    catalog.put(tcpTarget(1));
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(new Set(started)).toEqual(new Set(['t0', 't1']));
+    catalog.remove('t0');
+    started.length = 0;
+    await jest.advanceTimersByTimeAsync(3 * tcpTarget(0).intervalMs);
+    expect(started.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(started)).toEqual(new Set(['t1']));
     const stop = scheduler.onModuleDestroy();
     await jest.advanceTimersByTimeAsync(0);
     await stop;

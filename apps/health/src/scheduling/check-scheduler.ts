@@ -9,7 +9,7 @@ import type { HealthConfig } from '../config/health-config';
 import { TargetLeases } from '../leases/target-leases.service';
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
-import { HEALTH_TARGETS } from '../targets/targets.tokens';
+import { TargetCatalog, type CatalogChange } from '../targets/target-catalog';
 import { HTTP_PHASES } from '../checks/check-result';
 import {
   PROBE_DURATION_SECONDS,
@@ -32,7 +32,9 @@ const MAX_START_SPREAD_MS = 5000;
 @Injectable()
 export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CheckScheduler.name);
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** The start timeout, then the interval, of each scheduled target. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private unsubscribe: (() => void) | null = null;
   private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly retries = new Set<NodeJS.Timeout>();
@@ -40,7 +42,7 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly waiting: (() => void)[] = [];
 
   constructor(
-    @Inject(HEALTH_TARGETS) private readonly targets: readonly TargetDefinition[],
+    private readonly catalog: TargetCatalog,
     @Inject(SERVICE_CONFIG) private readonly config: HealthConfig,
     private readonly checker: TargetChecker,
     private readonly leases: TargetLeases,
@@ -52,26 +54,47 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const target of this.targets) {
-      const offset = Math.floor(Math.random() * Math.min(target.intervalMs, MAX_START_SPREAD_MS));
-      const start = setTimeout(() => {
-        this.tick(target);
-        const timer = setInterval(() => this.tick(target), target.intervalMs);
-        timer.unref();
-        this.timers.push(timer);
-      }, offset);
-      start.unref();
-      this.timers.push(start);
-    }
-    this.logger.log({ targets: this.targets.length }, 'checks scheduled');
+    const targets = this.catalog.list();
+    for (const target of targets) this.schedule(target);
+    this.unsubscribe = this.catalog.onChange((change) => this.follow(change));
+    this.logger.log({ targets: targets.length }, 'checks scheduled');
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const timer of [...this.timers, ...this.retries]) clearInterval(timer);
+    this.unsubscribe?.();
+    for (const timer of [...this.timers.values(), ...this.retries]) clearInterval(timer);
+    this.timers.clear();
     this.stopping.abort();
     for (const release of this.waiting.splice(0)) release();
     await Promise.all(this.running.values());
     await this.leases.releaseAll();
+  }
+
+  /** A target added or replaced at run time is (re)scheduled; a removed one stops being checked. */
+  private follow(change: CatalogChange): void {
+    if (this.stopping.signal.aborted) return;
+    const name = change.kind === 'put' ? change.target.name : change.name;
+    const timer = this.timers.get(name);
+    if (timer) clearInterval(timer);
+    this.timers.delete(name);
+    if (change.kind === 'put') this.schedule(change.target);
+  }
+
+  /**
+   * Starts a target's checks at a random offset, then every interval. Targets that are not checked
+   * actively (`checkedActively` false: heartbeats, which are pushed to) are left alone.
+   */
+  private schedule(target: TargetDefinition): void {
+    if (!isCheckedActively(target)) return;
+    const offset = Math.floor(Math.random() * Math.min(target.intervalMs, MAX_START_SPREAD_MS));
+    const start = setTimeout(() => {
+      const timer = setInterval(() => this.tick(target), target.intervalMs);
+      timer.unref();
+      this.timers.set(target.name, timer);
+      this.tick(target);
+    }, offset);
+    start.unref();
+    this.timers.set(target.name, start);
   }
 
   /**
@@ -136,4 +159,11 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.states.record(target, result);
     return 'checked';
   }
+}
+
+/** Kinds that are pushed to (heartbeats ping the service) rather than checked on an interval. */
+const PUSHED_KINDS: ReadonlySet<string> = new Set(['heartbeat']);
+
+export function isCheckedActively(target: TargetDefinition): boolean {
+  return !PUSHED_KINDS.has(target.kind);
 }

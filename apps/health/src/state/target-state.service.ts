@@ -14,7 +14,7 @@ import type { CheckResult } from '../checks/check-result';
 import { CheckHistoryRepository } from '../history/check-history.repository';
 import type { TargetDefinition } from '../targets/target-definition';
 import { REPLICA_ID } from '../config/replica-id';
-import { HEALTH_TARGETS } from '../targets/targets.tokens';
+import { TargetCatalog } from '../targets/target-catalog';
 import { applyCheck, initialTargetState, type TargetState, type Transition } from './target-state-machine';
 import { TargetStateRepository } from './target-state.repository';
 
@@ -34,7 +34,7 @@ export class TargetStateService implements OnModuleInit {
   private readonly states = new Map<string, TargetState>();
 
   constructor(
-    @Inject(HEALTH_TARGETS) private readonly targets: readonly TargetDefinition[],
+    private readonly catalog: TargetCatalog,
     private readonly repository: TargetStateRepository,
     private readonly history: CheckHistoryRepository,
     @Inject(REPLICA_ID) private readonly replicaId: string,
@@ -42,9 +42,10 @@ export class TargetStateService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const saved = await this.repository.statesOf(this.targets.map((t) => t.name));
+    const targets = this.catalog.list();
+    const saved = await this.repository.statesOf(targets.map((t) => t.name));
     const now = new Date().toISOString();
-    for (const target of this.targets)
+    for (const target of targets)
       this.states.set(target.name, saved.get(target.name) ?? initialTargetState(now));
   }
 
@@ -56,7 +57,7 @@ export class TargetStateService implements OnModuleInit {
   }
 
   snapshot(): TargetSnapshot[] {
-    return this.targets.map((target) => ({ target, state: { ...this.stateOf(target.name) } }));
+    return this.catalog.list().map((target) => ({ target, state: { ...this.stateOf(target.name) } }));
   }
 
   async record(target: TargetDefinition, result: CheckResult): Promise<void> {
