@@ -13,4 +13,11 @@ export interface CheckResult {
   checkedAt: Date;
   /** HTTP checks: milliseconds spent in each phase of the last request (redirects included in the total). */
   phases?: Partial<Record<HttpPhase, number>>;
+  /** The number the check measured, when it measures one: an SQL check's value, a heartbeat's `value`. */
+  value?: number | null;
+  /**
+   * Why a pushed-to monitor failed: `missing` (no ping by its deadline) or `failed` (a fail ping, a non-zero
+   * exit code, a run out of its duration bounds, a value outside its condition). Decides the alert's name.
+   */
+  failure?: 'missing' | 'failed';
 }

@@ -1,5 +1,10 @@
 import { CreateCheckTables1763810000000 } from './1763810000000-create-check-tables';
 import { CreateHistoryAndLeases1763900000000 } from './1763900000000-create-history-and-leases';
+import { CreateHeartbeatTables1765000000000 } from './1765000000000-create-heartbeat-tables';
 
 /** Every migration of the health database, oldest first. */
-export const HEALTH_MIGRATIONS = [CreateCheckTables1763810000000, CreateHistoryAndLeases1763900000000];
+export const HEALTH_MIGRATIONS = [
+  CreateCheckTables1763810000000,
+  CreateHistoryAndLeases1763900000000,
+  CreateHeartbeatTables1765000000000,
+];

@@ -15,6 +15,8 @@ export interface StoredCheckResult {
   checkedAt: string;
   /** The replica that ran the check. */
   checkedBy: string;
+  /** The measured number (SQL checks, heartbeats with a value); absent for the others. */
+  value?: number | null;
 }
 
 interface TargetStateRow {
@@ -40,8 +42,8 @@ export class TargetStateRepository {
   async recordCheck(result: StoredCheckResult, state: TargetState): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, checked_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, checked_by, value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           result.target,
           result.ok,
@@ -50,6 +52,7 @@ export class TargetStateRepository {
           result.error,
           result.checkedAt,
           result.checkedBy,
+          result.value ?? null,
         ],
       );
       await manager.query(

@@ -11,6 +11,7 @@ export const API_SCOPES = [
   'config:reload',
   'reports:run',
   'health:detailed',
+  'monitors:write',
   'errors:read',
   'errors:write',
 ] as const;
@@ -25,5 +26,6 @@ export const WRITE_SCOPES: ReadonlySet<ApiScope> = new Set([
   'silences:write',
   'config:reload',
   'reports:run',
+  'monitors:write',
   'errors:write',
 ]);
