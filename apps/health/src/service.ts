@@ -12,5 +12,6 @@ import { loadTargetsFile } from './targets/targets-file';
 export const healthService: ServiceDefinition<typeof healthConfigSchema> = {
   name: 'health',
   configSchema: healthConfigSchema,
-  module: (config) => HealthModule.forRoot(config, loadTargetsFile(config.TARGETS_FILE)),
+  // `env` is passed on for the secrets a targets file names (`${NAME}`, connection_env, ...).
+  module: (config, env) => HealthModule.forRoot(config, loadTargetsFile(config.TARGETS_FILE, env)),
 };

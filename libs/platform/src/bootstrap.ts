@@ -35,7 +35,14 @@ type PlatformShape = z.infer<typeof platformConfigSchema>;
 export interface ServiceDefinition<S extends z.ZodType<PlatformShape>> {
   name: ServiceName;
   configSchema: S;
-  module: (config: z.infer<S> & { PORT: number }) => DynamicModule;
+  /**
+   * The service's root module. `env` is the environment the config was read from, for the few inputs
+   * named by the user rather than by us (a targets file's `${SECRET_NAME}` references); read it nowhere else.
+   */
+  module: (
+    config: z.infer<S> & { PORT: number },
+    env: Readonly<Record<string, string | undefined>>,
+  ) => DynamicModule;
   /**
    * `false` keeps SENTRY_DSN from being used by this service: the errors service sets it, so its own
    * intake failures are never sent back to its intake (a feedback loop). Default true.
@@ -64,7 +71,7 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
     processHooks: options.processErrorHooks === true,
   });
   try {
-    return await createAndListen(definition, config, options);
+    return await createAndListen(definition, config, env, options);
   } catch (error) {
     await reporting?.close();
     throw error;
@@ -74,6 +81,7 @@ export async function startService<S extends z.ZodType<PlatformShape>>(
 async function createAndListen<S extends z.ZodType<PlatformShape>>(
   definition: ServiceDefinition<S>,
   config: z.infer<S> & { PORT: number },
+  env: Readonly<Record<string, string | undefined>>,
   options: { logger?: boolean },
 ): Promise<NestExpressApplication> {
   // The management listener answers probes while Nest boots (startup 503, liveness 200).
@@ -88,7 +96,7 @@ async function createAndListen<S extends z.ZodType<PlatformShape>>(
   await management?.start();
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(definition.module(config), {
+    app = await NestFactory.create<NestExpressApplication>(definition.module(config, env), {
       bufferLogs: options.logger !== false,
       abortOnError: false,
       // Installed below with the configured limit (installBodyLimits).

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { findUnstorable } from '@vigil/contracts';
 import { ConfigError, errorMessage } from '@vigil/platform';
 
+import type { SecretEnvironment } from './target-secrets';
 import {
   TARGET_TYPES,
   targetFileSchemas,
@@ -22,7 +23,7 @@ const VARIABLE = 'TARGETS_FILE';
  * naming the file, the target and the field, e.g.
  * `/etc/vigil/targets.yaml: targets[1] (name "api"): url: must be an http(s) URL`.
  */
-export function loadTargetsFile(file: string): TargetDefinition[] {
+export function loadTargetsFile(file: string, environment: SecretEnvironment = {}): TargetDefinition[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -30,11 +31,19 @@ export function loadTargetsFile(file: string): TargetDefinition[] {
     const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new ConfigError(VARIABLE, `${file}: cannot be read (${code})`);
   }
-  return parseTargets(text, file);
+  return parseTargets(text, file, environment);
 }
 
-/** Validates the text of a targets file; `file` only names it in error messages. */
-export function parseTargets(text: string, file: string): TargetDefinition[] {
+/**
+ * Validates the text of a targets file; `file` only names it in error messages. `environment` holds the
+ * secrets the file may name (see target-secrets.ts); nothing reads them yet.
+ */
+export function parseTargets(
+  text: string,
+  file: string,
+  environment: SecretEnvironment = {},
+): TargetDefinition[] {
+  void environment;
   const fail = (problem: string): never => {
     throw new ConfigError(VARIABLE, `${file}: ${problem}`);
   };
