@@ -173,7 +173,17 @@ describe('target kinds and ServiceDown alerts (real TCP, Postgres, NATS and HTTP
     );
     expect((await statusOf('db-gone')).last_error).toContain('ECONNREFUSED');
     expect((await statusOf('bus-gone')).last_error).toEqual(expect.any(String));
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    // The gauges hold the latest check, which a loaded machine may have failed while the state stays up
+    // (failure_threshold): wait for a scrape where every answering target's latest check passed.
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return ['db', 'bus', 'cache'].every((t) => text.includes(`probe_success{target="${t}"} 1`))
+          ? text
+          : null;
+      },
+      { timeoutMs: 20_000, intervalMs: 200, description: 'a scrape with db, bus and cache passing' },
+    );
     expect(metrics).toContain('probe_success{target="db"} 1');
     expect(metrics).toContain('probe_success{target="bus-gone"} 0');
     expect(metrics).toMatch(/probe_http_status_code\{target="web"\} (200|500)/);

@@ -26,6 +26,7 @@ export {
   expectNoEventLoopBlock,
   MAX_EVENT_LOOP_BLOCK_MS,
   measureEventLoopBlock,
+  measuredBusyBlockMs,
   steadyEventLoopBlockMs,
 } from './event-loop-block';
 export {
