@@ -7,6 +7,7 @@ import { CheckScheduler } from './scheduling/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
 import { PostgresChecker } from './checks/postgres-checker';
+import { SqlChecker } from './checks/sql-checker';
 import { SyntheticChecker } from './checks/synthetic-checker';
 import { TargetChecker } from './checks/target-checker';
 import { TcpChecker } from './checks/tcp-checker';
@@ -48,6 +49,7 @@ export class HealthModule {
         PostgresChecker,
         NatsChecker,
         SyntheticChecker,
+        SqlChecker,
         TargetChecker,
         TargetStateRepository,
         CheckHistoryRepository,
