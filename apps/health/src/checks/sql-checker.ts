@@ -161,15 +161,17 @@ function singleNumber(result: QueryArrayResult): number {
  * quoted parts are dropped.
  */
 function describeSqlError(error: unknown, target: SqlTarget): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  const message = errorText(error);
+  const { code, message: raw } =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
+  // A Postgres error's message without errorText's `CODE: ` prefix: the code is named once, below.
+  const message = typeof raw === 'string' && raw !== '' ? raw : errorText(error);
   if (code === '57014') return `query timed out after ${target.timeoutMs} ms (statement_timeout): ${message}`;
   if (code === '25006') return `query tried to write; SQL checks run READ ONLY: ${message}`;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     const text = SAFE_MESSAGE.test(code) ? message : message.replace(/"[^"]*"|'[^']*'/g, '"…"');
     return `query failed (SQLSTATE ${code}): ${text}`;
   }
-  return `cannot run the query: ${message}`;
+  return `cannot run the query: ${errorText(error)}`;
 }
 
 /** The connection string and its password never reach an error, whatever the driver put there. */
