@@ -7,6 +7,7 @@ import { CheckScheduler } from './scheduling/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
 import { PostgresChecker } from './checks/postgres-checker';
+import { LastValueRepository } from './checks/last-value.repository';
 import { SqlChecker } from './checks/sql-checker';
 import { SyntheticChecker } from './checks/synthetic-checker';
 import { TargetChecker } from './checks/target-checker';
@@ -50,6 +51,7 @@ export class HealthModule {
         NatsChecker,
         SyntheticChecker,
         SqlChecker,
+        LastValueRepository,
         TargetChecker,
         TargetStateRepository,
         CheckHistoryRepository,

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 import { startService } from '@vigil/platform';
 import {
@@ -20,6 +21,7 @@ import {
   type NatsServerHandle,
 } from '@vigil/testing';
 
+import { LastValueRepository } from '../src/checks/last-value.repository';
 import { SqlChecker } from '../src/checks/sql-checker';
 import { healthService } from '../src/service';
 import { parseTargets } from '../src/targets/targets-file';
@@ -231,6 +233,31 @@ describe('SQL integrity checks (real Postgres with the example app`s tables)', (
     }
   });
 
+  it('compares `within P% of previous` with the stored value on its first run, then with its own last', async () => {
+    const stored: string[] = [];
+    const lastValues = {
+      lastValue: (target: string) => (stored.push(target), Promise.resolve(100)),
+    } as unknown as LastValueRepository;
+    const trend = new SqlChecker(lastValues);
+    try {
+      const target = adHoc(profileUrl, 'SELECT 80', 'within 10% of previous');
+      // Without the stored 100 this first run would pass (no previous value).
+      expect(await trend.check(target)).toMatchObject({
+        ok: false,
+        value: 80,
+        error: 'value 80 is not within 10% of previous (previous 100)',
+      });
+      expect(await trend.check({ ...target, query: 'SELECT 85' })).toMatchObject({ ok: true, value: 85 });
+      expect(await trend.check({ ...target, query: 'SELECT 70' })).toMatchObject({
+        ok: false,
+        error: 'value 70 is not within 10% of previous (previous 85)',
+      });
+      expect(stored).toEqual(['ad-hoc']);
+    } finally {
+      await trend.onModuleDestroy();
+    }
+  });
+
   it('never shows the connection string or its password in a connection error', async () => {
     const port = await freePort();
     const wrongPassword = new URL(profileUrl);
@@ -317,6 +344,16 @@ describe('SQL checks in the running service (value history in check_results)', (
     expect(errors.length).toBeGreaterThan(0);
     expect(testDatabasePassword().length).toBeGreaterThan(3);
     for (const { error } of errors) expect(error).not.toContain(testDatabasePassword());
+    // What a replica taking the target over reads as the previous value: the latest stored one.
+    const latest = (
+      await healthDb.query<{ value: number }>(
+        `SELECT value FROM check_results WHERE target = 'private-profiles-with-social-links' ORDER BY checked_at DESC LIMIT 1`,
+      )
+    ).rows[0].value;
+    expect(
+      await new LastValueRepository(app.get(DataSource)).lastValue('private-profiles-with-social-links'),
+    ).toBe(latest);
+    expect(await new LastValueRepository(app.get(DataSource)).lastValue('no-such-target')).toBeNull();
   });
 });
 

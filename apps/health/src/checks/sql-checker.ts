@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Pool, type PoolClient, type QueryArrayConfig, type QueryArrayResult } from 'pg';
 
 import { redactString } from '@vigil/redaction';
@@ -7,6 +7,7 @@ import type { SqlTarget } from '../targets/target-definition';
 import { evaluateValueCondition } from '../targets/value-condition';
 import type { CheckResult } from './check-result';
 import { errorText } from './error-text';
+import { LastValueRepository } from './last-value.repository';
 
 /** Postgres type oids whose values are numbers: int2, int4, int8, oid, float4, float8, numeric. */
 const NUMERIC_TYPES: ReadonlySet<number> = new Set([21, 23, 20, 26, 700, 701, 1700]);
@@ -33,8 +34,10 @@ interface TargetPool {
 @Injectable()
 export class SqlChecker implements OnModuleDestroy {
   private readonly pools = new Map<string, TargetPool>();
-  /** The last value per target, for `within P% of previous` (a new owner starts without one). */
+  /** The last value per target, for `within P% of previous`; a new owner reads it from check_results. */
   private readonly previous = new Map<string, number>();
+
+  constructor(@Optional() private readonly lastValues?: LastValueRepository) {}
 
   async check(target: SqlTarget, cancel?: AbortSignal): Promise<CheckResult> {
     const checkedAt = new Date();
@@ -46,7 +49,7 @@ export class SqlChecker implements OnModuleDestroy {
       return { ...outcome(target, checkedAt, 0), ok: false, error: hideConnection(text, target) };
     }
     const { value, elapsedMs } = measured;
-    const verdict = evaluateValueCondition(target.condition, value, this.previous.get(target.name) ?? null);
+    const verdict = evaluateValueCondition(target.condition, value, await this.previousValue(target));
     this.previous.set(target.name, value);
     return {
       ...outcome(target, checkedAt, elapsedMs),
@@ -54,6 +57,21 @@ export class SqlChecker implements OnModuleDestroy {
       value,
       error: verdict.ok ? null : verdict.reason,
     };
+  }
+
+  /**
+   * The value before this one: kept in memory, or on this replica's first run of the target (after a
+   * restart or a lease move) the last one stored. Without it the first run passes (see value-condition.ts).
+   */
+  private async previousValue(target: SqlTarget): Promise<number | null> {
+    const kept = this.previous.get(target.name);
+    if (kept !== undefined) return kept;
+    if (target.condition.op !== 'within_pct_of_previous' || !this.lastValues) return null;
+    try {
+      return await this.lastValues.lastValue(target.name);
+    } catch {
+      return null; // The history is unavailable: judge this run as a first one rather than not at all.
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
