@@ -258,6 +258,31 @@ describe('SQL integrity checks (real Postgres with the example app`s tables)', (
     }
   });
 
+  it('uses at most 2 connections per target and closes them on shutdown', async () => {
+    const own = new SqlChecker();
+    const connections = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'vigil-health-sql-check'
+              AND datname = current_database()`,
+          )
+        ).rows[0].n,
+      );
+    await checker.onModuleDestroy(); // the shared checker's pools, so only `own`'s connections are counted
+    await waitFor(async () => (await connections()) === 0, { description: 'no check connections' });
+    const slow = adHoc(profileUrl, 'SELECT count(*) FROM pg_sleep(0.3)', '== 1');
+    const runs = Array.from({ length: 6 }, () => own.check(slow));
+    const seen: number[] = [];
+    const sampling = setInterval(() => void connections().then((n) => seen.push(n)), 50);
+    const results = await Promise.all(runs);
+    clearInterval(sampling);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(Math.max(...seen)).toBe(2);
+    await own.onModuleDestroy();
+    await waitFor(async () => (await connections()) === 0, { description: 'connections closed on shutdown' });
+  });
+
   it('never shows the connection string or its password in a connection error', async () => {
     const port = await freePort();
     const wrongPassword = new URL(profileUrl);
