@@ -76,6 +76,12 @@ const TOOLS = {
     for: ['test', 'bench', 'bench-smoke'],
     probe: ['/usr/bin/python3', '-c', 'import flask'],
   },
+  // examples/django-profile on Postgres: health's SQL check tests migrate its tables there, npm start runs it there.
+  'python3-psycopg2': {
+    apt: 'python3-psycopg2',
+    for: ['test'],
+    probe: ['/usr/bin/python3', '-c', 'import psycopg2'],
+  },
 };
 
 export function log(message) {

@@ -360,7 +360,12 @@ function startNats() {
   );
 }
 
-const DATABASES = SERVICES.map((s) => `vigil_${s.name}`);
+// examples/django-profile keeps its data in its own database on the same Postgres, so health's SQL integrity
+// checks (tools/dev/targets.yaml, PROFILE_DB_URL) run against its real tables.
+const PROFILE_DATABASE = 'django_profile';
+const DATABASES = [...SERVICES.map((s) => `vigil_${s.name}`), PROFILE_DATABASE];
+const profileDatabaseUrl = (password) =>
+  `postgres://postgres:${password}@127.0.0.1:${PORTS.postgres}/${PROFILE_DATABASE}`;
 
 function startPostgres(password) {
   const { dataDir, runtimeDir } = PG_HOME;
@@ -457,6 +462,7 @@ function startService(service, password) {
         // Every service reports its unhandled errors to the errors service, except the errors service itself
         // (no feedback loop; it also opts out with reportOwnErrors: false).
         ...(service.name === 'errors' ? {} : { SENTRY_DSN: dsnOf('vigil') }),
+        ...(service.name === 'health' ? { PROFILE_DB_URL: profileDatabaseUrl(password) } : {}),
         ...service.env,
       },
     },
@@ -533,20 +539,20 @@ function sentrySdkInstalled() {
 }
 
 async function startDjangoProfile() {
-  const probe = spawnSync(DEBIAN_PYTHON, ['-c', 'import django, django_prometheus, gunicorn'], {
+  const probe = spawnSync(DEBIAN_PYTHON, ['-c', 'import django, django_prometheus, gunicorn, psycopg2'], {
     stdio: 'ignore',
   });
   if (probe.status !== 0) {
     log(
       `${PROFILE.name} (examples/django-profile) not started: Debian's Django is missing here; ` +
-        'run `apt-get install -y python3-django python3-django-prometheus gunicorn` and npm start again',
+        'run `apt-get install -y python3-django python3-django-prometheus gunicorn python3-psycopg2` and npm start again',
     );
     return;
   }
   fs.mkdirSync(PROFILE_DATA, { recursive: true });
   const env = {
     PROFILE_BIND: `127.0.0.1:${PROFILE.port}`,
-    PROFILE_DB_PATH: path.join(PROFILE_DATA, 'db.sqlite3'),
+    DATABASE_URL: profileDatabaseUrl(password),
     PROFILE_MEDIA_ROOT: path.join(PROFILE_DATA, 'media'),
     PROFILE_ADMIN_PASSWORD: profileAdminPassword(),
     VIGIL_AUDIT_URL: 'http://127.0.0.1:3002',

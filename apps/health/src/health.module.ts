@@ -7,6 +7,8 @@ import { CheckScheduler } from './scheduling/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
 import { PostgresChecker } from './checks/postgres-checker';
+import { LastValueRepository } from './checks/last-value.repository';
+import { SqlChecker } from './checks/sql-checker';
 import { SyntheticChecker } from './checks/synthetic-checker';
 import { TargetChecker } from './checks/target-checker';
 import { TcpChecker } from './checks/tcp-checker';
@@ -48,6 +50,8 @@ export class HealthModule {
         PostgresChecker,
         NatsChecker,
         SyntheticChecker,
+        SqlChecker,
+        LastValueRepository,
         TargetChecker,
         TargetStateRepository,
         CheckHistoryRepository,

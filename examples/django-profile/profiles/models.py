@@ -59,3 +59,16 @@ class WalletSettings(models.Model):
 
     def __str__(self) -> str:
         return f"wallet of {self.profile}"
+
+
+class GameProfile(models.Model):
+    """A player's identity in one game (seed 000's GameProfile), owned by a user profile."""
+
+    # SET_NULL, not CASCADE: a deleted profile leaves its game profiles behind, orphaned, for the data
+    # cleanup that the integrity check "orphaned game profiles" (seed 000 §3.2) counts.
+    user_profile = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="game_profiles")
+    game = models.CharField(max_length=40)
+    in_game_name = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"{self.in_game_name} in {self.game}"

@@ -5,6 +5,7 @@ import type { CheckResult } from './check-result';
 import { HttpChecker } from './http-checker';
 import { NatsChecker } from './nats-checker';
 import { PostgresChecker } from './postgres-checker';
+import { SqlChecker } from './sql-checker';
 import { SyntheticChecker } from './synthetic-checker';
 import { TcpChecker } from './tcp-checker';
 
@@ -17,6 +18,7 @@ export class TargetChecker {
     private readonly postgres: PostgresChecker,
     private readonly nats: NatsChecker,
     private readonly synthetic: SyntheticChecker,
+    private readonly sql: SqlChecker,
   ) {}
 
   check(target: TargetDefinition, cancel?: AbortSignal): Promise<CheckResult> {
@@ -31,6 +33,8 @@ export class TargetChecker {
         return this.nats.check(target, cancel);
       case 'synthetic':
         return this.synthetic.check(target, cancel);
+      case 'sql':
+        return this.sql.check(target, cancel);
     }
   }
 }

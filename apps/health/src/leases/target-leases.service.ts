@@ -3,6 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { redactString } from '@vigil/redaction';
 
 import { TargetStateService } from '../state/target-state.service';
+import { activeCronOf } from '../targets/active-cron';
+import { nextCronTime, type CronSchedule } from '../targets/cron-schedule';
 import type { TargetDefinition } from '../targets/target-definition';
 import { REPLICA_ID } from '../config/replica-id';
 import { TargetLeaseRepository } from './target-lease.repository';
@@ -10,10 +12,38 @@ import { errorMessage } from '@vigil/platform';
 
 /**
  * A lease outlives one interval by half of one (at least 2 s, for a late timer on a busy replica),
- * so its owner renews it on every check in time.
+ * so its owner renews it on every check in time. A cron-scheduled target's lease lasts until its next
+ * firing plus cronLeaseSlackMs: every replica fires at the same instant, and the owner, renewing then,
+ * still holds it.
  */
-export function leaseTtlMs(target: TargetDefinition): number {
-  return target.intervalMs + Math.max(Math.round(target.intervalMs / 2), 2000);
+export function leaseTtlMs(target: TargetDefinition, now: Date = new Date()): number {
+  const cron = activeCronOf(target);
+  if (cron === null) return target.intervalMs + Math.max(Math.round(target.intervalMs / 2), 2000);
+  const gapMs = cronGapMs(cron, now);
+  return gapMs + cronLeaseSlackMs(gapMs);
+}
+
+/**
+ * How long after a missed cron firing another replica retries a target whose lease it was refused: just past
+ * the slack, when a dead owner's lease has expired, so the firing's check still runs (late by at most ~1 min).
+ */
+export function leaseRetryDelayMs(target: TargetDefinition, now: Date = new Date()): number {
+  const cron = activeCronOf(target);
+  if (cron === null) return target.intervalMs / 2;
+  return cronLeaseSlackMs(cronGapMs(cron, now)) + 1000;
+}
+
+/** Half the gap between firings, between 2 s and 1 min: a late timer is covered, a dead owner is replaced soon. */
+function cronLeaseSlackMs(gapMs: number): number {
+  return Math.min(Math.max(Math.round(gapMs / 2), 2000), 60_000);
+}
+
+/**
+ * From `now` to the firing after the one happening now. A claim is made at a firing (or a moment after), so
+ * the next firing is searched from a second later: a timer that fires a little early still sees the right one.
+ */
+function cronGapMs(cron: CronSchedule, now: Date): number {
+  return nextCronTime(cron, new Date(now.getTime() + 1000)).getTime() - now.getTime();
 }
 
 /**

@@ -124,3 +124,106 @@ describe('CheckScheduler', () => {
     await stop;
   });
 });
+
+function sqlTarget(cron: string, timeZone = 'UTC'): TargetDefinition {
+  return {
+    kind: 'sql',
+    name: 'private-profiles',
+    url: 'sql:private-profiles',
+    connectionString: 'postgres://u:p@127.0.0.1:1/db',
+    query: 'SELECT 0',
+    condition: { op: '==', value: 0 },
+    cron: { expression: cron, timeZone },
+    intervalMs: 300_000,
+    timeoutMs: 1000,
+    failureThreshold: 1,
+    recoveryThreshold: 1,
+  };
+}
+
+describe('CheckScheduler with cron targets', () => {
+  afterEach(() => jest.useRealTimers());
+
+  function schedulerFor(targets: TargetDefinition[], holds: () => Promise<boolean>, started: Date[]) {
+    const checker = {
+      check: (target: TargetDefinition) => {
+        started.push(new Date());
+        return Promise.resolve({
+          target: target.name,
+          ok: true,
+          statusCode: null,
+          responseTimeMs: 1,
+          error: null,
+          checkedAt: new Date(),
+        });
+      },
+    } as unknown as TargetChecker;
+    return new CheckScheduler(
+      new TargetCatalog(targets),
+      { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
+      checker,
+      { holds, releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
+      { record: () => Promise.resolve() } as unknown as TargetStateService,
+      gauge,
+      gauge,
+      gauge,
+      gauge,
+    );
+  }
+
+  it('checks at each firing of the cron, in its time zone, and not in between', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-28T22:40:00Z') });
+    const started: Date[] = [];
+    // 00:00 Berlin each day: 23:00 UTC in winter, 22:00 UTC after the clocks go forward on 2026-03-29.
+    const scheduler = schedulerFor(
+      [sqlTarget('0 0 * * *', 'Europe/Berlin')],
+      () => Promise.resolve(true),
+      started,
+    );
+    scheduler.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(20 * 60_000 - 1); // 22:59:59.999 UTC
+    expect(started).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started.map((d) => d.toISOString())).toEqual(['2026-03-28T23:00:00.000Z']);
+    await jest.advanceTimersByTimeAsync(23 * 3600_000 - 1); // just before 22:00 UTC on the 29th
+    expect(started).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started.map((d) => d.toISOString())).toEqual([
+      '2026-03-28T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+    ]);
+    const stop = scheduler.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(0);
+    await stop;
+  });
+
+  it('retries a cron target refused its lease just after a dead owner`s lease expires, once', async () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T09:59:00Z') });
+    const claims: Date[] = [];
+    const started: Date[] = [];
+    let owner = false;
+    const holds = () => {
+      claims.push(new Date());
+      return Promise.resolve(owner);
+    };
+    const scheduler = schedulerFor([sqlTarget('0 * * * *')], holds, started);
+    scheduler.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(60_000); // 10:00: refused (the other replica's lease runs to 10:01)
+    expect(claims.map((d) => d.toISOString())).toEqual(['2026-01-01T10:00:00.000Z']);
+    owner = true; // the lease expired: this replica takes it at the retry
+    await jest.advanceTimersByTimeAsync(61_000);
+    expect(claims.map((d) => d.toISOString())).toEqual([
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T10:01:01.000Z',
+    ]);
+    expect(started.map((d) => d.toISOString())).toEqual(['2026-01-01T10:01:01.000Z']);
+    await jest.advanceTimersByTimeAsync(59 * 60_000);
+    expect(started.map((d) => d.toISOString())).toEqual([
+      '2026-01-01T10:01:01.000Z',
+      '2026-01-01T11:00:00.000Z',
+    ]);
+    const stop = scheduler.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(0);
+    await stop;
+  });
+});

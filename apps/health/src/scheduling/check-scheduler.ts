@@ -6,8 +6,10 @@ import { SERVICE_CONFIG } from '@vigil/platform';
 import { redactString } from '@vigil/redaction';
 
 import type { HealthConfig } from '../config/health-config';
-import { TargetLeases } from '../leases/target-leases.service';
+import { leaseRetryDelayMs, TargetLeases } from '../leases/target-leases.service';
 import { TargetStateService } from '../state/target-state.service';
+import { activeCronOf } from '../targets/active-cron';
+import { nextCronTime, type CronSchedule } from '../targets/cron-schedule';
 import type { TargetDefinition } from '../targets/target-definition';
 import { TargetCatalog, type CatalogChange } from '../targets/target-catalog';
 import { HTTP_PHASES } from '../checks/check-result';
@@ -21,9 +23,12 @@ import { TargetChecker } from '../checks/target-checker';
 
 /** The first check of a target starts at a random point within this (or its interval, if shorter). */
 const MAX_START_SPREAD_MS = 5000;
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Checks every target on its own interval, starting at boot. Start times are spread at random so
+ * Checks every target on its own interval (or, for a target with a cron, at its firings), starting at
+ * boot. Start times are spread at random so
  * targets sharing an interval do not fire together, and at most HEALTH_MAX_CONCURRENT_CHECKS checks
  * run at once (the rest wait their turn), so hundreds of targets fit on one replica. A target whose
  * previous check is still running or waiting is skipped for that tick. On shutdown the timers stop,
@@ -86,6 +91,8 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private schedule(target: TargetDefinition): void {
     if (!isCheckedActively(target)) return;
+    const cron = activeCronOf(target);
+    if (cron !== null) return this.scheduleCron(target, cron);
     const offset = Math.floor(Math.random() * Math.min(target.intervalMs, MAX_START_SPREAD_MS));
     const start = setTimeout(() => {
       const timer = setInterval(() => this.tick(target), target.intervalMs);
@@ -98,8 +105,31 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * Checks a cron-scheduled target at each firing (in its time zone), not spread: the query runs when its
+   * owner asked. Delays beyond what a Node timer holds (~24.8 days) are waited in steps.
+   */
+  private scheduleCron(target: TargetDefinition, cron: CronSchedule): void {
+    const next = nextCronTime(cron, new Date()).getTime();
+    const wait = (): void => {
+      const remaining = next - Date.now();
+      const timer = setTimeout(
+        () => {
+          if (remaining > MAX_TIMER_MS) return wait();
+          this.scheduleCron(target, cron);
+          this.tick(target);
+        },
+        Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+      );
+      timer.unref();
+      this.timers.set(target.name, timer);
+    };
+    wait();
+  }
+
+  /**
    * One scheduled check. A target whose lease another replica holds is retried once after half an
-   * interval (a `retry` tick), so a dead replica's targets move within two intervals.
+   * interval (a `retry` tick), so a dead replica's targets move within two intervals; a cron target is
+   * retried just after the dead owner's lease would expire, so that firing's check still runs.
    */
   private tick(target: TargetDefinition, retry = false): void {
     if (this.stopping.signal.aborted || this.running.has(target.name)) return;
@@ -109,7 +139,7 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         const timer = setTimeout(() => {
           this.retries.delete(timer);
           this.tick(target, true);
-        }, target.intervalMs / 2);
+        }, leaseRetryDelayMs(target));
         timer.unref();
         this.retries.add(timer);
       })

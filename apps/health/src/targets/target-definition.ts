@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { CaptureRegexError, compileCaptureRegex } from './capture-regex';
+import { checkSqlEntry, sqlFileFields, sqlIntervalS, toSqlFields, type SqlTarget } from './sql-definition';
+import type { SecretEnvironment } from './target-secrets';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
@@ -142,7 +144,9 @@ export const natsTargetFileSchema = z.strictObject({
   url: z.string(field('must be a nats:// URL')).regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// URL'),
 });
 
-export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic'] as const;
+export const sqlTargetFileSchema = z.strictObject({ ...common, ...sqlFileFields }).superRefine(checkSqlEntry);
+
+export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic', 'sql'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
 export const targetFileSchemas = {
@@ -151,6 +155,7 @@ export const targetFileSchemas = {
   postgres: postgresTargetFileSchema,
   nats: natsTargetFileSchema,
   synthetic: syntheticTargetFileSchema,
+  sql: sqlTargetFileSchema,
 } as const;
 
 export const targetsFileSchema = z.strictObject(
@@ -158,7 +163,7 @@ export const targetsFileSchema = z.strictObject(
   field('must be a mapping with a `targets:` list'),
 );
 
-interface TargetBase {
+export interface TargetBase {
   name: string;
   /** What is checked, for people: a URL (credentials are redacted wherever it is shown). */
   url: string;
@@ -218,11 +223,16 @@ export interface NatsTarget extends TargetBase {
 }
 
 /** Every kind of target the service checks. */
-export type TargetDefinition = HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget;
+export type TargetDefinition =
+  HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget | SqlTarget;
+export type { SqlTarget };
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
 
-function base(entry: FileEntry<TargetType>, url: string): TargetBase {
+function base(
+  entry: Omit<FileEntry<TargetType>, 'interval_s'> & { interval_s: number },
+  url: string,
+): TargetBase {
   return {
     name: entry.name,
     url,
@@ -262,7 +272,11 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
   };
 }
 
-export function toTarget(entry: FileEntry<TargetType>): TargetDefinition {
+/** `environment` holds the secrets an entry names (an sql target's connection string). */
+export function toTarget(
+  entry: FileEntry<TargetType>,
+  environment: SecretEnvironment = {},
+): TargetDefinition {
   switch (entry.type) {
     case 'http':
       return { ...toHttpTarget(entry), ...base(entry, entry.url) };
@@ -287,5 +301,10 @@ export function toTarget(entry: FileEntry<TargetType>): TargetDefinition {
       return { kind: 'postgres', ...base(entry, entry.url) };
     case 'nats':
       return { kind: 'nats', ...base(entry, entry.url) };
+    case 'sql':
+      return {
+        ...base({ ...entry, interval_s: sqlIntervalS(entry) }, `sql:${entry.name}`),
+        ...toSqlFields(entry, environment),
+      };
   }
 }
