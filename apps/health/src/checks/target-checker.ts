@@ -31,6 +31,9 @@ export class TargetChecker {
         return this.nats.check(target, cancel);
       case 'synthetic':
         return this.synthetic.check(target, cancel);
+      case 'heartbeat':
+        // Pushed to, never checked actively (the scheduler skips them; heartbeats/evaluation judges them).
+        return Promise.reject(new Error(`heartbeat ${target.name} is not checked actively`));
     }
   }
 }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
 import { CaptureRegexError, compileCaptureRegex } from './capture-regex';
+import {
+  checkHeartbeatEntry,
+  HEARTBEAT_LEASE_INTERVAL_MS,
+  heartbeatFields,
+  heartbeatSettings,
+  type HeartbeatTarget,
+} from './heartbeat-definition';
+import type { SecretEnvironment } from './target-secrets';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
@@ -142,7 +150,12 @@ export const natsTargetFileSchema = z.strictObject({
   url: z.string(field('must be a nats:// URL')).regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// URL'),
 });
 
-export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic'] as const;
+/** A job that pings the service (heartbeats/): see heartbeat-definition.ts. */
+export const heartbeatTargetFileSchema = z
+  .strictObject({ type: z.literal('heartbeat'), ...common, ...heartbeatFields })
+  .superRefine(checkHeartbeatEntry);
+
+export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic', 'heartbeat'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
 export const targetFileSchemas = {
@@ -151,6 +164,7 @@ export const targetFileSchemas = {
   postgres: postgresTargetFileSchema,
   nats: natsTargetFileSchema,
   synthetic: syntheticTargetFileSchema,
+  heartbeat: heartbeatTargetFileSchema,
 } as const;
 
 export const targetsFileSchema = z.strictObject(
@@ -158,7 +172,7 @@ export const targetsFileSchema = z.strictObject(
   field('must be a mapping with a `targets:` list'),
 );
 
-interface TargetBase {
+export interface TargetBase {
   name: string;
   /** What is checked, for people: a URL (credentials are redacted wherever it is shown). */
   url: string;
@@ -218,7 +232,10 @@ export interface NatsTarget extends TargetBase {
 }
 
 /** Every kind of target the service checks. */
-export type TargetDefinition = HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget;
+export type TargetDefinition =
+  HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget | HeartbeatTarget;
+
+export type { HeartbeatTarget } from './heartbeat-definition';
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
 
@@ -262,7 +279,11 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
   };
 }
 
-export function toTarget(entry: FileEntry<TargetType>): TargetDefinition {
+/** `environment` holds the secrets an entry names (a heartbeat's token_env); TargetSecretError if one is missing. */
+export function toTarget(
+  entry: FileEntry<TargetType>,
+  environment: SecretEnvironment = {},
+): TargetDefinition {
   switch (entry.type) {
     case 'http':
       return { ...toHttpTarget(entry), ...base(entry, entry.url) };
@@ -287,5 +308,12 @@ export function toTarget(entry: FileEntry<TargetType>): TargetDefinition {
       return { kind: 'postgres', ...base(entry, entry.url) };
     case 'nats':
       return { kind: 'nats', ...base(entry, entry.url) };
+    case 'heartbeat':
+      return {
+        kind: 'heartbeat',
+        ...base(entry, `heartbeat:${entry.name}`),
+        intervalMs: HEARTBEAT_LEASE_INTERVAL_MS,
+        ...heartbeatSettings(entry, environment),
+      };
   }
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { findUnstorable } from '@vigil/contracts';
 import { ConfigError, errorMessage } from '@vigil/platform';
 
-import type { SecretEnvironment } from './target-secrets';
+import { TargetSecretError, type SecretEnvironment } from './target-secrets';
 import {
   TARGET_TYPES,
   targetFileSchemas,
@@ -36,14 +36,13 @@ export function loadTargetsFile(file: string, environment: SecretEnvironment = {
 
 /**
  * Validates the text of a targets file; `file` only names it in error messages. `environment` holds the
- * secrets the file may name (see target-secrets.ts); nothing reads them yet.
+ * secrets the file may name (see target-secrets.ts): a missing one fails like a bad field.
  */
 export function parseTargets(
   text: string,
   file: string,
   environment: SecretEnvironment = {},
 ): TargetDefinition[] {
-  void environment;
   const fail = (problem: string): never => {
     throw new ConfigError(VARIABLE, `${file}: ${problem}`);
   };
@@ -70,7 +69,12 @@ export function parseTargets(
     const first = seen.get(entry.data.name);
     if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
     seen.set(entry.data.name, index);
-    targets.push(toTarget(entry.data));
+    try {
+      targets.push(toTarget(entry.data, environment));
+    } catch (error) {
+      if (error instanceof TargetSecretError) return fail(`${where}: ${error.message}`);
+      throw error;
+    }
   });
   return targets;
 }
