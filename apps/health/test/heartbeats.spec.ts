@@ -118,11 +118,18 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
       `INSERT INTO heartbeat_pings (monitor, kind, value, via, received_at) VALUES ($1, $2, $3, 'http', now())`,
       [name, kind, extra.value ?? null],
     );
-  const statusOf = async (name: string, status: string) =>
-    waitFor(async () => ((await monitor(name)).status === status ? monitor(name) : null), {
-      timeoutMs: 15_000,
-      description: `${name} ${status}`,
-    });
+  /** The monitor once it shows `status` (one read, so the fields belong to that state). */
+  const statusOf = async (name: string, status: string): Promise<HeartbeatMonitorView> => {
+    let seen: HeartbeatMonitorView | null = null;
+    await waitFor(
+      async () => {
+        seen = await monitor(name);
+        return seen.status === status;
+      },
+      { timeoutMs: 15_000, description: `${name} ${status}` },
+    );
+    return seen!;
+  };
 
   it('syncs the file monitors with their configured token and shows ping URLs to writers only', async () => {
     const listed = await call('GET', '/api/heartbeats', WRITER_KEY);
