@@ -20,7 +20,10 @@ import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHan
 
 import type { CheckResult } from '../src/checks/check-result';
 import { HeartbeatMonitorRepository } from '../src/heartbeats/monitors/heartbeat-monitor.repository';
-import type { HeartbeatMonitorView } from '../src/heartbeats/monitors/heartbeat-monitors.service';
+import {
+  HeartbeatMonitors,
+  type HeartbeatMonitorView,
+} from '../src/heartbeats/monitors/heartbeat-monitors.service';
 import { healthService } from '../src/service';
 import { TargetStateService } from '../src/state/target-state.service';
 import { TargetCatalog } from '../src/targets/target-catalog';
@@ -289,6 +292,23 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
       { value: 3, ok: true },
       { value: 0, ok: false },
     ]);
+  });
+
+  it('picks up monitors another replica created or deleted when it refreshes', async () => {
+    const catalog = app.get(TargetCatalog);
+    await database.query(
+      `INSERT INTO heartbeat_monitors (name, token, origin, definition)
+       VALUES ('elsewhere', 'token-elsewhere', 'api', '{"type": "heartbeat", "name": "elsewhere", "period": "5m"}')`,
+    );
+    expect(catalog.get('elsewhere')).toBeUndefined();
+    await app.get(HeartbeatMonitors).refresh();
+    expect(catalog.get('elsewhere')).toMatchObject({
+      kind: 'heartbeat',
+      schedule: { kind: 'period', periodMs: 300_000 },
+    });
+    await database.query(`DELETE FROM heartbeat_monitors WHERE name = 'elsewhere'`);
+    await app.get(HeartbeatMonitors).refresh();
+    expect(catalog.get('elsewhere')).toBeUndefined();
   });
 
   it('deletes an API monitor with its pings, everywhere it was shown', async () => {

@@ -33,6 +33,8 @@ export function parseMonitorBody(body: unknown): ParsedMonitorBody {
     return refuse('(body)', 'must be a JSON object');
   const unstorable = findUnstorable(body);
   if (unstorable) return refuse(unstorable.path, unstorable.message);
+  if ('type' in body && body.type !== 'heartbeat')
+    return refuse('type', "must be 'heartbeat' (this API creates heartbeat monitors only)");
   for (const field of SERVER_SECRET_FIELDS)
     if (field in body) return refuse(field, 'is not accepted by the API (a token is generated)');
   const definition: Record<string, unknown> = { type: 'heartbeat', ...body };
