@@ -70,8 +70,8 @@ function dueAfter(target: HeartbeatTarget, from: number): number {
 /**
  * Turns a monitor's new pings (id order) and the passing of time up to `now` into check results, in time
  * order. Pure: the evaluator stores the state and records the results.
- * - A start opens a run; an end (success, exit, fail) closes the run of its `rid`, or without one the
- *   latest open run. A run's duration is end - start (or the sender's own `durationMs`).
+ * - A start opens a run (replacing an open one of the same rid, or without a rid the previous start);
+ *   an end (success, exit, fail) closes the run of its `rid`, or without one the latest open run. A run's duration is end - start (or the sender's own `durationMs`).
  * - fail, a non-zero exit, a run shorter than min_duration or longer than max_duration, a value outside
  *   the condition (or missing when one is set): `{ok: false, failure: 'failed'}`.
  * - Otherwise a success: ok, its value, responseTimeMs = the run's duration (0 when unknown).
@@ -111,8 +111,10 @@ function applyPing(
   const at = ping.receivedAt.getTime();
   if (ping.kind === 'log') return null;
   if (ping.kind === 'start') {
+    // A new start replaces an open one of the same rid (or, without rids, the previous start: the job
+    // was started again), as Healthchecks does; an overrun of the replaced one was reported before it.
     state.openRuns = [
-      ...state.openRuns.filter((run) => ping.rid === null || run.rid !== ping.rid),
+      ...state.openRuns.filter((run) => run.rid !== ping.rid),
       { rid: ping.rid, startedAt: at, overrunReported: false },
     ].slice(-MAX_OPEN_RUNS);
     return null;
