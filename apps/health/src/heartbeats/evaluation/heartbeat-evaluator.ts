@@ -29,6 +29,7 @@ export class HeartbeatEvaluator implements OnApplicationBootstrap, OnModuleDestr
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private failing = false;
 
   constructor(
     private readonly catalog: TargetCatalog,
@@ -62,11 +63,18 @@ export class HeartbeatEvaluator implements OnApplicationBootstrap, OnModuleDestr
       if (target.kind !== 'heartbeat') continue;
       try {
         if (await this.leases.holds(target)) await this.evaluate(target, new Date());
+        if (this.failing) {
+          this.failing = false;
+          this.logger.log({ target: target.name }, 'heartbeats evaluated again');
+        }
       } catch (error) {
-        this.logger.error(
-          { target: target.name, error: redactString(errorMessage(error)) },
-          'heartbeat not evaluated',
-        );
+        // Once per outage (Postgres down fails every monitor every 2 s); the next success says it is over.
+        if (!this.failing)
+          this.logger.error(
+            { target: target.name, error: redactString(errorMessage(error)) },
+            'heartbeat not evaluated; retrying every 2 s',
+          );
+        this.failing = true;
       }
     }
   }
