@@ -14,6 +14,11 @@ import { TargetChecker } from './checks/target-checker';
 import { TcpChecker } from './checks/tcp-checker';
 import { probeMetricProviders } from './checks/probe-metrics';
 import type { HealthConfig } from './config/health-config';
+import { HeartbeatEvaluationRepository } from './heartbeats/evaluation/heartbeat-evaluation.repository';
+import { HeartbeatEvaluator } from './heartbeats/evaluation/heartbeat-evaluator';
+import { HeartbeatMonitorRepository } from './heartbeats/monitors/heartbeat-monitor.repository';
+import { HeartbeatMonitorsController } from './heartbeats/monitors/heartbeat-monitors.controller';
+import { HeartbeatMonitors } from './heartbeats/monitors/heartbeat-monitors.service';
 import { CheckHistoryRepository } from './history/check-history.repository';
 import { RetentionJob } from './history/retention.job';
 import { replicaIdProvider } from './config/replica-id';
@@ -41,7 +46,7 @@ export class HealthModule {
           database: { entities: [], migrations: HEALTH_MIGRATIONS },
         }),
       ],
-      controllers: [StatusController],
+      controllers: [StatusController, HeartbeatMonitorsController],
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
         TargetCatalog,
@@ -63,6 +68,10 @@ export class HealthModule {
         TargetStateService,
         CheckScheduler,
         HealthSummaryResponder,
+        HeartbeatMonitorRepository,
+        HeartbeatMonitors,
+        HeartbeatEvaluationRepository,
+        HeartbeatEvaluator,
         ...probeMetricProviders,
       ],
     };

@@ -35,6 +35,9 @@ export class TargetChecker {
         return this.synthetic.check(target, cancel);
       case 'sql':
         return this.sql.check(target, cancel);
+      case 'heartbeat':
+        // Pushed to, never checked actively (the scheduler skips them; heartbeats/evaluation judges them).
+        return Promise.reject(new Error(`heartbeat ${target.name} is not checked actively`));
     }
   }
 }

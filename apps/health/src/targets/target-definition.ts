@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 import { CaptureRegexError, compileCaptureRegex } from './capture-regex';
 import { checkSqlEntry, sqlFileFields, sqlIntervalS, toSqlFields, type SqlTarget } from './sql-definition';
+import {
+  checkHeartbeatEntry,
+  HEARTBEAT_LEASE_INTERVAL_MS,
+  heartbeatFields,
+  heartbeatSettings,
+  type HeartbeatTarget,
+} from './heartbeat-definition';
 import type { SecretEnvironment } from './target-secrets';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
@@ -146,7 +153,12 @@ export const natsTargetFileSchema = z.strictObject({
 
 export const sqlTargetFileSchema = z.strictObject({ ...common, ...sqlFileFields }).superRefine(checkSqlEntry);
 
-export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic', 'sql'] as const;
+/** A job that pings the service (heartbeats/): see heartbeat-definition.ts. */
+export const heartbeatTargetFileSchema = z
+  .strictObject({ type: z.literal('heartbeat'), ...common, ...heartbeatFields })
+  .superRefine(checkHeartbeatEntry);
+
+export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic', 'sql', 'heartbeat'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
 export const targetFileSchemas = {
@@ -156,6 +168,7 @@ export const targetFileSchemas = {
   nats: natsTargetFileSchema,
   synthetic: syntheticTargetFileSchema,
   sql: sqlTargetFileSchema,
+  heartbeat: heartbeatTargetFileSchema,
 } as const;
 
 export const targetsFileSchema = z.strictObject(
@@ -224,8 +237,9 @@ export interface NatsTarget extends TargetBase {
 
 /** Every kind of target the service checks. */
 export type TargetDefinition =
-  HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget | SqlTarget;
+  HttpTarget | TcpTarget | PostgresTarget | NatsTarget | SyntheticTarget | SqlTarget | HeartbeatTarget;
 export type { SqlTarget };
+export type { HeartbeatTarget } from './heartbeat-definition';
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
 
@@ -272,7 +286,7 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
   };
 }
 
-/** `environment` holds the secrets an entry names (an sql target's connection string). */
+/** `environment` holds the secrets an entry names (an sql connection string, a heartbeat's token_env); TargetSecretError if one is missing. */
 export function toTarget(
   entry: FileEntry<TargetType>,
   environment: SecretEnvironment = {},
@@ -305,6 +319,13 @@ export function toTarget(
       return {
         ...base({ ...entry, interval_s: sqlIntervalS(entry) }, `sql:${entry.name}`),
         ...toSqlFields(entry, environment),
+      };
+    case 'heartbeat':
+      return {
+        kind: 'heartbeat',
+        ...base(entry, `heartbeat:${entry.name}`),
+        intervalMs: HEARTBEAT_LEASE_INTERVAL_MS,
+        ...heartbeatSettings(entry, environment),
       };
   }
 }
