@@ -20,7 +20,7 @@ import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
-import { StatusHistoryRepository } from './status/status-history.repository';
+import { StatusHistoryRepository } from './history/status-history.repository';
 import { StatusViewService } from './status/status-view.service';
 import { HealthSummaryResponder } from './summary/health-summary.responder';
 import type { TargetDefinition } from './targets/target-definition';

@@ -14,6 +14,7 @@ import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHan
 
 import { STATUS_PAGE_CSP } from '../src/api/status.controller';
 import { RetentionJob } from '../src/history/retention.job';
+import { StatusHistoryRepository } from '../src/history/status-history.repository';
 import { healthService } from '../src/service';
 import type { StatusView } from '../src/status/status-view.service';
 import { countColour, decodePng, dumpDom, loadPage, screenshot } from './chromium';
@@ -201,6 +202,50 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
       `<li class="day day-down" data-day="${dayOf(3)}" title="${dayOf(3)} (UTC): down 3h, uptime 87.50%" tabindex="0">`,
     );
     expect(html).toContain(`<li class="day day-none" data-day="${dayOf(21)}"`);
+  });
+
+  it('reads measured values (sparkline, last value, last value per day) and certificate expiry', async () => {
+    const db = app.get(DataSource);
+    const repository = app.get(StatusHistoryRepository);
+    const now = Date.now();
+    const yesterday = new Date(now - 86_400_000);
+    const day = (at: Date) => at.toISOString().slice(0, 10);
+    const rows: [number, Date][] = [
+      [5, new Date(yesterday.getTime() - 60_000)],
+      [7, yesterday],
+      [2, new Date(now - 60_000)],
+    ];
+    for (const [value, at] of rows)
+      await db.query(
+        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, value)
+         VALUES ('api', true, 200, 1, NULL, $2, $1)`,
+        [value, at.toISOString()],
+      );
+    const api = await target('api');
+    expect(api.values).toEqual([5, 7, 2]);
+    expect(api.last_value).toBe(2);
+    const daily = await repository.dailyLastValues(
+      ['api'],
+      new Date(now - 2 * 86_400_000).toISOString(),
+      new Date(now + 1000).toISOString(),
+    );
+    // The last value of each UTC day the rows fall on (rows are in time order).
+    const lastPerDay = new Map(rows.map(([value, at]) => [day(at), value]));
+    expect(daily).toEqual([...lastPerDay].map(([d, value]) => ({ target: 'api', day: d, value })));
+    expect(daily.length).toBeGreaterThanOrEqual(2);
+
+    // target_states.cert_expires_at comes with the certificate migration; read defensively until then.
+    const [column] = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM information_schema.columns
+        WHERE table_name = 'target_states' AND column_name = 'cert_expires_at'`,
+    );
+    if (column.n === 0) {
+      expect(await repository.certificateExpiries(['web'])).toEqual(new Map());
+      await db.query(`ALTER TABLE target_states ADD COLUMN cert_expires_at timestamptz`);
+    }
+    const expires = new Date(now + 10 * 86_400_000 + 3_600_000).toISOString();
+    await db.query(`UPDATE target_states SET cert_expires_at = $1 WHERE target = 'web'`, [expires]);
+    expect(await repository.certificateExpiries(['web', 'api'])).toEqual(new Map([['web', expires]]));
   });
 
   it('serves the page with its one same-origin script under a CSP without inline scripts', async () => {

@@ -6,7 +6,7 @@ import { redactString } from '@vigil/redaction';
 import { CheckHistoryRepository, type Incident } from '../history/check-history.repository';
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
-import { StatusHistoryRepository, type DailyDowntime } from './status-history.repository';
+import { StatusHistoryRepository, type DailyDowntime } from '../history/status-history.repository';
 
 export const UPTIME_WINDOWS = { '24h': 1, '7d': 7, '30d': 30 } as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
