@@ -19,7 +19,8 @@ import { healthService } from '../src/service';
 import type { StatusView } from '../src/status/status-view.service';
 import { countColour, decodePng, dumpDom, loadPage, screenshot } from './chromium';
 
-const SCREENSHOT = path.join(os.tmpdir(), 'vigil-status-page.png');
+// One file per run: parallel runs (other worktrees, CI shards) must not read each other's screenshot.
+const SCREENSHOT = path.join(os.tmpdir(), `vigil-status-page-${process.pid}.png`);
 
 describe('status page (real HTTP targets, Postgres history, headless Chromium)', () => {
   let nats: NatsServerHandle;
@@ -204,7 +205,7 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
     expect(html).toContain(`<li class="day day-none" data-day="${dayOf(21)}"`);
   });
 
-  it('reads measured values (sparkline, last value, last value per day) and certificate expiry', async () => {
+  it('reads measured values (sparkline, last value, last value per day), last heartbeat runs and certificate expiry', async () => {
     const db = app.get(DataSource);
     const repository = app.get(StatusHistoryRepository);
     const now = Date.now();
@@ -233,6 +234,17 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
     const lastPerDay = new Map(rows.map(([value, at]) => [day(at), value]));
     expect(daily).toEqual([...lastPerDay].map(([d, value]) => ({ target: 'api', day: d, value })));
     expect(daily.length).toBeGreaterThanOrEqual(2);
+
+    // A heartbeat's last successful run: a success ping or exit code 0, not a later failure or note.
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    await db.query(
+      `INSERT INTO heartbeat_pings (monitor, kind, exit_code, via, received_at) VALUES
+         ('nightly', 'success', NULL, 'http', $1), ('nightly', 'exit', 0, 'http', $2),
+         ('nightly', 'exit', 1, 'http', $3), ('nightly', 'fail', NULL, 'kuma', $4),
+         ('nightly', 'log', NULL, 'http', $5), ('hourly', 'start', NULL, 'sentry', $5)`,
+      [at(50), at(40), at(30), at(20), at(10)],
+    );
+    expect(await repository.lastSuccessPings(['nightly', 'hourly'])).toEqual(new Map([['nightly', at(40)]]));
 
     // target_states.cert_expires_at comes with the certificate migration; read defensively until then.
     const [column] = await db.query<{ n: number }[]>(
