@@ -27,6 +27,7 @@ import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
+import { StatusHistoryRepository } from './history/status-history.repository';
 import { StatusViewService } from './status/status-view.service';
 import { HealthSummaryResponder } from './summary/health-summary.responder';
 import type { TargetDefinition } from './targets/target-definition';
@@ -65,6 +66,7 @@ export class HealthModule {
         TargetLeaseRepository,
         TargetLeases,
         StatusViewService,
+        StatusHistoryRepository,
         TargetStateService,
         CheckScheduler,
         HealthSummaryResponder,

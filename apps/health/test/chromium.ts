@@ -8,9 +8,18 @@ import zlib from 'node:zlib';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? 'chromium';
 
-function runChromium(args: string[], timeoutMs = 60_000): Promise<string> {
+interface ChromiumRun {
+  stdout: string;
+  stderr: string;
+}
+
+function runChromium(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 60_000,
+): Promise<ChromiumRun> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<ChromiumRun>((resolve, reject) => {
     const child = spawn(
       CHROMIUM,
       [
@@ -22,7 +31,7 @@ function runChromium(args: string[], timeoutMs = 60_000): Promise<string> {
         `--user-data-dir=${profile}`,
         ...args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     let stdout = '';
     let stderr = '';
@@ -35,15 +44,27 @@ function runChromium(args: string[], timeoutMs = 60_000): Promise<string> {
     child.on('close', (code) => {
       clearTimeout(timer);
       fs.rmSync(profile, { recursive: true, force: true });
-      if (code === 0) resolve(stdout);
+      if (code === 0) resolve({ stdout, stderr });
       else reject(new Error(`chromium exited ${code}: ${stderr.slice(-2000)}`));
     });
   });
 }
 
 /** The DOM after Chromium loaded and rendered `url`. */
-export function dumpDom(url: string): Promise<string> {
-  return runChromium(['--dump-dom', url]);
+export async function dumpDom(url: string): Promise<string> {
+  return (await runChromium(['--dump-dom', url])).stdout;
+}
+
+/**
+ * The DOM after Chromium loaded `url` in the time zone `timeZone` (TZ), and the page's console
+ * messages (CSP violations among them), as Chromium logs them with --enable-logging=stderr.
+ */
+export async function loadPage(url: string, timeZone: string): Promise<{ dom: string; console: string[] }> {
+  const run = await runChromium(['--enable-logging=stderr', '--v=0', '--lang=en-US', '--dump-dom', url], {
+    ...process.env,
+    TZ: timeZone,
+  });
+  return { dom: run.stdout, console: run.stderr.split('\n').filter((line) => line.includes(':CONSOLE')) };
 }
 
 /** Loads `url` in a `width`x`height` window and writes a PNG screenshot to `file`. */

@@ -206,10 +206,19 @@ describe('health checks (real HTTP target, NATS JetStream and Postgres)', () => 
       (await client.request(HEALTH_SUMMARY_SUBJECT, JSON.stringify(empty))).json(),
     );
     expect(none.targets).toEqual([
-      { name: 'web', status: 'up', uptime_pct: null, checks: 0, p50_ms: null, p95_ms: null },
-      { name: 'private', status: 'up', uptime_pct: null, checks: 0, p50_ms: null, p95_ms: null },
+      { name: 'web', status: 'up', uptime_pct: null, checks: 0, p50_ms: null, p95_ms: null, kind: 'http' },
+      {
+        name: 'private',
+        status: 'up',
+        uptime_pct: null,
+        checks: 0,
+        p50_ms: null,
+        p95_ms: null,
+        kind: 'http',
+      },
     ]);
     expect(none.incidents).toEqual([]);
+    expect(none.late_or_failed_jobs).toEqual([]);
   });
 
   it('keeps target states across a restart (restored from target_states)', async () => {

@@ -121,6 +121,49 @@ describe('summary request/reply', () => {
     expect(z.prettifyError(badRate.error!)).toContain('at false_positive_rate');
   });
 
+  it('parses kinds, SQL values per day and late or failed jobs, and still parses a reply without them', () => {
+    const health = {
+      from,
+      to,
+      targets: [
+        { name: 'web', status: 'up', uptime_pct: 100, checks: 10, kind: 'http' },
+        {
+          name: 'orphans',
+          status: 'down',
+          uptime_pct: 50,
+          checks: 4,
+          kind: 'sql',
+          last_value: 3,
+          values: [
+            { day: '2025-01-06', value: 0 },
+            { day: '2025-01-07', value: 3 },
+          ],
+        },
+        { name: 'backup', status: 'up', uptime_pct: 90, checks: 7, kind: 'heartbeat', last_value: null },
+      ],
+      late_or_failed_jobs: [
+        {
+          target: 'backup',
+          problem: 'late',
+          started_at: from,
+          ended_at: to,
+          reason: 'no ping by the deadline',
+        },
+      ],
+    };
+    expect(healthSummaryReplyV1Schema.parse(health)).toEqual(health);
+    const badDay = healthSummaryReplyV1Schema.safeParse({
+      ...health,
+      targets: [{ ...health.targets[1], values: [{ day: '2025-01-06T00:00:00Z', value: 1 }] }],
+    });
+    expect(z.prettifyError(badDay.error!)).toContain('at targets[0].values[0].day');
+    const badProblem = healthSummaryReplyV1Schema.safeParse({
+      ...health,
+      late_or_failed_jobs: [{ ...health.late_or_failed_jobs[0], problem: 'slow' }],
+    });
+    expect(z.prettifyError(badProblem.error!)).toContain('at late_or_failed_jobs[0].problem');
+  });
+
   it('rejects negative counts and uptime above 100', () => {
     const audit = { from, to, total_events: -1, by_action: {}, by_outcome: {} };
     expect(z.prettifyError(auditSummaryReplyV1Schema.safeParse(audit).error!)).toContain('at total_events');

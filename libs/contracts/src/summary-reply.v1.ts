@@ -104,8 +104,43 @@ export const healthSummaryReplyV1Schema = z
           .nullable()
           .optional()
           .describe('95th percentile check duration in the window; null without checks'),
+        kind: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('What is checked: http, tcp, postgres, nats, synthetic, heartbeat, sql, ...'),
+        last_value: z
+          .number()
+          .nullable()
+          .optional()
+          .describe("The latest measured value (an SQL check's result); null when none was measured"),
+        values: z
+          .array(
+            z.object({
+              day: z.iso.date().describe('A UTC day, YYYY-MM-DD'),
+              value: z.number().describe('The last value measured that day'),
+            }),
+          )
+          .optional()
+          .describe('Measured values per UTC day in the window, oldest first (SQL checks)'),
       }),
     ),
+    late_or_failed_jobs: z
+      .array(
+        z.object({
+          target: z.string().min(1).describe('The heartbeat monitor'),
+          problem: z
+            .enum(['late', 'failed'])
+            .describe(
+              'late: no ping by the deadline; failed: the job reported a failure or ran out of bounds',
+            ),
+          started_at: isoDateTimeSchema,
+          ended_at: isoDateTimeSchema.nullable(),
+          reason: z.string(),
+        }),
+      )
+      .optional()
+      .describe('Heartbeat monitors that were down in the window, oldest first, one entry per incident'),
     incidents: z
       .array(
         z.object({

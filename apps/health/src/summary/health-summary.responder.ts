@@ -9,7 +9,9 @@ import {
 import { NatsMessaging } from '@vigil/platform';
 
 import { CheckHistoryRepository } from '../history/check-history.repository';
-import { TargetStateService } from '../state/target-state.service';
+import { TargetStateService, type TargetSnapshot } from '../state/target-state.service';
+import { StatusHistoryRepository, type DailyValue } from '../history/status-history.repository';
+import { jobProblem } from './job-problem';
 
 /** Incidents listed in a summary at most; the newest first. */
 const MAX_INCIDENTS = 200;
@@ -25,6 +27,7 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
     private readonly messaging: NatsMessaging,
     private readonly states: TargetStateService,
     private readonly repository: CheckHistoryRepository,
+    private readonly statusHistory: StatusHistoryRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,15 +36,23 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
     );
   }
 
-  /** Status, uptime and response-time percentiles per target, and the incidents overlapping the window. */
+  /**
+   * Status, kind, uptime and response-time percentiles per target, SQL checks' values per day, the
+   * incidents overlapping the window, and the heartbeat jobs that were late or failed in it.
+   */
   async summarise(request: SummaryRequestV1): Promise<HealthSummaryReplyV1> {
     const snapshot = this.states.snapshot();
     const names = snapshot.map((s) => s.target.name);
-    const [uptimeRows, percentileRows, incidents] = await Promise.all([
+    const sqlNames = snapshot.filter((s) => isKind(s.target, 'sql')).map((s) => s.target.name);
+    const [uptimeRows, percentileRows, incidents, dailyValues] = await Promise.all([
       this.repository.uptimeBetween(names, request.from, request.to),
       this.repository.percentilesBetween(names, request.from, request.to),
       this.repository.incidentsBetween(names, request.from, request.to, MAX_INCIDENTS),
+      this.statusHistory.dailyLastValues(sqlNames, request.from, request.to),
     ]);
+    const heartbeats = new Set(
+      snapshot.filter((s) => isKind(s.target, 'heartbeat')).map((s) => s.target.name),
+    );
     const uptime = new Map(uptimeRows.map((u) => [u.target, u]));
     const percentiles = new Map(percentileRows.map((p) => [p.target, p]));
     return {
@@ -58,6 +69,8 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
           checks,
           p50_ms: roundMs(times?.p50 ?? null),
           p95_ms: roundMs(times?.p95 ?? null),
+          kind: target.kind,
+          ...measuredValues(target, dailyValues),
         };
       }),
       incidents: incidents.map((incident) => ({
@@ -70,6 +83,31 @@ export class HealthSummaryResponder implements OnApplicationBootstrap {
             : Math.max(0, (Date.parse(incident.endedAt) - Date.parse(incident.startedAt)) / 1000),
         reason: incident.reason,
       })),
+      late_or_failed_jobs: incidents
+        .filter((incident) => heartbeats.has(incident.target))
+        .reverse()
+        .map((incident) => ({
+          target: incident.target,
+          problem: jobProblem(incident.reason),
+          started_at: incident.startedAt,
+          ended_at: incident.endedAt,
+          reason: incident.reason,
+        })),
     };
   }
+}
+
+/** An SQL check's value of each day in the window and its latest one; nothing for other kinds. */
+function measuredValues(
+  target: TargetSnapshot['target'],
+  daily: readonly DailyValue[],
+): { last_value?: number | null; values?: { day: string; value: number }[] } {
+  if (!isKind(target, 'sql')) return {};
+  const values = daily.filter((d) => d.target === target.name).map(({ day, value }) => ({ day, value }));
+  return { last_value: values.length === 0 ? null : values[values.length - 1].value, values };
+}
+
+/** Kinds other parts add (heartbeat, sql) are compared as plain strings. */
+function isKind(target: TargetSnapshot['target'], kind: string): boolean {
+  return (target.kind as string) === kind;
 }

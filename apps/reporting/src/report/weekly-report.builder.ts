@@ -13,6 +13,7 @@ import type { SummarySources, WeeklySources } from '../sources/summary.client';
 import type { TrafficSummary, TrafficTotals } from '../sources/traffic.source';
 import { targetBudget } from './error-budget';
 import { type Better, pointsChange, relativeChange } from './figure-change';
+import { integrityChecks, lateOrFailedJobs } from './jobs-and-integrity';
 import {
   formatCount,
   formatExactCount,
@@ -93,7 +94,7 @@ export function buildWeeklyReport({
     uptime: () =>
       section('Uptime', sources.health, (d) => healthSection(d, timeZone, uptimeSloPct, periodMs(period))),
     alerts: () => section(scope ? `Alerts: ${scope.title}` : 'Alerts', sources.alerting, alertingSection),
-    privacy: () => section('Privacy and admin activity', sources.audit, privacySection),
+    privacy: () => privacyAndIntegritySection(sources.audit, sources.health),
     audit: () => section('Audit activity', sources.audit, auditSection),
   };
   const document: ReportDocument = {
@@ -158,6 +159,7 @@ function healthSection(summary: HealthSummaryReplyV1, timeZone: string, sloPct: 
   );
   const charted = ranked.slice(0, MAX_CHART_BARS);
   const slo = formatPercent(sloPct, sloPct.toString().split('.')[1]?.length ?? 0);
+  const jobs = lateOrFailedJobs(summary, (instant) => formatInstant(instant, timeZone));
   return {
     charts: [
       {
@@ -188,6 +190,7 @@ function healthSection(summary: HealthSummaryReplyV1, timeZone: string, sloPct: 
         value: formatCount(ranked.filter((t) => (budgetOf(t.uptime_pct)?.left_s ?? 0) < 0).length),
       },
       ...(incidents ? [{ label: 'Incidents', value: formatCount(incidents.length) }] : []),
+      ...jobs.facts,
     ],
     tables: [
       {
@@ -223,6 +226,7 @@ function healthSection(summary: HealthSummaryReplyV1, timeZone: string, sloPct: 
             },
           ]
         : []),
+      ...jobs.tables,
     ],
   };
 }
@@ -373,6 +377,36 @@ function auditSection(summary: AuditSummaryReplyV1) {
 /** Actions the privacy and admin review counts on their own (names from the AuditEvent contract). */
 const BULK_ACTION = 'admin.bulk_action.executed';
 const ECONOMY_EDIT = 'admin.economy_field.changed';
+
+/**
+ * The audit's privacy and admin figures, and the SQL integrity checks' values from health. Either
+ * half may be missing; the section is unavailable only when both are.
+ */
+function privacyAndIntegritySection(
+  audit: SourceResult<AuditSummaryReplyV1>,
+  health: SourceResult<HealthSummaryReplyV1>,
+): ReportSection {
+  const title = 'Privacy and admin activity';
+  if (!audit.available && !health.available)
+    return { title, available: false, reason: `audit: ${audit.reason}; integrity checks: ${health.reason}` };
+  const facts: ReportFact[] = [];
+  const tables: ReportTable[] = [];
+  if (audit.available) {
+    const privacy = privacySection(audit.data);
+    facts.push(...privacy.facts);
+    tables.push(...privacy.tables);
+  } else {
+    facts.push({ label: 'Audit figures', value: `unavailable: ${audit.reason}` });
+  }
+  if (health.available) {
+    const checks = integrityChecks(health.data);
+    facts.push(...checks.facts);
+    tables.push(...checks.tables);
+  } else {
+    facts.push({ label: 'Integrity checks', value: `unavailable: ${health.reason}` });
+  }
+  return { title, available: true, facts, tables };
+}
 
 function privacySection(summary: AuditSummaryReplyV1) {
   const sum = (counts: Record<string, number> | undefined) =>
