@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CaptureRegexError, compileCaptureRegex } from './capture-regex';
+import { alertRuleFields, alertRulesOf, defaultAlertRules, type AlertRules } from './common-fields';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
@@ -38,14 +39,16 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-const common = {
+/** Fields of every kind: a new kind spreads `...common` into its file schema. */
+export const common = {
   name: z
     .string(field('must be a string'))
     .regex(TARGET_NAME, "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
   interval_s: wholeNumber(1, 86_400).default(30),
   timeout_ms: wholeNumber(1, 120_000).default(5000),
-  failure_threshold: wholeNumber(1, 100).default(2),
   recovery_threshold: wholeNumber(1, 100).default(1),
+  // failure_threshold (alias failures_to_alert), failure_window, severity, labels, depends_on, maintenance
+  ...alertRuleFields,
 };
 
 /** A condition on a JSON response: the value at `path` (`$.a.b[0]`) exists, or equals `equals`. */
@@ -154,17 +157,21 @@ export const targetFileSchemas = {
 } as const;
 
 export const targetsFileSchema = z.strictObject(
-  { targets: z.array(z.unknown(), field('must be a list of targets')) },
+  {
+    targets: z.array(z.unknown(), field('must be a list of targets')),
+    /** Windows of every target (validated by targets-file.ts, after the targets). */
+    maintenance: z.unknown().optional(),
+  },
   field('must be a mapping with a `targets:` list'),
 );
 
-interface TargetBase {
+/** Fields of every kind (see common-fields.ts for severity, labels, dependsOn, failureWindow, maintenance). */
+export interface TargetBase extends AlertRules {
   name: string;
   /** What is checked, for people: a URL (credentials are redacted wherever it is shown). */
   url: string;
   intervalMs: number;
   timeoutMs: number;
-  failureThreshold: number;
   recoveryThreshold: number;
 }
 
@@ -222,20 +229,21 @@ export type TargetDefinition = HttpTarget | TcpTarget | PostgresTarget | NatsTar
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
 
-function base(entry: FileEntry<TargetType>, url: string): TargetBase {
+/** The common part of a target of any kind; a new kind builds its definition with it. */
+export function base(entry: FileEntry<TargetType>, url: string): TargetBase {
   return {
     name: entry.name,
     url,
     intervalMs: entry.interval_s * 1000,
     timeoutMs: entry.timeout_ms,
-    failureThreshold: entry.failure_threshold,
     recoveryThreshold: entry.recovery_threshold,
+    ...alertRulesOf(entry),
   };
 }
 
 type HttpExchangeEntry = Omit<
   FileEntry<'http'>,
-  'type' | 'interval_s' | 'failure_threshold' | 'recovery_threshold'
+  'type' | 'interval_s' | 'recovery_threshold' | keyof typeof alertRuleFields
 > & {
   interval_s?: number;
   failure_threshold?: number;
@@ -249,7 +257,7 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
     url: entry.url,
     intervalMs: (entry.interval_s ?? 0) * 1000,
     timeoutMs: entry.timeout_ms,
-    failureThreshold: entry.failure_threshold ?? 1,
+    ...defaultAlertRules(entry.failure_threshold ?? 1),
     recoveryThreshold: entry.recovery_threshold ?? 1,
     method: entry.method,
     headers: entry.headers,
