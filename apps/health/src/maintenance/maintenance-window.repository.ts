@@ -51,11 +51,12 @@ export class MaintenanceWindowRepository {
 
   /** Deletes a window; false when there was none with that id. */
   async delete(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM maintenance_windows WHERE id = $1 RETURNING id`,
+    // A plain DELETE answers [rows, count] through TypeORM; a SELECT over it answers rows.
+    const [deleted]: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (DELETE FROM maintenance_windows WHERE id = $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
       [id],
     );
-    return rows.length > 0;
+    return Number(deleted.n) > 0;
   }
 }
 
