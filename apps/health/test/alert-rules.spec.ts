@@ -20,11 +20,11 @@ import {
   type AlertEventV1,
   type HealthStatusChangedV1,
 } from '@vigil/contracts';
-import { hashApiKey, startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { hashApiKey } from '@vigil/platform';
+import { startNatsServer, waitFor, type NatsServerHandle } from '@vigil/testing';
 
 import { ALERT_RECHECK_MS } from '../src/scheduling/suppressed-alert-recheck';
-import { healthService } from '../src/service';
+import { startHealthInProcess } from './health-harness';
 
 const KEYS = { writer: 'test-health-monitors-writer-0123456789', reader: 'test-health-reader-0123456789' };
 const API_KEYS = JSON.stringify([
@@ -93,23 +93,10 @@ ${rule('db', '')}${rule('api', '    depends_on: [db]\n    severity: high\n    la
       }),
     ];
     await client.flush();
-    const databaseUrl = await testDatabaseUrl();
-    db = new Client({ connectionString: databaseUrl });
+    const health = await startHealthInProcess(file, nats.url, { API_KEYS });
+    ({ app, base } = health);
+    db = new Client({ connectionString: health.databaseUrl });
     await db.connect();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      healthService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: databaseUrl,
-        TARGETS_FILE: file,
-        API_KEYS,
-        LOG_LEVEL: 'warn',
-      },
-      { logger: false },
-    );
   });
 
   afterAll(async () => {
