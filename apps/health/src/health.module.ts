@@ -4,6 +4,11 @@ import { PlatformModule } from '@vigil/platform';
 
 import { StatusController } from './api/status.controller';
 import { CheckScheduler } from './scheduling/check-scheduler';
+import { SuppressedAlertRecheck } from './scheduling/suppressed-alert-recheck';
+import { MaintenanceCalendar } from './maintenance/maintenance-calendar.service';
+import { MaintenanceController } from './maintenance/maintenance.controller';
+import { MaintenanceWindowRepository } from './maintenance/maintenance-window.repository';
+import type { MaintenanceWindow } from './targets/maintenance-window';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
 import { PostgresChecker } from './checks/postgres-checker';
@@ -31,13 +36,17 @@ import { StatusHistoryRepository } from './history/status-history.repository';
 import { StatusViewService } from './status/status-view.service';
 import { HealthSummaryResponder } from './summary/health-summary.responder';
 import type { TargetDefinition } from './targets/target-definition';
-import { HEALTH_TARGETS } from './targets/targets.tokens';
+import { HEALTH_GLOBAL_MAINTENANCE, HEALTH_TARGETS } from './targets/targets.tokens';
 import { TargetCatalog } from './targets/target-catalog';
 
 @Module({})
 export class HealthModule {
-  /** `targets` come from the validated TARGETS_FILE (see service.ts). */
-  static forRoot(config: HealthConfig, targets: readonly TargetDefinition[]): DynamicModule {
+  /** `targets` and the global `maintenance` windows come from the validated TARGETS_FILE (see service.ts). */
+  static forRoot(
+    config: HealthConfig,
+    targets: readonly TargetDefinition[],
+    maintenance: readonly MaintenanceWindow[] = [],
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: [
@@ -47,9 +56,13 @@ export class HealthModule {
           database: { entities: [], migrations: HEALTH_MIGRATIONS },
         }),
       ],
-      controllers: [StatusController, HeartbeatMonitorsController],
+      controllers: [StatusController, HeartbeatMonitorsController, MaintenanceController],
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
+        { provide: HEALTH_GLOBAL_MAINTENANCE, useValue: maintenance },
+        MaintenanceWindowRepository,
+        MaintenanceCalendar,
+        SuppressedAlertRecheck,
         TargetCatalog,
         HttpChecker,
         TcpChecker,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '@vigil/testing';
 
 import type { HttpTarget } from '../targets/target-definition';
+import { defaultAlertRules } from '../targets/common-fields';
 import { HttpChecker } from './http-checker';
 
 describe('HttpChecker (against a local HTTP server)', () => {
@@ -72,7 +73,7 @@ describe('HttpChecker (against a local HTTP server)', () => {
     jsonPath: null,
     maxResponseTimeMs: null,
     expectHtml: false,
-    failureThreshold: 2,
+    ...defaultAlertRules(2),
     recoveryThreshold: 1,
     ...overrides,
   });

@@ -80,13 +80,16 @@ export class CheckHistoryRepository {
     }));
   }
 
-  /** Checks and successes per target in [from, to), from raw results and hourly rollups alike. */
+  /**
+   * Checks and successes per target in [from, to), from raw results and hourly rollups alike. Results
+   * inside a maintenance window count neither way (uptime counts that time apart).
+   */
   async uptimeBetween(targets: readonly string[], from: string, to: string): Promise<UptimeCounts[]> {
     const rows: { target: string; checks: string; successes: string }[] = await this.dataSource.query(
       `SELECT target, sum(checks) AS checks, sum(successes) AS successes FROM (
          SELECT target, count(*) AS checks, count(*) FILTER (WHERE ok) AS successes
            FROM check_results
-          WHERE target = ANY($1::text[]) AND checked_at >= $2 AND checked_at < $3
+          WHERE target = ANY($1::text[]) AND checked_at >= $2 AND checked_at < $3 AND NOT in_maintenance
           GROUP BY target
          UNION ALL
          SELECT target, sum(checks), sum(successes)
@@ -100,8 +103,8 @@ export class CheckHistoryRepository {
   }
 
   /**
-   * p50 and p95 response time per target in [from, to): exact over raw results; where only hourly
-   * rollups cover the window, the median of their hourly percentiles.
+   * p50 and p95 response time per target in [from, to), maintenance windows left out: exact over raw
+   * results; where only hourly rollups cover the window, the median of their hourly percentiles.
    */
   async percentilesBetween(
     targets: readonly string[],
@@ -114,7 +117,7 @@ export class CheckHistoryRepository {
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time_ms) AS p50,
                 percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95
            FROM check_results
-          WHERE target = ANY($1::text[]) AND checked_at >= $2 AND checked_at < $3
+          WHERE target = ANY($1::text[]) AND checked_at >= $2 AND checked_at < $3 AND NOT in_maintenance
           GROUP BY target),
        hourly AS (
          SELECT target,
@@ -157,8 +160,9 @@ export class CheckHistoryRepository {
   }
 
   /**
-   * Rolls raw results older than `before` (truncated to the hour) into hourly rows and deletes
-   * them, in one transaction; returns how many raw rows went.
+   * Rolls raw results older than `before` (truncated to the hour) into hourly rows (those inside a
+   * maintenance window left out, as in uptime) and deletes them, in one transaction; returns how many
+   * raw rows went.
    */
   async downsample(before: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
@@ -169,7 +173,7 @@ export class CheckHistoryRepository {
                 sum(response_time_ms),
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time_ms),
                 percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms)
-           FROM check_results WHERE checked_at < date_trunc('hour', $1::timestamptz)
+           FROM check_results WHERE checked_at < date_trunc('hour', $1::timestamptz) AND NOT in_maintenance
           GROUP BY target, date_trunc('hour', checked_at)
          ON CONFLICT (target, hour) DO UPDATE SET
            checks = check_results_hourly.checks + EXCLUDED.checks,

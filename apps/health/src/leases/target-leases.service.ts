@@ -94,6 +94,11 @@ export class TargetLeases {
     return held;
   }
 
+  /** Whether this replica checks `name` now (without claiming it): the lease is held, or leases are unavailable. */
+  owns(name: string): boolean {
+    return this.degraded || this.owned.has(name);
+  }
+
   async releaseAll(): Promise<void> {
     this.owned.clear();
     try {

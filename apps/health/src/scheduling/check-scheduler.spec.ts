@@ -3,6 +3,7 @@ import type { Gauge } from 'prom-client';
 import type { HealthConfig } from '../config/health-config';
 import type { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
+import { defaultAlertRules } from '../targets/common-fields';
 import type { CheckResult } from '../checks/check-result';
 import { TargetCatalog } from '../targets/target-catalog';
 import { CheckScheduler } from './check-scheduler';
@@ -20,7 +21,7 @@ function tcpTarget(i: number): TargetDefinition {
     port: 1000 + i,
     intervalMs: 30_000,
     timeoutMs: 1000,
-    failureThreshold: 2,
+    ...defaultAlertRules(2),
     recoveryThreshold: 1,
   };
 }

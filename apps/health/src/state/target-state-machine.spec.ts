@@ -106,3 +106,59 @@ describe('applyCheck', () => {
     });
   });
 });
+
+describe('applyCheck with N of the last M (failure_window)', () => {
+  const threeOfFive: Thresholds = { failureThreshold: 3, failureWindow: 5, recoveryThreshold: 1 };
+
+  it('stays up with N-1 failures among the last M', () => {
+    // Two failures among the last five: up; one more would be three.
+    const { state, transitions } = run('+-+-+', threeOfFive);
+    expect(transitions).toEqual(['unknown->up@1']);
+    expect(state.recentOutcomes).toEqual([true, false, true, false, true]);
+  });
+
+  it('goes down on the Nth failure among the last M, not necessarily consecutive', () => {
+    const { state, transitions } = run('+-+-+-', threeOfFive);
+    expect(transitions).toEqual(['unknown->up@1', 'up->down@6']);
+    expect(state.recentOutcomes).toEqual([false, true, false, true, false]);
+  });
+
+  it('says how many of the last M failed when M is larger than N', () => {
+    const thresholds = { failureThreshold: 2, failureWindow: 4, recoveryThreshold: 1 };
+    const { transition } = applyCheck(
+      run('+-+', thresholds).state,
+      { ok: false, error: 'timeout', responseTimeMs: 5000, checkedAt: at(9) },
+      thresholds,
+    );
+    expect(transition?.reason).toBe('2 of the last 4 checks failed: timeout');
+  });
+
+  it('lets an old failure slide out of the window', () => {
+    // Failures at checks 2, 4 and 7: within the last 5 at check 7 are 3..7 (two failures): up.
+    expect(run('+-+-++-', threeOfFive).transitions).toEqual(['unknown->up@1']);
+    // With a window of 6, the failure of check 2 still counts at check 7: down.
+    expect(run('+-+-++-', { ...threeOfFive, failureWindow: 6 }).transitions).toEqual([
+      'unknown->up@1',
+      'up->down@7',
+    ]);
+  });
+
+  it('keeps only the last M outcomes', () => {
+    expect(run('---++++++', threeOfFive).state.recentOutcomes).toHaveLength(5);
+  });
+
+  it('without failure_window behaves as N consecutive failures (M = N)', () => {
+    expect(run('+-+-+-+-', { failureThreshold: 2, recoveryThreshold: 1 }).transitions).toEqual([
+      'unknown->up@1',
+    ]);
+    expect(run('+--', { failureThreshold: 2, recoveryThreshold: 1 }).transitions).toEqual([
+      'unknown->up@1',
+      'up->down@3',
+    ]);
+  });
+
+  it('carries the alert of the episode through checks', () => {
+    const start = { ...initialTargetState(at(0)), alertname: 'ServiceDown', alertStartsAt: at(0) };
+    expect(run('-', defaults, start).state).toMatchObject({ alertname: 'ServiceDown', alertStartsAt: at(0) });
+  });
+});

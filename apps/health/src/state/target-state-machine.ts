@@ -11,11 +11,19 @@ export interface TargetState {
   lastResponseTimeMs: number | null;
   /** Error of the latest failed check; cleared once the target is up again. Already redacted. */
   lastError: string | null;
+  /** The last `failureWindow` outcomes, oldest first (true = ok): "N of the last M" counts them. */
+  recentOutcomes: boolean[];
+  /** Name of the alert of the current (or last) down episode, chosen when the target went down. */
+  alertname: string | null;
+  /** startsAt of the alert fired and not yet resolved; null while none is open (never fired, held, or resolved). */
+  alertStartsAt: string | null;
 }
 
 export interface Thresholds {
-  /** Consecutive failures that turn a target down. */
+  /** N: failures among the last `failureWindow` outcomes that turn a target down. */
   failureThreshold: number;
+  /** M (at least N; when absent, N): how many recent outcomes are counted. */
+  failureWindow?: number;
   /** Consecutive successes that turn a target up. */
   recoveryThreshold: number;
 }
@@ -44,13 +52,17 @@ export function initialTargetState(now: string): TargetState {
     lastCheckedAt: null,
     lastResponseTimeMs: null,
     lastError: null,
+    recentOutcomes: [],
+    alertname: null,
+    alertStartsAt: null,
   };
 }
 
 /**
- * The state machine of a target: it goes down after `failureThreshold` consecutive failures and up
- * after `recoveryThreshold` consecutive successes, from whatever state it was in (including
- * `unknown`). Returns the new state and the transition, if the status changed.
+ * The state machine of a target: it goes down once `failureThreshold` (N) of its last `failureWindow`
+ * (M, default N: N consecutive failures) outcomes failed, and up after `recoveryThreshold` consecutive
+ * successes, from whatever state it was in (including `unknown`). Returns the new state and the
+ * transition, if the status changed.
  */
 export function applyCheck(
   state: TargetState,
@@ -59,18 +71,27 @@ export function applyCheck(
 ): { state: TargetState; transition: Transition | null } {
   const consecutiveFailures = outcome.ok ? 0 : state.consecutiveFailures + 1;
   const consecutiveSuccesses = outcome.ok ? state.consecutiveSuccesses + 1 : 0;
+  const window = thresholds.failureWindow ?? thresholds.failureThreshold;
+  const recentOutcomes = [...state.recentOutcomes, outcome.ok].slice(-window);
+  const failures = recentOutcomes.filter((ok) => !ok).length;
 
   let status = state.status;
   let reason = '';
   if (outcome.ok && status !== 'up' && consecutiveSuccesses >= thresholds.recoveryThreshold) {
     status = 'up';
     reason = `${consecutiveSuccesses} consecutive successful ${plural(consecutiveSuccesses, 'check')}`;
-  } else if (!outcome.ok && status !== 'down' && consecutiveFailures >= thresholds.failureThreshold) {
+  } else if (!outcome.ok && status !== 'down' && failures >= thresholds.failureThreshold) {
     status = 'down';
-    reason = `${consecutiveFailures} consecutive failed ${plural(consecutiveFailures, 'check')}: ${outcome.error ?? 'unknown error'}`;
+    const count =
+      window === thresholds.failureThreshold
+        ? `${consecutiveFailures} consecutive failed ${plural(consecutiveFailures, 'check')}`
+        : `${failures} of the last ${recentOutcomes.length} checks failed`;
+    reason = `${count}: ${outcome.error ?? 'unknown error'}`;
   }
   const changed = status !== state.status;
   const next: TargetState = {
+    ...state,
+    recentOutcomes,
     status,
     since: changed ? outcome.checkedAt : state.since,
     consecutiveFailures,

@@ -17,6 +17,8 @@ export interface StoredCheckResult {
   checkedBy: string;
   /** The measured number (SQL checks, heartbeats with a value); absent for the others. */
   value?: number | null;
+  /** Checked inside a maintenance window: left out of uptime. */
+  inMaintenance?: boolean;
 }
 
 interface TargetStateRow {
@@ -28,6 +30,9 @@ interface TargetStateRow {
   last_checked_at: Date | null;
   last_response_time_ms: number | null;
   last_error: string | null;
+  recent_outcomes: boolean[];
+  alertname: string | null;
+  alert_starts_at: Date | null;
 }
 
 /** All SQL of check_results and target_states; no business rule lives here. */
@@ -42,8 +47,9 @@ export class TargetStateRepository {
   async recordCheck(result: StoredCheckResult, state: TargetState): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
-        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, checked_by, value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO check_results (target, ok, status_code, response_time_ms, error, checked_at, checked_by, value,
+                                    in_maintenance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           result.target,
           result.ok,
@@ -53,19 +59,24 @@ export class TargetStateRepository {
           result.checkedAt,
           result.checkedBy,
           result.value ?? null,
+          result.inMaintenance ?? false,
         ],
       );
       await manager.query(
         `INSERT INTO target_states (target, status, since, consecutive_failures, consecutive_successes,
-                                    last_checked_at, last_response_time_ms, last_error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                    last_checked_at, last_response_time_ms, last_error, recent_outcomes,
+                                    alertname, alert_starts_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (target) DO UPDATE SET
            status = EXCLUDED.status, since = EXCLUDED.since,
            consecutive_failures = EXCLUDED.consecutive_failures,
            consecutive_successes = EXCLUDED.consecutive_successes,
            last_checked_at = EXCLUDED.last_checked_at,
            last_response_time_ms = EXCLUDED.last_response_time_ms,
-           last_error = EXCLUDED.last_error`,
+           last_error = EXCLUDED.last_error,
+           recent_outcomes = EXCLUDED.recent_outcomes,
+           alertname = EXCLUDED.alertname,
+           alert_starts_at = EXCLUDED.alert_starts_at`,
         [
           result.target,
           state.status,
@@ -75,16 +86,27 @@ export class TargetStateRepository {
           state.lastCheckedAt,
           state.lastResponseTimeMs,
           state.lastError,
+          state.recentOutcomes,
+          state.alertname,
+          state.alertStartsAt,
         ],
       );
     });
+  }
+
+  /** Saves that a target's alert was fired (startsAt) or resolved (null). */
+  async saveAlert(target: string, alertname: string | null, alertStartsAt: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE target_states SET alertname = $2, alert_starts_at = $3 WHERE target = $1`,
+      [target, alertname, alertStartsAt],
+    );
   }
 
   /** Saved states of the given targets (those never checked have none). */
   async statesOf(targets: readonly string[]): Promise<Map<string, TargetState>> {
     const rows: TargetStateRow[] = await this.dataSource.query(
       `SELECT target, status, since, consecutive_failures, consecutive_successes, last_checked_at,
-              last_response_time_ms, last_error
+              last_response_time_ms, last_error, recent_outcomes, alertname, alert_starts_at
          FROM target_states WHERE target = ANY($1::text[])`,
       [targets],
     );
@@ -99,6 +121,9 @@ export class TargetStateRepository {
           lastCheckedAt: r.last_checked_at?.toISOString() ?? null,
           lastResponseTimeMs: r.last_response_time_ms,
           lastError: r.last_error,
+          recentOutcomes: r.recent_outcomes,
+          alertname: r.alertname,
+          alertStartsAt: r.alert_starts_at?.toISOString() ?? null,
         },
       ]),
     );

@@ -61,13 +61,6 @@ export const heartbeatFields = {
     .regex(ENV_NAME, 'must be an environment variable name')
     .optional(),
   token_file: z.string({ error: 'must be a file path' }).min(1, 'must be a file path').optional(),
-  /** A heartbeat is down at its first missed deadline or failed run, unless told to wait for more. */
-  failure_threshold: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(100, 'must be at most 100')
-    .default(1),
 };
 
 type HeartbeatFields = z.output<z.ZodObject<typeof heartbeatFields>>;

@@ -1,4 +1,5 @@
 import type { TargetDefinition } from './target-definition';
+import { defaultAlertRules } from './common-fields';
 import { TargetCatalog, type CatalogChange } from './target-catalog';
 
 const tcp = (name: string, port = 5432): TargetDefinition => ({
@@ -9,7 +10,7 @@ const tcp = (name: string, port = 5432): TargetDefinition => ({
   port,
   intervalMs: 30_000,
   timeoutMs: 5000,
-  failureThreshold: 2,
+  ...defaultAlertRules(2),
   recoveryThreshold: 1,
 });
 

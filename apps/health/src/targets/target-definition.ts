@@ -10,6 +10,13 @@ import {
   type HeartbeatTarget,
 } from './heartbeat-definition';
 import type { SecretEnvironment } from './target-secrets';
+import {
+  alertRuleFields,
+  alertRulesOf,
+  defaultAlertRules,
+  severityField,
+  type AlertRules,
+} from './common-fields';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
@@ -47,14 +54,16 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-const common = {
+/** Fields of every kind: a new kind spreads `...common` into its file schema. */
+export const common = {
   name: z
     .string(field('must be a string'))
     .regex(TARGET_NAME, "must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
   interval_s: wholeNumber(1, 86_400).default(30),
   timeout_ms: wholeNumber(1, 120_000).default(5000),
-  failure_threshold: wholeNumber(1, 100).default(2),
   recovery_threshold: wholeNumber(1, 100).default(1),
+  // failure_threshold (alias failures_to_alert), failure_window, severity, labels, depends_on, maintenance
+  ...alertRuleFields,
 };
 
 /** A condition on a JSON response: the value at `path` (`$.a.b[0]`) exists, or equals `equals`. */
@@ -151,11 +160,19 @@ export const natsTargetFileSchema = z.strictObject({
   url: z.string(field('must be a nats:// URL')).regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// URL'),
 });
 
-export const sqlTargetFileSchema = z.strictObject({ ...common, ...sqlFileFields }).superRefine(checkSqlEntry);
+// Integrity checks and jobs page as P2 (high) unless told otherwise; an endpoint down is P1 (critical).
+export const sqlTargetFileSchema = z
+  .strictObject({ ...common, severity: severityField.default('high'), ...sqlFileFields })
+  .superRefine(checkSqlEntry);
 
 /** A job that pings the service (heartbeats/): see heartbeat-definition.ts. */
 export const heartbeatTargetFileSchema = z
-  .strictObject({ type: z.literal('heartbeat'), ...common, ...heartbeatFields })
+  .strictObject({
+    type: z.literal('heartbeat'),
+    ...common,
+    severity: severityField.default('high'),
+    ...heartbeatFields,
+  })
   .superRefine(checkHeartbeatEntry);
 
 export const TARGET_TYPES = ['http', 'tcp', 'postgres', 'nats', 'synthetic', 'sql', 'heartbeat'] as const;
@@ -172,17 +189,21 @@ export const targetFileSchemas = {
 } as const;
 
 export const targetsFileSchema = z.strictObject(
-  { targets: z.array(z.unknown(), field('must be a list of targets')) },
+  {
+    targets: z.array(z.unknown(), field('must be a list of targets')),
+    /** Windows of every target (validated by targets-file.ts, after the targets). */
+    maintenance: z.unknown().optional(),
+  },
   field('must be a mapping with a `targets:` list'),
 );
 
-export interface TargetBase {
+/** Fields of every kind (see common-fields.ts for severity, labels, dependsOn, failureWindow, maintenance). */
+export interface TargetBase extends AlertRules {
   name: string;
   /** What is checked, for people: a URL (credentials are redacted wherever it is shown). */
   url: string;
   intervalMs: number;
   timeoutMs: number;
-  failureThreshold: number;
   recoveryThreshold: number;
 }
 
@@ -243,7 +264,8 @@ export type { HeartbeatTarget } from './heartbeat-definition';
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
 
-function base(
+/** The common part of a target of any kind; a new kind builds its definition with it. */
+export function base(
   entry: Omit<FileEntry<TargetType>, 'interval_s'> & { interval_s: number },
   url: string,
 ): TargetBase {
@@ -252,14 +274,15 @@ function base(
     url,
     intervalMs: entry.interval_s * 1000,
     timeoutMs: entry.timeout_ms,
-    failureThreshold: entry.failure_threshold,
     recoveryThreshold: entry.recovery_threshold,
+    // A heartbeat is down at its first missed deadline or failed run, unless told to wait for more.
+    ...alertRulesOf(entry, entry.type === 'heartbeat' ? 1 : undefined),
   };
 }
 
 type HttpExchangeEntry = Omit<
   FileEntry<'http'>,
-  'type' | 'interval_s' | 'failure_threshold' | 'recovery_threshold'
+  'type' | 'interval_s' | 'recovery_threshold' | keyof typeof alertRuleFields
 > & {
   interval_s?: number;
   failure_threshold?: number;
@@ -273,7 +296,7 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
     url: entry.url,
     intervalMs: (entry.interval_s ?? 0) * 1000,
     timeoutMs: entry.timeout_ms,
-    failureThreshold: entry.failure_threshold ?? 1,
+    ...defaultAlertRules(entry.failure_threshold ?? 1),
     recoveryThreshold: entry.recovery_threshold ?? 1,
     method: entry.method,
     headers: entry.headers,

@@ -37,7 +37,12 @@ describe('parseTargets', () => {
       maxResponseTimeMs: null,
       expectHtml: false,
       failureThreshold: 2,
+      failureWindow: 2,
       recoveryThreshold: 1,
+      severity: 'critical',
+      labels: {},
+      dependsOn: [],
+      maintenance: [],
     });
   });
 

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { findUnstorable } from '@vigil/contracts';
 import { ConfigError, errorMessage } from '@vigil/platform';
 
+import { alertRulesProblem, dependencyProblem } from './common-fields';
+import { maintenanceWindowsSchema, type MaintenanceWindow } from './maintenance-window';
 import { TargetSecretError, type SecretEnvironment } from './target-secrets';
 import {
   TARGET_TYPES,
@@ -18,12 +20,23 @@ import {
 
 const VARIABLE = 'TARGETS_FILE';
 
+/** What a targets file declares: its targets, and the maintenance windows of all targets (top-level `maintenance:`). */
+export interface TargetsConfig {
+  targets: TargetDefinition[];
+  maintenance: MaintenanceWindow[];
+}
+
 /**
  * Reads and validates the targets file named by TARGETS_FILE. Any problem throws one ConfigError
  * naming the file, the target and the field, e.g.
  * `/etc/vigil/targets.yaml: targets[1] (name "api"): url: must be an http(s) URL`.
  */
 export function loadTargetsFile(file: string, environment: SecretEnvironment = {}): TargetDefinition[] {
+  return loadTargetsConfig(file, environment).targets;
+}
+
+/** Like loadTargetsFile, with the file's global maintenance windows. */
+export function loadTargetsConfig(file: string, environment: SecretEnvironment = {}): TargetsConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -31,7 +44,7 @@ export function loadTargetsFile(file: string, environment: SecretEnvironment = {
     const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     throw new ConfigError(VARIABLE, `${file}: cannot be read (${code})`);
   }
-  return parseTargets(text, file, environment);
+  return parseTargetsConfig(text, file, environment);
 }
 
 /**
@@ -43,6 +56,15 @@ export function parseTargets(
   file: string,
   environment: SecretEnvironment = {},
 ): TargetDefinition[] {
+  return parseTargetsConfig(text, file, environment).targets;
+}
+
+/** Like parseTargets, with the file's global maintenance windows. */
+export function parseTargetsConfig(
+  text: string,
+  file: string,
+  environment: SecretEnvironment = {},
+): TargetsConfig {
   const fail = (problem: string): never => {
     throw new ConfigError(VARIABLE, `${file}: ${problem}`);
   };
@@ -66,6 +88,8 @@ export function parseTargets(
     if (type === null) return fail(`${where}: type: must be one of ${TARGET_TYPES.join(', ')}`);
     const entry = targetFileSchemas[type].safeParse(raw ?? {});
     if (!entry.success) return fail(`${where}: ${describeIssue(entry.error.issues[0])}`);
+    const rules = alertRulesProblem(entry.data);
+    if (rules) return fail(`${where}: ${rules}`);
     const first = seen.get(entry.data.name);
     if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
     seen.set(entry.data.name, index);
@@ -76,7 +100,20 @@ export function parseTargets(
       throw error;
     }
   });
-  return targets;
+  const dependencies = dependencyProblem(targets);
+  if (dependencies) {
+    const { index, message } = dependencies;
+    return fail(`targets[${index}] (name ${JSON.stringify(targets[index].name)}): ${message}`);
+  }
+  const maintenance = maintenanceWindowsSchema.safeParse(top.data.maintenance);
+  if (!maintenance.success) return fail(`maintenance${pathTail(maintenance.error.issues[0])}`);
+  return { targets, maintenance: maintenance.data };
+}
+
+/** `[0].cron: problem` for an issue of the top-level maintenance list. */
+function pathTail(issue: z.core.$ZodIssue): string {
+  const described = describeIssue(issue);
+  return issue.path.length ? (typeof issue.path[0] === 'number' ? '' : '.') + described : `: ${described}`;
 }
 
 /** The entry's `type` (http when absent), or null when it names no known type. */
