@@ -1,5 +1,6 @@
 import type { TargetDefinition } from '../targets/target-definition';
 import { leaseRetryDelayMs, leaseTtlMs } from './target-leases.service';
+import { defaultAlertRules } from '../targets/common-fields';
 
 const cronTarget = (expression: string): TargetDefinition => ({
   kind: 'sql',
@@ -11,7 +12,7 @@ const cronTarget = (expression: string): TargetDefinition => ({
   cron: { expression, timeZone: 'UTC' },
   intervalMs: 3_600_000,
   timeoutMs: 1000,
-  failureThreshold: 1,
+  ...defaultAlertRules(1),
   recoveryThreshold: 1,
 });
 

@@ -137,7 +137,7 @@ function sqlTarget(cron: string, timeZone = 'UTC'): TargetDefinition {
     cron: { expression: cron, timeZone },
     intervalMs: 300_000,
     timeoutMs: 1000,
-    failureThreshold: 1,
+    ...defaultAlertRules(1),
     recoveryThreshold: 1,
   };
 }

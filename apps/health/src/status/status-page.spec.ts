@@ -102,7 +102,7 @@ describe('kinds', () => {
       targets: [
         target({
           name: 'orphans',
-          kind: 'sql' as TargetStatusView['kind'],
+          kind: 'sql',
           last_value: 3,
           values: [0, 1, 3],
         }),
@@ -120,10 +120,10 @@ describe('kinds', () => {
       targets: [
         target({
           name: 'backup',
-          kind: 'heartbeat' as TargetStatusView['kind'],
+          kind: 'heartbeat',
           last_ping_at: '2026-01-01T02:00:00.000Z',
         }),
-        target({ name: 'never', kind: 'heartbeat' as TargetStatusView['kind'] }),
+        target({ name: 'never', kind: 'heartbeat' }),
         target({ name: 'shop', cert_expires_at: '2026-01-20T00:00:00.000Z', cert_days_left: 18 }),
       ],
     });

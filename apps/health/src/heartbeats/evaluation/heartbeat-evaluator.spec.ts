@@ -11,6 +11,7 @@ import {
   type HeartbeatEvaluationState,
   type HeartbeatPing,
 } from './heartbeat-rules';
+import { defaultAlertRules } from '../../targets/common-fields';
 
 const NOW = Date.parse('2026-12-07T12:00:00.000Z');
 
@@ -21,7 +22,7 @@ function heartbeat(name: string): HeartbeatTarget {
     url: `heartbeat:${name}`,
     intervalMs: 10_000,
     timeoutMs: 5000,
-    failureThreshold: 1,
+    ...defaultAlertRules(1),
     recoveryThreshold: 1,
     schedule: { kind: 'period', periodMs: 3_600_000 },
     graceMs: 0,
@@ -39,7 +40,7 @@ const web: TargetDefinition = {
   url: 'tcp://127.0.0.1:6379',
   intervalMs: 1000,
   timeoutMs: 500,
-  failureThreshold: 1,
+  ...defaultAlertRules(1),
   recoveryThreshold: 1,
   host: '127.0.0.1',
   port: 6379,

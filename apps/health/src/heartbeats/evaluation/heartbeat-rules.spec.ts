@@ -9,6 +9,7 @@ import {
   type HeartbeatEvaluationState,
   type HeartbeatPing,
 } from './heartbeat-rules';
+import { defaultAlertRules } from '../../targets/common-fields';
 
 const T0 = Date.parse('2026-12-07T00:00:00.000Z');
 const S = 1000;
@@ -22,7 +23,7 @@ function monitor(overrides: Partial<HeartbeatTarget> = {}): HeartbeatTarget {
     url: 'heartbeat:backup',
     intervalMs: 10_000,
     timeoutMs: 5000,
-    failureThreshold: 1,
+    ...defaultAlertRules(1),
     recoveryThreshold: 1,
     schedule: { kind: 'period', periodMs: H },
     graceMs: 10 * M,
