@@ -48,7 +48,12 @@ describe('type: sql targets', () => {
       intervalMs: 300_000,
       timeoutMs: 3000,
       failureThreshold: 2,
+      failureWindow: 2,
       recoveryThreshold: 1,
+      severity: 'high',
+      labels: {},
+      dependsOn: [],
+      maintenance: [],
     });
   });
 
