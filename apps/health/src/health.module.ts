@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@vigil/platform';
 
 import { StatusController } from './api/status.controller';
+import { CertificateExpiryAlerts } from './certs/cert-expiry-alerts';
+import { CertificateExpiryRepository } from './certs/cert-expiry.repository';
 import { CheckScheduler } from './scheduling/check-scheduler';
 import { HttpChecker } from './checks/http-checker';
 import { NatsChecker } from './checks/nats-checker';
@@ -57,6 +59,8 @@ export class HealthModule {
         TargetLeases,
         StatusViewService,
         TargetStateService,
+        CertificateExpiryRepository,
+        CertificateExpiryAlerts,
         CheckScheduler,
         HealthSummaryResponder,
         ...probeMetricProviders,

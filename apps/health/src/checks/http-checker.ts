@@ -4,10 +4,12 @@ import type { Socket } from 'node:net';
 
 import { Injectable } from '@nestjs/common';
 
+import { fillReferences, scrubSecrets, type TargetSecrets } from '../targets/secret-references';
 import type { HttpTarget } from '../targets/target-definition';
 import type { CheckResult, HttpPhase } from './check-result';
 import { errorText } from './error-text';
 import { readJsonPath } from './json-path';
+import { CertificateError, connectVerifiedTls, type ConnectionMarks } from './tls-connection';
 
 const MAX_REDIRECTS = 5;
 /** Keyword and JSON conditions read at most this much of a body. */
@@ -19,6 +21,8 @@ export interface RawResponse {
   location: string | undefined;
   body: string;
   phases: Partial<Record<HttpPhase, number>>;
+  /** https: the earliest expiry of the certificate chain the server presented (null for http). */
+  certExpiresAt: Date | null;
 }
 
 /**
@@ -26,12 +30,18 @@ export interface RawResponse {
  * connection (so connect and TLS are measured every time, as blackbox_exporter does), following up
  * to 5 redirects. Up when the status is the expected one and, when set, the body contains the
  * keyword, the JSON-path condition holds and the answer came within max_response_ms. Credentials in
- * the URL (`https://user:pw@host/`) are sent as Basic auth.
+ * the URL (`https://user:pw@host/`) are sent as Basic auth. https connections are verified before
+ * anything is sent (expired, wrong-host and untrusted certificates fail the check, saying why) and the
+ * chain's earliest expiry is carried on the result.
  */
 @Injectable()
 export class HttpChecker {
+  /** Checks an http target: its secret references are filled in, and scrubbed from the error. */
   async check(target: HttpTarget, cancel?: AbortSignal): Promise<CheckResult> {
-    return (await this.exchange(target, cancel)).result;
+    const { secrets } = target;
+    if (!secrets) return (await this.exchange(target, cancel)).result;
+    const { result } = await this.exchange(fillRequest(target, secrets, null), cancel);
+    return { ...result, error: result.error === null ? null : scrubSecrets(result.error, [secrets]) };
   }
 
   /** The check and the final response it judged (null when none arrived), for synthetic steps. */
@@ -44,12 +54,17 @@ export class HttpChecker {
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     const timeout = AbortSignal.timeout(target.timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+    // The earliest certificate expiry over every TLS connection of the check (redirects included).
+    let certExpiresAt: Date | null = null;
+    const seeCertificate = (expiresAt: Date | null) => {
+      if (expiresAt && (!certExpiresAt || expiresAt < certExpiresAt)) certExpiresAt = expiresAt;
+    };
     const result = (
       ok: boolean,
       statusCode: number | null,
       error: string | null,
       phases?: RawResponse['phases'],
-    ) => ({
+    ): CheckResult => ({
       target: target.name,
       ok,
       statusCode,
@@ -57,12 +72,15 @@ export class HttpChecker {
       error,
       checkedAt,
       ...(phases ? { phases } : {}),
+      ...(target.url.startsWith('https:') ? { certExpiresAt } : {}),
     });
+    const tlsCa = target.tls?.ca ?? undefined;
     try {
       let url = new URL(target.url);
       let method: string = target.method;
       let body = target.body;
-      let response = await request(url, method, target.headers, body, signal);
+      let response = await request(url, method, target.headers, body, signal, tlsCa);
+      seeCertificate(response.certExpiresAt);
       for (let hop = 0; isRedirect(response.status) && response.location && hop < MAX_REDIRECTS; hop += 1) {
         url = new URL(response.location, url);
         if (
@@ -72,11 +90,16 @@ export class HttpChecker {
           method = 'GET';
           body = null;
         }
-        response = await request(url, method, target.headers, body, signal);
+        response = await request(url, method, target.headers, body, signal, tlsCa);
+        seeCertificate(response.certExpiresAt);
       }
       const problem = this.problemOf(target, response, elapsed());
       return { result: result(problem === null, response.status, problem, response.phases), response };
     } catch (error) {
+      if (error instanceof CertificateError) {
+        seeCertificate(error.expiresAt);
+        return { result: result(false, null, error.message), response: null };
+      }
       const message = timeout.aborted
         ? `timed out after ${target.timeoutMs} ms`
         : signal.aborted
@@ -111,6 +134,22 @@ export class HttpChecker {
   }
 }
 
+/** `request` with its references filled in, ready to send (it carries no secrets of its own any more). */
+export function fillRequest(
+  request: HttpTarget,
+  secrets: TargetSecrets | undefined,
+  captures: Readonly<Record<string, string>> | null,
+): HttpTarget {
+  const fill = (text: string, encode: boolean) => fillReferences(text, secrets, captures, encode);
+  const { secrets: _filled, ...rest } = request;
+  return {
+    ...rest,
+    url: fill(request.url, true),
+    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, fill(v, false)])),
+    body: request.body === null ? null : fill(request.body, false),
+  };
+}
+
 function isHtml(response: RawResponse): boolean {
   const type = response.headers['content-type'] ?? '';
   return /^text\/html\b/i.test(type) && /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
@@ -127,6 +166,7 @@ function request(
   extraHeaders: Record<string, string>,
   body: string | null,
   signal: AbortSignal,
+  ca: string | undefined,
 ): Promise<RawResponse> {
   const headers: Record<string, string> = { 'user-agent': 'vigil-health', ...extraHeaders };
   if (url.username || url.password) {
@@ -134,20 +174,38 @@ function request(
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
   if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
-  const transport = url.protocol === 'https:' ? https : http;
+  const secure = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise<RawResponse>((resolve, reject) => {
     const t0 = performance.now();
-    const marks: Partial<Record<'lookup' | 'connect' | 'secure' | 'firstByte', number>> = {};
-    const req = transport.request(
+    const marks: ConnectionMarks & { firstByte?: number } = {};
+    let certExpiresAt: Date | null = null;
+    // https: the socket is handed to the request only once its certificate is verified (see
+    // connectVerifiedTls), so headers and body never reach a server we do not trust.
+    const connection: Pick<https.RequestOptions, 'agent' | 'createConnection'> = secure
+      ? {
+          createConnection: (_options, created) => {
+            connectVerifiedTls(hostname, Number(url.port || 443), ca, signal, marks).then(
+              (verified) => {
+                certExpiresAt = verified.expiresAt;
+                created(null, verified.socket);
+              },
+              (error: Error) => created(error, undefined as never),
+            );
+            return undefined;
+          },
+        }
+      : { agent: false };
+    const req = (secure ? https : http).request(
       {
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        hostname,
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method,
         headers,
-        agent: false,
         signal,
+        ...connection,
       },
       (res) => {
         marks.firstByte = performance.now();
@@ -177,15 +235,16 @@ function request(
               processing: ms(secure, marks.firstByte ?? done),
               transfer: ms(marks.firstByte ?? done, done),
             },
+            certExpiresAt,
           });
         });
       },
     );
-    req.on('socket', (socket: Socket) => {
-      socket.once('lookup', () => (marks.lookup = performance.now()));
-      socket.once('connect', () => (marks.connect = performance.now()));
-      socket.once('secureConnect', () => (marks.secure = performance.now()));
-    });
+    if (!secure)
+      req.on('socket', (socket: Socket) => {
+        socket.once('lookup', () => (marks.lookup = performance.now()));
+        socket.once('connect', () => (marks.connect = performance.now()));
+      });
     req.on('error', reject);
     req.end(body ?? undefined);
   });

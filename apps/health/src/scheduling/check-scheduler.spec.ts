@@ -8,8 +8,10 @@ import { TargetCatalog } from '../targets/target-catalog';
 import { CheckScheduler } from './check-scheduler';
 import type { TargetLeases } from '../leases/target-leases.service';
 import type { TargetChecker } from '../checks/target-checker';
+import type { CertificateExpiryAlerts } from '../certs/cert-expiry-alerts';
 
 const gauge = { set: () => undefined } as unknown as Gauge<string>;
+const certificates = { observe: () => Promise.resolve() } as unknown as CertificateExpiryAlerts;
 
 function tcpTarget(i: number): TargetDefinition {
   return {
@@ -54,6 +56,8 @@ describe('CheckScheduler', () => {
       gauge,
       gauge,
       gauge,
+      gauge,
+      certificates,
     );
     scheduler.onApplicationBootstrap();
     expect(started).toEqual([]);
@@ -109,6 +113,8 @@ describe('CheckScheduler', () => {
       gauge,
       gauge,
       gauge,
+      gauge,
+      certificates,
     );
     scheduler.onApplicationBootstrap();
     catalog.put(tcpTarget(1));

@@ -38,6 +38,7 @@ describe('parseTargets', () => {
       expectHtml: false,
       failureThreshold: 2,
       recoveryThreshold: 1,
+      certExpiry: { warnDays: 21, criticalDays: 7 },
     });
   });
 

@@ -7,6 +7,7 @@ import { findUnstorable } from '@vigil/contracts';
 import { ConfigError, errorMessage } from '@vigil/platform';
 
 import type { SecretEnvironment } from './target-secrets';
+import { resolveTargetReferences, TargetFieldError } from './target-references';
 import {
   TARGET_TYPES,
   targetFileSchemas,
@@ -36,14 +37,14 @@ export function loadTargetsFile(file: string, environment: SecretEnvironment = {
 
 /**
  * Validates the text of a targets file; `file` only names it in error messages. `environment` holds the
- * secrets the file may name (see target-secrets.ts); nothing reads them yet.
+ * secrets the file may name (`${NAME}` in an http target's or synthetic step's url, headers or body;
+ * see target-references.ts): they are read here, and a missing one fails naming target and field.
  */
 export function parseTargets(
   text: string,
   file: string,
   environment: SecretEnvironment = {},
 ): TargetDefinition[] {
-  void environment;
   const fail = (problem: string): never => {
     throw new ConfigError(VARIABLE, `${file}: ${problem}`);
   };
@@ -70,7 +71,12 @@ export function parseTargets(
     const first = seen.get(entry.data.name);
     if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
     seen.set(entry.data.name, index);
-    targets.push(toTarget(entry.data));
+    try {
+      targets.push(resolveTargetReferences(toTarget(entry.data), entry.data, environment));
+    } catch (error) {
+      if (error instanceof TargetFieldError) return fail(`${where}: ${error.message}`);
+      throw error;
+    }
   });
   return targets;
 }
