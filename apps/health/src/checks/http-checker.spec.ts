@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '@vigil/testing';
 
 import type { HttpTarget } from '../targets/target-definition';
+import { TargetSecrets } from '../targets/secret-references';
 import { HttpChecker } from './http-checker';
 
 describe('HttpChecker (against a local HTTP server)', () => {
@@ -179,5 +180,31 @@ describe('HttpChecker (against a local HTTP server)', () => {
       'transfer',
     ]);
     expect(Object.values(result.phases ?? {}).every((ms) => ms >= 0)).toBe(true);
+  });
+
+  it('fills secret references per request and scrubs their values from the error', async () => {
+    const secrets = new TargetSecrets(
+      new Map([
+        ['PROBE', 'token 42'],
+        ['BODY', 'p@ss'],
+      ]),
+    );
+    const echo = await checker.check(
+      target({
+        url: `${base}/echo`,
+        method: 'POST',
+        headers: { 'x-probe': '${PROBE}' },
+        body: 'password=${BODY}',
+        keyword: 'POST token 42 password=p@ss',
+        secrets,
+      }),
+    );
+    expect(echo).toMatchObject({ ok: true, error: null });
+
+    const hidden = new TargetSecrets(new Map([['HOST', 'secret-host.invalid']]));
+    const failed = await checker.check(target({ url: 'http://${HOST}:1/', secrets: hidden }));
+    expect(failed.ok).toBe(false);
+    expect(failed.error).toContain('[REDACTED]');
+    expect(failed.error).not.toContain('secret-host');
   });
 });

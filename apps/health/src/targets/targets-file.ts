@@ -98,6 +98,9 @@ function nameOf(raw: unknown): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `${formatPath([...issue.path, issue.keys[0]])}: unknown field`;
+  // A bad key of a mapping (a capture name): the key's own problem, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0])
+    return `${formatPath(issue.path)}: ${issue.issues[0].message}`;
   return issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
 }
 
