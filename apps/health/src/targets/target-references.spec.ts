@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { inspect } from 'node:util';
 
 import { ConfigError } from '@vigil/platform';
@@ -23,7 +24,7 @@ describe('secrets, tls.ca_file and certificate thresholds in the targets file', 
     fs.writeFileSync(passwordFile, `${PASSWORD}\n`);
     caFile = path.join(dir, 'ca.pem');
     // Any certificate will do as a CA file: take Node's first bundled root.
-    fs.writeFileSync(caFile, (require('node:tls') as typeof import('node:tls')).rootCertificates[0]);
+    fs.writeFileSync(caFile, rootCertificates[0]);
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
