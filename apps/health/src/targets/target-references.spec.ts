@@ -122,6 +122,33 @@ describe('secrets, tls.ca_file and certificate thresholds in the targets file', 
   });
 });
 
+describe('the shipped targets files (k8s ConfigMap, docker compose)', () => {
+  const repo = path.resolve(__dirname, '../../../..');
+
+  it('load with their secrets, and name the missing one', () => {
+    const k8s = path.join(repo, 'k8s/base/health-targets.yaml');
+    const text = fs.readFileSync(k8s, 'utf8');
+    const targets = parseTargets(text, k8s, { ALERTING_PROBE_KEY: 'probe-key' });
+    const flow = targets.find((t) => t.name === 'alerting-api') as SyntheticTarget;
+    expect(flow.steps[0].request.secrets?.get('ALERTING_PROBE_KEY')).toBe('probe-key');
+    expect(() => parseTargets(text, k8s, {})).toThrow(
+      'steps[0].headers.authorization: environment variable ALERTING_PROBE_KEY is not set',
+    );
+
+    const compose = path.join(repo, 'docker/health-targets.yaml');
+    const mounted = fs
+      .readFileSync(compose, 'utf8')
+      .replaceAll(
+        '/run/secrets/alerting-probe-key',
+        path.join(repo, 'docker/health-secrets/alerting-probe-key'),
+      );
+    const [composeFlow] = parseTargets(mounted, compose).filter((t) => t.kind === 'synthetic') as [
+      SyntheticTarget,
+    ];
+    expect(composeFlow.steps[0].request.secrets?.values()).toEqual(['vigil-dev-key']);
+  });
+});
+
 describe('fillReferences and scrubSecrets', () => {
   const secrets = new TargetSecrets(new Map([['PASSWORD', PASSWORD]]));
 
