@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 
 import {
@@ -65,6 +66,13 @@ describe('HttpChecker over TLS (certificates made by the test, real https server
     expect(result.phases?.tls).toBeGreaterThan(0);
   });
 
+  it('takes the earliest expiry over the chain: a CA expiring before its leaf wins', async () => {
+    const server = await serve(certs.leaf(400));
+    const result = await checker.check(target(server.port));
+    expect(result.ok).toBe(true);
+    expect(result.certExpiresAt).toEqual(new Date(new X509Certificate(ca).validTo));
+  });
+
   it('fails an expired certificate, saying on which day it expired, and sends nothing', async () => {
     const expired = certs.leaf(-1);
     const server = await serve(expired);
@@ -103,6 +111,18 @@ describe('HttpChecker over TLS (certificates made by the test, real https server
     });
     // The same server is fine once the CA is trusted: the failure came from trust alone.
     expect(await checker.check(target(server.port))).toMatchObject({ ok: true });
+  });
+
+  it('fails a chain that ends in a root it does not trust, naming the root', async () => {
+    const leaf = certs.leaf(90);
+    const server = await serve({ ...leaf, cert: `${leaf.cert}${ca}` });
+    const result = await checker.check(target(server.port, { tls: undefined }));
+    expect(result).toMatchObject({
+      ok: false,
+      error: 'untrusted certificate: self-signed certificate in the chain (root "Vigil Test CA")',
+    });
+    // The CA (365 days) outlives the leaf: the earliest expiry is still the leaf's.
+    expect(result.certExpiresAt).toEqual(leaf.expiresAt);
   });
 
   it('carries no certificate expiry for plain http, and null when no handshake happened', async () => {
