@@ -4,7 +4,12 @@ import type { Socket } from 'node:net';
 
 import { Injectable } from '@nestjs/common';
 
-import { fillReferences, scrubSecrets, type TargetSecrets } from '../targets/secret-references';
+import {
+  fillReferences,
+  scrubSecrets,
+  secretReferencesIn,
+  type TargetSecrets,
+} from '../targets/secret-references';
 import type { HttpTarget } from '../targets/target-definition';
 import type { CheckResult, HttpPhase } from './check-result';
 import { errorText } from './error-text';
@@ -40,14 +45,20 @@ export class HttpChecker {
   async check(target: HttpTarget, cancel?: AbortSignal): Promise<CheckResult> {
     const { secrets } = target;
     if (!secrets) return (await this.exchange(target, cancel)).result;
-    const { result } = await this.exchange(fillRequest(target, secrets, null), cancel);
+    const filled = fillRequest(target, secrets, null);
+    const { result } = await this.exchange(filled, cancel, secretHeaderNames(target));
     return { ...result, error: result.error === null ? null : scrubSecrets(result.error, [secrets]) };
   }
 
-  /** The check and the final response it judged (null when none arrived), for synthetic steps. */
+  /**
+   * The check and the final response it judged (null when none arrived), for synthetic steps. A redirect
+   * to another origin drops the credentials: Authorization, Cookie and the headers named in
+   * `secretHeaders` (those filled from secrets), as curl and browsers drop Authorization.
+   */
   async exchange(
     target: HttpTarget,
     cancel?: AbortSignal,
+    secretHeaders: ReadonlySet<string> = new Set(),
   ): Promise<{ result: CheckResult; response: RawResponse | null }> {
     const checkedAt = new Date();
     const started = performance.now();
@@ -79,10 +90,13 @@ export class HttpChecker {
       let url = new URL(target.url);
       let method: string = target.method;
       let body = target.body;
-      let response = await request(url, method, target.headers, body, signal, tlsCa);
+      let headers = target.headers;
+      let response = await request(url, method, headers, body, signal, tlsCa);
       seeCertificate(response.certExpiresAt);
       for (let hop = 0; isRedirect(response.status) && response.location && hop < MAX_REDIRECTS; hop += 1) {
-        url = new URL(response.location, url);
+        const next = new URL(response.location, url);
+        if (next.origin !== url.origin) headers = withoutCredentials(headers, secretHeaders);
+        url = next;
         if (
           response.status === 303 ||
           ((response.status === 301 || response.status === 302) && method === 'POST')
@@ -90,7 +104,7 @@ export class HttpChecker {
           method = 'GET';
           body = null;
         }
-        response = await request(url, method, target.headers, body, signal, tlsCa);
+        response = await request(url, method, headers, body, signal, tlsCa);
         seeCertificate(response.certExpiresAt);
       }
       const problem = this.problemOf(target, response, elapsed());
@@ -148,6 +162,29 @@ export function fillRequest(
     headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, fill(v, false)])),
     body: request.body === null ? null : fill(request.body, false),
   };
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/** The names (lower case) of the headers whose values reference a secret. */
+export function secretHeaderNames(request: HttpTarget): ReadonlySet<string> {
+  return new Set(
+    Object.entries(request.headers)
+      .filter(([, value]) => secretReferencesIn(value).length > 0)
+      .map(([name]) => name.toLowerCase()),
+  );
+}
+
+function withoutCredentials(
+  headers: Record<string, string>,
+  secretHeaders: ReadonlySet<string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => {
+      const lower = name.toLowerCase();
+      return !CREDENTIAL_HEADERS.includes(lower) && !secretHeaders.has(lower);
+    }),
+  );
 }
 
 function isHtml(response: RawResponse): boolean {

@@ -5,7 +5,7 @@ import { compileCaptureRegex, firstGroup } from '../targets/capture-regex';
 import { scrubSecrets } from '../targets/secret-references';
 import type { Capture, HttpTarget, SyntheticTarget } from '../targets/target-definition';
 import type { CheckResult } from './check-result';
-import { fillRequest, HttpChecker, type RawResponse } from './http-checker';
+import { fillRequest, HttpChecker, secretHeaderNames, type RawResponse } from './http-checker';
 import { readJsonPath } from './json-path';
 import { errorMessage } from '@vigil/platform';
 
@@ -47,7 +47,7 @@ export class SyntheticChecker {
       } catch (error) {
         return finish(false, lastStatus, `${label}: ${errorMessage(error)}`);
       }
-      const { result, response } = await this.http.exchange(request, cancel);
+      const { result, response } = await this.http.exchange(request, cancel, secretHeaderNames(step.request));
       lastStatus = result.statusCode;
       certExpiresAt = earlier(certExpiresAt, result.certExpiresAt);
       if (!result.ok || !response) return finish(false, lastStatus, `${label}: ${result.error ?? 'failed'}`);
