@@ -83,7 +83,8 @@ export class HttpChecker {
       error,
       checkedAt,
       ...(phases ? { phases } : {}),
-      ...(target.url.startsWith('https:') ? { certExpiresAt } : {}),
+      // https targets always carry it (null: no handshake); an http one that was redirected to https too.
+      ...(target.url.startsWith('https:') || certExpiresAt ? { certExpiresAt } : {}),
     });
     const tlsCa = target.tls?.ca ?? undefined;
     try {
