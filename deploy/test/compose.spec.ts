@@ -10,7 +10,16 @@ import path from 'node:path';
 import { PROBE_PATHS, SERVICE_PORTS, platformConfigSchema, type ServiceName } from '@vigil/platform';
 import { parse as parseYaml } from 'yaml';
 
-import { APP_ENV, APPS, REPO_ROOT, TARGET_FIELDS, runTool } from './support';
+import {
+  APP_ENV,
+  APPS,
+  REPO_ROOT,
+  environmentReferences,
+  fileReferences,
+  requestsOf,
+  runTool,
+  targetFieldProblems,
+} from './support';
 
 interface ComposeService {
   image?: string;
@@ -25,10 +34,12 @@ interface ComposeService {
   read_only?: boolean;
   cap_drop?: string[];
   tmpfs?: string[] | string;
+  secrets?: (string | { source: string; target?: string })[];
 }
 
 interface ComposeFile {
   services: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string }>;
 }
 
 const COMPOSE_FILE = 'docker/compose.yaml';
@@ -273,19 +284,40 @@ describe('docker/compose.yaml', () => {
     };
     expect(targets.length).toBeGreaterThan(0);
     const problems: string[] = [];
+    // `${file:/path}` references must land on a compose secret mounted into health.
+    const secretTargets = new Map(
+      (health.secrets ?? []).map((s) =>
+        typeof s === 'string' ? [`/run/secrets/${s}`, s] : [s.target ?? `/run/secrets/${s.source}`, s.source],
+      ),
+    );
     for (const target of targets) {
-      const missing = TARGET_FIELDS.filter((f) => target[f] === undefined);
-      if (missing.length) problems.push(`target ${String(target.name)} lacks ${missing.join(', ')}`);
-      const url = new URL(String(target.url));
-      if (!compose.services[url.hostname])
-        problems.push(`target ${url.href}: no compose service ${url.hostname}`);
-      const app = url.hostname as ServiceName;
-      if (!APPS.includes(app)) continue;
-      if (Number(url.port) !== SERVICE_PORTS[app])
-        problems.push(`target ${url.href}: ${app} listens on ${SERVICE_PORTS[app]}`);
-      if (!PROBE_PATH_VALUES.includes(url.pathname)) problems.push(`target ${url.href}: not a probe path`);
+      problems.push(...targetFieldProblems(target));
+      for (const step of requestsOf(target)) {
+        const url = new URL(String(step.url));
+        if (!compose.services[url.hostname])
+          problems.push(`target ${url.href}: no compose service ${url.hostname}`);
+        const app = url.hostname as ServiceName;
+        if (!APPS.includes(app)) continue;
+        if (Number(url.port) !== SERVICE_PORTS[app])
+          problems.push(`target ${url.href}: ${app} listens on ${SERVICE_PORTS[app]}`);
+        // A signed-in synthetic flow may use the service's API; plain targets probe a probe path.
+        if (target.type !== 'synthetic' && !PROBE_PATH_VALUES.includes(url.pathname))
+          problems.push(`target ${url.href}: not a probe path`);
+      }
+      for (const file of fileReferences(target)) {
+        const source = secretTargets.get(file);
+        const secretFile = source ? compose.secrets?.[source]?.file : undefined;
+        // `docker-compose config` resolves the file to an absolute path; the raw file has ${VAR:-./default}.
+        const local = secretFile?.replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1');
+        if (!local || !fs.existsSync(path.resolve(REPO_ROOT, 'docker', local)))
+          problems.push(`target ${String(target.name)}: \${file:${file}} is not a compose secret of health`);
+      }
+      for (const name of environmentReferences(target))
+        if (health.environment?.[name] === undefined)
+          problems.push(`target ${String(target.name)}: \${${name}} is not in health's environment`);
     }
     expect(problems).toEqual([]);
+    expect(targets.some((t) => fileReferences(t).length > 0)).toBe(true);
   });
 });
 

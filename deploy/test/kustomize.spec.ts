@@ -34,7 +34,17 @@ import {
 } from 'kubernetes-models/v1';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
-import { APP_ENV, APPS, REPO_ROOT, TARGET_FIELDS, parseQuantity, runTool, sleepSeconds } from './support';
+import {
+  APP_ENV,
+  APPS,
+  REPO_ROOT,
+  environmentReferences,
+  parseQuantity,
+  requestsOf,
+  runTool,
+  sleepSeconds,
+  targetFieldProblems,
+} from './support';
 
 interface K8sObject {
   apiVersion: string;
@@ -751,18 +761,26 @@ describe.each(OVERLAYS)('k8s/overlays/$name', (overlay) => {
     expect(targets.length).toBeGreaterThan(0);
     const services = ofKind<IService>(objects, 'Service');
     const problems: string[] = [];
+    const env = containerEnv(container, objects, secret, problems);
     for (const target of targets) {
-      const missing = TARGET_FIELDS.filter((f) => target[f] === undefined);
-      if (missing.length) problems.push(`target ${String(target.name)} lacks ${missing.join(', ')}`);
-      const url = new URL(String(target.url));
-      const service = services.find((s) => s.metadata?.name === url.hostname.split('.')[0]);
-      if (!service) continue; // an outside target: nothing to hold it to
-      const port = Number(url.port || 80);
-      if (!service.spec?.ports?.some((p) => p.port === port))
-        problems.push(`target ${url.href}: Service ${service.metadata?.name} has no port ${port}`);
-      if (!Object.values<string>(PROBE_PATHS).includes(url.pathname))
-        problems.push(`target ${url.href}: ${url.pathname} is not a probe path`);
+      problems.push(...targetFieldProblems(target));
+      for (const step of requestsOf(target)) {
+        const url = new URL(String(step.url));
+        const service = services.find((s) => s.metadata?.name === url.hostname.split('.')[0]);
+        if (!service) continue; // an outside target: nothing to hold it to
+        const port = Number(url.port || 80);
+        if (!service.spec?.ports?.some((p) => p.port === port))
+          problems.push(`target ${url.href}: Service ${service.metadata?.name} has no port ${port}`);
+        // A signed-in synthetic flow may use the service's API; plain targets probe a probe path.
+        if (target.type !== 'synthetic' && !Object.values<string>(PROBE_PATHS).includes(url.pathname))
+          problems.push(`target ${url.href}: ${url.pathname} is not a probe path`);
+      }
+      // Every ${NAME} a target references reaches health's environment (from the Secret, never the file).
+      for (const name of environmentReferences(target))
+        if (env[name] === undefined)
+          problems.push(`target ${String(target.name)}: \${${name}} is not in health's env`);
     }
     expect(problems).toEqual([]);
+    expect(targets.some((t) => environmentReferences(t).length > 0)).toBe(true);
   });
 });

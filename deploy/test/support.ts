@@ -19,6 +19,40 @@ export const APP_ENV: Record<ServiceName, string[]> = {
 
 /** Fields every entry of a health TARGETS_FILE carries. */
 export const TARGET_FIELDS = ['name', 'url', 'interval_s', 'timeout_ms', 'expect_status'];
+/** A synthetic target's fields: its requests are its steps (each with url and expect_status). */
+const SYNTHETIC_FIELDS = ['name', 'interval_s', 'timeout_ms', 'steps'];
+
+type TargetEntry = Record<string, unknown>;
+
+/** The HTTP requests of a health target: itself, or a synthetic flow's steps. */
+export function requestsOf(target: TargetEntry): TargetEntry[] {
+  return target.type === 'synthetic' && Array.isArray(target.steps)
+    ? (target.steps as TargetEntry[])
+    : [target];
+}
+
+/** The fields a shipped target (or one of its steps) lacks, as problems. */
+export function targetFieldProblems(target: TargetEntry): string[] {
+  const fields = target.type === 'synthetic' ? SYNTHETIC_FIELDS : TARGET_FIELDS;
+  const missing = fields.filter((f) => target[f] === undefined);
+  if (target.type === 'synthetic')
+    for (const [i, step] of requestsOf(target).entries())
+      for (const f of ['name', 'url', 'expect_status'])
+        if (step[f] === undefined) missing.push(`steps[${i}].${f}`);
+  return missing.length ? [`target ${String(target.name)} lacks ${missing.join(', ')}`] : [];
+}
+
+/** The environment variables a target references as `${NAME}` (all uppercase) in url, headers or body. */
+export function environmentReferences(target: TargetEntry): string[] {
+  const text = JSON.stringify(requestsOf(target).map((r) => [r.url, r.headers, r.body]));
+  return [...new Set([...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1]))];
+}
+
+/** The files a target references as `${file:/path}`. */
+export function fileReferences(target: TargetEntry): string[] {
+  const text = JSON.stringify(requestsOf(target).map((r) => [r.url, r.headers, r.body]));
+  return [...new Set([...text.matchAll(/\$\{file:([^}\s]+)\}/g)].map((m) => m[1]))];
+}
 
 export interface ToolResult {
   status: number | null;

@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@vigil/platform';
 
 import { StatusController } from './api/status.controller';
+import { CertificateExpiryAlerts } from './certs/cert-expiry-alerts';
+import { CertificateExpiryRepository } from './certs/cert-expiry.repository';
 import { CheckScheduler } from './scheduling/check-scheduler';
 import { SuppressedAlertRecheck } from './scheduling/suppressed-alert-recheck';
 import { MaintenanceCalendar } from './maintenance/maintenance-calendar.service';
@@ -81,6 +83,8 @@ export class HealthModule {
         StatusViewService,
         StatusHistoryRepository,
         TargetStateService,
+        CertificateExpiryRepository,
+        CertificateExpiryAlerts,
         CheckScheduler,
         HealthSummaryResponder,
         HeartbeatMonitorRepository,

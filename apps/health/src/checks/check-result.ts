@@ -20,4 +20,10 @@ export interface CheckResult {
    * exit code, a run out of its duration bounds, a value outside its condition). Decides the alert's name.
    */
   failure?: 'missing' | 'failed';
+  /**
+   * https checks: the earliest expiry of the certificate chain the server presented (also when the
+   * certificate was refused: expired, wrong host, untrusted); null when no handshake completed this time
+   * (then the last known expiry stands). Absent for checks without TLS.
+   */
+  certExpiresAt?: Date | null;
 }

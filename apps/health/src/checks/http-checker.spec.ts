@@ -5,6 +5,7 @@ import { freePort } from '@vigil/testing';
 
 import type { HttpTarget } from '../targets/target-definition';
 import { defaultAlertRules } from '../targets/common-fields';
+import { TargetSecrets } from '../targets/secret-references';
 import { HttpChecker } from './http-checker';
 
 describe('HttpChecker (against a local HTTP server)', () => {
@@ -180,5 +181,64 @@ describe('HttpChecker (against a local HTTP server)', () => {
       'transfer',
     ]);
     expect(Object.values(result.phases ?? {}).every((ms) => ms >= 0)).toBe(true);
+  });
+
+  it('fills secret references per request and scrubs their values from the error', async () => {
+    const secrets = new TargetSecrets(
+      new Map([
+        ['PROBE', 'token 42'],
+        ['BODY', 'p@ss'],
+      ]),
+    );
+    const echo = await checker.check(
+      target({
+        url: `${base}/echo`,
+        method: 'POST',
+        headers: { 'x-probe': '${PROBE}' },
+        body: 'password=${BODY}',
+        keyword: 'POST token 42 password=p@ss',
+        secrets,
+      }),
+    );
+    expect(echo).toMatchObject({ ok: true, error: null });
+
+    const hidden = new TargetSecrets(new Map([['HOST', 'secret-host.invalid']]));
+    const failed = await checker.check(target({ url: 'http://${HOST}:1/', secrets: hidden }));
+    expect(failed.ok).toBe(false);
+    expect(failed.error).toContain('[REDACTED]');
+    expect(failed.error).not.toContain('secret-host');
+  });
+
+  it('drops credentials and secret headers on a redirect to another origin', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const other = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.end('elsewhere');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const elsewhere = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+    const away = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(302, { location: elsewhere }).end();
+    });
+    await new Promise<void>((resolve) => away.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await checker.check(
+        target({
+          url: `http://127.0.0.1:${(away.address() as AddressInfo).port}/`,
+          headers: { Authorization: 'Bearer t', 'x-key': '${KEY}', 'x-plain': 'kept' },
+          secrets: new TargetSecrets(new Map([['KEY', 'k1']])),
+        }),
+      );
+      expect(result.ok).toBe(true);
+      // The first hop got everything; the other origin only what is not a credential.
+      expect(seen[0]).toMatchObject({ authorization: 'Bearer t', 'x-key': 'k1', 'x-plain': 'kept' });
+      expect(seen[1]['x-plain']).toBe('kept');
+      expect(seen[1].authorization).toBeUndefined();
+      expect(seen[1]['x-key']).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => away.close(resolve));
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -4,10 +4,17 @@ import type { Socket } from 'node:net';
 
 import { Injectable } from '@nestjs/common';
 
+import {
+  fillReferences,
+  scrubSecrets,
+  secretReferencesIn,
+  type TargetSecrets,
+} from '../targets/secret-references';
 import type { HttpTarget } from '../targets/target-definition';
 import type { CheckResult, HttpPhase } from './check-result';
 import { errorText } from './error-text';
 import { readJsonPath } from './json-path';
+import { CertificateError, connectVerifiedTls, type ConnectionMarks } from './tls-connection';
 
 const MAX_REDIRECTS = 5;
 /** Keyword and JSON conditions read at most this much of a body. */
@@ -19,6 +26,8 @@ export interface RawResponse {
   location: string | undefined;
   body: string;
   phases: Partial<Record<HttpPhase, number>>;
+  /** https: the earliest expiry of the certificate chain the server presented (null for http). */
+  certExpiresAt: Date | null;
 }
 
 /**
@@ -26,30 +35,47 @@ export interface RawResponse {
  * connection (so connect and TLS are measured every time, as blackbox_exporter does), following up
  * to 5 redirects. Up when the status is the expected one and, when set, the body contains the
  * keyword, the JSON-path condition holds and the answer came within max_response_ms. Credentials in
- * the URL (`https://user:pw@host/`) are sent as Basic auth.
+ * the URL (`https://user:pw@host/`) are sent as Basic auth. https connections are verified before
+ * anything is sent (expired, wrong-host and untrusted certificates fail the check, saying why) and the
+ * chain's earliest expiry is carried on the result.
  */
 @Injectable()
 export class HttpChecker {
+  /** Checks an http target: its secret references are filled in, and scrubbed from the error. */
   async check(target: HttpTarget, cancel?: AbortSignal): Promise<CheckResult> {
-    return (await this.exchange(target, cancel)).result;
+    const { secrets } = target;
+    if (!secrets) return (await this.exchange(target, cancel)).result;
+    const filled = fillRequest(target, secrets, null);
+    const { result } = await this.exchange(filled, cancel, secretHeaderNames(target));
+    return { ...result, error: result.error === null ? null : scrubSecrets(result.error, [secrets]) };
   }
 
-  /** The check and the final response it judged (null when none arrived), for synthetic steps. */
+  /**
+   * The check and the final response it judged (null when none arrived), for synthetic steps. A redirect
+   * to another origin drops the credentials: Authorization, Cookie and the headers named in
+   * `secretHeaders` (those filled from secrets), as curl and browsers drop Authorization.
+   */
   async exchange(
     target: HttpTarget,
     cancel?: AbortSignal,
+    secretHeaders: ReadonlySet<string> = new Set(),
   ): Promise<{ result: CheckResult; response: RawResponse | null }> {
     const checkedAt = new Date();
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     const timeout = AbortSignal.timeout(target.timeoutMs);
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+    // The earliest certificate expiry over every TLS connection of the check (redirects included).
+    let certExpiresAt: Date | null = null;
+    const seeCertificate = (expiresAt: Date | null) => {
+      if (expiresAt && (!certExpiresAt || expiresAt < certExpiresAt)) certExpiresAt = expiresAt;
+    };
     const result = (
       ok: boolean,
       statusCode: number | null,
       error: string | null,
       phases?: RawResponse['phases'],
-    ) => ({
+    ): CheckResult => ({
       target: target.name,
       ok,
       statusCode,
@@ -57,14 +83,21 @@ export class HttpChecker {
       error,
       checkedAt,
       ...(phases ? { phases } : {}),
+      // https targets always carry it (null: no handshake); an http one that was redirected to https too.
+      ...(target.url.startsWith('https:') || certExpiresAt ? { certExpiresAt } : {}),
     });
+    const tlsCa = target.tls?.ca ?? undefined;
     try {
       let url = new URL(target.url);
       let method: string = target.method;
       let body = target.body;
-      let response = await request(url, method, target.headers, body, signal);
+      let headers = target.headers;
+      let response = await request(url, method, headers, body, signal, tlsCa);
+      seeCertificate(response.certExpiresAt);
       for (let hop = 0; isRedirect(response.status) && response.location && hop < MAX_REDIRECTS; hop += 1) {
-        url = new URL(response.location, url);
+        const next = new URL(response.location, url);
+        if (next.origin !== url.origin) headers = withoutCredentials(headers, secretHeaders);
+        url = next;
         if (
           response.status === 303 ||
           ((response.status === 301 || response.status === 302) && method === 'POST')
@@ -72,11 +105,16 @@ export class HttpChecker {
           method = 'GET';
           body = null;
         }
-        response = await request(url, method, target.headers, body, signal);
+        response = await request(url, method, headers, body, signal, tlsCa);
+        seeCertificate(response.certExpiresAt);
       }
       const problem = this.problemOf(target, response, elapsed());
       return { result: result(problem === null, response.status, problem, response.phases), response };
     } catch (error) {
+      if (error instanceof CertificateError) {
+        seeCertificate(error.expiresAt);
+        return { result: result(false, null, error.message), response: null };
+      }
       const message = timeout.aborted
         ? `timed out after ${target.timeoutMs} ms`
         : signal.aborted
@@ -111,6 +149,45 @@ export class HttpChecker {
   }
 }
 
+/** `request` with its references filled in, ready to send (it carries no secrets of its own any more). */
+export function fillRequest(
+  request: HttpTarget,
+  secrets: TargetSecrets | undefined,
+  captures: Readonly<Record<string, string>> | null,
+): HttpTarget {
+  const fill = (text: string, encode: boolean) => fillReferences(text, secrets, captures, encode);
+  const { secrets: _filled, ...rest } = request;
+  return {
+    ...rest,
+    url: fill(request.url, true),
+    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, fill(v, false)])),
+    body: request.body === null ? null : fill(request.body, false),
+  };
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/** The names (lower case) of the headers whose values reference a secret. */
+export function secretHeaderNames(request: HttpTarget): ReadonlySet<string> {
+  return new Set(
+    Object.entries(request.headers)
+      .filter(([, value]) => secretReferencesIn(value).length > 0)
+      .map(([name]) => name.toLowerCase()),
+  );
+}
+
+function withoutCredentials(
+  headers: Record<string, string>,
+  secretHeaders: ReadonlySet<string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => {
+      const lower = name.toLowerCase();
+      return !CREDENTIAL_HEADERS.includes(lower) && !secretHeaders.has(lower);
+    }),
+  );
+}
+
 function isHtml(response: RawResponse): boolean {
   const type = response.headers['content-type'] ?? '';
   return /^text\/html\b/i.test(type) && /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
@@ -127,6 +204,7 @@ function request(
   extraHeaders: Record<string, string>,
   body: string | null,
   signal: AbortSignal,
+  ca: string | undefined,
 ): Promise<RawResponse> {
   const headers: Record<string, string> = { 'user-agent': 'vigil-health', ...extraHeaders };
   if (url.username || url.password) {
@@ -134,20 +212,38 @@ function request(
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
   if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
-  const transport = url.protocol === 'https:' ? https : http;
+  const secure = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise<RawResponse>((resolve, reject) => {
     const t0 = performance.now();
-    const marks: Partial<Record<'lookup' | 'connect' | 'secure' | 'firstByte', number>> = {};
-    const req = transport.request(
+    const marks: ConnectionMarks & { firstByte?: number } = {};
+    let certExpiresAt: Date | null = null;
+    // https: the socket is handed to the request only once its certificate is verified (see
+    // connectVerifiedTls), so headers and body never reach a server we do not trust.
+    const connection: Pick<https.RequestOptions, 'agent' | 'createConnection'> = secure
+      ? {
+          createConnection: (_options, created) => {
+            connectVerifiedTls(hostname, Number(url.port || 443), ca, signal, marks).then(
+              (verified) => {
+                certExpiresAt = verified.expiresAt;
+                created(null, verified.socket);
+              },
+              (error: Error) => created(error, undefined as never),
+            );
+            return undefined;
+          },
+        }
+      : { agent: false };
+    const req = (secure ? https : http).request(
       {
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        hostname,
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method,
         headers,
-        agent: false,
         signal,
+        ...connection,
       },
       (res) => {
         marks.firstByte = performance.now();
@@ -177,15 +273,16 @@ function request(
               processing: ms(secure, marks.firstByte ?? done),
               transfer: ms(marks.firstByte ?? done, done),
             },
+            certExpiresAt,
           });
         });
       },
     );
-    req.on('socket', (socket: Socket) => {
-      socket.once('lookup', () => (marks.lookup = performance.now()));
-      socket.once('connect', () => (marks.connect = performance.now()));
-      socket.once('secureConnect', () => (marks.secure = performance.now()));
-    });
+    if (!secure)
+      req.on('socket', (socket: Socket) => {
+        socket.once('lookup', () => (marks.lookup = performance.now()));
+        socket.once('connect', () => (marks.connect = performance.now()));
+      });
     req.on('error', reject);
     req.end(body ?? undefined);
   });

@@ -4,6 +4,7 @@ export const PROBE_SUCCESS = 'probe_success';
 export const PROBE_DURATION_SECONDS = 'probe_duration_seconds';
 export const PROBE_HTTP_STATUS_CODE = 'probe_http_status_code';
 export const PROBE_HTTP_DURATION_SECONDS = 'probe_http_duration_seconds';
+export const PROBE_SSL_EARLIEST_CERT_EXPIRY = 'probe_ssl_earliest_cert_expiry';
 
 /** Gauges of the latest check of each target, named and labelled as blackbox_exporter's. */
 export const probeMetricProviders = [
@@ -26,5 +27,10 @@ export const probeMetricProviders = [
     name: PROBE_HTTP_DURATION_SECONDS,
     help: 'Duration of http request by phase, summed over all redirects',
     labelNames: ['target', 'phase'],
+  }),
+  makeGaugeProvider({
+    name: PROBE_SSL_EARLIEST_CERT_EXPIRY,
+    help: 'Returns last SSL chain expiry in unixtime',
+    labelNames: ['target'],
   }),
 ];

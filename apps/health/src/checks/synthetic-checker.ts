@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { RE2JS } from 're2js';
 
 import { compileCaptureRegex, firstGroup } from '../targets/capture-regex';
+import { scrubSecrets } from '../targets/secret-references';
 import type { Capture, HttpTarget, SyntheticTarget } from '../targets/target-definition';
 import type { CheckResult } from './check-result';
-import { HttpChecker, type RawResponse } from './http-checker';
+import { fillRequest, HttpChecker, secretHeaderNames, type RawResponse } from './http-checker';
 import { readJsonPath } from './json-path';
 import { errorMessage } from '@vigil/platform';
-
-const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]{0,31})\}/g;
 
 /**
  * A multi-step flow (e.g. load a public profile and expect valid HTML, then a private one and expect
@@ -25,13 +24,16 @@ export class SyntheticChecker {
     const started = performance.now();
     const deadline = Date.now() + target.timeoutMs;
     const values: Record<string, string> = {};
+    const secrets = target.steps.flatMap((s) => (s.request.secrets ? [s.request.secrets] : []));
+    let certExpiresAt: Date | null | undefined;
     const finish = (ok: boolean, statusCode: number | null, error: string | null): CheckResult => ({
       target: target.name,
       ok,
       statusCode,
       responseTimeMs: Math.round((performance.now() - started) * 10) / 10,
-      error,
+      error: error === null ? null : scrubSecrets(error, secrets),
       checkedAt,
+      ...(certExpiresAt !== undefined ? { certExpiresAt } : {}),
     });
     let lastStatus: number | null = null;
     for (const [index, step] of target.steps.entries()) {
@@ -45,8 +47,9 @@ export class SyntheticChecker {
       } catch (error) {
         return finish(false, lastStatus, `${label}: ${errorMessage(error)}`);
       }
-      const { result, response } = await this.http.exchange(request, cancel);
+      const { result, response } = await this.http.exchange(request, cancel, secretHeaderNames(step.request));
       lastStatus = result.statusCode;
+      certExpiresAt = earlier(certExpiresAt, result.certExpiresAt);
       if (!result.ok || !response) return finish(false, lastStatus, `${label}: ${result.error ?? 'failed'}`);
       for (const [name, capture] of Object.entries(step.capture)) {
         const value = captured(response, capture);
@@ -58,18 +61,16 @@ export class SyntheticChecker {
   }
 }
 
+/** The earlier of two expiries; a known date wins over null (no handshake), null over absent. */
+function earlier(a: Date | null | undefined, b: Date | null | undefined): Date | null | undefined {
+  if (a instanceof Date && b instanceof Date) return a < b ? a : b;
+  return a ?? b;
+}
+
+/** The step's request with its captures and secrets filled in (one pass: see secret-references.ts). */
 function substitute(step: HttpTarget, values: Record<string, string>, timeoutMs: number): HttpTarget {
-  const fill = (text: string, encode: boolean) =>
-    text.replace(PLACEHOLDER, (_, name: string) => {
-      const value = values[name];
-      if (value === undefined) throw new Error(`\${${name}} was not captured by an earlier step`);
-      return encode ? encodeURIComponent(value) : value;
-    });
   return {
-    ...step,
-    url: fill(step.url, true),
-    headers: Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, fill(v, false)])),
-    body: step.body === null ? null : fill(step.body, false),
+    ...fillRequest(step, step.secrets, values),
     timeoutMs: Math.max(1, Math.min(step.timeoutMs, timeoutMs)),
   };
 }

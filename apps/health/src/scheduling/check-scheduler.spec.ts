@@ -9,8 +9,10 @@ import { TargetCatalog } from '../targets/target-catalog';
 import { CheckScheduler } from './check-scheduler';
 import type { TargetLeases } from '../leases/target-leases.service';
 import type { TargetChecker } from '../checks/target-checker';
+import type { CertificateExpiryAlerts } from '../certs/cert-expiry-alerts';
 
 const gauge = { set: () => undefined } as unknown as Gauge<string>;
+const certificates = { observe: () => Promise.resolve() } as unknown as CertificateExpiryAlerts;
 
 function tcpTarget(i: number): TargetDefinition {
   return {
@@ -55,6 +57,8 @@ describe('CheckScheduler', () => {
       gauge,
       gauge,
       gauge,
+      gauge,
+      certificates,
     );
     scheduler.onApplicationBootstrap();
     expect(started).toEqual([]);
@@ -110,6 +114,8 @@ describe('CheckScheduler', () => {
       gauge,
       gauge,
       gauge,
+      gauge,
+      certificates,
     );
     scheduler.onApplicationBootstrap();
     catalog.put(tcpTarget(1));

@@ -17,8 +17,10 @@ import {
   PROBE_DURATION_SECONDS,
   PROBE_HTTP_DURATION_SECONDS,
   PROBE_HTTP_STATUS_CODE,
+  PROBE_SSL_EARLIEST_CERT_EXPIRY,
   PROBE_SUCCESS,
 } from '../checks/probe-metrics';
+import { CertificateExpiryAlerts } from '../certs/cert-expiry-alerts';
 import { TargetChecker } from '../checks/target-checker';
 
 /** The first check of a target starts at a random point within this (or its interval, if shorter). */
@@ -56,6 +58,8 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectMetric(PROBE_DURATION_SECONDS) private readonly probeDuration: Gauge<string>,
     @InjectMetric(PROBE_HTTP_STATUS_CODE) private readonly httpStatus: Gauge<string>,
     @InjectMetric(PROBE_HTTP_DURATION_SECONDS) private readonly httpDuration: Gauge<string>,
+    @InjectMetric(PROBE_SSL_EARLIEST_CERT_EXPIRY) private readonly certExpiry: Gauge<string>,
+    private readonly certificates: CertificateExpiryAlerts,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -186,7 +190,10 @@ export class CheckScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       for (const phase of HTTP_PHASES)
         this.httpDuration.set({ target: target.name, phase }, (result.phases?.[phase] ?? 0) / 1000);
     }
+    if (result.certExpiresAt instanceof Date)
+      this.certExpiry.set({ target: target.name }, Math.floor(result.certExpiresAt.getTime() / 1000));
     await this.states.record(target, result);
+    await this.certificates.observe(target, result);
     return 'checked';
   }
 }

@@ -17,6 +17,7 @@ import {
   severityField,
   type AlertRules,
 } from './common-fields';
+import { isEnvironmentReference, withoutSecretReferences, type TargetSecrets } from './secret-references';
 
 /** Error messages for a field: "is required" when it is missing, `otherwise` when it has the wrong type. */
 const field = (otherwise: string) => ({
@@ -38,7 +39,7 @@ function checkCaptureRegex(value: string, ctx: z.RefinementCtx): void {
 
 const JSON_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$/;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -79,9 +80,17 @@ const jsonPathCondition = z.strictObject({
     .optional(),
 });
 
+/** TLS settings of an https request: `ca_file` is a PEM file of the CA(s) to trust instead of the system's. */
+const tlsSettings = z.strictObject(
+  { ca_file: z.string(field('must be a path to a PEM file')).min(1, 'must not be empty') },
+  field('must be a mapping with ca_file'),
+);
+
 /** What an HTTP request sends and what its answer must satisfy: an http target, or a synthetic step. */
 const httpExchange = {
-  url: z.string(field('must be an http(s) URL')).refine(isHttpUrl, 'must be an http(s) URL'),
+  url: z
+    .string(field('must be an http(s) URL'))
+    .refine((url) => isHttpUrl(withoutSecretReferences(url)), 'must be an http(s) URL'),
   method: z.enum(HTTP_METHODS, field(`must be one of ${HTTP_METHODS.join(', ')}`)).default('GET'),
   headers: z
     .record(
@@ -97,14 +106,37 @@ const httpExchange = {
   max_response_ms: wholeNumber(1, 120_000).optional(),
   /** The answer must be an HTML document (content-type text/html, <html>...</html>). */
   expect_html: z.boolean(field('must be true or false')).default(false),
+  tls: tlsSettings.optional(),
 };
 
+/** Certificate expiry thresholds of an https target or flow: CertificateExpiring medium, then critical. */
+const certificateExpiry = {
+  cert_expiry_warn_days: wholeNumber(1, 365).default(21),
+  cert_expiry_critical_days: wholeNumber(0, 365).default(7),
+};
+
+/** The critical threshold lies inside the warning one. */
+function checkCertificateExpiry(
+  entry: { cert_expiry_warn_days: number; cert_expiry_critical_days: number },
+  ctx: z.RefinementCtx,
+): void {
+  if (entry.cert_expiry_critical_days > entry.cert_expiry_warn_days)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cert_expiry_critical_days'],
+      message: 'must not be more than cert_expiry_warn_days',
+    });
+}
+
 /** One entry of `targets:` as written in the YAML file (snake_case, defaults applied). `type` defaults to http. */
-export const httpTargetFileSchema = z.strictObject({
-  type: z.literal('http').default('http'),
-  ...common,
-  ...httpExchange,
-});
+export const httpTargetFileSchema = z
+  .strictObject({
+    type: z.literal('http').default('http'),
+    ...common,
+    ...httpExchange,
+    ...certificateExpiry,
+  })
+  .superRefine(checkCertificateExpiry);
 
 const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 
@@ -125,19 +157,31 @@ const syntheticStepSchema = z.strictObject({
   ...httpExchange,
   /** Values later steps use as ${name} in their url, headers and body. */
   capture: z
-    .record(z.string().regex(CAPTURE_NAME, 'capture names are letters, digits and _'), captureSchema)
+    .record(
+      z
+        .string()
+        .regex(CAPTURE_NAME, 'capture names are letters, digits and _')
+        .refine(
+          (name) => !isEnvironmentReference(name),
+          'all-uppercase names are environment variables (${NAME}); give a capture a lowercase letter',
+        ),
+      captureSchema,
+    )
     .default({}),
 });
 
 /** A multi-step flow: each step is an HTTP exchange; steps run in order and stop at the first failure. */
-export const syntheticTargetFileSchema = z.strictObject({
-  type: z.literal('synthetic'),
-  ...common,
-  steps: z
-    .array(syntheticStepSchema, field('must be a list of steps'))
-    .min(1, 'must have at least one step')
-    .max(20, 'must have at most 20 steps'),
-});
+export const syntheticTargetFileSchema = z
+  .strictObject({
+    type: z.literal('synthetic'),
+    ...common,
+    steps: z
+      .array(syntheticStepSchema, field('must be a list of steps'))
+      .min(1, 'must have at least one step')
+      .max(20, 'must have at most 20 steps'),
+    ...certificateExpiry,
+  })
+  .superRefine(checkCertificateExpiry);
 
 export const tcpTargetFileSchema = z.strictObject({
   type: z.literal('tcp'),
@@ -213,6 +257,20 @@ export interface JsonPathCondition {
   equals?: string | number | boolean | null;
 }
 
+/** Days before a certificate's expiry at which CertificateExpiring fires as medium, then critical. */
+export interface CertificateExpiryThresholds {
+  warnDays: number;
+  criticalDays: number;
+}
+
+export const DEFAULT_CERT_EXPIRY: CertificateExpiryThresholds = { warnDays: 21, criticalDays: 7 };
+
+/** `tls.ca_file` and its PEM text, read when the targets file is loaded. */
+export interface TlsSettings {
+  caFile: string;
+  ca: string;
+}
+
 /** A validated HTTP target, as the checker, scheduler and state machine use it. */
 export interface HttpTarget extends TargetBase {
   kind: 'http';
@@ -226,6 +284,15 @@ export interface HttpTarget extends TargetBase {
   /** When set, a slower answer fails the check even with the right status. */
   maxResponseTimeMs: number | null;
   expectHtml: boolean;
+  /** A private CA to trust (tls.ca_file); absent: the system's roots. */
+  tls?: TlsSettings;
+  /**
+   * The values of the `${NAME}` / `${file:/path}` references in url, headers and body, read at load;
+   * the definition keeps the references, the checker fills them in per request.
+   */
+  secrets?: TargetSecrets;
+  /** Absent on synthetic steps (their flow has the thresholds): DEFAULT_CERT_EXPIRY. */
+  certExpiry?: CertificateExpiryThresholds;
 }
 
 export type Capture = { regex: string } | { json_path: string } | { header: string };
@@ -240,6 +307,7 @@ export interface SyntheticStep {
 export interface SyntheticTarget extends TargetBase {
   kind: 'synthetic';
   steps: SyntheticStep[];
+  certExpiry?: CertificateExpiryThresholds;
 }
 
 export interface TcpTarget extends TargetBase {
@@ -263,6 +331,8 @@ export type { SqlTarget };
 export type { HeartbeatTarget } from './heartbeat-definition';
 
 type FileEntry<K extends TargetType> = z.infer<(typeof targetFileSchemas)[K]>;
+/** One validated entry of `targets:`, before it becomes a TargetDefinition. */
+export type TargetFileEntry = FileEntry<TargetType>;
 
 /** The common part of a target of any kind; a new kind builds its definition with it. */
 export function base(
@@ -282,7 +352,12 @@ export function base(
 
 type HttpExchangeEntry = Omit<
   FileEntry<'http'>,
-  'type' | 'interval_s' | 'recovery_threshold' | keyof typeof alertRuleFields
+  | 'type'
+  | 'interval_s'
+  | 'recovery_threshold'
+  | 'cert_expiry_warn_days'
+  | 'cert_expiry_critical_days'
+  | keyof typeof alertRuleFields
 > & {
   interval_s?: number;
   failure_threshold?: number;
@@ -309,6 +384,13 @@ export function toHttpTarget(entry: HttpExchangeEntry): HttpTarget {
   };
 }
 
+function certExpiryOf(entry: {
+  cert_expiry_warn_days: number;
+  cert_expiry_critical_days: number;
+}): CertificateExpiryThresholds {
+  return { warnDays: entry.cert_expiry_warn_days, criticalDays: entry.cert_expiry_critical_days };
+}
+
 /** `environment` holds the secrets an entry names (an sql connection string, a heartbeat's token_env); TargetSecretError if one is missing. */
 export function toTarget(
   entry: FileEntry<TargetType>,
@@ -316,11 +398,12 @@ export function toTarget(
 ): TargetDefinition {
   switch (entry.type) {
     case 'http':
-      return { ...toHttpTarget(entry), ...base(entry, entry.url) };
+      return { ...toHttpTarget(entry), ...base(entry, entry.url), certExpiry: certExpiryOf(entry) };
     case 'synthetic':
       return {
         kind: 'synthetic',
         ...base(entry, `synthetic:${entry.steps.map((s) => s.url).join(' -> ')}`),
+        certExpiry: certExpiryOf(entry),
         steps: entry.steps.map((step) => ({
           name: step.name,
           request: toHttpTarget({ ...step, timeout_ms: entry.timeout_ms }),

@@ -43,6 +43,7 @@ describe('parseTargets', () => {
       labels: {},
       dependsOn: [],
       maintenance: [],
+      certExpiry: { warnDays: 21, criticalDays: 7 },
     });
   });
 

@@ -9,6 +9,7 @@ import { ConfigError, errorMessage } from '@vigil/platform';
 import { alertRulesProblem, dependencyProblem } from './common-fields';
 import { maintenanceWindowsSchema, type MaintenanceWindow } from './maintenance-window';
 import { TargetSecretError, type SecretEnvironment } from './target-secrets';
+import { resolveTargetReferences, TargetFieldError } from './target-references';
 import {
   TARGET_TYPES,
   targetFileSchemas,
@@ -49,7 +50,8 @@ export function loadTargetsConfig(file: string, environment: SecretEnvironment =
 
 /**
  * Validates the text of a targets file; `file` only names it in error messages. `environment` holds the
- * secrets the file may name (see target-secrets.ts); a missing one names the target and field.
+ * secrets the file may name (`${NAME}` in an http target's or synthetic step's url, headers or body;
+ * see target-references.ts): they are read here, and a missing one fails naming target and field.
  */
 export function parseTargets(
   text: string,
@@ -94,9 +96,10 @@ export function parseTargetsConfig(
     if (first !== undefined) return fail(`${where}: name: duplicates targets[${first}]`);
     seen.set(entry.data.name, index);
     try {
-      targets.push(toTarget(entry.data, environment));
+      targets.push(resolveTargetReferences(toTarget(entry.data, environment), entry.data, environment));
     } catch (error) {
-      if (error instanceof TargetSecretError) return fail(`${where}: ${error.message}`);
+      if (error instanceof TargetSecretError || error instanceof TargetFieldError)
+        return fail(`${where}: ${error.message}`);
       throw error;
     }
   });
@@ -133,6 +136,9 @@ function nameOf(raw: unknown): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `${formatPath([...issue.path, issue.keys[0]])}: unknown field`;
+  // A bad key of a mapping (a capture name): the key's own problem, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0])
+    return `${formatPath(issue.path)}: ${issue.issues[0].message}`;
   return issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
 }
 
