@@ -73,9 +73,9 @@ export class CertificateExpiryAlerts {
       const wanted = certificateSeverity(expiresAt, now, thresholds);
       let next = current;
       if (current?.severity !== wanted) {
-        if (current) await this.publish(target.name, current, expiresAt, now, thresholds, true);
+        if (current) await this.publish(target, current, expiresAt, now, thresholds, true);
         next = wanted ? { severity: wanted, startedAt: now.toISOString() } : null;
-        if (next) await this.publish(target.name, next, expiresAt, now, thresholds, false);
+        if (next) await this.publish(target, next, expiresAt, now, thresholds, false);
         const fields = { target: target.name, from: current?.severity ?? null, to: wanted, expiresAt };
         this.logger.log(fields, 'certificate expiry alert changed');
       }
@@ -88,15 +88,24 @@ export class CertificateExpiryAlerts {
   }
 
   private async publish(
-    target: string,
+    definition: TargetDefinition,
     alert: CertificateAlert,
     expiresAt: Date,
     now: Date,
     thresholds: CertificateExpiryThresholds,
     resolving: boolean,
   ): Promise<void> {
+    const target = definition.name;
     const event: AlertEventV1 = alertEventV1Schema.parse({
-      labels: { alertname: CERTIFICATE_ALERT, severity: alert.severity, service: target, target },
+      // The target's own labels (team, ...) route it like its other alerts; ours win on a clash.
+      labels: {
+        ...definition.labels,
+        alertname: CERTIFICATE_ALERT,
+        severity: alert.severity,
+        service: target,
+        target,
+        kind: definition.kind,
+      },
       annotations: annotationsOf(target, expiresAt, now, thresholds, resolving),
       startsAt: alert.startedAt,
       ...(resolving ? { endsAt: now.toISOString() } : {}),

@@ -11,6 +11,7 @@ import {
 import type { HttpTarget } from '../targets/target-definition';
 import { HttpChecker } from './http-checker';
 import { earliestExpiry } from './tls-connection';
+import { defaultAlertRules } from '../targets/common-fields';
 
 describe('HttpChecker over TLS (certificates made by the test, real https servers on 127.0.0.1)', () => {
   let certs: TestCertificates;
@@ -48,7 +49,7 @@ describe('HttpChecker over TLS (certificates made by the test, real https server
     jsonPath: null,
     maxResponseTimeMs: null,
     expectHtml: false,
-    failureThreshold: 1,
+    ...defaultAlertRules(1),
     recoveryThreshold: 1,
     tls: { caFile: certs.caFile, ca },
     ...overrides,

@@ -175,6 +175,8 @@ describe('CheckScheduler with cron targets', () => {
       gauge,
       gauge,
       gauge,
+      gauge,
+      certificates,
     );
   }
 

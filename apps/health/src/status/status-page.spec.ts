@@ -27,6 +27,7 @@ const target = (overrides: Partial<TargetStatusView>): TargetStatusView => ({
   last_value: null,
   values: [],
   last_ping_at: null,
+  next_due_at: null,
   cert_expires_at: null,
   cert_days_left: null,
   ...overrides,
@@ -122,13 +123,14 @@ describe('kinds', () => {
           name: 'backup',
           kind: 'heartbeat',
           last_ping_at: '2026-01-01T02:00:00.000Z',
+          next_due_at: '2026-01-02T02:00:00.000Z',
         }),
         target({ name: 'never', kind: 'heartbeat' }),
         target({ name: 'shop', cert_expires_at: '2026-01-20T00:00:00.000Z', cert_days_left: 18 }),
       ],
     });
     expect(html).toContain(
-      'last ping <time datetime="2026-01-01T02:00:00.000Z">2026-01-01T02:00:00.000Z</time>',
+      'last ping <time datetime="2026-01-01T02:00:00.000Z">2026-01-01T02:00:00.000Z</time>, next due <time datetime="2026-01-02T02:00:00.000Z">',
     );
     expect(html).toContain('last ping never');
     expect(html).toContain('certificate expires in 18 days');

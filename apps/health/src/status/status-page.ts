@@ -152,7 +152,10 @@ export function dayBar(target: TargetStatusView): string {
 function kindDetail(target: TargetStatusView): string {
   const parts: string[] = [];
   if (kindOf(target) === 'heartbeat')
-    parts.push(`last ping ${target.last_ping_at === null ? 'never' : timeTag(target.last_ping_at)}`);
+    parts.push(
+      `last ping ${target.last_ping_at === null ? 'never' : timeTag(target.last_ping_at)}` +
+        (target.next_due_at === null ? '' : `, next due ${timeTag(target.next_due_at)}`),
+    );
   if (target.last_value !== null)
     parts.push(`last value <strong class="num">${formatValue(target.last_value)}</strong>`);
   if (target.cert_days_left !== null)

@@ -7,6 +7,7 @@ import { CheckHistoryRepository, type Incident } from '../history/check-history.
 import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import { StatusHistoryRepository, type DailyDowntime } from '../history/status-history.repository';
+import { nextDueAt } from '../heartbeats/evaluation/heartbeat-rules';
 
 export const UPTIME_WINDOWS = { '24h': 1, '7d': 7, '30d': 30 } as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
@@ -63,6 +64,8 @@ export interface TargetStatusView {
   values: number[];
   /** Heartbeats: when the last successful run was reported (success ping or exit code 0). */
   last_ping_at: string | null;
+  /** Heartbeats: when the next ping is due after the last one (late once its grace has passed too). */
+  next_due_at: string | null;
   /** https targets: the earliest expiry in the certificate chain, once known. */
   cert_expires_at: string | null;
   /** Whole days until cert_expires_at (negative once expired). */
@@ -160,12 +163,17 @@ export class StatusViewService {
       const own = days.filter((d) => d.target === target.name);
       const measured = values.filter((v) => v.target === target.name).map((v) => v.value);
       const certExpiresAt = certs.get(target.name) ?? null;
+      const lastPing = pings.get(target.name) ?? null;
       return {
         days: own.map(dayUptime),
         uptime_90d_pct: periodUptime(own),
         last_value: measured.length === 0 ? null : measured[measured.length - 1],
         values: measured,
-        last_ping_at: pings.get(target.name) ?? null,
+        last_ping_at: lastPing,
+        next_due_at:
+          target.kind === 'heartbeat' && lastPing !== null
+            ? nextDueAt(target, new Date(lastPing), new Date(lastPing)).toISOString()
+            : null,
         cert_expires_at: certExpiresAt,
         cert_days_left:
           certExpiresAt === null ? null : Math.floor((Date.parse(certExpiresAt) - now.getTime()) / DAY_MS),
@@ -176,7 +184,14 @@ export class StatusViewService {
 
 type TargetExtras = Pick<
   TargetStatusView,
-  'days' | 'uptime_90d_pct' | 'last_value' | 'values' | 'last_ping_at' | 'cert_expires_at' | 'cert_days_left'
+  | 'days'
+  | 'uptime_90d_pct'
+  | 'last_value'
+  | 'values'
+  | 'last_ping_at'
+  | 'next_due_at'
+  | 'cert_expires_at'
+  | 'cert_days_left'
 >;
 
 /** A target's kind as a plain string, so kinds other branches add (heartbeat, sql) compare without casts. */
