@@ -18,6 +18,8 @@ import { replicaIdProvider } from './config/replica-id';
 import { TargetLeaseRepository } from './leases/target-lease.repository';
 import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
+import { PING_BODY_PATHS, PING_SECRET_PATHS, PingController } from './heartbeats/pings/ping.controller';
+import { pingProviders } from './heartbeats/pings/ping-providers';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
 import { StatusViewService } from './status/status-view.service';
@@ -37,9 +39,11 @@ export class HealthModule {
           service: 'health',
           config,
           database: { entities: [], migrations: HEALTH_MIGRATIONS },
+          streamedBodies: PING_BODY_PATHS,
+          secretPaths: PING_SECRET_PATHS,
         }),
       ],
-      controllers: [StatusController],
+      controllers: [StatusController, PingController],
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
         TargetCatalog,
@@ -60,6 +64,7 @@ export class HealthModule {
         CheckScheduler,
         HealthSummaryResponder,
         ...probeMetricProviders,
+        ...pingProviders,
       ],
     };
   }

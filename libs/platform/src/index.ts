@@ -55,6 +55,7 @@ export {
   type DependencyState,
 } from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
+export { maskSecretPath, type SecretPath } from './logging/logger-options';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';
 export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/probe-responder';

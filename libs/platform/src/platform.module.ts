@@ -22,7 +22,7 @@ import { STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES } from './http/storable-request';
 import { LifecycleState } from './health/lifecycle-state';
 import { ProbeResponder } from './health/probe-responder';
-import { loggerOptions } from './logging/logger-options';
+import { loggerOptions, type SecretPath } from './logging/logger-options';
 import { JetStreamSetup } from './nats/jetstream-setup';
 import { natsConnectionProvider } from './nats/nats-connection.provider';
 import { NatsHealth } from './nats/nats-health';
@@ -50,6 +50,8 @@ export interface PlatformOptions {
    * those bodies unread.
    */
   streamedBodies?: RegExp[];
+  /** Paths carrying a credential (a ping token): the access log masks it (logging/logger-options.ts). */
+  secretPaths?: SecretPath[];
 }
 
 /**
@@ -98,7 +100,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL, options.secretPaths)),
         // prom-client's registry is process-wide: a second app in one process (tests) reuses the defaults.
         PrometheusModule.register({
           path: '/metrics',
