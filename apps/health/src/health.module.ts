@@ -18,8 +18,9 @@ import { replicaIdProvider } from './config/replica-id';
 import { TargetLeaseRepository } from './leases/target-lease.repository';
 import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
-import { PING_BODY_PATHS, PING_SECRET_PATHS, PingController } from './heartbeats/pings/ping.controller';
-import { pingProviders } from './heartbeats/pings/ping-providers';
+import { PING_BODY_PATHS, PING_SECRET_PATHS } from './heartbeats/pings/ping-intake';
+import { PingController } from './heartbeats/pings/ping.controller';
+import { PING_FAST_ROUTES, pingProviders } from './heartbeats/pings/ping-providers';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
 import { StatusViewService } from './status/status-view.service';
@@ -41,6 +42,7 @@ export class HealthModule {
           database: { entities: [], migrations: HEALTH_MIGRATIONS },
           streamedBodies: PING_BODY_PATHS,
           secretPaths: PING_SECRET_PATHS,
+          fastRoutes: PING_FAST_ROUTES,
         }),
       ],
       controllers: [StatusController, PingController],

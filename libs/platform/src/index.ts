@@ -47,7 +47,13 @@ export {
 } from './errors/error-reporting';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
-export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';
+export {
+  FAST_ROUTES,
+  interceptFastRoutes,
+  type FastRoute,
+  type FastRouteOptions,
+  type StreamFastRoute,
+} from './http/fast-route';
 export {
   DependencyMonitor,
   type DependencyCheck,

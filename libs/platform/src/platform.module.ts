@@ -17,7 +17,7 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
-import { FAST_ROUTES, type FastRoute } from './http/fast-route';
+import { FAST_ROUTES, type FastRoute, type StreamFastRoute } from './http/fast-route';
 import { STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES } from './http/storable-request';
 import { LifecycleState } from './health/lifecycle-state';
@@ -38,7 +38,7 @@ export interface PlatformOptions {
    * Routes served ahead of Express and Nest (http/fast-route.ts); each is also a provider of the
    * service's module, and its controller keeps the same route.
    */
-  fastRoutes?: Type<FastRoute>[];
+  fastRoutes?: Type<FastRoute | StreamFastRoute>[];
   /**
    * Paths of routes whose JSON body is a batch the route checks item by item (http/storable-request.ts):
    * an unstorable item is refused alone by the route instead of the whole request ahead of it.

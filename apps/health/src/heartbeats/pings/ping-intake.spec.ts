@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { HeartbeatTokenIndex } from './heartbeat-token-index';
-import { PingController } from './ping.controller';
+import { PingIntake } from './ping-intake';
 import type { PingMetrics } from './ping-metrics';
 import { PingNotStoredError, type PingWriter } from './ping-writer';
 
@@ -22,14 +22,14 @@ const request = (url: string, method = 'GET') => ({ url, method, headers: {} }) 
 function controller(write: PingWriter['write']) {
   const tokens = { monitorOf: (token: string) => Promise.resolve(token === 'tok' ? 'backup' : null) };
   const metrics = { unknownMonitor: jest.fn() };
-  return new PingController(
+  return new PingIntake(
     tokens as unknown as HeartbeatTokenIndex,
     { write } as unknown as PingWriter,
     metrics as unknown as PingMetrics,
   );
 }
 
-describe('PingController answers', () => {
+describe('PingIntake answers', () => {
   it('200 OK only once the writer resolved', async () => {
     let commit: () => void = () => undefined;
     const route = controller(() => new Promise<void>((resolve) => (commit = resolve)));
