@@ -37,6 +37,9 @@ import {
   errorsDlqSubject,
   errorsEventSubject,
   HEALTH_CHECKINS_SUBJECT,
+  HEALTH_CHECKINS_CONSUMER,
+  HEALTH_DLQ_STREAM,
+  healthDlqSubject,
 } from '@vigil/contracts';
 import { natsConnectOptions } from '@vigil/platform';
 
@@ -354,6 +357,42 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
     expect(await refusal(() => js.publish(auditEventSubject('audit'), encoder.encode('{}')))).toMatch(
       /Permissions Violation/,
     );
+  });
+
+  it('lets only health consume check-ins from HEALTH, and only it write HEALTH_DLQ', async () => {
+    await jetstream(await as('errors')).publish(HEALTH_CHECKINS_SUBJECT, encoder.encode('{"n":1}'));
+    const health = await as('health');
+    const jsm = await jetstreamManager(health);
+    await jsm.consumers.add('HEALTH', {
+      durable_name: HEALTH_CHECKINS_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: HEALTH_CHECKINS_SUBJECT,
+    });
+    const consumer = await jetstream(health).consumers.get('HEALTH', HEALTH_CHECKINS_CONSUMER);
+    const fetched: string[] = [];
+    for await (const msg of await consumer.fetch({ max_messages: 1, expires: 2000 })) {
+      fetched.push(msg.subject);
+      msg.ack();
+    }
+    expect(fetched).toEqual([HEALTH_CHECKINS_SUBJECT]);
+    await expect(
+      jetstream(health).publish(healthDlqSubject('schema'), encoder.encode('{}')),
+    ).resolves.toMatchObject({ stream: HEALTH_DLQ_STREAM.name });
+    for (const other of ['audit', 'alerting', 'reporting', 'errors', 'billing']) {
+      const nc = await as(other);
+      const readerJsm = await jetstreamManager(nc, { checkAPI: false });
+      expect([
+        other,
+        await refusal(() =>
+          readerJsm.consumers.add('HEALTH', { durable_name: `${other}-spy`, ack_policy: AckPolicy.None }),
+        ),
+        await refusal(() => jetstream(nc).publish(healthDlqSubject('schema'), encoder.encode('{}'))),
+      ]).toEqual([
+        other,
+        expect.stringMatching(/Permissions Violation/),
+        expect.stringMatching(/Permissions Violation/),
+      ]);
+    }
   });
 
   it("keeps each user's replies private: nobody subscribes to another user's inbox or the shared one", async () => {

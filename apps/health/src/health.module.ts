@@ -32,6 +32,9 @@ import { replicaIdProvider } from './config/replica-id';
 import { TargetLeaseRepository } from './leases/target-lease.repository';
 import { TargetLeases } from './leases/target-leases.service';
 import { HEALTH_MIGRATIONS } from './migrations';
+import { PING_BODY_PATHS, PING_SECRET_PATHS } from './heartbeats/pings/ping-intake';
+import { PingController } from './heartbeats/pings/ping.controller';
+import { PING_FAST_ROUTES, pingProviders } from './heartbeats/pings/ping-providers';
 import { TargetStateRepository } from './state/target-state.repository';
 import { TargetStateService } from './state/target-state.service';
 import { StatusHistoryRepository } from './history/status-history.repository';
@@ -56,9 +59,12 @@ export class HealthModule {
           service: 'health',
           config,
           database: { entities: [], migrations: HEALTH_MIGRATIONS },
+          streamedBodies: PING_BODY_PATHS,
+          secretPaths: PING_SECRET_PATHS,
+          fastRoutes: PING_FAST_ROUTES,
         }),
       ],
-      controllers: [StatusController, HeartbeatMonitorsController, MaintenanceController],
+      controllers: [StatusController, HeartbeatMonitorsController, MaintenanceController, PingController],
       providers: [
         { provide: HEALTH_TARGETS, useValue: targets },
         { provide: HEALTH_GLOBAL_MAINTENANCE, useValue: maintenance },
@@ -92,6 +98,7 @@ export class HealthModule {
         HeartbeatEvaluationRepository,
         HeartbeatEvaluator,
         ...probeMetricProviders,
+        ...pingProviders,
       ],
     };
   }

@@ -9,6 +9,9 @@ import {
   auditDlqSubject,
   ERRORS_STREAM,
   errorsDlqSubject,
+  HEALTH_CHECKINS_CONSUMER,
+  HEALTH_DLQ_STREAM,
+  healthDlqSubject,
   STREAMS,
 } from './streams';
 
@@ -24,7 +27,7 @@ function matches(pattern: string, subject: string): boolean {
 }
 
 describe('streams', () => {
-  it('defines AUDIT, AUDIT_DLQ, ALERTS, ALERTING_DLQ, HEALTH, ERRORS and ERRORS_DLQ', () => {
+  it('defines AUDIT, AUDIT_DLQ, ALERTS, ALERTING_DLQ, HEALTH, ERRORS, ERRORS_DLQ and HEALTH_DLQ', () => {
     expect(STREAMS.map((s) => [s.name, s.subjects])).toEqual([
       ['AUDIT', [AUDIT_EVENTS_WILDCARD]],
       ['AUDIT_DLQ', ['audit.v1.dlq.>']],
@@ -33,6 +36,7 @@ describe('streams', () => {
       ['HEALTH', [HEALTH_STATUS_SUBJECT, HEALTH_CHECKINS_SUBJECT]],
       ['ERRORS', [ERRORS_EVENTS_WILDCARD]],
       ['ERRORS_DLQ', ['errors.v1.dlq.>']],
+      ['HEALTH_DLQ', ['health.v1.dlq.>']],
     ]);
     expect(AUDIT_INGEST_CONSUMER).toBe('audit-ingest');
   });
@@ -63,10 +67,18 @@ describe('streams', () => {
       ALERT_RESOLVED_SUBJECT,
     ];
     const errors = [errorsEventSubject('1'), errorsDlqSubject('envelope'), HEALTH_CHECKINS_SUBJECT];
+    errors.push(healthDlqSubject('schema'));
     for (const subject of [...subjects, ...errors, HEALTH_STATUS_SUBJECT]) {
       const owners = STREAMS.filter((s) => s.subjects.some((p) => matches(p, subject)));
       expect(owners).toHaveLength(1);
     }
+  });
+
+  it('dead-letters check-ins health refuses to HEALTH_DLQ, kept 30 days', () => {
+    expect(healthDlqSubject('schema')).toBe('health.v1.dlq.schema');
+    expect(HEALTH_DLQ_STREAM).toMatchObject({ storage: 'file', max_age_ns: 30 * 24 * 3600 * 1e9 });
+    expect(HEALTH_CHECKINS_CONSUMER).toBe('health-checkins');
+    expect(() => healthDlqSubject('not.a.token')).toThrow(/invalid DLQ reason/);
   });
 
   it('builds DLQ subjects from a reason token', () => {

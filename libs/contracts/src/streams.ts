@@ -27,6 +27,11 @@ export const ERRORS_DLQ_WILDCARD = 'errors.v1.dlq.>';
 /** Durable pull consumer of the ERRORS stream (scrubs, groups, stores). */
 export const ERRORS_INGEST_CONSUMER = 'errors-ingest';
 
+export const HEALTH_DLQ_SUBJECT_PREFIX = 'health.v1.dlq.';
+export const HEALTH_DLQ_WILDCARD = 'health.v1.dlq.>';
+/** Durable pull consumer of the HEALTH stream's Sentry check-ins (health.v1.checkins -> heartbeat pings). */
+export const HEALTH_CHECKINS_CONSUMER = 'health-checkins';
+
 export const ALERTING_DLQ_SUBJECT_PREFIX = 'alerting.v1.dlq.';
 export const ALERTING_DLQ_WILDCARD = 'alerting.v1.dlq.>';
 
@@ -50,6 +55,11 @@ export function alertingDlqSubject(reason: string): string {
 /** `errors.v1.dlq.<reason>`: envelope items and events the errors service could not take. */
 export function errorsDlqSubject(reason: string): string {
   return dlqSubject(ERRORS_DLQ_SUBJECT_PREFIX, reason);
+}
+
+/** `health.v1.dlq.<reason>`: check-ins health could not take (malformed, or not stored after every retry). */
+export function healthDlqSubject(reason: string): string {
+  return dlqSubject(HEALTH_DLQ_SUBJECT_PREFIX, reason);
 }
 
 export const AUDIT_STREAM: StreamDefinition = {
@@ -121,6 +131,15 @@ export const ERRORS_DLQ_STREAM: StreamDefinition = {
   max_age_ns: 30 * NS_PER_DAY,
 };
 
+export const HEALTH_DLQ_STREAM: StreamDefinition = {
+  name: 'HEALTH_DLQ',
+  subjects: [HEALTH_DLQ_WILDCARD],
+  description: 'Check-ins health refused, with Vigil-Dlq-Reason and Vigil-Original-Subject headers',
+  storage: 'file',
+  retention: 'limits',
+  max_age_ns: 30 * NS_PER_DAY,
+};
+
 export const STREAMS: readonly StreamDefinition[] = [
   AUDIT_STREAM,
   AUDIT_DLQ_STREAM,
@@ -129,4 +148,5 @@ export const STREAMS: readonly StreamDefinition[] = [
   HEALTH_STREAM,
   ERRORS_STREAM,
   ERRORS_DLQ_STREAM,
+  HEALTH_DLQ_STREAM,
 ];

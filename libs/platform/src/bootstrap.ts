@@ -23,7 +23,7 @@ import { CorrelationMiddleware } from './context/correlation.middleware';
 import { LifecycleState } from './health/lifecycle-state';
 import { ManagementListener } from './health/management-listener';
 import { interceptProbes, ProbeResponder } from './health/probe-responder';
-import { FAST_ROUTES, interceptFastRoutes, type FastRoute } from './http/fast-route';
+import { FAST_ROUTES, interceptFastRoutes, type FastRoute, type StreamFastRoute } from './http/fast-route';
 import { installBodyLimits, installHeaderLimit, securityHeaders, STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES, rejectUnstorableInput } from './http/storable-request';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
@@ -118,7 +118,9 @@ async function createAndListen<S extends z.ZodType<PlatformShape>>(
   // The service's hot routes are served ahead of Express and Nest, with the same checks (fast-route.ts).
   interceptFastRoutes(
     app.getHttpServer(),
-    app.get<Type<FastRoute>[]>(FAST_ROUTES).map((route) => app.get(route, { strict: false })),
+    app
+      .get<Type<FastRoute | StreamFastRoute>[]>(FAST_ROUTES)
+      .map((route) => app.get(route, { strict: false })),
     { guard: app.get(ApiKeyGuard), bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES },
   );
   // Probes and /metrics are answered from cached state ahead of Express and Nest (probe-responder.ts).

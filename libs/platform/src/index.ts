@@ -47,7 +47,13 @@ export {
 } from './errors/error-reporting';
 export { errorResponseOf, HttpExceptionFilter, type ErrorBody } from './errors/http-exception.filter';
 export { SECURITY_HEADERS } from './http/http-limits';
-export { FAST_ROUTES, interceptFastRoutes, type FastRoute, type FastRouteOptions } from './http/fast-route';
+export {
+  FAST_ROUTES,
+  interceptFastRoutes,
+  type FastRoute,
+  type FastRouteOptions,
+  type StreamFastRoute,
+} from './http/fast-route';
 export {
   DependencyMonitor,
   type DependencyCheck,
@@ -55,6 +61,7 @@ export {
   type DependencyState,
 } from './health/dependency-monitor';
 export { LifecycleState } from './health/lifecycle-state';
+export { maskSecretPath, type SecretPath } from './logging/logger-options';
 export { ManagementListener, type ManagementAnswers } from './health/management-listener';
 export { PROBE_PATHS } from './health/probe-paths';
 export { interceptProbes, ProbeResponder, type ProbeAnswer } from './health/probe-responder';

@@ -17,12 +17,12 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { DependencyMonitor } from './health/dependency-monitor';
 import { EventLoopWatch } from './health/event-loop-watch';
 import { HealthController } from './health/health.controller';
-import { FAST_ROUTES, type FastRoute } from './http/fast-route';
+import { FAST_ROUTES, type FastRoute, type StreamFastRoute } from './http/fast-route';
 import { STREAMED_BODIES } from './http/http-limits';
 import { ITEM_CHECKED_BODIES } from './http/storable-request';
 import { LifecycleState } from './health/lifecycle-state';
 import { ProbeResponder } from './health/probe-responder';
-import { loggerOptions } from './logging/logger-options';
+import { loggerOptions, type SecretPath } from './logging/logger-options';
 import { JetStreamSetup } from './nats/jetstream-setup';
 import { natsConnectionProvider } from './nats/nats-connection.provider';
 import { NatsHealth } from './nats/nats-health';
@@ -38,7 +38,7 @@ export interface PlatformOptions {
    * Routes served ahead of Express and Nest (http/fast-route.ts); each is also a provider of the
    * service's module, and its controller keeps the same route.
    */
-  fastRoutes?: Type<FastRoute>[];
+  fastRoutes?: Type<FastRoute | StreamFastRoute>[];
   /**
    * Paths of routes whose JSON body is a batch the route checks item by item (http/storable-request.ts):
    * an unstorable item is refused alone by the route instead of the whole request ahead of it.
@@ -50,6 +50,8 @@ export interface PlatformOptions {
    * those bodies unread.
    */
   streamedBodies?: RegExp[];
+  /** Paths carrying a credential (a ping token): the access log masks it (logging/logger-options.ts). */
+  secretPaths?: SecretPath[];
 }
 
 /**
@@ -98,7 +100,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerOptions(identity, options.config.LOG_LEVEL, options.secretPaths)),
         // prom-client's registry is process-wide: a second app in one process (tests) reuses the defaults.
         PrometheusModule.register({
           path: '/metrics',

@@ -13,7 +13,16 @@ import { symbols } from 'pino';
 
 import { waitFor } from '@vigil/testing';
 
-import { hashApiKey, RequireScope, SECURITY_HEADERS, type FastRoute, type RouteAccess } from '../src';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import {
+  hashApiKey,
+  RequireScope,
+  SECURITY_HEADERS,
+  type FastRoute,
+  type RouteAccess,
+  type StreamFastRoute,
+} from '../src';
 import { startTestService, testService, type TestServiceHandle } from './test-service';
 
 const countOf = (body: unknown): { received: number } => {
@@ -51,10 +60,25 @@ class AddThingsRoute implements FastRoute {
   }
 }
 
+/** A family of paths whose handler reads the request and writes the answer itself. */
+@Injectable()
+class EchoStreamRoute implements StreamFastRoute {
+  readonly methods = ['GET'];
+  readonly pattern = /^\/echo\/[^/]+$/;
+  readonly label = '/echo/:id';
+  readonly access: RouteAccess = { kind: 'scope', scope: 'alerts:write' };
+
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('Content-Type', 'text/plain');
+    res.end(`echo ${req.url ?? ''}`);
+    return Promise.resolve();
+  }
+}
+
 const definition = testService('alerting', {
   controllers: [ThingsController],
-  providers: [AddThingsRoute],
-  fastRoutes: [AddThingsRoute],
+  providers: [AddThingsRoute, EchoStreamRoute],
+  fastRoutes: [AddThingsRoute, EchoStreamRoute],
 });
 
 const KEYS = { writer: 'writer-key-0123456789abcdef', reader: 'reader-key-0123456789abcdef' };
@@ -160,6 +184,28 @@ describe('fast routes: served ahead of Nest with the same checks (real NATS + Po
     expect(Object.keys(line ?? {}).sort()).toEqual(Object.keys(nestLine ?? {}).sort());
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/http_requests_total\{method="POST",route="\/things",status_code="200"\} [1-9]/);
+  });
+
+  it('serves a stream route (a family of paths, its own reading and answer) with the same checks', async () => {
+    const res = await fetch(`${base}/echo/abc?x=1`, {
+      headers: { ...bearer(KEYS.writer), 'x-request-id': 'stream-route-1' },
+    });
+    expect([res.status, await res.text()]).toEqual([200, 'echo /echo/abc?x=1']);
+    expect(res.headers.get('x-request-id')).toBe('stream-route-1');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    const line = await waitFor(() => logLines.find((l) => l.request_id === 'stream-route-1') ?? null, {
+      timeoutMs: 5000,
+      description: 'access line of the stream route',
+    });
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/echo/abc?x=1' }, res: { status_code: 200 } });
+    expect((await fetch(`${base}/echo/abc`)).status).toBe(401); // the guard still applies
+    expect((await fetch(`${base}/echo/abc`, { method: 'DELETE', headers: bearer(KEYS.writer) })).status).toBe(
+      404, // a method it does not name goes on to Express, which has no such route
+    );
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/echo\/:id",status_code="200"\} [1-9]/,
+    );
   });
 
   it('generates a request id when none (or a malformed one) is sent', async () => {

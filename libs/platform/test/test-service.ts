@@ -7,6 +7,7 @@ import {
   PlatformModule,
   startService,
   type FastRoute,
+  type StreamFastRoute,
   type ServiceDefinition,
   type ServiceName,
 } from '../src';
@@ -23,7 +24,7 @@ export function testService(
   parts: {
     controllers?: Type[];
     providers?: Provider[];
-    fastRoutes?: Type<FastRoute>[];
+    fastRoutes?: Type<FastRoute | StreamFastRoute>[];
     streamedBodies?: RegExp[];
   } = {},
 ): ServiceDefinition<typeof platformConfigSchema> {

@@ -37,6 +37,22 @@ export interface FastRoute {
   handle(body: unknown): Promise<unknown>;
 }
 
+/**
+ * A fast route over a family of paths whose handler reads the request itself (any method it names, any
+ * body, e.g. heartbeat pings `GET /ping/<token>`), with the same correlation ids, security headers, guard,
+ * access line and RED metrics as every other route. Its controller should declare the same routes.
+ */
+export interface StreamFastRoute {
+  readonly methods: readonly string[];
+  /** Tested against the path without its query. */
+  readonly pattern: RegExp;
+  /** The `route` label of its metrics, e.g. `/ping/:token`. */
+  readonly label: string;
+  readonly access: RouteAccess;
+  /** Reads the request and writes the whole answer. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 /** Injection token: the `Type<FastRoute>`s given to `PlatformModule.forRoot({ fastRoutes })`. */
 export const FAST_ROUTES = 'vigil:fast-routes';
 
@@ -58,11 +74,13 @@ type BodyRead = { ok: true; body: unknown } | { ok: false; status: number; error
  */
 export function interceptFastRoutes(
   server: Server,
-  routes: readonly FastRoute[],
+  routes: readonly (FastRoute | StreamFastRoute)[],
   options: FastRouteOptions,
 ): void {
   if (routes.length === 0) return;
-  const table = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
+  const jsonRoutes = routes.filter((route): route is FastRoute => !('pattern' in route));
+  const streamRoutes = routes.filter((route): route is StreamFastRoute => 'pattern' in route);
+  const table = new Map(jsonRoutes.map((route) => [`${route.method} ${route.path}`, route]));
   const track = httpRequestTracker();
   const downstream = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
@@ -72,7 +90,58 @@ export function interceptFastRoutes(
       serve(route, req, res, track, options);
       return;
     }
+    const stream = streamRouteOf(streamRoutes, req);
+    if (stream) {
+      serveStream(stream, req, res, track, options);
+      return;
+    }
     for (const listener of downstream) listener.call(server, req, res);
+  });
+}
+
+function streamRouteOf(
+  routes: readonly StreamFastRoute[],
+  req: IncomingMessage,
+): StreamFastRoute | undefined {
+  if (routes.length === 0) return undefined;
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return routes.find((route) => route.methods.includes(req.method ?? '') && route.pattern.test(path));
+}
+
+function serveStream(
+  route: StreamFastRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  track: ReturnType<typeof httpRequestTracker>,
+  options: FastRouteOptions,
+): void {
+  const context = correlate(req, res);
+  track(req.method ?? '', res, () => route.label);
+  applySecurityHeaders(res);
+  runWithContext(context, () => {
+    void (async () => {
+      const started = Date.now();
+      const guarded: GuardedRequest = {
+        headers: req.headers,
+        ip: req.socket.remoteAddress,
+        method: req.method ?? '',
+        path: route.label,
+      };
+      try {
+        await options.guard.authorize(guarded, res, route.access);
+        await route.serve(req, res);
+      } catch (error) {
+        if (!res.headersSent) {
+          const [status, body] = errorResponseOf(error);
+          sendJson(res, status, body);
+        } else {
+          res.destroy();
+        }
+      }
+      logAccess(req, res, guarded.vigilApiKey, started);
+    })();
   });
 }
 

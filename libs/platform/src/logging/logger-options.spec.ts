@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 
 import { type HttpLogger, pinoHttp, type Options } from 'pino-http';
 
-import { loggerOptions } from './logger-options';
+import { loggerOptions, maskSecretPath } from './logger-options';
 
 const SECRETS = [
   'hunter2',
@@ -99,5 +99,13 @@ describe('loggerOptions: every log line goes through libs/redaction', () => {
       url: '/api/users?email=[REDACTED:email]&token=[REDACTED]&page=2',
     });
     for (const secret of SECRETS) expect(raw()).not.toContain(secret);
+  });
+
+  it('masks the credential segment of a secret path, and only of that path', () => {
+    const secretPaths = [{ pattern: /^\/ping\/[^/?]+/, replacement: '/ping/[token]' }];
+    expect(maskSecretPath('/ping/Xk9-secret/start?rid=1', secretPaths)).toBe('/ping/[token]/start?rid=1');
+    expect(maskSecretPath('/ping/Xk9-secret', secretPaths)).toBe('/ping/[token]');
+    expect(maskSecretPath('/api/status', secretPaths)).toBe('/api/status');
+    expect(maskSecretPath(undefined, secretPaths)).toBeUndefined();
   });
 });
