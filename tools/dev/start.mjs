@@ -75,11 +75,14 @@ function devKeys(...keys) {
   const { API_SCOPES } = require(path.join(root, 'libs/platform/dist/auth/api-scopes.js'));
   return JSON.stringify(keys.map((key) => (key.scopes === 'every' ? { ...key, scopes: API_SCOPES } : key)));
 }
+// The ping token of the demo heartbeat `nightly-job` (tools/dev/targets.yaml): fixed, so the URL the banner prints
+// keeps working across starts. A real monitor's token is random or comes from a Secret (apps/health/README.md).
+const DEMO_JOB_PING_TOKEN = 'vigil-dev-nightly-job';
 const SERVICES = [
   {
     name: 'health',
     port: 3001,
-    env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml') },
+    env: { TARGETS_FILE: path.join(root, 'tools/dev/targets.yaml'), DEMO_JOB_PING_TOKEN },
     keys: [DEV_KEY],
   },
   { name: 'audit', port: 3002, env: {}, keys: [DEV_KEY, DEV_AUDIT_KEY] },
@@ -618,6 +621,10 @@ function printTable() {
   for (const line of lines) console.log(line);
   console.log('');
   if (!infraOnly) log("API key for every route: -H 'authorization: Bearer vigil-dev-key' (development only)");
+  if (!infraOnly)
+    log(
+      `heartbeat nightly-job (late after 1 h without a ping): curl -fsS http://127.0.0.1:3001/ping/${DEMO_JOB_PING_TOKEN}`,
+    );
   log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
   log(`${infraOnly ? 'infrastructure' : 'everything'} is up. Press Ctrl-C to stop.`);
 }

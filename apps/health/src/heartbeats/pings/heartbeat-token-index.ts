@@ -3,14 +3,16 @@ import { DataSource } from 'typeorm';
 
 import { errorMessage } from '@vigil/platform';
 
+import { TargetCatalog } from '../../targets/target-catalog';
+
 /** How often every replica re-reads the monitors (a monitor created elsewhere is pingable within this). */
 export const TOKEN_REFRESH_MS = 5000;
 /** An unknown token re-reads the monitors at most this often (created a moment ago on another replica). */
 const MISS_REFRESH_MIN_MS = 1000;
 
 /**
- * Ping token -> monitor name, from heartbeat_monitors: loaded at boot, re-read every 5 s and on
- * `refresh()` (after a monitor is created or deleted by API). Tokens are credentials: nothing here logs
+ * Ping token -> monitor name, from heartbeat_monitors: loaded at boot, re-read every 5 s and whenever
+ * this replica's catalog changes (a monitor created or deleted by API: its row is committed first). Tokens are credentials: nothing here logs
  * one. Also knows the monitor names, for Sentry check-ins (their monitor_slug is the name).
  */
 @Injectable()
@@ -21,16 +23,22 @@ export class HeartbeatTokenIndex implements OnApplicationBootstrap, OnModuleDest
   private timer: NodeJS.Timeout | null = null;
   private loading: Promise<void> | null = null;
   private loadedAt = 0;
+  private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: TargetCatalog,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
+    this.unsubscribe = this.catalog.onChange(() => void this.refresh().catch(() => undefined));
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), TOKEN_REFRESH_MS);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
+    this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
   }
 
