@@ -251,13 +251,24 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
     );
     expect(incidents).toHaveLength(1);
     expect(incidents[0].reason).toContain('no ping by');
+    const fired = alerts.find(
+      (a) => a.subject === ALERT_FIRED_SUBJECT && a.event.labels.target === 'late-job',
+    );
+    // Its own alertname and the heartbeat default severity (P2), so routes can tell a late job from a dead site.
+    expect(fired?.event.labels).toMatchObject({
+      alertname: 'HeartbeatMissing',
+      severity: 'high',
+      kind: 'heartbeat',
+      service: 'late-job',
+    });
 
     await ping('late-job', 'success');
     await statusOf('late-job', 'up');
-    await waitFor(
-      () => alerts.some((a) => a.subject === ALERT_RESOLVED_SUBJECT && a.event.labels.target === 'late-job'),
+    const resolved = await waitFor(
+      () => alerts.find((a) => a.subject === ALERT_RESOLVED_SUBJECT && a.event.labels.target === 'late-job'),
       { timeoutMs: 5000, description: 'alert resolved for late-job' },
     );
+    expect(resolved.event.labels).toEqual(fired?.event.labels);
     expect((await call('DELETE', '/api/heartbeats/late-job', WRITER_KEY)).status).toBe(204);
   });
 
@@ -274,6 +285,16 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
     await ping('copy-job', 'fail');
     const failed = await statusOf('copy-job', 'down');
     expect(failed.last_error).toBe('the job reported a failure');
+    await waitFor(
+      () =>
+        alerts.find(
+          (a) =>
+            a.subject === ALERT_FIRED_SUBJECT &&
+            a.event.labels.target === 'copy-job' &&
+            a.event.labels.alertname === 'HeartbeatFailed',
+        ),
+      { timeoutMs: 5000, description: 'HeartbeatFailed fired for copy-job' },
+    );
     expect(recorded.filter((r) => r.target === 'copy-job' && !r.ok).map((r) => r.failure)).toEqual([
       'failed',
     ]);
