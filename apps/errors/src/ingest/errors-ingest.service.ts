@@ -19,7 +19,12 @@ import { IssueAlerts, type StoredEventsContext } from '../alerts/issue-alerts';
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
 import { applyEvents } from '../issues/issue-batch';
 import type { IssueRow } from '../storage/issue-row';
-import { ErrorEventStore, type EventWriter, type StorableEvent } from '../storage/error-event.store';
+import {
+  ErrorEventStore,
+  type EventWriter,
+  type StorableEvent,
+  storableEventJson,
+} from '../storage/error-event.store';
 import { EVENT_PIPELINE, type EventPipeline } from './event-pipeline';
 import { eventFacts, type EventFacts } from './event-facts';
 import { ProjectRedactors } from './project-redactors';
@@ -155,7 +160,7 @@ export class ErrorsIngestService {
         release: facts.release,
         environment: facts.environment,
         user_hash: facts.user_hash,
-        event: scrubbed.event,
+        event_json: storableEventJson(scrubbed.event),
         scrub_rules: scrubbed.rules,
         fingerprint: group.fingerprint,
         grouping_version: group.grouping_version,

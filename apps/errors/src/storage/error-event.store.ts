@@ -13,7 +13,12 @@ export interface StorableEvent {
   release: string | null;
   environment: string | null;
   user_hash: string | null;
-  event: unknown;
+  /**
+   * The scrubbed event as JSON text, serialised while the batch is prepared (see storableEventJson):
+   * the batch's insert then splices it into its document instead of encoding every event inside the
+   * store phase, which batches take one at a time.
+   */
+  event_json: string;
   scrub_rules: Record<string, number>;
   fingerprint: string;
   grouping_version: string;
@@ -269,34 +274,20 @@ export class EventWriter {
   }
 
   /**
-   * Inserts the batch's events in one statement. The rows travel as one JSON document parsed server-side
-   * (json_to_recordset): each event is serialised once, inside the document, where a text[] parameter
-   * serialised it and then escaped every quote of it again as an array literal (several MB per batch).
+   * Inserts the batch's events in one statement. The rows travel as one JSON document parsed once
+   * server-side into jsonb (jsonb_to_recordset hands each event over as the jsonb it already is; a json
+   * document was parsed again per row by `::jsonb`). Each event's JSON text was made while the batch
+   * was prepared and is spliced in as it is.
    */
   async insertEvents(rows: readonly { issue_id: string; event: StorableEvent }[]): Promise<void> {
     if (rows.length === 0) return;
-    const document = JSON.stringify(
-      rows.map(({ issue_id, event: e }) => ({
-        p: e.project_id,
-        e: e.event_id,
-        i: issue_id,
-        r: e.received_at,
-        o: e.occurred_at,
-        l: e.level,
-        rel: e.release,
-        env: e.environment,
-        u: e.user_hash,
-        ev: e.event,
-        sr: e.scrub_rules,
-      })),
-    );
     await this.manager.query(
       `INSERT INTO error_events (project_id, event_id, issue_id, received_at, occurred_at, level, release,
          environment, user_hash, event, scrub_rules)
-       SELECT p, e, i, r, o, l, rel, env, u, ev::jsonb, sr::jsonb
-         FROM json_to_recordset($1::json) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
-                                               l text, rel text, env text, u text, ev json, sr json)`,
-      [document],
+       SELECT p, e, i, r, o, l, rel, env, u, ev, sr
+         FROM jsonb_to_recordset($1::jsonb) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
+                                                 l text, rel text, env text, u text, ev jsonb, sr jsonb)`,
+      [eventRowsDocument(rows)],
     );
   }
 
@@ -324,4 +315,34 @@ export class EventWriter {
     );
     return rows.length === 1;
   }
+}
+
+/**
+ * The JSON array of event rows for insertEvents: each row's columns encoded, with the event's own JSON
+ * text (`event_json`, valid JSON made by JSON.stringify) spliced in as its `ev` member.
+ */
+export function eventRowsDocument(rows: readonly { issue_id: string; event: StorableEvent }[]): string {
+  const parts: string[] = [];
+  for (const { issue_id, event: e } of rows) {
+    const columns = JSON.stringify({
+      p: e.project_id,
+      e: e.event_id,
+      i: issue_id,
+      r: e.received_at,
+      o: e.occurred_at,
+      l: e.level,
+      rel: e.release,
+      env: e.environment,
+      u: e.user_hash,
+      sr: e.scrub_rules,
+    });
+    // `{...}` → `{...,"ev":<event>}`: columns always has members, so the comma is right.
+    parts.push(`${columns.slice(0, -1)},"ev":${e.event_json}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** The scrubbed event as the JSON text stored (`{}` for an event that encodes to nothing). */
+export function storableEventJson(event: unknown): string {
+  return JSON.stringify(event) ?? '{}';
 }
