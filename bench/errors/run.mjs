@@ -10,7 +10,8 @@
 // BENCH_SMOKE=1: tiny counts, same checks. Last line:
 //   bench=errors events_per_s=<x> p99_ms=<x> baseline_js_publish_per_s=<x> ratio=<events_per_s / js publish> leaked=<n>
 // Knobs (for investigation only): BENCH_ERRORS_EVENTS (per round), BENCH_PHASE_TIMEOUT_MS,
-// BENCH_SERVICE_NODE_OPTIONS (e.g. --cpu-prof), BENCH_SKIP_BUILD=1.
+// BENCH_SERVICE_NODE_OPTIONS (e.g. `--require <a preload starting the node:inspector Profiler>`; Node refuses
+// --cpu-prof in NODE_OPTIONS), BENCH_SKIP_BUILD=1.
 import http from 'node:http';
 
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';

@@ -10,6 +10,7 @@ import {
 import { waitFor } from '@vigil/testing';
 
 import { RetentionService } from '../src/retention/retention.service';
+import { ErrorEventStore, IssueMovedError, type StorableEvent } from '../src/storage/error-event.store';
 import {
   decode,
   intake,
@@ -346,6 +347,39 @@ describe('errors: ERRORS consumer, issues, alerts, API, summary, retention', () 
     expect((await post(`/errors/issues/${issueB.id}/status`, { status: 'resolved' })).status).toBe(200);
     await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueA.id).length === 1);
     await waitFor(() => alerts('alerts.v1.resolved', 'NewErrorIssue', issueB.id).length === 1);
+  });
+
+  it('a batch whose issue is merged while it inserts its events is told so when it locks the issue', async () => {
+    const a = intake('2', sentryEvent({ exception: { values: [{ type: 'RaceA', value: 'x' }] } }));
+    const b = intake('2', sentryEvent({ exception: { values: [{ type: 'RaceB', value: 'y' }] } }));
+    await publishAndSettle(a);
+    await publishAndSettle(b);
+    const issueA = await issueOfEvent(a.event_id);
+    const issueB = await issueOfEvent(b.event_id);
+    const db = new Client({ connectionString: h.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query(
+      `SELECT project_id, grouping_version, fingerprint FROM error_issues WHERE id = $1`,
+      [issueA.id],
+    );
+    await db.end();
+    const event = { ...rows[0], title: 'RaceA: x', culprit: null, level: 'error', received_at: new Date() };
+    const outcome = await h.app.get(ErrorEventStore).transaction(async (writer) => {
+      const [before] = await writer.issueTargets([event as StorableEvent]);
+      // Locked before the merge, the batch would hold it off; the merge goes through because nothing is.
+      const merged = await post(`/errors/issues/${issueA.id}/merge`, { into: issueB.id });
+      const locking = await writer.lockIssues([before.id]).then(
+        () => 'locked',
+        (error: unknown) => error,
+      );
+      const [after] = await writer.issueTargets([event as StorableEvent]);
+      return { before, status: merged.status, locking, after, locked: await writer.lockIssues([after.id]) };
+    });
+    expect(outcome.before).toEqual({ id: issueA.id, created: false });
+    expect(outcome.status).toBe(200);
+    expect(outcome.locking).toBeInstanceOf(IssueMovedError);
+    expect(outcome.after).toEqual({ id: issueB.id, created: false });
+    expect(outcome.locked.get(issueB.id)?.merged_into).toBeNull();
   });
 
   it('answers errors.v1.summary with totals and the top issues of the period', async () => {

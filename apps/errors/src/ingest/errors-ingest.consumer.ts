@@ -5,10 +5,13 @@ import { NatsMessaging, type DurablePullConsumer } from '@vigil/platform';
 
 import { ErrorsIngestService } from './errors-ingest.service';
 
-/** Messages per fetched batch (one transaction each); batches in hand (one scrubs while one stores). */
+/**
+ * Messages per fetched batch (one transaction each); batches in hand: one scrubs while two store side
+ * by side (a batch locks its issues only at the end of its transaction).
+ */
 const FETCH_BATCH = 250;
 const FETCH_EXPIRES_MS = 5000;
-const CONCURRENCY = 2;
+const CONCURRENCY = 3;
 
 /**
  * The durable pull consumer of ERRORS. The ingest service acks each message after its batch committed

@@ -19,7 +19,13 @@ import { IssueAlerts, type StoredEventsContext } from '../alerts/issue-alerts';
 import { ERRORS_PROJECTS, type ErrorsProject } from '../config/projects-config';
 import { applyEvents } from '../issues/issue-batch';
 import type { IssueRow } from '../storage/issue-row';
-import { ErrorEventStore, type EventWriter, type StorableEvent } from '../storage/error-event.store';
+import {
+  ErrorEventStore,
+  type EventWriter,
+  IssueMovedError,
+  type StorableEvent,
+  storableEventJson,
+} from '../storage/error-event.store';
 import { EVENT_PIPELINE, type EventPipeline } from './event-pipeline';
 import { eventFacts, type EventFacts } from './event-facts';
 import { ProjectRedactors } from './project-redactors';
@@ -38,6 +44,9 @@ export const ERRORS_EVENTS_REJECTED = 'errors_events_rejected_total';
 export type DeadLetterReason =
   'schema' | 'unknown_project' | 'unprocessable' | 'storage_refused' | 'delivery_limit';
 
+/** Immediate retries of a batch whose issue a merge moved meanwhile (then the usual backoff). */
+const MAX_MOVED_RETRIES = 3;
+
 /** Longest stretch of scrubbing before the event loop gets a turn. */
 const YIELD_AFTER_MS = 4;
 
@@ -53,16 +62,16 @@ type Preparation = { ok: true; prepared: Prepared } | { ok: false; reason: DeadL
 /**
  * Turns a fetched batch of ErrorIntake messages into stored events: decode, scrub with the project's
  * redactor, group, then one transaction for the batch (a refused batch is split in halves until the
- * refused event is alone) in which every event claims its (project, event_id) (a redelivery or an SDK retry stores nothing twice), upserts its issue
- * (counts, users, breakdowns, status) and is inserted. Messages are acked after the commit; alerts are
- * published after it too. A message that cannot be an event, or that Postgres refuses, goes to
- * ERRORS_DLQ with its reason; the consumer never stops.
+ * refused event is alone) in which every event claims its (project, event_id) (a redelivery or an SDK
+ * retry stores nothing twice) and is inserted under its issue, whose counts, users, breakdowns and
+ * status are then updated with the issue row locked. Batches store concurrently. Messages are acked
+ * after the commit; alerts are published after it too. A message that cannot be an event, or that
+ * Postgres refuses, goes to ERRORS_DLQ with its reason; the consumer never stops.
  */
 @Injectable()
 export class ErrorsIngestService {
   private readonly logger = new Logger(ErrorsIngestService.name);
   private readonly projects: ReadonlyMap<string, ErrorsProject>;
-  private storing: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(ERRORS_PROJECTS) projects: readonly ErrorsProject[],
@@ -99,23 +108,14 @@ export class ErrorsIngestService {
     await this.store.recordGroupingVersions(
       new Map(ready.map((p) => [p.project.id, p.event.grouping_version])),
     );
-    // Issues are locked in one order (fingerprint, then publication) so concurrent batches never deadlock.
+    // New issues are created in one order (fingerprint, then publication) so concurrent batches never
+    // deadlock; an issue's events keep their publication order.
     ready.sort(
       (a, b) =>
         a.event.fingerprint.localeCompare(b.event.fingerprint) ||
         a.msg.info.streamSequence - b.msg.info.streamSequence,
     );
-    await this.serialised(() => this.storeBatch(ready, redelivery));
-  }
-
-  /**
-   * Runs store phases one at a time: batches still scrub and group in parallel with the previous
-   * batch's transaction, but two transactions never wait on each other's issue row locks.
-   */
-  private serialised(work: () => Promise<void>): Promise<void> {
-    const turn = this.storing.then(work);
-    this.storing = turn.catch(() => undefined);
-    return turn;
+    await this.storeBatch(ready, redelivery);
   }
 
   private prepare(msg: JsMsg): Preparation {
@@ -155,7 +155,7 @@ export class ErrorsIngestService {
         release: facts.release,
         environment: facts.environment,
         user_hash: facts.user_hash,
-        event: scrubbed.event,
+        event_json: storableEventJson(scrubbed.event),
         scrub_rules: scrubbed.rules,
         fingerprint: group.fingerprint,
         grouping_version: group.grouping_version,
@@ -174,11 +174,14 @@ export class ErrorsIngestService {
    * so its neighbours commit (about 2·log2(n) transactions per poison event); other failures
    * (connection lost, deadlock) are retried with the backoff, or held through a Postgres outage.
    */
-  private async storeBatch(batch: readonly Prepared[], redelivery: Redelivery): Promise<void> {
+  private async storeBatch(batch: readonly Prepared[], redelivery: Redelivery, moves = 0): Promise<void> {
     let written: { alerts: AlertEventV1[]; stored: readonly Prepared[] };
     try {
       written = await this.store.transaction((writer) => this.write(writer, batch));
     } catch (error) {
+      // An issue merged while the batch was written: at once again, into where it went now.
+      if (error instanceof IssueMovedError && moves < MAX_MOVED_RETRIES)
+        return this.storeBatch(batch, redelivery, moves + 1);
       if (!isRefusedData(error)) return this.batchFailed(batch, error, redelivery);
       if (batch.length === 1)
         return this.deadLetter(batch[0].msg, 'storage_refused', errorMessage(error), redelivery);
@@ -192,10 +195,11 @@ export class ErrorsIngestService {
   }
 
   /**
-   * The batch's statements: claim the event ids (what was stored before is skipped), then per issue
-   * (in fingerprint order, so concurrent batches lock issues in one order): upsert and lock it, take
-   * its status through its events; count them and their users, record activity and insert the events
-   * (one statement each for the batch); decide the alerts.
+   * The batch's statements: claim the event ids (what was stored before is skipped); find or create
+   * each fingerprint's issue (no lock) and insert the events (one statement for the batch); then lock
+   * the issues (in id order, so concurrent batches never wait in a cycle), take their status through
+   * their events, count them and their users, record activity (one statement each); decide the alerts.
+   * Issue rows are locked only for that last, short part: batches store side by side.
    */
   private async write(
     writer: EventWriter,
@@ -209,16 +213,23 @@ export class ErrorsIngestService {
       const key = `${project_id}\u0000${grouping_version}\u0000${fingerprint}`;
       byIssueKey.set(key, [...(byIssueKey.get(key) ?? []), prepared]);
     }
-    const rows: { issue_id: string; event: StorableEvent }[] = [];
-    const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
     const groups = [...byIssueKey.values()];
-    const issues = await writer.issuesFor(groups.map((group) => group[0].event));
+    // The events first, with no issue locked: the bulk of the work of concurrent batches overlaps.
+    const targets = await writer.issueTargets(groups.map((group) => group[0].event));
+    await writer.insertEvents(
+      groups.flatMap((group, n) => group.map(({ event }) => ({ issue_id: targets[n].id, event }))),
+    );
+    // Then the issues, locked for the few statements left before the commit.
+    const locked = await writer.lockIssues(targets.map((target) => target.id));
+    const touched: { context: Omit<StoredEventsContext, 'issue'>; issue: IssueRow }[] = [];
     const counted: Parameters<EventWriter['countEvents']>[0][number][] = [];
     const activity: Parameters<EventWriter['recordActivities']>[0][number][] = [];
     for (const [n, group] of groups.entries()) {
       const first = group[0].event;
       const last = group[group.length - 1];
-      const { issue, created } = issues[n];
+      const { id, created } = targets[n];
+      // A copy per group: two fingerprints merged into one issue each apply their events to it.
+      const issue = { ...(locked.get(id) as IssueRow) };
       const outcome = applyEvents(
         issue,
         group.map((p) => p.event),
@@ -232,7 +243,6 @@ export class ErrorsIngestService {
         ...rowsOf('regressed', outcome.regressions),
         ...rowsOf('unignored', outcome.unignored),
       );
-      for (const { event } of group) rows.push({ issue_id: issue.id, event });
       touched.push({
         issue,
         context: {
@@ -247,7 +257,6 @@ export class ErrorsIngestService {
     }
     await writer.countEvents(counted);
     await writer.recordActivities(activity);
-    await writer.insertEvents(rows);
     const alerts: AlertEventV1[] = [];
     for (const { issue, context } of touched)
       alerts.push(...(await this.alerts.forStoredEvents(writer, { ...context, issue })));

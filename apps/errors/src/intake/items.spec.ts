@@ -26,6 +26,41 @@ describe('prepareEvent', () => {
     });
   });
 
+  it('passes a payload whose id is already 32 lowercase hex through as sent, decoding to the same event', () => {
+    const id = 'ab'.repeat(16);
+    // Whitespace, escapes, unicode, a duplicate key and a number written as 1.0: what the consumer
+    // decodes must equal the parsed payload, as if it had been encoded again.
+    const text = ` {"event_id": "${id}", "message": "a \\"quote\\" é 😀 \\u00e9", "n": 1.0, "n": 2,
+      "extra": {"nested": [1, {"x": null}]}} `;
+    const prepared = prepareEvent(Buffer.from(text), context, limits);
+    if (prepared.kind !== 'event') throw new Error(prepared.kind);
+    expect(Buffer.from(prepared.message).toString()).toContain(text);
+    const message = errorIntakeV1Schema.parse(JSON.parse(Buffer.from(prepared.message).toString()));
+    expect(message).toEqual({
+      project_id: '7',
+      event_id: id,
+      received_at: context.receivedAt,
+      item_type: 'event',
+      client_ip: '10.0.0.9',
+      event: JSON.parse(text),
+    });
+  });
+
+  it('encodes the event again when its bytes are not UTF-8, so the message always is', () => {
+    const id = 'cd'.repeat(16);
+    const payload = Buffer.concat([
+      Buffer.from(`{"event_id":"${id}","message":"`),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    const prepared = prepareEvent(payload, context, limits);
+    if (prepared.kind !== 'event') throw new Error(prepared.kind);
+    const message = errorIntakeV1Schema.parse(
+      JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(prepared.message)),
+    );
+    expect(message.event).toEqual({ event_id: id, message: '\ufffd' });
+  });
+
   it('fills a missing id from the envelope header, else a new one', () => {
     const fromHeader = prepareEvent(json({}), { ...context, envelopeEventId: 'aa'.repeat(16) }, limits);
     expect(fromHeader).toMatchObject({ kind: 'event', eventId: 'aa'.repeat(16) });

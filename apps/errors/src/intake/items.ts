@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import { type CheckInV1, checkInV1Schema, type ErrorIntakeV1 } from '@vigil/contracts';
 
 import { jsonObject } from './envelope';
@@ -52,19 +54,33 @@ export function prepareEvent(payload: Buffer, context: ItemContext, limits: Item
       };
     }
   }
-  const message: ErrorIntakeV1 = {
+  const envelope: Omit<ErrorIntakeV1, 'event'> = {
     project_id: context.projectId,
     event_id: eventId,
     received_at: context.receivedAt,
     item_type: 'event',
     ...(context.clientIp === undefined ? {} : { client_ip: context.clientIp }),
-    event: { ...event, event_id: eventId },
   };
-  const bytes = encoder.encode(JSON.stringify(message));
+  const bytes =
+    given === eventId && isUtf8(payload)
+      ? splicedMessage(envelope, payload)
+      : encoder.encode(JSON.stringify({ ...envelope, event: { ...event, event_id: eventId } }));
   // Re-encoding can grow a payload (bytes that were not UTF-8 become U+FFFD): the message is what counts.
   if (bytes.length > limits.maxMessageBytes) return { kind: 'too_large', limitBytes: limits.maxEventBytes };
   return { kind: 'event', eventId, message: bytes };
 }
+
+/**
+ * The message with the payload spliced in as its `event`, byte for byte: when the payload is UTF-8
+ * JSON whose event_id is already the message's, encoding the parsed event again would give the same
+ * object to the consumer at the cost of a second serialisation (a 46 KB event: about 0.2 ms).
+ */
+function splicedMessage(envelope: Omit<ErrorIntakeV1, 'event'>, payload: Buffer): Buffer {
+  const head = JSON.stringify(envelope);
+  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"event":`), payload, CLOSE_BRACE]);
+}
+
+const CLOSE_BRACE = Buffer.from('}');
 
 /** A `check_in` item (Sentry Crons) as a CheckIn v1 heartbeat for health. */
 export function prepareCheckIn(payload: Buffer, context: ItemContext): PreparedItem {

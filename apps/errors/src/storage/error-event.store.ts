@@ -13,7 +13,12 @@ export interface StorableEvent {
   release: string | null;
   environment: string | null;
   user_hash: string | null;
-  event: unknown;
+  /**
+   * The scrubbed event as JSON text, serialised while the batch is prepared (see storableEventJson):
+   * the batch's insert then splices it into its document instead of encoding every event inside the
+   * store phase, which batches take one at a time.
+   */
+  event_json: string;
   scrub_rules: Record<string, number>;
   fingerprint: string;
   grouping_version: string;
@@ -118,6 +123,15 @@ export class ErrorEventStore {
   }
 }
 
+/** An issue a batch files events into was merged (or removed) while the batch was being written. */
+export class IssueMovedError extends Error {
+  override readonly name = 'IssueMovedError';
+
+  constructor(readonly issueId: string) {
+    super(`issue ${issueId} was merged while a batch was filing events into it; the batch is retried`);
+  }
+}
+
 /** The statements of one batch transaction. */
 export class EventWriter {
   constructor(private readonly manager: EntityManager) {}
@@ -125,12 +139,13 @@ export class EventWriter {
   /**
    * Claims the events' (project_id, event_id) in one statement; returns the keys newly claimed
    * (`<project_id>:<event_id>`). A key stored before (an SDK retry, a redelivery) or twice in the batch
-   * is claimed once.
+   * is claimed once. Claimed in (project, event id) order: two batches holding the same ids (a
+   * redelivery) wait on each other in one order.
    */
   async claimEventIds(events: readonly StorableEvent[]): Promise<Set<string>> {
     const rows: { key: string }[] = await this.manager.query(
       `INSERT INTO error_event_ids (project_id, event_id, received_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS c(p, e, r) ORDER BY p, e
        ON CONFLICT DO NOTHING RETURNING project_id || ':' || event_id AS key`,
       [events.map((e) => e.project_id), events.map((e) => e.event_id), events.map((e) => e.received_at)],
     );
@@ -138,65 +153,93 @@ export class EventWriter {
   }
 
   /**
-   * The issues of the events (one per fingerprint, in the order given), each locked for update: the one
-   * of its fingerprint (followed through merges), or a new one (`created`). One statement for all of
-   * them: the rows are locked in the order given, so batches that give them in one order never deadlock.
+   * The issue each event's fingerprint files into (one per fingerprint, in the order given): the one of
+   * its fingerprint followed through merges, or a new one (`created`). Takes no row lock, so batches
+   * insert their events side by side; `lockIssues` locks them afterwards and sees whether a merge moved
+   * one meanwhile. New issues are inserted in the order given (fingerprint order: two batches creating
+   * the same issues wait on each other in one order, never in a cycle).
    */
-  async issuesFor(events: readonly StorableEvent[]): Promise<{ issue: IssueRow; created: boolean }[]> {
+  async issueTargets(events: readonly StorableEvent[]): Promise<{ id: string; created: boolean }[]> {
     if (events.length === 0) return [];
-    // A no-op DO UPDATE takes the row lock and returns the row; xmax = 0 only on a row this statement
-    // inserted.
-    const rows: (IssueRow & { created: boolean })[] = await this.manager.query(
+    const keys = events.map((e, n) => ({
+      n,
+      p: e.project_id,
+      g: e.grouping_version,
+      f: e.fingerprint,
+      t: e.title,
+      c: e.culprit,
+      l: e.level,
+      r: e.received_at,
+    }));
+    const inserted: { id: string }[] = await this.manager.query(
       `INSERT INTO error_issues (project_id, grouping_version, fingerprint, title, culprit, level, substatus,
          first_seen, last_seen)
        SELECT p, g, f, t, c, l, 'new', r, r
          FROM json_to_recordset($1::json)
            AS e(p text, g text, f text, t text, c text, l text, r timestamptz, n int)
         ORDER BY n
-       ON CONFLICT (project_id, grouping_version, fingerprint) DO UPDATE SET project_id = EXCLUDED.project_id
-       RETURNING ${ISSUE_COLUMNS}, (xmax = 0) AS created`,
-      [
-        JSON.stringify(
-          events.map((e, n) => ({
-            n,
-            p: e.project_id,
-            g: e.grouping_version,
-            f: e.fingerprint,
-            t: e.title,
-            c: e.culprit,
-            l: e.level,
-            r: e.received_at,
-          })),
-        ),
-      ],
+       ON CONFLICT (project_id, grouping_version, fingerprint) DO NOTHING
+       RETURNING id::text AS id`,
+      [JSON.stringify(keys)],
     );
+    // A statement of its own: its snapshot sees issues another batch committed while the insert waited.
+    const rows: {
+      id: string;
+      project_id: string;
+      grouping_version: string;
+      fingerprint: string;
+      merged_into: string | null;
+    }[] = await this.manager.query(
+      `SELECT i.id::text AS id, i.project_id, i.grouping_version, i.fingerprint, i.merged_into::text AS merged_into
+           FROM error_issues i
+           JOIN json_to_recordset($1::json) AS e(p text, g text, f text)
+             ON i.project_id = e.p AND i.grouping_version = e.g AND i.fingerprint = e.f`,
+      [JSON.stringify(keys.map(({ p, g, f }) => ({ p, g, f })))],
+    );
+    const created = new Set(inserted.map((row) => row.id));
     const byKey = new Map(rows.map((row) => [issueKey(row), row]));
-    const found: { issue: IssueRow; created: boolean }[] = [];
+    const targets: { id: string; created: boolean }[] = [];
     for (const event of events) {
       const row = byKey.get(issueKey(event));
-      if (row === undefined) throw new Error(`no issue row returned for fingerprint ${event.fingerprint}`);
-      const { created, ...issue } = row;
-      found.push({ issue: await this.followMerges(issue), created });
+      if (row === undefined) throw new Error(`no issue row found for fingerprint ${event.fingerprint}`);
+      targets.push({ id: await this.mergeTarget(row), created: created.has(row.id) });
     }
-    return found;
+    return targets;
   }
 
-  private async followMerges(issue: IssueRow): Promise<IssueRow> {
+  private async mergeTarget(issue: { id: string; merged_into: string | null }): Promise<string> {
     let current = issue;
     for (let hop = 0; current.merged_into !== null; hop++) {
       if (hop === MAX_MERGE_HOPS)
         throw new Error(`issue ${issue.id}: merge chain longer than ${MAX_MERGE_HOPS}`);
-      current = await this.lockIssue(current.merged_into);
+      const [next]: { id: string; merged_into: string | null }[] = await this.manager.query(
+        `SELECT id::text AS id, merged_into::text AS merged_into FROM error_issues WHERE id = $1`,
+        [current.merged_into],
+      );
+      if (next === undefined) throw new Error(`issue ${current.merged_into} (merge target) not found`);
+      current = next;
     }
-    return current;
+    return current.id;
   }
 
-  private async lockIssue(id: string): Promise<IssueRow> {
-    const [row]: IssueRow[] = await this.manager.query(
-      `SELECT ${ISSUE_COLUMNS} FROM error_issues WHERE id = $1 FOR UPDATE`,
-      [id],
+  /**
+   * Locks the issues (by id, in id order: every batch locks in one order, so none waits in a cycle)
+   * and returns them by id. Throws IssueMovedError when one was merged into another since
+   * `issueTargets` named it: the batch is rolled back and retried, and then files into the new target.
+   */
+  async lockIssues(ids: readonly string[]): Promise<Map<string, IssueRow>> {
+    const distinct = [...new Set(ids)];
+    if (distinct.length === 0) return new Map();
+    const rows: IssueRow[] = await this.manager.query(
+      `SELECT ${ISSUE_COLUMNS} FROM error_issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [distinct],
     );
-    return row;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const id of distinct) {
+      const row = byId.get(id);
+      if (row === undefined || row.merged_into !== null) throw new IssueMovedError(id);
+    }
+    return byId;
   }
 
   /**
@@ -269,34 +312,20 @@ export class EventWriter {
   }
 
   /**
-   * Inserts the batch's events in one statement. The rows travel as one JSON document parsed server-side
-   * (json_to_recordset): each event is serialised once, inside the document, where a text[] parameter
-   * serialised it and then escaped every quote of it again as an array literal (several MB per batch).
+   * Inserts the batch's events in one statement. The rows travel as one JSON document parsed once
+   * server-side into jsonb (jsonb_to_recordset hands each event over as the jsonb it already is; a json
+   * document was parsed again per row by `::jsonb`). Each event's JSON text was made while the batch
+   * was prepared and is spliced in as it is.
    */
   async insertEvents(rows: readonly { issue_id: string; event: StorableEvent }[]): Promise<void> {
     if (rows.length === 0) return;
-    const document = JSON.stringify(
-      rows.map(({ issue_id, event: e }) => ({
-        p: e.project_id,
-        e: e.event_id,
-        i: issue_id,
-        r: e.received_at,
-        o: e.occurred_at,
-        l: e.level,
-        rel: e.release,
-        env: e.environment,
-        u: e.user_hash,
-        ev: e.event,
-        sr: e.scrub_rules,
-      })),
-    );
     await this.manager.query(
       `INSERT INTO error_events (project_id, event_id, issue_id, received_at, occurred_at, level, release,
          environment, user_hash, event, scrub_rules)
-       SELECT p, e, i, r, o, l, rel, env, u, ev::jsonb, sr::jsonb
-         FROM json_to_recordset($1::json) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
-                                               l text, rel text, env text, u text, ev json, sr json)`,
-      [document],
+       SELECT p, e, i, r, o, l, rel, env, u, ev, sr
+         FROM jsonb_to_recordset($1::jsonb) AS t(p text, e text, i bigint, r timestamptz, o timestamptz,
+                                                 l text, rel text, env text, u text, ev jsonb, sr jsonb)`,
+      [eventRowsDocument(rows)],
     );
   }
 
@@ -324,4 +353,34 @@ export class EventWriter {
     );
     return rows.length === 1;
   }
+}
+
+/**
+ * The JSON array of event rows for insertEvents: each row's columns encoded, with the event's own JSON
+ * text (`event_json`, valid JSON made by JSON.stringify) spliced in as its `ev` member.
+ */
+export function eventRowsDocument(rows: readonly { issue_id: string; event: StorableEvent }[]): string {
+  const parts: string[] = [];
+  for (const { issue_id, event: e } of rows) {
+    const columns = JSON.stringify({
+      p: e.project_id,
+      e: e.event_id,
+      i: issue_id,
+      r: e.received_at,
+      o: e.occurred_at,
+      l: e.level,
+      rel: e.release,
+      env: e.environment,
+      u: e.user_hash,
+      sr: e.scrub_rules,
+    });
+    // `{...}` → `{...,"ev":<event>}`: columns always has members, so the comma is right.
+    parts.push(`${columns.slice(0, -1)},"ev":${e.event_json}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** The scrubbed event as the JSON text stored (`{}` for an event that encodes to nothing). */
+export function storableEventJson(event: unknown): string {
+  return JSON.stringify(event) ?? '{}';
 }
