@@ -268,7 +268,7 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
       () => alerts.find((a) => a.subject === ALERT_RESOLVED_SUBJECT && a.event.labels.target === 'late-job'),
       { timeoutMs: 5000, description: 'alert resolved for late-job' },
     );
-    expect(resolved.event.labels).toEqual(fired?.event.labels);
+    expect(resolved?.event.labels).toEqual(fired?.event.labels);
     expect((await call('DELETE', '/api/heartbeats/late-job', WRITER_KEY)).status).toBe(204);
   });
 

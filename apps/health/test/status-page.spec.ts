@@ -14,6 +14,7 @@ import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHan
 
 import { STATUS_PAGE_CSP } from '../src/api/status.controller';
 import { RetentionJob } from '../src/history/retention.job';
+import { CertificateExpiryRepository } from '../src/certs/cert-expiry.repository';
 import { StatusHistoryRepository } from '../src/history/status-history.repository';
 import { healthService } from '../src/service';
 import type { StatusView } from '../src/status/status-view.service';
@@ -208,6 +209,7 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
   it('reads measured values (sparkline, last value, last value per day), last heartbeat runs and certificate expiry', async () => {
     const db = app.get(DataSource);
     const repository = app.get(StatusHistoryRepository);
+    const certificates = app.get(CertificateExpiryRepository);
     const now = Date.now();
     const yesterday = new Date(now - 86_400_000);
     const day = (at: Date) => at.toISOString().slice(0, 10);
@@ -246,18 +248,9 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
     );
     expect(await repository.lastSuccessPings(['nightly', 'hourly'])).toEqual(new Map([['nightly', at(40)]]));
 
-    // target_states.cert_expires_at comes with the certificate migration; read defensively until then.
-    const [column] = await db.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM information_schema.columns
-        WHERE table_name = 'target_states' AND column_name = 'cert_expires_at'`,
-    );
-    if (column.n === 0) {
-      expect(await repository.certificateExpiries(['web'])).toEqual(new Map());
-      await db.query(`ALTER TABLE target_states ADD COLUMN cert_expires_at timestamptz`);
-    }
     const expires = new Date(now + 10 * 86_400_000 + 3_600_000).toISOString();
     await db.query(`UPDATE target_states SET cert_expires_at = $1 WHERE target = 'web'`, [expires]);
-    expect(await repository.certificateExpiries(['web', 'api'])).toEqual(new Map([['web', expires]]));
+    expect(await certificates.expiriesOf(['web', 'api'])).toEqual(new Map([['web', expires]]));
   });
 
   it('serves the page with its one same-origin script under a CSP without inline scripts', async () => {

@@ -26,12 +26,9 @@ export interface DailyValue {
   value: number;
 }
 
-/** Postgres' "undefined_column": a column a later migration adds is not there yet. */
-const UNDEFINED_COLUMN = '42703';
-
 /**
- * The SQL behind the status page's day bars, value sparklines, heartbeat pings and certificate
- * expiry, and the summary's daily values. No business rule lives here.
+ * The SQL behind the status page's day bars, value sparklines and heartbeat pings, and the
+ * summary's daily values (certificate expiry is certs/cert-expiry.repository.ts). No business rule lives here.
  */
 @Injectable()
 export class StatusHistoryRepository {
@@ -134,24 +131,5 @@ export class StatusHistoryRepository {
       [monitors],
     );
     return new Map(rows.map((r) => [r.monitor, r.received_at.toISOString()]));
-  }
-
-  /**
-   * The one place the status page reads certificate expiry: target_states.cert_expires_at, which the
-   * certificate migration (1765300000000) adds. Before that migration ran: an empty map.
-   */
-  async certificateExpiries(targets: readonly string[]): Promise<Map<string, string>> {
-    if (targets.length === 0) return new Map();
-    try {
-      const rows: { target: string; cert_expires_at: Date | null }[] = await this.dataSource.query(
-        `SELECT target, cert_expires_at FROM target_states
-          WHERE target = ANY($1::text[]) AND cert_expires_at IS NOT NULL`,
-        [targets],
-      );
-      return new Map(rows.map((r) => [r.target, new Date(r.cert_expires_at as Date).toISOString()]));
-    } catch (error) {
-      if ((error as { code?: unknown }).code === UNDEFINED_COLUMN) return new Map();
-      throw error;
-    }
   }
 }

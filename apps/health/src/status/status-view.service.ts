@@ -8,6 +8,7 @@ import { TargetStateService } from '../state/target-state.service';
 import type { TargetDefinition } from '../targets/target-definition';
 import { StatusHistoryRepository, type DailyDowntime } from '../history/status-history.repository';
 import { nextDueAt } from '../heartbeats/evaluation/heartbeat-rules';
+import { CertificateExpiryRepository } from '../certs/cert-expiry.repository';
 
 export const UPTIME_WINDOWS = { '24h': 1, '7d': 7, '30d': 30 } as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
@@ -89,6 +90,7 @@ export class StatusViewService {
     private readonly states: TargetStateService,
     private readonly history: CheckHistoryRepository,
     private readonly statusHistory: StatusHistoryRepository,
+    private readonly certificates: CertificateExpiryRepository,
   ) {}
 
   async view(now = new Date()): Promise<StatusView> {
@@ -157,7 +159,7 @@ export class StatusViewService {
       this.statusHistory.dailyDowntime(names, UPTIME_BAR_DAYS, now),
       this.statusHistory.recentValues(names, VALUE_POINTS),
       this.statusHistory.lastSuccessPings(ofKind('heartbeat')),
-      this.statusHistory.certificateExpiries(names.filter((n, i) => targets[i].url.startsWith('https:'))),
+      this.certificates.expiriesOf(names.filter((n, i) => targets[i].url.startsWith('https:'))),
     ]);
     return (target) => {
       const own = days.filter((d) => d.target === target.name);
