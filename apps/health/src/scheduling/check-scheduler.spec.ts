@@ -14,6 +14,30 @@ import type { CertificateExpiryAlerts } from '../certs/cert-expiry-alerts';
 const gauge = { set: () => undefined } as unknown as Gauge<string>;
 const certificates = { observe: () => Promise.resolve() } as unknown as CertificateExpiryAlerts;
 
+/** A scheduler over `catalog` with at most 3 checks at once; `holds` answers the lease question (default: yes). */
+function schedulerOf(
+  catalog: TargetCatalog,
+  checker: TargetChecker,
+  states: TargetStateService,
+  holds: () => Promise<boolean> = () => Promise.resolve(true),
+): CheckScheduler {
+  const leases = { holds, releaseAll: () => Promise.resolve() } as unknown as TargetLeases;
+  const config = { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig;
+  return new CheckScheduler(
+    catalog,
+    config,
+    checker,
+    leases,
+    states,
+    gauge,
+    gauge,
+    gauge,
+    gauge,
+    gauge,
+    certificates,
+  );
+}
+
 function tcpTarget(i: number): TargetDefinition {
   return {
     kind: 'tcp',
@@ -47,19 +71,7 @@ describe('CheckScheduler', () => {
       record: (target: TargetDefinition) => (recorded.push(target.name), Promise.resolve()),
     } as unknown as TargetStateService;
     const targets = Array.from({ length: 10 }, (_, i) => tcpTarget(i));
-    const scheduler = new CheckScheduler(
-      new TargetCatalog(targets),
-      { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
-      checker,
-      { holds: () => Promise.resolve(true), releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
-      states,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      certificates,
-    );
+    const scheduler = schedulerOf(new TargetCatalog(targets), checker, states);
     scheduler.onApplicationBootstrap();
     expect(started).toEqual([]);
     await jest.advanceTimersByTimeAsync(5000);
@@ -104,19 +116,7 @@ describe('CheckScheduler', () => {
     } as unknown as TargetChecker;
     const states = { record: () => Promise.resolve() } as unknown as TargetStateService;
     const catalog = new TargetCatalog([tcpTarget(0)]);
-    const scheduler = new CheckScheduler(
-      catalog,
-      { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
-      checker,
-      { holds: () => Promise.resolve(true), releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
-      states,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      certificates,
-    );
+    const scheduler = schedulerOf(catalog, checker, states);
     scheduler.onApplicationBootstrap();
     catalog.put(tcpTarget(1));
     await jest.advanceTimersByTimeAsync(5000);
@@ -165,18 +165,11 @@ describe('CheckScheduler with cron targets', () => {
         });
       },
     } as unknown as TargetChecker;
-    return new CheckScheduler(
+    return schedulerOf(
       new TargetCatalog(targets),
-      { HEALTH_MAX_CONCURRENT_CHECKS: 3 } as HealthConfig,
       checker,
-      { holds, releaseAll: () => Promise.resolve() } as unknown as TargetLeases,
       { record: () => Promise.resolve() } as unknown as TargetStateService,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      gauge,
-      certificates,
+      holds,
     );
   }
 
