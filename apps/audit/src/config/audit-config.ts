@@ -48,6 +48,8 @@ export const auditConfigSchema = platformConfigSchema
           ctx.addIssue({ code: 'custom', message: errorMessage(error) });
         }
       }),
+    /** How often the per-category Merkle trees append the records stored since (beside ingest, not in it). */
+    AUDIT_MERKLE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
     /** How often consumer lag (pending messages) is sampled into the gauge. */
     AUDIT_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(5000),
   })
