@@ -140,19 +140,9 @@ export function rootFromInclusionProof(
   let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0 || p.length !== HASH_SIZE) return null;
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
+    const step = climb(fn, sn);
+    r = step.siblingOnLeft ? nodeHash(p, r) : nodeHash(r, p);
+    ({ fn, sn } = step);
   }
   return sn === 0 ? r : null;
 }
@@ -191,22 +181,32 @@ export function verifyConsistency(
   let sr: Buffer = Buffer.from(path[0]);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
+    const step = climb(fn, sn);
+    if (step.siblingOnLeft) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
     } else {
       sr = nodeHash(sr, c);
     }
-    fn = half(fn);
-    sn = half(sn);
+    ({ fn, sn } = step);
   }
   return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
+
+/**
+ * One step of RFC 9162's walk from a node (fn) up to the root of the tree whose last node is sn: the
+ * sibling hash is on the left when fn is a right child or the last node of its level (then the levels
+ * where it has no sibling are skipped); both indexes then move up one level.
+ */
+function climb(fn: number, sn: number): { siblingOnLeft: boolean; fn: number; sn: number } {
+  const siblingOnLeft = isOdd(fn) || fn === sn;
+  if (siblingOnLeft && !isOdd(fn)) {
+    while (!isOdd(fn) && fn !== 0) {
+      fn = half(fn);
+      sn = half(sn);
+    }
+  }
+  return { siblingOnLeft, fn: half(fn), sn: half(sn) };
 }
 
 function isPowerOfTwo(n: number): boolean {
