@@ -232,4 +232,16 @@ describe('audit Merkle logs: RFC 6962 trees over the hash chains (real NATS + Po
     }
     expect((await get('/audit/log/security/checkpoint', {})).status).toBe(401);
   });
+  it('keeps the other trees growing when one cannot (its next record was dropped before it was appended)', async () => {
+    const security = await checkpoint('security');
+    await db.query('TRUNCATE audit_merkle_nodes, audit_merkle_heads');
+    // As retention dropping a month before the tree caught up: the routine tree's first record is gone.
+    await db.query('BEGIN');
+    await db.query("SET LOCAL session_replication_role = 'replica'");
+    await db.query(`DELETE FROM audit_events WHERE category = 'routine' AND seq = 1`);
+    await db.query('COMMIT');
+    await expect(audit.app.get(MerkleLogService).catchUp()).resolves.toBeGreaterThanOrEqual(0);
+    expect((await treeReaches('security', security.size)).root_hash).toBe(security.root_hash);
+    expect((await checkpoint('routine')).size).toBe(0);
+  });
 });

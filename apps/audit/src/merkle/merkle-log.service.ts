@@ -85,18 +85,31 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
     await this.running;
   }
 
-  /** Appends every stored record not yet in its tree; returns how many leaves were appended. */
+  /**
+   * Appends every stored record not yet in its tree; returns how many leaves were appended. A tree that
+   * cannot grow (a gap) is logged and skipped, so it never stalls the other categories' trees.
+   */
   async catchUp(): Promise<number> {
     let total = 0;
     for (const category of AUDIT_CATEGORIES) {
-      await this.store.ensureHead(category, EMPTY_ROOT);
-      for (;;) {
-        const appended = await this.appendChunk(category);
-        total += appended;
-        if (appended < APPEND_CHUNK) break;
+      try {
+        total += await this.catchUpTree(category);
+      } catch (error) {
+        if (!(error instanceof MerkleGapError)) throw error;
+        this.logger.error({ category, error: error.message }, 'merkle tree cannot grow: record missing');
       }
     }
     return total;
+  }
+
+  private async catchUpTree(category: AuditCategory): Promise<number> {
+    await this.store.ensureHead(category, EMPTY_ROOT);
+    let total = 0;
+    for (;;) {
+      const appended = await this.appendChunk(category);
+      total += appended;
+      if (appended < APPEND_CHUNK) return total;
+    }
   }
 
   /** One transaction: the next records of a chain become leaves, with the nodes they complete. */
