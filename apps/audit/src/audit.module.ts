@@ -25,6 +25,8 @@ import { CheckpointService } from './integrity/checkpoint.service';
 import { IntegrityController } from './integrity/integrity.controller';
 import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
+import { MerkleLogController } from './merkle/merkle-log.controller';
+import { MerkleLogService } from './merkle/merkle-log.service';
 import { AuditEventsController } from './query/audit-events.controller';
 import { AUDIT_DETECTIONS, DetectionService } from './detect/detection.service';
 import { AuditEventRepository } from './storage/audit-event.repository';
@@ -48,7 +50,7 @@ export class AuditModule {
           itemCheckedBodies: [AUDIT_INTAKE_PATH],
         }),
       ],
-      controllers: [AuditEventsController, IntegrityController, AuditIntakeController],
+      controllers: [AuditEventsController, IntegrityController, AuditIntakeController, MerkleLogController],
       providers: [
         AuditEventRepository,
         AuditQueryRepository,
@@ -63,6 +65,7 @@ export class AuditModule {
         AuditIntakeService,
         ConsumerLagSampler,
         CheckpointService,
+        MerkleLogService,
         ...signingKeyProviders,
         makeCounterProvider({
           name: AUDIT_EVENTS_INGESTED,

@@ -48,6 +48,13 @@ export const auditConfigSchema = platformConfigSchema
           ctx.addIssue({ code: 'custom', message: errorMessage(error) });
         }
       }),
+    /** How often the per-category Merkle trees append the records stored since (beside ingest, not in it). */
+    AUDIT_MERKLE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+    /** Origin prefix of the logs' checkpoints (C2SP tlog-checkpoint): each log is `<prefix>/<category>`. */
+    AUDIT_MERKLE_ORIGIN: z
+      .string()
+      .regex(/^[\x21-\x2a\x2c-\x7e]+$/, 'must be printable ASCII without spaces or "+"')
+      .default('vigil.audit'),
     /** How often consumer lag (pending messages) is sampled into the gauge. */
     AUDIT_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(5000),
   })

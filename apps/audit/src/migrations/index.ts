@@ -4,6 +4,7 @@ import { Detections1764000000000 } from './1764000000000-detections';
 import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
 import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
 import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
+import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const AUDIT_MIGRATIONS = [
   LeanIngestIndexes1764100000000,
   EventLookupByPartitionKey1764200000000,
   ChainHeadReceivedAt1764300000000,
+  MerkleLog1764400000000,
 ];
