@@ -14,6 +14,7 @@ import { hashApiKey } from '@vigil/platform';
 import { waitFor } from '@vigil/testing';
 
 import { API_KEYS_ENV, auditEvent, encode, readerHeaders } from './audit-factory';
+import { RetentionService } from '../src/retention/retention.service';
 import { startAudit, type AuditHarness } from './audit-harness';
 
 const CHECKPOINT_INTERVAL_MS = 500;
@@ -256,5 +257,60 @@ describe('tampering raises AuditIntegrityBroken; reads of the trail are audited 
     const settleMs = 2_000;
     await new Promise((resolve) => setTimeout(resolve, settleMs));
     expect(await readEvents('audit.events.read')).toBe(start + N);
+  });
+  // Last: it drops the partitions the other tests read.
+  it('retention unable to cut (checkpoints withheld) raises AuditRetentionStalled, resolved once it cuts', async () => {
+    const retention = audit.app.get(RetentionService);
+    const stalled = () => fired.find((a) => a.labels.alertname === 'AuditRetentionStalled');
+    // Far enough ahead that every partition of today is past its retention.
+    const later = new Date(Date.now() + 800 * 24 * 60 * 60 * 1000);
+    await tamper("UPDATE audit_events SET actor_id = 'mallory' WHERE category = 'security' AND seq = 6");
+    // Found by the full walk (record 6 is signed); the log's checkpoints are withheld from then on.
+    await waitFor(
+      () =>
+        fired.find(
+          (a) => a.labels.alertname === 'AuditIntegrityBroken' && a.annotations.first_bad_seq === '6',
+        ),
+      { timeoutMs: 10_000, description: 'AuditIntegrityBroken fired for record 6' },
+    );
+    const js = jetstream(client);
+    const event = auditEvent({ action: 'admin.wallet.viewed' });
+    await js.publish(auditEventSubject(event.source), encode(event), { msgID: event.id });
+    await waitFor(async () => ((await rows("category = 'security'")) === 7 ? true : null), {
+      timeoutMs: 10_000,
+      description: 'a security record no checkpoint covers',
+    });
+    expect(await retention.applyRetention(later)).not.toContainEqual(
+      expect.objectContaining({ category: 'security' }),
+    );
+    const alert = await waitFor(stalled, { timeoutMs: 5_000, description: 'AuditRetentionStalled' });
+    expect(alert?.labels).toEqual({
+      alertname: 'AuditRetentionStalled',
+      severity: 'medium',
+      service: 'audit',
+      category: 'security',
+    });
+    expect(alert?.annotations).toMatchObject({ cut_seq: '7', signed_up_to: '6' });
+
+    await tamper("UPDATE audit_events SET actor_id = 'admin-1' WHERE category = 'security' AND seq = 6");
+    await waitFor(
+      async () =>
+        Number(
+          (await db.query("SELECT max(seq) AS s FROM audit_checkpoints WHERE category = 'security'")).rows[0]
+            .s,
+        ) === 7
+          ? true
+          : null,
+      { timeoutMs: 10_000, description: 'the security log signed again once it verifies' },
+    );
+    expect(await retention.applyRetention(later)).toContainEqual(
+      expect.objectContaining({ category: 'security' }),
+    );
+    const resolution = await waitFor(
+      () => resolved.find((a) => a.labels.alertname === 'AuditRetentionStalled'),
+      { timeoutMs: 5_000, description: 'AuditRetentionStalled resolved' },
+    );
+    expect(resolution?.labels).toEqual(alert?.labels);
+    expect(resolution?.startsAt).toBe(alert?.startsAt);
   });
 });

@@ -95,12 +95,15 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
       );
       return 0;
     }
+    // A log a full walk found broken is not signed over either, though the records since its last
+    // checkpoint verify: its signature would vouch for the broken record below them.
+    const signable = pending.filter((head) => !this.status.isBroken(head.category));
     let signed = 0;
-    for (const head of pending) {
+    for (const head of signable) {
       if (await this.sign(head.category, head.seq, head.hash, 'interval')) signed += 1;
     }
     this.logger.log(
-      { signed, heads: pending.map((h) => `${h.category}:${h.seq}`) },
+      { signed, heads: signable.map((h) => `${h.category}:${h.seq}`) },
       'audit checkpoint signed',
     );
     return signed;
