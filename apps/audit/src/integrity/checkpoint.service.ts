@@ -54,12 +54,16 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
       );
     }, this.config.AUDIT_CHECKPOINT_INTERVAL_MS);
     this.timer.unref();
-    this.fullTimer = setInterval(() => {
-      this.walking = this.verifyAll().catch((error: unknown) =>
-        this.logger.error({ error: errorMessage(error) }, 'full verification failed'),
-      );
-    }, this.config.AUDIT_FULL_VERIFY_INTERVAL_MS);
+    // Once at boot too: what a previous process knew broken lived in its memory.
+    this.walkAll();
+    this.fullTimer = setInterval(() => this.walkAll(), this.config.AUDIT_FULL_VERIFY_INTERVAL_MS);
     this.fullTimer.unref();
+  }
+
+  private walkAll(): void {
+    this.walking = this.verifyAll().catch((error: unknown) =>
+      this.logger.error({ error: errorMessage(error) }, 'full verification failed'),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
