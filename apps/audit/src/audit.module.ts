@@ -23,6 +23,9 @@ import {
 } from './ingest/consumer-lag.sampler';
 import { CheckpointService } from './integrity/checkpoint.service';
 import { IntegrityController } from './integrity/integrity.controller';
+import { AUDIT_INTEGRITY_BROKEN, IntegrityStatus } from './integrity/integrity-status';
+import { ReadTrail } from './read-trail/read-trail';
+import { RetentionStallAlarm } from './retention/retention-stall-alarm';
 import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { MerkleLogController } from './merkle/merkle-log.controller';
@@ -57,6 +60,7 @@ export class AuditModule {
         DetectionRepository,
         RetentionRepository,
         RetentionService,
+        RetentionStallAlarm,
         DetectionService,
         ActivityMetrics,
         AuditIngestService,
@@ -66,7 +70,14 @@ export class AuditModule {
         ConsumerLagSampler,
         CheckpointService,
         MerkleLogService,
+        IntegrityStatus,
+        ReadTrail,
         ...signingKeyProviders,
+        makeGaugeProvider({
+          name: AUDIT_INTEGRITY_BROKEN,
+          help: 'Whether the last verification found the audit log (category) broken: 1 broken, 0 intact',
+          labelNames: ['category'],
+        }),
         makeCounterProvider({
           name: AUDIT_EVENTS_INGESTED,
           help: 'Audit events stored (new rows only), by source',

@@ -30,6 +30,11 @@ export const auditConfigSchema = platformConfigSchema
     AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
     /** How often the chain heads are signed. */
     AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /**
+     * How often every chain is walked in full (each checkpoint walks only what was appended since the
+     * previous one), so an edit of an already signed record raises AuditIntegrityBroken too.
+     */
+    AUDIT_FULL_VERIFY_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
     /** Retention per category, in days; applied by dropping whole monthly partitions. */
     AUDIT_RETENTION_SECURITY_DAYS: days.default(365),
     AUDIT_RETENTION_PRIVACY_DAYS: days.default(365),

@@ -11,6 +11,7 @@ import { sqlFromDataSource } from '../storage/sql';
 import type { AuditCategory } from '../model/audit-category';
 import { signCheckpoint, type CheckpointSigningKey } from '../model/checkpoint-signer';
 import { verifyChains, verifyChainsWithin, type VerifyRange, type VerifyReport } from './chain-verifier';
+import { IntegrityStatus } from './integrity-status';
 import { CHECKPOINT_SIGNING_KEY, TRUSTED_CHECKPOINT_KEYS } from './signing-key.provider';
 
 /** Heads that moved since their newest checkpoint, and the verification of the records behind them. */
@@ -31,13 +32,16 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   private readonly store: AuditChainStore;
   private readonly snapshot: ChainSnapshot;
   private timer: NodeJS.Timeout | null = null;
+  private fullTimer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private walking: Promise<unknown> = Promise.resolve();
 
   constructor(
     dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
     @Inject(CHECKPOINT_SIGNING_KEY) private readonly key: CheckpointSigningKey,
     @Inject(TRUSTED_CHECKPOINT_KEYS) private readonly trustedKeys: ReadonlyMap<string, KeyObject>,
+    private readonly status: IntegrityStatus,
   ) {
     this.store = new AuditChainStore(sqlFromDataSource(dataSource));
     this.snapshot = chainSnapshotFromDataSource(dataSource);
@@ -50,11 +54,29 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
       );
     }, this.config.AUDIT_CHECKPOINT_INTERVAL_MS);
     this.timer.unref();
+    // Once at boot too: what a previous process knew broken lived in its memory.
+    this.walkAll();
+    this.fullTimer = setInterval(() => this.walkAll(), this.config.AUDIT_FULL_VERIFY_INTERVAL_MS);
+    this.fullTimer.unref();
+  }
+
+  private walkAll(): void {
+    this.walking = this.verifyAll().catch((error: unknown) =>
+      this.logger.error({ error: errorMessage(error) }, 'full verification failed'),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    if (this.fullTimer) clearInterval(this.fullTimer);
+    await Promise.all([this.running, this.walking]);
+  }
+
+  /** Walks every chain from its anchor (genesis or the latest cut) and records what it found. */
+  async verifyAll(): Promise<VerifyReport> {
+    const report = await this.verify({});
+    await this.status.observe(report);
+    return report;
   }
 
   verify(range: VerifyRange): Promise<VerifyReport> {
@@ -69,6 +91,7 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
   async checkpointHeads(): Promise<number> {
     const { pending, report } = await this.snapshot((store) => this.planCheckpoint(store));
     if (!report) return 0;
+    await this.status.observe(report);
     if (!report.ok) {
       this.logger.error(
         { first_bad: report.first_bad },
@@ -76,12 +99,15 @@ export class CheckpointService implements OnApplicationBootstrap, OnModuleDestro
       );
       return 0;
     }
+    // A log a full walk found broken is not signed over either, though the records since its last
+    // checkpoint verify: its signature would vouch for the broken record below them.
+    const signable = pending.filter((head) => !this.status.isBroken(head.category));
     let signed = 0;
-    for (const head of pending) {
+    for (const head of signable) {
       if (await this.sign(head.category, head.seq, head.hash, 'interval')) signed += 1;
     }
     this.logger.log(
-      { signed, heads: pending.map((h) => `${h.category}:${h.seq}`) },
+      { signed, heads: signable.map((h) => `${h.category}:${h.seq}`) },
       'audit checkpoint signed',
     );
     return signed;

@@ -1,8 +1,9 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query, Req } from '@nestjs/common';
 
 import { timeProblem } from '@vigil/contracts';
-import { Public, RequireScope } from '@vigil/platform';
+import { Public, RequireScope, type GuardedRequest } from '@vigil/platform';
 
+import { ReadTrail } from '../read-trail/read-trail';
 import { CheckpointService } from './checkpoint.service';
 
 function instant(name: string, value: string | undefined): Date | undefined {
@@ -25,7 +26,10 @@ function instant(name: string, value: string | undefined): Date | undefined {
  */
 @Controller('audit')
 export class IntegrityController {
-  constructor(private readonly checkpoints: CheckpointService) {}
+  constructor(
+    private readonly checkpoints: CheckpointService,
+    private readonly reads: ReadTrail,
+  ) {}
 
   @Get('checkpoints/public-key')
   @Public('a public key: anyone verifying exported checkpoints needs it')
@@ -35,7 +39,11 @@ export class IntegrityController {
 
   @Get('verify')
   @RequireScope('audit:read')
-  async verify(@Query('from') fromText?: string, @Query('to') toText?: string) {
+  async verify(
+    @Req() request: GuardedRequest,
+    @Query('from') fromText?: string,
+    @Query('to') toText?: string,
+  ) {
     const from = instant('from', fromText);
     const to = instant('to', toText);
     if (from && to && from > to) {
@@ -44,6 +52,18 @@ export class IntegrityController {
         details: { from: fromText, to: toText },
       });
     }
-    return this.checkpoints.verify({ from, to });
+    const report = await this.checkpoints.verify({ from, to });
+    await this.reads.record(request, {
+      kind: 'verify',
+      resource: { type: 'audit_chain', id: 'all' },
+      filters: { from: report.from, to: report.to },
+      count: report.chains.reduce((sum, chain) => sum + chain.records_checked, 0),
+      result: {
+        ok: report.ok,
+        first_bad_category: report.first_bad?.category ?? null,
+        first_bad_seq: report.first_bad?.seq ?? null,
+      },
+    });
+    return report;
   }
 }

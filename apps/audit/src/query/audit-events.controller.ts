@@ -1,8 +1,9 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
 import { z } from 'zod';
 
-import { RequireScope } from '@vigil/platform';
+import { RequireScope, type GuardedRequest } from '@vigil/platform';
 
+import { ReadTrail } from '../read-trail/read-trail';
 import { AuditQueryRepository } from './audit-query.repository';
 import { auditQuerySchema, decodeCursor, encodeCursor } from './audit-query';
 
@@ -13,15 +14,18 @@ function badRequest(error: z.ZodError, input: unknown): BadRequestException {
 
 /**
  * Read side of the trail (events were redacted at ingest): filtered, newest first, cursor-paginated.
- * Needs a bearer API key with scope audit:read.
+ * Needs a bearer API key with scope audit:read. Every successful read is itself audited (ReadTrail).
  */
 @Controller('audit/events')
 @RequireScope('audit:read')
 export class AuditEventsController {
-  constructor(private readonly repository: AuditQueryRepository) {}
+  constructor(
+    private readonly repository: AuditQueryRepository,
+    private readonly reads: ReadTrail,
+  ) {}
 
   @Get()
-  async list(@Query() raw: Record<string, unknown>) {
+  async list(@Req() request: GuardedRequest, @Query() raw: Record<string, unknown>) {
     const parsed = auditQuerySchema.safeParse(raw);
     if (!parsed.success) throw badRequest(parsed.error, raw);
     const { cursor: cursorText, ...query } = parsed.data;
@@ -38,16 +42,28 @@ export class AuditEventsController {
       events.length === query.limit && last
         ? encodeCursor({ received_at: last.received_at, id: last.event.id })
         : null;
+    await this.reads.record(request, {
+      kind: 'list',
+      resource: { type: 'audit_events', id: 'search' },
+      filters: { ...query, ...(cursorText === undefined ? {} : { next_page: true }) },
+      count: events.length,
+    });
     return { events, count: events.length, next_cursor };
   }
 
   @Get(':id')
-  async one(@Param('id') id: string) {
+  async one(@Req() request: GuardedRequest, @Param('id') id: string) {
     if (!z.uuid().safeParse(id).success) {
       throw new BadRequestException({ message: 'id must be a UUID', details: { id } });
     }
     const found = await this.repository.byId(id);
     if (!found) throw new NotFoundException({ message: `no audit event ${id}` });
+    await this.reads.record(request, {
+      kind: 'get',
+      resource: { type: 'audit_event', id },
+      filters: { id },
+      count: 1,
+    });
     return found;
   }
 }

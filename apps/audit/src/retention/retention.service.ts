@@ -6,6 +6,7 @@ import type { AuditConfig } from '../config/audit-config';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { CheckpointService } from '../integrity/checkpoint.service';
 import { RetentionRepository } from '../storage/retention.repository';
+import { RetentionStallAlarm } from './retention-stall-alarm';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,7 +20,8 @@ export interface RetentionOutcome {
  * Applies retention by category on a schedule: a monthly partition whose whole month is older than
  * the category's retention is dropped. First a signed `cut` checkpoint is stored at the last record
  * dropped, so the remaining chain verifies from there. A cut is only made at or below the newest
- * interval checkpoint (records already verified and signed); otherwise the drop waits a run.
+ * interval checkpoint (records already verified and signed); otherwise the drop waits a run and
+ * AuditRetentionStalled is raised (RetentionStallAlarm).
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -31,6 +33,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
     private readonly repository: RetentionRepository,
     private readonly checkpoints: CheckpointService,
+    private readonly stallAlarm: RetentionStallAlarm,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,17 +66,18 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     for (const category of AUDIT_CATEGORIES) {
       const cutoff = new Date(now.getTime() - this.retentionDays(category) * DAY_MS);
       const expired = (await this.repository.monthlyPartitions(category)).filter((p) => p.to <= cutoff);
-      if (expired.length === 0) continue;
+      if (expired.length === 0) {
+        await this.stallAlarm.proceeded(category);
+        continue;
+      }
       const last = await this.repository.lastRecord(expired);
       if (last) {
         const signedUpTo = (await this.checkpoints.latestSignedSeq(category)) ?? 0;
         if (last.seq > signedUpTo) {
-          this.logger.warn(
-            { category, cut_seq: last.seq, signed_up_to: signedUpTo },
-            'retention waits for a checkpoint',
-          );
+          await this.stallAlarm.stalled(category, last.seq, signedUpTo);
           continue;
         }
+        await this.stallAlarm.proceeded(category);
         await this.checkpoints.sign(category, last.seq, last.hash, 'cut');
       }
       if (!(await this.repository.dropPartitions(expired))) continue;
