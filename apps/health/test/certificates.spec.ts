@@ -17,16 +17,15 @@ import {
   alertEventV1Schema,
   type AlertEventV1,
 } from '@vigil/contracts';
-import { startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
-import { healthService } from '../src/service';
 import {
   makeTestCertificates,
   startTlsServer,
   type TestCertificates,
   type TlsServer,
 } from './test-certificates';
+import { startHealthInProcess } from './health-harness';
 
 const PASSWORD = 'correct horse battery staple';
 const API_KEY = 'k-7f3a9c1e';
@@ -134,20 +133,11 @@ ${https}  - name: login
 `,
     );
     databaseUrl = await testDatabaseUrl();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      healthService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: databaseUrl,
-        TARGETS_FILE: file,
-        LOG_LEVEL: 'silent',
-        LOGIN_PASSWORD: PASSWORD,
-      },
-      { logger: false },
-    );
+    ({ app, base } = await startHealthInProcess(file, nats.url, {
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'silent',
+      LOGIN_PASSWORD: PASSWORD,
+    }));
   });
 
   afterAll(async () => {

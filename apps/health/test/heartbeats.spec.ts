@@ -15,8 +15,8 @@ import {
   alertEventV1Schema,
   type AlertEventV1,
 } from '@vigil/contracts';
-import { hashApiKey, startService } from '@vigil/platform';
-import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
+import { hashApiKey } from '@vigil/platform';
+import { startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
 import type { CheckResult } from '../src/checks/check-result';
 import { HeartbeatMonitorRepository } from '../src/heartbeats/monitors/heartbeat-monitor.repository';
@@ -24,9 +24,9 @@ import {
   HeartbeatMonitors,
   type HeartbeatMonitorView,
 } from '../src/heartbeats/monitors/heartbeat-monitors.service';
-import { healthService } from '../src/service';
 import { TargetStateService } from '../src/state/target-state.service';
 import { TargetCatalog } from '../src/targets/target-catalog';
+import { startHealthInProcess } from './health-harness';
 
 const WRITER_KEY = 'heartbeat-writer-key-0123456789abcdef';
 const READER_KEY = 'heartbeat-reader-key-0123456789abcdef';
@@ -69,25 +69,16 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
     period: 7d
 `,
     );
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      healthService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        TARGETS_FILE: file,
-        LOG_LEVEL: 'silent',
-        HEALTH_PUBLIC_URL: `${PUBLIC_URL}/`,
-        NIGHTLY_TOKEN,
-        API_KEYS: JSON.stringify([
-          { name: 'writer', hash: hashApiKey(WRITER_KEY, { N: 1024 }), scopes: ['monitors:write'] },
-          { name: 'reader', hash: hashApiKey(READER_KEY, { N: 1024 }), scopes: [] },
-        ]),
-      },
-      { logger: false },
-    );
+    ({ app, base } = await startHealthInProcess(file, nats.url, {
+      DATABASE_URL: await testDatabaseUrl(),
+      LOG_LEVEL: 'silent',
+      HEALTH_PUBLIC_URL: `${PUBLIC_URL}/`,
+      NIGHTLY_TOKEN,
+      API_KEYS: JSON.stringify([
+        { name: 'writer', hash: hashApiKey(WRITER_KEY, { N: 1024 }), scopes: ['monitors:write'] },
+        { name: 'reader', hash: hashApiKey(READER_KEY, { N: 1024 }), scopes: [] },
+      ]),
+    }));
     database = app.get(DataSource);
     const states = app.get(TargetStateService);
     const record = states.record.bind(states);

@@ -9,16 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 
-import { startService } from '@vigil/platform';
 import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
 import { STATUS_PAGE_CSP } from '../src/api/status.controller';
 import { RetentionJob } from '../src/history/retention.job';
 import { CertificateExpiryRepository } from '../src/certs/cert-expiry.repository';
 import { StatusHistoryRepository } from '../src/history/status-history.repository';
-import { healthService } from '../src/service';
 import type { StatusView } from '../src/status/status-view.service';
 import { countColour, decodePng, dumpDom, loadPage, screenshot } from './chromium';
+import { startHealthInProcess } from './health-harness';
 
 // One file per run: parallel runs (other worktrees, CI shards) must not read each other's screenshot.
 const SCREENSHOT = path.join(os.tmpdir(), `vigil-status-page-${process.pid}.png`);
@@ -66,19 +65,10 @@ describe('status page (real HTTP targets, Postgres history, headless Chromium)',
     timeout_ms: 500
 `,
     );
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startService(
-      healthService,
-      {
-        PORT: String(port),
-        NATS_URL: nats.url,
-        DATABASE_URL: await testDatabaseUrl(),
-        TARGETS_FILE: file,
-        LOG_LEVEL: 'silent',
-      },
-      { logger: false },
-    );
+    ({ app, base } = await startHealthInProcess(file, nats.url, {
+      DATABASE_URL: await testDatabaseUrl(),
+      LOG_LEVEL: 'silent',
+    }));
   });
 
   afterAll(async () => {
