@@ -10,13 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 
-import {
-  ALERT_FIRED_SUBJECT,
-  ALERT_RESOLVED_SUBJECT,
-  ALERTS_WILDCARD,
-  alertEventV1Schema,
-  type AlertEventV1,
-} from '@vigil/contracts';
+import { ALERT_FIRED_SUBJECT, ALERT_RESOLVED_SUBJECT } from '@vigil/contracts';
 import { startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
 import {
@@ -25,7 +19,7 @@ import {
   type TestCertificates,
   type TlsServer,
 } from './test-certificates';
-import { startHealthInProcess } from './health-harness';
+import { type RecordedAlert, recordAlerts, startHealthInProcess } from './health-harness';
 
 const PASSWORD = 'correct horse battery staple';
 const API_KEY = 'k-7f3a9c1e';
@@ -73,7 +67,7 @@ describe('certificates and target secrets (real https servers, NATS and Postgres
   let login: Awaited<ReturnType<typeof startLoginApp>>;
   const servers: Record<string, TlsServer> = {};
   const expiries: Record<string, Date> = {};
-  const alerts: { subject: string; event: AlertEventV1 }[] = [];
+  const alerts: RecordedAlert[] = [];
 
   beforeAll(async () => {
     certs = makeTestCertificates();
@@ -95,11 +89,7 @@ describe('certificates and target secrets (real https servers, NATS and Postgres
 
     nats = await startNatsServer();
     client = await connect({ servers: nats.url });
-    subscription = client.subscribe(ALERTS_WILDCARD, {
-      callback: (error, msg) => {
-        if (!error) alerts.push({ subject: msg.subject, event: alertEventV1Schema.parse(msg.json()) });
-      },
-    });
+    subscription = recordAlerts(client, alerts);
     await client.flush();
 
     const https = Object.keys(made)

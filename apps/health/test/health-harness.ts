@@ -1,4 +1,7 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
+
+import { ALERTS_WILDCARD, alertEventV1Schema, type AlertEventV1 } from '@vigil/contracts';
 
 import { startService } from '@vigil/platform';
 import { freePort, testDatabaseUrl } from '@vigil/testing';
@@ -36,4 +39,19 @@ export async function startHealthInProcess(
     { logger: false },
   );
   return { app, base: `http://127.0.0.1:${port}`, databaseUrl };
+}
+
+/** An alert the service published: its subject (alerts.v1.fired / .resolved) and the parsed event. */
+export interface RecordedAlert {
+  subject: string;
+  event: AlertEventV1;
+}
+
+/** Pushes every alert published on `client` into `alerts`; flush the client before relying on it. */
+export function recordAlerts(client: NatsConnection, alerts: RecordedAlert[]): Subscription {
+  return client.subscribe(ALERTS_WILDCARD, {
+    callback: (error, msg) => {
+      if (!error) alerts.push({ subject: msg.subject, event: alertEventV1Schema.parse(msg.json()) });
+    },
+  });
 }

@@ -8,13 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 
-import {
-  ALERT_FIRED_SUBJECT,
-  ALERT_RESOLVED_SUBJECT,
-  ALERTS_WILDCARD,
-  alertEventV1Schema,
-  type AlertEventV1,
-} from '@vigil/contracts';
+import { ALERT_FIRED_SUBJECT, ALERT_RESOLVED_SUBJECT } from '@vigil/contracts';
 import { hashApiKey } from '@vigil/platform';
 import { startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
@@ -26,7 +20,7 @@ import {
 } from '../src/heartbeats/monitors/heartbeat-monitors.service';
 import { TargetStateService } from '../src/state/target-state.service';
 import { TargetCatalog } from '../src/targets/target-catalog';
-import { startHealthInProcess } from './health-harness';
+import { type RecordedAlert, recordAlerts, startHealthInProcess } from './health-harness';
 
 const WRITER_KEY = 'heartbeat-writer-key-0123456789abcdef';
 const READER_KEY = 'heartbeat-reader-key-0123456789abcdef';
@@ -41,18 +35,14 @@ describe('heartbeat monitors (API, evaluation, alerts; real Postgres and NATS)',
   let database: DataSource;
   let dir: string;
   let base: string;
-  const alerts: { subject: string; event: AlertEventV1 }[] = [];
+  const alerts: RecordedAlert[] = [];
   const recorded: CheckResult[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-heartbeats-'));
     nats = await startNatsServer();
     client = await connect({ servers: nats.url });
-    subscription = client.subscribe(ALERTS_WILDCARD, {
-      callback: (error, msg) => {
-        if (!error) alerts.push({ subject: msg.subject, event: alertEventV1Schema.parse(msg.json()) });
-      },
-    });
+    subscription = recordAlerts(client, alerts);
     await client.flush();
     const file = path.join(dir, 'targets.yaml');
     fs.writeFileSync(

@@ -10,17 +10,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import {
-  ALERT_FIRED_SUBJECT,
-  ALERT_RESOLVED_SUBJECT,
-  ALERTS_WILDCARD,
-  alertEventV1Schema,
-  type AlertEventV1,
-} from '@vigil/contracts';
+import { ALERT_FIRED_SUBJECT, ALERT_RESOLVED_SUBJECT } from '@vigil/contracts';
 import { startService } from '@vigil/platform';
 import { freePort, startNatsServer, testDatabaseUrl, waitFor, type NatsServerHandle } from '@vigil/testing';
 
 import { healthService } from '../src/service';
+import { recordAlerts, type RecordedAlert } from './health-harness';
 
 interface StatusBody {
   targets: { name: string; status: 'up' | 'down' | 'unknown'; last_error: string | null }[];
@@ -68,7 +63,7 @@ describe('target kinds and ServiceDown alerts (real TCP, Postgres, NATS and HTTP
   let subscription: Subscription;
   let dir: string;
   let base: string;
-  const alerts: { subject: string; event: AlertEventV1 }[] = [];
+  const alerts: RecordedAlert[] = [];
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-health-kinds-'));
@@ -78,11 +73,7 @@ describe('target kinds and ServiceDown alerts (real TCP, Postgres, NATS and HTTP
     // The flapping target: fail, pass, fail, pass... never two failures in a row.
     web.control.script = [500, 200, 500, 200, 500, 200, 500, 200];
     client = await connect({ servers: nats.url });
-    subscription = client.subscribe(ALERTS_WILDCARD, {
-      callback: (error, msg) => {
-        if (!error) alerts.push({ subject: msg.subject, event: alertEventV1Schema.parse(msg.json()) });
-      },
-    });
+    subscription = recordAlerts(client, alerts);
     await client.flush();
 
     const databaseUrl = await testDatabaseUrl();

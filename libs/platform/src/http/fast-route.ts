@@ -123,12 +123,7 @@ function serveStream(
   runWithContext(context, () => {
     void (async () => {
       const started = Date.now();
-      const guarded: GuardedRequest = {
-        headers: req.headers,
-        ip: req.socket.remoteAddress,
-        method: req.method ?? '',
-        path: route.label,
-      };
+      const guarded = guardedRequestOf(req, route.label);
       try {
         await options.guard.authorize(guarded, res, route.access);
         await route.serve(req, res);
@@ -143,6 +138,11 @@ function serveStream(
       logAccess(req, res, guarded.vigilApiKey, started);
     })();
   });
+}
+
+/** What the guard reads of a fast-routed request; `path` is the route's label, as Express's route would be. */
+function guardedRequestOf(req: IncomingMessage, path: string): GuardedRequest {
+  return { headers: req.headers, ip: req.socket.remoteAddress, method: req.method ?? '', path };
 }
 
 function routeOf(table: Map<string, FastRoute>, req: IncomingMessage): FastRoute | undefined {
@@ -179,12 +179,7 @@ function serve(
       }
       routeLabel = route.path;
       const started = Date.now();
-      const guarded: GuardedRequest = {
-        headers: req.headers,
-        ip: req.socket.remoteAddress,
-        method: req.method ?? '',
-        path: route.path,
-      };
+      const guarded = guardedRequestOf(req, route.path);
       try {
         await options.guard.authorize(guarded, res, route.access);
         const result = await route.handle(read.body);
