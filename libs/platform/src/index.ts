@@ -19,6 +19,7 @@ export { API_SCOPES, WRITE_SCOPES, type ApiScope } from './auth/api-scopes';
 export { OidcTokenError, OidcVerifier, type OidcOptions, type Principal } from './auth/oidc.verifier';
 export { mayPublishAs } from './auth/publish-sources';
 export { AnyApiKey, Public, RequireScope, ROUTE_ACCESS, type RouteAccess } from './auth/route-access';
+export type { WhoAmI } from './auth/whoami.controller';
 export { TokenBuckets } from './auth/token-bucket';
 export { bootstrapService, startService, type ServiceDefinition } from './bootstrap';
 export { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';

@@ -9,6 +9,7 @@ import { AccessDenials } from './auth/access-denials';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { OIDC_VERIFIER } from './auth/auth.tokens';
+import { WhoAmIController } from './auth/whoami.controller';
 import { OidcVerifier } from './auth/oidc.verifier';
 import { SERVICE_CONFIG, SERVICE_IDENTITY, type ServiceIdentity } from './config/config.tokens';
 import type { PlatformConfig } from './config/platform-config';
@@ -108,7 +109,7 @@ export class PlatformModule {
         }),
         DatabaseModule.forRoot(options.database),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, WhoAmIController],
       providers,
       exports: [
         SERVICE_CONFIG,

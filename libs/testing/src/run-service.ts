@@ -7,7 +7,7 @@ import { type ExitResult, LineBuffer, terminate, waitForExit } from './process-u
 import { repoRoot } from './repo-root';
 import { GiveUp, waitFor } from './wait-for';
 
-export type ServiceName = 'health' | 'audit' | 'alerting' | 'reporting' | 'errors';
+export type ServiceName = 'health' | 'audit' | 'alerting' | 'reporting' | 'errors' | 'console';
 
 export interface RunServiceOptions {
   app: ServiceName;

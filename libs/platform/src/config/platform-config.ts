@@ -13,6 +13,7 @@ export const SERVICE_PORTS = {
   alerting: 3003,
   reporting: 3004,
   errors: 3005,
+  console: 3000,
 } as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
 /** Management (probe) ports k8s/ gives each service: its HTTP port + 1000 (MANAGEMENT_PORT). */
@@ -22,6 +23,7 @@ export const MANAGEMENT_PORTS = {
   alerting: 4003,
   reporting: 4004,
   errors: 4005,
+  console: 4000,
 } as const;
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';

@@ -1,0 +1,5 @@
+import { bootstrapService } from '@vigil/platform';
+
+import { consoleService } from './service';
+
+void bootstrapService(consoleService);
