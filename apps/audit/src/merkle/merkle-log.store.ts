@@ -65,6 +65,21 @@ export class MerkleLogStore {
     return new Map(rows.map((r) => [nodeKey({ level: r.level, index: Number(r.node_index) }), r.hash]));
   }
 
+  /** The hashes of nodes [from, from + count) of one level, in order; stops at the first one missing. */
+  async levelRange(category: AuditCategory, level: number, from: number, count: number): Promise<Buffer[]> {
+    const rows = await this.sql<{ node_index: string; hash: Buffer }>(
+      `SELECT node_index, hash FROM audit_merkle_nodes
+        WHERE category = $1 AND level = $2 AND node_index >= $3 AND node_index < $4 ORDER BY node_index`,
+      [category, level, from, from + count],
+    );
+    const hashes: Buffer[] = [];
+    for (const row of rows) {
+      if (Number(row.node_index) !== from + hashes.length) break;
+      hashes.push(row.hash);
+    }
+    return hashes;
+  }
+
   /** Up to `limit` records of a chain after `afterSeq`, in chain order, as their leaves commit to them. */
   async records(category: AuditCategory, afterSeq: number, limit: number): Promise<LeafRecord[]> {
     const rows = await this.sql<{ seq: string; id: string; received_at: Date; event: AuditEventV1 }>(
