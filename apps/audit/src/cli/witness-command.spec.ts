@@ -1,7 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { tempDir } from '@vigil/testing';
 
 import { loadCliConfig } from '../config/cli-config';
 import { cosignatureOf, parseVerifierKey, splitNote, verifierKeyText } from '../model/cosignature';
@@ -69,7 +70,7 @@ describe('vigil-audit witness', () => {
   const witness = (log: FakeLog) => runWitness(args(), CONFIG, io(), log.fetch, () => 1_765_000_000);
 
   beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'witness-'));
+    dir = tempDir('witness-');
     out = [];
     err = [];
   });

@@ -244,16 +244,19 @@ export class LogCheckpointService implements OnApplicationBootstrap, OnModuleDes
     return this.view(held);
   }
 
-  /** The stored checkpoint matching `checkpoint`; a log-signed one of the tree not stored yet is stored now. */
+  /**
+   * The stored checkpoint matching `checkpoint`, when the tree holds it too (a stored row alone is not
+   * trusted: a forged one would pass); a log-signed checkpoint of the tree not stored yet is stored now.
+   */
   private async heldCheckpoint(
     category: AuditCategory,
     checkpoint: CheckpointText,
   ): Promise<LogCheckpointRow | null> {
-    const stored = await this.store.atSize(category, checkpoint.size);
-    if (stored) return stored.root.equals(checkpoint.root) ? stored : null;
     const head = await this.logs.head(category);
     if (checkpoint.size > head.size) return null;
     if (!(await this.logs.rootAt(category, checkpoint.size)).equals(checkpoint.root)) return null;
+    const stored = await this.store.atSize(category, checkpoint.size);
+    if (stored) return stored.root.equals(checkpoint.root) ? stored : null;
     const note = this.sign(category, checkpoint.size, checkpoint.root);
     await this.store.insertCheckpoint({ category, size: checkpoint.size, root: checkpoint.root, note });
     return this.store.atSize(category, checkpoint.size);
@@ -264,7 +267,9 @@ export class LogCheckpointService implements OnApplicationBootstrap, OnModuleDes
     const claimed = `size ${checkpoint.size} root ${hexOf(checkpoint.root)}`;
     if (checkpoint.size > head.size) return `${claimed} is beyond the log's size ${head.size}`;
     const ours = await this.logs.rootAt(category, checkpoint.size);
-    return `${claimed} but the log's tree of that size has root ${hexOf(ours)}`;
+    if (!ours.equals(checkpoint.root)) return `${claimed} but the log's tree of that size has root ${hexOf(ours)}`;
+    const stored = await this.store.atSize(category, checkpoint.size);
+    return `${claimed} but the checkpoint stored for that size has root ${stored ? hexOf(stored.root) : 'none'}`;
   }
 
   /** A configured witness refuses a checkpoint: recorded with both checkpoints, AuditIntegrityBroken raised. */
