@@ -267,7 +267,8 @@ export class LogCheckpointService implements OnApplicationBootstrap, OnModuleDes
     const claimed = `size ${checkpoint.size} root ${hexOf(checkpoint.root)}`;
     if (checkpoint.size > head.size) return `${claimed} is beyond the log's size ${head.size}`;
     const ours = await this.logs.rootAt(category, checkpoint.size);
-    if (!ours.equals(checkpoint.root)) return `${claimed} but the log's tree of that size has root ${hexOf(ours)}`;
+    if (!ours.equals(checkpoint.root))
+      return `${claimed} but the log's tree of that size has root ${hexOf(ours)}`;
     const stored = await this.store.atSize(category, checkpoint.size);
     return `${claimed} but the checkpoint stored for that size has root ${stored ? hexOf(stored.root) : 'none'}`;
   }
