@@ -30,6 +30,9 @@ import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { MerkleLogController } from './merkle/merkle-log.controller';
 import { MerkleLogService } from './merkle/merkle-log.service';
+import { LogCheckpointService } from './merkle/log-checkpoint.service';
+import { LogTilesController } from './merkle/log-tiles.controller';
+import { WitnessController } from './merkle/witness.controller';
 import { AuditEventsController } from './query/audit-events.controller';
 import { AUDIT_DETECTIONS, DetectionService } from './detect/detection.service';
 import { AuditEventRepository } from './storage/audit-event.repository';
@@ -53,7 +56,14 @@ export class AuditModule {
           itemCheckedBodies: [AUDIT_INTAKE_PATH],
         }),
       ],
-      controllers: [AuditEventsController, IntegrityController, AuditIntakeController, MerkleLogController],
+      controllers: [
+        AuditEventsController,
+        IntegrityController,
+        AuditIntakeController,
+        MerkleLogController,
+        WitnessController,
+        LogTilesController,
+      ],
       providers: [
         AuditEventRepository,
         AuditQueryRepository,
@@ -70,6 +80,7 @@ export class AuditModule {
         ConsumerLagSampler,
         CheckpointService,
         MerkleLogService,
+        LogCheckpointService,
         IntegrityStatus,
         ReadTrail,
         ...signingKeyProviders,

@@ -8,7 +8,7 @@ import { waitFor } from '@vigil/testing';
 
 import { MerkleLogService } from '../src/merkle/merkle-log.service';
 import { leafHash, merkleTreeHash, verifyConsistency, verifyInclusion } from '../src/merkle/rfc6962';
-import { openNote } from '../src/merkle/signed-note';
+import { openNote } from '../src/model/signed-note';
 import { leafData } from '../src/merkle/tree-append';
 import { parsePublicKey } from '../src/model/checkpoint-signer';
 import { recordHash } from '../src/model/hash-chain';

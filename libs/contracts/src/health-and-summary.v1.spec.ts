@@ -77,6 +77,24 @@ describe('summary request/reply', () => {
     expect(healthSummaryReplyV1Schema.parse(noData)).toEqual(noData);
   });
 
+  it("parses the logs' latest checkpoints in the audit reply and refuses a root that is not hex", () => {
+    const checkpoint = {
+      category: 'security',
+      size: 8,
+      root_hash: '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
+      note: 'vigil.audit/security\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt+L0lgz+Nw7/RgQyg=\n\n\u2014 vigil.audit/security AAAA\n',
+      final: false,
+    };
+    const audit = { from, to, total_events: 8, by_action: {}, by_outcome: {}, checkpoints: [checkpoint] };
+    expect(auditSummaryReplyV1Schema.parse(audit)).toEqual(audit);
+    const bad = { ...audit, checkpoints: [{ ...checkpoint, root_hash: 'XYZ' }] };
+    expect(auditSummaryReplyV1Schema.safeParse(bad).error?.issues[0].path).toEqual([
+      'checkpoints',
+      0,
+      'root_hash',
+    ]);
+  });
+
   it('parses the optional report figures: MTTA/MTTR, noisiest alerts, percentiles, incidents', () => {
     const alerting = {
       from,

@@ -20,6 +20,24 @@ export const auditSummaryReplyV1Schema = z
       .optional()
       .describe('Admin accesses to sensitive records (wallet, KYC), by admin actor id'),
     detections: counts.optional().describe('Detector rule matches, by rule name'),
+    checkpoints: z
+      .array(
+        z.object({
+          category: z.string().min(1).describe('The log (audit category)'),
+          size: count.describe('Leaves in the tree the checkpoint commits to'),
+          root_hash: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .describe('The Merkle tree root, lowercase hex'),
+          note: z
+            .string()
+            .min(1)
+            .describe('The C2SP signed checkpoint note, with the cosignature lines of witnesses'),
+          final: z.boolean().optional().describe('Cosigned by the configured quorum of witnesses'),
+        }),
+      )
+      .optional()
+      .describe('The latest signed checkpoint of each Merkle log when the summary was made'),
   })
   .meta({ title: 'AuditSummaryReply v1', description: 'Reply on audit.v1.summary.' });
 

@@ -2,7 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import { ConfigError, loadConfig } from '@vigil/platform';
 
+import { COSIGNATURE_TYPE, ED25519_TYPE } from '../model/signed-note';
+import { verifierKeyText } from '../model/cosignature';
 import { auditConfigSchema } from './audit-config';
+
+const witnessVkey = (name: string, type: number = COSIGNATURE_TYPE) =>
+  verifierKeyText(name, generateKeyPairSync('ed25519').publicKey, type as typeof COSIGNATURE_TYPE);
 
 const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/audit' };
 
@@ -25,5 +30,31 @@ describe('audit config', () => {
     expect(() => loadConfig(auditConfigSchema, { ...base, AUDIT_SIGNING_KEY: 'bm90IGEga2V5' }, 3002)).toThrow(
       /AUDIT_SIGNING_KEY: must be an Ed25519 private key/,
     );
+  });
+
+  it('reads witness keys as a JSON array or a list, and a quorum no larger than them', () => {
+    const [a, b] = [witnessVkey('w.example/a'), witnessVkey('w.example/b')];
+    const listed = loadConfig(auditConfigSchema, { ...base, AUDIT_WITNESS_KEYS: `${a}, ${b}` }, 3002);
+    expect(listed.AUDIT_WITNESS_KEYS).toEqual([a, b]);
+    expect(listed.AUDIT_WITNESS_QUORUM).toBe(0);
+    const json = { ...base, AUDIT_WITNESS_KEYS: JSON.stringify([a, b]), AUDIT_WITNESS_QUORUM: '2' };
+    expect(loadConfig(auditConfigSchema, json, 3002).AUDIT_WITNESS_QUORUM).toBe(2);
+    expect(() =>
+      loadConfig(auditConfigSchema, { ...base, AUDIT_WITNESS_KEYS: a, AUDIT_WITNESS_QUORUM: '2' }, 3002),
+    ).toThrow(/AUDIT_WITNESS_QUORUM: is 2 but AUDIT_WITNESS_KEYS names 1 witness/);
+  });
+
+  it('refuses a witness key that is malformed, a log key, or listed twice, naming the variable', () => {
+    const a = witnessVkey('w.example/a');
+    const cases: Array<[string, RegExp]> = [
+      ['w.example/a+00000000+AAAA', /AUDIT_WITNESS_KEYS: the key must be base64/],
+      [witnessVkey('log.example', ED25519_TYPE), /AUDIT_WITNESS_KEYS: "log.example" is not a witness key/],
+      [`${a} ${a}`, /AUDIT_WITNESS_KEYS: witness "w.example\/a" is listed twice/],
+    ];
+    for (const [value, message] of cases) {
+      expect(() => loadConfig(auditConfigSchema, { ...base, AUDIT_WITNESS_KEYS: value }, 3002)).toThrow(
+        message,
+      );
+    }
   });
 });

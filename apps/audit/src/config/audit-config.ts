@@ -5,6 +5,7 @@ import { errorMessage, platformConfigSchema } from '@vigil/platform';
 import { DEFAULT_RULES_FILE, loadDetectorRules } from './detector-rules';
 import { parsePrivateKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
+import { witnessKeysText } from './witness-keys';
 
 const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
 
@@ -60,10 +61,24 @@ export const auditConfigSchema = platformConfigSchema
       .string()
       .regex(/^[\x21-\x2a\x2c-\x7e]+$/, 'must be printable ASCII without spaces or "+"')
       .default('vigil.audit'),
+    /**
+     * The witnesses whose cosignatures the logs accept: note verifier keys
+     * (`<name>+<key id>+base64(0x04 ‖ Ed25519 key)`), a JSON array or separated by commas or spaces.
+     */
+    AUDIT_WITNESS_KEYS: witnessKeysText,
+    /** Cosignatures of configured witnesses a checkpoint needs to be final (0: every checkpoint is). */
+    AUDIT_WITNESS_QUORUM: z.coerce.number().int().min(0).default(0),
     /** How often consumer lag (pending messages) is sampled into the gauge. */
     AUDIT_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(5000),
   })
   .superRefine((config, ctx) => {
+    if (config.AUDIT_WITNESS_QUORUM > config.AUDIT_WITNESS_KEYS.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_WITNESS_QUORUM'],
+        message: `is ${config.AUDIT_WITNESS_QUORUM} but AUDIT_WITNESS_KEYS names ${config.AUDIT_WITNESS_KEYS.length} witness(es)`,
+      });
+    }
     if (config.AUDIT_SIGNING_KEY === undefined && !DEVELOPMENT_ENVIRONMENTS.includes(config.ENVIRONMENT)) {
       ctx.addIssue({
         code: 'custom',

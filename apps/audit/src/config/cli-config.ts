@@ -5,7 +5,7 @@ import { ConfigError } from '@vigil/platform';
 import { parsePrivateKey, parsePublicKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
 
-/** What the audit CLIs read: the database, the checkpoint key(s) and NATS (DLQ replay). */
+/** What the audit CLIs read: the database, the checkpoint key(s), NATS (DLQ replay), the witness's API key. */
 export const auditCliConfigSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -18,6 +18,8 @@ export const auditCliConfigSchema = z.object({
   /** The public key an auditor trusts (PEM or base64 SPKI); else derived from AUDIT_SIGNING_KEY. */
   AUDIT_PUBLIC_KEY: ed25519KeyText(parsePublicKey, 'public'),
   AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
+  /** The bearer API key the witness calls the audit service with (scopes audit:read and audit:publish). */
+  AUDIT_API_KEY: z.string().min(1).optional(),
 });
 
 export type AuditCliConfig = z.infer<typeof auditCliConfigSchema>;

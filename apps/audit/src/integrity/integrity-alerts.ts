@@ -115,7 +115,48 @@ export function retentionStalledMsgId(stall: RetentionStall, resolved: boolean):
   return `audit-retention-stalled-${resolved ? 'resolved' : 'fired'}-${stall.category}-${stall.cutSeq}-${stall.startsAt}`;
 }
 
+/**
+ * A witness's refusal of a log's checkpoint (a fork, a shrink, a consistency proof that fails), or a
+ * cosignature of a checkpoint the log does not hold: evidence of a split view, kept open until that
+ * witness cosigns the log again.
+ */
+export interface WitnessRefusal {
+  id: number;
+  category: AuditCategory;
+  witness: string;
+  reason: string;
+  detail: string;
+  /** The size of the checkpoint refused (or cosigned inconsistently). */
+  size: number;
+  created_at: string;
+}
+
+/**
+ * AuditIntegrityBroken for a witness refusal: the integrity alert's labels plus `witness`, so it has its
+ * own lifecycle beside a chain defect of the same log. With endsAt when the witness cosigns again.
+ */
+export function witnessRefusalAlert(refusal: WitnessRefusal, endsAt?: string): AlertEventV1 {
+  return {
+    labels: { ...integrityLabels(refusal.category), witness: refusal.witness },
+    annotations: {
+      summary: `witness "${refusal.witness}" refused the audit log "${refusal.category}" at size ${refusal.size}`,
+      description: `${refusal.reason}: ${refusal.detail}. Checkpoints of this log are withheld until the witness cosigns it again.`,
+      first_bad_seq: String(refusal.size),
+      first_bad_id: '',
+      defect: 'witness_refused',
+    },
+    startsAt: refusal.created_at,
+    ...(endsAt ? { endsAt } : {}),
+  };
+}
+
+export function witnessRefusalMsgId(refusal: WitnessRefusal, resolved: boolean): string {
+  return `audit-witness-refusal-${resolved ? 'resolved' : 'fired'}-${refusal.id}`;
+}
+
 /** 1 per broken log, 0 per intact one: the values of audit_integrity_broken{category}. */
-export function brokenGaugeValues(broken: BrokenChains): Array<{ category: AuditCategory; value: 0 | 1 }> {
+export function brokenGaugeValues(broken: {
+  has(category: AuditCategory): boolean;
+}): Array<{ category: AuditCategory; value: 0 | 1 }> {
   return AUDIT_CATEGORIES.map((category) => ({ category, value: broken.has(category) ? 1 : 0 }));
 }

@@ -12,7 +12,10 @@ import {
   integrityAlert,
   integrityAlertMsgId,
   integrityTransitions,
+  witnessRefusalAlert,
+  witnessRefusalMsgId,
   type BrokenChain,
+  type WitnessRefusal,
 } from './integrity-alerts';
 
 export const AUDIT_INTEGRITY_BROKEN = 'audit_integrity_broken';
@@ -33,6 +36,9 @@ export class IntegrityStatus implements OnModuleInit {
   private readonly announced = new Map<AuditCategory, string>();
   /** Resolutions not published yet. */
   private readonly unresolved: Array<{ chain: BrokenChain; endsAt: string }> = [];
+  private readonly unresolvedRefusals: WitnessRefusal[] = [];
+  /** Open witness refusals (stored, shared by the replicas), by id; `announced` once its alert went out. */
+  private refusals = new Map<number, { refusal: WitnessRefusal; announced: boolean }>();
 
   constructor(
     private readonly monitor: DependencyMonitor,
@@ -50,8 +56,55 @@ export class IntegrityStatus implements OnModuleInit {
     });
   }
 
+  /** Broken: a verification found a bad record, or a witness refused the log and has not cosigned it since. */
   isBroken(category: AuditCategory): boolean {
-    return this.broken.has(category);
+    return this.broken.has(category) || this.refusedBy(category).length > 0;
+  }
+
+  private refusedBy(category: AuditCategory): WitnessRefusal[] {
+    return [...this.refusals.values()].map((r) => r.refusal).filter((r) => r.category === category);
+  }
+
+  /**
+   * Takes the open witness refusals (the whole stored set): each new one fires AuditIntegrityBroken
+   * (labelled with the witness), each one gone since (its witness cosigned again) resolves. Its
+   * Nats-Msg-Id (the refusal's id) keeps replicas reading the same rows to one alert.
+   */
+  async observeRefusals(open: readonly WitnessRefusal[]): Promise<void> {
+    const now = new Date().toISOString();
+    const previous = this.refusals;
+    this.refusals = new Map(
+      open.map((refusal) => [
+        refusal.id,
+        { refusal, announced: previous.get(refusal.id)?.announced ?? false },
+      ]),
+    );
+    this.setGauge();
+    const closed = [...previous.values()].filter((r) => r.announced && !this.refusals.has(r.refusal.id));
+    const toResolve = [...this.unresolvedRefusals.splice(0), ...closed.map((r) => r.refusal)];
+    for (const refusal of toResolve) {
+      this.logger.log(
+        { category: refusal.category, witness: refusal.witness },
+        'witness cosigns again: refusal resolved',
+      );
+      const alert = witnessRefusalAlert(refusal, now);
+      if (!(await this.publish(ALERT_RESOLVED_SUBJECT, alert, witnessRefusalMsgId(refusal, true)))) {
+        this.unresolvedRefusals.push(refusal);
+      }
+    }
+    for (const entry of this.refusals.values()) {
+      if (entry.announced) continue;
+      this.logger.error(
+        { category: entry.refusal.category, witness: entry.refusal.witness, reason: entry.refusal.reason },
+        'witness refused the audit log: AuditIntegrityBroken fired',
+      );
+      const alert = witnessRefusalAlert(entry.refusal);
+      entry.announced = await this.publish(
+        ALERT_FIRED_SUBJECT,
+        alert,
+        witnessRefusalMsgId(entry.refusal, false),
+      );
+    }
   }
 
   /**
@@ -110,15 +163,20 @@ export class IntegrityStatus implements OnModuleInit {
   }
 
   private setGauge(): void {
-    for (const { category, value } of brokenGaugeValues(this.broken)) this.gauge.set({ category }, value);
+    for (const { category, value } of brokenGaugeValues({ has: (c) => this.isBroken(c) })) {
+      this.gauge.set({ category }, value);
+    }
   }
 
   private check(): Promise<void> {
     const first = [...this.broken.values()][0];
-    if (!first) return Promise.resolve();
+    const refused = [...this.refusals.values()][0]?.refusal;
+    if (!first && !refused) return Promise.resolve();
     return Promise.reject(
       new Error(
-        `audit log "${first.bad.category}" failed verification at record ${first.bad.seq}: ${first.bad.defect}`,
+        first
+          ? `audit log "${first.bad.category}" failed verification at record ${first.bad.seq}: ${first.bad.defect}`
+          : `witness "${refused.witness}" refused the audit log "${refused.category}" at size ${refused.size}: ${refused.reason}`,
       ),
     );
   }
@@ -133,6 +191,8 @@ export class IntegrityStatus implements OnModuleInit {
         details[`${category}_first_bad_id`] = chain.bad.id;
         details[`${category}_defect`] = chain.bad.defect;
       }
+      const refusals = this.refusedBy(category);
+      if (refusals.length > 0) details[`${category}_refused_by`] = refusals.map((r) => r.witness).join(',');
     }
     return details;
   }

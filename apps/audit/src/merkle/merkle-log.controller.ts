@@ -1,26 +1,23 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { z } from 'zod';
 
-import { RequireScope, SERVICE_CONFIG } from '@vigil/platform';
+import { RequireScope } from '@vigil/platform';
 
-import type { AuditConfig } from '../config/audit-config';
-import { CHECKPOINT_SIGNING_KEY } from '../integrity/signing-key.provider';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
-import type { CheckpointSigningKey } from '../model/checkpoint-signer';
+import { LogCheckpointService } from './log-checkpoint.service';
 import { MerkleLogService } from './merkle-log.service';
-import { checkpointBody, signNote } from './signed-note';
+
+/** What a route writes on Express's response besides its body. */
+export interface HeaderResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** Whether the checkpoint served has its quorum of witness cosignatures: `true` or `false`. */
+export const CHECKPOINT_FINAL_HEADER = 'Vigil-Checkpoint-Final';
 
 const hex = (hashes: readonly Buffer[]) => hashes.map((h) => h.toString('hex'));
 
-function categoryOrNotFound(category: string): AuditCategory {
+export function categoryOrNotFound(category: string): AuditCategory {
   const known = AUDIT_CATEGORIES.find((c) => c === category);
   if (!known) {
     throw new NotFoundException({
@@ -66,25 +63,16 @@ function notAfterHead(name: string, value: number, headSize: number): void {
 export class MerkleLogController {
   constructor(
     private readonly logs: MerkleLogService,
-    @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
-    @Inject(CHECKPOINT_SIGNING_KEY) private readonly key: CheckpointSigningKey,
+    private readonly checkpoints: LogCheckpointService,
   ) {}
 
+  /** The latest stored checkpoint, its note with the cosignature lines appended; final or not in a header too. */
   @Get('checkpoint')
-  async checkpoint(@Param('category') categoryText: string) {
-    const category = categoryOrNotFound(categoryText);
-    const head = await this.logs.head(category);
-    const origin = `${this.config.AUDIT_MERKLE_ORIGIN}/${category}`;
-    const body = checkpointBody(origin, head.size, head.root);
-    return {
-      category,
-      origin,
-      size: head.size,
-      root_hash: head.root.toString('hex'),
-      key_name: origin,
-      key_id: this.key.keyId,
-      note: signNote(body, origin, this.key.privateKey, this.key.publicKey),
-    };
+  async checkpoint(@Param('category') categoryText: string, @Res({ passthrough: true }) res: HeaderResponse) {
+    const checkpoint = await this.checkpoints.latest(categoryOrNotFound(categoryText));
+    res.setHeader(CHECKPOINT_FINAL_HEADER, String(checkpoint.final));
+    res.setHeader('Cache-Control', 'no-cache');
+    return checkpoint;
   }
 
   @Get('proof/inclusion')

@@ -171,6 +171,22 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
     }));
   }
 
+  /** MTH of the first `size` leaves (size <= head size). */
+  async rootAt(category: AuditCategory, size: number): Promise<Buffer> {
+    return this.withNodes(category, (mth) => mth(0, size));
+  }
+
+  /** `count` stored hashes of one Merkle level from node `from` (a tile's content); fewer if not all exist. */
+  async levelHashes(category: AuditCategory, level: number, from: number, count: number): Promise<Buffer[]> {
+    return this.store.levelRange(category, level, from, count);
+  }
+
+  /** The leaf bytes of leaves [from, from + count) still stored (retention may have dropped older ones). */
+  async leafBytes(category: AuditCategory, from: number, count: number): Promise<Buffer[]> {
+    const records = await this.store.records(category, from, count);
+    return records.filter((r, i) => r.seq === from + i + 1).map((r) => leafData(r));
+  }
+
   /**
    * Runs `build` twice: first over placeholder hashes to learn which complete subtrees it needs, then
    * over those subtrees read in one query. Stored subtrees never change, so no snapshot is needed.

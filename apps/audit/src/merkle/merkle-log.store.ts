@@ -68,6 +68,7 @@ export class MerkleLogStore {
     return new Map(rows.map((r) => [nodeKey({ level: r.level, index: Number(r.node_index) }), r.hash]));
   }
 
+<<<<<<< HEAD
   /**
    * The leaf hashes of up to `limit` records of a chain after `afterSeq`, in chain order: the stored
    * leaf_hash, or for a record stored before ingest wrote one, its event to hash (LeafRecord).
@@ -82,6 +83,27 @@ export class MerkleLogStore {
     }>(
       `SELECT seq, id, received_at, leaf_hash, CASE WHEN leaf_hash IS NULL THEN event END AS event
          FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+=======
+  /** The hashes of nodes [from, from + count) of one level, in order; stops at the first one missing. */
+  async levelRange(category: AuditCategory, level: number, from: number, count: number): Promise<Buffer[]> {
+    const rows = await this.sql<{ node_index: string; hash: Buffer }>(
+      `SELECT node_index, hash FROM audit_merkle_nodes
+        WHERE category = $1 AND level = $2 AND node_index >= $3 AND node_index < $4 ORDER BY node_index`,
+      [category, level, from, from + count],
+    );
+    const hashes: Buffer[] = [];
+    for (const row of rows) {
+      if (Number(row.node_index) !== from + hashes.length) break;
+      hashes.push(row.hash);
+    }
+    return hashes;
+  }
+
+  /** Up to `limit` records of a chain after `afterSeq`, in chain order, as their leaves commit to them. */
+  async records(category: AuditCategory, afterSeq: number, limit: number): Promise<LeafRecord[]> {
+    const rows = await this.sql<{ seq: string; id: string; received_at: Date; event: AuditEventV1 }>(
+      `SELECT seq, id, received_at, event FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+>>>>>>> wt-witness
       [category, afterSeq, limit],
     );
     return rows.map((r) => {

@@ -4,8 +4,9 @@ import { Detections1764000000000 } from './1764000000000-detections';
 import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
 import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
 import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
-import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
+import { LogCheckpointsAndWitnesses1764510000000 } from './1764510000000-log-checkpoints-and-witnesses';
+import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -16,5 +17,6 @@ export const AUDIT_MIGRATIONS = [
   EventLookupByPartitionKey1764200000000,
   ChainHeadReceivedAt1764300000000,
   MerkleLog1764400000000,
+  LogCheckpointsAndWitnesses1764510000000,
   LeafHash1764520000000,
 ];

@@ -9,15 +9,17 @@ import {
 import { NatsMessaging } from '@vigil/platform';
 
 import { DetectionService } from '../detect/detection.service';
+import { LogCheckpointService } from '../merkle/log-checkpoint.service';
 import { AuditEventRepository } from '../storage/audit-event.repository';
 
-/** Answers audit.v1.summary for the weekly report. */
+/** Answers audit.v1.summary for the weekly report, with each Merkle log's latest signed checkpoint. */
 @Injectable()
 export class AuditSummaryResponder implements OnApplicationBootstrap {
   constructor(
     private readonly messaging: NatsMessaging,
     private readonly repository: AuditEventRepository,
     private readonly detection: DetectionService,
+    private readonly checkpoints: LogCheckpointService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -25,10 +27,11 @@ export class AuditSummaryResponder implements OnApplicationBootstrap {
   }
 
   async summarise(request: SummaryRequestV1): Promise<AuditSummaryReplyV1> {
-    const [rows, admins, detections] = await Promise.all([
+    const [rows, admins, detections, checkpoints] = await Promise.all([
       this.repository.countsBetween(request),
       this.repository.adminActivityBetween(request, this.detection.sensitiveResourceTypes()),
       this.repository.detectionsBetween(request),
+      this.checkpoints.latestOfEach(),
     ]);
     const by_action: Record<string, number> = {};
     const by_outcome: Record<string, number> = {};
@@ -51,6 +54,14 @@ export class AuditSummaryResponder implements OnApplicationBootstrap {
         admins.filter((a) => a.sensitive > 0).map((a) => [a.actor_id, a.sensitive]),
       ),
       detections: Object.fromEntries(detections.map((d) => [d.rule, d.count])),
+      // The latest now, whatever the period: every recipient keeps a copy a later rewrite cannot match.
+      checkpoints: checkpoints.map(({ category, size, root_hash, note, final }) => ({
+        category,
+        size,
+        root_hash,
+        note,
+        final,
+      })),
     };
   }
 }

@@ -56,6 +56,19 @@ export interface ReportChart {
   valueLabels?: boolean;
 }
 
+/** Text that must reach the reader byte for byte (a signed checkpoint note): shown as is, never reflowed. */
+export interface ReportVerbatim {
+  caption: string;
+  text: string;
+}
+
 export type ReportSection =
-  | { title: string; available: true; facts: ReportFact[]; tables: ReportTable[]; charts?: ReportChart[] }
+  | {
+      title: string;
+      available: true;
+      facts: ReportFact[];
+      tables: ReportTable[];
+      charts?: ReportChart[];
+      verbatim?: ReportVerbatim[];
+    }
   | { title: string; available: false; reason: string };

@@ -29,6 +29,8 @@ const STYLE = {
   factValue: 'padding:2px 0;font-weight:bold;',
   unavailable: 'color:#b42318;font-weight:bold;',
   none: 'margin:8px 0;font-size:14px;color:#52606d;',
+  verbatim:
+    'margin:4px 0 12px;padding:8px;background:#f5f6f8;border:1px solid #d9dde3;font-size:12px;white-space:pre;overflow-x:auto;',
   chart: `display:block;width:100%;max-width:${CHART_WIDTH}px;height:auto;margin:8px 0;border:0;`,
   change: 'display:inline-block;font-weight:normal;font-size:12px;',
 } as const;
@@ -62,7 +64,11 @@ function section(s: ReportSection, chartSource: ChartSource): string {
     (c) =>
       `<img src="${escapeHtml(chartSource(c))}" alt="${escapeHtml(c.title)}" width="${CHART_WIDTH}" style="${STYLE.chart}">`,
   );
-  return [heading, facts(s.facts), ...charts, ...s.tables.map(table)].join('\n');
+  const verbatim = (s.verbatim ?? []).map(
+    (v) =>
+      `<p style="${STYLE.caption}">${escapeHtml(v.caption)}</p>\n<pre style="${STYLE.verbatim}">${escapeHtml(v.text)}</pre>`,
+  );
+  return [heading, facts(s.facts), ...charts, ...s.tables.map(table), ...verbatim].join('\n');
 }
 
 function facts(list: ReportFact[]): string {

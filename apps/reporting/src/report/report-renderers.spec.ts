@@ -105,3 +105,52 @@ describe('report renderers', () => {
     expect(out).toContain('unavailable: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
   });
 });
+
+describe('the audit section carries the signed checkpoints of the logs', () => {
+  const note =
+    'vigil.audit/security\n300\nXcnaeacGWamtVZy3Ad7Zoqudgjqt+L0lgz+Nw7/RgQyg=\n\n' +
+    '\u2014 vigil.audit/security BsCvFgMHs8+0lHqE9iU0+u5LJcQ7y2j2bQ9Xk4M8F0r7mV1o2yX6Y3mA8vJ0r1q9pQ4tW6yZ7cE2dF9gH3kL5nM0pQ==\n' +
+    '\u2014 witness.example/w1 jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n';
+  const base = weeklySources();
+  if (!base.audit.available) throw new Error('fixture audit');
+  const withCheckpoints = buildWeeklyReport({
+    period: W47,
+    sources: {
+      ...base,
+      audit: {
+        available: true,
+        data: {
+          ...base.audit.data,
+          checkpoints: [
+            {
+              category: 'security',
+              size: 300,
+              root_hash: '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
+              note,
+              final: true,
+            },
+          ],
+        },
+      },
+    },
+    generatedAt: new Date('2026-11-23T06:00:00Z'),
+    timeZone: 'UTC',
+  });
+
+  it('puts each note, byte for byte, in the text part and in a <pre> of the HTML part, with a table of roots', () => {
+    const text = renderText(withCheckpoints);
+    expect(text).toContain(`Signed checkpoint of the security log:\n${note}`);
+    expect(text).toMatch(
+      /security\s+300\s+5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328\s+quorum/,
+    );
+    const html = renderHtml(withCheckpoints);
+    const pre = /<pre[^>]*>([\s\S]*?)<\/pre>/.exec(html);
+    expect(pre?.[1].replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toBe(note);
+    expect(visibleText(html)).toContain('5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328');
+  });
+
+  it('leaves the section as it was when the audit service sends no checkpoints', () => {
+    expect(renderText(report)).not.toContain('Latest signed log checkpoints');
+    expect(renderHtml(report)).not.toContain('<pre');
+  });
+});

@@ -21,6 +21,9 @@ function sectionLines(section: ReportSection): string[] {
   if (!section.available) return [...lines, `unavailable: ${section.reason}`];
   lines.push(...factLines(section.facts));
   for (const table of section.tables) lines.push('', ...tableLines(table));
+  // Unindented, so a copy of the lines is the exact text (a signed note verifies only byte for byte).
+  for (const block of section.verbatim ?? [])
+    lines.push('', `${block.caption}:`, ...block.text.replace(/\n$/, '').split('\n'));
   return lines;
 }
 

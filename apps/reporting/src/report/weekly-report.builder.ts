@@ -28,6 +28,7 @@ import type {
   ReportFact,
   ReportSection,
   ReportTable,
+  ReportVerbatim,
 } from '../model/report-document';
 import type { ReportPeriod } from '../model/report-period';
 
@@ -141,7 +142,12 @@ export function averageUptime(summary: HealthSummaryReplyV1): number | null {
 function section<T>(
   title: string,
   source: SourceResult<T>,
-  describe: (data: T) => { facts: ReportFact[]; tables: ReportTable[]; charts?: ReportChart[] },
+  describe: (data: T) => {
+    facts: ReportFact[];
+    tables: ReportTable[];
+    charts?: ReportChart[];
+    verbatim?: ReportVerbatim[];
+  },
 ): ReportSection {
   return source.available
     ? { title, available: true, ...describe(source.data) }
@@ -361,6 +367,7 @@ function alertingSection(summary: AlertingSummaryReplyV1) {
 }
 
 function auditSection(summary: AuditSummaryReplyV1) {
+  const checkpoints = summary.checkpoints ?? [];
   return {
     facts: [
       // Exact here (the headline above rounds): an auditor compares these with the trail itself.
@@ -370,7 +377,26 @@ function auditSection(summary: AuditSummaryReplyV1) {
     tables: [
       countTable('By outcome', 'Outcome', summary.by_outcome),
       countTable('Top actions', 'Action', summary.by_action, undefined, TOP_ACTIONS),
+      ...(summary.checkpoints ? [checkpointTable(checkpoints)] : []),
     ],
+    // Each recipient keeps the signed notes: a later rewrite of a log cannot match a copy held here.
+    verbatim: checkpoints.map((c) => ({
+      caption: `Signed checkpoint of the ${c.category} log`,
+      text: c.note,
+    })),
+  };
+}
+
+function checkpointTable(checkpoints: NonNullable<AuditSummaryReplyV1['checkpoints']>): ReportTable {
+  return {
+    caption: 'Latest signed log checkpoints',
+    columns: ['Log', 'Entries', 'Root hash (SHA-256)', 'Witnessed'],
+    rows: checkpoints.map((c) => [
+      c.category,
+      formatExactCount(c.size),
+      c.root_hash,
+      c.final === undefined ? 'n/a' : c.final ? 'quorum' : 'not yet',
+    ]),
   };
 }
 

@@ -1,18 +1,19 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 
-/** Signature type byte of Ed25519 in C2SP signed-note. */
-const ED25519_TYPE = 0x01;
+/** Signature type bytes of C2SP signed-note: Ed25519, and timestamped Ed25519 witness cosignatures. */
+export const ED25519_TYPE = 0x01;
+export const COSIGNATURE_TYPE = 0x04;
 
 /** The 32-byte RFC 8032 encoding of an Ed25519 public key (the tail of its SPKI DER). */
 export function rawEd25519PublicKey(publicKey: KeyObject): Buffer {
   return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
 }
 
-/** C2SP signed-note key ID: SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key)[:4]. */
-export function noteKeyId(keyName: string, publicKey: KeyObject): Buffer {
+/** C2SP signed-note key ID: SHA-256(key name ‖ 0x0A ‖ type ‖ 32-byte public key)[:4] (type 0x01: Ed25519). */
+export function noteKeyId(keyName: string, publicKey: KeyObject, type: number = ED25519_TYPE): Buffer {
   return createHash('sha256')
     .update(`${keyName}\n`, 'utf8')
-    .update(Buffer.of(ED25519_TYPE))
+    .update(Buffer.of(type))
     .update(rawEd25519PublicKey(publicKey))
     .digest()
     .subarray(0, 4);
