@@ -68,22 +68,6 @@ export class MerkleLogStore {
     return new Map(rows.map((r) => [nodeKey({ level: r.level, index: Number(r.node_index) }), r.hash]));
   }
 
-<<<<<<< HEAD
-  /**
-   * The leaf hashes of up to `limit` records of a chain after `afterSeq`, in chain order: the stored
-   * leaf_hash, or for a record stored before ingest wrote one, its event to hash (LeafRecord).
-   */
-  async leaves(category: AuditCategory, afterSeq: number, limit: number): Promise<StoredLeaf[]> {
-    const rows = await this.sql<{
-      seq: string;
-      id: string;
-      received_at: Date;
-      leaf_hash: Buffer | null;
-      event: AuditEventV1 | null;
-    }>(
-      `SELECT seq, id, received_at, leaf_hash, CASE WHEN leaf_hash IS NULL THEN event END AS event
-         FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-=======
   /** The hashes of nodes [from, from + count) of one level, in order; stops at the first one missing. */
   async levelRange(category: AuditCategory, level: number, from: number, count: number): Promise<Buffer[]> {
     const rows = await this.sql<{ node_index: string; hash: Buffer }>(
@@ -103,7 +87,31 @@ export class MerkleLogStore {
   async records(category: AuditCategory, afterSeq: number, limit: number): Promise<LeafRecord[]> {
     const rows = await this.sql<{ seq: string; id: string; received_at: Date; event: AuditEventV1 }>(
       `SELECT seq, id, received_at, event FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
->>>>>>> wt-witness
+      [category, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      category,
+      seq: Number(r.seq),
+      id: r.id,
+      received_at: r.received_at.toISOString(),
+      event: r.event,
+    }));
+  }
+
+  /**
+   * The leaf hashes of up to `limit` records of a chain after `afterSeq`, in chain order: the stored
+   * leaf_hash, or for a record stored before ingest wrote one, its event to hash (LeafRecord).
+   */
+  async leaves(category: AuditCategory, afterSeq: number, limit: number): Promise<StoredLeaf[]> {
+    const rows = await this.sql<{
+      seq: string;
+      id: string;
+      received_at: Date;
+      leaf_hash: Buffer | null;
+      event: AuditEventV1 | null;
+    }>(
+      `SELECT seq, id, received_at, leaf_hash, CASE WHEN leaf_hash IS NULL THEN event END AS event
+         FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [category, afterSeq, limit],
     );
     return rows.map((r) => {
