@@ -247,6 +247,8 @@ describe('audit Merkle logs: RFC 6962 trees over the hash chains (real NATS + Po
     await db.query('COMMIT');
     await expect(audit.app.get(MerkleLogService).catchUp()).resolves.toBeGreaterThanOrEqual(0);
     expect((await treeReaches('security', security.size)).root_hash).toBe(security.root_hash);
-    expect((await checkpoint('routine')).size).toBe(0);
+    // The tree itself, not the checkpoint endpoint: that serves the latest stored checkpoint, which may predate
+    // the truncation above.
+    expect((await audit.app.get(MerkleLogService).head('routine')).size).toBe(0);
   });
 });
