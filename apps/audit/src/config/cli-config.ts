@@ -4,6 +4,7 @@ import { ConfigError } from '@vigil/platform';
 
 import { parsePrivateKey, parsePublicKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
+import { masterKeyFile, masterKeyText, previousMasterKeys } from './master-keys';
 
 /** What the audit CLIs read: the database, the checkpoint key(s) and NATS (DLQ replay). */
 export const auditCliConfigSchema = z.object({
@@ -18,6 +19,10 @@ export const auditCliConfigSchema = z.object({
   /** The public key an auditor trusts (PEM or base64 SPKI); else derived from AUDIT_SIGNING_KEY. */
   AUDIT_PUBLIC_KEY: ed25519KeyText(parsePublicKey, 'public'),
   AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
+  /** The master keys (rewrap-keys): as the service reads them. */
+  AUDIT_MASTER_KEY: masterKeyText,
+  AUDIT_MASTER_KEY_FILE: masterKeyFile,
+  AUDIT_MASTER_KEY_PREVIOUS: previousMasterKeys,
 });
 
 export type AuditCliConfig = z.infer<typeof auditCliConfigSchema>;

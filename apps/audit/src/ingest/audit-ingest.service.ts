@@ -20,6 +20,7 @@ import {
   type AppendedEvent,
   type AppendResult,
 } from '../storage/audit-event.repository';
+import { EventSealer } from '../erasure/event-sealer';
 import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
 import { isRefusedContent } from './storage-failure';
@@ -68,6 +69,7 @@ export class AuditIngestService {
 
   constructor(
     private readonly repository: AuditEventRepository,
+    private readonly sealer: EventSealer,
     private readonly messaging: NatsMessaging,
     private readonly activity: ActivityMetrics,
     private readonly lifecycle: LifecycleState,
@@ -128,7 +130,9 @@ export class AuditIngestService {
   private async store(batch: readonly Candidate[], redelivery: Redelivery): Promise<AppendedEvent[]> {
     let result: AppendResult;
     try {
-      result = await this.repository.appendBatch(batch.map((c) => c.event));
+      // Personal fields are sealed under their subjects' keys before the chain hashes the event.
+      const sealed = await this.sealer.seal(batch.map((c) => c.event));
+      result = await this.repository.appendBatch(sealed);
     } catch (error) {
       return this.storeFailed(batch, error, redelivery);
     }
