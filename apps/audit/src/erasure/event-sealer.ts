@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
 import type { AuditEventV1 } from '@vigil/contracts';
-import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
+import { ConfigError, errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
 import { loadErasurePolicy, type ErasurePolicy } from '../config/erasure-policy';
@@ -25,18 +25,24 @@ export class EventSealer implements OnApplicationBootstrap {
     this.policy = loadErasurePolicy(config.AUDIT_ERASURE_FILE);
   }
 
-  /** Says loudly when stored keys are wrapped by a master key no longer configured (their fields cannot be read). */
+  /**
+   * Refuses to boot when stored keys are wrapped by a master key that is not configured: their events
+   * could not be read, and ingest could not seal new events of those subjects (it would retry them
+   * until they were dead-lettered).
+   */
   async onApplicationBootstrap(): Promise<void> {
+    let unknown: string[];
     try {
-      const unknown = await this.keys.unknownMasterKeyIds();
-      if (unknown.length > 0) {
-        this.logger.error(
-          { master_key_ids: unknown, current: this.keys.currentMasterKeyId },
-          'subject keys are wrapped by master keys that are not configured: add them to AUDIT_MASTER_KEY_PREVIOUS',
-        );
-      }
+      unknown = await this.keys.unknownMasterKeyIds();
     } catch (error) {
-      this.logger.warn({ error: errorMessage(error) }, 'master key check skipped');
+      this.logger.warn({ error: errorMessage(error) }, 'master key check skipped: Postgres did not answer');
+      return;
+    }
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        'AUDIT_MASTER_KEY_PREVIOUS',
+        `subject keys are wrapped by master key ${unknown.join(', ')}, which is not configured (current: ${this.keys.currentMasterKeyId}); add the retired key here`,
+      );
     }
   }
 
