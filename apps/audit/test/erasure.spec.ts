@@ -101,18 +101,20 @@ describe('erasure: per-subject keys keep every proof valid (real NATS + Postgres
     return { tables, holding };
   };
   /** Waits for the category's Merkle tree to hold every stored record, and returns its checkpoint. */
-  const caughtUp = async (category: AuditCategory) => {
+  const caughtUp = async (category: AuditCategory): Promise<Checkpoint> => {
     const head = await db.query<{ seq: string }>(`SELECT seq FROM audit_chain_heads WHERE category = $1`, [
       category,
     ]);
     const size = Number(head.rows[0].seq);
-    return waitFor(
+    const reached = await waitFor(
       async () => {
         const cp = (await get<Checkpoint>(`/audit/log/${category}/checkpoint`)).body;
         return cp.size >= size ? cp : null;
       },
       { timeoutMs: 10_000, description: `${category} tree at size ${size}` },
     );
+    if (!reached) throw new Error(`${category} tree did not reach size ${size}`);
+    return reached;
   };
   const detail = async (id: string) => (await get<Detail>(`/audit/events/${id}`)).body;
 
