@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   await client.connect();
   try {
     const ring = masterKeyRing(config);
-    if (ring.development) process.stderr.write('warning: AUDIT_MASTER_KEY is unset: using the development key\n');
+    if (ring.development)
+      process.stderr.write('warning: AUDIT_MASTER_KEY is unset: using the development key\n');
     const keys = new SubjectKeys(new SubjectKeyStore(sqlFromPg(client)), ring, {
       cacheSize: 1,
       cacheTtlMs: 0,

@@ -1,7 +1,15 @@
 import type { AuditEventV1 } from '@vigil/contracts';
 
 import type { ErasurePolicy, RetentionRule } from '../config/erasure-policy';
-import { ERASED, isEnvelope, sealValue, envelopeKeyId, openValue, type DataKey } from '../model/field-cipher';
+import {
+  columnToken,
+  ERASED,
+  isEnvelope,
+  sealValue,
+  envelopeKeyId,
+  openValue,
+  type DataKey,
+} from '../model/field-cipher';
 
 /**
  * Which key seals a field: the data subject's, in a bucket. Bucket '' is the subject's own key (destroyed
@@ -143,4 +151,18 @@ export function openEvent<T>(stored: T, eventId: string, keys: ReadonlyMap<strin
     return node;
   };
   return open(stored, []) as T;
+}
+
+/**
+ * The stored event with sealed actor and resource ids shown as their column tokens (`vigil-enc:v1:<key_id>`),
+ * as detectors see it: alerts and detections name a sealed person by that token (short, stable per key,
+ * meaningless once erased), never by the plaintext and never by the ciphertext.
+ */
+export function withIdTokens(event: AuditEventV1): AuditEventV1 {
+  if (!isEnvelope(event.actor.id) && !isEnvelope(event.resource.id)) return event;
+  return {
+    ...event,
+    actor: { ...event.actor, id: columnToken(event.actor.id) },
+    resource: { ...event.resource, id: columnToken(event.resource.id) },
+  };
 }

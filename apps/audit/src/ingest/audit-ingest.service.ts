@@ -21,6 +21,7 @@ import {
   type AppendResult,
 } from '../storage/audit-event.repository';
 import { EventSealer } from '../erasure/event-sealer';
+import { withIdTokens } from '../erasure/personal-fields';
 import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
 import { isRefusedContent } from './storage-failure';
@@ -103,8 +104,10 @@ export class AuditIngestService {
     this.logger.debug({ stored: appended.length, batch: messages.length }, 'audit batch handled');
     endTimer();
     if (appended.length === 0) return;
+    // Listeners (detectors) see sealed ids as their blind-index tokens, the way the columns hold them.
+    const stored = appended.map((a) => ({ ...a, event: withIdTokens(a.event) }));
     for (const listener of this.listeners) {
-      await listener(appended).catch((error: unknown) =>
+      await listener(stored).catch((error: unknown) =>
         this.logger.error({ error: errorMessage(error) }, 'stored-events listener failed'),
       );
     }
