@@ -69,7 +69,7 @@ export class EventSealer implements OnApplicationBootstrap {
     for (const record of records) sealedKeyIds(record.event, ids);
     if (ids.size === 0) return [...records];
     const keys = await this.keys.openKeys(ids);
-    return records.map((record) => ({ ...record, event: openEvent(record.event, record.event.id, keys) }));
+    return records.map((record) => ({ ...record, event: openEvent(record.event, keys) }));
   }
 
   /**

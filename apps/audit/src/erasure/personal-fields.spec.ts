@@ -48,7 +48,7 @@ describe('personal fields', () => {
     expect(sealed.action).toBe('profile.updated');
     // One subject, one bucket: one key.
     expect(ring.keys.size).toBe(1);
-    expect(openEvent(sealed, e.id, ring.byKeyId())).toEqual(e);
+    expect(openEvent(sealed, ring.byKeyId())).toEqual(e);
   });
 
   it('keeps admins and non-person resources readable (the fact that an admin looked stays plain)', () => {
@@ -73,15 +73,17 @@ describe('personal fields', () => {
     const twice = canonicalJson(sealEvent(e, sealTargets(e, policy), ring.keyOf));
     expect(twice).toBe(once);
     const sealed = JSON.parse(once) as AuditEventV1;
-    expect(openEvent(sealed, e.id, new Map()).actor.id).toBe(ERASED);
-    expect(openEvent(sealed, e.id, ring.byKeyId()).actor.id).toBe('u-1');
+    expect(openEvent(sealed, new Map()).actor.id).toBe(ERASED);
+    expect(openEvent(sealed, ring.byKeyId()).actor.id).toBe('u-1');
   });
 
-  it('refuses a sealed field moved to another event (the event id and path are bound to it)', () => {
+  it('refuses a sealed field moved to another field (its path is bound to it)', () => {
     const ring = keyring();
-    const a = event({ actor: { type: 'user', id: 'u-1' } });
+    const a = event({ actor: { type: 'user', id: 'u-1' }, resource: { type: 'user', id: 'u-1' } });
     const sealed = sealEvent(a, sealTargets(a, policy), ring.keyOf);
-    expect(() => openEvent(sealed, 'another-event', ring.byKeyId())).toThrow();
+    const moved = { ...sealed, resource: { ...sealed.resource, id: sealed.actor.id } };
+    expect(() => openEvent(moved, ring.byKeyId())).toThrow();
+    expect(openEvent(sealed, ring.byKeyId()).resource.id).toBe('u-1');
   });
 
   it('stores a sealed id column as its key token, derived from the hashed event', () => {

@@ -82,13 +82,16 @@ export function sealTargets(event: AuditEventV1, policy: ErasurePolicy): SealTar
   // Personal data in metadata and changes belongs to the event's subject: the person whose record it is,
   // else the person who acted. An event with neither keeps them as published (redacted at ingest).
   const subject = resourceSubject ?? actorSubject;
-  if (subject !== undefined) {
+  if (subject !== undefined && event.metadata !== undefined) {
     for (const field of fields.metadata) add(['metadata', ...field.split('.')], subject);
+  }
+  if (subject !== undefined && event.changes !== undefined) {
     for (const field of fields.changes) {
       add(['changes', ...field.split('.'), 'before'], subject);
       add(['changes', ...field.split('.'), 'after'], subject);
     }
   }
+  if (event.metadata === undefined) return targets;
   for (const field of fields.metadata_subject_ids) {
     const path = ['metadata', ...field.split('.')];
     const value = valueAt(event, path);
@@ -97,7 +100,8 @@ export function sealTargets(event: AuditEventV1, policy: ErasurePolicy): SealTar
   return targets;
 }
 
-const associated = (eventId: string, path: readonly string[]) => `${eventId}:${path.join('.')}`;
+/** The associated data of a sealed field: its path in the event. */
+const associated = (path: readonly string[]) => path.join('.');
 
 /** A copy of `root` with the value at `path` replaced (only the objects along the path are copied). */
 function replaced(root: unknown, path: readonly string[], value: unknown): unknown {
@@ -114,7 +118,7 @@ export function sealEvent(
 ): AuditEventV1 {
   let sealed: unknown = event;
   for (const { path, scope } of targets) {
-    const envelope = sealValue(keyOf(scope), associated(event.id, path), valueAt(event, path));
+    const envelope = sealValue(keyOf(scope), associated(path), valueAt(event, path));
     sealed = replaced(sealed, path, envelope);
   }
   return sealed as AuditEventV1;
@@ -135,14 +139,14 @@ export function sealedKeyIds(event: unknown, into: Set<string> = new Set()): Set
 /**
  * The stored event as readers see it: every envelope opened with its key, or `[ERASED]` when the key
  * was destroyed (`keys` has no entry for it). Throws when an envelope does not open under its key
- * (a tampered field): reads never show a forged value.
+ * (a tampered or moved field): reads never show a forged value.
  */
-export function openEvent<T>(stored: T, eventId: string, keys: ReadonlyMap<string, DataKey>): T {
+export function openEvent<T>(stored: T, keys: ReadonlyMap<string, DataKey>): T {
   const open = (node: unknown, path: string[]): unknown => {
     if (isEnvelope(node)) {
       const keyId = envelopeKeyId(node);
       const key = keyId === null ? undefined : keys.get(keyId);
-      return key ? openValue(key, associated(eventId, path), node) : ERASED;
+      return key ? openValue(key, associated(path), node) : ERASED;
     }
     if (Array.isArray(node)) return node.map((item, i) => open(item, [...path, String(i)]));
     if (node !== null && typeof node === 'object') {

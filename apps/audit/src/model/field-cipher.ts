@@ -6,8 +6,7 @@ import { canonicalJson } from './canonical-json';
  * Personal fields of a stored event are replaced by an envelope string
  * `vigil-enc:v1:<key_id>:<base64url(nonce ‖ ciphertext ‖ tag)>`: AES-256-GCM under the data key
  * `key_id` names (one per data subject and bucket, see SubjectKeys), over the canonical JSON of the
- * value, with the event id and the field's path as associated data (an envelope cannot be moved to
- * another event or field). The envelope is what the chain and the Merkle leaf hash, so destroying the
+ * value, with the field's path as associated data (an envelope cannot be moved to another field). The envelope is what the chain and the Merkle leaf hash, so destroying the
  * key erases the value and leaves every proof intact.
  */
 export const ENVELOPE_PREFIX = 'vigil-enc:v1:';
@@ -26,7 +25,12 @@ export interface DataKey {
   encryption: Buffer;
   /** HMAC key deriving each field's nonce from its content (so a re-delivered event seals identically). */
   nonce: Buffer;
+  /** Envelopes already made under this key, by path and plaintext (a subject's id is sealed again and again). */
+  sealed: Map<string, string>;
 }
+
+/** Envelopes remembered per key: enough for a subject's ids and a few recurring values. */
+const SEALED_PER_KEY = 64;
 
 export function newKeyId(): string {
   return randomBytes(16).toString('base64url');
@@ -38,17 +42,24 @@ export function dataKey(keyId: string, material: Buffer): DataKey {
     keyId,
     encryption: createHmac('sha256', material).update('vigil-audit field encryption').digest(),
     nonce: createHmac('sha256', material).update('vigil-audit field nonce').digest(),
+    sealed: new Map(),
   };
 }
 
 /**
- * Seals one value. The nonce is an HMAC of (associated data, plaintext) under the key's nonce sub-key
- * (a synthetic IV): the same event sealed twice yields the same envelope, so the ingest's
- * duplicate check still compares stored and re-delivered copies, and two different plaintexts never
- * share a nonce under one key.
+ * Seals one value: deterministic authenticated encryption (a synthetic IV). The nonce is an HMAC of
+ * (associated data, plaintext) under the key's nonce sub-key, so the same value in the same field under
+ * the same key always yields the same envelope: a re-delivered event seals identically (the ingest's
+ * duplicate check still compares stored and re-delivered copies), repeated values are sealed once per key
+ * (the hot path of ingest), and two different plaintexts never share a nonce. What it reveals is that two
+ * sealed values of one subject in one field are equal, which the column token already says for ids.
  */
 export function sealValue(key: DataKey, associated: string, value: unknown): string {
-  const plaintext = Buffer.from(canonicalJson(value), 'utf8');
+  const text = canonicalJson(value);
+  const memo = `${associated}\u0000${text}`;
+  const known = key.sealed.get(memo);
+  if (known !== undefined) return known;
+  const plaintext = Buffer.from(text, 'utf8');
   const nonce = createHmac('sha256', key.nonce)
     .update(associated)
     .update('\0')
@@ -58,7 +69,10 @@ export function sealValue(key: DataKey, associated: string, value: unknown): str
   const cipher = createCipheriv('aes-256-gcm', key.encryption, nonce);
   cipher.setAAD(Buffer.from(associated, 'utf8'));
   const body = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  return `${ENVELOPE_PREFIX}${key.keyId}:${body.toString('base64url')}`;
+  const envelope = `${ENVELOPE_PREFIX}${key.keyId}:${body.toString('base64url')}`;
+  if (key.sealed.size >= SEALED_PER_KEY) key.sealed.clear();
+  key.sealed.set(memo, envelope);
+  return envelope;
 }
 
 export function isEnvelope(value: unknown): value is string {
