@@ -215,6 +215,12 @@ describe('erasure: per-subject keys keep every proof valid (real NATS + Postgres
 
     const path = `/audit/subjects/${encodeURIComponent(ALICE)}/erase`;
     expect((await fetch(`${audit.base}${path}`, { method: 'POST' })).status).toBe(401);
+    const malformed = await fetch(`${audit.base}/audit/subjects/%01x/erase`, {
+      method: 'POST',
+      headers: eraserHeaders,
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { message: string }).message).toMatch(/control characters/);
     const refused = await fetch(`${audit.base}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${READER_KEY}` },
