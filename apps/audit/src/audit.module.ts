@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { DataSource } from 'typeorm';
 
 import { PlatformModule } from '@vigil/platform';
 
@@ -41,6 +42,15 @@ import { AuditQueryRepository } from './query/audit-query.repository';
 import { RetentionRepository } from './storage/retention.repository';
 import { RetentionService } from './retention/retention.service';
 import { AuditSummaryResponder } from './summary/audit-summary.responder';
+import { ErasureController } from './erasure/erasure.controller';
+import { EventSealer } from './erasure/event-sealer';
+import { SubjectEraser } from './erasure/subject-eraser';
+import { subjectKeysProvider } from './erasure/subject-keys.provider';
+import { SubjectKeyStore } from './storage/subject-key.store';
+import { sqlFromDataSource } from './storage/sql';
+
+/** The erase route names a person in its path: access logs and denial events show it masked. */
+const SUBJECT_PATHS = [{ pattern: /\/audit\/subjects\/[^/?]+/, replacement: '/audit/subjects/[subject]' }];
 
 @Module({})
 export class AuditModule {
@@ -54,6 +64,7 @@ export class AuditModule {
           database: { entities: [], migrations: AUDIT_MIGRATIONS },
           // Each event of a batch is checked on its own: one bad event must not refuse the others.
           itemCheckedBodies: [AUDIT_INTAKE_PATH],
+          secretPaths: SUBJECT_PATHS,
         }),
       ],
       controllers: [
@@ -63,8 +74,17 @@ export class AuditModule {
         MerkleLogController,
         WitnessController,
         LogTilesController,
+        ErasureController,
       ],
       providers: [
+        {
+          provide: SubjectKeyStore,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new SubjectKeyStore(sqlFromDataSource(dataSource)),
+        },
+        subjectKeysProvider,
+        EventSealer,
+        SubjectEraser,
         AuditEventRepository,
         AuditQueryRepository,
         DetectionRepository,

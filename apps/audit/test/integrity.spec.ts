@@ -152,6 +152,9 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     });
 
     // An edit of an indexed column alone (the hashed event untouched) is caught as well.
+    const { rows: columns } = await db.query<{ actor_id: string }>(
+      "SELECT actor_id FROM audit_events WHERE category = 'privacy' AND seq = 2",
+    );
     await tamper(async (c) => {
       await c.query("UPDATE audit_events SET event = $1 WHERE category = 'security' AND seq = 4", [original]);
       await c.query(
@@ -163,11 +166,12 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
       seq: 2,
       defect: 'column_mismatch',
     });
+    // Restored as it was (a user's id is stored sealed, its column is the key's token).
     await tamper((c) =>
       c
-        .query(
-          "UPDATE audit_events SET actor_id = event->'actor'->>'id' WHERE category = 'privacy' AND seq = 2",
-        )
+        .query("UPDATE audit_events SET actor_id = $1 WHERE category = 'privacy' AND seq = 2", [
+          columns[0].actor_id,
+        ])
         .then(() => undefined),
     );
     expect((await verify()).ok).toBe(true);

@@ -83,7 +83,8 @@ export class PlatformModule {
       // One denial budget for the guard and the routes that refuse on their own (a key's audit sources).
       {
         provide: AccessDenials,
-        useFactory: (audit: AuditPublisher, id: ServiceIdentity) => new AccessDenials(audit, id.name),
+        useFactory: (audit: AuditPublisher, id: ServiceIdentity) =>
+          new AccessDenials(audit, id.name, { secretPaths: options.secretPaths }),
         inject: [AuditPublisher, SERVICE_IDENTITY],
       },
       { provide: ApiKeyVerifier, useValue: new ApiKeyVerifier(options.config.API_KEYS) },

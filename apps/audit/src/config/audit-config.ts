@@ -6,6 +6,8 @@ import { DEFAULT_RULES_FILE, loadDetectorRules } from './detector-rules';
 import { parsePrivateKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
 import { witnessKeysText } from './witness-keys';
+import { DEFAULT_ERASURE_FILE, loadErasurePolicy } from './erasure-policy';
+import { masterKeyFile, masterKeyText, previousMasterKeys } from './master-keys';
 
 const DEVELOPMENT_ENVIRONMENTS = ['development', 'test'];
 
@@ -68,6 +70,33 @@ export const auditConfigSchema = platformConfigSchema
     AUDIT_WITNESS_KEYS: witnessKeysText,
     /** Cosignatures of configured witnesses a checkpoint needs to be final (0: every checkpoint is). */
     AUDIT_WITNESS_QUORUM: z.coerce.number().int().min(0).default(0),
+    /**
+     * Master key wrapping the data subjects' keys (32 bytes, base64 or hex), or a file holding it. Required
+     * outside development/test; unset there, a well-known development key is used (with a warning).
+     */
+    AUDIT_MASTER_KEY: masterKeyText,
+    AUDIT_MASTER_KEY_FILE: masterKeyFile,
+    /** Retired master keys (comma-separated): keys they wrapped still unwrap until re-wrapped. */
+    AUDIT_MASTER_KEY_PREVIOUS: previousMasterKeys,
+    /** YAML file of the personal fields per source and the retention rules (default apps/audit/erasure-policy.yaml). */
+    AUDIT_ERASURE_FILE: z
+      .string()
+      .min(1)
+      .default(DEFAULT_ERASURE_FILE)
+      .superRefine((file, ctx) => {
+        try {
+          loadErasurePolicy(file);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: errorMessage(error) });
+        }
+      }),
+    /** Unwrapped subject keys kept in memory by ingest (least recently used go first). */
+    AUDIT_SUBJECT_KEY_CACHE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /**
+     * How long ingest trusts a cached subject key before reading it again: after an erasure on another
+     * replica, at most this long of new events is sealed under the destroyed key (they read as erased).
+     */
+    AUDIT_SUBJECT_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
     /** How often consumer lag (pending messages) is sampled into the gauge. */
     AUDIT_LAG_SAMPLE_MS: z.coerce.number().int().min(100).default(5000),
   })
@@ -84,6 +113,24 @@ export const auditConfigSchema = platformConfigSchema
         code: 'custom',
         path: ['AUDIT_SIGNING_KEY'],
         message: `is required when ENVIRONMENT is "${config.ENVIRONMENT}" (only development and test may use the development key)`,
+      });
+    }
+    if (config.AUDIT_MASTER_KEY !== undefined && config.AUDIT_MASTER_KEY_FILE !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_MASTER_KEY_FILE'],
+        message: 'set AUDIT_MASTER_KEY or AUDIT_MASTER_KEY_FILE, not both',
+      });
+    }
+    if (
+      config.AUDIT_MASTER_KEY === undefined &&
+      config.AUDIT_MASTER_KEY_FILE === undefined &&
+      !DEVELOPMENT_ENVIRONMENTS.includes(config.ENVIRONMENT)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_MASTER_KEY'],
+        message: `is required when ENVIRONMENT is "${config.ENVIRONMENT}" (or AUDIT_MASTER_KEY_FILE; only development and test may use the development key)`,
       });
     }
   });

@@ -4,6 +4,7 @@ import { ConfigError } from '@vigil/platform';
 
 import { parsePrivateKey, parsePublicKey } from '../model/checkpoint-signer';
 import { ed25519KeyText } from './ed25519-key-text';
+import { masterKeyFile, masterKeyText, previousMasterKeys } from './master-keys';
 
 /** What the audit CLIs read: the database, the checkpoint key(s), NATS (DLQ replay), the witness's API key. */
 export const auditCliConfigSchema = z.object({
@@ -20,6 +21,10 @@ export const auditCliConfigSchema = z.object({
   AUDIT_SIGNING_KEY: ed25519KeyText(parsePrivateKey, 'private'),
   /** The bearer API key the witness calls the audit service with (scopes audit:read and audit:publish). */
   AUDIT_API_KEY: z.string().min(1).optional(),
+  /** The master keys (rewrap-keys): as the service reads them. */
+  AUDIT_MASTER_KEY: masterKeyText,
+  AUDIT_MASTER_KEY_FILE: masterKeyFile,
+  AUDIT_MASTER_KEY_PREVIOUS: previousMasterKeys,
 });
 
 export type AuditCliConfig = z.infer<typeof auditCliConfigSchema>;

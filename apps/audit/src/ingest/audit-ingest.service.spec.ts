@@ -7,6 +7,7 @@ import { type LifecycleState, type NatsMessaging, Redelivery } from '@vigil/plat
 
 import { auditEvent, encode } from '../../test/audit-factory';
 import type { AuditEventRepository } from '../storage/audit-event.repository';
+import type { EventSealer } from '../erasure/event-sealer';
 import type { ActivityMetrics } from './activity-metrics';
 import { AuditIngestService } from './audit-ingest.service';
 
@@ -54,8 +55,11 @@ function serviceFailingWith(
     },
   } as unknown as NatsMessaging;
   const activity = { record: () => undefined } as unknown as ActivityMetrics;
+  // Sealing is not what these tests are about: events go through unchanged.
+  const sealer = { seal: (events: unknown[]) => Promise.resolve(events) } as unknown as EventSealer;
   const service = new AuditIngestService(
     repository,
+    sealer,
     messaging,
     activity,
     { isDraining: draining } as LifecycleState,

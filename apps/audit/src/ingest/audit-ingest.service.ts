@@ -20,6 +20,8 @@ import {
   type AppendedEvent,
   type AppendResult,
 } from '../storage/audit-event.repository';
+import { EventSealer } from '../erasure/event-sealer';
+import { withIdTokens } from '../erasure/personal-fields';
 import { ActivityMetrics } from './activity-metrics';
 import { validateAuditMessage, type RejectionReason } from './audit-event.validator';
 import { isRefusedContent } from './storage-failure';
@@ -68,6 +70,7 @@ export class AuditIngestService {
 
   constructor(
     private readonly repository: AuditEventRepository,
+    private readonly sealer: EventSealer,
     private readonly messaging: NatsMessaging,
     private readonly activity: ActivityMetrics,
     private readonly lifecycle: LifecycleState,
@@ -101,8 +104,10 @@ export class AuditIngestService {
     this.logger.debug({ stored: appended.length, batch: messages.length }, 'audit batch handled');
     endTimer();
     if (appended.length === 0) return;
+    // Listeners (detectors) see sealed ids as their blind-index tokens, the way the columns hold them.
+    const stored = appended.map((a) => ({ ...a, event: withIdTokens(a.event) }));
     for (const listener of this.listeners) {
-      await listener(appended).catch((error: unknown) =>
+      await listener(stored).catch((error: unknown) =>
         this.logger.error({ error: errorMessage(error) }, 'stored-events listener failed'),
       );
     }
@@ -128,7 +133,9 @@ export class AuditIngestService {
   private async store(batch: readonly Candidate[], redelivery: Redelivery): Promise<AppendedEvent[]> {
     let result: AppendResult;
     try {
-      result = await this.repository.appendBatch(batch.map((c) => c.event));
+      // Personal fields are sealed under their subjects' keys before the chain hashes the event.
+      const sealed = await this.sealer.seal(batch.map((c) => c.event));
+      result = await this.repository.appendBatch(sealed);
     } catch (error) {
       return this.storeFailed(batch, error, redelivery);
     }

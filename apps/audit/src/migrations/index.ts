@@ -5,6 +5,7 @@ import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-inde
 import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
 import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
 import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
+import { SubjectKeys1764500000000 } from './1764500000000-subject-keys';
 import { LogCheckpointsAndWitnesses1764510000000 } from './1764510000000-log-checkpoints-and-witnesses';
 import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 
@@ -17,6 +18,7 @@ export const AUDIT_MIGRATIONS = [
   EventLookupByPartitionKey1764200000000,
   ChainHeadReceivedAt1764300000000,
   MerkleLog1764400000000,
+  SubjectKeys1764500000000,
   LogCheckpointsAndWitnesses1764510000000,
   LeafHash1764520000000,
 ];

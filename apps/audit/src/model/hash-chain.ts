@@ -4,6 +4,7 @@ import type { AuditEventV1 } from '@vigil/contracts';
 
 import type { AuditCategory } from './audit-category';
 import { canonicalJson } from './canonical-json';
+import { columnToken } from './field-cipher';
 
 /** prev_hash of the first record of a chain. */
 export const GENESIS_HASH = Buffer.alloc(32);
@@ -58,17 +59,21 @@ export function leafHashOfText(text: string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
 }
 
-/** The columns denormalised from the event for queries; verification checks they still match it. */
+/**
+ * The columns denormalised from the event for queries; verification checks they still match it. A sealed
+ * actor or resource id is stored as its key's token (`vigil-enc:v1:<key_id>`), the blind index that
+ * searches by subject use.
+ */
 export function indexedColumns(event: AuditEventV1) {
   return {
     occurred_at: new Date(event.occurred_at).toISOString(),
     source: event.source,
     tenant_id: event.tenant_id ?? null,
     actor_type: event.actor.type,
-    actor_id: event.actor.id,
+    actor_id: columnToken(event.actor.id),
     action: event.action,
     resource_type: event.resource.type,
-    resource_id: event.resource.id,
+    resource_id: columnToken(event.resource.id),
     outcome: event.outcome,
     request_id: event.request_id ?? null,
     trace_id: event.trace_id ?? null,

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { RequireScope, type GuardedRequest } from '@vigil/platform';
 
+import { EventSealer } from '../erasure/event-sealer';
+import { sealedKeyIds } from '../erasure/personal-fields';
 import { ReadTrail } from '../read-trail/read-trail';
 import { AuditQueryRepository } from './audit-query.repository';
 import { auditQuerySchema, decodeCursor, encodeCursor } from './audit-query';
@@ -22,6 +24,7 @@ export class AuditEventsController {
   constructor(
     private readonly repository: AuditQueryRepository,
     private readonly reads: ReadTrail,
+    private readonly sealer: EventSealer,
   ) {}
 
   @Get()
@@ -29,6 +32,7 @@ export class AuditEventsController {
     const parsed = auditQuerySchema.safeParse(raw);
     if (!parsed.success) throw badRequest(parsed.error, raw);
     const { cursor: cursorText, ...query } = parsed.data;
+    const { actor, resource_id, ...filters } = query;
     const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
     if (cursorText !== undefined && !cursor) {
       throw new BadRequestException({
@@ -36,7 +40,12 @@ export class AuditEventsController {
         details: { cursor: cursorText },
       });
     }
-    const events = await this.repository.page(query, cursor);
+    // Ids may be sealed: a filter matches the id as published and its subject's key tokens (blind index).
+    const ids = {
+      actor: actor === undefined ? undefined : await this.sealer.searchValues(actor),
+      resource_id: resource_id === undefined ? undefined : await this.sealer.searchValues(resource_id),
+    };
+    const events = await this.sealer.open(await this.repository.page(filters, ids, cursor));
     const last = events[events.length - 1];
     const next_cursor =
       events.length === query.limit && last
@@ -58,12 +67,14 @@ export class AuditEventsController {
     }
     const found = await this.repository.byId(id);
     if (!found) throw new NotFoundException({ message: `no audit event ${id}` });
+    const [opened] = await this.sealer.open([found]);
     await this.reads.record(request, {
       kind: 'get',
       resource: { type: 'audit_event', id },
       filters: { id },
       count: 1,
     });
-    return found;
+    // The event as hashed into the chain and the Merkle leaf, when it differs from what readers see.
+    return sealedKeyIds(found.event).size === 0 ? opened : { ...opened, stored_event: found.event };
   }
 }

@@ -27,6 +27,15 @@ interface Row {
   hash: Buffer;
 }
 
+/**
+ * What the id filters match: every value an id is stored as (as published, and the blind-index token of
+ * each of the subject's keys where it is sealed).
+ */
+export interface IdFilterValues {
+  actor?: readonly string[];
+  resource_id?: readonly string[];
+}
+
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** Reads of the query API (filters, keyset pagination newest first); no rule lives here. */
@@ -34,17 +43,21 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 export class AuditQueryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async page(query: Omit<AuditQuery, 'cursor'>, after: PageCursor | undefined): Promise<ListedAuditEvent[]> {
+  async page(
+    query: Omit<AuditQuery, 'cursor' | 'actor' | 'resource_id'>,
+    ids: IdFilterValues,
+    after: PageCursor | undefined,
+  ): Promise<ListedAuditEvent[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
-    if (query.actor) add((p) => `actor_id = ${p}`, query.actor);
+    if (ids.actor) add((p) => `actor_id = ANY(${p}::text[])`, ids.actor);
     if (query.action_prefix) add((p) => `action LIKE ${p}`, likePrefix(query.action_prefix));
     if (query.resource_type) add((p) => `resource_type = ${p}`, query.resource_type);
-    if (query.resource_id) add((p) => `resource_id = ${p}`, query.resource_id);
+    if (ids.resource_id) add((p) => `resource_id = ANY(${p}::text[])`, ids.resource_id);
     if (query.outcome) add((p) => `outcome = ${p}`, query.outcome);
     if (query.tenant) add((p) => `tenant_id = ${p}`, query.tenant);
     if (query.from) add((p) => `received_at >= ${p}`, query.from);

@@ -26,16 +26,23 @@ export interface AuditRead {
   result?: Record<string, string | number | boolean | null>;
 }
 
+/** The actor of an event the audit API publishes for a request: OIDC principals (`oidc:<sub>`) are people; API keys are services. */
+export function principalActor(
+  principal: { name: string } | undefined,
+  ip: string | undefined,
+): AuditEventV1['actor'] {
+  const name = principal?.name ?? 'anonymous';
+  return { type: name.startsWith('oidc:') ? 'user' : 'service', id: name, ...(ip ? { ip } : {}) };
+}
+
 /** A read-event of the audit service itself; its source is the service's own name (`audit`). */
 export function readEventOf(
   principal: { name: string } | undefined,
   ip: string | undefined,
   read: AuditRead,
 ): Omit<AuditEventV1, 'id' | 'occurred_at' | 'source'> {
-  const name = principal?.name ?? 'anonymous';
   return {
-    // OIDC principals (`oidc:<sub>`) are people; API keys are services.
-    actor: { type: name.startsWith('oidc:') ? 'user' : 'service', id: name, ...(ip ? { ip } : {}) },
+    actor: principalActor(principal, ip),
     action: READ_ACTIONS[read.kind],
     resource: read.resource,
     outcome: 'success',

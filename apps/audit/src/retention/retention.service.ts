@@ -6,6 +6,9 @@ import type { AuditConfig } from '../config/audit-config';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { CheckpointService } from '../integrity/checkpoint.service';
 import { RetentionRepository } from '../storage/retention.repository';
+import { EventSealer } from '../erasure/event-sealer';
+import { SubjectEraser } from '../erasure/subject-eraser';
+import { SubjectKeys } from '../erasure/subject-keys';
 import { RetentionStallAlarm } from './retention-stall-alarm';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,6 +37,9 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly repository: RetentionRepository,
     private readonly checkpoints: CheckpointService,
     private readonly stallAlarm: RetentionStallAlarm,
+    private readonly sealer: EventSealer,
+    private readonly eraser: SubjectEraser,
+    private readonly keys: SubjectKeys,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,7 +56,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     await this.running;
   }
 
+  /** A drop_partition rule of the erasure policy for the category, else AUDIT_RETENTION_<CATEGORY>_DAYS. */
   retentionDays(category: AuditCategory): number {
+    const ruled = this.sealer.policy.dropDays(category);
+    if (ruled !== undefined) return ruled;
     switch (category) {
       case 'security':
         return this.config.AUDIT_RETENTION_SECURITY_DAYS;
@@ -61,7 +70,14 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
+  /**
+   * Erase rules first (their keys of days past keep_days are destroyed), keys wrapped by a retired master
+   * key are re-wrapped, then whole partitions past their category's retention are dropped.
+   */
   async applyRetention(now: Date = new Date()): Promise<RetentionOutcome[]> {
+    await this.eraser.eraseExpired(this.sealer.policy.eraseRules, now);
+    const rewrapped = await this.keys.rewrapAll();
+    if (rewrapped > 0) this.logger.log({ rewrapped }, 'subject keys re-wrapped with the current master key');
     const outcomes: RetentionOutcome[] = [];
     for (const category of AUDIT_CATEGORIES) {
       const cutoff = new Date(now.getTime() - this.retentionDays(category) * DAY_MS);

@@ -45,6 +45,22 @@ describe('AccessDenials', () => {
     expect(published).toHaveLength(5);
   });
 
+  it("masks a route's secret or personal segment in what it audits", () => {
+    const denials = new AccessDenials(audit, 'audit', {
+      secretPaths: [{ pattern: /\/audit\/subjects\/[^/?]+/, replacement: '/audit/subjects/[subject]' }],
+    });
+    denials.record({
+      actor: 'reader',
+      route: 'POST /audit/subjects/alice-42/erase',
+      reason: 'key lacks scope audit:erase',
+    });
+    denials.record({ actor: 'reader', route: 'GET /audit/events', reason: 'key lacks scope audit:read' });
+    expect(published.map((p) => p.resource.id)).toEqual([
+      'POST /audit/subjects/[subject]/erase',
+      'GET /audit/events',
+    ]);
+  });
+
   it('publishes the summary by itself after the interval', async () => {
     const denials = new AccessDenials(audit, 'audit', { burst: 1, perSecond: 0.001, summaryIntervalMs: 20 });
     denials.record({ actor: 'anonymous', route: 'GET /audit/events', reason: 'unknown API key' });

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 
 import type { AuditEventInput } from '../audit/audit-publisher';
 import { errorMessage } from '../errors/error-message';
+import { maskSecretPath, type SecretPath } from '../logging/logger-options';
 import { TokenBuckets } from './token-bucket';
 
 /** One refused request: who (a key name, or "anonymous"), from where, which route and why. */
@@ -24,6 +25,8 @@ export interface AccessDenialsOptions {
   /** How often the denials past that budget are logged and audited, as one summary per actor and reason. */
   summaryIntervalMs?: number;
   now?: () => number;
+  /** Routes whose path holds a secret or a person's id: logged and audited masked (PlatformOptions.secretPaths). */
+  secretPaths?: readonly SecretPath[];
 }
 
 const BUDGET = 'denials';
@@ -44,6 +47,7 @@ export class AccessDenials {
   /** Denials past the budget since the last summary, by actor and reason. */
   private readonly pending = new Map<string, { actor: string; reason: string; count: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly secretPaths: readonly SecretPath[];
 
   constructor(
     private readonly audit: DenialPublisher,
@@ -54,11 +58,13 @@ export class AccessDenials {
     this.burst = options.burst ?? 50;
     this.perSecond = options.perSecond ?? 10;
     this.summaryIntervalMs = options.summaryIntervalMs ?? 10_000;
+    this.secretPaths = options.secretPaths ?? [];
   }
 
   record(denial: AccessDenial): void {
     if (this.budget.take(BUDGET, this.perSecond, this.burst) === 0) {
-      const { actor, ip, route, reason } = denial;
+      const { actor, ip, reason } = denial;
+      const route = maskSecretPath(denial.route, this.secretPaths) ?? denial.route;
       this.logger.warn({ actor, route, reason }, 'API access denied');
       this.publish({ type: 'service', id: actor, ...(ip ? { ip } : {}) }, route, { reason });
       return;

@@ -5,6 +5,7 @@
 export const API_SCOPES = [
   'audit:read',
   'audit:publish',
+  'audit:erase',
   'alerts:write',
   'alerts:ack',
   'silences:write',
@@ -21,6 +22,7 @@ export type ApiScope = (typeof API_SCOPES)[number];
 /** Scopes whose routes change state: the per-key write rate limit applies to them. */
 export const WRITE_SCOPES: ReadonlySet<ApiScope> = new Set([
   'audit:publish',
+  'audit:erase',
   'alerts:write',
   'alerts:ack',
   'silences:write',
