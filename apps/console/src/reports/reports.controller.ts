@@ -192,6 +192,8 @@ async function sendReportDocument(
   disposition: 'inline',
   filename: string,
 ): Promise<void> {
+  // A dry run is a POST, for which Nest presets 201; the preview is an ordinary answer.
+  response.status(200);
   response.setHeader('Content-Type', 'text/html; charset=utf-8');
   response.setHeader('Content-Security-Policy', REPORT_DOCUMENT_CSP);
   response.setHeader(
