@@ -195,6 +195,13 @@ function eventCard(stored: StoredEvent, index: number): SafeHtml {
   </article>`;
 }
 
+/** An activity's details as JSON, or null when there are none (`{}` says nothing). */
+function detailsText(details: unknown): string | null {
+  if (details === null || details === undefined) return null;
+  const json = JSON.stringify(details);
+  return json === '{}' || json === '[]' ? null : json;
+}
+
 function activityList(activity: readonly ActivityEntry[]): SafeHtml {
   if (activity.length === 0) return html`<p>No activity yet.</p>`;
   return html`<ul>
@@ -203,9 +210,7 @@ function activityList(activity: readonly ActivityEntry[]): SafeHtml {
         html`<li>
           ${timeTag(a.at)}
           ${a.kind}${a.actor === null ? null : html` by ${a.actor}`}${
-            a.details === null || a.details === undefined
-              ? null
-              : html` <code>${JSON.stringify(a.details)}</code>`
+            detailsText(a.details) === null ? null : html` <code>${detailsText(a.details)}</code>`
           }
         </li>`,
     )}
@@ -215,7 +220,7 @@ function activityList(activity: readonly ActivityEntry[]): SafeHtml {
 export function issueBody(issue: IssueDetail, session: ConsoleSession, mayWrite: boolean): SafeHtml {
   return html`<p><a href="/errors">All issues</a></p>
     <h1>${issue.title}</h1>
-    <section class="card">
+    <section class="card tight">
       <dl class="facts">
         <dt>Status</dt>
         <dd>

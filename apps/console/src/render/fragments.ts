@@ -33,7 +33,7 @@ export interface DataTable {
 /** A table people can read with a screen reader and scroll sideways on a phone: caption, column headers, rows. */
 export function dataTable(table: DataTable): SafeHtml {
   return html`<div class="table-wrap">
-    <table>
+    <table class="data">
       <caption>
         ${table.caption}
       </caption>

@@ -21,6 +21,7 @@ export interface ReportsPage {
 }
 
 const PERIOD_EXAMPLE: Record<string, string> = { day: '2026-11-16', week: '2026-W47', month: '2026-11' };
+const PERIOD_NAME: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
 function runRow(run: ReportRun): SafeHtml {
   const files =
@@ -57,7 +58,7 @@ function archive(runs: readonly ReportRun[]): SafeHtml {
 }
 
 function runForm(definitions: readonly ReportDefinition[], session: ConsoleSession): SafeHtml {
-  return html`<form method="post" action="/reports/run" class="card">
+  return html`<form method="post" action="/reports/run" class="card tight">
     ${csrfField(session)}
     <h2 id="run-heading">Run a report</h2>
     <label for="run-definition">Report</label>
@@ -65,7 +66,7 @@ function runForm(definitions: readonly ReportDefinition[], session: ConsoleSessi
       ${definitions.map(
         (d) =>
           html`<option value="${d.id}">
-            ${d.name} (${d.period}ly, ${d.time_zone}${d.enabled ? '' : ', disabled'})
+            ${d.name} (${PERIOD_NAME[d.period] ?? d.period}, ${d.time_zone}${d.enabled ? '' : ', disabled'})
           </option>`,
       )}
     </select>
@@ -101,7 +102,7 @@ function panelLinks(days: PanelDays): SafeHtml {
 
 function teamLeadPanel(panel: PanelData, days: PanelDays): SafeHtml {
   if ('unavailable' in panel)
-    return html`<section class="card" aria-labelledby="lead-heading">
+    return html`<section class="card tight" aria-labelledby="lead-heading">
       <h2 id="lead-heading">Response times and noisiest alerts</h2>
       <p>${panel.unavailable}</p>
     </section>`;
@@ -111,7 +112,7 @@ function teamLeadPanel(panel: PanelData, days: PanelDays): SafeHtml {
       ? '—'
       : `${(s.false_positive_rate * 100).toFixed(1)} %`;
   const noisy = s.top_noisy ?? [];
-  return html`<section class="card" aria-labelledby="lead-heading">
+  return html`<section class="card tight" aria-labelledby="lead-heading">
     <h2 id="lead-heading">Response times and noisiest alerts</h2>
     ${panelLinks(days)}
     <dl class="facts lead-figures">

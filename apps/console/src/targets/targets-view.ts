@@ -174,7 +174,7 @@ export function targetBody(target: TargetStatus | null, monitor: HeartbeatMonito
   </dl>`;
   return html`<p><a href="/targets">All targets</a></p>
     <h1>${name}</h1>
-    <section class="card">${facts}</section>
+    <section class="card tight">${facts}</section>
     ${
       target === null
         ? null
