@@ -209,5 +209,11 @@ async function pipeBody(answer: globalThis.Response, response: Response): Promis
     response.end();
     return;
   }
-  await pipeline(Readable.fromWeb(answer.body as WebReadableStream<Uint8Array>), response);
+  try {
+    await pipeline(Readable.fromWeb(answer.body as WebReadableStream<Uint8Array>), response);
+  } catch (error) {
+    // Once bytes went out no error page can follow: the reader left or reporting broke off; end the answer.
+    if (!response.headersSent) throw error;
+    response.destroy();
+  }
 }
