@@ -37,6 +37,7 @@ import { ALERTING_MIGRATIONS } from './migrations';
 import { RoutingConfigService } from './routing/routing-config.service';
 import { SilenceRepository } from './silences/silence.repository';
 import { SilenceService } from './silences/silence.service';
+import { AlertingSummaryController } from './summary/alerting-summary.controller';
 import { AlertingSummaryResponder } from './summary/alerting-summary.responder';
 import { TopAlertsRepository } from './summary/top-alerts.repository';
 import { WatchdogArrivals } from './watchdog/watchdog-arrivals';
@@ -55,7 +56,13 @@ export class AlertingModule {
           fastRoutes: [PostAlertsRoute],
         }),
       ],
-      controllers: [AlertsController, IncidentsController, SilencesController, StatusController],
+      controllers: [
+        AlertsController,
+        IncidentsController,
+        SilencesController,
+        StatusController,
+        AlertingSummaryController,
+      ],
       providers: [
         RoutingConfigService,
         SilenceRepository,

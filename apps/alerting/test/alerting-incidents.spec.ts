@@ -222,6 +222,20 @@ escalation_policies:
       { alertname: 'ManualResolve', severity: 'critical', count: 1, status: 'resolved' },
       { alertname: 'StillFiring', severity: 'medium', count: 1, status: 'firing' },
     ]);
+    // The same reply over HTTP (GET /alerts/summary, any valid key), with the same severities filter.
+    const window = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    const overHttp = await api(`${h.base}/alerts/summary?${window}`);
+    expect(overHttp.status).toBe(200);
+    expect(await overHttp.json()).toEqual(reply);
+    const p3 = (await (await api(`${h.base}/alerts/summary?${window}&severities=medium,low`)).json()) as {
+      episodes: number;
+      by_alertname: Record<string, number>;
+    };
+    expect(p3).toMatchObject({ episodes: 1, by_alertname: { StillFiring: 1 } });
+    const bad = await api(`${h.base}/alerts/summary?from=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toContain('from');
+    expect((await fetch(`${h.base}/alerts/summary`)).status).toBe(401);
   });
 
   it('keeps the history across a restart', async () => {

@@ -13,6 +13,9 @@ import { SessionGuard } from './access/console-route';
 import { SessionRepository } from './session/session.repository';
 import { SessionService } from './session/session.service';
 import { UpstreamClient } from './upstream/upstream.client';
+import { TargetsController } from './targets/targets.controller';
+import { ErrorsController } from './errors/errors.controller';
+import { ReportsController } from './reports/reports.controller';
 
 @Module({})
 export class ConsoleModule {
@@ -26,7 +29,14 @@ export class ConsoleModule {
           database: { entities: [], migrations: CONSOLE_MIGRATIONS },
         }),
       ],
-      controllers: [AssetsController, LoginController, HomeController],
+      controllers: [
+        AssetsController,
+        LoginController,
+        HomeController,
+        TargetsController,
+        ErrorsController,
+        ReportsController,
+      ],
       providers: [
         { provide: SessionCookie, useValue: new SessionCookie(config.CONSOLE_PUBLIC_URL) },
         SessionRepository,

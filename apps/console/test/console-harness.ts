@@ -64,7 +64,13 @@ export interface ConsoleUnderTest {
  * real NATS and Postgres. Page features add their own controllers to `upstreamControllers`.
  */
 export async function startConsole(
-  options: { keys?: readonly TestKey[]; upstreamControllers?: Type[]; env?: Record<string, string> } = {},
+  options: {
+    keys?: readonly TestKey[];
+    upstreamControllers?: Type[];
+    env?: Record<string, string>;
+    /** Real services already running (e.g. built ones from runService) in place of the closed port. */
+    upstreamUrls?: Partial<Record<'health' | 'alerting' | 'reporting' | 'errors', string>>;
+  } = {},
 ): Promise<ConsoleUnderTest> {
   const keys = options.keys ?? [READER, OPERATOR];
   const [nats, upstreamDb, consoleDb] = await Promise.all([
@@ -72,9 +78,7 @@ export async function startConsole(
     testDatabaseUrl(),
     testDatabaseUrl(),
   ]);
-  const apiKeys = JSON.stringify(
-    keys.map((k) => ({ name: k.name, hash: hashApiKey(k.key, { N: 1024 }), scopes: k.scopes })),
-  );
+  const apiKeys = apiKeysOf(keys);
   const upstreamPort = await freePort();
   const upstream = await startService(
     {
@@ -98,10 +102,10 @@ export async function startConsole(
     {
       ...serviceEnv(nats, consoleDb, consolePort),
       AUDIT_URL: `http://127.0.0.1:${upstreamPort}`,
-      HEALTH_URL: `http://127.0.0.1:${closedPort}`,
-      ALERTING_URL: `http://127.0.0.1:${closedPort}`,
-      REPORTING_URL: `http://127.0.0.1:${closedPort}`,
-      ERRORS_URL: `http://127.0.0.1:${closedPort}`,
+      HEALTH_URL: options.upstreamUrls?.health ?? `http://127.0.0.1:${closedPort}`,
+      ALERTING_URL: options.upstreamUrls?.alerting ?? `http://127.0.0.1:${closedPort}`,
+      REPORTING_URL: options.upstreamUrls?.reporting ?? `http://127.0.0.1:${closedPort}`,
+      ERRORS_URL: options.upstreamUrls?.errors ?? `http://127.0.0.1:${closedPort}`,
       CONSOLE_PUBLIC_URL: `http://127.0.0.1:${consolePort}`,
       ...options.env,
     },
@@ -116,6 +120,13 @@ export async function startConsole(
       await nats.stop();
     },
   };
+}
+
+/** API_KEYS of a service that accepts `keys` (cheap scrypt for speed). */
+export function apiKeysOf(keys: readonly TestKey[]): string {
+  return JSON.stringify(
+    keys.map((k) => ({ name: k.name, hash: hashApiKey(k.key, { N: 1024 }), scopes: k.scopes })),
+  );
 }
 
 function serviceEnv(nats: NatsServerHandle, databaseUrl: string, port: number): Record<string, string> {

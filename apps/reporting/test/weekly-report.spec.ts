@@ -566,6 +566,18 @@ describe('POST /reports/weekly (real NATS, Postgres and SMTP)', () => {
     expect((await post(`${base}/reports/nope/run`)).status).toBe(404);
   });
 
+  it('lists its report definitions at GET /reports/definitions (not read as a report id)', async () => {
+    const res = await fetch(`${base}/reports/definitions`, { headers: bearer });
+    expect(res.status).toBe(200);
+    const { definitions } = (await res.json()) as { definitions: { id: string; period: string }[] };
+    expect(definitions.map((d) => [d.id, d.period])).toEqual([
+      ['weekly', 'week'],
+      ['daily-p3-digest', 'day'],
+      ['monthly-privacy-audit', 'month'],
+    ]);
+    expect((await fetch(`${base}/reports/definitions`)).status).toBe(401);
+  });
+
   it('answers bad requests with 400 JSON errors', async () => {
     const half = await post(`${base}/reports/weekly`, { from: '2026-02-02T00:00:00Z' });
     expect(half.status).toBe(400);

@@ -105,6 +105,22 @@ export class ReportsController {
     return outcomeResponse(await this.runner.run(definition, period, { force: forced }));
   }
 
+  /** The report definitions (for a UI's "run now" choice); declared before `:id`, which would take the name. */
+  @Get('definitions')
+  listDefinitions() {
+    return {
+      definitions: this.definitions.all.map((d) => ({
+        id: d.id,
+        name: d.name,
+        period: d.period,
+        time_zone: d.timeZone,
+        cron: d.cron,
+        sections: d.sections,
+        enabled: d.enabled,
+      })),
+    };
+  }
+
   @Get()
   async recent(@Query('limit') limit = '20') {
     const n = Number(limit);

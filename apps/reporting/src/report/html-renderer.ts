@@ -42,7 +42,8 @@ const TONE = { good: '#067647', bad: '#b42318', neutral: '#52606d' } as const;
 export function renderHtml(document: ReportDocument, chartSource: ChartSource = cidSource): string {
   return [
     '<!DOCTYPE html>',
-    '<html><head><meta charset="utf-8">',
+    // lang: screen readers pick the voice (axe: html-has-lang), in the inbox and in the archive alike.
+    '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(document.title)}</title></head>`,
     `<body style="${STYLE.body}"><div style="${STYLE.card}">`,

@@ -93,6 +93,10 @@ describe('report renderers', () => {
     expect(html).toContain('style="');
   });
 
+  it('names the document language, for screen readers', () => {
+    expect(html).toContain('<html lang="en">');
+  });
+
   it('escapes source strings in HTML', () => {
     const hostile = buildWeeklyReport({
       period: W47,
