@@ -31,6 +31,8 @@ import { AUDIT_MIGRATIONS } from './migrations';
 import { MerkleLogController } from './merkle/merkle-log.controller';
 import { MerkleLogService } from './merkle/merkle-log.service';
 import { AuditEventsController } from './query/audit-events.controller';
+import { DetectionQueryRepository } from './query/detection-query.repository';
+import { DetectionsController } from './query/detections.controller';
 import { AUDIT_DETECTIONS, DetectionService } from './detect/detection.service';
 import { AuditEventRepository } from './storage/audit-event.repository';
 import { DetectionRepository } from './detect/detection.repository';
@@ -53,8 +55,15 @@ export class AuditModule {
           itemCheckedBodies: [AUDIT_INTAKE_PATH],
         }),
       ],
-      controllers: [AuditEventsController, IntegrityController, AuditIntakeController, MerkleLogController],
+      controllers: [
+        AuditEventsController,
+        IntegrityController,
+        AuditIntakeController,
+        MerkleLogController,
+        DetectionsController,
+      ],
       providers: [
+        DetectionQueryRepository,
         AuditEventRepository,
         AuditQueryRepository,
         DetectionRepository,

@@ -6,6 +6,7 @@ import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lo
 import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
 import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
+import { ResourceSearchIndex1764530000000 } from './1764530000000-resource-search-index';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const AUDIT_MIGRATIONS = [
   ChainHeadReceivedAt1764300000000,
   MerkleLog1764400000000,
   LeafHash1764520000000,
+  ResourceSearchIndex1764530000000,
 ];
