@@ -22,6 +22,8 @@ export const PUBLISHER = {
 
 export interface RealAudit {
   base: string;
+  /** The audit service's own database (tests that load volume straight into it). */
+  databaseUrl: string;
   /** POSTs events to the HTTP intake (202: durable in JetStream). */
   publish(events: readonly Record<string, unknown>[]): Promise<void>;
   /** GET on the audit API with the privacy officer's key. */
@@ -70,6 +72,7 @@ export async function startRealAudit(): Promise<RealAudit> {
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
+    databaseUrl,
     async publish(events) {
       for (let i = 0; i < events.length; i += 500) {
         const answer = await fetch(`${base}/audit/v1/events`, {

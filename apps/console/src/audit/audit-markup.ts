@@ -15,7 +15,7 @@ export function prettyJson(value: unknown): string {
 export const eventHref = (id: string) => `/audit/events/${encodeURIComponent(id)}`;
 
 /** The audit section's sub-navigation. */
-export function auditTabs(current: 'search' | 'verify' | 'detections'): SafeHtml {
+export function auditTabs(current?: 'search' | 'verify' | 'detections'): SafeHtml {
   const tabs = [
     { id: 'search', href: '/audit', label: 'Search' },
     { id: 'verify', href: '/audit/verify', label: 'Verify the chains' },

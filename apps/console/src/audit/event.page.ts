@@ -87,7 +87,7 @@ export function eventPageBody(detail: EventDetail, proof: ProofState): SafeHtml 
     ['Trace id', e.trace_id ?? '—'],
   ];
   return html`<h1>Audit event</h1>
-    ${auditTabs('search')}
+    ${auditTabs()}
     <section class="card" aria-labelledby="facts-h">
       <h2 id="facts-h">${e.action}</h2>
       <dl class="facts">
