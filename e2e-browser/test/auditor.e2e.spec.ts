@@ -9,6 +9,7 @@ import {
   AUDIT_READ_KEY,
   auditEvent,
   operatorAuth,
+  READ_ONLY_KEY,
   screenshotBothWidths,
   seriousAxeViolations,
   signIn,
@@ -40,6 +41,12 @@ describe('auditor in Chromium (built services and console, real NATS and Postgre
     }),
   ];
 
+  const economyEdit = auditEvent({
+    action: 'admin.economy_field.changed',
+    resource: { type: 'user_profile', id: 'p-9' },
+    changes: { deltacoin_balance: { before: 10, after: 90_000 } },
+  });
+
   const auditApi = async <T>(path: string): Promise<T> => {
     const answer = await fetch(cs.system.services.audit.url + path, { headers: operatorAuth });
     if (!answer.ok) throw new Error(`GET ${path}: ${answer.status}`);
@@ -51,12 +58,12 @@ describe('auditor in Chromium (built services and console, real NATS and Postgre
     const answer = await fetch(`${cs.system.services.audit.url}/audit/v1/events`, {
       method: 'POST',
       headers: { ...operatorAuth, 'content-type': 'application/json' },
-      body: JSON.stringify(accesses),
+      body: JSON.stringify([...accesses, economyEdit]),
     });
     expect(answer.status).toBe(202);
     await waitFor(
       async () => (await auditApi<{ count: number }>(`/audit/events?resource_id=${WALLET}`)).count === 3,
-      { timeoutMs: 30_000, description: 'the wallet accesses stored' },
+      { timeoutMs: 60_000, description: 'the wallet accesses stored' },
     );
   }, 240_000);
 
@@ -142,6 +149,37 @@ describe('auditor in Chromium (built services and console, real NATS and Postgre
     await page.waitForURL((url) => url.searchParams.get('run') === '1');
     expect(await page.locator('.verify-verdict').innerText()).toContain('Intact');
     await expectAccessible(page, 'audit-verify');
+    await context.close();
+  });
+
+  it('lists detections with links to their events, and opens the monthly privacy report', async () => {
+    const run = await fetch(`${cs.system.services.reporting.url}/reports/monthly-privacy-audit/run`, {
+      method: 'POST',
+      headers: operatorAuth,
+    });
+    expect(run.status).toBe(201);
+    const { report_run_id: runId } = (await run.json()) as { report_run_id: string };
+    const context = await cs.newContext();
+    const page = await context.newPage();
+    // A read-only key that reporting accepts too (the archived reports are reporting's).
+    await signIn(page, READ_ONLY_KEY, '/audit/detections');
+    await waitFor(
+      async () => {
+        if ((await page.locator(`a[href="/audit/events/${economyEdit.id}"]`).count()) === 1) return true;
+        await page.reload();
+        return false;
+      },
+      { timeoutMs: 20_000, description: 'the economy edit detected' },
+    );
+    expect(await page.locator('tbody tr', { hasText: 'Economy field edits' }).count()).toBe(1);
+    await expectAccessible(page, 'audit-detections');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/audit/privacy-report/${runId}`)),
+      page.locator(`a[href="/audit/privacy-report/${runId}"]`).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-security-policy']).toContain('sandbox');
+    expect((await page.locator('body').innerText()).toLowerCase()).toContain('privacy');
     await context.close();
   });
 });
