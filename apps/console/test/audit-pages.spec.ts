@@ -200,6 +200,24 @@ describe('audit pages over the real audit service (NATS, Postgres, Merkle log)',
     expect(text).not.toContain('<th scope="row">security</th>');
   });
 
+  it('proves a log grew append-only from an earlier size, against the root the person kept', async () => {
+    const { size } = await audit.get<{ size: number }>('/audit/log/security/checkpoint');
+    const { first_root: kept } = await audit.get<{ first_root: string }>(
+      `/audit/log/security/proof/consistency?first=2&second=${size}`,
+    );
+    const held = await (
+      await officer.get(`/audit/verify?grow=1&category=security&first=2&first_root=${kept}`)
+    ).text();
+    expect(held).toMatch(
+      /<strong>Append-only<\/strong>: the tree of 2 leaves is a prefix of the\s+checkpoint of \d+/,
+    );
+    expect(held).toContain('(yours)');
+    const forged = await (
+      await officer.get(`/audit/verify?grow=1&category=security&first=2&first_root=${'ab'.repeat(32)}`)
+    ).text();
+    expect(forged).toMatch(/<strong>Not proved<\/strong>: the tree of 2 leaves is not a\s+prefix/);
+  });
+
   it('lists detections with links to their events', async () => {
     const text = await waitFor(
       async () => {

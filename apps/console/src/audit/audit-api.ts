@@ -116,3 +116,12 @@ export interface ReportRun {
 }
 
 export const AUDIT_LOGS = ['security', 'privacy', 'routine'] as const;
+
+export interface ConsistencyProof {
+  category: string;
+  first: number;
+  second: number;
+  first_root: string;
+  second_root: string;
+  proof: string[];
+}

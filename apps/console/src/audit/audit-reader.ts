@@ -5,6 +5,7 @@ import { errorMessage } from '@vigil/platform';
 import type { ConsoleSession } from '../session/console-session';
 import { UpstreamClient, UpstreamError, type QueryValue } from '../upstream/upstream.client';
 import type {
+  ConsistencyProof,
   DetectionPage,
   EventDetail,
   EventPage,
@@ -15,7 +16,8 @@ import type {
   VerifyReport,
 } from './audit-api';
 import type { ProofState } from './event.page';
-import { checkInclusion } from './inclusion-check';
+import { checkGrowth, checkInclusion } from './inclusion-check';
+import type { GrowthResult } from './verify.page';
 import { PRIVACY_REPORT } from './detections.page';
 
 /** Reads of the audit (and reporting) APIs the audit pages make, as the signed-in person. */
@@ -122,5 +124,44 @@ export class AuditReader {
         message: error instanceof UpstreamError ? error.message : errorMessage(error),
       };
     }
+  }
+
+  /**
+   * Whether a log of `first` leaves grew append-only into the latest signed checkpoint: the consistency
+   * proof is checked here against the signed root, and against the root the person holds when given.
+   */
+  async growth(
+    session: ConsoleSession,
+    category: string,
+    first: number,
+    heldRoot: string | undefined,
+  ): Promise<GrowthResult> {
+    const log = `/audit/log/${encodeURIComponent(category)}`;
+    const [checkpoint, key] = await Promise.all([
+      this.upstream.json<LogCheckpoint>(session, 'audit', { path: `${log}/checkpoint` }),
+      this.upstream.json<PublicKey>(session, 'audit', { path: '/audit/checkpoints/public-key' }),
+    ]);
+    const proof = await this.upstream.json<ConsistencyProof>(session, 'audit', {
+      path: `${log}/proof/consistency`,
+      query: { first, second: checkpoint.size },
+    });
+    const firstRoot = heldRoot ?? proof.first_root;
+    const verdict = checkGrowth({
+      first,
+      firstRoot: Buffer.from(firstRoot, 'hex'),
+      proof: proof.proof.map((hash) => Buffer.from(hash, 'hex')),
+      checkpoint,
+      publicKeyPem: key.public_key_pem,
+    });
+    return {
+      category,
+      first,
+      firstRoot,
+      held: heldRoot !== undefined,
+      signedAt: checkpoint.created_at ?? null,
+      ...(verdict.ok
+        ? { ok: true, second: verdict.size, secondRoot: verdict.root }
+        : { ok: false, reason: verdict.reason }),
+    };
   }
 }

@@ -22,6 +22,22 @@ const AUDIT_READ = { service: 'audit', scope: 'audit:read' } as const;
 const refusedInput = (error: unknown): error is UpstreamError =>
   error instanceof UpstreamError && error.status === 400;
 
+/** The earlier size of a growth check: a non-negative integer. */
+function growthSize(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,15}$/.test(value)) {
+    throw new BadRequestException({ message: 'the earlier size must be a non-negative integer' });
+  }
+  return Number(value);
+}
+
+/** A root hash the person holds: 64 hex digits, or none. */
+function heldRoot(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/.test(value))
+    throw new BadRequestException({ message: 'a root hash is 64 hex digits' });
+  return value;
+}
+
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 512) : undefined;
 
@@ -113,19 +129,34 @@ export class AuditController {
     @Res() response: Response,
   ): Promise<void> {
     const category = text(query['category']);
-    const form: VerifyForm = { category, from: text(query['from']), to: text(query['to']) };
+    const form: VerifyForm = {
+      category,
+      from: text(query['from']),
+      to: text(query['to']),
+      first: text(query['first']),
+      first_root: text(query['first_root'])?.toLowerCase(),
+    };
     let error: string | undefined;
     let report = null;
-    // The form alone is a page; a walk runs only when asked (it reads the whole range).
-    if (text(query['run']) !== undefined) {
-      try {
+    let growth = null;
+    try {
+      // The forms alone are a page; a walk or a proof runs only when asked (a walk reads the whole range).
+      if (text(query['run']) !== undefined) {
         report = await this.reader.verify(session, instantOf(form.from), instantOf(form.to));
-      } catch (failure) {
-        if (!refusedInput(failure)) throw failure;
-        error = `The verification was refused: ${failure.message}`;
       }
+      if (text(query['grow']) !== undefined) {
+        growth = await this.reader.growth(
+          session,
+          category ?? 'security',
+          growthSize(form.first),
+          heldRoot(form.first_root),
+        );
+      }
+    } catch (failure) {
+      if (!refusedInput(failure)) throw failure;
+      error = `The verification was refused: ${failure.message}`;
     }
-    const body = verifyPageBody(form, report);
+    const body = verifyPageBody(form, report, growth);
     sendPage(
       response,
       layout({ title: 'Verify the audit chains', session, active: 'audit', body, error }),

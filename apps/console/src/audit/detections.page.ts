@@ -44,7 +44,9 @@ function row(d: Detection): SafeHtml {
     <td><span class="badge sev-${d.severity}">${d.severity}</span></td>
     <td>${d.actor_id}</td>
     <td>${d.summary}</td>
-    <td><a href="${eventHref(d.event_id)}">Event</a></td>
+    <td>
+      <a href="${eventHref(d.event_id)}"><code>${d.event_id.slice(0, 8)}</code></a>
+    </td>
   </tr>`;
 }
 
@@ -83,6 +85,10 @@ function detectionsTable(page: DetectionPage, rule: string | undefined): SafeHtm
     }`;
 }
 
+/** The month a run covers: its period's middle, so a time zone's offset at the edges does not shift it. */
+const monthOf = (run: ReportRun) =>
+  new Date((Date.parse(run.period_start) + Date.parse(run.period_end)) / 2).toISOString().slice(0, 7);
+
 function reportsHtml(runs: readonly ReportRun[] | string): SafeHtml {
   if (typeof runs === 'string') return html`<p>${runs}</p>`;
   if (runs.length === 0) return html`<p>No monthly privacy report has been run yet.</p>`;
@@ -90,9 +96,8 @@ function reportsHtml(runs: readonly ReportRun[] | string): SafeHtml {
     ${runs.map(
       (r) =>
         html`<li>
-          <a href="/audit/privacy-report/${r.id}">${r.period_start.slice(0, 7)}</a> (${r.status}${
-            r.sent_at === null ? '' : html`, sent ${when(r.sent_at)}`
-          })
+          <a href="/audit/privacy-report/${r.id}">${monthOf(r)}</a>
+          ${r.sent_at === null ? html`(${r.status})` : html`(sent ${when(r.sent_at)})`}
         </li>`,
     )}
   </ul>`;

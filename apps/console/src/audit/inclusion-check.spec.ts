@@ -2,7 +2,9 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 
 import {
   canonicalJson,
+  checkGrowth,
   checkInclusion,
+  consistencyHolds,
   leafHashOf,
   rootFromInclusion,
   type InclusionEvidence,
@@ -99,5 +101,39 @@ describe('inclusion check (RFC 6962 / 9162, C2SP signed note)', () => {
     expect(checkInclusion(evidence({ checkpoint: { key_name: origin, note: note(3, leaves[0]) } })).ok).toBe(
       false,
     );
+  });
+
+  it('checks that a smaller tree is a prefix of a larger one (RFC 9162 consistency)', () => {
+    const h3 = leafHashOf({ ...records[2], seq: 4, id: 'x' });
+    const four = node(node(leaves[0], leaves[1]), node(leaves[2], h3));
+    const proof = [leaves[2], h3, node(leaves[0], leaves[1])];
+    expect(consistencyHolds(3, 4, proof, root, four)).toBe(true);
+    expect(consistencyHolds(3, 4, proof, leaves[0], four)).toBe(false);
+    expect(consistencyHolds(2, 4, [node(leaves[2], h3)], node(leaves[0], leaves[1]), four)).toBe(true);
+    expect(
+      checkGrowth({
+        first: 3,
+        firstRoot: root,
+        proof,
+        checkpoint: { key_name: origin, note: note(4, four) },
+        publicKeyPem: pem,
+      }),
+    ).toEqual({
+      ok: true,
+      size: 4,
+      root: four.toString('hex'),
+    });
+    expect(
+      checkGrowth({
+        first: 3,
+        firstRoot: leaves[1],
+        proof,
+        checkpoint: { key_name: origin, note: note(4, four) },
+        publicKeyPem: pem,
+      }),
+    ).toEqual({
+      ok: false,
+      reason: expect.stringContaining('not a prefix'),
+    });
   });
 });

@@ -33,6 +33,23 @@ export function leafHashOf(record: {
   return sha256(Buffer.of(0), bytes);
 }
 
+const node = (left: Buffer, right: Buffer) => sha256(Buffer.of(1), left, right);
+
+/**
+ * One step up the tree (RFC 9162 §2.1.3.2 and §2.1.4.2): whether the next proof hash is a left sibling,
+ * and the indexes of the node and of the tree's last node one level up.
+ */
+function climb(fn: number, sn: number): { left: boolean; fn: number; sn: number } {
+  const left = fn % 2 === 1 || fn === sn;
+  if (left && fn % 2 === 0) {
+    while (fn % 2 === 0 && fn !== 0) {
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+    }
+  }
+  return { left, fn: Math.floor(fn / 2), sn: Math.floor(sn / 2) };
+}
+
 /** RFC 9162 §2.1.3.2: the root an inclusion proof leads to, or null when the proof is malformed. */
 export function rootFromInclusion(
   index: number,
@@ -41,24 +58,48 @@ export function rootFromInclusion(
   proof: readonly Buffer[],
 ): Buffer | null {
   if (index >= size) return null;
-  let fn = index;
-  let sn = size - 1;
+  let step = { fn: index, sn: size - 1 };
   let r = leafHash;
   for (const p of proof) {
-    if (sn === 0) return null;
-    if (fn % 2 === 1 || fn === sn) {
-      r = sha256(Buffer.of(1), p, r);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = sha256(Buffer.of(1), r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
+    if (step.sn === 0) return null;
+    const up = climb(step.fn, step.sn);
+    r = up.left ? node(p, r) : node(r, p);
+    step = up;
   }
-  return sn === 0 ? r : null;
+  return step.sn === 0 ? r : null;
+}
+
+/** RFC 9162 §2.1.4.2: whether the tree of `first` leaves (firstRoot) is a prefix of the one of `second`. */
+export function consistencyHolds(
+  first: number,
+  second: number,
+  proof: readonly Buffer[],
+  firstRoot: Buffer,
+  secondRoot: Buffer,
+): boolean {
+  if (first < 0 || first > second) return false;
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  if (first === 0) return proof.length === 0;
+  if (proof.length === 0) return false;
+  let power = 1;
+  while (power < first) power *= 2;
+  const path = power === first ? [firstRoot, ...proof] : [...proof];
+  let step = { fn: first - 1, sn: second - 1 };
+  while (step.fn % 2 === 1) step = { fn: Math.floor(step.fn / 2), sn: Math.floor(step.sn / 2) };
+  let fr = path[0] ?? firstRoot;
+  let sr = fr;
+  for (const c of path.slice(1)) {
+    if (step.sn === 0) return false;
+    const up = climb(step.fn, step.sn);
+    if (up.left) {
+      fr = node(c, fr);
+      sr = node(c, sr);
+    } else {
+      sr = node(sr, c);
+    }
+    step = up;
+  }
+  return step.sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
 /** What a C2SP signed checkpoint note says, when `keyName`'s Ed25519 key signed it; else null. */
@@ -129,4 +170,34 @@ export function checkInclusion(evidence: InclusionEvidence): InclusionVerdict {
   if (!note.root.equals(root))
     return { ok: false, reason: 'the proof leads to another root than the signed checkpoint’s' };
   return { ok: true, size: note.size, root: root.toString('hex') };
+}
+
+export interface GrowthEvidence {
+  first: number;
+  /** The root the auditor holds for `first` (e.g. from an earlier report), else the service's. */
+  firstRoot: Buffer;
+  proof: readonly Buffer[];
+  checkpoint: { key_name: string; note: string };
+  publicKeyPem: string;
+}
+
+/** Whether the log at `first` leaves grew, append-only, into the signed checkpoint's tree. */
+export function checkGrowth(evidence: GrowthEvidence): InclusionVerdict {
+  let note: ReturnType<typeof openCheckpointNote>;
+  try {
+    note = openCheckpointNote(evidence.checkpoint.note, evidence.checkpoint.key_name, evidence.publicKeyPem);
+  } catch {
+    note = null;
+  }
+  if (note === null)
+    return { ok: false, reason: 'the checkpoint’s signature does not verify with the audit public key' };
+  if (evidence.first > note.size)
+    return { ok: false, reason: `size ${evidence.first} is beyond the signed size ${note.size}` };
+  if (!consistencyHolds(evidence.first, note.size, evidence.proof, evidence.firstRoot, note.root)) {
+    return {
+      ok: false,
+      reason: `the tree of ${evidence.first} leaves is not a prefix of the signed tree of ${note.size}`,
+    };
+  }
+  return { ok: true, size: note.size, root: note.root.toString('hex') };
 }

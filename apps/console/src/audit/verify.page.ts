@@ -6,6 +6,68 @@ export interface VerifyForm {
   category?: string;
   from?: string;
   to?: string;
+  /** Merkle growth check: the earlier size and, optionally, the root the person holds for it. */
+  first?: string;
+  first_root?: string;
+}
+
+/** The outcome of a Merkle growth check (append-only between an earlier size and the signed checkpoint). */
+export type GrowthResult = {
+  category: string;
+  first: number;
+  firstRoot: string;
+  /** Whether firstRoot is the person's own (else the service's answer for that size). */
+  held: boolean;
+  signedAt: string | null;
+} & ({ ok: true; second: number; secondRoot: string } | { ok: false; reason: string });
+
+function growthForm(form: VerifyForm): SafeHtml {
+  return html`<form method="get" action="/audit/verify" class="card" aria-label="Merkle log growth">
+    <h2>Merkle log growth</h2>
+    <p class="hint">
+      Proves that the log you saw at an earlier size (with the root hash you kept, e.g. from a report) is a
+      prefix of the latest signed checkpoint: nothing was rewritten or removed since.
+    </p>
+    <input type="hidden" name="grow" value="1" />
+    <div class="filters">
+      <div>
+        <label for="g-category">Log</label>
+        <select id="g-category" name="category">
+          ${AUDIT_LOGS.map(
+            (c) => html`<option value="${c}" ${form.category === c ? html`selected` : null}>${c}</option>`,
+          )}
+        </select>
+      </div>
+      <div>
+        <label for="g-first">Earlier size</label>
+        <input type="number" id="g-first" name="first" min="0" value="${form.first ?? ''}" required />
+      </div>
+      <div>
+        <label for="g-root">Its root hash (hex, optional)</label>
+        <input type="text" id="g-root" name="first_root" value="${form.first_root ?? ''}" />
+      </div>
+    </div>
+    <div class="actions"><button type="submit">Check growth</button></div>
+  </form>`;
+}
+
+function growthHtml(result: GrowthResult): SafeHtml {
+  return html`<section class="card" aria-labelledby="growth-h">
+    <h2 id="growth-h">Growth of the ${result.category} log</h2>
+    <p class="growth-verdict ${result.ok ? 'ok' : 'bad'}" role="status">
+      ${
+        result.ok
+          ? html`<strong>Append-only</strong>: the tree of ${result.first} leaves is a prefix of the
+              checkpoint of ${result.second}, signed
+              ${result.signedAt === null ? html`on request` : html`at ${when(result.signedAt)}`}.`
+          : html`<strong>Not proved</strong>: ${result.reason}.`
+      }
+    </p>
+    <p class="hint">
+      Root at ${result.first} (${result.held ? 'yours' : 'as the service reports it'}):
+      <code>${result.firstRoot}</code>
+    </p>
+  </section>`;
 }
 
 function formHtml(form: VerifyForm): SafeHtml {
@@ -106,7 +168,12 @@ function resultHtml(report: VerifyReport, category: string | undefined): SafeHtm
   </section>`;
 }
 
-export function verifyPageBody(form: VerifyForm, report: VerifyReport | null): SafeHtml {
+export function verifyPageBody(
+  form: VerifyForm,
+  report: VerifyReport | null,
+  growth: GrowthResult | null = null,
+): SafeHtml {
   return html`<h1>Verify the audit chains</h1>
-    ${auditTabs('verify')} ${formHtml(form)} ${report === null ? null : resultHtml(report, form.category)}`;
+    ${auditTabs('verify')} ${formHtml(form)} ${report === null ? null : resultHtml(report, form.category)}
+    ${growthForm(form)} ${growth === null ? null : growthHtml(growth)}`;
 }
