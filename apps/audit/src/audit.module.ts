@@ -35,6 +35,8 @@ import { LogCheckpointService } from './merkle/log-checkpoint.service';
 import { LogTilesController } from './merkle/log-tiles.controller';
 import { WitnessController } from './merkle/witness.controller';
 import { AuditEventsController } from './query/audit-events.controller';
+import { DetectionQueryRepository } from './query/detection-query.repository';
+import { DetectionsController } from './query/detections.controller';
 import { AUDIT_DETECTIONS, DetectionService } from './detect/detection.service';
 import { AuditEventRepository } from './storage/audit-event.repository';
 import { DetectionRepository } from './detect/detection.repository';
@@ -75,6 +77,7 @@ export class AuditModule {
         WitnessController,
         LogTilesController,
         ErasureController,
+        DetectionsController,
       ],
       providers: [
         {
@@ -85,6 +88,7 @@ export class AuditModule {
         subjectKeysProvider,
         EventSealer,
         SubjectEraser,
+        DetectionQueryRepository,
         AuditEventRepository,
         AuditQueryRepository,
         DetectionRepository,

@@ -3,6 +3,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@vigil/platform';
 
 import { AccessProbe } from './auth/access-probe';
+import { AuditController } from './audit/audit.controller';
+import { AuditReader } from './audit/audit-reader';
 import { LoginController } from './auth/login.controller';
 import type { ConsoleConfig } from './config/console-config';
 import { HomeController } from './home/home.controller';
@@ -36,6 +38,8 @@ export class ConsoleModule {
         TargetsController,
         ErrorsController,
         ReportsController,
+        // audit (auditor, privacy officer)
+        AuditController,
       ],
       providers: [
         { provide: SessionCookie, useValue: new SessionCookie(config.CONSOLE_PUBLIC_URL) },
@@ -44,6 +48,8 @@ export class ConsoleModule {
         SessionGuard,
         UpstreamClient,
         AccessProbe,
+        // audit (auditor, privacy officer)
+        AuditReader,
       ],
     };
   }

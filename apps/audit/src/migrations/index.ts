@@ -8,6 +8,7 @@ import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
 import { SubjectKeys1764500000000 } from './1764500000000-subject-keys';
 import { LogCheckpointsAndWitnesses1764510000000 } from './1764510000000-log-checkpoints-and-witnesses';
 import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
+import { ResourceSearchIndex1764530000000 } from './1764530000000-resource-search-index';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const AUDIT_MIGRATIONS = [
   SubjectKeys1764500000000,
   LogCheckpointsAndWitnesses1764510000000,
   LeafHash1764520000000,
+  ResourceSearchIndex1764530000000,
 ];

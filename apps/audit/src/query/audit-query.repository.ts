@@ -5,6 +5,7 @@ import type { AuditEventV1 } from '@vigil/contracts';
 
 import type { AuditCategory } from '../model/audit-category';
 import type { AuditQuery, PageCursor } from './audit-query';
+import { addSearchFilters } from './search-filters';
 
 export interface ListedAuditEvent {
   event: AuditEventV1;
@@ -62,6 +63,7 @@ export class AuditQueryRepository {
     if (query.tenant) add((p) => `tenant_id = ${p}`, query.tenant);
     if (query.from) add((p) => `received_at >= ${p}`, query.from);
     if (query.to) add((p) => `received_at < ${p}`, query.to);
+    addSearchFilters(query, add);
     if (after) {
       params.push(after.received_at, after.id);
       where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

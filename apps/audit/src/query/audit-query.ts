@@ -17,6 +17,13 @@ export const auditQuerySchema = z.strictObject({
   resource_id: text.optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   tenant: text.optional(),
+  // Search filters of the console (src/query/search-filters.ts): exact action and source, free text.
+  action: z
+    .string()
+    .regex(/^[a-z0-9_.]{1,128}$/, 'action must be dot.case characters')
+    .optional(),
+  source: text.optional(),
+  q: text.optional(),
   from: isoDateTimeSchema.optional(),
   to: isoDateTimeSchema.optional(),
   limit: z.coerce
