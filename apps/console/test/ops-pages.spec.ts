@@ -52,7 +52,7 @@ describe('targets, errors and reports pages over the real built services', () =>
         const { text } = await page(lead, '/targets');
         return /<span class="badge ok">up<\/span>/.test(text) && text.includes('100.00 %') ? text : null;
       },
-      { timeoutMs: 20_000, description: 'alerting-api shown up with its uptime' },
+      { timeoutMs: 60_000, description: 'alerting-api shown up with its uptime' },
     );
     expect(list).toContain('<a href="/targets/alerting-api">alerting-api</a>');
     expect(list).toContain(`<a href="/targets/${HEARTBEAT}">${HEARTBEAT}</a>`);
