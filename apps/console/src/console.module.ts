@@ -4,6 +4,10 @@ import { PlatformModule } from '@vigil/platform';
 
 import { AccessProbe } from './auth/access-probe';
 import { LoginController } from './auth/login.controller';
+import { LoginPage, OIDC_CLIENT } from './auth/login-page';
+import { OidcClient, oidcClientSettings } from './auth/oidc-client';
+import { OidcLoginController } from './auth/oidc-login.controller';
+import { PendingLoginRepository } from './auth/pending-login.repository';
 import type { ConsoleConfig } from './config/console-config';
 import { HomeController } from './home/home.controller';
 import { CONSOLE_MIGRATIONS } from './migrations';
@@ -17,6 +21,7 @@ import { UpstreamClient } from './upstream/upstream.client';
 @Module({})
 export class ConsoleModule {
   static forRoot(config: ConsoleConfig): DynamicModule {
+    const oidc = oidcClientSettings(config);
     return {
       module: ConsoleModule,
       imports: [
@@ -26,7 +31,7 @@ export class ConsoleModule {
           database: { entities: [], migrations: CONSOLE_MIGRATIONS },
         }),
       ],
-      controllers: [AssetsController, LoginController, HomeController],
+      controllers: [AssetsController, LoginController, OidcLoginController, HomeController],
       providers: [
         { provide: SessionCookie, useValue: new SessionCookie(config.CONSOLE_PUBLIC_URL) },
         SessionRepository,
@@ -34,6 +39,9 @@ export class ConsoleModule {
         SessionGuard,
         UpstreamClient,
         AccessProbe,
+        LoginPage,
+        PendingLoginRepository,
+        { provide: OIDC_CLIENT, useValue: oidc === null ? null : new OidcClient(oidc) },
       ],
     };
   }

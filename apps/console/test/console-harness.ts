@@ -64,7 +64,13 @@ export interface ConsoleUnderTest {
  * real NATS and Postgres. Page features add their own controllers to `upstreamControllers`.
  */
 export async function startConsole(
-  options: { keys?: readonly TestKey[]; upstreamControllers?: Type[]; env?: Record<string, string> } = {},
+  options: {
+    keys?: readonly TestKey[];
+    upstreamControllers?: Type[];
+    env?: Record<string, string>;
+    /** Extra environment of the upstream service (e.g. OIDC_* so it accepts an issuer's tokens). */
+    upstreamEnv?: Record<string, string>;
+  } = {},
 ): Promise<ConsoleUnderTest> {
   const keys = options.keys ?? [READER, OPERATOR];
   const [nats, upstreamDb, consoleDb] = await Promise.all([
@@ -88,7 +94,7 @@ export async function startConsole(
         controllers: [ProbeController, ...(options.upstreamControllers ?? [])],
       }),
     },
-    { ...serviceEnv(nats, upstreamDb, upstreamPort), API_KEYS: apiKeys },
+    { ...serviceEnv(nats, upstreamDb, upstreamPort), API_KEYS: apiKeys, ...options.upstreamEnv },
     { logger: false },
   );
   const closedPort = await freePort();
