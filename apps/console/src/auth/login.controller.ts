@@ -38,7 +38,8 @@ export class LoginController {
   @Get('login')
   @Public('the sign-in form')
   showLogin(@Query('next') next: unknown, @Query('ended') ended: unknown, @Res() response: Response): void {
-    const notice = typeof ended === 'string' ? ENDED_NOTICES[ended] : undefined;
+    const notice =
+      typeof ended === 'string' && Object.hasOwn(ENDED_NOTICES, ended) ? ENDED_NOTICES[ended] : undefined;
     this.page.render(response, { next: safeLocalPath(next, '/'), notice });
   }
 
