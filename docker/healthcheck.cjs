@@ -5,13 +5,21 @@
 // deploy/test/compose.spec.ts checks DEFAULT_PORTS and LIVENESS_PATH against @vigil/platform.
 'use strict';
 
-const DEFAULT_PORTS = { health: 3001, audit: 3002, alerting: 3003, reporting: 3004, errors: 3005 };
+const DEFAULT_PORTS = {
+  health: 3001,
+  audit: 3002,
+  alerting: 3003,
+  reporting: 3004,
+  errors: 3005,
+  console: 3000,
+};
 const LIVENESS_PATH = '/health/liveness';
 const TIMEOUT_MS = 2500;
 
 function defaultUrl(env) {
   const port = env.PORT || DEFAULT_PORTS[env.VIGIL_APP];
-  if (!port) throw new Error('healthcheck: set PORT or VIGIL_APP (health|audit|alerting|reporting)');
+  if (!port)
+    throw new Error('healthcheck: set PORT or VIGIL_APP (health|audit|alerting|reporting|errors|console)');
   return `http://127.0.0.1:${port}${LIVENESS_PATH}`;
 }
 

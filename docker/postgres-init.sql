@@ -5,3 +5,4 @@ CREATE DATABASE vigil_audit;
 CREATE DATABASE vigil_alerting;
 CREATE DATABASE vigil_reporting;
 CREATE DATABASE vigil_errors;
+CREATE DATABASE vigil_console;

@@ -255,7 +255,8 @@ describe('docker/compose.yaml', () => {
       for (const key of APP_ENV[app]) expect({ [key]: values[key] }).toEqual({ [key]: expect.any(String) });
       expect(new URL(values.DATABASE_URL).pathname).toBe(`/vigil_${app}`);
       const unknownHosts = Object.entries(values)
-        .filter(([key]) => key.endsWith('_URL'))
+        // CONSOLE_PUBLIC_URL is where browsers reach the console (the published port), not a service it calls.
+        .filter(([key]) => key.endsWith('_URL') && key !== 'CONSOLE_PUBLIC_URL')
         .map(([key, value]) => [key, new URL(value).hostname])
         .filter(([, host]) => !compose.services[host]);
       expect(unknownHosts).toEqual([]);

@@ -46,7 +46,7 @@ import { natsConnectOptions } from '@vigil/platform';
 import { REPO_ROOT } from './support';
 
 const AUTH_FILE = path.join(REPO_ROOT, 'k8s/base/nats-auth.conf');
-const SERVICES = ['health', 'audit', 'alerting', 'reporting', 'errors'] as const;
+const SERVICES = ['health', 'audit', 'alerting', 'reporting', 'errors', 'console'] as const;
 const encoder = new TextEncoder();
 
 /** `$NATS_..._PASSWORD` variables the auth file reads from the server's environment, by user. */
@@ -162,7 +162,7 @@ describe('NATS users and permissions (k8s/base/nats-auth.conf on a real nats-ser
 
   it('defines a user with a password from the environment for every service and the example publisher', () => {
     expect(Object.keys(passwords).sort()).toEqual(
-      ['alerting', 'audit', 'audit-replay', 'billing', 'errors', 'health', 'reporting'].sort(),
+      ['alerting', 'audit', 'audit-replay', 'billing', 'console', 'errors', 'health', 'reporting'].sort(),
     );
     expect(fs.readFileSync(AUTH_FILE, 'utf8')).not.toMatch(/password:\s*["']?[^$\s]/);
   });

@@ -5,7 +5,8 @@
 /**
  * The banner's lines: one row per address, aligned in columns.
  * @param {object} setup
- * @param {{name: string, port: number}[]} setup.services the services started (none with --infra-only)
+ * @param {{name: string, port: number, signIn?: string}[]} setup.services the services started (none with
+ *   --infra-only); one with `signIn` (the console) shows how to sign in instead of its probe URLs
  * @param {{nats: number, natsMonitor: number, postgres: number, smtp: number, mailUi: number, inbox: number}} setup.ports
  * @param {string[]} setup.databases the Postgres databases, one per service
  * @param {string} setup.passwordFile where the Postgres password is kept (a path relative to the repository)
@@ -16,7 +17,7 @@
 export function startBanner({ services, ports, databases, passwordFile, examples = [], dsns = [] }) {
   const rows = services.map((s) => {
     const base = `http://127.0.0.1:${s.port}`;
-    return [s.name, base, `${base}/health/detailed  ${base}/metrics`];
+    return [s.name, base, s.signIn ?? `${base}/health/detailed  ${base}/metrics`];
   });
   for (const app of examples) {
     const base = `http://127.0.0.1:${app.port}`;

@@ -1,6 +1,6 @@
 // `npm start`: installs what is missing, builds, then runs the whole system locally with its data under .data/
 // (a second start reuses it): NATS with JetStream, an embedded Postgres, a mail inbox (maildev), a webhook inbox and
-// the five services. Ctrl-C stops the services first, then the infrastructure.
+// the five services and the console (the web UI, http://127.0.0.1:3000). Ctrl-C stops the services first, then the infrastructure.
 // `npm start -- --infra-only` starts only the infrastructure; `npm start -- --no-build` skips the build.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -79,6 +79,15 @@ function devKeys(...keys) {
 // keeps working across starts. A real monitor's token is random or comes from a Secret (apps/health/README.md).
 const DEMO_JOB_PING_TOKEN = 'vigil-dev-nightly-job';
 const SERVICES = [
+  // The web UI, first in the banner: people sign in there with a development key and it calls the services
+  // below with that key (CONSOLE_PUBLIC_URL and the services' URLs are its defaults).
+  {
+    name: 'console',
+    port: 3000,
+    env: {},
+    keys: [DEV_KEY],
+    signIn: 'sign in with vigil-dev-key (every scope) or vigil-dev-audit-key (audit:read only)',
+  },
   {
     name: 'health',
     port: 3001,
@@ -626,7 +635,9 @@ function printTable() {
       `heartbeat nightly-job (late after 1 h without a ping): curl -fsS http://127.0.0.1:3001/ping/${DEMO_JOB_PING_TOKEN}`,
     );
   log(`logs: ${rel(LOGS)}/<name>.log; data: ${rel(DATA)}/ (kept for the next start)`);
-  log(`${infraOnly ? 'infrastructure' : 'everything'} is up. Press Ctrl-C to stop.`);
+  log(
+    `${infraOnly ? 'infrastructure is up' : 'everything is up: open the console at http://127.0.0.1:3000'}. Press Ctrl-C to stop.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------- main

@@ -6,6 +6,10 @@ import { AccessProbe } from './auth/access-probe';
 import { AuditController } from './audit/audit.controller';
 import { AuditReader } from './audit/audit-reader';
 import { LoginController } from './auth/login.controller';
+import { LoginPage, OIDC_CLIENT } from './auth/login-page';
+import { OidcClient, oidcClientSettings } from './auth/oidc-client';
+import { OidcLoginController } from './auth/oidc-login.controller';
+import { PendingLoginRepository } from './auth/pending-login.repository';
 import type { ConsoleConfig } from './config/console-config';
 import { HomeController } from './home/home.controller';
 import { CONSOLE_MIGRATIONS } from './migrations';
@@ -22,6 +26,7 @@ import { ReportsController } from './reports/reports.controller';
 @Module({})
 export class ConsoleModule {
   static forRoot(config: ConsoleConfig): DynamicModule {
+    const oidc = oidcClientSettings(config);
     return {
       module: ConsoleModule,
       imports: [
@@ -34,6 +39,7 @@ export class ConsoleModule {
       controllers: [
         AssetsController,
         LoginController,
+        OidcLoginController,
         HomeController,
         TargetsController,
         ErrorsController,
@@ -50,6 +56,9 @@ export class ConsoleModule {
         AccessProbe,
         // audit (auditor, privacy officer)
         AuditReader,
+        LoginPage,
+        PendingLoginRepository,
+        { provide: OIDC_CLIENT, useValue: oidc === null ? null : new OidcClient(oidc) },
       ],
     };
   }

@@ -70,6 +70,8 @@ export async function startConsole(
     env?: Record<string, string>;
     /** Real services already running (e.g. built ones from runService) in place of the closed port. */
     upstreamUrls?: Partial<Record<'health' | 'alerting' | 'reporting' | 'errors', string>>;
+    /** Extra environment of the upstream service (e.g. OIDC_* so it accepts an issuer's tokens). */
+    upstreamEnv?: Record<string, string>;
   } = {},
 ): Promise<ConsoleUnderTest> {
   const keys = options.keys ?? [READER, OPERATOR];
@@ -92,7 +94,7 @@ export async function startConsole(
         controllers: [ProbeController, ...(options.upstreamControllers ?? [])],
       }),
     },
-    { ...serviceEnv(nats, upstreamDb, upstreamPort), API_KEYS: apiKeys },
+    { ...serviceEnv(nats, upstreamDb, upstreamPort), API_KEYS: apiKeys, ...options.upstreamEnv },
     { logger: false },
   );
   const closedPort = await freePort();

@@ -28,8 +28,11 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<ConsoleRequest>();
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof LoginRequired && wantsPage(request)) {
-      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.originalUrl)}` : '';
-      response.redirect(303, `/login${next}`);
+      const query = new URLSearchParams();
+      if (request.method === 'GET') query.set('next', request.originalUrl);
+      if (exception.ended) query.set('ended', '1');
+      const search = query.toString();
+      response.redirect(303, `/login${search === '' ? '' : `?${search}`}`);
       return;
     }
     const failure = failureOf(exception);

@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 
 import { Public } from '@vigil/platform';
@@ -66,7 +66,12 @@ export class SessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
     const value = this.cookie.read(request);
     const session = value === undefined ? null : await this.sessions.find(value);
-    if (session === null) throw new LoginRequired();
+    if (session === null) {
+      if (value === undefined) throw new LoginRequired();
+      // A cookie whose session ended: drop it, and tell the person why they must sign in again.
+      this.cookie.clear(context.switchToHttp().getResponse<Response>());
+      throw new LoginRequired(true);
+    }
     if (!SAFE_METHODS.has(request.method)) checkCsrf(request, session.csrfToken);
     const access =
       this.reflector.getAllAndOverride<PageAccess | undefined>(PAGE_ACCESS, [

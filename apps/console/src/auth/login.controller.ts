@@ -1,21 +1,23 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { Public } from '@vigil/platform';
 
 import { ConsoleExceptionFilter } from '../access/console-exception.filter';
-import { html } from '../render/html';
-import { homeOf, layout } from '../render/layout';
-import { safeLocalPath, sendPage } from '../render/page-response';
+import { homeOf } from '../render/layout';
+import { safeLocalPath } from '../render/page-response';
 import { readCookie, SessionCookie } from '../session/session-cookie';
 import { SessionService } from '../session/session.service';
 import { ConsoleRoute, CurrentSession } from '../access/console-route';
 import type { ConsoleSession } from '../session/console-session';
 import { AccessProbe } from './access-probe';
+import { LOGIN_CSRF_COOKIE, LoginPage, sameToken } from './login-page';
 
-/** Before sign-in there is no session: the login form is protected by a double-submit cookie instead. */
-const LOGIN_CSRF_COOKIE = 'vigil_login_csrf';
+/** Fixed notices the login page shows for `?ended=` (never text from the URL: no injected messages). */
+const ENDED_NOTICES: Record<string, string> = {
+  '1': 'Your session ended. Please sign in again.',
+  everywhere: 'You are signed out of every session.',
+};
 
 interface LoginForm {
   api_key?: unknown;
@@ -30,12 +32,15 @@ export class LoginController {
     private readonly sessions: SessionService,
     private readonly cookie: SessionCookie,
     private readonly probe: AccessProbe,
+    private readonly page: LoginPage,
   ) {}
 
   @Get('login')
   @Public('the sign-in form')
-  showLogin(@Query('next') next: unknown, @Res() response: Response): void {
-    this.renderLogin(response, safeLocalPath(next, '/'));
+  showLogin(@Query('next') next: unknown, @Query('ended') ended: unknown, @Res() response: Response): void {
+    const notice =
+      typeof ended === 'string' && Object.hasOwn(ENDED_NOTICES, ended) ? ENDED_NOTICES[ended] : undefined;
+    this.page.render(response, { next: safeLocalPath(next, '/'), notice });
   }
 
   @Post('login')
@@ -44,18 +49,18 @@ export class LoginController {
     const next = safeLocalPath(form.next, '/');
     const cookieToken = readCookie(request, LOGIN_CSRF_COOKIE) ?? '';
     if (!sameToken(cookieToken, typeof form._csrf === 'string' ? form._csrf : '')) {
-      this.renderLogin(response, next, 'The sign-in form expired. Please try again.', 403);
+      this.page.render(response, { next, error: 'The sign-in form expired. Please try again.', status: 403 });
       return;
     }
     const key = typeof form.api_key === 'string' ? form.api_key.trim() : '';
     if (key.length === 0 || key.length > 4096) {
-      this.renderLogin(response, next, 'Enter an API key.', 400);
+      this.page.render(response, { next, error: 'Enter an API key.', status: 400 });
       return;
     }
     const probed = await this.probe.probe(key);
     if (probed.principal === null) {
       const down = probed.unreachable.length > 0 ? ` (not reachable: ${probed.unreachable.join(', ')})` : '';
-      this.renderLogin(response, next, `No Vigil service accepts this key${down}.`, 401);
+      this.page.render(response, { next, error: `No Vigil service accepts this key${down}.`, status: 401 });
       return;
     }
     const { cookie, session } = await this.sessions.create({
@@ -77,37 +82,15 @@ export class LoginController {
     response.redirect(303, '/login');
   }
 
-  private renderLogin(response: Response, next: string, error?: string, status = 200): void {
-    const token = randomBytes(24).toString('base64url');
-    response.append(
-      'Set-Cookie',
-      `${LOGIN_CSRF_COOKIE}=${token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600`,
-    );
-    const body = html`<h1>Sign in to Vigil</h1>
-      <form method="post" action="/login" class="card narrow">
-        <input type="hidden" name="_csrf" value="${token}" />
-        <input type="hidden" name="next" value="${next}" />
-        <label for="api_key">API key</label>
-        <input
-          id="api_key"
-          name="api_key"
-          type="password"
-          autocomplete="current-password"
-          required
-          autofocus
-        />
-        <p class="hint">
-          The key is kept encrypted in your session and sent only to Vigil's services, which decide what you
-          may see.
-        </p>
-        <button type="submit">Sign in</button>
-      </form>`;
-    sendPage(response, layout({ title: 'Sign in', session: null, body, error }), status);
+  /** Ends every session of this person (a lost laptop, a cookie that may have been copied), this one too. */
+  @Post('logout/everywhere')
+  @ConsoleRoute()
+  async logoutEverywhere(
+    @CurrentSession() session: ConsoleSession,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.sessions.endAll(session);
+    this.cookie.clear(response);
+    response.redirect(303, '/login?ended=everywhere');
   }
-}
-
-function sameToken(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length > 0 && left.length === right.length && timingSafeEqual(left, right);
 }

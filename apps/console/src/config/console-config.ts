@@ -47,6 +47,19 @@ export const consoleConfigSchema = platformConfigSchema.extend({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .default('http://127.0.0.1:3000')
     .transform((value) => value.replace(/\/+$/, '')),
+  /**
+   * OIDC sign-in (src/auth/oidc-*.ts): set, the login page offers "Sign in with <issuer>" (authorization code
+   * with PKCE) against OIDC_ISSUER's discovery document. The services verify the resulting access token with
+   * the platform's OIDC_ISSUER / OIDC_AUDIENCE / OIDC_JWKS_URL.
+   */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** A confidential client's secret (HTTP Basic at the token endpoint); unset: a public client (PKCE only). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes asked for at the issuer; must include openid. */
+  OIDC_SCOPES: z
+    .string()
+    .default('openid profile email')
+    .refine((value) => value.split(/\s+/).includes('openid'), 'must include openid'),
 });
 
 export type ConsoleConfig = z.infer<typeof consoleConfigSchema> & { PORT: number };

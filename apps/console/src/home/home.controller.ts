@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 
 import { html } from '../render/html';
-import { homeOf, layout } from '../render/layout';
+import { csrfField, homeOf, layout } from '../render/layout';
 import { sendPage } from '../render/page-response';
 import type { ConsoleSession } from '../session/console-session';
 import { ConsoleRoute, CurrentSession } from '../access/console-route';
@@ -43,7 +43,12 @@ export class HomeController {
         <tbody>
           ${rows}
         </tbody>
-      </table>`;
+      </table>
+      <form method="post" action="/logout/everywhere" class="actions">
+        ${csrfField(session)}
+        <button type="submit">Sign out everywhere</button>
+        <span class="hint">ends every session of ${session.principal}, on every device</span>
+      </form>`;
     sendPage(response, layout({ title: 'Your access', session, body }));
   }
 }

@@ -1,7 +1,8 @@
 /** No live session: pages redirect to /login, scripts get 401. */
 export class LoginRequired extends Error {
-  constructor() {
-    super('sign in to use the console');
+  /** `ended`: the browser brought a session that expired, idled out or was signed out (say so). */
+  constructor(readonly ended = false) {
+    super(ended ? 'your session ended; sign in again' : 'sign in to use the console');
   }
 }
 

@@ -53,12 +53,22 @@ export class SessionRepository {
     await this.dataSource.query(`DELETE FROM console_sessions WHERE id_hash = $1`, [idHash]);
   }
 
+  async deleteByPrincipal(principal: string): Promise<number> {
+    // TypeORM's postgres driver answers DELETE as [rows, affected].
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM console_sessions WHERE principal = $1`,
+      [principal],
+    );
+    return affected;
+  }
+
   /** Removes sessions past their end or idle limit; returns how many. */
   async deleteExpired(idleBefore: Date): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM console_sessions WHERE expires_at < now() OR last_seen_at < $1 RETURNING 1`,
+    // TypeORM's postgres driver answers DELETE as [rows, affected] (rows.length was always 2).
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM console_sessions WHERE expires_at < now() OR last_seen_at < $1`,
       [idleBefore],
     );
-    return rows.length;
+    return affected;
   }
 }

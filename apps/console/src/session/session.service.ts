@@ -17,6 +17,8 @@ export interface NewSession {
   kind: 'api-key' | 'oidc';
   credential: string;
   access: ServiceAccess;
+  /** The credential's own end (an OIDC access token's expiry): the session ends no later. */
+  notAfter?: Date | null;
 }
 
 /** Creates, finds and ends sessions. Ids are 32 random bytes, issued fresh at every login (no fixation). */
@@ -48,7 +50,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   async create(input: NewSession): Promise<{ cookie: string; session: ConsoleSession }> {
     const id = randomBytes(32).toString('base64url');
     const idHash = hashId(id);
-    const expiresAt = new Date(Date.now() + this.config.CONSOLE_SESSION_TTL_MS);
+    const ttlEnd = Date.now() + this.config.CONSOLE_SESSION_TTL_MS;
+    const expiresAt = new Date(Math.min(ttlEnd, input.notAfter?.getTime() ?? ttlEnd));
     const csrfToken = randomBytes(32).toString('base64url');
     await this.sessions.insert(idHash, {
       principal: input.principal,
@@ -59,9 +62,10 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
       expires_at: expiresAt,
     });
     this.logger.log({ principal: input.principal, kind: input.kind }, 'console session started');
+    const { notAfter: _notAfter, ...session } = input;
     return {
       cookie: id,
-      session: { ...input, idHash: idHash.toString('hex'), csrfToken, expiresAt },
+      session: { ...session, idHash: idHash.toString('hex'), csrfToken, expiresAt },
     };
   }
 
@@ -97,6 +101,13 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   async end(session: ConsoleSession): Promise<void> {
     await this.sessions.delete(Buffer.from(session.idHash, 'hex'));
     this.logger.log({ principal: session.principal }, 'console session ended');
+  }
+
+  /** Ends every session of the same person (sign out everywhere); returns how many ended. */
+  async endAll(session: ConsoleSession): Promise<number> {
+    const ended = await this.sessions.deleteByPrincipal(session.principal);
+    this.logger.log({ principal: session.principal, ended }, 'console sessions ended everywhere');
+    return ended;
   }
 
   private async removeExpired(): Promise<void> {
