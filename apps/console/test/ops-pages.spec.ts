@@ -64,7 +64,7 @@ describe('targets, errors and reports pages over the real built services', () =>
     const heartbeat = await page(lead, `/targets/${HEARTBEAT}`);
     expect(heartbeat.text).toContain('every 1d 0h, grace 1h 0m (file)');
     expect((await page(lead, '/targets/no-such-target')).status).toBe(404);
-  });
+  }, 120_000);
 
   it('shows an issue with its scrubbed event escaped, and resolves, ignores and reopens it through forms', async () => {
     await sendSentryEvent(services.urls.errors, {
