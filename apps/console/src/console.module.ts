@@ -3,6 +3,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@vigil/platform';
 
 import { AccessProbe } from './auth/access-probe';
+// on-call: alerts and silences
+import { AlertFeed } from './alerts/alert-feed';
+import { AlertsController } from './alerts/alerts.controller';
+import { SilencesController } from './silences/silences.controller';
 import { LoginController } from './auth/login.controller';
 import type { ConsoleConfig } from './config/console-config';
 import { HomeController } from './home/home.controller';
@@ -26,7 +30,12 @@ export class ConsoleModule {
           database: { entities: [], migrations: CONSOLE_MIGRATIONS },
         }),
       ],
-      controllers: [AssetsController, LoginController, HomeController],
+      controllers: [
+        AssetsController,
+        LoginController,
+        HomeController,
+        ...[AlertsController, SilencesController],
+      ],
       providers: [
         { provide: SessionCookie, useValue: new SessionCookie(config.CONSOLE_PUBLIC_URL) },
         SessionRepository,
@@ -34,6 +43,7 @@ export class ConsoleModule {
         SessionGuard,
         UpstreamClient,
         AccessProbe,
+        AlertFeed,
       ],
     };
   }
