@@ -16,7 +16,7 @@ export interface AlertListQuery {
 }
 
 export function alertListQueryOf(query: Record<string, unknown>): AlertListQuery {
-  const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string).trim() : '');
+  const text = (name: string) => (typeof query[name] === 'string' ? query[name].trim() : '');
   const state = ALERT_STATES.find((s) => s === query['state']) ?? 'all';
   const severity = SEVERITIES.find((s) => s === query['severity']) ?? '';
   const page = Number.parseInt(text('page'), 10);
@@ -252,8 +252,10 @@ export function alertDetailBody(
 function escalationText(entry: HistoryJson | undefined): SafeHtml {
   if (entry === undefined) return html`not escalated`;
   const d = (entry.details ?? {}) as Record<string, unknown>;
-  return html`step ${String(d['step'] ?? '?')} of policy ${String(d['policy'] ?? '?')} (to
-  ${String(d['receiver'] ?? '?')}) at ${timeTag(entry.at)}`;
+  const text = (key: string) =>
+    typeof d[key] === 'string' || typeof d[key] === 'number' ? String(d[key]) : '?';
+  return html`step ${text('step')} of policy ${text('policy')} (to ${text('receiver')}) at
+  ${timeTag(entry.at)}`;
 }
 
 /** The route's receivers, and those an escalation step told. */

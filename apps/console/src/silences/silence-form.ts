@@ -66,7 +66,7 @@ export function endOf(form: SilenceForm, now: Date): Date {
 
 export function silenceFormOf(input: Record<string, unknown>, defaults: Partial<SilenceForm>): SilenceForm {
   const text = (name: keyof SilenceForm, max: number) =>
-    typeof input[name] === 'string' ? (input[name] as string).slice(0, max) : (defaults[name] ?? '');
+    typeof input[name] === 'string' ? input[name].slice(0, max) : (defaults[name] ?? '');
   return {
     matchers: text('matchers', 20_000),
     duration: text('duration', 20) || '1h',
