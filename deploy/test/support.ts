@@ -15,6 +15,7 @@ export const APP_ENV: Record<ServiceName, string[]> = {
   alerting: ['ALERT_WEBHOOK_URL'],
   reporting: ['SMTP_URL', 'REPORT_FROM', 'REPORT_RECIPIENTS'],
   errors: ['ERRORS_PROJECTS_FILE'],
+  console: ['HEALTH_URL', 'AUDIT_URL', 'ALERTING_URL', 'REPORTING_URL', 'ERRORS_URL', 'CONSOLE_PUBLIC_URL'],
 };
 
 /** Fields every entry of a health TARGETS_FILE carries. */

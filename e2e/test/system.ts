@@ -35,10 +35,19 @@ const operatorEntry = {
   sources: ['*'],
 };
 
-/** API_KEYS holding only the operator key (for a service a test starts on its own). */
-export const operatorApiKeys = () => JSON.stringify([operatorEntry]);
+/**
+ * A person who may look but not act: every service accepts this key, with no scope beyond `audit:read` (the
+ * console's read-only tests: no write buttons, and a forged write is refused by the service).
+ */
+export const VIEWER_KEY = 'e2e-viewer-key-0123456789abcdef';
+const viewerEntry = { name: 'e2e-viewer', hash: hashApiKey(VIEWER_KEY, { N: 1024 }), scopes: ['audit:read'] };
 
-export const SERVICES: readonly ServiceName[] = ['health', 'audit', 'alerting', 'reporting', 'errors'];
+/** API_KEYS holding only the operator key (for a service a test starts on its own). */
+export const operatorApiKeys = () => JSON.stringify([operatorEntry, viewerEntry]);
+
+/** The five services behind the console. */
+export type CoreServiceName = Exclude<ServiceName, 'console'>;
+export const SERVICES: readonly CoreServiceName[] = ['health', 'audit', 'alerting', 'reporting', 'errors'];
 
 /**
  * The errors service's projects in the end-to-end system: one per kind of client, each with its own DSN key
@@ -81,6 +90,8 @@ export interface RunningService {
 }
 
 export interface VigilSystem {
+  /** The console (apps/console) in front of the five, when started with `console: true`. */
+  console?: RunningService;
   nats: NatsServerHandle;
   smtp: SmtpSink;
   webhook: WebhookSink;
@@ -97,6 +108,8 @@ export interface StartSystemOptions {
   envFor?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Extra health targets: YAML entries of `targets:`, each starting with `  - name: `. */
   targets?: string[];
+  /** Also start the console, pointed at the five services (the browser tests). */
+  console?: boolean;
   /** Ports chosen by the caller (e.g. audit's, for an app started before the system); the rest are free ones. */
   ports?: Partial<Record<ServiceName, number>>;
 }
@@ -153,12 +166,58 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Vig
     throw error;
   }
 
+  let consoleService: RunningService | undefined;
+  if (options.console === true) {
+    try {
+      consoleService = await startConsoleProcess(services, nats.url, options.env ?? {});
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+  }
+
   async function stopAll(): Promise<void> {
+    await consoleService?.process.stop().catch(() => undefined);
     await Promise.all(SERVICES.map((name) => services[name]?.process.stop().catch(() => undefined)));
     await Promise.all([nats.stop(), smtp.stop(), webhook.stop()]);
   }
 
-  return { nats, smtp, webhook, services, stop: stopAll };
+  return { console: consoleService, nats, smtp, webhook, services, stop: stopAll };
+}
+
+async function startConsoleProcess(
+  services: Record<ServiceName, RunningService>,
+  natsUrl: string,
+  env: Record<string, string>,
+): Promise<RunningService> {
+  const [port, managementPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${port}`;
+  const process = await runService({
+    app: 'console',
+    env: {
+      PORT: String(port),
+      MANAGEMENT_PORT: String(managementPort),
+      NATS_URL: natsUrl,
+      DATABASE_URL: await testDatabaseUrl(),
+      LOG_LEVEL: 'info',
+      ENVIRONMENT: 'test',
+      CONSOLE_PUBLIC_URL: url,
+      HEALTH_URL: services.health.url,
+      AUDIT_URL: services.audit.url,
+      ALERTING_URL: services.alerting.url,
+      REPORTING_URL: services.reporting.url,
+      ERRORS_URL: services.errors.url,
+      ...env,
+    },
+  });
+  try {
+    await process.waitForReady(port, 60_000);
+  } catch (error) {
+    globalThis.process.stderr.write(`--- console output ---\n${process.output()}\n`);
+    await process.stop();
+    throw error;
+  }
+  return { name: 'console', port, url, managementPort, process };
 }
 
 function writeTargets(ports: Record<ServiceName, number>, more: readonly string[]): string {
@@ -186,13 +245,14 @@ export function serviceEnv(sinks: {
   targetsFile: string;
   webhookUrl: string;
   smtpUrl: string;
-}): Record<ServiceName, Record<string, string>> {
+}): Record<CoreServiceName, Record<string, string>> {
   return {
     health: { TARGETS_FILE: sinks.targetsFile, API_KEYS: operatorApiKeys() },
     audit: {
       API_KEYS: JSON.stringify([
         { name: 'e2e', hash: hashApiKey(AUDIT_READ_KEY, { N: 1024 }), scopes: ['audit:read'] },
         operatorEntry,
+        viewerEntry,
       ]),
     },
     alerting: { ALERT_WEBHOOK_URL: `${sinks.webhookUrl}/alerts`, API_KEYS: operatorApiKeys() },

@@ -13,7 +13,8 @@ import type { AuditCategory } from '../src/model/audit-category';
 import { checkpointMessage, keyIdOf } from '../src/model/checkpoint-signer';
 import { CheckpointService } from '../src/integrity/checkpoint.service';
 import type { VerifyRange, VerifyReport } from '../src/integrity/chain-verifier';
-import { recordHash } from '../src/model/hash-chain';
+import { canonicalJson } from '../src/model/canonical-json';
+import { leafHashOfText, linkHashOfText, linkText } from '../src/model/hash-chain';
 import { auditEvent, encode, readerHeaders } from './audit-factory';
 import { startAudit, type AuditHarness } from './audit-harness';
 
@@ -170,6 +171,21 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
         .then(() => undefined),
     );
     expect((await verify()).ok).toBe(true);
+
+    // Ingest stores each record's Merkle leaf hash with it: one that no longer matches the record is caught.
+    const flipLeaf = (sql: string) => tamper((c) => c.query(sql).then(() => undefined));
+    await flipLeaf(
+      "UPDATE audit_events SET leaf_hash = leaf_hash || '\\x00'::bytea WHERE category = 'privacy' AND seq = 1",
+    );
+    expect((await verify()).first_bad).toMatchObject({
+      category: 'privacy',
+      seq: 1,
+      defect: 'leaf_mismatch',
+    });
+    await flipLeaf(
+      "UPDATE audit_events SET leaf_hash = substring(leaf_hash from 1 for 32) WHERE category = 'privacy' AND seq = 1",
+    );
+    expect((await verify()).ok).toBe(true);
   });
 
   it('detects a deleted row in the middle and at the signed tail', async () => {
@@ -211,8 +227,9 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
       event: AuditEventV1;
       prev_hash: Buffer;
       hash: Buffer;
+      leaf_hash: Buffer;
     }>(
-      `SELECT seq, id, received_at, event, prev_hash, hash FROM audit_events WHERE category = $1 ORDER BY seq`,
+      `SELECT seq, id, received_at, event, prev_hash, hash, leaf_hash FROM audit_events WHERE category = $1 ORDER BY seq`,
       [category],
     );
     const saved = rows.map((r) => ({ ...r }));
@@ -222,8 +239,10 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
       const event =
         Number(r.seq) === 2 ? { ...r.event, actor: { ...r.event.actor, id: 'mallory' } } : r.event;
       const received_at = r.received_at.toISOString();
-      const hash = recordHash(prev, { category, seq: Number(r.seq), id: r.id, received_at, event });
-      const row = { seq: Number(r.seq), event, prev_hash: prev, hash, actor_id: event.actor.id };
+      const text = linkText({ category, seq: Number(r.seq), id: r.id, received_at }, canonicalJson(event));
+      const hash = linkHashOfText(prev, text);
+      const leaf_hash = leafHashOfText(text);
+      const row = { seq: Number(r.seq), event, prev_hash: prev, hash, leaf_hash, actor_id: event.actor.id };
       prev = hash;
       return row;
     });
@@ -239,8 +258,8 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     await tamper(async (c) => {
       for (const r of rewritten) {
         await c.query(
-          'UPDATE audit_events SET event = $3, prev_hash = $4, hash = $5, actor_id = $6 WHERE category = $1 AND seq = $2',
-          [category, r.seq, r.event, r.prev_hash, r.hash, r.actor_id],
+          'UPDATE audit_events SET event = $3, prev_hash = $4, hash = $5, actor_id = $6, leaf_hash = $7 WHERE category = $1 AND seq = $2',
+          [category, r.seq, r.event, r.prev_hash, r.hash, r.actor_id, r.leaf_hash],
         );
       }
       await c.query('UPDATE audit_chain_heads SET hash = $2 WHERE category = $1', [category, head.hash]);
@@ -278,8 +297,8 @@ describe('audit integrity: append-only hash chain with signed checkpoints (real 
     await tamper(async (c) => {
       for (const r of saved) {
         await c.query(
-          'UPDATE audit_events SET event = $3, prev_hash = $4, hash = $5, actor_id = $6 WHERE category = $1 AND seq = $2',
-          [category, r.seq, r.event, r.prev_hash, r.hash, r.event.actor.id],
+          'UPDATE audit_events SET event = $3, prev_hash = $4, hash = $5, actor_id = $6, leaf_hash = $7 WHERE category = $1 AND seq = $2',
+          [category, r.seq, r.event, r.prev_hash, r.hash, r.event.actor.id, r.leaf_hash],
         );
       }
       await c.query('UPDATE audit_chain_heads SET hash = $2 WHERE category = $1', [

@@ -6,7 +6,8 @@ import type { AuditChainStore, CheckpointRow } from '../storage/audit-chain.stor
 import type { ChainSnapshot } from '../storage/chain-snapshot';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { checkpointSignatureValid } from '../model/checkpoint-signer';
-import { GENESIS_HASH, indexedColumns, recordHash } from '../model/hash-chain';
+import { canonicalJson } from '../model/canonical-json';
+import { GENESIS_HASH, indexedColumns, leafHashOfText, linkHashOfText, linkText } from '../model/hash-chain';
 
 const PAGE = 2000;
 
@@ -15,6 +16,7 @@ export type Defect =
   | 'broken_link'
   | 'hash_mismatch'
   | 'column_mismatch'
+  | 'leaf_mismatch'
   | 'checkpoint_mismatch'
   | 'bad_checkpoint_signature';
 
@@ -185,15 +187,27 @@ async function verifyChain(
       if (!row.prev_hash.equals(prevHash)) {
         throw at('broken_link', `prev_hash does not equal the hash of record ${row.seq - 1}`);
       }
-      const hash = recordHash(row.prev_hash, {
-        category,
-        seq: row.seq,
-        id: row.id,
-        received_at: row.received_at,
-        event: row.event,
-      });
-      if (!hash.equals(row.hash)) throw at('hash_mismatch', 'stored hash differs from the recomputed one');
-      const { category: _c, seq: _s, id, received_at: _r, event, prev_hash: _p, hash: _h, ...columns } = row;
+      const text = linkText(
+        { category, seq: row.seq, id: row.id, received_at: row.received_at },
+        canonicalJson(row.event),
+      );
+      if (!linkHashOfText(row.prev_hash, text).equals(row.hash)) {
+        throw at('hash_mismatch', 'stored hash differs from the recomputed one');
+      }
+      if (row.leaf_hash !== null && !leafHashOfText(text).equals(row.leaf_hash)) {
+        throw at('leaf_mismatch', 'stored Merkle leaf hash differs from the one recomputed from the record');
+      }
+      const {
+        category: _c,
+        seq: _s,
+        id,
+        received_at: _r,
+        event,
+        prev_hash: _p,
+        hash: _h,
+        leaf_hash: _l,
+        ...columns
+      } = row;
       if (id !== event.id || !isDeepStrictEqual(columns, indexedColumns(event))) {
         throw at('column_mismatch', 'indexed columns differ from the hashed event');
       }

@@ -118,7 +118,7 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
       const store = new MerkleLogStore(sqlOf(manager));
       const head = await store.lockHead(category);
       if (!head) return 0; // another replica is appending to this tree
-      const records = await store.records(category, head.size, APPEND_CHUNK);
+      const records = await store.leaves(category, head.size, APPEND_CHUNK);
       if (records.length === 0) return 0;
       if (records[0].seq !== head.size + 1) {
         throw new MerkleGapError(
@@ -131,7 +131,7 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
       const grown = appendLeaves(
         frontier,
         head.size,
-        records.map((r) => leafHash(leafData(r))),
+        records.map((r) => ('leafHash' in r ? r.leafHash : leafHash(leafData(r.record)))),
       );
       await store.append(category, grown.nodes, { size: grown.size, root: grown.root });
       return records.length;

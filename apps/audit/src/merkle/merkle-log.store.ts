@@ -22,6 +22,9 @@ export interface LeafRecord {
   event: AuditEventV1;
 }
 
+/** A record as the tree job needs it: its leaf hash when ingest stored one, else the record to hash. */
+export type StoredLeaf = { seq: number; leafHash: Buffer } | { seq: number; record: LeafRecord };
+
 const nodeKey = (id: SubtreeId) => `${id.level}:${id.index}`;
 
 /** SQL of the Merkle trees (audit_merkle_nodes, audit_merkle_heads); no tree rule lives here. */
@@ -65,19 +68,34 @@ export class MerkleLogStore {
     return new Map(rows.map((r) => [nodeKey({ level: r.level, index: Number(r.node_index) }), r.hash]));
   }
 
-  /** Up to `limit` records of a chain after `afterSeq`, in chain order, as their leaves commit to them. */
-  async records(category: AuditCategory, afterSeq: number, limit: number): Promise<LeafRecord[]> {
-    const rows = await this.sql<{ seq: string; id: string; received_at: Date; event: AuditEventV1 }>(
-      `SELECT seq, id, received_at, event FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  /**
+   * The leaf hashes of up to `limit` records of a chain after `afterSeq`, in chain order: the stored
+   * leaf_hash, or for a record stored before ingest wrote one, its event to hash (LeafRecord).
+   */
+  async leaves(category: AuditCategory, afterSeq: number, limit: number): Promise<StoredLeaf[]> {
+    const rows = await this.sql<{
+      seq: string;
+      id: string;
+      received_at: Date;
+      leaf_hash: Buffer | null;
+      event: AuditEventV1 | null;
+    }>(
+      `SELECT seq, id, received_at, leaf_hash, CASE WHEN leaf_hash IS NULL THEN event END AS event
+         FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [category, afterSeq, limit],
     );
-    return rows.map((r) => ({
-      category,
-      seq: Number(r.seq),
-      id: r.id,
-      received_at: r.received_at.toISOString(),
-      event: r.event,
-    }));
+    return rows.map((r) => {
+      const seq = Number(r.seq);
+      if (r.leaf_hash !== null) return { seq, leafHash: r.leaf_hash };
+      const record = {
+        category,
+        seq,
+        id: r.id,
+        received_at: r.received_at.toISOString(),
+        event: r.event as AuditEventV1,
+      };
+      return { seq, record };
+    });
   }
 
   /** Stores the new nodes of an append and moves the head, in the caller's transaction. */

@@ -4,6 +4,7 @@ import { Detections1764000000000 } from './1764000000000-detections';
 import { LeanIngestIndexes1764100000000 } from './1764100000000-lean-ingest-indexes';
 import { EventLookupByPartitionKey1764200000000 } from './1764200000000-event-lookup-by-partition-key';
 import { ChainHeadReceivedAt1764300000000 } from './1764300000000-chain-head-received-at';
+import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 import { MerkleLog1764400000000 } from './1764400000000-merkle-log';
 
 /** Every migration of the audit database, oldest first. */
@@ -15,4 +16,5 @@ export const AUDIT_MIGRATIONS = [
   EventLookupByPartitionKey1764200000000,
   ChainHeadReceivedAt1764300000000,
   MerkleLog1764400000000,
+  LeafHash1764520000000,
 ];

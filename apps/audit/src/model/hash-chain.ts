@@ -30,13 +30,32 @@ export function recordHash(prevHash: Buffer, record: ChainRecord): Buffer {
 /**
  * recordHash with the event's canonical JSON computed beforehand: the write path prepares it before
  * taking the chain lock, so only this string assembly and one SHA-256 happen while the lock is held.
- * The members are written in canonical (sorted) order: category, event, id, received_at, seq.
  */
 export function linkHash(prevHash: Buffer, link: Omit<ChainRecord, 'event'>, canonicalEvent: string): Buffer {
-  const text =
-    `{"category":${JSON.stringify(link.category)},"event":${canonicalEvent},"id":${JSON.stringify(link.id)},` +
-    `"received_at":${JSON.stringify(link.received_at)},"seq":${JSON.stringify(link.seq)}}`;
+  return linkHashOfText(prevHash, linkText(link, canonicalEvent));
+}
+
+/** SHA-256(prev_hash ‖ text) for a record's text from linkText. */
+export function linkHashOfText(prevHash: Buffer, text: string): Buffer {
   return createHash('sha256').update(prevHash).update(text, 'utf8').digest();
+}
+
+/**
+ * The canonical JSON of a stored record: what a chain link hashes after prev_hash and what its Merkle
+ * leaf commits to. The members are written in canonical (sorted) order: category, event, id, received_at, seq.
+ */
+export function linkText(link: Omit<ChainRecord, 'event'>, canonicalEvent: string): string {
+  return (
+    `{"category":${JSON.stringify(link.category)},"event":${canonicalEvent},"id":${JSON.stringify(link.id)},` +
+    `"received_at":${JSON.stringify(link.received_at)},"seq":${JSON.stringify(link.seq)}}`
+  );
+}
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+
+/** RFC 6962's leaf hash of a record's canonical text: SHA-256(0x00 ‖ text). */
+export function leafHashOfText(text: string): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
 }
 
 /** The columns denormalised from the event for queries; verification checks they still match it. */

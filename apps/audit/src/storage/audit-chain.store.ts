@@ -22,6 +22,8 @@ export interface ChainRow {
   event: AuditEventV1;
   prev_hash: Buffer;
   hash: Buffer;
+  /** The record's Merkle leaf hash as ingest stored it (null for records stored before it did). */
+  leaf_hash: Buffer | null;
 }
 
 export interface CheckpointRow {
@@ -85,7 +87,7 @@ export class AuditChainStore {
   async records(category: AuditCategory, afterSeq: number, limit: number): Promise<ChainRow[]> {
     const rows = await this.sql<RawChainRow>(
       `SELECT category, seq, id, received_at, occurred_at, source, tenant_id, actor_type, actor_id, action,
-              resource_type, resource_id, outcome, request_id, trace_id, event, prev_hash, hash
+              resource_type, resource_id, outcome, request_id, trace_id, event, prev_hash, hash, leaf_hash
          FROM audit_events WHERE category = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [category, afterSeq, limit],
     );
