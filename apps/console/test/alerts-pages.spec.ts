@@ -132,7 +132,7 @@ describe('alerts and silences pages (console against the real alerting service)'
       while (!received.includes(needle)) {
         const chunk = await reader.read();
         if (chunk.done) throw new Error(`stream ended before ${needle}`);
-        received += decoder.decode(chunk.value);
+        received += decoder.decode(chunk.value as Uint8Array);
       }
     };
     await readUntil(': connected');
