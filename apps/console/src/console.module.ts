@@ -5,6 +5,10 @@ import { PlatformModule } from '@vigil/platform';
 import { AccessProbe } from './auth/access-probe';
 import { AuditController } from './audit/audit.controller';
 import { AuditReader } from './audit/audit-reader';
+// on-call: alerts and silences
+import { AlertFeed } from './alerts/alert-feed';
+import { AlertsController } from './alerts/alerts.controller';
+import { SilencesController } from './silences/silences.controller';
 import { LoginController } from './auth/login.controller';
 import { LoginPage, OIDC_CLIENT } from './auth/login-page';
 import { OidcClient, oidcClientSettings } from './auth/oidc-client';
@@ -41,6 +45,9 @@ export class ConsoleModule {
         LoginController,
         OidcLoginController,
         HomeController,
+        // on-call: alerts and silences
+        AlertsController,
+        SilencesController,
         TargetsController,
         ErrorsController,
         ReportsController,
@@ -59,6 +66,7 @@ export class ConsoleModule {
         LoginPage,
         PendingLoginRepository,
         { provide: OIDC_CLIENT, useValue: oidc === null ? null : new OidcClient(oidc) },
+        AlertFeed,
       ],
     };
   }

@@ -1,0 +1,165 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+import { ConsoleRoute, CurrentSession } from '../access/console-route';
+import { csrfField, layout } from '../render/layout';
+import { redirectAfterWrite, sendPage } from '../render/page-response';
+import { mayUse, type ConsoleSession } from '../session/console-session';
+import { UpstreamClient } from '../upstream/upstream.client';
+import { AlertFeed } from './alert-feed';
+import { FINGERPRINT, findAlert, noticeOf } from './alert-lookup';
+import {
+  ALERT_ACTIONS,
+  alertDetailBody,
+  alertListBody,
+  alertListQueryOf,
+  selectAlerts,
+  type AlertAction,
+} from './alert-pages';
+import { acknowledgements, equalityMatcher, type AlertJson, type HistoryJson } from './alerting-api';
+
+const KEEP_ALIVE_MS = 15_000;
+/** Acknowledgements looked up for the list: the newest ones (older episodes are long acknowledged or gone). */
+const ACK_LOOKUP = 1000;
+
+/** The on-call pages: firing alerts by priority, an alert with its history, and acting on it. */
+@Controller('alerts')
+export class AlertsController {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly feed: AlertFeed,
+  ) {}
+
+  @Get()
+  @ConsoleRoute({ service: 'alerting' })
+  async list(
+    @CurrentSession() session: ConsoleSession,
+    @Query() raw: Record<string, unknown>,
+    @Res() response: Response,
+  ): Promise<void> {
+    const query = alertListQueryOf(raw);
+    const filter = [
+      ...(query.severity ? [equalityMatcher('severity', query.severity)] : []),
+      ...(query.service ? [equalityMatcher('service', query.service)] : []),
+    ];
+    const silencedOnly = query.state === 'silenced';
+    // Two calls in parallel; alerting narrows by label in Postgres and by silence state.
+    const [alerts, history] = await Promise.all([
+      this.upstream.json<AlertJson[]>(session, 'alerting', {
+        path: '/api/v2/alerts',
+        query: {
+          filter,
+          active: !silencedOnly,
+          silenced: silencedOnly || query.state === 'all',
+          inhibited: query.state === 'all',
+        },
+      }),
+      this.upstream.json<{ events: HistoryJson[] }>(session, 'alerting', {
+        path: '/alerts/history',
+        query: { event: 'acknowledged', limit: ACK_LOOKUP },
+      }),
+    ]);
+    const acks = acknowledgements(history.events, alerts);
+    const rows = selectAlerts(
+      alerts.map((alert) => ({ alert, ack: acks.get(alert.fingerprint) })),
+      query,
+    );
+    const body = alertListBody(rows, query);
+    sendPage(
+      response,
+      layout({
+        title: 'Alerts',
+        session,
+        active: 'alerts',
+        body,
+        notice: noticeOf(raw),
+        scripts: ['alerts.js'],
+      }),
+    );
+  }
+
+  /**
+   * Server-sent events: each change of an alert (fired, acknowledged, resolved...) as `event: change`
+   * with its JSON, read from alerting with the person's key; a comment every 15 s keeps proxies from
+   * closing it; the poll stops with the last stream of that key.
+   */
+  @Get('stream')
+  @ConsoleRoute({ service: 'alerting' })
+  stream(
+    @CurrentSession() session: ConsoleSession,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): void {
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    response.write(': connected\n\n');
+    const unsubscribe = this.feed.subscribe(session, (entry) => {
+      const change = {
+        id: entry.id,
+        at: entry.at,
+        event: entry.event,
+        actor: entry.actor,
+        fingerprint: entry.fingerprint,
+        alertname: entry.alertname,
+        severity: entry.severity,
+      };
+      response.write(`event: change\nid: ${entry.id}\ndata: ${JSON.stringify(change)}\n\n`);
+    });
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    request.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  }
+
+  @Get(':fingerprint')
+  @ConsoleRoute({ service: 'alerting' })
+  async detail(
+    @CurrentSession() session: ConsoleSession,
+    @Param('fingerprint') fingerprint: string,
+    @Query() raw: Record<string, unknown>,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { alert, history } = await findAlert(this.upstream, session, fingerprint, 200);
+    const title = alert?.labels['alertname'] ?? history[0]?.alertname ?? fingerprint;
+    const body = alertDetailBody(
+      { fingerprint, alert, history },
+      {
+        ack: mayUse(session, 'alerting', 'alerts:ack'),
+        silence: mayUse(session, 'alerting', 'silences:write'),
+      },
+      csrfField(session),
+    );
+    sendPage(response, layout({ title, session, active: 'alerts', body, notice: noticeOf(raw) }));
+  }
+
+  /**
+   * Acknowledge, resolve or mark false positive, as the person. The page shows the buttons only with
+   * alerts:ack; a post without it is still forwarded, so alerting (which owns the rule) refuses it and
+   * the person sees its 403.
+   */
+  @Post(':fingerprint/:action')
+  @ConsoleRoute({ service: 'alerting' })
+  async act(
+    @CurrentSession() session: ConsoleSession,
+    @Param('fingerprint') fingerprint: string,
+    @Param('action') action: string,
+    @Body() form: Record<string, unknown>,
+    @Res() response: Response,
+  ): Promise<void> {
+    const known = ALERT_ACTIONS.find((a) => a.action === (action as AlertAction));
+    if (!FINGERPRINT.test(fingerprint) || known === undefined) {
+      throw new NotFoundException(`no action ${action} on alert ${fingerprint}`);
+    }
+    const comment = typeof form['comment'] === 'string' ? form['comment'].trim() : '';
+    await this.upstream.json(session, 'alerting', {
+      method: 'POST',
+      path: `/api/v2/alerts/${fingerprint}/${known.action}`,
+      body: { who: session.principal, ...(comment ? { comment } : {}) },
+    });
+    redirectAfterWrite(response, `/alerts/${fingerprint}`, known.done);
+  }
+}
