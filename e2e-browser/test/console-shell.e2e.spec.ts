@@ -45,7 +45,7 @@ describe('console shell in Chromium (built services and console, real NATS and P
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'vigil_session');
     expect(session?.httpOnly).toBe(true);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/login');
     // The old cookie, put back by hand (as a thief would), opens nothing.
     await context.addCookies([{ ...session!, expires: -1 }]);
