@@ -15,6 +15,7 @@
 //     ratio=<api p95 / console p95>
 // p95_ms pools the pages' samples at concurrency 1 (what one person waits); c4_* at concurrency 4.
 // BENCH_SMOKE=1: 200 alerts, 2,000 audit rows, a few requests, same checks.
+// A page slower than BATCH_MS / REQUESTS gets fewer samples (at least MIN_REQUESTS); the round's line says how many.
 // Knobs (for investigation only): BENCH_CONSOLE_PAGES=alerts,event (measure only those pages),
 // BENCH_CONSOLE_ROWS / BENCH_CONSOLE_ALERTS (seed sizes), BENCH_SKIP_BUILD=1 (run the dist folders as they are).
 import http from 'node:http';
@@ -43,7 +44,9 @@ import {
 
 const ALERTS = Number(process.env.BENCH_CONSOLE_ALERTS ?? sized(10_000, 200));
 const AUDIT_ROWS = Number(process.env.BENCH_CONSOLE_ROWS ?? sized(1_000_000, 2_000));
-const REQUESTS = sized(60, 8); // per page, side, concurrency and round
+const REQUESTS = sized(60, 8); // per page, side, concurrency and round...
+const BATCH_MS = sized(20_000, 5_000); // ...or fewer when a page is slow: no new request after this long,
+const MIN_REQUESTS = 5; // once this many are in
 const ROUNDS = sized(3, 1);
 const WARMUP = sized(5, 2); // unmeasured requests per page and side before the rounds
 const CONCURRENCIES = [1, 4];
@@ -211,14 +214,16 @@ async function getPage(consoleUrl, cookie, pagePath) {
 // ---- Measuring ----
 
 /**
- * `count` runs of `once` with `concurrency` in flight; returns their times (ms), ascending. Each answer is
- * checked by `verify` (the first one of a batch fully, to keep the client's CPU off the figures).
+ * `count` runs of `once` with `concurrency` in flight (fewer if a slow page would hold the run for long:
+ * BATCH_MS); returns their times (ms), ascending. The first answer of a batch is checked fully (`verify`),
+ * the others by status, to keep the client's CPU off the figures.
  */
 async function batch(count, concurrency, once) {
   const times = [];
+  const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < count) {
+    while (next < count && (next < MIN_REQUESTS || performance.now() - started < BATCH_MS)) {
       const i = next++;
       times.push(await once(i === 0));
     }
@@ -268,7 +273,7 @@ async function measure(ctx, pages) {
         }
         const [pc, pa] = ['console', 'api'].map((s) => samples[`${s}|${spec.key}|${c}`].at(-1));
         log(
-          `round ${round} c=${c} ${spec.key.padEnd(12)} console p50/p95 ${fmt(percentile(pc, 50))}/${fmt(percentile(pc, 95))} ms` +
+          `round ${round} c=${c} ${spec.key.padEnd(12)} (${pc.length}/${pa.length}) console p50/p95 ${fmt(percentile(pc, 50))}/${fmt(percentile(pc, 95))} ms` +
             `   api p50/p95 ${fmt(percentile(pa, 50))}/${fmt(percentile(pa, 95))} ms`,
         );
       }
@@ -292,6 +297,24 @@ async function measure(ctx, pages) {
 
 const fmt = (ms) => ms.toFixed(1);
 
+/**
+ * For reading the figures: what the console's HTTP stack answers in with no upstream call and no session
+ * (GET /login), beside a service's bare route (audit's GET /api/whoami: the key guard only).
+ */
+async function logFloors(ctx, auditUrl) {
+  const floor = async (url, headers) => {
+    const times = await batch(REQUESTS, 1, async () => {
+      const res = await request(url, { headers });
+      check(res.status === 200, `GET ${url} answered ${res.status}`);
+      return res.ttfbMs;
+    });
+    return `p50/p95 ${fmt(percentile(times, 50))}/${fmt(percentile(times, 95))} ms`;
+  };
+  const login = await floor(`${ctx.consoleUrl}/login`, {});
+  const whoami = await floor(`${auditUrl}/api/whoami`, { authorization: `Bearer ${PERSON_KEY.key}` });
+  log(`floors at c=1: console GET /login ${login}; audit GET /api/whoami ${whoami}`);
+}
+
 // ---- Seeding ----
 
 // prettier-ignore
@@ -313,10 +336,18 @@ const ALERTNAMES = [
 const SEVERITY = (i) => (i % 25 < 2 ? 'critical' : i % 25 < 6 ? 'high' : i % 25 < 15 ? 'medium' : 'low');
 const EXTERNAL_LABEL = { prometheus: 'monitoring/k8s' };
 
+/** A well-mixed 32-bit hash of an integer (drives every choice of the seed, reproducibly). */
+function hashOf(i) {
+  let x = Math.imul(i ^ (i >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 function alertAt(i, now) {
-  const alertname = ALERTNAMES[(i * 7) % ALERTNAMES.length];
-  const service = SERVICES[(i * 13) % SERVICES.length];
-  const pod = `${service}-${((i * 2654435761) % 4294967296).toString(36).slice(0, 5)}-${i % 97}`;
+  const h = hashOf(i + 1_000_003);
+  const alertname = ALERTNAMES[h % ALERTNAMES.length];
+  const service = SERVICES[(h >>> 8) % SERVICES.length];
+  const pod = `${service}-${(h >>> 4).toString(36).slice(0, 5)}-${i % 97}`;
   return {
     labels: {
       alertname,
@@ -368,7 +399,6 @@ const AGENTS = [
   'okhttp/4.12.0',
   'shop-admin/3.4.1 (+https://admin.example.internal)',
 ];
-const hashOf = (i) => Math.imul(i ^ (i >>> 16), 0x45d9f3b) >>> 0;
 
 /**
  * Audit events shaped like a shop's over the last week, oldest first: logins dominate, admins (60) read
@@ -602,6 +632,7 @@ async function main() {
           .join(' ')}`,
     );
     const { stat } = await measure(ctx, pages);
+    await logFloors(ctx, services.urls.audit);
 
     const keys = pages.map((p) => p.key);
     const summary = (c) => ({ console: stat('console', keys, c, 95), api: stat('api', keys, c, 95) });
