@@ -298,6 +298,30 @@ async function measure(ctx, pages) {
 const fmt = (ms) => ms.toFixed(1);
 
 /**
+ * For reading the figures: a service's own mean time per GET route and per database query (its /metrics:
+ * http_request_duration_seconds, db_query_duration_seconds), so the console's share can be told apart.
+ */
+async function serverMeans(url) {
+  const text = (await request(`${url}/metrics`)).text();
+  const sums = new Map();
+  const pattern =
+    /^(http_request_duration_seconds|db_query_duration_seconds)_(sum|count)\{([^}]*)\} (\S+)$/gm;
+  for (const [, metric, kind, labels, value] of text.matchAll(pattern)) {
+    if (metric.startsWith('http') && !labels.includes('method="GET"')) continue;
+    const route = labels.match(/route="([^"]*)"/)?.[1];
+    const key = metric.startsWith('http') ? route : 'db query';
+    if (key === undefined || key.startsWith('/metrics')) continue;
+    const entry = sums.get(key) ?? { sum: 0, count: 0 };
+    entry[kind] += Number(value);
+    sums.set(key, entry);
+  }
+  return [...sums]
+    .filter(([, e]) => e.count > 0)
+    .map(([key, e]) => `${key} ${fmt((1000 * e.sum) / e.count)} ms (${e.count})`)
+    .join(', ');
+}
+
+/**
  * For reading the figures: what the console's HTTP stack answers in with no upstream call and no session
  * (GET /login), beside a service's bare route (audit's GET /api/whoami: the key guard only).
  */
@@ -633,6 +657,11 @@ async function main() {
     );
     const { stat } = await measure(ctx, pages);
     await logFloors(ctx, services.urls.audit);
+    for (const [name, url] of [
+      ['console', services.consoleUrl],
+      ['audit', services.urls.audit],
+    ])
+      log(`${name} server-side means over the run: ${await serverMeans(url)}`);
 
     const keys = pages.map((p) => p.key);
     const summary = (c) => ({ console: stat('console', keys, c, 95), api: stat('api', keys, c, 95) });
