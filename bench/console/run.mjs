@@ -60,16 +60,15 @@ const SEED_TIMEOUT_MS = sized(900_000, 120_000);
  */
 const PAGES = [
   {
-    // src/alerts/ (on-call): the firing groups.
+    // src/alerts/ (on-call, AlertsController.list): every firing alert and the latest acknowledgements, in
+    // parallel; the console orders them by priority and shows 50.
     key: 'alerts',
     page: () => '/alerts',
-    api: async (call) => [
-      await call('alerting', '/api/v2/alerts/groups', {
-        active: 'true',
-        silenced: 'false',
-        inhibited: 'false',
-      }),
-    ],
+    api: (call) =>
+      Promise.all([
+        call('alerting', '/api/v2/alerts', { active: 'true', silenced: 'false', inhibited: 'false' }),
+        call('alerting', '/alerts/history', { event: 'acknowledged', limit: '1000' }),
+      ]),
     shows: (html, _answers, ctx) =>
       ctx.alertnames.some((name) => html.includes(name)) ? null : 'no seeded alert name',
   },
@@ -639,7 +638,10 @@ async function main() {
     log(`  seeded and queryable in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
 
     // The event opened: the newest wallet read the filtered search lists (a person clicks it).
-    const wallet = await call('audit', '/audit/events', { action: 'wallet.settings.viewed', limit: '1' });
+    const wallet = await call('audit', '/audit/events', {
+      action_prefix: 'wallet.settings.viewed',
+      limit: '1',
+    });
     check(wallet.events?.length === 1, 'the filtered search lists no wallet.settings.viewed event');
     const cookie = await signIn(services.consoleUrl);
     const ctx = {
