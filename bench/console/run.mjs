@@ -499,9 +499,13 @@ async function waitForAudit(nc, call, window) {
   const deadline = Date.now() + SEED_TIMEOUT_MS;
   let logged = 0;
   for (;;) {
+    // A poll the service fails (it may, on a machine this busy) is logged and retried until the deadline.
     const sizes = await Promise.all(
-      ['security', 'privacy', 'routine'].map(
-        async (c) => (await call('audit', `/audit/log/${c}/checkpoint`)).size,
+      ['security', 'privacy', 'routine'].map((c) =>
+        call('audit', `/audit/log/${c}/checkpoint`).then(
+          (checkpoint) => checkpoint.size,
+          (error) => (log(`  audit: ${error.message}; retrying`), -Infinity),
+        ),
       ),
     );
     const total = sizes.reduce((a, b) => a + b, 0);
