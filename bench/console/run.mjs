@@ -133,8 +133,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
  * GET or POST; resolves when the whole body is read, with the time its headers arrived.
  * @param {string | URL} url
  * @param {{ method?: string, headers?: Record<string, string>, body?: string }} [options]
+ * @param {boolean} [retried]
+ * @returns {Promise<{ status: number, headers: http.IncomingHttpHeaders, ttfbMs: number, totalMs: number, text: () => string }>}
  */
-function request(url, { method = 'GET', headers = {}, body } = {}) {
+function request(url, { method = 'GET', headers = {}, body } = {}, retried = false) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = http.request(url, { method, headers, agent }, (res) => {
@@ -152,7 +154,14 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
       );
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // A kept-alive socket the server closed as this request went out: a GET is sent again once, on a new
+    // socket, as browsers do (the timing is the retry's; the failed attempt took no server time).
+    req.on('error', (error) => {
+      const closedUnderUs =
+        req.reusedSocket && method === 'GET' && !retried && 'code' in error && error.code === 'ECONNRESET';
+      if (closedUnderUs) resolve(request(url, { method, headers, body }, true));
+      else reject(error);
+    });
     req.end(body);
   });
 }
