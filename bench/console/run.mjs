@@ -675,6 +675,7 @@ async function main() {
     for (const [name, url] of [
       ['console', services.consoleUrl],
       ['audit', services.urls.audit],
+      ['alerting', services.urls.alerting],
     ])
       log(`${name} server-side means over the run: ${await serverMeans(url)}`);
 
