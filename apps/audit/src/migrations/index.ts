@@ -9,6 +9,7 @@ import { SubjectKeys1764500000000 } from './1764500000000-subject-keys';
 import { LogCheckpointsAndWitnesses1764510000000 } from './1764510000000-log-checkpoints-and-witnesses';
 import { LeafHash1764520000000 } from './1764520000000-leaf-hash';
 import { ResourceSearchIndex1764530000000 } from './1764530000000-resource-search-index';
+import { ActionSearchIndex1764540000000 } from './1764540000000-action-search-index';
 
 /** Every migration of the audit database, oldest first. */
 export const AUDIT_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const AUDIT_MIGRATIONS = [
   LogCheckpointsAndWitnesses1764510000000,
   LeafHash1764520000000,
   ResourceSearchIndex1764530000000,
+  ActionSearchIndex1764540000000,
 ];
