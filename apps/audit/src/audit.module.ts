@@ -28,6 +28,8 @@ import { ReadTrail } from './read-trail/read-trail';
 import { RetentionStallAlarm } from './retention/retention-stall-alarm';
 import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
+import { AuditExportController } from './export/audit-export.controller';
+import { AuditExportService } from './export/audit-export.service';
 import { MerkleLogController } from './merkle/merkle-log.controller';
 import { MerkleLogService } from './merkle/merkle-log.service';
 import { AuditEventsController } from './query/audit-events.controller';
@@ -53,7 +55,13 @@ export class AuditModule {
           itemCheckedBodies: [AUDIT_INTAKE_PATH],
         }),
       ],
-      controllers: [AuditEventsController, IntegrityController, AuditIntakeController, MerkleLogController],
+      controllers: [
+        AuditEventsController,
+        IntegrityController,
+        AuditIntakeController,
+        MerkleLogController,
+        AuditExportController,
+      ],
       providers: [
         AuditEventRepository,
         AuditQueryRepository,
@@ -70,6 +78,7 @@ export class AuditModule {
         ConsumerLagSampler,
         CheckpointService,
         MerkleLogService,
+        AuditExportService,
         IntegrityStatus,
         ReadTrail,
         ...signingKeyProviders,
