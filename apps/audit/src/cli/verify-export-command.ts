@@ -2,8 +2,6 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { errorMessage } from '@vigil/platform';
-
 import {
   checkpointFields,
   verifyExportFile,
@@ -13,6 +11,9 @@ import {
 import { openNote } from '../merkle/signed-note';
 import { parsePublicKey } from '../model/checkpoint-signer';
 import type { CliIo } from './verify-command';
+
+// No @vigil/platform here: an auditor's verifier starts in milliseconds, without the service's framework.
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const VERIFY_EXPORT_USAGE =
   'usage: vigil-audit verify-export <export.ndjson> --public-key <PEM, base64 SPKI, or a file holding either or GET /audit/checkpoints/public-key> [--consistency-from <older export, checkpoint JSON or signed note file>]... [--threads <n>] [--json]';

@@ -2,38 +2,45 @@
 // vigil-audit <command> ...: the audit service's command-line tools (the package's bin).
 //   verify-export <file> --public-key <key>   check an auditor export offline (no database, no network)
 //   verify [--from] [--to] [--json]           recompute the hash chains from Postgres (DATABASE_URL)
-import { errorMessage } from '@vigil/platform';
-
-import { cliEnvironment, loadCliConfig } from '../config/cli-config';
-import { runVerifyExport, VERIFY_EXPORT_USAGE } from './verify-export-command';
-import { runVerify, VERIFY_USAGE, type CliIo } from './verify-command';
+// Each command is loaded only when run: verify-export needs neither the service's framework nor pg.
+import type { CliIo } from './verify-command';
 
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
-  'verify-export': { usage: VERIFY_EXPORT_USAGE, run: (argv) => runVerifyExport(argv, io) },
-  verify: { usage: VERIFY_USAGE, run: (argv) => runVerify(argv, loadCliConfig(cliEnvironment()), io) },
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  'verify-export': async (argv) => (await import('./verify-export-command.js')).runVerifyExport(argv, io),
+  verify: async (argv) => {
+    const [{ runVerify }, { cliEnvironment, loadCliConfig }] = await Promise.all([
+      import('./verify-command.js'),
+      import('../config/cli-config.js'),
+    ]);
+    return runVerify(argv, loadCliConfig(cliEnvironment()), io);
+  },
 };
+
+async function usage(): Promise<string> {
+  const [{ VERIFY_EXPORT_USAGE }, { VERIFY_USAGE }] = await Promise.all([
+    import('./verify-export-command.js'),
+    import('./verify-command.js'),
+  ]);
+  return `usage: vigil-audit <command> ...\n  ${VERIFY_EXPORT_USAGE.replace(/^usage: /, '')}\n  vigil-audit ${VERIFY_USAGE.replace(/^usage: /, '')}`;
+}
 
 async function main(): Promise<void> {
   const [name, ...argv] = process.argv.slice(2);
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
-    io.err(
-      `usage: vigil-audit <command> ...\n${Object.values(COMMANDS)
-        .map((c) => `  ${c.usage}`)
-        .join('\n')}`,
-    );
+    io.err(await usage());
     process.exitCode = 2;
     return;
   }
-  process.exitCode = await command.run(argv);
+  process.exitCode = await command(argv);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`vigil-audit: ${errorMessage(error)}\n`);
+  process.stderr.write(`vigil-audit: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;
 });

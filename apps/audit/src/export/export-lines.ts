@@ -51,18 +51,27 @@ const HASH_B64 = /^[A-Za-z0-9+/]{43}=$/;
 
 class LineDefect extends Error {}
 
+/** A node hash computed once: its children (as bytes and, once seen, as the proofs' base64 text). */
+interface MemoNode {
+  fn: number;
+  left: Buffer;
+  right: Buffer;
+  leftText: string | null;
+  rightText: string | null;
+  out: Buffer;
+}
+
 /**
  * RFC 9162 §2.1.3.2 inclusion verification, memoised: a node hash depends only on its two children, so
- * once computed for (side, child, sibling) a later proof naming the same sibling over the same child
- * reuses it. Proofs of neighbouring leaves share all but their lowest steps, so a contiguous, ordered
- * export costs about one hash per leaf and per inner node, as recomputing the range's subtrees would;
- * scattered leaves share only their upper steps and cost up to a full proof each (the per-leaf fallback).
+ * once computed, a later proof step over the same two children (from either side) reuses it. Proofs of
+ * neighbouring leaves share all but their lowest steps, so a contiguous, ordered export costs one hash
+ * per inner node, as recomputing the range's subtrees from its leaves would; scattered leaves share only
+ * their upper steps and cost up to a full proof each (the per-leaf fallback), whatever their order.
  */
 class InclusionWalker {
-  private readonly memo: (
-    { fn: number; left: boolean; child: Buffer; sibling: string; out: Buffer } | undefined
-  )[] = [];
+  private readonly memo: (MemoNode | undefined)[] = [];
   private readonly scratch = Buffer.alloc(65);
+  private readonly sibling = Buffer.alloc(32);
   hashes = 0;
 
   constructor(private readonly log: CheckedLog) {
@@ -77,8 +86,8 @@ class InclusionWalker {
     let r = leaf;
     for (const p of proof) {
       if (sn === 0 || typeof p !== 'string') return false;
-      const left = fn % 2 === 1 || fn === sn;
-      if (left && fn % 2 === 0) {
+      const siblingOnLeft = fn % 2 === 1 || fn === sn;
+      if (siblingOnLeft && fn % 2 === 0) {
         while (fn % 2 === 0 && fn !== 0) {
           fn = Math.floor(fn / 2);
           sn = Math.floor(sn / 2);
@@ -88,32 +97,53 @@ class InclusionWalker {
       fn = Math.floor(fn / 2);
       sn = Math.floor(sn / 2);
       level += 1;
-      const seen = this.memo[level];
-      if (
-        seen &&
-        seen.fn === fn &&
-        seen.left === left &&
-        seen.sibling === p &&
-        (seen.child === r || seen.child.equals(r))
-      ) {
-        r = seen.out;
-        continue;
-      }
-      const out = this.node(left, r, p);
+      const out = this.step(level, fn, siblingOnLeft, r, p);
       if (!out) return false;
-      this.memo[level] = { fn, left, child: r, sibling: p, out };
       r = out;
     }
     return sn === 0 && r.equals(this.log.root);
   }
 
-  private node(siblingOnLeft: boolean, child: Buffer, sibling: string): Buffer | null {
-    if (!HASH_B64.test(sibling)) return null;
-    const [siblingAt, childAt] = siblingOnLeft ? [1, 33] : [33, 1];
-    this.scratch.write(sibling, siblingAt, 32, 'base64');
-    child.copy(this.scratch, childAt);
+  /** The parent of `child` and the sibling `text`: from the memo when it holds these children, else hashed. */
+  private step(
+    level: number,
+    fn: number,
+    siblingOnLeft: boolean,
+    child: Buffer,
+    text: string,
+  ): Buffer | null {
+    const seen = this.memo[level];
+    if (seen && seen.fn === fn) {
+      const [seenChild, seenText] = siblingOnLeft ? [seen.right, seen.leftText] : [seen.left, seen.rightText];
+      if (seenText === text && (seenChild === child || seenChild.equals(child))) return seen.out;
+      if (!HASH_B64.test(text)) return null;
+      this.sibling.write(text, 0, 32, 'base64');
+      const seenSibling = siblingOnLeft ? seen.left : seen.right;
+      if (seenSibling.equals(this.sibling) && (seenChild === child || seenChild.equals(child))) {
+        if (siblingOnLeft) seen.leftText = text;
+        else seen.rightText = text;
+        return seen.out;
+      }
+    } else if (!HASH_B64.test(text)) {
+      return null;
+    } else {
+      this.sibling.write(text, 0, 32, 'base64');
+    }
+    const sibling = Buffer.from(this.sibling);
+    const [left, right] = siblingOnLeft ? [sibling, child] : [child, sibling];
+    left.copy(this.scratch, 1);
+    right.copy(this.scratch, 33);
     this.hashes += 1;
-    return hash('sha256', this.scratch, 'buffer');
+    const out = hash('sha256', this.scratch, 'buffer');
+    this.memo[level] = {
+      fn,
+      left,
+      right,
+      leftText: siblingOnLeft ? text : null,
+      rightText: siblingOnLeft ? null : text,
+      out,
+    };
+    return out;
   }
 }
 
