@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 import {
   checkpointFields,
+  firstLine,
   verifyExportFile,
   type ExportReport,
   type OlderCheckpoint,
@@ -35,9 +36,9 @@ export function publicKeyArgument(value: string): KeyObject {
  * The older checkpoints in a file: an earlier export (its header's checkpoints), the JSON of GET
  * /audit/log/:category/checkpoint, or a signed note; each signature is checked with the key.
  */
-export function olderCheckpoints(file: string, publicKey: KeyObject): OlderCheckpoint[] {
-  const text = readFileSync(file, 'utf8');
-  const first = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length).trim();
+export async function olderCheckpoints(file: string, publicKey: KeyObject): Promise<OlderCheckpoint[]> {
+  // Only the first line of an export is read: an older export may be gigabytes.
+  const first = (await firstLine(file)).text.trim();
   const notes: { origin: string; note: string }[] = [];
   if (first.startsWith('{')) {
     const json = JSON.parse(first) as {
@@ -47,10 +48,11 @@ export function olderCheckpoints(file: string, publicKey: KeyObject): OlderCheck
     };
     if (Array.isArray(json.logs))
       notes.push(...json.logs.map((l) => ({ origin: l.origin, note: l.checkpoint })));
-    else if (typeof json.origin === 'string' && typeof json.note === 'string')
+    else if (typeof json.origin === 'string' && typeof json.note === 'string') {
       notes.push({ origin: json.origin, note: json.note });
+    }
   } else {
-    notes.push({ origin: first, note: text });
+    notes.push({ origin: first, note: readFileSync(file, 'utf8') });
   }
   if (notes.length === 0) throw new Error(`${file} holds no checkpoint`);
   return notes.map(({ origin, note }) => {
@@ -107,7 +109,8 @@ export async function runVerifyExport(argv: readonly string[], io: CliIo): Promi
     [file] = positionals;
     if (!existsSync(file)) throw new Error(`no file ${file}`);
     publicKey = publicKeyArgument(values['public-key']);
-    older = (values['consistency-from'] ?? []).flatMap((f) => olderCheckpoints(f, publicKey));
+    older = [];
+    for (const f of values['consistency-from'] ?? []) older.push(...(await olderCheckpoints(f, publicKey)));
     threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) {
       throw new Error('--threads must be an integer from 1 to 64');

@@ -201,7 +201,7 @@ function checkConsistency(
 }
 
 /** The first line (without its newline) and the offset after it. */
-async function firstLine(file: string): Promise<{ text: string; end: number }> {
+export async function firstLine(file: string): Promise<{ text: string; end: number }> {
   const handle = await open(file, 'r');
   try {
     const chunks: Buffer[] = [];
@@ -236,7 +236,9 @@ async function trailerLine(
     if (tail[length - 1] !== 10) return null;
     const start = tail.lastIndexOf(10, length - 2) + 1;
     const text = tail.toString('utf8', start, length - 1);
-    return text.includes('"trailer"') ? { text, start: size - length + start } : null;
+    return (parseJson(text) as Trailer | undefined)?.type === 'trailer'
+      ? { text, start: size - length + start }
+      : null;
   } finally {
     await handle.close();
   }
