@@ -411,7 +411,7 @@ async function measureExport(port, dir) {
   );
   log(
     `verify-export: ${report.events} events in ${good.seconds.toFixed(2)} s (process start to exit; ${report.threads} thread(s), ` +
-      `${report.node_hashes} node hashes, ${report.seconds.toFixed(2)} s inside)`,
+      `${report.node_hashes} node hashes, ${report.seconds.toFixed(2)} s inside, ${report.cpu_seconds.toFixed(1)} CPU-seconds)`,
   );
   // A byte of a record in the middle flipped: the verifier must name that line.
   const middle = Math.floor(size / 2);
