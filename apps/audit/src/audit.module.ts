@@ -29,6 +29,8 @@ import { ReadTrail } from './read-trail/read-trail';
 import { RetentionStallAlarm } from './retention/retention-stall-alarm';
 import { signingKeyProviders } from './integrity/signing-key.provider';
 import { AUDIT_MIGRATIONS } from './migrations';
+import { AuditExportController } from './export/audit-export.controller';
+import { AuditExportService } from './export/audit-export.service';
 import { MerkleLogController } from './merkle/merkle-log.controller';
 import { MerkleLogService } from './merkle/merkle-log.service';
 import { LogCheckpointService } from './merkle/log-checkpoint.service';
@@ -78,6 +80,7 @@ export class AuditModule {
         LogTilesController,
         ErasureController,
         DetectionsController,
+        AuditExportController,
       ],
       providers: [
         {
@@ -105,6 +108,7 @@ export class AuditModule {
         CheckpointService,
         MerkleLogService,
         LogCheckpointService,
+        AuditExportService,
         IntegrityStatus,
         ReadTrail,
         ...signingKeyProviders,

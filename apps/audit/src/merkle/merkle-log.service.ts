@@ -160,6 +160,23 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
     }));
   }
 
+  /** The root of the tree of its first `size` leaves (size <= head size). */
+  async rootAt(category: AuditCategory, size: number): Promise<Buffer> {
+    return this.withNodes(category, (mth) => mth(0, size));
+  }
+
+  /**
+   * Inclusion proofs of many leaves in the tree of `treeSize` leaves (each index < treeSize), built over
+   * the complete subtrees all of them need, read with one query: the export proves a page of events so.
+   */
+  async inclusionProofs(
+    category: AuditCategory,
+    indexes: readonly number[],
+    treeSize: number,
+  ): Promise<Buffer[][]> {
+    return this.withNodes(category, (mth) => indexes.map((index) => inclusionProof(index, treeSize, mth)));
+  }
+
   /** The consistency proof between two sizes (first <= second <= head size). */
   async consistency(category: AuditCategory, first: number, second: number): Promise<ConsistencyAnswer> {
     return this.withNodes(category, (mth) => ({

@@ -39,6 +39,45 @@ export interface IdFilterValues {
 
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 
+/** The filters of GET /audit/events (and the export) as WHERE clauses over audit_events' columns. */
+export type AuditFilters = Omit<AuditQuery, 'cursor' | 'limit'>;
+
+/**
+ * Parameterised WHERE clauses of the filters; callers append their own clauses and parameters. `ids`, when
+ * given, replaces the actor and resource id filters by every value those ids are stored as (sealed ids are
+ * stored as their keys' tokens).
+ */
+export function filterClauses(
+  query: Omit<AuditFilters, 'actor' | 'resource_id'> & Partial<Pick<AuditFilters, 'actor' | 'resource_id'>>,
+  ids?: IdFilterValues,
+): { params: unknown[]; where: string[] } {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  const actors = ids ? ids.actor : query.actor === undefined ? undefined : [query.actor];
+  const resources = ids ? ids.resource_id : query.resource_id === undefined ? undefined : [query.resource_id];
+  if (actors) add((p) => `actor_id = ANY(${p}::text[])`, actors);
+  if (query.action_prefix) add((p) => `action LIKE ${p}`, likePrefix(query.action_prefix));
+  if (query.resource_type) add((p) => `resource_type = ${p}`, query.resource_type);
+  if (resources) add((p) => `resource_id = ANY(${p}::text[])`, resources);
+  if (query.outcome) add((p) => `outcome = ${p}`, query.outcome);
+  if (query.tenant) add((p) => `tenant_id = ${p}`, query.tenant);
+  if (query.from) add((p) => `received_at >= ${p}`, query.from);
+  if (query.to) add((p) => `received_at < ${p}`, query.to);
+  addSearchFilters(query, add);
+  return { params, where };
+}
+
+const listed = (r: Row): ListedAuditEvent => ({
+  event: r.event,
+  received_at: r.received_at.toISOString(),
+  category: r.category,
+  seq: Number(r.seq),
+});
+
 /** Reads of the query API (filters, keyset pagination newest first); no rule lives here. */
 @Injectable()
 export class AuditQueryRepository {
@@ -49,21 +88,7 @@ export class AuditQueryRepository {
     ids: IdFilterValues,
     after: PageCursor | undefined,
   ): Promise<ListedAuditEvent[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (ids.actor) add((p) => `actor_id = ANY(${p}::text[])`, ids.actor);
-    if (query.action_prefix) add((p) => `action LIKE ${p}`, likePrefix(query.action_prefix));
-    if (query.resource_type) add((p) => `resource_type = ${p}`, query.resource_type);
-    if (ids.resource_id) add((p) => `resource_id = ANY(${p}::text[])`, ids.resource_id);
-    if (query.outcome) add((p) => `outcome = ${p}`, query.outcome);
-    if (query.tenant) add((p) => `tenant_id = ${p}`, query.tenant);
-    if (query.from) add((p) => `received_at >= ${p}`, query.from);
-    if (query.to) add((p) => `received_at < ${p}`, query.to);
-    addSearchFilters(query, add);
+    const { params, where } = filterClauses(query, ids);
     if (after) {
       params.push(after.received_at, after.id);
       where.push(`(received_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -75,12 +100,51 @@ export class AuditQueryRepository {
         ORDER BY received_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => ({
-      event: r.event,
-      received_at: r.received_at.toISOString(),
-      category: r.category,
-      seq: Number(r.seq),
-    }));
+    return rows.map(listed);
+  }
+
+  /**
+   * Per category, the events matching `filters` that the log of `sizes[category]` leaves holds (seq <=
+   * size) and those stored after it (not yet appended when the size was read).
+   */
+  async countByLog(
+    filters: AuditFilters,
+    sizes: ReadonlyMap<AuditCategory, number>,
+  ): Promise<Map<AuditCategory, { covered: number; pending: number }>> {
+    const { params, where } = filterClauses(filters);
+    params.push([...sizes.keys()], [...sizes.values()]);
+    const rows: { category: AuditCategory; covered: string; pending: string }[] = await this.dataSource.query(
+      `SELECT e.category, count(*) FILTER (WHERE e.seq <= s.size) AS covered,
+              count(*) FILTER (WHERE e.seq > s.size) AS pending
+         FROM audit_events AS e
+         JOIN unnest($${params.length - 1}::text[], $${params.length}::bigint[]) AS s(category, size)
+           ON s.category = e.category
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY e.category`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.category, { covered: Number(r.covered), pending: Number(r.pending) }]));
+  }
+
+  /** Keyset page of one log in leaf order: events matching `filters` with afterSeq < seq <= upToSeq. */
+  async logPage(
+    filters: AuditFilters,
+    category: AuditCategory,
+    afterSeq: number,
+    upToSeq: number,
+    limit: number,
+  ): Promise<ListedAuditEvent[]> {
+    const { params, where } = filterClauses(filters);
+    params.push(category, afterSeq, upToSeq, limit);
+    const n = params.length;
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT event, received_at, category, seq FROM audit_events
+        WHERE category = $${n - 3} AND seq > $${n - 2} AND seq <= $${n - 1}
+          ${where.map((clause) => `AND ${clause}`).join(' ')}
+        ORDER BY seq LIMIT $${n}`,
+      params,
+    );
+    return rows.map(listed);
   }
 
   async byId(id: string): Promise<AuditEventDetail | null> {

@@ -4,11 +4,12 @@ import { redact } from '@vigil/redaction';
 import type { AuditEventV1 } from '@vigil/contracts';
 import { AuditPublisher, errorMessage, type GuardedRequest } from '@vigil/platform';
 
-/** The actions of read-events: a search or page of events, one event, a verification of the chains. */
+/** The actions of read-events: a search or page of events, one event, a verification, an export. */
 export const READ_ACTIONS = {
   list: 'audit.events.read',
   get: 'audit.event.read',
   verify: 'audit.chain.verified',
+  export: 'audit.events.exported',
 } as const;
 
 export type ReadKind = keyof typeof READ_ACTIONS;
