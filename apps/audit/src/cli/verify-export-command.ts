@@ -9,7 +9,7 @@ import {
   type ExportReport,
   type OlderCheckpoint,
 } from '../export/export-verifier';
-import { openNote } from '../merkle/signed-note';
+import { openNote } from '../model/signed-note';
 import { parsePublicKey } from '../model/checkpoint-signer';
 import type { CliIo } from './verify-command';
 

@@ -7,7 +7,7 @@ import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 import type { AuditConfig } from '../config/audit-config';
 import { CHECKPOINT_SIGNING_KEY } from '../integrity/signing-key.provider';
 import { MerkleLogService } from '../merkle/merkle-log.service';
-import { checkpointBody, signNote } from '../merkle/signed-note';
+import { checkpointBody, signNote } from '../model/signed-note';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { canonicalJson } from '../model/canonical-json';
 import type { CheckpointSigningKey } from '../model/checkpoint-signer';

@@ -7,7 +7,7 @@ import {
   nodeHash,
   verifyInclusion,
 } from '../merkle/rfc6962';
-import { checkpointBody, noteKeyId, openNote, rawEd25519PublicKey, signNote } from '../merkle/signed-note';
+import { checkpointBody, noteKeyId, openNote, rawEd25519PublicKey, signNote } from '../model/signed-note';
 import { canonicalJson } from '../model/canonical-json';
 import { keyIdOf } from '../model/checkpoint-signer';
 import { exportNoteText, recordLeafHash } from './export-format';

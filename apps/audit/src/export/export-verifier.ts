@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { verifyConsistency } from '../merkle/rfc6962';
-import { openNote } from '../merkle/signed-note';
+import { openNote } from '../model/signed-note';
 import { keyIdOf } from '../model/checkpoint-signer';
 import { EXPORT_FORMAT, EXPORT_VERSION, exportNoteText } from './export-format';
 import {

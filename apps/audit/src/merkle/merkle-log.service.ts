@@ -188,11 +188,6 @@ export class MerkleLogService implements OnApplicationBootstrap, OnModuleDestroy
     }));
   }
 
-  /** MTH of the first `size` leaves (size <= head size). */
-  async rootAt(category: AuditCategory, size: number): Promise<Buffer> {
-    return this.withNodes(category, (mth) => mth(0, size));
-  }
-
   /** `count` stored hashes of one Merkle level from node `from` (a tile's content); fewer if not all exist. */
   async levelHashes(category: AuditCategory, level: number, from: number, count: number): Promise<Buffer[]> {
     return this.store.levelRange(category, level, from, count);
