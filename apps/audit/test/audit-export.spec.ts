@@ -246,16 +246,13 @@ describe('auditor export: GET /audit/export and vigil-audit verify-export (real 
     const firstFile = file('admin-7.ndjson', first.text);
     const proved = await verify(firstFile);
     expect(proved.code).toBe(0);
-    const [event] = lines(first.text)
+    const [line] = lines(first.text)
       .slice(1, -1)
-      .map(
-        (l) =>
-          JSON.parse((JSON.parse(l) as ExportEventLine).record) as {
-            received_at: string;
-            event: Record<string, unknown>;
-          },
-      );
-    expect(event.event).toMatchObject({
+      .map((l) => JSON.parse(l) as ExportEventLine);
+    const event = JSON.parse(line.record) as { received_at: string; event: { resource: { id: string } } };
+    // The wallet id is personal (erasure policy): the proved record holds it sealed, the opened event in clear.
+    expect(event.event.resource.id).toMatch(/^vigil-enc:v1:/);
+    expect(line.opened_event).toMatchObject({
       action: 'admin.wallet.viewed',
       actor: { id: 'admin-7' },
       resource: { type: 'wallet', id: 'w-42' },

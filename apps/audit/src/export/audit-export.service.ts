@@ -6,6 +6,7 @@ import { errorMessage, SERVICE_CONFIG } from '@vigil/platform';
 
 import type { AuditConfig } from '../config/audit-config';
 import { CHECKPOINT_SIGNING_KEY } from '../integrity/signing-key.provider';
+import { EventSealer } from '../erasure/event-sealer';
 import { MerkleLogService } from '../merkle/merkle-log.service';
 import { checkpointBody, signNote } from '../model/signed-note';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
@@ -50,6 +51,7 @@ export class AuditExportService {
   constructor(
     private readonly repository: AuditQueryRepository,
     private readonly logs: MerkleLogService,
+    private readonly sealer: EventSealer,
     @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
     @Inject(CHECKPOINT_SIGNING_KEY) private readonly key: CheckpointSigningKey,
   ) {}
@@ -169,7 +171,10 @@ export class AuditExportService {
       const rows = await this.repository.logPage(filters, log.category, after, log.size, PAGE);
       if (rows.length === 0) return;
       const indexes = rows.map((row) => row.seq - 1);
-      const proofs = await this.logs.inclusionProofs(log.category, indexes, log.size);
+      const [proofs, opened] = await Promise.all([
+        this.logs.inclusionProofs(log.category, indexes, log.size),
+        this.sealer.open(rows),
+      ]);
       let text = '';
       rows.forEach((row, i) => {
         const record = canonicalJson({
@@ -190,6 +195,7 @@ export class AuditExportService {
           leaf_hash: b64(leaf),
           proof: proofs[i].map(b64),
           record,
+          ...(opened[i].event === row.event ? {} : { opened_event: opened[i].event }),
         };
         text += `${JSON.stringify(line)}\n`;
         prev = indexes[i];

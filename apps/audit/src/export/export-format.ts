@@ -45,6 +45,11 @@ export interface ExportEventLine {
   proof: string[];
   /** The record exactly as hashed into the leaf (canonical JSON text). */
   record: string;
+  /**
+   * The event as readers see it: personal fields sealed in `record` opened, `[ERASED]` where the subject was
+   * erased. Not covered by the proof (the sealed form is): a convenience for reading, checked by nothing.
+   */
+  opened_event?: unknown;
 }
 
 export interface ExportTrailer {
