@@ -119,6 +119,32 @@ describe('alerts and silences pages (console against the real alerting service)'
     expect(filtered).not.toContain('WalletDown');
   });
 
+  it('pages by priority, reading only the severities the page needs', async () => {
+    const lows = Array.from({ length: 55 }, (_, i) => ({
+      labels: { alertname: `Backlog${i}`, severity: 'low', service: 'paging' },
+      annotations: {},
+    }));
+    const posted = await fetch(`${alerting.base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OPERATOR.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(lows),
+    });
+    expect(posted.status).toBe(200);
+    await fire({ alertname: 'PagingDown', severity: 'critical', service: 'paging' });
+    await fire({ alertname: 'PagingOdd', severity: 'weird', service: 'paging' });
+    const browser = await signedIn(OPERATOR);
+    const first = await (await browser.get('/alerts?service=paging')).text();
+    // Page 1 is full before the alerts of no known severity were read: it says so and offers the next page.
+    expect(first).toMatch(/at least 56 alerts · page 1/);
+    expect(first.indexOf('PagingDown')).toBeLessThan(first.indexOf('Backlog'));
+    expect(first).not.toContain('PagingOdd');
+    expect(first).toContain('rel="next"');
+    const second = await (await browser.get('/alerts?service=paging&page=2')).text();
+    expect(second).toMatch(/57 alerts · page 2 of 2/);
+    expect(second).toContain('PagingOdd');
+    expect(second).not.toContain('rel="next"');
+  });
+
   it('streams a new alert to an open page as a server-sent event', async () => {
     const browser = await signedIn(OPERATOR);
     const answer = await browser.get('/alerts/stream', { accept: 'text/event-stream' });

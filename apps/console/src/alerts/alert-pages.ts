@@ -84,8 +84,16 @@ export function stateOf(alert: AlertJson, ack: HistoryJson | undefined): SafeHtm
   return html`<strong>firing</strong>`;
 }
 
-export function alertListBody(rows: readonly ListedAlert[], query: AlertListQuery): SafeHtml {
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+/**
+ * The list page. `rows` holds every row up to the page shown; `complete` is false when more follow that
+ * were not read (the count then says "at least").
+ */
+export function alertListBody(
+  rows: readonly ListedAlert[],
+  query: AlertListQuery,
+  complete = true,
+): SafeHtml {
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE), complete ? 1 : query.page + 1);
   const page = Math.min(query.page, pages);
   const shown = rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   return html`<h1>Firing alerts</h1>
@@ -95,7 +103,13 @@ export function alertListBody(rows: readonly ListedAlert[], query: AlertListQuer
       <p class="hint" id="live-state">Changes since this page opened appear here without reloading.</p>
       <ol id="live-list" data-stream="/alerts/stream"></ol>
     </section>
-    <p>${rows.length} alert${rows.length === 1 ? '' : 's'} · page ${page} of ${pages}</p>
+    <p>
+      ${
+        complete
+          ? html`${rows.length} alert${rows.length === 1 ? '' : 's'} · page ${page} of ${pages}`
+          : html`at least ${rows.length} alerts · page ${page}`
+      }
+    </p>
     <div class="table-wrap">
       <table class="alerts">
         <caption>

@@ -13,12 +13,18 @@ import {
   alertDetailBody,
   alertListBody,
   alertListQueryOf,
+  PAGE_SIZE,
   selectAlerts,
+  SEVERITIES,
   type AlertAction,
+  type AlertListQuery,
+  type ListedAlert,
 } from './alert-pages';
 import { acknowledgements, equalityMatcher, type AlertJson, type HistoryJson } from './alerting-api';
 
 const KEEP_ALIVE_MS = 15_000;
+const isKnownSeverity = (severity: string | undefined) =>
+  (SEVERITIES as readonly string[]).includes(severity ?? '');
 /** Acknowledgements looked up for the list: the newest ones (older episodes are long acknowledged or gone). */
 const ACK_LOOKUP = 1000;
 
@@ -38,33 +44,12 @@ export class AlertsController {
     @Res() response: Response,
   ): Promise<void> {
     const query = alertListQueryOf(raw);
-    const filter = [
-      ...(query.severity ? [equalityMatcher('severity', query.severity)] : []),
-      ...(query.service ? [equalityMatcher('service', query.service)] : []),
-    ];
-    const silencedOnly = query.state === 'silenced';
-    // Two calls in parallel; alerting narrows by label in Postgres and by silence state.
-    const [alerts, history] = await Promise.all([
-      this.upstream.json<AlertJson[]>(session, 'alerting', {
-        path: '/api/v2/alerts',
-        query: {
-          filter,
-          active: !silencedOnly,
-          silenced: silencedOnly || query.state === 'all',
-          inhibited: query.state === 'all',
-        },
-      }),
-      this.upstream.json<{ events: HistoryJson[] }>(session, 'alerting', {
-        path: '/alerts/history',
-        query: { event: 'acknowledged', limit: ACK_LOOKUP },
-      }),
-    ]);
-    const acks = acknowledgements(history.events, alerts);
-    const rows = selectAlerts(
-      alerts.map((alert) => ({ alert, ack: acks.get(alert.fingerprint) })),
-      query,
-    );
-    const body = alertListBody(rows, query);
+    const history = this.upstream.json<{ events: HistoryJson[] }>(session, 'alerting', {
+      path: '/alerts/history',
+      query: { event: 'acknowledged', limit: ACK_LOOKUP },
+    });
+    const { rows, complete } = await this.firingByPriority(session, query, history);
+    const body = alertListBody(rows, query, complete);
     sendPage(
       response,
       layout({
@@ -83,6 +68,56 @@ export class AlertsController {
    * with its JSON, read from alerting with the person's key; a comment every 15 s keeps proxies from
    * closing it; the poll stops with the last stream of that key.
    */
+
+  /**
+   * The rows up to the requested page, P1 first. Without a severity filter the alerts are read one severity
+   * at a time (alerting narrows by label in Postgres) until the page is full and one more row shows there is
+   * a next page: with 10,000 alerts firing, the first page reads the critical ones, not all of them. Alerts
+   * without a known severity come last, from one unfiltered read, only when the known ones run out.
+   */
+  private async firingByPriority(
+    session: ConsoleSession,
+    query: AlertListQuery,
+    history: Promise<{ events: HistoryJson[] }>,
+  ): Promise<{ rows: ListedAlert[]; complete: boolean }> {
+    const wanted = query.page * PAGE_SIZE + 1;
+    const rows: ListedAlert[] = [];
+    const steps: (string | null)[] = query.severity ? [query.severity] : [...SEVERITIES, null];
+    for (const severity of steps) {
+      const alerts = (await this.firing(session, query, severity)).filter(
+        (alert) => severity !== null || query.severity !== '' || !isKnownSeverity(alert.labels['severity']),
+      );
+      const acks = acknowledgements((await history).events, alerts);
+      rows.push(
+        ...selectAlerts(
+          alerts.map((alert) => ({ alert, ack: acks.get(alert.fingerprint) })),
+          query,
+        ),
+      );
+      if (rows.length >= wanted && severity !== steps[steps.length - 1]) return { rows, complete: false };
+    }
+    return { rows, complete: true };
+  }
+
+  private firing(
+    session: ConsoleSession,
+    query: AlertListQuery,
+    severity: string | null,
+  ): Promise<AlertJson[]> {
+    const silencedOnly = query.state === 'silenced';
+    return this.upstream.json<AlertJson[]>(session, 'alerting', {
+      path: '/api/v2/alerts',
+      query: {
+        filter: [
+          ...(severity ? [equalityMatcher('severity', severity)] : []),
+          ...(query.service ? [equalityMatcher('service', query.service)] : []),
+        ],
+        active: !silencedOnly,
+        silenced: silencedOnly || query.state === 'all',
+        inhibited: query.state === 'all',
+      },
+    });
+  }
   @Get('stream')
   @ConsoleRoute({ service: 'alerting' })
   stream(
