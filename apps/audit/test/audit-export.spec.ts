@@ -258,6 +258,13 @@ describe('auditor export: GET /audit/export and vigil-audit verify-export (real 
       resource: { type: 'wallet', id: 'w-42' },
     });
     expect(event.received_at.slice(0, 10)).toBe(DAY);
+    // The wallet is a personal subject, stored sealed: an export filtered by its id still finds its accesses.
+    const byWallet = await exportText(`format=ndjson&resource_id=w-42&from=${FROM}&to=${TO}`);
+    expect(
+      lines(byWallet.text)
+        .slice(1, -1)
+        .map((l) => (JSON.parse(l) as ExportEventLine).id),
+    ).toContain(line.id);
     const firstSize = (JSON.parse(lines(first.text)[0]) as ExportHeader).logs[0].size;
 
     // Later: the log grows; a new export carries a consistency proof from the size the auditor holds.

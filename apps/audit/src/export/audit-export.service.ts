@@ -12,7 +12,11 @@ import { checkpointBody, signNote } from '../model/signed-note';
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
 import { canonicalJson } from '../model/canonical-json';
 import type { CheckpointSigningKey } from '../model/checkpoint-signer';
-import { AuditQueryRepository, type AuditFilters } from '../query/audit-query.repository';
+import {
+  AuditQueryRepository,
+  type AuditFilters,
+  type IdFilterValues,
+} from '../query/audit-query.repository';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -31,6 +35,8 @@ const PAGE = 1000;
 export interface ExportPlan {
   header: ExportHeader;
   filters: AuditFilters;
+  /** What the actor and resource id filters match: the ids as published and their subjects' key tokens. */
+  ids: IdFilterValues;
   logs: { category: AuditCategory; size: number; count: number }[];
   count: number;
   pending: number;
@@ -83,7 +89,13 @@ export class AuditExportService {
     sizes: ReadonlyMap<AuditCategory, number>,
     consistencyFrom: ReadonlyMap<AuditCategory, number>,
   ): Promise<ExportPlan> {
-    const counts = await this.repository.countByLog(filters, sizes);
+    // Ids may be sealed: a filter matches the id as published and its subject's key tokens, as searches do.
+    const ids: IdFilterValues = {
+      actor: filters.actor === undefined ? undefined : await this.sealer.searchValues(filters.actor),
+      resource_id:
+        filters.resource_id === undefined ? undefined : await this.sealer.searchValues(filters.resource_id),
+    };
+    const counts = await this.repository.countByLog(filters, sizes, ids);
     const included = AUDIT_CATEGORIES.filter(
       (category) => (counts.get(category)?.covered ?? 0) > 0 || consistencyFrom.has(category),
     );
@@ -108,6 +120,7 @@ export class AuditExportService {
     return {
       header,
       filters,
+      ids,
       logs: planned,
       count: planned.reduce((sum, log) => sum + log.count, 0),
       pending: [...counts.values()].reduce((sum, c) => sum + c.pending, 0),
@@ -151,7 +164,7 @@ export class AuditExportService {
     let count = 0;
     for (const log of plan.logs) {
       counts[log.category] = 0;
-      for await (const page of this.logLines(plan.filters, log, digest)) {
+      for await (const page of this.logLines(plan.filters, plan.ids, log, digest)) {
         counts[log.category] += page.count;
         count += page.count;
         yield page.text;
@@ -162,13 +175,14 @@ export class AuditExportService {
 
   private async *logLines(
     filters: AuditFilters,
+    ids: IdFilterValues,
     log: { category: AuditCategory; size: number },
     digest: Hash,
   ): AsyncGenerator<{ text: string; count: number }> {
     let prev: number | null = null;
     let after = 0;
     for (;;) {
-      const rows = await this.repository.logPage(filters, log.category, after, log.size, PAGE);
+      const rows = await this.repository.logPage(filters, log.category, after, log.size, PAGE, ids);
       if (rows.length === 0) return;
       const indexes = rows.map((row) => row.seq - 1);
       const [proofs, opened] = await Promise.all([

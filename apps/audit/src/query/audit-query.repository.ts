@@ -110,8 +110,9 @@ export class AuditQueryRepository {
   async countByLog(
     filters: AuditFilters,
     sizes: ReadonlyMap<AuditCategory, number>,
+    ids?: IdFilterValues,
   ): Promise<Map<AuditCategory, { covered: number; pending: number }>> {
-    const { params, where } = filterClauses(filters);
+    const { params, where } = filterClauses(filters, ids);
     params.push([...sizes.keys()], [...sizes.values()]);
     const rows: { category: AuditCategory; covered: string; pending: string }[] = await this.dataSource.query(
       `SELECT e.category, count(*) FILTER (WHERE e.seq <= s.size) AS covered,
@@ -133,8 +134,9 @@ export class AuditQueryRepository {
     afterSeq: number,
     upToSeq: number,
     limit: number,
+    ids?: IdFilterValues,
   ): Promise<ListedAuditEvent[]> {
-    const { params, where } = filterClauses(filters);
+    const { params, where } = filterClauses(filters, ids);
     params.push(category, afterSeq, upToSeq, limit);
     const n = params.length;
     const rows: Row[] = await this.dataSource.query(
