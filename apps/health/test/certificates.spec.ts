@@ -175,12 +175,19 @@ ${https}  - name: login
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ target: string; cert_expires_at: Date | null }>(
-        `SELECT target, cert_expires_at FROM target_states WHERE target = ANY($1::text[])`,
-        [['soon', 'fine', 'login']],
+      // `login` (plain http) has no gauge to wait for above: wait for its first state row here.
+      const rows = await waitFor<{ target: string; cert_expires_at: Date | null }[] | null>(
+        async () => {
+          const answer = await db.query<{ target: string; cert_expires_at: Date | null }>(
+            `SELECT target, cert_expires_at FROM target_states WHERE target = ANY($1::text[])`,
+            [['soon', 'fine', 'login']],
+          );
+          return answer.rows.length === 3 ? answer.rows : null;
+        },
+        { timeoutMs: 15_000, intervalMs: 250, description: 'a state row for soon, fine and login' },
       );
       const byTarget = Object.fromEntries(
-        rows.map((r) => [r.target, r.cert_expires_at?.toISOString() ?? null]),
+        (rows ?? []).map((r) => [r.target, r.cert_expires_at?.toISOString() ?? null]),
       );
       expect(byTarget).toEqual({
         soon: expiries.soon.toISOString(),
