@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { ACTOR_TYPES, findUnstorable, severitySchema } from '@vigil/contracts';
-import { errorMessage } from '@vigil/platform';
+import { ACTOR_TYPES, severitySchema } from '@vigil/contracts';
+import { loadYamlFile } from './yaml-file';
 
 /** The rules file shipped with the service (apps/audit/detector-rules.yaml). */
 export const DEFAULT_RULES_FILE = path.resolve(__dirname, '..', '..', 'detector-rules.yaml');
@@ -80,18 +78,5 @@ export type DetectorRule = z.infer<typeof detectorRuleSchema>;
 
 /** Reads and validates a rules file; the error names the file and the first bad field. */
 export function loadDetectorRules(file: string): DetectorRule[] {
-  let document: unknown;
-  try {
-    document = parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
-  }
-  const unstorable = findUnstorable(document);
-  if (unstorable) throw new Error(`${file}: ${unstorable.path}: ${unstorable.message}`);
-  const result = detectorRulesFileSchema.safeParse(document);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return result.data.rules;
+  return loadYamlFile(file, detectorRulesFileSchema).rules;
 }

@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { ACTOR_TYPES, findUnstorable } from '@vigil/contracts';
-import { errorMessage } from '@vigil/platform';
+import { ACTOR_TYPES } from '@vigil/contracts';
 
 import { AUDIT_CATEGORIES, type AuditCategory } from '../model/audit-category';
+import { loadYamlFile } from './yaml-file';
 
 /** The policy shipped with the service (apps/audit/erasure-policy.yaml). */
 export const DEFAULT_ERASURE_FILE = path.resolve(__dirname, '..', '..', 'erasure-policy.yaml');
@@ -138,18 +136,5 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 /** Reads and validates a policy file; the error names the file and the first bad field. */
 export function loadErasurePolicy(file: string): ErasurePolicy {
-  let document: unknown;
-  try {
-    document = parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: ${errorMessage(error)}`, { cause: error });
-  }
-  const unstorable = findUnstorable(document);
-  if (unstorable) throw new Error(`${file}: ${unstorable.path}: ${unstorable.message}`);
-  const result = erasurePolicySchema.safeParse(document);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return erasurePolicy(result.data);
+  return erasurePolicy(loadYamlFile(file, erasurePolicySchema));
 }
